@@ -1,0 +1,164 @@
+package cola4j.tensor;
+
+import java.util.Arrays;
+
+/**
+ * Elementwise kernels: binary ops with NumPy broadcasting, unary ops, {@code where}.
+ * Same-shape operands take a flat loop; anything else takes the strided broadcast loop.
+ */
+final class Elementwise {
+    private Elementwise() {}
+
+    /** Binary ops. Comparisons return 1.0 / 0.0 in the operands' dtype. */
+    enum Bin { ADD, SUB, MUL, DIV, MAX, GT, GE, EQ }
+
+    /** Unary ops; POW takes a scalar exponent. */
+    enum Un { NEG, EXP, LOG, SQRT, TANH, ABS, POW }
+
+    static double apply(Bin op, double x, double y) {
+        switch (op) {
+            case ADD: return x + y;
+            case SUB: return x - y;
+            case MUL: return x * y;
+            case DIV: return x / y;
+            case MAX: return Math.max(x, y);
+            case GT: return x > y ? 1 : 0;
+            case GE: return x >= y ? 1 : 0;
+            default: return x == y ? 1 : 0;
+        }
+    }
+
+    static double apply(Un op, double x, double p) {
+        switch (op) {
+            case NEG: return -x;
+            case EXP: return Math.exp(x);
+            case LOG: return Math.log(x);
+            case SQRT: return Math.sqrt(x);
+            case TANH: return Math.tanh(x);
+            case ABS: return Math.abs(x);
+            default: return p == 2.0 ? x * x : Math.pow(x, p);
+        }
+    }
+
+    static void requireDtype(String op, Tensor a, Tensor b) {
+        if (a.dtype() != b.dtype()) {
+            throw new IllegalArgumentException(op + ": dtype mismatch " + a.dtype() + " " + Shapes.str(a.shape())
+                    + " vs " + b.dtype() + " " + Shapes.str(b.shape()) + " (convert explicitly with to())");
+        }
+    }
+
+    static void requireSameShape(String op, Tensor a, Tensor b) {
+        if (!Arrays.equals(a.shape(), b.shape())) {
+            throw new IllegalArgumentException(op + ": shapes " + Shapes.str(a.shape()) + " and " + Shapes.str(b.shape()) + " differ");
+        }
+    }
+
+    static void requireSame(String op, Tensor a, Tensor b) {
+        requireDtype(op, a, b);
+        requireSameShape(op, a, b);
+    }
+
+    static Tensor binary(Bin op, Tensor a, Tensor b) {
+        String name = op.name().toLowerCase();
+        requireDtype(name, a, b);
+        int[] sa = a.shape(), sb = b.shape();
+        if (Arrays.equals(sa, sb)) return sameShape(op, a, b);
+        int[] out = Shapes.broadcast(name, sa, sb);
+        if (b.numel() == 1 && Arrays.equals(out, sa)) return scalar(op, a, b.getFlat(0));
+        return broadcast(op, a, b, out);
+    }
+
+    private static Tensor sameShape(Bin op, Tensor a, Tensor b) {
+        int n = a.numel();
+        if (a.d != null) {
+            double[] x = a.d, y = b.d, o = new double[n];
+            switch (op) {
+                case ADD: for (int i = 0; i < n; i++) o[i] = x[i] + y[i]; break;
+                case SUB: for (int i = 0; i < n; i++) o[i] = x[i] - y[i]; break;
+                case MUL: for (int i = 0; i < n; i++) o[i] = x[i] * y[i]; break;
+                case DIV: for (int i = 0; i < n; i++) o[i] = x[i] / y[i]; break;
+                default: for (int i = 0; i < n; i++) o[i] = apply(op, x[i], y[i]);
+            }
+            return new Tensor(o, a.shape());
+        }
+        float[] x = a.f, y = b.f, o = new float[n];
+        switch (op) {
+            case ADD: for (int i = 0; i < n; i++) o[i] = x[i] + y[i]; break;
+            case SUB: for (int i = 0; i < n; i++) o[i] = x[i] - y[i]; break;
+            case MUL: for (int i = 0; i < n; i++) o[i] = x[i] * y[i]; break;
+            case DIV: for (int i = 0; i < n; i++) o[i] = x[i] / y[i]; break;
+            default: for (int i = 0; i < n; i++) o[i] = (float) apply(op, x[i], y[i]);
+        }
+        return new Tensor(o, a.shape());
+    }
+
+    /** a (op) s for a scalar s; float32 rounds s to float first, as a float32 scalar tensor would. */
+    static Tensor scalar(Bin op, Tensor a, double s) {
+        int n = a.numel();
+        if (a.d != null) {
+            double[] x = a.d, o = new double[n];
+            switch (op) {
+                case ADD: for (int i = 0; i < n; i++) o[i] = x[i] + s; break;
+                case MUL: for (int i = 0; i < n; i++) o[i] = x[i] * s; break;
+                default: for (int i = 0; i < n; i++) o[i] = apply(op, x[i], s);
+            }
+            return new Tensor(o, a.shape());
+        }
+        float[] x = a.f, o = new float[n];
+        float sf = (float) s;
+        switch (op) {
+            case ADD: for (int i = 0; i < n; i++) o[i] = x[i] + sf; break;
+            case MUL: for (int i = 0; i < n; i++) o[i] = x[i] * sf; break;
+            default: for (int i = 0; i < n; i++) o[i] = (float) apply(op, x[i], sf);
+        }
+        return new Tensor(o, a.shape());
+    }
+
+    /** General strided loop: the last axis runs innermost, the others advance an odometer. */
+    private static Tensor broadcast(Bin op, Tensor a, Tensor b, int[] out) {
+        Tensor res = Tensor.zeros(a.dtype(), out);
+        int r = out.length;
+        int[] sa = Shapes.broadcastStrides(a.shape(), out), sb = Shapes.broadcastStrides(b.shape(), out);
+        int inner = out[r - 1], ia = sa[r - 1], ib = sb[r - 1];
+        int outer = res.numel() / Math.max(inner, 1);
+        int[] idx = new int[r];
+        int offA = 0, offB = 0, o = 0;
+        for (int q = 0; q < outer; q++) {
+            for (int j = 0; j < inner; j++) res.setFlat(o++, apply(op, a.getFlat(offA + j * ia), b.getFlat(offB + j * ib)));
+            for (int k = r - 2; k >= 0; k--) {
+                idx[k]++;
+                offA += sa[k];
+                offB += sb[k];
+                if (idx[k] < out[k]) break;
+                offA -= sa[k] * out[k];
+                offB -= sb[k] * out[k];
+                idx[k] = 0;
+            }
+        }
+        return res;
+    }
+
+    static Tensor unary(Un op, Tensor a, double p) {
+        int n = a.numel();
+        if (a.d != null) {
+            double[] x = a.d, o = new double[n];
+            if (op == Un.NEG) for (int i = 0; i < n; i++) o[i] = -x[i];
+            else for (int i = 0; i < n; i++) o[i] = apply(op, x[i], p);
+            return new Tensor(o, a.shape());
+        }
+        float[] x = a.f, o = new float[n];
+        if (op == Un.NEG) for (int i = 0; i < n; i++) o[i] = -x[i];
+        else for (int i = 0; i < n; i++) o[i] = (float) apply(op, x[i], p);
+        return new Tensor(o, a.shape());
+    }
+
+    /** mask ? a : b with three-way broadcasting; the result has a's dtype. */
+    static Tensor where(Tensor mask, Tensor a, Tensor b) {
+        requireDtype("where", a, b);
+        int[] out = Shapes.broadcast("where", Shapes.broadcast("where", mask.shape(), a.shape()), b.shape());
+        Tensor m = mask.expand(out), x = a.expand(out), y = b.expand(out);
+        Tensor res = Tensor.zeros(a.dtype(), out);
+        for (int i = 0; i < res.numel(); i++) res.setFlat(i, m.getFlat(i) != 0 ? x.getFlat(i) : y.getFlat(i));
+        return res;
+    }
+}
