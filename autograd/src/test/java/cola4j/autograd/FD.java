@@ -20,14 +20,9 @@ final class FD {
     private FD() {}
 
     static final double TOL = 1e-7;
-    /** Largest relative error seen in this JVM, for the report printed by the tests. */
-    static double worstSeen = 0;
 
     static GradCheck.Result check(String what, Function<List<Var>, Var> f, Tensor... inputs) {
         GradCheck.Result r = GradCheck.check(f, List.of(inputs));
-        synchronized (FD.class) {
-            worstSeen = Math.max(worstSeen, r.maxRelError());
-        }
         System.out.printf("FD %-40s maxAbs %.2e maxRel %.2e (%d elements)%n", what, r.maxAbsError(), r.maxRelError(), r.checked());
         assertThat(r.checked()).as(what + ": elements checked").isPositive();
         assertThat(r.pass(TOL)).as(what + ": " + r).isTrue();
