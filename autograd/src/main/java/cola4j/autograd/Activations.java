@@ -1,0 +1,68 @@
+package cola4j.autograd;
+
+import cola4j.tensor.Tensor;
+
+/**
+ * Activation functions composed from the primitive ops ({@link ElementwiseOps}, {@link ReduceOps}).
+ * None has backward code of its own: each vector-Jacobian product is the chain rule through the primitives
+ * it is built from, so these functions are exactly as correct as the primitives' VJPs (checked by finite
+ * differences in the tests). All keep the input's shape and dtype unless stated.
+ */
+public final class Activations {
+    private Activations() {}
+
+    /** √(2/π), the constant of GPT-2's tanh approximation of GELU. */
+    static final double SQRT_2_OVER_PI = Math.sqrt(2.0 / Math.PI);
+
+    /**
+     * σ(x) = 1 / (1 + e^(-x)), computed as the identical 0.5·(1 + tanh(x/2)), which neither overflows nor
+     * produces 0·∞ in its gradient for large |x|. Shape: any → same.
+     */
+    public static Var sigmoid(Var x) {
+        return x.mul(0.5).tanh().add(1.0).mul(0.5);
+    }
+
+    /**
+     * relu(x) = x where x &gt; 0, else 0. The mask (x &gt; 0) is a constant of the graph, so the gradient is
+     * g where x &gt; 0 and 0 elsewhere, including at x = 0 exactly (as PyTorch). Shape: any → same.
+     */
+    public static Var relu(Var x) {
+        Tensor zero = Tensor.zeros(x.value().dtype());
+        Tensor positive = x.value().gt(zero);
+        return ElementwiseOps.where(positive, x, Var.constant(zero));
+    }
+
+    /**
+     * GELU with GPT-2's tanh approximation, exactly:
+     * gelu(x) = 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). Shape: any → same.
+     */
+    public static Var gelu(Var x) {
+        Var inner = x.add(x.pow(3).mul(0.044715)).mul(SQRT_2_OVER_PI); // √(2/π)·(x + 0.044715·x³)
+        return x.mul(0.5).mul(inner.tanh().add(1.0));
+    }
+
+    /**
+     * softmax(x)_i = e^(x_i - m) / Σ_j e^(x_j - m) along {@code axis}, with m = max_j x_j detached from the
+     * graph (the result does not depend on m, so its gradient contribution is zero; detaching it only
+     * avoids routing a zero through the max). Shape: any → same; {@code axis} may be negative.
+     */
+    public static Var softmax(Var x, int axis) {
+        Var e = shiftedByMax(x, axis).exp();
+        return e.div(e.sum(true, axis));
+    }
+
+    /**
+     * logSoftmax(x)_i = (x_i - m) - ln Σ_j e^(x_j - m) along {@code axis}, m = detached max as in
+     * {@link #softmax}. Finite for any finite input. Shape: any → same.
+     */
+    public static Var logSoftmax(Var x, int axis) {
+        Var z = shiftedByMax(x, axis);
+        return z.sub(z.exp().sum(true, axis).log());
+    }
+
+    /** x - max(x, axis) with the max detached (kept dims, broadcast back). */
+    private static Var shiftedByMax(Var x, int axis) {
+        Tensor m = x.value().max(true, axis);
+        return x.sub(Var.constant(m));
+    }
+}

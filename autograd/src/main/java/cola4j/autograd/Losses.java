@@ -1,0 +1,67 @@
+package cola4j.autograd;
+
+import cola4j.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * Loss functions composed from primitive ops and {@link Activations#logSoftmax}. They have no backward code of
+ * their own: the vector-Jacobian products come from the primitives (for cross-entropy the familiar
+ * (softmax(z) - onehot(t)) / count arises from the chain rule through logSoftmax, the constant mask and the sum).
+ */
+public final class Losses {
+    private Losses() {}
+
+    /**
+     * Cross-entropy of class logits against integer targets, as PyTorch's {@code F.cross_entropy}:
+     * <pre>
+     *   ℓ_i = -logSoftmax(z_i)[t_i]            for each row i with t_i != ignoreIndex
+     *   MEAN: L = Σ_i ℓ_i / #{i : t_i != ignoreIndex}      SUM: L = Σ_i ℓ_i
+     * </pre>
+     * The pick of the target entry is a product with a constant one-hot mask whose ignored rows are zero.
+     *
+     * @param logits      [N, C]
+     * @param targets     N class indices in [0, C), or {@code ignoreIndex} for rows that do not count
+     * @param ignoreIndex the target value of rows to skip (PyTorch uses -100)
+     * @return a scalar (shape [])
+     * @throws IllegalArgumentException on shape mismatch, an out-of-range target, or MEAN with every row ignored
+     */
+    public static Var crossEntropy(Var logits, int[] targets, int ignoreIndex, Reduction reduction) {
+        int[] s = logits.shape();
+        if (s.length != 2 || s[0] != targets.length) {
+            throw new IllegalArgumentException("crossEntropy: logits " + Arrays.toString(s) + " need shape [N, C] with N = "
+                    + targets.length + " targets");
+        }
+        int n = s[0], c = s[1];
+        Tensor pick = Tensor.zeros(logits.value().dtype(), n, c); // [N, C]: 1 at (i, t_i) for counted rows
+        int counted = 0;
+        for (int i = 0; i < n; i++) {
+            int t = targets[i];
+            if (t == ignoreIndex) continue;
+            if (t < 0 || t >= c) {
+                throw new IllegalArgumentException("crossEntropy: target " + t + " of row " + i + " is outside [0, " + c
+                        + ") and is not the ignore index " + ignoreIndex);
+            }
+            pick.setFlat(i * c + t, 1.0);
+            counted++;
+        }
+        Var picked = Activations.logSoftmax(logits, 1).mul(Var.constant(pick)).sum(false); // Σ_i logp_i[t_i], shape []
+        if (reduction == Reduction.SUM) return picked.neg();
+        if (counted == 0) {
+            throw new IllegalArgumentException("crossEntropy: all " + n + " targets equal the ignore index " + ignoreIndex
+                    + "; the MEAN is undefined");
+        }
+        return picked.mul(-1.0 / counted);
+    }
+
+    /**
+     * Mean squared error: L = Σ (pred - target)² (SUM) or that over the element count (MEAN).
+     * {@code target} may be a constant or require grad; shapes broadcast as for {@link ElementwiseOps#sub},
+     * and MEAN divides by the element count of the broadcast difference.
+     *
+     * @return a scalar (shape [])
+     */
+    public static Var mse(Var pred, Var target, Reduction reduction) {
+        Var sq = pred.sub(target).pow(2);
+        return reduction == Reduction.MEAN ? sq.mean(false) : sq.sum(false);
+    }
+}
