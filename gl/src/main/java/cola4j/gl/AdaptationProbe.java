@@ -1,5 +1,6 @@
 package cola4j.gl;
 
+import cola4j.autograd.GradMode;
 import cola4j.autograd.Var;
 import cola4j.tensor.Tensor;
 import java.util.Arrays;
@@ -7,22 +8,21 @@ import java.util.Arrays;
 /**
  * The server side of ColA at one site: adds the auxiliary output as a constant and captures dL/dh.
  *
- * <p>The base weights are frozen, so nothing in the site's output h might require grad; to receive dL/dh the
- * probe adds a zero leaf z that does:
- *
  * <pre>
- *   out = h + c + z        c = g_w(x) (a constant: the user's output, not differentiated), z = 0 [..., out]
- *   dL/dz = dL/d(out) = dL/dh
+ *   out = tap(h + c)        c = g_w(x), the user's output: a constant, not differentiated
+ *   dL/d(out) = dL/dh       (the site outputs h + g, so dL/dg = dL/dh too)
  * </pre>
  *
- * Gradients still flow through h to earlier sites when h requires grad. After {@code loss.backward()},
- * {@link #capture()} returns the adaptation data (x flattened to [rows, in], dL/dh flattened to [rows, out]).
+ * The base weights are frozen, so h may not require grad; {@link Var#tap} makes the site output a node that does,
+ * and a hook on it records dL/dh when backward reaches it. Gradients still flow through h to earlier sites when h
+ * requires grad. After {@code loss.backward()}, {@link #capture()} returns the adaptation data (x flattened to
+ * [rows, in] or ids [rows], dL/dh flattened to [rows, out]).
  */
 public final class AdaptationProbe {
     private final String site;
     private final Tensor x;
-    private final Var zero;
     private final Var output;
+    private Tensor gradH;
 
     /**
      * @param site   site name
@@ -37,9 +37,12 @@ public final class AdaptationProbe {
             throw new IllegalArgumentException("adaptation probe at site '" + site + "': auxiliary output " + Arrays.toString(auxOut.shape())
                     + " does not match base output " + Arrays.toString(h.shape()));
         }
-        this.zero = Var.param(Tensor.zerosLike(h.value())).named(site + ".probe");
+        if (!GradMode.isEnabled()) {
+            throw new IllegalStateException("adaptation probe at site '" + site + "': built under noGrad, so no gradient can be captured");
+        }
         Var sum = auxOut == null ? h : h.add(Var.constant(auxOut));
-        this.output = sum.add(zero);
+        this.output = Var.tap(sum);
+        output.registerHook(g -> gradH = g);
     }
 
     /** h + g(x), to be used downstream in place of h. */
@@ -49,7 +52,7 @@ public final class AdaptationProbe {
 
     /** The captured (x, dL/dh) after backward. */
     public AdaptationData capture() {
-        Tensor g = zero.grad();
+        Tensor g = gradH;
         if (g == null) throw new IllegalStateException("adaptation probe at site '" + site + "': no gradient reached the site (run backward first)");
         int out = g.dim(-1);
         Tensor xr = x.rank() == g.rank() ? x.reshape(-1, x.dim(-1)) : x.reshape(-1); // [..., in] -> [rows, in]; ids [...] -> [rows]
