@@ -90,6 +90,19 @@ public final class Var {
         grad = null;
     }
 
+    /**
+     * Replaces dL/dv (gradient clipping, loading). The shape and dtype must match the value. Replacing rather
+     * than scaling in place matters: after backward several gradients may share storage (a broadcast-free
+     * {@code sumTo} returns its input, {@code reshape} is a view), so an in-place write could hit two of them.
+     */
+    public void setGrad(Tensor g) {
+        if (!java.util.Arrays.equals(g.shape(), value.shape()) || g.dtype() != value.dtype()) {
+            throw new IllegalArgumentException("setGrad: " + g.dtype() + " " + java.util.Arrays.toString(g.shape())
+                    + " does not match " + value.dtype() + " " + java.util.Arrays.toString(value.shape()));
+        }
+        this.grad = g;
+    }
+
     public boolean requiresGrad() {
         return requiresGrad;
     }
