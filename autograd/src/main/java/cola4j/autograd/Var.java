@@ -123,6 +123,18 @@ public final class Var {
         return this;
     }
 
+    /**
+     * A gradient tap: the same value as {@code v}, but a node that requires grad even when nothing below it
+     * does (a frozen model's hidden output). Backward through it yields dL/dv at the tap (read it with a hook)
+     * and passes the gradient on to {@code v} only if {@code v} itself requires grad. ColA's server taps every
+     * adapted site's output this way, so a backward pass computes hidden-representation gradients and
+     * allocates no parameter gradients. VJP: identity.
+     */
+    public static Var tap(Var v) {
+        if (!GradMode.isEnabled()) return constant(v.value);
+        return new Var(v.value, new Var[] {v}, "tap", v::accumulate, true);
+    }
+
     /** The same value cut from the graph (no gradient flows through). */
     public Var detach() {
         return constant(value);
