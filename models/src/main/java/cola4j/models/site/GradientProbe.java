@@ -12,16 +12,17 @@ import java.util.stream.Collectors;
 
 /**
  * An interceptor that records, for each selected site, its input x and output h, and makes dL/dh observable:
- * it returns h + p with p = 0 a fresh trainable Var of h's shape, so the value is unchanged (h + 0 = h) while
- * after {@code loss.backward()} p's gradient is exactly dL/dh — also when every base parameter is frozen.
+ * it returns {@link Var#tap}(h) with its gradient retained, so the value is h itself (the same tensor) while
+ * after {@code loss.backward()} the tap's gradient is exactly dL/dh — also when every base parameter is frozen
+ * (then no parameter gradient is allocated).
  * One probe serves one forward/backward; sites called more than once per forward record one entry per call.
  */
 public final class GradientProbe implements SiteInterceptor {
-    /** What one site call saw: x and h values and the probe whose grad is dL/dh after backward. */
-    public record Capture(Site site, Tensor x, Tensor h, Var probe) {
+    /** What one site call saw: x and h values and the tap whose grad is dL/dh after backward. */
+    public record Capture(Site site, Tensor x, Tensor h, Var tap) {
         /** dL/dh (same shape as h), or null if backward has not reached this site. */
         public Tensor gradH() {
-            return probe.grad();
+            return tap.grad();
         }
     }
 
@@ -36,9 +37,9 @@ public final class GradientProbe implements SiteInterceptor {
     @Override
     public Var intercept(Site site, Var x, Var h) {
         if (!names.contains(site.name())) return h;
-        Var probe = Var.param(Tensor.zerosLike(h.value()));
-        captures.computeIfAbsent(site.name(), k -> new ArrayList<>()).add(new Capture(site, x.value(), h.value(), probe));
-        return h.add(probe);
+        Var tap = Var.tap(h).retainGrad();
+        captures.computeIfAbsent(site.name(), k -> new ArrayList<>()).add(new Capture(site, x.value(), h.value(), tap));
+        return tap;
     }
 
     /** Captures by site name, in call order. */

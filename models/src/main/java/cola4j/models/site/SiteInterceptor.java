@@ -9,8 +9,8 @@ import cola4j.autograd.Var;
  * LoRA, {@code h + g(x)}. Shapes: Linear x [..., in], h [..., out] (e.g. [B, T, C] in transformers,
  * [B, in] in MLPs); Embedding x = one-hot ids [B, T, num] (a constant), h [B, T, dim].
  *
- * <p>To obtain dL/dh even when every base parameter is frozen (h then requires no grad), add a
- * zero-valued trainable Var of h's shape and read its gradient after backward; {@link GradientProbe} does that.
+ * <p>To obtain dL/dh even when every base parameter is frozen (h then requires no grad), return
+ * {@link Var#tap}(h) and read its gradient with a hook or {@code retainGrad()}; {@link GradientProbe} does that.
  * The interceptor is an ordinary object: it holds whatever state it needs, per forward, and nothing global.
  */
 @FunctionalInterface
