@@ -21,4 +21,21 @@ public interface Module {
     default long parameterCount() {
         return namedParameters().values().stream().mapToLong(v -> v.value().numel()).sum();
     }
+
+    /**
+     * Makes every parameter of this module trainable ({@link Var#param}) or frozen ({@link Var#constant}).
+     * The parameter tensors themselves are kept (the same storage is re-wrapped), so values, merges and
+     * optimizer state that refers to tensors survive; the {@link Var} objects are new, so call
+     * {@link #namedParameters()} again after changing trainability. A forward and backward through a fully
+     * frozen module allocates no parameter gradient. Modules that cannot be frozen throw
+     * {@link UnsupportedOperationException}.
+     */
+    default void setTrainable(boolean trainable) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not support setTrainable");
+    }
+
+    /** {@code setTrainable(false)}: all parameters become constants of the graph. */
+    default void freeze() {
+        setTrainable(false);
+    }
 }

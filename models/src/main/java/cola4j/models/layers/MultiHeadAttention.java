@@ -1,0 +1,118 @@
+package cola4j.models.layers;
+
+import cola4j.autograd.ElementwiseOps;
+import cola4j.autograd.Var;
+import cola4j.models.ForwardContext;
+import cola4j.models.Module;
+import cola4j.tensor.DType;
+import cola4j.tensor.Rng;
+import cola4j.tensor.Tensor;
+import java.util.LinkedHashMap;
+
+/**
+ * Multi-head scaled dot-product attention with four biased Linears {@code query}, {@code key}, {@code value},
+ * {@code out} (each [C, C]), C = nh·hs:
+ * <pre>
+ *   Q = xq·Wqᵀ + bq,  K = xkv·Wkᵀ + bk,  V = xkv·Wvᵀ + bv          split into nh heads of width hs
+ *   S = Q·Kᵀ / √hs;   S[i, j] = −1e30 where key j is masked for query i
+ *   A = dropout(softmax(S, over keys));   Y = A·V, heads concatenated;   out = Y·Woᵀ + bo
+ * </pre>
+ * Masks: causal masks keys j &gt; i (self-attention only); the key-padding mask [B][Tk] (1 = real, 0 = pad)
+ * masks padded keys for every query. −1e30 (not −∞) keeps a fully masked row finite (it becomes uniform)
+ * while exp(−1e30 − max) underflows to exactly 0 in float32 and float64, so masked keys get weight exactly 0
+ * and cannot change any output. Self-attention: xkv = xq; cross-attention: xkv = encoder memory.
+ */
+public final class MultiHeadAttention implements Module {
+    /** Score given to masked (query, key) pairs. */
+    public static final double MASKED = -1e30;
+
+    private final int dModel, heads, headSize;
+    private final Linear query, key, value, out;
+    private final Dropout attnDropout;
+
+    /** Sites are named {@code name + ".query"} etc.; init draws query, key, value, out in that order. */
+    public MultiHeadAttention(String name, int dModel, int heads, double dropout, DType dtype, Rng rng) {
+        if (heads <= 0 || dModel % heads != 0) {
+            throw new IllegalArgumentException("MultiHeadAttention " + name + ": d_model " + dModel + " is not divisible by heads " + heads);
+        }
+        this.dModel = dModel;
+        this.heads = heads;
+        this.headSize = dModel / heads;
+        this.query = new Linear(name + ".query", dModel, dModel, true, dtype, rng);
+        this.key = new Linear(name + ".key", dModel, dModel, true, dtype, rng);
+        this.value = new Linear(name + ".value", dModel, dModel, true, dtype, rng);
+        this.out = new Linear(name + ".out", dModel, dModel, true, dtype, rng);
+        this.attnDropout = new Dropout(dropout);
+    }
+
+    /**
+     * xq [B, Tq, C], xkv [B, Tk, C] → [B, Tq, C].
+     *
+     * @param causal  mask keys after the query position (requires Tq == Tk)
+     * @param keyMask [B][Tk] with 1 = real key, 0 = padding; null = no padding
+     */
+    public Var forward(Var xq, Var xkv, boolean causal, int[][] keyMask, ForwardContext ctx) {
+        int[] sq = xq.shape(), sk = xkv.shape();
+        if (sq.length != 3 || sk.length != 3 || sq[2] != dModel || sk[2] != dModel || sq[0] != sk[0]) {
+            throw new IllegalArgumentException("MultiHeadAttention: query input " + java.util.Arrays.toString(sq) + " and key/value input "
+                    + java.util.Arrays.toString(sk) + " must be [B, T, " + dModel + "] with the same B");
+        }
+        int b = sq[0], tq = sq[1], tk = sk[1];
+        if (causal && tq != tk) throw new IllegalArgumentException("MultiHeadAttention: causal mask needs Tq == Tk, got " + tq + " and " + tk);
+        Var q = heads(query.forward(xq, ctx), b, tq); // [B, nh, Tq, hs]
+        Var k = heads(key.forward(xkv, ctx), b, tk);  // [B, nh, Tk, hs]
+        Var v = heads(value.forward(xkv, ctx), b, tk); // [B, nh, Tk, hs]
+        Var scores = q.matmul(k, false, true).mul(1.0 / Math.sqrt(headSize)); // [B, nh, Tq, Tk]
+        Tensor allowed = allowed(b, tq, tk, causal, keyMask, xq.value().dtype()); // [B or 1, 1, Tq, Tk]
+        if (allowed != null) scores = ElementwiseOps.where(allowed, scores, Var.constant(Tensor.scalar(scores.value().dtype(), MASKED)));
+        Var att = attnDropout.forward(Functional.softmax(scores, -1), ctx); // [B, nh, Tq, Tk]
+        Var y = att.matmul(v)                 // [B, nh, Tq, hs]
+                .permute(0, 2, 1, 3)          // [B, Tq, nh, hs]
+                .reshape(b, tq, dModel);      // [B, Tq, C]
+        return out.forward(y, ctx);
+    }
+
+    /** [B, T, C] -> [B, T, nh, hs] -> [B, nh, T, hs]. */
+    private Var heads(Var x, int b, int t) {
+        return x.reshape(b, t, heads, headSize).permute(0, 2, 1, 3);
+    }
+
+    /** 1 where query i may attend key j; null when nothing is masked. Shape [B, 1, Tq, Tk] or [1, 1, Tq, Tk]. */
+    static Tensor allowed(int b, int tq, int tk, boolean causal, int[][] keyMask, DType dtype) {
+        if (!causal && keyMask == null) return null;
+        if (keyMask != null && (keyMask.length != b || Tokens.width(keyMask, "key mask") != tk)) {
+            throw new IllegalArgumentException("MultiHeadAttention: key mask [" + keyMask.length + "][" + keyMask[0].length + "] must be [" + b + "][" + tk + "]");
+        }
+        int nb = keyMask == null ? 1 : b;
+        Tensor m = Tensor.zeros(dtype, nb, 1, tq, tk);
+        for (int n = 0; n < nb; n++) {
+            for (int i = 0; i < tq; i++) {
+                for (int j = 0; j < tk; j++) {
+                    boolean ok = (!causal || j <= i) && (keyMask == null || keyMask[n][j] != 0);
+                    if (ok) m.setFlat(((n * tq) + i) * tk + j, 1.0);
+                }
+            }
+        }
+        return m;
+    }
+
+    @Override
+    public LinkedHashMap<String, Var> namedParameters() {
+        LinkedHashMap<String, Var> m = new LinkedHashMap<>();
+        Module.addChild(m, "query", query);
+        Module.addChild(m, "key", key);
+        Module.addChild(m, "value", value);
+        Module.addChild(m, "out", out);
+        return m;
+    }
+
+    @Override
+    public void setTrainable(boolean trainable) {
+        for (Linear l : linears()) l.setTrainable(trainable);
+    }
+
+    /** query, key, value, out. */
+    public java.util.List<Linear> linears() {
+        return java.util.List.of(query, key, value, out);
+    }
+}

@@ -1,0 +1,130 @@
+package cola4j.models;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cola4j.autograd.Var;
+import cola4j.models.layers.Embedding;
+import cola4j.models.layers.Gelu;
+import cola4j.models.layers.LayerNorm;
+import cola4j.models.layers.Linear;
+import cola4j.models.layers.MultiHeadAttention;
+import cola4j.models.layers.TransformerBlock;
+import cola4j.tensor.DType;
+import cola4j.tensor.Rng;
+import cola4j.tensor.Tensor;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Every layer's gradients (parameters and input) against central finite differences, float64. */
+class LayersGradTest {
+    static final DType F64 = DType.FLOAT64;
+
+    static Var input(long seed, int... shape) {
+        return Var.param(new Rng(seed).normal(F64, 0, 1, shape));
+    }
+
+    static Map<String, Var> with(Map<String, Var> params, String name, Var x) {
+        LinkedHashMap<String, Var> m = new LinkedHashMap<>(params);
+        m.put(name, x);
+        return m;
+    }
+
+    /** A fresh training context with the same dropout masks on every call. */
+    static ForwardContext train() {
+        return ForwardContext.train(new Rng(99));
+    }
+
+    @Test
+    void linear() {
+        Linear l = new Linear("fc", 5, 3, true, F64, new Rng(1));
+        Var x = input(2, 2, 4, 5);
+        int n = FiniteDiff.check(() -> FiniteDiff.project(l.forward(x, ForwardContext.eval()), 3), with(l.namedParameters(), "x", x), 100, 4);
+        assertThat(n).isEqualTo(15 + 3 + 40);
+    }
+
+    @Test
+    void linearMatchesFormula() {
+        Linear l = new Linear("fc", 4, 3, true, F64, new Rng(1));
+        Tensor x = new Rng(2).normal(F64, 0, 1, 6, 4);
+        Tensor h = l.forward(Var.constant(x), ForwardContext.eval()).value();
+        for (int r = 0; r < 6; r++) {
+            for (int o = 0; o < 3; o++) {
+                double want = l.bias().getFlat(o);
+                for (int i = 0; i < 4; i++) want += x.get(r, i) * l.weight().get(o, i);
+                assertThat(h.get(r, o)).isCloseTo(want, org.assertj.core.data.Offset.offset(1e-14));
+            }
+        }
+        double bound = 1 / Math.sqrt(4);
+        assertThat(l.weight().maxAbs()).isLessThanOrEqualTo(bound);
+        assertThat(l.bias().maxAbs()).isLessThanOrEqualTo(bound);
+    }
+
+    @Test
+    void embedding() {
+        Embedding e = new Embedding("embed", 7, 4, F64, new Rng(1));
+        int[][] ids = {{1, 3, 3}, {6, 0, 1}};
+        FiniteDiff.check(() -> FiniteDiff.project(e.forward(ids, ForwardContext.eval()), 3), e.namedParameters(), 100, 4);
+        assertThat(e.forward(ids, ForwardContext.eval()).value().get(1, 0, 2)).isEqualTo(e.weight().get(6, 2));
+    }
+
+    @Test
+    void layerNorm() {
+        LayerNorm ln = new LayerNorm("ln", 6, F64);
+        ln.namedParameters().get("weight").value().copyFrom(new Rng(5).normal(F64, 1, 0.3, 6));
+        ln.namedParameters().get("bias").value().copyFrom(new Rng(6).normal(F64, 0, 0.3, 6));
+        Var x = input(2, 3, 2, 6);
+        FiniteDiff.check(() -> FiniteDiff.project(ln.forward(x), 3), with(ln.namedParameters(), "x", x), 100, 4);
+    }
+
+    @Test
+    void layerNormNormalizes() {
+        LayerNorm ln = new LayerNorm("ln", 6, F64);
+        Tensor y = ln.forward(Var.constant(new Rng(2).normal(F64, 3, 2, 4, 6))).value();
+        Tensor mean = y.mean(false, -1), var = y.pow(2).mean(false, -1);
+        assertThat(mean.maxAbs()).isLessThan(1e-14);
+        // biased variance of the output is σ²/(σ² + ε): just under 1
+        for (int i = 0; i < 4; i++) assertThat(var.getFlat(i)).isBetween(0.99, 1.0);
+    }
+
+    @Test
+    void gelu() {
+        Var x = input(2, 3, 5);
+        FiniteDiff.check(() -> FiniteDiff.project(Gelu.forward(x), 3), Map.of("x", x), 100, 4);
+        double v = 1.3, want = 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v)));
+        assertThat(Gelu.forward(Var.constant(Tensor.scalar(v))).value().item()).isCloseTo(want, org.assertj.core.data.Offset.offset(1e-15));
+    }
+
+    @Test
+    void selfAttentionCausalWithPaddingAndDropout() {
+        MultiHeadAttention a = new MultiHeadAttention("attn", 8, 2, 0.2, F64, new Rng(1));
+        Var x = input(2, 2, 4, 8);
+        int[][] mask = {{1, 1, 1, 0}, {1, 1, 1, 1}};
+        FiniteDiff.check(() -> FiniteDiff.project(a.forward(x, x, true, mask, train()), 3), with(a.namedParameters(), "x", x), 12, 4);
+    }
+
+    @Test
+    void crossAttentionWithMemoryPadding() {
+        MultiHeadAttention a = new MultiHeadAttention("cross", 8, 4, 0.0, F64, new Rng(1));
+        Var q = input(2, 2, 3, 8), m = input(5, 2, 5, 8);
+        int[][] mask = {{1, 1, 0, 0, 0}, {1, 1, 1, 1, 1}};
+        Map<String, Var> vars = with(with(a.namedParameters(), "q", q), "memory", m);
+        FiniteDiff.check(() -> FiniteDiff.project(a.forward(q, m, false, mask, ForwardContext.eval()), 3), vars, 12, 4);
+    }
+
+    @Test
+    void decoderBlockWithCrossAttention() {
+        TransformerBlock b = new TransformerBlock("decoder.blocks.0", 8, 2, 0.1, true, true, F64, new Rng(1));
+        Var x = input(2, 2, 4, 8), m = input(5, 2, 3, 8);
+        Map<String, Var> vars = with(with(b.namedParameters(), "x", x), "memory", m);
+        FiniteDiff.check(() -> FiniteDiff.project(b.forward(x, null, m, new int[][] {{1, 1, 0}, {1, 1, 1}}, train()), 3), vars, 6, 4);
+    }
+
+    @Test
+    void encoderBlock() {
+        TransformerBlock b = new TransformerBlock("blocks.0", 8, 2, 0.0, false, false, F64, new Rng(1));
+        Var x = input(2, 2, 4, 8);
+        FiniteDiff.check(() -> FiniteDiff.project(b.forward(x, new int[][] {{1, 1, 1, 0}, {1, 1, 1, 1}}, ForwardContext.eval()), 3),
+                with(b.namedParameters(), "x", x), 6, 4);
+    }
+}
