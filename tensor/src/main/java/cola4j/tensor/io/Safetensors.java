@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -176,7 +177,9 @@ public final class Safetensors {
         }
         byte[] json;
         try {
-            json = SafetensorsHeader.JSON.writeValueAsBytes(root);
+            // via a String: Jackson 2.17's byte generator escapes non-BMP characters as surrogate pairs (\uD83D\uDE00);
+            // the String route writes their plain 4-byte UTF-8, as other tools do
+            json = SafetensorsHeader.JSON.writeValueAsString(root).getBytes(StandardCharsets.UTF_8);
         } catch (IOException ex) {
             throw new IllegalStateException("header serialization failed", ex);
         }
