@@ -30,6 +30,9 @@ import java.util.Map;
  * The writer emits tensors in the map's iteration order, contiguous, and pads the header with spaces so that the data
  * section starts at a multiple of 8. The reader accepts F32, F64, F16 and BF16 (the last two widened to float32) and
  * validates everything listed in {@link SafetensorsException.Kind}; see {@link SafetensorsHeader} for the rules.
+ * In particular the tensors' byte ranges must tile the data section exactly: overlaps, holes and trailing bytes are
+ * rejected, as the official spec requires the byte buffer to be entirely indexed. Unknown fields inside a tensor
+ * entry are ignored; duplicate keys are rejected.
  *
  * <p>Names are stored as given: any Java string that is valid Unicode (no unpaired surrogates) round-trips exactly,
  * since its UTF-8 bytes are the JSON key. {@code "__metadata__"} is reserved and cannot name a tensor.
