@@ -36,7 +36,13 @@ public final class MatMul {
                     + ": inner dimensions " + ka + " and " + kb + " differ");
         }
         int[] batchA = Arrays.copyOf(sa, ra - 2), batchB = Arrays.copyOf(sb, rb - 2);
-        int[] batch = Shapes.broadcast("matmul", batchA, batchB);
+        int[] batch;
+        try {
+            batch = Shapes.broadcast("matmul", batchA, batchB);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("matmul: " + Shapes.str(sa) + " x " + Shapes.str(sb) + ": batch dimensions "
+                    + Shapes.str(batchA) + " and " + Shapes.str(batchB) + " do not broadcast", e);
+        }
         int[] outShape = Arrays.copyOf(batch, batch.length + 2);
         outShape[batch.length] = m;
         outShape[batch.length + 1] = n;

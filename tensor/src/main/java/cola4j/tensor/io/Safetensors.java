@@ -1,0 +1,212 @@
+package cola4j.tensor.io;
+
+import cola4j.tensor.Tensor;
+import cola4j.tensor.io.SafetensorsException.Kind;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads and writes the safetensors format (https://github.com/huggingface/safetensors).
+ *
+ * <p>Layout: 8 bytes little-endian unsigned header length N; N bytes of UTF-8 JSON
+ * {@code {"__metadata__": {str: str}, name: {"dtype": "F32", "shape": [..], "data_offsets": [begin, end]}, ...}},
+ * possibly padded with trailing spaces; then the data section, little-endian, row-major, offsets relative to its start.
+ * The writer emits tensors in the map's iteration order, contiguous, and pads the header with spaces so that the data
+ * section starts at a multiple of 8. The reader accepts F32, F64, F16 and BF16 (the last two widened to float32) and
+ * validates everything listed in {@link SafetensorsException.Kind}; see {@link SafetensorsHeader} for the rules.
+ * In particular the tensors' byte ranges must tile the data section exactly: overlaps, holes and trailing bytes are
+ * rejected, as the official spec requires the byte buffer to be entirely indexed. Unknown fields inside a tensor
+ * entry are ignored; duplicate keys are rejected.
+ *
+ * <p>Names are stored as given: any Java string that is valid Unicode (no unpaired surrogates) round-trips exactly,
+ * since its UTF-8 bytes are the JSON key. {@code "__metadata__"} is reserved and cannot name a tensor.
+ */
+public final class Safetensors {
+    private Safetensors() {}
+
+    /** Largest accepted header (100 MB), as in the reference implementation. */
+    public static final long MAX_HEADER_BYTES = 100_000_000L;
+
+    // ------------------------------------------------------------------ files
+
+    /** Writes {@code tensors} in their own dtypes; see {@link #write(Path, Map, Map, StorageType)}. */
+    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        write(file, tensors, metadata, StorageType.NATIVE);
+    }
+
+    /**
+     * Atomically writes a safetensors file: the bytes go to a temporary file in the same directory, which is fsynced
+     * and then renamed over {@code file}. On any failure the temporary file is deleted and an existing {@code file}
+     * is left untouched.
+     *
+     * @throws IllegalArgumentException for an invalid name (reserved, not valid Unicode) before anything is written
+     */
+    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata, StorageType storage) throws IOException {
+        Plan plan = plan(tensors, metadata, storage);
+        Path abs = file.toAbsolutePath();
+        Path dir = abs.getParent();
+        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        boolean done = false;
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+                 OutputStream out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch), 1 << 16)) {
+                emit(plan, out);
+                out.flush();
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+            done = true;
+            syncDirectory(dir);
+        } finally {
+            if (!done) Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Makes the rename durable where the platform allows opening a directory (Linux); elsewhere a no-op. */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // not supported on this platform/file system: the file itself is already fsynced
+        }
+    }
+
+    /** Reads and validates a whole safetensors file (at most 2 GiB). */
+    public static SafetensorsFile read(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size > Integer.MAX_VALUE - 16) {
+            throw new SafetensorsException(Kind.FILE_TOO_LARGE, file + " has " + size + " bytes; this reader loads whole files up to 2 GiB");
+        }
+        try {
+            return decode(Files.readAllBytes(file));
+        } catch (SafetensorsException e) {
+            throw new SafetensorsException(e.kind(), file + ": " + e.detail(), e);
+        }
+    }
+
+    // ------------------------------------------------------------------ bytes
+
+    /** The complete file bytes for {@code tensors} (in map order) stored as {@code storage}. */
+    public static byte[] encode(Map<String, Tensor> tensors, Map<String, String> metadata, StorageType storage) {
+        Plan plan = plan(tensors, metadata, storage);
+        long total = 8 + plan.header.length + plan.dataLen;
+        if (total > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("encode: " + total + " bytes do not fit in one array; use write()");
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) total);
+        try {
+            emit(plan, out);
+        } catch (IOException e) {
+            throw new IllegalStateException("in-memory stream failed", e);
+        }
+        return out.toByteArray();
+    }
+
+    /** Parses and validates safetensors bytes (see {@link SafetensorsException.Kind} for what is rejected). */
+    public static SafetensorsFile decode(byte[] bytes) throws SafetensorsException {
+        if (bytes.length < 8) throw new SafetensorsException(Kind.TRUNCATED, "input has " + bytes.length + " bytes, fewer than the 8-byte header length");
+        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        long n = buf.getLong(0);
+        if (n < 0 || n > MAX_HEADER_BYTES) {
+            throw new SafetensorsException(Kind.HEADER_TOO_LARGE, "header length " + Long.toUnsignedString(n) + " exceeds " + MAX_HEADER_BYTES + " bytes");
+        }
+        if (n > bytes.length - 8) {
+            throw new SafetensorsException(Kind.TRUNCATED, "header length " + n + " exceeds the " + (bytes.length - 8) + " bytes after the length field");
+        }
+        int dataStart = 8 + (int) n;
+        SafetensorsHeader.Parsed header = SafetensorsHeader.parse(bytes, 8, (int) n, bytes.length - dataStart);
+        LinkedHashMap<String, Tensor> tensors = new LinkedHashMap<>();
+        for (SafetensorsHeader.Entry e : header.entries()) {
+            tensors.put(e.name(), TensorCodec.read(buf, dataStart + (int) e.begin(), e.type(), e.shape(), e.numel()));
+        }
+        return new SafetensorsFile(tensors, header.metadata());
+    }
+
+    // ------------------------------------------------------------------ encoding plan
+
+    /** Header bytes (padded) and the tensors with their resolved storage, in order. */
+    private record Plan(byte[] header, List<String> names, List<Tensor> tensors, List<StorageType> types, long dataLen) {}
+
+    private static Plan plan(Map<String, Tensor> tensors, Map<String, String> metadata, StorageType storage) {
+        if (tensors == null || storage == null) throw new IllegalArgumentException("safetensors: tensors and storage must not be null");
+        ObjectNode root = SafetensorsHeader.JSON.createObjectNode();
+        if (metadata != null && !metadata.isEmpty()) {
+            ObjectNode meta = root.putObject(SafetensorsHeader.METADATA_KEY);
+            for (Map.Entry<String, String> m : metadata.entrySet()) {
+                requireUnicode("metadata key", m.getKey());
+                requireUnicode("metadata value", m.getValue());
+                meta.put(m.getKey(), m.getValue());
+            }
+        }
+        List<String> names = new ArrayList<>();
+        List<Tensor> ts = new ArrayList<>();
+        List<StorageType> types = new ArrayList<>();
+        long at = 0;
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            String name = e.getKey();
+            requireUnicode("tensor name", name);
+            if (name.equals(SafetensorsHeader.METADATA_KEY)) throw new IllegalArgumentException("safetensors: tensor name '__metadata__' is reserved");
+            Tensor t = e.getValue();
+            if (t == null) throw new IllegalArgumentException("safetensors: tensor '" + name + "' is null");
+            StorageType type = storage.resolve(t.dtype());
+            long len = (long) t.numel() * type.bytes;
+            ObjectNode info = root.putObject(name);
+            info.put("dtype", type.tag);
+            ArrayNode shape = info.putArray("shape");
+            for (int d : t.shape()) shape.add(d);
+            info.putArray("data_offsets").add(at).add(at + len);
+            names.add(name);
+            ts.add(t);
+            types.add(type);
+            at += len;
+        }
+        byte[] json;
+        try {
+            // via a String: Jackson 2.17's byte generator escapes non-BMP characters as surrogate pairs (\uD83D\uDE00);
+            // the String route writes their plain 4-byte UTF-8, as other tools do
+            json = SafetensorsHeader.JSON.writeValueAsString(root).getBytes(StandardCharsets.UTF_8);
+        } catch (IOException ex) {
+            throw new IllegalStateException("header serialization failed", ex);
+        }
+        int padded = (json.length + 7) / 8 * 8;                      // data section starts at 8 + padded, a multiple of 8
+        byte[] header = java.util.Arrays.copyOf(json, padded);
+        java.util.Arrays.fill(header, json.length, padded, (byte) ' ');
+        return new Plan(header, names, ts, types, at);
+    }
+
+    private static void requireUnicode(String what, String s) {
+        if (s == null) throw new IllegalArgumentException("safetensors: " + what + " is null");
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) i++;
+            else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException("safetensors: " + what + " '" + s + "' has an unpaired surrogate at index " + i + " (not valid Unicode)");
+            }
+        }
+    }
+
+    private static void emit(Plan plan, OutputStream out) throws IOException {
+        ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(plan.header.length);
+        out.write(len.array());
+        out.write(plan.header);
+        for (int i = 0; i < plan.tensors.size(); i++) TensorCodec.write(plan.tensors.get(i), plan.types.get(i), out);
+    }
+}
