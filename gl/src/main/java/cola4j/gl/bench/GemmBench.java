@@ -10,7 +10,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -73,7 +73,6 @@ public final class GemmBench extends BenchCommand<GemmBench.Row> {
         int[] sizes = Args.intList(cl, "sizes", DEFAULT_SIZES, 1);
         int reps = Args.intValue(cl, "reps", 7, 1);
         int warmup = Args.intValue(cl, "warmup", 2, 0);
-        io.err().println("gemm: OpenBLAS threads " + openblas.blas_get_num_threads() + ", median of " + reps + " samples");
         List<Row> rows = new ArrayList<>();
         Rng rng = new Rng(42);
         for (int n : sizes) {
@@ -81,29 +80,31 @@ public final class GemmBench extends BenchCommand<GemmBench.Row> {
                 Tensor a = rng.uniform(dt, -1, 1, n, n), b = rng.uniform(dt, -1, 1, n, n);
                 INDArray na = a.toINDArray(), nb = b.toINDArray(), nc = Tensor.zeros(dt, n, n).toINDArray();
                 double flops = 2.0 * n * n * n;
-                double engine = flops / 1e9 / Timing.medianSeconds(() -> a.matmul(b).getFlat(0), warmup, reps, MIN_SAMPLE_NANOS);
-                double direct = flops / 1e9 / Timing.medianSeconds(direct(dt, n, na, nb, nc), warmup, reps, MIN_SAMPLE_NANOS);
-                double nd4j = flops / 1e9 / Timing.medianSeconds(() -> na.mmul(nb).getDouble(0), warmup, reps, MIN_SAMPLE_NANOS);
+                double engine = flops / 1e9 / Timing.medianSeconds(() -> a.matmul(b), warmup, 0, reps, MIN_SAMPLE_NANOS);
+                double direct = flops / 1e9 / Timing.medianSeconds(direct(dt, n, na, nb, nc), warmup, 0, reps, MIN_SAMPLE_NANOS);
+                double nd4j = flops / 1e9 / Timing.medianSeconds(() -> na.mmul(nb), warmup, 0, reps, MIN_SAMPLE_NANOS);
                 rows.add(new Row(n, dt.cliName, engine, direct, nd4j));
             }
         }
+        io.err().println("gemm: median of " + reps + " samples; OpenBLAS threads: " + openblas.blas_get_num_threads()
+                + ", available processors: " + Runtime.getRuntime().availableProcessors());
         return rows;
     }
 
     /** C = A·B by cblas_?gemm straight on the ND4J arrays' native buffers (row-major, no copies). */
-    private static DoubleSupplier direct(DType dt, int n, INDArray a, INDArray b, INDArray c) {
+    private static Supplier<?> direct(DType dt, int n, INDArray a, INDArray b, INDArray c) {
         int row = openblas.CblasRowMajor, no = openblas.CblasNoTrans;
         if (dt == DType.FLOAT32) {
             FloatPointer pa = (FloatPointer) a.data().pointer(), pb = (FloatPointer) b.data().pointer(), pc = (FloatPointer) c.data().pointer();
             return () -> {
                 openblas.cblas_sgemm(row, no, no, n, n, n, 1f, pa, n, pb, n, 0f, pc, n);
-                return pc.get(0);
+                return pc;
             };
         }
         DoublePointer pa = (DoublePointer) a.data().pointer(), pb = (DoublePointer) b.data().pointer(), pc = (DoublePointer) c.data().pointer();
         return () -> {
             openblas.cblas_dgemm(row, no, no, n, n, n, 1.0, pa, n, pb, n, 0.0, pc, n);
-            return pc.get(0);
+            return pc;
         };
     }
 

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BinaryOperator;
-import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -44,6 +44,8 @@ public final class OpsBench extends BenchCommand<OpsBench.Row> {
 
     /** Side of the square operands. */
     static final int SIZE = 8;
+    /** Warm-up lasts at least this long (and at least --warmup calls). */
+    static final long WARMUP_NANOS = 500_000_000L;
     /** A timed sample lasts at least this long (thousands of calls). */
     static final long MIN_SAMPLE_NANOS = 2_000_000L;
 
@@ -60,38 +62,40 @@ public final class OpsBench extends BenchCommand<OpsBench.Row> {
     @Override
     protected void addOptions(Options o) {
         o.addOption(Option.builder().longOpt("reps").hasArg().argName("N").desc("Timed samples per measurement; the median is reported (default 51)").build());
-        o.addOption(Option.builder().longOpt("warmup").hasArg().argName("N").desc("Untimed calls before timing, for the JIT (default 50000)").build());
+        o.addOption(Option.builder().longOpt("warmup").hasArg().argName("N").desc("Untimed calls before each measurement, for the JIT; warm-up also lasts >= 0.5 s unless N is 0 (default 50000)").build());
     }
 
     @Override
     public List<Row> measure(CommandLine cl, Io io) {
         int reps = Args.intValue(cl, "reps", 51, 1);
         int warmup = Args.intValue(cl, "warmup", 50_000, 0);
+        long warmupNanos = warmup == 0 ? 0 : WARMUP_NANOS;
         Rng rng = new Rng(7);
         Tensor x = rng.uniform(DType.FLOAT32, -1, 1, SIZE, SIZE), y = rng.uniform(DType.FLOAT32, -1, 1, SIZE, SIZE);
         List<Row> rows = new ArrayList<>();
-        rows.add(row("add", x, y, Tensor::add, Var::add, warmup, reps));
-        rows.add(row("mul", x, y, Tensor::mul, Var::mul, warmup, reps));
-        rows.add(row("sum", x, y, (a, b) -> a.sum(false), (a, b) -> a.sum(false), warmup, reps));
+        rows.add(row("add", x, y, Tensor::add, Var::add, warmup, warmupNanos, reps));
+        rows.add(row("mul", x, y, Tensor::mul, Var::mul, warmup, warmupNanos, reps));
+        rows.add(row("sum", x, y, (a, b) -> a.sum(false), (a, b) -> a.sum(false), warmup, warmupNanos, reps));
         return rows;
     }
 
-    private static Row row(String op, Tensor x, Tensor y, BinaryOperator<Tensor> engineOp, BinaryOperator<Var> varOp, int warmup, int reps) {
+    private static Row row(String op, Tensor x, Tensor y, BinaryOperator<Tensor> engineOp, BinaryOperator<Var> varOp,
+                           int warmup, long warmupNanos, int reps) {
         Var a = Var.param(x), b = Var.param(y);
         Tensor ones = Tensor.onesLike(varOp.apply(a, b).value());
-        DoubleSupplier engine = () -> engineOp.apply(x, y).getFlat(0);
-        DoubleSupplier fwd = () -> varOp.apply(a, b).value().getFlat(0);
-        DoubleSupplier fwdBwd = () -> {
+        Supplier<Tensor> engine = () -> engineOp.apply(x, y);
+        Supplier<Var> fwd = () -> varOp.apply(a, b);
+        Supplier<Tensor> fwdBwd = () -> {
             a.zeroGrad();
             b.zeroGrad();
             varOp.apply(a, b).backward(ones);
-            return a.grad().getFlat(0);
+            return a.grad();
         };
-        return new Row(op, us(engine, warmup, reps), us(fwd, warmup, reps), us(fwdBwd, warmup, reps));
+        return new Row(op, us(engine, warmup, warmupNanos, reps), us(fwd, warmup, warmupNanos, reps), us(fwdBwd, warmup, warmupNanos, reps));
     }
 
-    private static double us(DoubleSupplier task, int warmup, int reps) {
-        return 1e6 * Timing.medianSeconds(task, warmup, reps, MIN_SAMPLE_NANOS);
+    private static double us(Supplier<?> task, int warmup, long warmupNanos, int reps) {
+        return 1e6 * Timing.medianSeconds(task, warmup, warmupNanos, reps, MIN_SAMPLE_NANOS);
     }
 
     @Override
