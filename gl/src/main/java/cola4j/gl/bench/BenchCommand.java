@@ -1,0 +1,57 @@
+package cola4j.gl.bench;
+
+import cola4j.gl.cli.Args;
+import cola4j.gl.cli.Command;
+import cola4j.gl.cli.Io;
+import cola4j.gl.cli.JsonFiles;
+import cola4j.gl.cli.Table;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/**
+ * Base of every {@code cola bench X} command: measure rows, print them as a table, and with {@code --json FILE}
+ * write {@code {"X": [row, ...]}} atomically. A subclass supplies its options, {@link #measure} and
+ * {@link #table}; rows are records whose components carry {@code @JsonProperty} names.
+ *
+ * <p>{@link #measure} can be called with default options (an empty command line) so that a combined
+ * {@code bench all} can merge every benchmark's rows into one JSON object under their {@link #name()} keys.
+ *
+ * @param <R> the row type
+ */
+public abstract class BenchCommand<R> implements Command {
+    /** Adds this benchmark's own options (besides {@code --json}). */
+    protected abstract void addOptions(Options options);
+
+    /** Runs the measurements; progress may go to {@code io.err()}. */
+    public abstract List<R> measure(CommandLine cl, Io io) throws Exception;
+
+    /** The terminal table for the rows. */
+    protected abstract Table table(List<R> rows);
+
+    @Override
+    public final Options options() {
+        Options o = new Options();
+        o.addOption(Option.builder().longOpt("json").hasArg().argName("FILE").desc("Also write the results as JSON to FILE (atomic write)").build());
+        addOptions(o);
+        return o;
+    }
+
+    @Override
+    public final int run(CommandLine cl, Io io) throws Exception {
+        Path json = Args.path(cl, "json"); // validated before the (long) measurement
+        List<R> rows = measure(cl, io);
+        table(rows).print(io.out());
+        if (json != null) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put(name(), rows);
+            JsonFiles.writeAtomic(json, doc);
+            io.err().println("wrote " + json);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,20 @@
+package cola4j.gl.cli;
+
+import cola4j.gl.bench.Benches;
+import java.util.List;
+
+/**
+ * The registry of {@code cola} subcommands, in the order {@code cola --help} lists them.
+ * Adding a subcommand = one class implementing {@link Command} + one line here.
+ */
+public final class Commands {
+    private Commands() {}
+
+    /** All top-level subcommands. Names must be unique. */
+    public static List<Command> all() {
+        return List.of(
+                // later: new PretrainCommand(), new TrainCommand(), new VerifyCommand(), new ExplainCommand(),
+                //        new FtaasCommand(), new DemoCommand(), new CopraCommand(),
+                new CommandGroup("bench", "Measure engine, BLAS and autograd speed (prints a table; --json FILE)", Benches.all()));
+    }
+}

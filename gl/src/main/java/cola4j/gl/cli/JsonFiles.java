@@ -1,0 +1,57 @@
+package cola4j.gl.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * JSON output shared by all commands: one Jackson mapper (pretty-printed, records supported) and an atomic write.
+ * Name JSON fields with {@code @JsonProperty("snake_case")} on record components.
+ */
+public final class JsonFiles {
+    private JsonFiles() {}
+
+    /** The shared mapper; thread-safe once configured. */
+    public static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /**
+     * Writes {@code value} as JSON to {@code file} atomically: a temporary file in the same directory is written,
+     * fsynced and renamed over the target, so readers see the old file or the complete new one, never a prefix.
+     * Missing parent directories are created.
+     */
+    public static void writeAtomic(Path file, Object value) throws IOException {
+        byte[] bytes = MAPPER.writeValueAsBytes(value);
+        writeAtomic(file, bytes);
+    }
+
+    /** The atomic write of {@link #writeAtomic(Path, Object)} for raw bytes. */
+    public static void writeAtomic(Path file, byte[] bytes) throws IOException {
+        Path abs = file.toAbsolutePath();
+        Path dir = abs.getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+                 OutputStream os = java.nio.channels.Channels.newOutputStream(ch)) {
+                os.write(bytes);
+                os.write('\n');
+                os.flush();
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

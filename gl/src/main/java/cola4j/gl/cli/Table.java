@@ -1,0 +1,49 @@
+package cola4j.gl.cli;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A plain-text table for terminal output: a header row, a rule, then rows; columns are right-aligned to their
+ * widest cell. Cells are strings, so callers choose the number format.
+ */
+public final class Table {
+    private final String[] headers;
+    private final List<String[]> rows = new ArrayList<>();
+
+    public Table(String... headers) {
+        this.headers = headers.clone();
+    }
+
+    /** Adds a row; it must have one cell per header. */
+    public Table row(String... cells) {
+        if (cells.length != headers.length) {
+            throw new IllegalArgumentException("Table.row: " + cells.length + " cells for " + headers.length + " columns");
+        }
+        rows.add(cells.clone());
+        return this;
+    }
+
+    public void print(PrintStream out) {
+        int[] w = new int[headers.length];
+        for (int j = 0; j < w.length; j++) {
+            w[j] = headers[j].length();
+            for (String[] r : rows) w[j] = Math.max(w[j], r[j].length());
+        }
+        out.println(line(headers, w));
+        StringBuilder rule = new StringBuilder();
+        for (int j = 0; j < w.length; j++) rule.append(j == 0 ? "" : "  ").append("-".repeat(w[j]));
+        out.println(rule);
+        for (String[] r : rows) out.println(line(r, w));
+    }
+
+    private static String line(String[] cells, int[] w) {
+        StringBuilder sb = new StringBuilder();
+        for (int j = 0; j < cells.length; j++) {
+            if (j > 0) sb.append("  ");
+            sb.append(" ".repeat(w[j] - cells[j].length())).append(cells[j]);
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,107 @@
+package cola4j.gl.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** Dispatch, help and usage errors of {@link Main}: exit codes and what lands on stdout / stderr. */
+class MainTest {
+    /** Exit code plus captured streams of one {@code cola ...} call. */
+    record Result(int code, String out, String err) {}
+
+    static Result cola(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int code = Main.run(args, new Io(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void helpListsEveryRegisteredCommand() {
+        Result r = cola("--help");
+        assertThat(r.code()).isZero();
+        assertThat(r.err()).isEmpty();
+        for (Command c : Commands.all()) assertThat(r.out()).contains(c.name()).contains(c.description());
+        assertThat(r.out()).contains("bench");
+    }
+
+    @Test
+    void noArgumentsPrintsUsageOnStderrWithCode2() {
+        Result r = cola();
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).contains("usage: cola <command>");
+    }
+
+    @Test
+    void benchGroupHelpListsItsBenchmarks() {
+        Result r = cola("bench", "--help");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("usage: cola bench <command>").contains("gemm").contains("ops");
+    }
+
+    @Test
+    void leafHelpPrintsItsOptions() {
+        Result r = cola("bench", "gemm", "--help");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("cola bench gemm").contains("--sizes").contains("--reps").contains("--json").contains("--help");
+    }
+
+    @Test
+    void unknownCommandIsAUsageError() {
+        Result r = cola("frobnicate");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).startsWith("cola: unknown command 'frobnicate'; commands: bench")
+                .contains("Run 'cola --help' for usage.")
+                .doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(r.err().lines().count()).isEqualTo(2);
+    }
+
+    @Test
+    void unknownSubcommandOfAGroupIsAUsageError() {
+        Result r = cola("bench", "nope");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).startsWith("cola bench: unknown command 'nope'; commands: gemm, ops");
+    }
+
+    @Test
+    void optionBeforeCommandIsAUsageError() {
+        Result r = cola("--frob");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).startsWith("cola: unknown option '--frob'");
+    }
+
+    @Test
+    void badOptionsAndValuesAreOneLineUsageErrors() {
+        String[][] cases = {
+                {"bench", "gemm", "--frob"},
+                {"bench", "gemm", "--reps"},
+                {"bench", "gemm", "--reps", "x"},
+                {"bench", "gemm", "--reps", "0"},
+                {"bench", "gemm", "--sizes", "256,,512"},
+                {"bench", "gemm", "stray"},
+                {"bench", "ops", "--warmup", "-3"},
+        };
+        String[] expected = {
+                "Unrecognized option: --frob",
+                "Missing argument for option: reps",
+                "--reps: 'x' is not an integer",
+                "--reps must be >= 1, got 0",
+                "--sizes: '' is not an integer",
+                "unexpected argument 'stray'",
+                "--warmup must be >= 0, got -3",
+        };
+        for (int i = 0; i < cases.length; i++) {
+            Result r = cola(cases[i]);
+            assertThat(r.code()).as(String.join(" ", cases[i])).isEqualTo(2);
+            assertThat(r.out()).isEmpty();
+            String[] lines = r.err().split("\n");
+            assertThat(lines).hasSize(2);
+            assertThat(lines[0]).startsWith("cola bench " + cases[i][1] + ": ").contains(expected[i]);
+            assertThat(lines[1]).isEqualTo("Run 'cola bench " + cases[i][1] + " --help' for usage.");
+        }
+    }
+}
