@@ -83,23 +83,36 @@ public final class MatMul {
             return;
         }
         int ta = tA ? openblas.CblasTrans : openblas.CblasNoTrans, tb = tB ? openblas.CblasTrans : openblas.CblasNoTrans;
+        NativeScratch s = NativeScratch.get();
         if (a.d != null) {
-            try (DoublePointer pa = new DoublePointer(a.d); DoublePointer pb = new DoublePointer(b.d);
-                 DoublePointer pc = new DoublePointer((long) c.d.length)) {
+            DoublePointer pa = s.doubles(0, a.d.length), pb = s.doubles(1, b.d.length), pc = s.doubles(2, c.d.length);
+            try {
+                pa.put(a.d);
+                pb.put(b.d);
                 for (int q = 0; q < offA.length; q++) {
                     openblas.cblas_dgemm(openblas.CblasRowMajor, ta, tb, m, n, k, 1.0, pa.position(offA[q]), lda,
                             pb.position(offB[q]), ldb, 0.0, pc.position((long) q * m * n), n);
                 }
                 pc.position(0).get(c.d);
+            } finally {
+                s.recycle(0, pa);
+                s.recycle(1, pb);
+                s.recycle(2, pc);
             }
         } else {
-            try (FloatPointer pa = new FloatPointer(a.f); FloatPointer pb = new FloatPointer(b.f);
-                 FloatPointer pc = new FloatPointer((long) c.f.length)) {
+            FloatPointer pa = s.floats(0, a.f.length), pb = s.floats(1, b.f.length), pc = s.floats(2, c.f.length);
+            try {
+                pa.put(a.f);
+                pb.put(b.f);
                 for (int q = 0; q < offA.length; q++) {
                     openblas.cblas_sgemm(openblas.CblasRowMajor, ta, tb, m, n, k, 1f, pa.position(offA[q]), lda,
                             pb.position(offB[q]), ldb, 0f, pc.position((long) q * m * n), n);
                 }
                 pc.position(0).get(c.f);
+            } finally {
+                s.recycle(0, pa);
+                s.recycle(1, pb);
+                s.recycle(2, pc);
             }
         }
     }
