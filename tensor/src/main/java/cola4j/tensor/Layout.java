@@ -28,7 +28,7 @@ final class Layout {
             throw new IllegalArgumentException("reshape: cannot reshape " + Shapes.str(t.shape()) + " (" + t.numel()
                     + " elements) to " + Shapes.str(newShape));
         }
-        return t.d != null ? new Tensor(t.d, s) : new Tensor(t.f, s);
+        return t.d != null ? new Tensor(t.d, s, t.storage) : new Tensor(t.f, s, t.storage);
     }
 
     /** out[i_perm[0], ..., i_perm[r-1]] = t[i_0, ..., i_{r-1}]: axis k of the result is axis perm[k] of t. */

@@ -25,21 +25,35 @@ public final class Tensor {
     /** exactly one of {@code d} and {@code f} is non-null, matching {@link #dtype} */
     final double[] d;
     final float[] f;
+    /** identity, write version and native mirror of the array; shared with reshape views (see {@link Storage}) */
+    final Storage storage;
 
     Tensor(double[] d, int[] shape) {
+        this(d, shape, new Storage());
+    }
+
+    Tensor(float[] f, int[] shape) {
+        this(f, shape, new Storage());
+    }
+
+    /** A tensor over {@code d}, whose {@link Storage} is {@code storage} (a reshape view passes its source's). */
+    Tensor(double[] d, int[] shape, Storage storage) {
         check(d.length, shape);
         this.dtype = DType.FLOAT64;
         this.shape = shape.clone();
         this.d = d;
         this.f = null;
+        this.storage = storage;
     }
 
-    Tensor(float[] f, int[] shape) {
+    /** A tensor over {@code f}, whose {@link Storage} is {@code storage}. */
+    Tensor(float[] f, int[] shape, Storage storage) {
         check(f.length, shape);
         this.dtype = DType.FLOAT32;
         this.shape = shape.clone();
         this.d = null;
         this.f = f;
+        this.storage = storage;
     }
 
     private static void check(int len, int[] shape) {
@@ -50,12 +64,15 @@ public final class Tensor {
 
     // ------------------------------------------------------------------ factories
 
-    /** A float64 tensor that takes ownership of {@code data} (row-major). */
+    /**
+     * A float64 tensor that takes ownership of {@code data} (row-major): change it afterwards only through the
+     * tensor's in-place methods, never through the array (a matmul may read a native copy made earlier).
+     */
     public static Tensor of(double[] data, int... shape) {
         return new Tensor(data, shape);
     }
 
-    /** A float32 tensor that takes ownership of {@code data} (row-major). */
+    /** A float32 tensor that takes ownership of {@code data} (row-major); as {@link #of(double[], int...)}. */
     public static Tensor of(float[] data, int... shape) {
         return new Tensor(data, shape);
     }
@@ -151,6 +168,7 @@ public final class Tensor {
 
     /** Sets the element at a flat index (in place; rounds to float for float32). */
     public void setFlat(int i, double v) {
+        storage.version++;
         if (d != null) d[i] = v;
         else f[i] = (float) v;
     }
@@ -242,10 +260,13 @@ public final class Tensor {
     }
 
     // ------------------------------------------------------------------ in-place (optimizers, merging)
+    // Each bumps storage.version, through whichever view it is called on, so MatMul's native mirror of the array
+    // is refreshed before its next use.
 
     /** this += alpha·other (same shape and dtype), in place. Returns this. */
     public Tensor addInPlace(Tensor other, double alpha) {
         Elementwise.requireSame("addInPlace", this, other);
+        storage.version++;
         if (d != null) {
             for (int i = 0; i < d.length; i++) d[i] += alpha * other.d[i];
         } else {
@@ -258,6 +279,7 @@ public final class Tensor {
     /** Overwrites the contents with {@code other}'s (same shape and dtype). Returns this. */
     public Tensor copyFrom(Tensor other) {
         Elementwise.requireSame("copyFrom", this, other);
+        storage.version++;
         if (d != null) System.arraycopy(other.d, 0, d, 0, d.length);
         else System.arraycopy(other.f, 0, f, 0, f.length);
         return this;
