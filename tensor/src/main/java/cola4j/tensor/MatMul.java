@@ -1,5 +1,6 @@
 package cola4j.tensor;
 
+import java.lang.ref.Reference;
 import java.util.Arrays;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
@@ -12,15 +13,45 @@ import org.bytedeco.openblas.global.openblas;
  * C [..., m, n]; batch axes broadcast (NumPy). A 2-D B against an N-D A (the Linear layer case) is one GEMM
  * over the flattened rows of A.
  *
- * <p>Routing: tiny products (m·n·k ≤ {@value #TINY}) run in a Java loop, which beats a JNI call; the rest go
- * to OpenBLAS {@code cblas_sgemm}/{@code cblas_dgemm}. OpenBLAS' Java-array overloads copy arrays in and out
- * twice, so operands are copied once into native buffers and the product is read back once.
+ * <p><b>Routing</b> (measured on the 2-core dev machine, see docs/performance.md): products with
+ * m·n·k ≤ {@value #TINY} run in a Java loop (at 4×4×4 it takes 0.1 µs against 0.2 µs through JNI; from about
+ * 6×6×6 on OpenBLAS wins); the rest go to OpenBLAS {@code cblas_sgemm}/{@code cblas_dgemm} on native copies of
+ * the operands. OpenBLAS' Java-array overloads were measured 4–17 % slower than this at every size from 16³ to
+ * 512³ (inside JNI they copy all three arrays in and all three back out, through fresh buffers), so they are not
+ * used.
+ *
+ * <p><b>Native memory.</b> Tensors keep their elements in Java arrays (cheap for the many small ops), so a BLAS
+ * call needs native copies. Two caches keep those copies cheap; neither changes any result, which depends only on
+ * the operands' current values:
+ * <ul>
+ *   <li>{@link NativeScratch}: per-thread buffers reused across calls (three slots A, B, C, each up to 32 MiB),
+ *       instead of three fresh allocations per call, each page-faulted on first touch. Free them with
+ *       {@link #releaseThreadScratch()}.</li>
+ *   <li>{@link Storage}'s mirror: a native copy of an operand's array that stays attached to the array (shared by
+ *       all its reshape views) and is reused while the array is unchanged, so a frozen weight is not copied on every
+ *       product. Every in-place write ({@link Tensor#setFlat}, {@link Tensor#addInPlace}, {@link Tensor#copyFrom},
+ *       through any view) bumps the storage's version, and a product that finds the mirror older than the storage
+ *       copies the array into it again first. Mirrors are made only for arrays ≥ 32 KiB read by a third product at
+ *       one version, within a 256 MiB process-wide budget, and freed with their storage.</li>
+ * </ul>
+ * The one rule this needs from callers: an array given to {@link Tensor#of(double[], int...)} belongs to the
+ * tensor, and is changed only through the in-place methods, never written behind the tensor's back.
+ * The product C is always copied back into a new heap array. With both caches warm, the remaining overhead over a
+ * BLAS call on native operands is allocating and filling that array.
  */
 public final class MatMul {
     private MatMul() {}
 
-    /** Products with m·n·k at or below this run in plain Java. */
-    static final long TINY = 4096;
+    /** Products with m·n·k at or below this run in plain Java (crossover measured at 128–216). */
+    static final long TINY = 128;
+
+    /**
+     * Frees the calling thread's native scratch buffers now (they are otherwise kept for the thread's next product,
+     * and freed after the thread ends). Results of later products are unaffected.
+     */
+    public static void releaseThreadScratch() {
+        NativeScratch.releaseThisThread();
+    }
 
     static Tensor matmul(Tensor a, Tensor b, boolean transA, boolean transB) {
         Elementwise.requireDtype("matmul", a, b);
@@ -85,34 +116,42 @@ public final class MatMul {
         int ta = tA ? openblas.CblasTrans : openblas.CblasNoTrans, tb = tB ? openblas.CblasTrans : openblas.CblasNoTrans;
         NativeScratch s = NativeScratch.get();
         if (a.d != null) {
-            DoublePointer pa = s.doubles(0, a.d.length), pb = s.doubles(1, b.d.length), pc = s.doubles(2, c.d.length);
+            DoublePointer ma = a.storage.mirror(a.d), mb = b.storage.mirror(b.d);
+            DoublePointer pa = ma != null ? ma : s.doubles(0, a.d.length), pb = mb != null ? mb : s.doubles(1, b.d.length);
+            DoublePointer pc = s.doubles(2, c.d.length);
             try {
-                pa.put(a.d);
-                pb.put(b.d);
+                if (ma == null) pa.put(a.d);
+                if (mb == null) pb.put(b.d);
                 for (int q = 0; q < offA.length; q++) {
                     openblas.cblas_dgemm(openblas.CblasRowMajor, ta, tb, m, n, k, 1.0, pa.position(offA[q]), lda,
                             pb.position(offB[q]), ldb, 0.0, pc.position((long) q * m * n), n);
                 }
                 pc.position(0).get(c.d);
             } finally {
-                s.recycle(0, pa);
-                s.recycle(1, pb);
+                if (ma == null) s.recycle(0, pa);
+                if (mb == null) s.recycle(1, pb);
                 s.recycle(2, pc);
+                Reference.reachabilityFence(a); // a mirror is freed once its storage is unreachable
+                Reference.reachabilityFence(b);
             }
         } else {
-            FloatPointer pa = s.floats(0, a.f.length), pb = s.floats(1, b.f.length), pc = s.floats(2, c.f.length);
+            FloatPointer ma = a.storage.mirror(a.f), mb = b.storage.mirror(b.f);
+            FloatPointer pa = ma != null ? ma : s.floats(0, a.f.length), pb = mb != null ? mb : s.floats(1, b.f.length);
+            FloatPointer pc = s.floats(2, c.f.length);
             try {
-                pa.put(a.f);
-                pb.put(b.f);
+                if (ma == null) pa.put(a.f);
+                if (mb == null) pb.put(b.f);
                 for (int q = 0; q < offA.length; q++) {
                     openblas.cblas_sgemm(openblas.CblasRowMajor, ta, tb, m, n, k, 1f, pa.position(offA[q]), lda,
                             pb.position(offB[q]), ldb, 0f, pc.position((long) q * m * n), n);
                 }
                 pc.position(0).get(c.f);
             } finally {
-                s.recycle(0, pa);
-                s.recycle(1, pb);
+                if (ma == null) s.recycle(0, pa);
+                if (mb == null) s.recycle(1, pb);
                 s.recycle(2, pc);
+                Reference.reachabilityFence(a);
+                Reference.reachabilityFence(b);
             }
         }
     }
