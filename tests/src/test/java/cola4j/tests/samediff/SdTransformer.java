@@ -12,7 +12,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
  * cola4j's transformer layers rebuilt in SameDiff from the formulas in {@code docs/models.md}, not from our
  * code: every named parameter of a cola4j module becomes a trainable float64 SameDiff variable of the same name
  * and value ({@link Tensor#toINDArray()}), and each layer is written with SameDiff primitives (mmul, reshape,
- * permute, softmax, gather, tanh, mean, sqrt) so the gradients come from libnd4j's own *_bp kernels.
+ * permute, softmax, tanh, mean, sqrt) so the gradients come from libnd4j's own *_bp kernels.
  *
  * <p>Sequence activations are kept as 2-D [B·T, C] row-major (row b·T + t), which is the same memory as
  * [B, T, C]; attention reshapes to heads explicitly. Eval mode only: dropout is the identity.
@@ -154,8 +154,11 @@ final class SdTransformer {
     }
 
     /**
-     * Embeddings, N blocks, ln_f: ids [B][T] → [B·T, C]. The token table is read with gather (its gradient is
-     * libnd4j's scatter-add), the position table with a one-hot matmul onehot(t) [B·T, maxLen]·P.
+     * Embeddings, N blocks, ln_f: ids [B][T] → [B·T, C]. Both tables are read as one-hot matmuls,
+     * onehot(ids) [B·T, V]·E and onehot(t) [B·T, maxLen]·P, whose gradient onehotᵀ·dh sums repeated ids.
+     * Not {@code sd.gather}: in ND4J 1.0.0-M2.1 its gradient is wrong (checked: gather(W, [0, 2, 0, 0]) with
+     * upstream rows u0..u3 gives dW[0] = u0, dW[2] = u2 instead of u0 + u2 + u3 and u1), and a second gather
+     * in one graph fails to differentiate ("Unable to replace samediff namespace").
      */
     SDVariable stack(String prefix, int[][] ids, int[][] mask, int layers, int c, int maxLen, boolean causal,
                      SDVariable memory, int s, int[][] memoryMask) {
@@ -167,7 +170,8 @@ final class SdTransformer {
                 pos[n * t + i] = i;
             }
         }
-        SDVariable tok = o.sd().gather(w(prefix, "embed.token.weight"), flat, 0);                              // [B·T, C]
+        int vocab = (int) w(prefix, "embed.token.weight").getArr().size(0);
+        SDVariable tok = constant(Tensor.oneHot(DType.FLOAT64, flat, vocab)).mmul(w(prefix, "embed.token.weight")); // [B·T, C]
         SDVariable posE = constant(Tensor.oneHot(DType.FLOAT64, pos, maxLen)).mmul(w(prefix, "embed.position.weight")); // [B·T, C]
         SDVariable x = tok.add(posE);
         for (int l = 0; l < layers; l++) x = block(join(prefix, "blocks." + l), x, b, t, c, causal, mask, memory, s, memoryMask);
