@@ -13,7 +13,8 @@ public final class Commands {
     /** All top-level subcommands. Names must be unique. */
     public static List<Command> all() {
         return List.of(
-                // later: new PretrainCommand(), new TrainCommand(), new VerifyCommand(), new ExplainCommand(),
+                new PretrainCommand(),
+                // later: new TrainCommand(), new VerifyCommand(), new ExplainCommand(),
                 //        new FtaasCommand(), new DemoCommand(), new CopraCommand(),
                 new CommandGroup("bench", "Measure engine, BLAS and autograd speed (prints a table; --json FILE)", Benches.all()));
     }
