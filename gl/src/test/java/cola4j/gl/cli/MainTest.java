@@ -54,7 +54,7 @@ class MainTest {
         Result r = cola("frobnicate");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
-        assertThat(r.err()).startsWith("cola: unknown command 'frobnicate'; commands: bench")
+        assertThat(r.err()).startsWith("cola: unknown command 'frobnicate'; commands: pretrain, bench")
                 .contains("Run 'cola --help' for usage.")
                 .doesNotContain("Exception").doesNotContain("\tat ");
         assertThat(r.err().lines().count()).isEqualTo(2);
