@@ -19,6 +19,14 @@ public interface AuxiliaryModel extends Module {
     /** g_w(x): [..., in] → [..., out] (ids [...] → [..., out] for embedding sites), recorded for backward. */
     Var apply(Var x);
 
+    /**
+     * g_w(x) with the parameters w held constant: differentiable in x only, and no parameter gradient is formed.
+     * The ColA server evaluates a user's auxiliary this way in unmerged mode, so that the gradient of an earlier
+     * hidden representation includes the path through this auxiliary's input, exactly as in merged mode where
+     * W + ΔW carries it (and as LoRA's backprop does). Same value as {@link #apply}.
+     */
+    Var applyFrozen(Var x);
+
     /** True if g_w is linear and {@link #deltaWeight()} exists. */
     boolean mergeable();
 

@@ -53,6 +53,14 @@ public final class EmbeddingLowRankAux implements AuxiliaryModel {
     }
 
     @Override
+    public Var applyFrozen(Var x) {
+        // token ids carry no gradient, so with constant parameters the output is a constant
+        try (var s = cola4j.autograd.GradMode.noGrad()) {
+            return apply(x);
+        }
+    }
+
+    @Override
     public Var apply(Var x) {
         int[] ids = ids(x.value(), numEmbeddings);
         Var rows = LinalgOps.gatherRows(a.transpose(0, 1), ids);   // Aᵀ [n, r] gathered -> [tokens, r]

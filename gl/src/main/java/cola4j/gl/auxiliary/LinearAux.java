@@ -29,6 +29,15 @@ public final class LinearAux implements AuxiliaryModel {
 
     @Override
     public Var apply(Var x) {
+        return forward(x, w, b);
+    }
+
+    @Override
+    public Var applyFrozen(Var x) {
+        return forward(x, w.detach(), b == null ? null : b.detach());
+    }
+
+    private Var forward(Var x, Var w, Var b) {
         Var y = Rows.flatten(kind(), x, in).matmul(w, false, true); // [rows, in] x [in, out] -> [rows, out]
         if (b != null) y = y.add(b);                                // + [out] broadcast over rows
         return Rows.unflatten(y, x.shape(), out);

@@ -38,6 +38,15 @@ public final class LowRankAux implements AuxiliaryModel {
 
     @Override
     public Var apply(Var x) {
+        return forward(x, a, b);
+    }
+
+    @Override
+    public Var applyFrozen(Var x) {
+        return forward(x, a.detach(), b.detach());
+    }
+
+    private Var forward(Var x, Var a, Var b) {
         Var x2 = Rows.flatten(kind(), x, in);             // [rows, in]
         Var y = x2.matmul(a, false, true)                 // [rows, r]
                 .matmul(b, false, true)                   // [rows, out]

@@ -52,6 +52,15 @@ public final class MlpAux implements AuxiliaryModel {
 
     @Override
     public Var apply(Var x) {
+        return forward(x, weights, biases);
+    }
+
+    @Override
+    public Var applyFrozen(Var x) {
+        return forward(x, weights.stream().map(Var::detach).toList(), biases.stream().map(Var::detach).toList());
+    }
+
+    private Var forward(Var x, List<Var> weights, List<Var> biases) {
         Var z = Rows.flatten(kind(), x, in);                        // [rows, in]
         for (int k = 0; k < weights.size(); k++) {
             z = z.matmul(weights.get(k), false, true);              // [rows, width_k]

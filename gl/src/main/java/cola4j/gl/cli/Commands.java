@@ -14,7 +14,9 @@ public final class Commands {
     public static List<Command> all() {
         return List.of(
                 new PretrainCommand(),
-                // later: new TrainCommand(), new VerifyCommand(), new ExplainCommand(),
+                new VerifyCommand(),
+                new ExplainCommand(),
+                // later: new TrainCommand(),
                 //        new FtaasCommand(), new DemoCommand(), new CopraCommand(),
                 new CommandGroup("bench", "Measure engine, BLAS and autograd speed (prints a table; --json FILE)", Benches.all()));
     }

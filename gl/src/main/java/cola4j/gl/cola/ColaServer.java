@@ -1,0 +1,128 @@
+package cola4j.gl.cola;
+
+import cola4j.autograd.Var;
+import cola4j.gl.AdaptationData;
+import cola4j.gl.auxiliary.AuxiliaryModel;
+import cola4j.models.ForwardContext;
+import cola4j.models.Model;
+import cola4j.models.site.Site;
+import cola4j.tensor.Rng;
+import cola4j.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The ColA server: holds the frozen base model and, for one batch, runs
+ *
+ * <ol>
+ *   <li>forward with every adapted site's output replaced by h + g_w(x) (unmerged) or with ΔW merged into W;</li>
+ *   <li>backward from the loss, which computes only gradients of hidden representations: the base parameters are
+ *       constants of the graph, so no parameter gradient is formed (asserted after every pass);</li>
+ *   <li>the adaptation data (x_i, dL/dh_i) of every site, cut per user, ready to ship.</li>
+ * </ol>
+ *
+ * In merged modes the adapted base weights are copied before the merge and restored from the copy after the
+ * backward, so they are bit-exactly the pretrained weights between steps (a subtraction W + ΔW − ΔW is not exact
+ * in floating point).
+ */
+public final class ColaServer {
+    private final Model model;
+    private final LinkedHashMap<String, Site> sites = new LinkedHashMap<>();
+
+    /** Freezes {@code model} and adapts {@code adapted} (sites of that model). */
+    public ColaServer(Model model, List<Site> adapted) {
+        if (adapted.isEmpty()) throw new IllegalArgumentException("ColA server: no adapted sites");
+        this.model = model;
+        model.freeze();
+        for (Site s : adapted) {
+            if (model.sites().get(s.name()) != s) throw new IllegalArgumentException("ColA server: site " + s.name() + " is not a site of this model");
+            sites.put(s.name(), s);
+        }
+    }
+
+    public Model model() {
+        return model;
+    }
+
+    /** The adapted sites by name. */
+    public LinkedHashMap<String, Site> sites() {
+        return sites;
+    }
+
+    /** What one server pass produced. */
+    public record Pass(double loss, Map<Integer, List<AdaptationData>> dataByUser, Map<String, Tensor> hiddenGradients) {}
+
+    /**
+     * One forward/backward pass over a batch.
+     *
+     * @param lossFn     the batch loss given a forward context
+     * @param auxByUser  user → site → auxiliary model (evaluated frozen in unmerged mode; its deltas are merged otherwise)
+     * @param routing    owner of each row of the batch
+     * @param mode       unmerged, merged (single-user batch) or merged-average
+     * @param dropoutRng dropout masks when training; null runs the forward in eval mode
+     */
+    public Pass pass(LossFunction lossFn, Map<Integer, Map<String, AuxiliaryModel>> auxByUser, RowRouting routing, ColaMode mode, Rng dropoutRng) {
+        if (mode == ColaMode.MERGED && !routing.isSingleUser()) {
+            throw new IllegalArgumentException("ColA merged mode merges one user's deltas at a time: split the batch per user, or use merged-average");
+        }
+        Map<Site, Tensor[]> saved = mode == ColaMode.UNMERGED ? Map.of() : merge(auxByUser, routing);
+        try {
+            ColaInterceptor icpt = new ColaInterceptor(sites.keySet(), auxByUser, routing, mode == ColaMode.UNMERGED);
+            ForwardContext ctx = (dropoutRng == null ? ForwardContext.eval() : ForwardContext.train(dropoutRng)).withInterceptor(icpt);
+            Var loss = lossFn.loss(ctx);
+            if (!Double.isFinite(loss.value().item())) throw new IllegalStateException("ColA server: loss is " + loss.value().item());
+            loss.backward();
+            assertNoParameterGradients();
+            return new Pass(loss.value().item(), icpt.adaptationData(), icpt.hiddenGradients());
+        } finally {
+            saved.forEach((s, wb) -> {
+                s.weight().copyFrom(wb[0]);
+                if (wb[1] != null) s.bias().copyFrom(wb[1]);
+            });
+        }
+    }
+
+    /** Merges ΔW (one user's, or the average over the batch's users) into every adapted site; returns the originals. */
+    private Map<Site, Tensor[]> merge(Map<Integer, Map<String, AuxiliaryModel>> auxByUser, RowRouting routing) {
+        Set<Integer> users = new LinkedHashSet<>(routing.rowsByUser().keySet());
+        Map<Site, Tensor[]> saved = new LinkedHashMap<>();
+        try {
+            for (Site s : sites.values()) {
+                Tensor dw = null, db = null;
+                for (int u : users) {
+                    AuxiliaryModel a = auxByUser.get(u).get(s.name());
+                    if (!a.mergeable()) throw new IllegalArgumentException("ColA merged mode: user " + u + "'s " + a.kind() + " auxiliary at " + s.name() + " is not mergeable (use unmerged)");
+                    dw = dw == null ? a.deltaWeight() : dw.add(a.deltaWeight());
+                    Tensor b = a.deltaBias();
+                    if (b != null) db = db == null ? b : db.add(b);
+                }
+                if (users.size() > 1) {
+                    dw = dw.mul(1.0 / users.size());
+                    if (db != null) db = db.mul(1.0 / users.size());
+                }
+                saved.put(s, new Tensor[] {s.weight().copy(), s.bias() == null ? null : s.bias().copy()});
+                s.addDelta(dw, db);
+            }
+        } catch (RuntimeException e) {
+            saved.forEach((s, wb) -> {
+                s.weight().copyFrom(wb[0]);
+                if (wb[1] != null) s.bias().copyFrom(wb[1]);
+            });
+            throw e;
+        }
+        return saved;
+    }
+
+    /** The server must hold no parameter gradients: base weights are frozen and auxiliaries evaluated frozen. */
+    private void assertNoParameterGradients() {
+        List<String> bad = new ArrayList<>();
+        model.namedParameters().forEach((n, p) -> {
+            if (p.grad() != null) bad.add(n);
+        });
+        if (!bad.isEmpty()) throw new IllegalStateException("ColA server: parameter gradients were allocated for " + bad);
+    }
+}
