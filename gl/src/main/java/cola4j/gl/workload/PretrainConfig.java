@@ -36,10 +36,10 @@ public record PretrainConfig(int steps, int batchSize, double lr, int warmupStep
     public static PretrainConfig defaults(String family, String preset) {
         if (preset.equals("tiny")) return new PretrainConfig(4, 8, 3e-3, 1, 0.01, 0.99, 1.0, 32);
         return switch (family) {
-            case "encoder" -> new PretrainConfig(600, 32, 1e-3, 60, 0.01, 0.98, 1.0, 1000);
-            case "decoder" -> new PretrainConfig(600, 32, 1e-3, 60, 0.01, 0.98, 1.0, 1000);
-            case "seq2seq" -> new PretrainConfig(600, 32, 1e-3, 60, 0.01, 0.98, 1.0, 1000);
-            case "mlp" -> new PretrainConfig(600, 64, 1e-3, 30, 0.01, 0.98, 1.0, 1000);
+            case "encoder" -> new PretrainConfig(1200, 32, 3e-3, 120, 0.01, 0.98, 1.0, 1000);
+            case "decoder" -> new PretrainConfig(900, 32, 3e-3, 90, 0.01, 0.98, 1.0, 1000);
+            case "seq2seq" -> new PretrainConfig(600, 32, 3e-3, 60, 0.01, 0.98, 1.0, 1000);
+            case "mlp" -> new PretrainConfig(1000, 64, 1e-3, 50, 0.01, 0.98, 1.0, 1000);
             default -> throw new IllegalArgumentException("unknown model family '" + family + "'; available: " + Workloads.families());
         };
     }

@@ -37,7 +37,7 @@ public final class Workloads {
     /** Body lengths of the tiny preset. */
     public static final LengthRange TINY_LENGTHS = new LengthRange(3, 4);
     /** Body lengths of the small preset. */
-    public static final LengthRange SMALL_LENGTHS = LengthRange.DEFAULT;
+    public static final LengthRange SMALL_LENGTHS = new LengthRange(3, 6);
 
     /** {@code [encoder, decoder, seq2seq, mlp]}. */
     public static List<String> families() {
