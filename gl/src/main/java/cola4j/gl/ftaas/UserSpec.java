@@ -42,6 +42,16 @@ public record UserSpec(int id, String auxType, int rank, int mlpHidden, int inte
         if (!(lr > 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("user " + id + ": lr must be finite and > 0, got " + lr);
     }
 
+    /** The same user with another auxiliary type. */
+    public UserSpec withAux(String type) {
+        return new UserSpec(id, type, rank, mlpHidden, interval, optimizer, lr, seed);
+    }
+
+    /** The same user with another seed. */
+    public UserSpec withSeed(long s) {
+        return new UserSpec(id, auxType, rank, mlpHidden, interval, optimizer, lr, s);
+    }
+
     /** Whether this user's auxiliaries are linear (can be merged into the base weights). */
     public boolean mergeable() {
         return !auxType.equals("mlp");
