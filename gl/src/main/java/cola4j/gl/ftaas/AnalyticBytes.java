@@ -18,10 +18,12 @@ import java.util.Map;
  *                                   in·h + h + h·out + out           mlp (one hidden layer of width h, biases)
  *   down payload / step     = Σ_users Σ_s rows × (in_s + out_s) × e_wire        rows = rowsPerUser × positionsPerRow
  *   up payload / step       = unmerged: Σ_u A_u·e·⌊N/I_u⌋ / N      merged: Σ_u Σ_s (in·out + [Δb] out)·e
- *   memory (parameters, gradients, optimizer state; slots: AdamW 2, SGD 1):
- *     full        server:  K·P·e,            K·P·e,         slots·K·P·e
- *     lora        server:  P·e + Σ A_u·e,    Σ A_u·e,       Σ slots·A_u·e
- *     cola unmerged server: P·e + Σ A_u·e (frozen replicas), 0, 0;   user u: A_u·e, A_u·e, slots·A_u·e
+ *   optimizer state O(n, t) of n elements in t tensors: AdamW 2·n·e + 8·t (m, v and a float64 step scalar per
+ *                          tensor), SGD with momentum n·e
+ *   memory (parameters, gradients, optimizer state):
+ *     full        server:  K·P·e,            K·P·e,         K·O(P, T_base)
+ *     lora        server:  P·e + Σ A_u·e,    Σ A_u·e,       Σ O(A_u, T_u)
+ *     cola unmerged server: P·e + Σ A_u·e (frozen replicas), 0, 0;   user u: A_u·e, A_u·e, O(A_u, T_u)
  *     cola merged   server: P·e, 0, 0 (independent of K);           user u: as unmerged
  * </pre>
  */
@@ -41,6 +43,25 @@ public final class AnalyticBytes {
             };
         }
         return n;
+    }
+
+    /** T_u: number of parameter tensors of one user's auxiliaries. */
+    public static long auxTensors(UserSpec u, List<Site> sites) {
+        long n = 0;
+        for (Site s : sites) {
+            long b = s.bias() != null ? 1 : 0;
+            n += switch (u.auxType()) {
+                case "lowrank" -> 2;
+                case "linear" -> 1 + b;
+                default -> 2 + 2 * b;
+            };
+        }
+        return n;
+    }
+
+    /** O(n, t): optimizer state bytes of {@code u}'s optimizer kind over n elements in t tensors. */
+    public static long optimizerState(UserSpec u, long elements, long tensors, DType dtype) {
+        return u.optimizer().equals("sgd") ? elements * dtype.bytes : 2 * elements * dtype.bytes + 8 * tensors;
     }
 
     /** Base parameter count P. */
@@ -72,16 +93,17 @@ public final class AnalyticBytes {
 
     /** Expected server bytes per category (parameters, gradients, optimizer state) for a method. */
     public static Map<MemCategory, Long> server(String method, Model base, List<UserSpec> users, List<Site> sites) {
-        long e = base.dtype().bytes, p = baseParameters(base) * e, a = 0, slotsA = 0;
+        long e = base.dtype().bytes, p = baseParameters(base) * e, a = 0, optA = 0, optFull = 0;
         for (UserSpec u : users) {
             a += auxParameters(u, sites) * e;
-            slotsA += u.optimizerSlots() * auxParameters(u, sites) * e;
+            optA += optimizerState(u, auxParameters(u, sites), auxTensors(u, sites), base.dtype());
+            optFull += optimizerState(u, baseParameters(base), base.namedParameters().size(), base.dtype());
         }
-        long k = users.size(), fullSlots = users.stream().mapToLong(u -> (long) u.optimizerSlots()).sum();
+        long k = users.size();
         Map<MemCategory, Long> m = new EnumMap<>(MemCategory.class);
         switch (method) {
-            case "full" -> put(m, k * p, k * p, fullSlots * p);
-            case "lora" -> put(m, p + a, a, slotsA);
+            case "full" -> put(m, k * p, k * p, optFull);
+            case "lora" -> put(m, p + a, a, optA);
             case "cola-unmerged" -> put(m, p + a, 0, 0);
             case "cola-merged" -> put(m, p, 0, 0);
             default -> throw new IllegalArgumentException("no analytic memory for method " + method);
@@ -93,7 +115,7 @@ public final class AnalyticBytes {
     public static Map<MemCategory, Long> user(UserSpec u, List<Site> sites, DType dtype) {
         long a = auxParameters(u, sites) * dtype.bytes;
         Map<MemCategory, Long> m = new EnumMap<>(MemCategory.class);
-        put(m, a, a, u.optimizerSlots() * a);
+        put(m, a, a, optimizerState(u, auxParameters(u, sites), auxTensors(u, sites), dtype));
         return m;
     }
 

@@ -78,11 +78,6 @@ public record UserSpec(int id, String auxType, int rank, int mlpHidden, int inte
         return optimizer.equals("sgd") ? new Sgd(params, new SgdConfig(lr, 0.9, 0, 0, false)) : new AdamW(params, new AdamConfig(lr, 0.9, 0.999, 1e-8, 0));
     }
 
-    /** Optimizer state slots per parameter element: 2 for AdamW (m, v), 1 for SGD with momentum. */
-    public int optimizerSlots() {
-        return optimizer.equals("sgd") ? 1 : 2;
-    }
-
     /**
      * K users from patterns: user u gets the (u mod n)-th entry of {@code auxPattern} split on {@code ~} (e.g.
      * {@code lowrank~linear} alternates), the same rank, interval, optimizer and lr, and seed {@code seed + u}.
