@@ -14,6 +14,7 @@ public final class Commands {
     public static List<Command> all() {
         return List.of(
                 new VerifyCommand(),
+                new ExplainCommand(),
                 new FtaasCommand(),
                 new DemoCommand(),
                 // later: new PretrainCommand(), new TrainCommand(), new ExplainCommand(),
