@@ -16,8 +16,9 @@ public final class Commands {
                 new PretrainCommand(),
                 new VerifyCommand(),
                 new ExplainCommand(),
-                // later: new TrainCommand(),
-                //        new FtaasCommand(), new DemoCommand(), new CopraCommand(),
+                new FtaasCommand(),
+                new DemoCommand(),
+                // not yet: new TrainCommand() (issue 4's `cola train`)
                 new CommandGroup("bench", "Measure engine, BLAS and autograd speed (prints a table; --json FILE)", Benches.all()));
     }
 }

@@ -1,0 +1,117 @@
+package cola4j.gl.cli;
+
+import cola4j.gl.cola.ColaMode;
+import cola4j.gl.ftaas.ColaSession;
+import cola4j.gl.ftaas.Evaluation;
+import cola4j.gl.ftaas.FtaasModels;
+import cola4j.gl.ftaas.LoraSession;
+import cola4j.gl.ftaas.MethodResult;
+import cola4j.gl.ftaas.Progress;
+import cola4j.gl.ftaas.ResultTable;
+import cola4j.gl.ftaas.SessionConfig;
+import cola4j.gl.ftaas.TenantWorkload;
+import cola4j.gl.ftaas.TransferDtype;
+import cola4j.gl.ftaas.UserSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/**
+ * {@code cola ftaas}: one fine-tuning-as-a-service session with K users on a pretrained base, ColA as configured
+ * next to the multi-tenant LoRA baseline; prints server bytes by category, the largest user device, bytes per step
+ * each way (analytic payload beside), the time split and every user's metric.
+ */
+public final class FtaasCommand implements Command {
+    @Override
+    public String name() {
+        return "ftaas";
+    }
+
+    @Override
+    public String description() {
+        return "Fine-tuning as a service: K users on one server, ColA vs multi-tenant LoRA (bytes, traffic, time, metrics)";
+    }
+
+    @Override
+    public Options options() {
+        return new Options()
+                .addOption(opt("model", "M", "base model: " + String.join(", ", FtaasModels.MODELS) + " (default mlp)"))
+                .addOption(opt("users", "K", "number of users (default 4)"))
+                .addOption(opt("aux", "PATTERN", "auxiliary types cycled over users, e.g. lowrank~linear (lowrank, linear, mlp; default lowrank)"))
+                .addOption(Option.builder().longOpt("merged").desc("merge each user's ΔW into the base, per-user sub-batches").build())
+                .addOption(Option.builder().longOpt("merged-average").desc("merge the average ΔW of the batch's users once").build())
+                .addOption(opt("interval", "I", "adaptation interval: batches per user step (default 1)"))
+                .addOption(opt("steps", "N", "server steps (default 200)"))
+                .addOption(opt("rows", "B", "examples per user per step (default 32)"))
+                .addOption(opt("rank", "R", "LoRA rank of lowrank auxiliaries (default 8)"))
+                .addOption(opt("lr", "LR", "users' AdamW learning rate (default 0.02)"))
+                .addOption(opt("transfer-dtype", "float32|bf16", "element type of adaptation data on the wire (default float32)"))
+                .addOption(opt("seed", "S", "seed of base, users and data (default 0)"))
+                .addOption(opt("pretrain-steps", "N", "pretraining steps of the base (default 300)"))
+                .addOption(opt("json", "FILE", "also write the results as JSON"));
+    }
+
+    static Option opt(String name, String arg, String desc) {
+        return Option.builder().longOpt(name).hasArg().argName(arg).desc(desc).build();
+    }
+
+    @Override
+    public int run(CommandLine cl, Io io) throws Exception {
+        String model = Args.choice(cl, "model", "mlp", FtaasModels.MODELS);
+        int users = Args.intValue(cl, "users", 4, 1);
+        String aux = cl.getOptionValue("aux", "lowrank");
+        if (cl.hasOption("merged") && cl.hasOption("merged-average")) throw new UsageException("--merged and --merged-average exclude each other");
+        ColaMode mode = cl.hasOption("merged") ? ColaMode.MERGED : cl.hasOption("merged-average") ? ColaMode.MERGED_AVERAGE : ColaMode.UNMERGED;
+        int interval = Args.intValue(cl, "interval", 1, 1), steps = Args.intValue(cl, "steps", 200, 1), rows = Args.intValue(cl, "rows", 32, 1);
+        int rank = Args.intValue(cl, "rank", 8, 1), seed = Args.intValue(cl, "seed", 0, 0), pre = Args.intValue(cl, "pretrain-steps", 300, 0);
+        double lr = Args.doubleValue(cl, "lr", 0.02);
+        TransferDtype transfer = TransferDtype.parse(Args.choice(cl, "transfer-dtype", "float32", List.of("float32", "bf16")));
+        Path json = Args.path(cl, "json");
+        List<UserSpec> specs;
+        try {
+            specs = UserSpec.cycle(users, aux, rank, 32, interval, "adamw", lr, seed * 100L + 1);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--aux: " + e.getMessage());
+        }
+        if (mode != ColaMode.UNMERGED && specs.stream().anyMatch(s -> !s.mergeable())) throw new UsageException("--" + mode.cliName() + " needs linear auxiliaries (lowrank, linear), got --aux " + aux);
+        TenantWorkload<?> w;
+        try (Progress p = new Progress(io.err(), "pretrain " + model, pre)) {
+            w = FtaasModels.create(model, pre, seed, p.onStep());
+        }
+        SessionConfig cfg = new SessionConfig(steps, rows, mode, transfer, Math.max(1, steps / 10), seed, 2e-3);
+        List<MethodResult> results = new ArrayList<>();
+        String method = "cola-" + aux + "-" + mode.cliName();
+        try (Progress p = new Progress(io.err(), method, steps)) {
+            results.add(new ColaSession<>(w, specs, cfg, method).run(p.onStep()));
+        }
+        try (Progress p = new Progress(io.err(), "lora (multi-tenant)", steps)) {
+            results.add(new LoraSession<>(w, specs.stream().map(s -> s.withAux("lowrank")).toList(), cfg).run(p.onStep()));
+        }
+        print(io, w, specs, results, transfer);
+        if (json != null) JsonFiles.writeAtomic(json, Map.of("users", users, "model", model, "mode", mode.cliName(), "transfer_dtype", transfer.cliName(), "steps", steps,
+                "methods", results));
+        return results.get(0).errors().isEmpty() ? 0 : 1;
+    }
+
+    static Map<String, Double> baseMetrics(TenantWorkload<?> w, List<UserSpec> specs) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (UserSpec s : specs) m.put("user-" + s.id(), Evaluation.plain(w, w.base(), s.id()));
+        return m;
+    }
+
+    private static void print(Io io, TenantWorkload<?> w, List<UserSpec> specs, List<MethodResult> results, TransferDtype transfer) {
+        List<String> users = specs.stream().map(s -> "user-" + s.id()).toList();
+        Table t = new Table(ResultTable.headers(users).toArray(String[]::new));
+        t.row(ResultTable.row("base", baseMetrics(w, specs), users, null).toArray(String[]::new));
+        for (MethodResult r : results) t.row(ResultTable.row(r.method(), r.metrics(), users, r).toArray(String[]::new));
+        io.out().println("tasks: " + String.join(", ", specs.stream().map(s -> "user-" + s.id() + " " + w.taskName(s.id()) + " (" + s.auxType() + ")").toList())
+                + "; metric " + w.metricName() + "; adaptation data on the wire: " + transfer.cliName());
+        t.print(io.out());
+        for (MethodResult r : results) r.errors().forEach((u, e) -> io.err().println("cola: " + r.method() + ": " + u + " was stopped: " + e));
+    }
+}

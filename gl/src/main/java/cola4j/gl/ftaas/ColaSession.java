@@ -1,0 +1,126 @@
+package cola4j.gl.ftaas;
+
+import cola4j.gl.AdaptationData;
+import cola4j.gl.cola.ColaMode;
+import cola4j.models.site.Site;
+import cola4j.tensor.Rng;
+import cola4j.tensor.memory.MemoryLedger;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+
+/**
+ * Fine-tuning as a service with ColA, K users, one process. Setup: every user registers with the server; in
+ * unmerged mode it uploads its initial auxiliary parameters (the server's replica is built from the upload). A step:
+ * <pre>
+ *   every active user:       submit one batch of rowsPerUser examples            (server rejects non-finite data)
+ *   merged modes, every user: upload ΔW, Δb  → server (held until this step's merge)
+ *   server:                  step(): forward/backward → (x, dL/dh) per user and site
+ *   every user:              transport.down → receive (buffer; GL fit every I batches)
+ *                            unmerged, after a fit: upload parameters → server rebuilds the replica
+ * </pre>
+ * A user whose data, upload or fit fails is stopped (removed from the server, its error recorded) and the others
+ * continue: nothing of a failed user enters a batch afterwards.
+ *
+ * @param <B> batch type
+ */
+public final class ColaSession<B> {
+    private final TenantWorkload<B> workload;
+    private final List<UserSpec> specs;
+    private final SessionConfig cfg;
+    private final String method;
+    private final MemoryLedger ledger = new MemoryLedger();
+    private final Map<Integer, String> errors = new LinkedHashMap<>();
+    private LocalServer<B> server;
+    private final Map<Integer, LocalUserDevice> devices = new LinkedHashMap<>();
+    private InProcessTransport transport;
+
+    /** @param method the name reported (e.g. {@code cola-lowrank-merged}) */
+    public ColaSession(TenantWorkload<B> workload, List<UserSpec> specs, SessionConfig cfg, String method) {
+        this.workload = workload;
+        this.specs = specs;
+        this.cfg = cfg;
+        this.method = method;
+    }
+
+    public MemoryLedger ledger() {
+        return ledger;
+    }
+
+    /** The user devices still active after {@link #run}. */
+    public Map<Integer, LocalUserDevice> devices() {
+        return devices;
+    }
+
+    public LocalServer<B> server() {
+        return server;
+    }
+
+    public InProcessTransport transport() {
+        return transport;
+    }
+
+    /** Runs the session; {@code onStep} is called after each step (progress bars). */
+    public MethodResult run(IntConsumer onStep) {
+        long t0 = System.nanoTime();
+        List<Site> sites = workload.adaptedSites(workload.base());
+        server = new LocalServer<>(workload, cfg.mode(), ledger);
+        transport = new InProcessTransport(cfg.transfer(), workload.base().dtype());
+        Map<Integer, Rng> data = new LinkedHashMap<>();
+        for (UserSpec s : specs) {
+            server.register(s);
+            LocalUserDevice d = new LocalUserDevice(s, sites, workload.base().dtype(), ledger);
+            devices.put(s.id(), d);
+            data.put(s.id(), new Rng(cfg.dataSeed(s.id())));
+            if (cfg.mode() == ColaMode.UNMERGED) server.upload(s.id(), transport.up(s.id(), d.parameters()));
+        }
+        TransferStats setup = transport.stats();
+        Curves curves = new Curves();
+        for (int step = 0; step < cfg.steps(); step++) {
+            for (int u : new ArrayList<>(devices.keySet())) {
+                guard(u, () -> server.submit(u, workload.sample(u, cfg.rowsPerUser(), data.get(u))));
+                if (cfg.mode() != ColaMode.UNMERGED && devices.containsKey(u)) guard(u, () -> server.upload(u, transport.up(u, devices.get(u).deltas())));
+            }
+            Map<Integer, List<AdaptationData>> out = server.step();
+            for (Map.Entry<Integer, List<AdaptationData>> e : out.entrySet()) {
+                int u = e.getKey();
+                guard(u, () -> {
+                    LocalUserDevice d = devices.get(u);
+                    boolean fitted = d.receive(transport.down(u, e.getValue())).isPresent();
+                    if (fitted && cfg.mode() == ColaMode.UNMERGED) server.upload(u, transport.up(u, d.parameters()));
+                });
+            }
+            if ((step + 1) % cfg.evalEvery() == 0 || step + 1 == cfg.steps()) {
+                for (LocalUserDevice d : devices.values()) curves.add(d.id(), step + 1, Evaluation.adapted(workload, workload.base(), d.id(), d.auxiliaries()));
+            }
+            if (onStep != null) onStep.accept(step + 1);
+        }
+        TransferStats t = transport.stats().minus(setup);
+        int n = cfg.steps();
+        // analytic payload counts the users that finished (a user stopped at its first submit never sent anything)
+        long downAnalytic = AnalyticBytes.downPayloadPerStep(sites, specs.size() - errors.size(), cfg.rowsPerUser(), workload.positionsPerRow(), cfg.transfer(), workload.base().dtype());
+        List<UserSpec> active = specs.stream().filter(s -> !errors.containsKey(s.id())).toList();
+        double upAnalytic = AnalyticBytes.upPayloadPerStep(active, sites, cfg.mode(), n, workload.base().dtype());
+        long userNanos = devices.values().stream().mapToLong(LocalUserDevice::fitNanos).sum();
+        Map<String, String> errs = new LinkedHashMap<>();
+        errors.forEach((u, m) -> errs.put("user-" + u, m));
+        return new MethodResult(method, ledger.peak(LedgerView.SERVER), LedgerView.peaksByCategory(ledger, LedgerView.SERVER), LedgerView.userPeakMax(ledger),
+                (double) t.downTotal() / n, (double) t.downPayload() / n, downAnalytic, (double) t.upTotal() / n, (double) t.upPayload() / n, upAnalytic,
+                setup.upTotal(), server.passNanos() / 1e9, t.encodeNanos() / 1e9, userNanos / 1e9, (System.nanoTime() - t0) / 1e9,
+                curves.finals(), curves.points(), errs);
+    }
+
+    /** Runs {@code r}; on failure stops user {@code u} and records why. */
+    private void guard(int u, Runnable r) {
+        if (!devices.containsKey(u)) return;
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            errors.put(u, e.getMessage() == null ? e.toString() : e.getMessage());
+            server.remove(u);
+            devices.remove(u);
+        }
+    }
+}

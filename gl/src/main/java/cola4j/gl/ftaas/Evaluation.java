@@ -1,0 +1,33 @@
+package cola4j.gl.ftaas;
+
+import cola4j.autograd.Var;
+import cola4j.gl.auxiliary.AuxiliaryModel;
+import cola4j.gl.cola.RoutedAuxiliary;
+import cola4j.gl.cola.RowRouting;
+import cola4j.models.ForwardContext;
+import cola4j.models.Model;
+import cola4j.models.site.SiteInterceptor;
+import java.util.Map;
+
+/**
+ * The measurement harness (not part of the protocol): a user's metric with its adapters applied, out = h + g(x)
+ * at every adapted site, evaluated frozen in eval mode. For linear auxiliaries this equals the merged model.
+ */
+public final class Evaluation {
+    private Evaluation() {}
+
+    /** Metric of {@code user}'s task on {@code model} plus the auxiliaries {@code aux} (site → model; empty: plain model). */
+    public static <B> double adapted(TenantWorkload<B> w, Model model, int user, Map<String, AuxiliaryModel> aux) {
+        SiteInterceptor icpt = (site, x, h) -> {
+            if (!aux.containsKey(site.name())) return h;
+            Var g = RoutedAuxiliary.output(Map.of(user, aux), RowRouting.single(user, h.shape()[0]), site, x, true);
+            return h.add(g);
+        };
+        return w.evaluate(model, user, ForwardContext.eval().withInterceptor(icpt));
+    }
+
+    /** Metric of {@code user}'s task on the untouched {@code model}. */
+    public static <B> double plain(TenantWorkload<B> w, Model model, int user) {
+        return w.evaluate(model, user, ForwardContext.eval());
+    }
+}

@@ -1,0 +1,208 @@
+package cola4j.gl.ftaas;
+
+import cola4j.autograd.Var;
+import cola4j.gl.AdaptationData;
+import cola4j.gl.auxiliary.AuxiliaryModel;
+import cola4j.gl.cola.ColaMode;
+import cola4j.gl.cola.ColaServer;
+import cola4j.gl.cola.ColaUser;
+import cola4j.gl.cola.LossFunction;
+import cola4j.gl.cola.RowRouting;
+import cola4j.models.site.Site;
+import cola4j.tensor.Tensor;
+import cola4j.tensor.memory.Device;
+import cola4j.tensor.memory.MemCategory;
+import cola4j.tensor.memory.MemoryLedger;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The {@link Server} in this process, on a {@link ColaServer}. What it holds, recorded under device {@code server}:
+ * <pre>
+ *   PARAMETERS   base model; unmerged: + one frozen replica of every user's auxiliaries (rebuilt from uploads)
+ *   ACTIVATIONS  {@link GraphBytes#activations} of each pass's graph (tracked before backward, released after)
+ *   BUFFERS      merged modes: uploaded ΔW/Δb until the step that merges them; outgoing adaptation data of a step
+ *   GRADIENTS, OPTIMIZER_STATE   nothing (ColaServer asserts no parameter gradient is ever allocated)
+ * </pre>
+ *
+ * @param <B> batch type
+ */
+public final class LocalServer<B> implements Server<B> {
+    private final TenantWorkload<B> workload;
+    private final ColaServer cola;
+    private final ColaMode mode;
+    private final MemoryLedger ledger;
+    private final Device device = Device.of("server");
+    private final List<Site> sites;
+    private final Map<Integer, UserSpec> specs = new LinkedHashMap<>();
+    private final Map<Integer, LinkedHashMap<String, AuxiliaryModel>> replicas = new LinkedHashMap<>();
+    private final Map<Integer, Map<String, AuxiliaryModel>> pendingDeltas = new LinkedHashMap<>();
+    private final Map<Integer, ArrayDeque<B>> queues = new LinkedHashMap<>();
+    private long passNanos;
+
+    public LocalServer(TenantWorkload<B> workload, ColaMode mode, MemoryLedger ledger) {
+        this.workload = workload;
+        this.sites = workload.adaptedSites(workload.base());
+        this.cola = new ColaServer(workload.base(), sites);
+        this.mode = mode;
+        this.ledger = ledger;
+        long p = 0;
+        for (Var v : workload.base().namedParameters().values()) p += v.value().bytes();
+        ledger.track(device, MemCategory.PARAMETERS, "base", p);
+    }
+
+    @Override
+    public ColaMode mode() {
+        return mode;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    /** Nanoseconds spent in forward/backward passes. */
+    public long passNanos() {
+        return passNanos;
+    }
+
+    /** Frozen replicas of the users' auxiliaries (unmerged mode; empty otherwise). */
+    public Map<Integer, LinkedHashMap<String, AuxiliaryModel>> replicas() {
+        return replicas;
+    }
+
+    @Override
+    public void register(UserSpec spec) {
+        if (specs.containsKey(spec.id())) throw new IllegalArgumentException("server: user " + spec.id() + " is already registered");
+        if (mode != ColaMode.UNMERGED && !spec.mergeable()) {
+            throw new IllegalArgumentException("server: user " + spec.id() + "'s " + spec.auxType() + " auxiliary cannot be merged; use unmerged mode");
+        }
+        specs.put(spec.id(), spec);
+        queues.put(spec.id(), new ArrayDeque<>());
+        if (mode == ColaMode.UNMERGED) {
+            LinkedHashMap<String, AuxiliaryModel> r = spec.auxiliaries(sites, workload.base().dtype());
+            replicas.put(spec.id(), r);
+            long p = 0;
+            for (Var v : ColaUser.parameters(r).values()) p += v.value().bytes();
+            ledger.track(device, MemCategory.PARAMETERS, "replica-" + spec.id(), p);
+        }
+    }
+
+    @Override
+    public void remove(int user) {
+        specs.remove(user);
+        queues.remove(user);
+        if (replicas.remove(user) != null) ledger.release(device, MemCategory.PARAMETERS, "replica-" + user);
+        if (pendingDeltas.remove(user) != null) ledger.release(device, MemCategory.BUFFERS, "delta-" + user);
+    }
+
+    @Override
+    public Set<Integer> users() {
+        return specs.keySet();
+    }
+
+    @Override
+    public void submit(int user, B batch) {
+        ArrayDeque<B> q = queues.get(user);
+        if (q == null) throw new IllegalArgumentException("server: user " + user + " is not registered");
+        workload.requireFinite(batch, "server: batch of user " + user);
+        q.addLast(batch);
+    }
+
+    @Override
+    public void upload(int user, LinkedHashMap<String, Tensor> tensors) {
+        if (!specs.containsKey(user)) throw new IllegalArgumentException("server: upload from unregistered user " + user);
+        tensors.forEach((n, t) -> t.requireFinite("server: upload of user " + user + ", tensor '" + n + "'"));
+        if (mode == ColaMode.UNMERGED) {
+            LinkedHashMap<String, Var> params = ColaUser.parameters(replicas.get(user));
+            if (!params.keySet().equals(tensors.keySet())) {
+                throw new IllegalArgumentException("server: user " + user + " uploaded " + tensors.keySet() + ", expected " + params.keySet());
+            }
+            params.forEach((n, v) -> {
+                if (!Arrays.equals(v.value().shape(), tensors.get(n).shape())) {
+                    throw new IllegalArgumentException("server: user " + user + " uploaded " + n + " " + Arrays.toString(tensors.get(n).shape())
+                            + ", expected " + Arrays.toString(v.value().shape()));
+                }
+            });
+            params.forEach((n, v) -> v.setValue(tensors.get(n).to(v.value().dtype())));
+            return;
+        }
+        Map<String, AuxiliaryModel> deltas = new LinkedHashMap<>();
+        long bytes = 0;
+        for (Site s : sites) {
+            Tensor dw = tensors.get(s.name() + "/delta_weight"), db = tensors.get(s.name() + "/delta_bias");
+            if (dw == null || !Arrays.equals(dw.shape(), s.weight().shape())) {
+                throw new IllegalArgumentException("server: user " + user + " must upload " + s.name() + "/delta_weight " + Arrays.toString(s.weight().shape())
+                        + ", got " + (dw == null ? "none" : Arrays.toString(dw.shape())));
+            }
+            UploadedDelta d = new UploadedDelta(dw.to(s.dtype()), db == null ? null : db.to(s.dtype()));
+            deltas.put(s.name(), d);
+            bytes += d.bytes();
+        }
+        pendingDeltas.put(user, deltas);
+        ledger.track(device, MemCategory.BUFFERS, "delta-" + user, bytes);
+    }
+
+    @Override
+    public Map<Integer, List<AdaptationData>> step() {
+        ledger.releaseAll(device, MemCategory.ACTIVATIONS);
+        if (ledger.bytes(device, MemCategory.BUFFERS, "outbox") >= 0) ledger.release(device, MemCategory.BUFFERS, "outbox");
+        List<Integer> ready = new ArrayList<>();
+        List<B> parts = new ArrayList<>();
+        queues.forEach((u, q) -> {
+            if (!q.isEmpty()) {
+                ready.add(u);
+                parts.add(q.removeFirst());
+            }
+        });
+        Map<Integer, List<AdaptationData>> out = new LinkedHashMap<>();
+        if (ready.isEmpty()) return out;
+        if (mode == ColaMode.MERGED) {
+            for (int i = 0; i < ready.size(); i++) out.putAll(pass(List.of(ready.get(i)), List.of(parts.get(i))));
+        } else {
+            out.putAll(pass(ready, parts));
+        }
+        long bytes = out.values().stream().flatMap(List::stream).mapToLong(AdaptationData::bytes).sum();
+        ledger.track(device, MemCategory.BUFFERS, "outbox", bytes);
+        return out;
+    }
+
+    /** One forward/backward over the rows of {@code users} (user i's rows = parts.get(i)). */
+    private Map<Integer, List<AdaptationData>> pass(List<Integer> users, List<B> parts) {
+        B batch = parts.size() == 1 ? parts.get(0) : workload.concat(parts);
+        int rows = workload.rows(batch);
+        int[] owner = new int[rows], group = new int[rows];
+        for (int i = 0, r = 0; i < users.size(); i++) {
+            for (int k = 0; k < workload.rows(parts.get(i)); k++, r++) {
+                owner[r] = users.get(i);
+                group[r] = i;
+            }
+        }
+        Map<Integer, Map<String, AuxiliaryModel>> aux = new LinkedHashMap<>();
+        for (int u : users) {
+            Map<String, AuxiliaryModel> a = mode == ColaMode.UNMERGED ? replicas.get(u) : pendingDeltas.get(u);
+            if (a == null) throw new IllegalStateException("server: no " + (mode == ColaMode.UNMERGED ? "replica" : "uploaded delta") + " for user " + u);
+            aux.put(u, a);
+        }
+        String key = "pass-" + users.get(0);
+        LossFunction loss = ctx -> {
+            Var l = workload.loss(workload.base(), batch, group, ctx);
+            ledger.track(device, MemCategory.ACTIVATIONS, key, GraphBytes.activations(l));
+            return l;
+        };
+        long t0 = System.nanoTime();
+        try {
+            return cola.pass(loss, aux, new RowRouting(owner), mode, null).dataByUser();
+        } finally {
+            passNanos += System.nanoTime() - t0;
+            if (ledger.bytes(device, MemCategory.ACTIVATIONS, key) >= 0) ledger.release(device, MemCategory.ACTIVATIONS, key);
+            if (mode != ColaMode.UNMERGED) {
+                for (int u : users) if (pendingDeltas.remove(u) != null) ledger.release(device, MemCategory.BUFFERS, "delta-" + u);
+            }
+        }
+    }
+}

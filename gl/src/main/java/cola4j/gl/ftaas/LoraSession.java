@@ -1,0 +1,100 @@
+package cola4j.gl.ftaas;
+
+import cola4j.autograd.Var;
+import cola4j.gl.auxiliary.AuxiliaryModel;
+import cola4j.gl.cola.ColaUser;
+import cola4j.gl.cola.LoraTrainer;
+import cola4j.gl.cola.RowRouting;
+import cola4j.gl.optim.Optimizer;
+import cola4j.models.site.Site;
+import cola4j.tensor.Rng;
+import cola4j.tensor.memory.Device;
+import cola4j.tensor.memory.MemCategory;
+import cola4j.tensor.memory.MemoryLedger;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+
+/**
+ * The multi-tenant LoRA baseline: every user's adapters (built from its {@link UserSpec}, so they start exactly
+ * like the ColA user's auxiliaries) live on the server and are trained there by backprop on the same mixed batches
+ * (grouped loss, so each user's gradient is that of its own mean loss), each user with its own optimizer. Interval:
+ * user 0's (the baseline needs one accumulation interval). Memory, all on device {@code server}: base + all
+ * adapters (PARAMETERS), their gradients (GRADIENTS), optimizer states (OPTIMIZER_STATE), the graph (ACTIVATIONS).
+ * Nothing is transferred: the users hand over their data and get nothing back until they download the adapter.
+ */
+public final class LoraSession<B> {
+    private final TenantWorkload<B> workload;
+    private final List<UserSpec> specs;
+    private final SessionConfig cfg;
+    private final MemoryLedger ledger = new MemoryLedger();
+
+    public LoraSession(TenantWorkload<B> workload, List<UserSpec> specs, SessionConfig cfg) {
+        this.workload = workload;
+        this.specs = specs;
+        this.cfg = cfg;
+    }
+
+    public MemoryLedger ledger() {
+        return ledger;
+    }
+
+    public MethodResult run(IntConsumer onStep) {
+        long t0 = System.nanoTime();
+        Device server = LedgerView.SERVER;
+        List<Site> sites = workload.adaptedSites(workload.base());
+        Map<Integer, LinkedHashMap<String, AuxiliaryModel>> adapters = new LinkedHashMap<>();
+        for (UserSpec s : specs) adapters.put(s.id(), s.auxiliaries(sites, workload.base().dtype()));
+        Iterator<UserSpec> order = specs.iterator();                          // LoraTrainer builds optimizers in user order
+        LoraTrainer trainer = new LoraTrainer(workload.base(), sites, adapters, p -> order.next().newOptimizer(p), null,
+                specs.get(0).interval(), Double.POSITIVE_INFINITY);
+        ledger.track(server, MemCategory.PARAMETERS, "base", bytes(workload.base().namedParameters().values()));
+        for (UserSpec s : specs) ledger.track(server, MemCategory.PARAMETERS, "adapters-" + s.id(), bytes(ColaUser.parameters(adapters.get(s.id())).values()));
+        Map<Integer, Rng> data = new LinkedHashMap<>();
+        for (UserSpec s : specs) data.put(s.id(), new Rng(cfg.dataSeed(s.id())));
+        Curves curves = new Curves();
+        long serverNanos = 0;
+        for (int step = 0; step < cfg.steps(); step++) {
+            List<B> parts = new ArrayList<>();
+            for (UserSpec s : specs) parts.add(workload.sample(s.id(), cfg.rowsPerUser(), data.get(s.id())));
+            B batch = workload.concat(parts);
+            int rows = workload.rows(batch);
+            int[] owner = new int[rows], group = new int[rows];
+            for (int r = 0; r < rows; r++) {
+                group[r] = r / cfg.rowsPerUser();
+                owner[r] = specs.get(group[r]).id();
+            }
+            long s0 = System.nanoTime();
+            trainer.step(ctx -> {
+                Var l = workload.loss(workload.base(), batch, group, ctx);
+                ledger.track(server, MemCategory.ACTIVATIONS, "graph", GraphBytes.activations(l));
+                return l;
+            }, new RowRouting(owner), null);
+            serverNanos += System.nanoTime() - s0;
+            ledger.release(server, MemCategory.ACTIVATIONS, "graph");
+            long g = 0, opt = 0;
+            for (UserSpec s : specs) {
+                Optimizer o = trainer.optimizer(s.id());
+                for (Var v : o.parameters().values()) if (v.grad() != null) g += v.grad().bytes();
+                opt += o.stateBytes();
+            }
+            ledger.track(server, MemCategory.GRADIENTS, "adapters", g);
+            ledger.track(server, MemCategory.OPTIMIZER_STATE, "optimizers", opt);
+            if ((step + 1) % cfg.evalEvery() == 0 || step + 1 == cfg.steps()) {
+                for (UserSpec s : specs) curves.add(s.id(), step + 1, Evaluation.adapted(workload, workload.base(), s.id(), adapters.get(s.id())));
+            }
+            if (onStep != null) onStep.accept(step + 1);
+        }
+        return new MethodResult("lora", ledger.peak(server), LedgerView.peaksByCategory(ledger, server), 0, 0, 0, 0, 0, 0, 0, 0,
+                serverNanos / 1e9, 0, 0, (System.nanoTime() - t0) / 1e9, curves.finals(), curves.points(), Map.of());
+    }
+
+    static long bytes(Iterable<Var> vars) {
+        long b = 0;
+        for (Var v : vars) b += v.value().bytes();
+        return b;
+    }
+}

@@ -1,0 +1,55 @@
+package cola4j.gl.ftaas;
+
+import cola4j.gl.AdaptationData;
+import cola4j.gl.cola.ColaMode;
+import cola4j.tensor.Tensor;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The FTaaS server role: holds the frozen base model, queues the users' training data, forms (mixed) batches, runs
+ * forward and backward only as far as the hidden-representation gradients, and hands each user its adaptation data.
+ * It never holds a trainable parameter, a parameter gradient or optimizer state of any user. Everything it gets
+ * from a user arrives through a {@link Transport} (already decoded); everything it returns is sent through one.
+ *
+ * @param <B> batch type of the workload
+ */
+public interface Server<B> {
+    /** The mode: unmerged (frozen replicas of the users' auxiliaries), merged (per-user ΔW) or merged-average. */
+    ColaMode mode();
+
+    /** Admits a user (its spec tells the server the auxiliary architecture, needed to rebuild replicas). */
+    void register(UserSpec spec);
+
+    /** Removes a user and everything the server holds for it (queued data, replica, pending deltas). */
+    void remove(int user);
+
+    /** Users currently admitted. */
+    Set<Integer> users();
+
+    /**
+     * Queues one batch of a user's training data.
+     *
+     * @throws IllegalArgumentException if the batch has a non-finite value (nothing is queued)
+     */
+    void submit(int user, B batch);
+
+    /**
+     * Receives a user's upload: its auxiliary parameters {@code site/param} (unmerged: the server rebuilds its frozen
+     * replica from them) or its deltas {@code site/delta_weight} [out, in], {@code site/delta_bias} [out] (merged
+     * modes: held only until the next {@link #step()} consumes them).
+     *
+     * @throws IllegalArgumentException for unknown names, wrong shapes or non-finite values (nothing is changed)
+     */
+    void upload(int user, LinkedHashMap<String, Tensor> tensors);
+
+    /**
+     * One server step over the head of every non-empty queue: forward, backward, adaptation data. Unmerged and
+     * merged-average run one mixed batch; merged runs one sub-batch per user (its ΔW merged, then restored).
+     *
+     * @return user → adaptation data (one entry per adapted site), for the users whose batch was processed
+     */
+    Map<Integer, List<AdaptationData>> step();
+}
