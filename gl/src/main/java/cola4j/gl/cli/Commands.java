@@ -14,6 +14,7 @@ public final class Commands {
     public static List<Command> all() {
         return List.of(
                 new VerifyCommand(),
+                new ExplainCommand(),
                 // later: new PretrainCommand(), new TrainCommand(), new ExplainCommand(),
                 //        new FtaasCommand(), new DemoCommand(), new CopraCommand(),
                 new CommandGroup("bench", "Measure engine, BLAS and autograd speed (prints a table; --json FILE)", Benches.all()));

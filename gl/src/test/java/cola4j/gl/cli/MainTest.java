@@ -54,7 +54,8 @@ class MainTest {
         Result r = cola("frobnicate");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
-        assertThat(r.err()).startsWith("cola: unknown command 'frobnicate'; commands: bench")
+        assertThat(r.err()).startsWith("cola: unknown command 'frobnicate'; commands: ")
+                .contains("bench").contains("verify")
                 .contains("Run 'cola --help' for usage.")
                 .doesNotContain("Exception").doesNotContain("\tat ");
         assertThat(r.err().lines().count()).isEqualTo(2);
