@@ -13,9 +13,10 @@ public final class Commands {
     /** All top-level subcommands. Names must be unique. */
     public static List<Command> all() {
         return List.of(
+                new PretrainCommand(),
                 new VerifyCommand(),
                 new ExplainCommand(),
-                // later: new PretrainCommand(), new TrainCommand(), new ExplainCommand(),
+                // later: new TrainCommand(),
                 //        new FtaasCommand(), new DemoCommand(), new CopraCommand(),
                 new CommandGroup("bench", "Measure engine, BLAS and autograd speed (prints a table; --json FILE)", Benches.all()));
     }

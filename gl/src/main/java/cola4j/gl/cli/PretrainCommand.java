@@ -1,0 +1,99 @@
+package cola4j.gl.cli;
+
+import cola4j.gl.workload.PretrainCache;
+import cola4j.gl.workload.PretrainConfig;
+import cola4j.gl.workload.PretrainResult;
+import cola4j.gl.workload.Pretrainer;
+import cola4j.gl.workload.Workloads;
+import cola4j.tensor.DType;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/**
+ * {@code cola pretrain --model FAMILY [--preset small] [--seed S] [--steps N] [--dtype float32] [--json FILE] [--force]
+ * [--cache DIR] [--quiet]}: pretrains (or loads from the cache) a family's base model with {@link Pretrainer}, prints
+ * the held-out pretraining metric and the untouched base's metric on each downstream task (user 0), and optionally
+ * writes them as JSON ({@link Report}).
+ */
+public final class PretrainCommand implements Command {
+    /**
+     * The JSON document of one run.
+     *
+     * @param model            family
+     * @param preset           preset
+     * @param dtype            float32 or float64
+     * @param seed             initialization seed
+     * @param steps            optimizer steps
+     * @param metric           metric id of the pretraining mixture
+     * @param pretrainMetric   that metric on held-out pretraining data
+     * @param pretrainLoss     held-out mean loss
+     * @param seconds          training wall time (of the run that wrote the checkpoint when cached)
+     * @param cached           whether the checkpoint came from the cache
+     * @param checkpoint       cache entry directory
+     * @param downstreamBefore untouched base's metric per downstream task (user 0)
+     */
+    public record Report(@JsonProperty("model") String model, @JsonProperty("preset") String preset, @JsonProperty("dtype") String dtype,
+                         @JsonProperty("seed") long seed, @JsonProperty("steps") int steps, @JsonProperty("metric") String metric,
+                         @JsonProperty("pretrain_metric") double pretrainMetric, @JsonProperty("pretrain_loss") double pretrainLoss,
+                         @JsonProperty("seconds") double seconds, @JsonProperty("cached") boolean cached,
+                         @JsonProperty("checkpoint") String checkpoint, @JsonProperty("downstream_before") Map<String, Double> downstreamBefore) {}
+
+    @Override
+    public String name() {
+        return "pretrain";
+    }
+
+    @Override
+    public String description() {
+        return "Pretrain (or load from the cache) a base model and score it on held-out and downstream tasks";
+    }
+
+    @Override
+    public Options options() {
+        Options o = new Options();
+        o.addOption(Option.builder().longOpt("model").hasArg().argName("FAMILY").required()
+                .desc("Model family: " + String.join(", ", Workloads.families())).build());
+        o.addOption(Option.builder().longOpt("preset").hasArg().argName("NAME").desc("Model size: " + String.join(", ", Workloads.presets()) + " (default small)").build());
+        o.addOption(Option.builder().longOpt("seed").hasArg().argName("S").desc("Initialization seed (default 0)").build());
+        o.addOption(Option.builder().longOpt("steps").hasArg().argName("N").desc("Optimizer steps (default: the preset's tuned value)").build());
+        o.addOption(Option.builder().longOpt("dtype").hasArg().argName("TYPE").desc("float32 or float64 (default float32)").build());
+        o.addOption(Option.builder().longOpt("json").hasArg().argName("FILE").desc("Also write the results as JSON to FILE (atomic write)").build());
+        o.addOption(Option.builder().longOpt("cache").hasArg().argName("DIR").desc("Checkpoint cache (default $COLA_CACHE or <repo>/.cache/cola4j)").build());
+        o.addOption(Option.builder().longOpt("force").desc("Retrain even if a cached checkpoint exists").build());
+        o.addOption(Option.builder().longOpt("quiet").desc("No progress bar").build());
+        return o;
+    }
+
+    @Override
+    public int run(CommandLine cl, Io io) throws Exception {
+        String family = Args.choice(cl, "model", null, Workloads.families());
+        String preset = Args.choice(cl, "preset", "small", Workloads.presets());
+        long seed = Args.intValue(cl, "seed", 0, 0);
+        DType dtype = DType.parse(Args.choice(cl, "dtype", "float32", List.of("float32", "float64")));
+        PretrainConfig cfg = PretrainConfig.defaults(family, preset);
+        if (cl.hasOption("steps")) cfg = cfg.withSteps(Args.intValue(cl, "steps", cfg.steps(), 1));
+        Path json = Args.path(cl, "json");
+        Path cacheDir = Args.path(cl, "cache");
+        PretrainCache cache = cacheDir != null ? new PretrainCache(cacheDir) : PretrainCache.atDefaultLocation();
+
+        PretrainResult r = new Pretrainer(cache, io.err(), !cl.hasOption("quiet")).run(family, preset, dtype, seed, cfg, cl.hasOption("force"));
+
+        io.out().printf("%s (%s, %s, seed %d): %d steps, %.1f s%s%n", family, preset, dtype, seed, r.steps(), r.trainSeconds(),
+                r.fromCache() ? " (cached checkpoint)" : "");
+        Table t = new Table("task", "data", r.metric());
+        t.row("pretrain", "held-out mixture", String.format("%.4f", r.pretrainMetric()));
+        r.downstreamBefore().forEach((task, v) -> t.row(task, "user 0, untouched base", String.format("%.4f", v)));
+        t.print(io.out());
+        if (json != null) {
+            JsonFiles.writeAtomic(json, new Report(family, preset, dtype.toString(), seed, r.steps(), r.metric(), r.pretrainMetric(), r.pretrainLoss(),
+                    r.trainSeconds(), r.fromCache(), r.checkpoint().toString(), r.downstreamBefore()));
+            io.err().println("wrote " + json);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,169 @@
+package cola4j.gl.workload;
+
+import cola4j.autograd.GradMode;
+import cola4j.autograd.Var;
+import cola4j.models.ForwardContext;
+import cola4j.models.Model;
+import cola4j.models.data.Metrics;
+import cola4j.models.data.Task;
+import cola4j.models.data.TaskFamily;
+import cola4j.tensor.Rng;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the four workloads share: sampling with a type check, the grouped loss, metric evaluation and evaluation loss
+ * over chunks of at most {@link #EVAL_CHUNK} rows. A family supplies its data record type {@code D}, the model's own
+ * mean loss, and the flattened logits/targets of a batch ({@link Scored}).
+ *
+ * @param <D> the family's batch record
+ * @param <M> the family's model
+ */
+abstract class AbstractWorkload<D, M extends Model> implements Workload {
+    /** Rows per forward pass in {@link #evaluate} and {@link #evalLoss} (bounds activation memory). */
+    static final int EVAL_CHUNK = 256;
+
+    /**
+     * A batch's predictions in flat form.
+     *
+     * @param logits          [N, K], N = rows · positionsPerRow; row r owns positions r·P .. r·P + P − 1
+     * @param targets         [N] class ids, −100 where not scored
+     * @param positionsPerRow P: 1 for classifiers, the (padded) target length T for sequence models
+     */
+    record Scored(Var logits, int[] targets, int positionsPerRow) {}
+
+    protected final M model;
+    private final String family;
+    private final TaskFamily<D> tasks;
+    private final Class<D> dataType;
+
+    AbstractWorkload(String family, M model, TaskFamily<D> tasks, Class<D> dataType) {
+        this.family = family;
+        this.model = model;
+        this.tasks = tasks;
+        this.dataType = dataType;
+    }
+
+    /** Wraps a data record as the family's {@link Batch} variant. */
+    abstract Batch wrap(D data);
+
+    /** The data record of a batch; IllegalArgumentException if it is another family's variant. */
+    abstract D unwrap(Batch b);
+
+    /** The model's own mean loss ({@code model.loss(...)}). */
+    abstract Var modelLoss(D data, ForwardContext ctx);
+
+    /** Flattened logits and targets of a batch. */
+    abstract Scored score(D data, ForwardContext ctx);
+
+    /** Rows of all parts in order, padded to a common length. */
+    abstract D concat(List<D> parts);
+
+    /** Number of scored positions of a batch (the weight of its mean loss). */
+    abstract int scoredCount(D data);
+
+    /** Held-out evaluation data, in chunks of at most {@link #EVAL_CHUNK} rows; default: fresh draws of the task. */
+    List<D> evalData(Task<?> task, int examples, Rng rng) {
+        if (examples < 1) throw new IllegalArgumentException(family + " workload: examples " + examples + " < 1");
+        List<D> out = new ArrayList<>();
+        for (int done = 0; done < examples; done += EVAL_CHUNK) out.add(unwrap(sample(task, Math.min(EVAL_CHUNK, examples - done), rng)));
+        return out;
+    }
+
+    @Override
+    public M model() {
+        return model;
+    }
+
+    @Override
+    public String family() {
+        return family;
+    }
+
+    @Override
+    public TaskFamily<D> tasks() {
+        return tasks;
+    }
+
+    @Override
+    public Batch sample(Task<?> task, int size, Rng rng) {
+        Object data = task.batch(size, rng);
+        if (!dataType.isInstance(data)) {
+            throw new IllegalArgumentException(family + " workload: task '" + task.name() + "' yields " + data.getClass().getSimpleName()
+                    + ", not " + dataType.getSimpleName());
+        }
+        return wrap(dataType.cast(data));
+    }
+
+    @Override
+    public Var loss(Batch b, ForwardContext ctx) {
+        return modelLoss(unwrap(b), ctx);
+    }
+
+    @Override
+    public Var loss(Batch b, ForwardContext ctx, int[] rowGroup) {
+        if (rowGroup.length != b.rows()) throw new IllegalArgumentException(family + " workload: " + rowGroup.length + " row groups for " + b.rows() + " rows");
+        Scored s = score(unwrap(b), ctx);
+        return GroupedLoss.crossEntropy(s.logits(), s.targets(), s.positionsPerRow(), rowGroup);
+    }
+
+    @Override
+    public Batch concatRows(List<Batch> parts) {
+        if (parts.isEmpty()) throw new IllegalArgumentException(family + " workload: concatRows of no batches");
+        return wrap(concat(parts.stream().map(this::unwrap).toList()));
+    }
+
+    @Override
+    public double evaluate(Task<?> task, int examples, Rng rng) {
+        List<int[]> pred = new ArrayList<>(), gold = new ArrayList<>();
+        try (var s = GradMode.noGrad()) {
+            for (D d : evalData(task, examples, rng)) {
+                Scored sc = score(d, ForwardContext.eval());
+                int[] p = Metrics.argmaxRows(sc.logits().value()); // [N]
+                int width = sc.positionsPerRow();
+                for (int r = 0; r < p.length / width; r++) {
+                    pred.add(java.util.Arrays.copyOfRange(p, r * width, (r + 1) * width));
+                    gold.add(java.util.Arrays.copyOfRange(sc.targets(), r * width, (r + 1) * width));
+                }
+            }
+        }
+        int[][] pr = padRagged(pred, 0), go = padRagged(gold, cola4j.models.data.SymbolVocab.IGNORE_INDEX);
+        return switch (task.metric()) {
+            case ACCURACY -> Metrics.accuracy(column0(pr), column0(go));
+            case EXACT_MATCH -> Metrics.exactMatch(pr, go);
+            case TOKEN_ACCURACY -> Metrics.tokenAccuracy(pr, go);
+        };
+    }
+
+    @Override
+    public double evalLoss(Task<?> task, int examples, Rng rng) {
+        Metrics.Mean mean = new Metrics.Mean();
+        try (var s = GradMode.noGrad()) {
+            for (D d : evalData(task, examples, rng)) mean.add(modelLoss(d, ForwardContext.eval()).value().item(), scoredCount(d));
+        }
+        return mean.mean();
+    }
+
+    /** The error for a batch of another family. */
+    IllegalArgumentException wrongBatch(Batch b, Class<? extends Batch> expected) {
+        return new IllegalArgumentException(family + " workload: expected a Batch." + expected.getSimpleName() + ", got Batch."
+                + b.getClass().getSimpleName());
+    }
+
+    private static int[] column0(int[][] rows) {
+        int[] c = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) c[i] = rows[i][0];
+        return c;
+    }
+
+    /** Rows of possibly different lengths (chunks of different T) right-padded with {@code fill}. */
+    private static int[][] padRagged(List<int[]> rows, int fill) {
+        int w = rows.stream().mapToInt(r -> r.length).max().orElse(0);
+        int[][] out = new int[rows.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = java.util.Arrays.copyOf(rows.get(i), w);
+            java.util.Arrays.fill(out[i], rows.get(i).length, w, fill);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,77 @@
+package cola4j.gl.workload;
+
+import cola4j.autograd.Var;
+import cola4j.models.ForwardContext;
+import cola4j.models.Model;
+import cola4j.models.data.Task;
+import cola4j.models.data.TaskFamily;
+import cola4j.tensor.Rng;
+import java.util.List;
+
+/**
+ * A base model bound to its task family, so that training and evaluation code is family-agnostic. One implementation
+ * per family: {@code encoder} (EncoderClassifier + ClassificationFamily), {@code decoder} (DecoderLM + LmFamily),
+ * {@code seq2seq} (EncoderDecoder + Seq2SeqFamily), {@code mlp} (MlpClassifier + DigitsFamily). Built by
+ * {@link Workloads#create}.
+ *
+ * <p>Losses: for a scored position n (a class label, or a target token ≠ −100) with logits z_n,
+ * ℓ_n = −log softmax(z_n)[t_n]. {@link #loss(Batch, ForwardContext)} is the model's own mean over all scored
+ * positions; {@link #loss(Batch, ForwardContext, int[])} is Σ_g of the means inside row groups ({@link GroupedLoss}).
+ */
+public interface Workload {
+    /** The base model (its parameters are live: training changes them). */
+    Model model();
+
+    /** {@code encoder}, {@code decoder}, {@code seq2seq} or {@code mlp}. */
+    String family();
+
+    /** The task family: pretraining mixture and downstream tasks. */
+    TaskFamily<?> tasks();
+
+    /** The pretraining mixture {@code tasks().pretraining()}. */
+    default Task<?> pretraining() {
+        return tasks().pretraining();
+    }
+
+    /** Downstream task names {@code tasks().downstreamNames()}. */
+    default List<String> downstreamNames() {
+        return tasks().downstreamNames();
+    }
+
+    /** User {@code user}'s variant of a downstream task. */
+    default Task<?> downstream(String name, int user) {
+        return tasks().downstream(name, user);
+    }
+
+    /** {@code size} examples of {@code task} (a task of this workload's family) drawn with {@code rng}. */
+    Batch sample(Task<?> task, int size, Rng rng);
+
+    /** Number of rows B of a batch. */
+    default int rows(Batch b) {
+        return b.rows();
+    }
+
+    /** Mean loss over the scored positions of the batch: exactly the model's own {@code loss(...)}. Scalar. */
+    Var loss(Batch b, ForwardContext ctx);
+
+    /**
+     * Σ_g (mean loss over the scored positions of the rows in group g); {@code rowGroup[r] ≥ 0} is row r's group.
+     * All zeros gives the ordinary mean (to rounding). Scalar.
+     */
+    Var loss(Batch b, ForwardContext ctx, int[] rowGroup);
+
+    /** The rows of all {@code parts} in order, sequences right-padded to a common length (PAD, mask 0, target −100). */
+    Batch concatRows(List<Batch> parts);
+
+    /**
+     * The task's metric ({@code task.metric()}: accuracy, exact match or token accuracy) on {@code examples} held-out
+     * examples drawn with {@code rng}, in eval mode (no dropout) under {@code GradMode.noGrad()}. Classifiers predict the
+     * argmax class; sequence models are scored by <b>teacher-forced</b> argmax at every scored position (position t
+     * sees the true prefix, not the model's own earlier predictions), which bounds free-running generation from above.
+     * The digits family scores its test split (the first {@code examples} rows of a shuffle drawn with {@code rng}).
+     */
+    double evaluate(Task<?> task, int examples, Rng rng);
+
+    /** Mean loss over the scored positions of {@code examples} held-out examples, eval mode, no grad. */
+    double evalLoss(Task<?> task, int examples, Rng rng);
+}

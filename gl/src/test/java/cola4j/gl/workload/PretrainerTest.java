@@ -1,0 +1,119 @@
+package cola4j.gl.workload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cola4j.gl.cli.Io;
+import cola4j.gl.cli.JsonFiles;
+import cola4j.gl.cli.Main;
+import cola4j.models.ModelCheckpoint;
+import cola4j.tensor.DType;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Pretraining with the tiny preset: training changes the model, the cache is written, reused, and repaired. */
+class PretrainerTest {
+    @TempDir
+    Path cacheDir;
+
+    final ByteArrayOutputStream log = new ByteArrayOutputStream();
+    Pretrainer pretrainer() {
+        return new Pretrainer(new PretrainCache(cacheDir), new PrintStream(log, true, StandardCharsets.UTF_8), false);
+    }
+
+    @Test
+    void secondRunLoadsTheCacheAndReportsTheSameNumbers() throws Exception {
+        for (String family : Workloads.families()) {
+            PretrainConfig cfg = PretrainConfig.defaults(family, "tiny");
+            PretrainResult first = pretrainer().run(family, "tiny", DType.FLOAT64, 3, cfg, false);
+            assertThat(first.fromCache()).isFalse();
+            assertThat(first.checkpoint().getFileName().toString()).startsWith(family + "-tiny-float64-seed3-");
+            assertThat(Files.isRegularFile(first.checkpoint().resolve(ModelCheckpoint.WEIGHTS_FILE))).isTrue();
+            assertThat(Files.isRegularFile(first.checkpoint().resolve(PretrainCache.RECORD_FILE))).isTrue();
+            assertThat(first.downstreamBefore().keySet()).containsExactlyElementsOf(first.workload().downstreamNames());
+            assertThat(first.pretrainMetric()).isBetween(0.0, 1.0);
+
+            // training moved the weights away from the seed's initialization
+            Workload fresh = Workloads.create(family, "tiny", DType.FLOAT64, 3);
+            String name = fresh.model().namedParameters().keySet().iterator().next();
+            assertThat(first.workload().model().namedParameters().get(name).value()
+                    .bitEquals(fresh.model().namedParameters().get(name).value())).as(family).isFalse();
+
+            PretrainResult second = pretrainer().run(family, "tiny", DType.FLOAT64, 3, cfg, false);
+            assertThat(second.fromCache()).isTrue();
+            assertThat(second.checkpoint()).isEqualTo(first.checkpoint());
+            assertThat(second.pretrainMetric()).isEqualTo(first.pretrainMetric());
+            assertThat(second.pretrainLoss()).isEqualTo(first.pretrainLoss());
+            assertThat(second.downstreamBefore()).isEqualTo(first.downstreamBefore());
+            assertThat(second.trainSeconds()).isEqualTo(first.trainSeconds());
+            first.workload().model().namedParameters().forEach((k, v) ->
+                    assertThat(second.workload().model().namedParameters().get(k).value().bitEquals(v.value())).as(k).isTrue());
+        }
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("loaded pretrained mlp from");
+    }
+
+    @Test
+    void trainingIsDeterministicAndForceRetrainsToTheSameWeights() throws Exception {
+        PretrainConfig cfg = PretrainConfig.defaults("decoder", "tiny");
+        PretrainResult a = pretrainer().run("decoder", "tiny", DType.FLOAT64, 1, cfg, false);
+        PretrainResult b = pretrainer().run("decoder", "tiny", DType.FLOAT64, 1, cfg, true);
+        assertThat(b.fromCache()).isFalse();
+        assertThat(b.pretrainLoss()).isEqualTo(a.pretrainLoss());
+        // other seed or steps: another cache entry
+        assertThat(pretrainer().run("decoder", "tiny", DType.FLOAT64, 2, cfg, false).checkpoint()).isNotEqualTo(a.checkpoint());
+        assertThat(pretrainer().run("decoder", "tiny", DType.FLOAT64, 1, cfg.withSteps(2), false).checkpoint()).isNotEqualTo(a.checkpoint());
+    }
+
+    @Test
+    void aCorruptCacheEntryIsReportedAndRetrained() throws Exception {
+        PretrainConfig cfg = PretrainConfig.defaults("encoder", "tiny");
+        PretrainResult good = pretrainer().run("encoder", "tiny", DType.FLOAT64, 5, cfg, false);
+        Path weights = good.checkpoint().resolve(ModelCheckpoint.WEIGHTS_FILE);
+        byte[] bytes = Files.readAllBytes(weights);
+        Files.write(weights, java.util.Arrays.copyOf(bytes, bytes.length / 2)); // truncated
+        PretrainResult again = pretrainer().run("encoder", "tiny", DType.FLOAT64, 5, cfg, false);
+        assertThat(again.fromCache()).isFalse();
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("is unusable (").contains("safetensors").contains("; retraining");
+        assertThat(again.pretrainMetric()).isEqualTo(good.pretrainMetric());
+        assertThat(Files.size(weights)).isEqualTo(bytes.length);
+
+        Files.writeString(good.checkpoint().resolve(PretrainCache.RECORD_FILE), "{\"surprise\": 1}");
+        PretrainResult third = pretrainer().run("encoder", "tiny", DType.FLOAT64, 5, cfg, false);
+        assertThat(third.fromCache()).isFalse();
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains(PretrainCache.RECORD_FILE + ": ");
+    }
+
+    @Test
+    void cliPrintsATableWritesJsonAndReusesTheCache() throws Exception {
+        Path json = cacheDir.resolve("out/pretrain.json");
+        String[] args = {"pretrain", "--model", "seq2seq", "--preset", "tiny", "--seed", "4", "--steps", "3", "--json", json.toString(),
+                "--cache", cacheDir.resolve("c").toString(), "--quiet"};
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int code = Main.run(args, new Io(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("seq2seq (tiny, float32, seed 4): 3 steps").contains("exact_match")
+                .contains("pretrain").contains("shift").contains("cipher").contains("rotate");
+        JsonNode doc = JsonFiles.MAPPER.readTree(json.toFile());
+        for (String k : List.of("model", "pretrain_metric", "seconds", "downstream_before")) assertThat(doc.has(k)).as(k).isTrue();
+        assertThat(doc.get("model").asText()).isEqualTo("seq2seq");
+        assertThat(doc.get("cached").asBoolean()).isFalse();
+        assertThat(doc.get("downstream_before").size()).isEqualTo(3);
+
+        Main.run(args, new Io(new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream())));
+        JsonNode again = JsonFiles.MAPPER.readTree(json.toFile());
+        assertThat(again.get("cached").asBoolean()).isTrue();
+        assertThat(again.get("pretrain_metric")).isEqualTo(doc.get("pretrain_metric"));
+        assertThat(again.get("downstream_before")).isEqualTo(doc.get("downstream_before"));
+
+        ByteArrayOutputStream err2 = new ByteArrayOutputStream();
+        int bad = Main.run(new String[] {"pretrain", "--model", "rnn"}, new Io(new PrintStream(new ByteArrayOutputStream()), new PrintStream(err2, true)));
+        assertThat(bad).isEqualTo(2);
+        assertThat(err2.toString()).contains("--model: 'rnn' is not one of encoder, decoder, seq2seq, mlp");
+    }
+}

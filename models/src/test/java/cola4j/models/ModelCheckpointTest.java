@@ -1,0 +1,171 @@
+package cola4j.models;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import cola4j.autograd.Var;
+import cola4j.tensor.DType;
+import cola4j.tensor.Rng;
+import cola4j.tensor.Tensor;
+import cola4j.tensor.io.Safetensors;
+import cola4j.tensor.io.SafetensorsException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Save/load round trips, strict config parsing, weight-name/shape checks and corrupt files. */
+class ModelCheckpointTest {
+    @TempDir
+    Path tmp;
+
+    static List<Model> models(DType dtype) {
+        return List.of(new EncoderClassifier(EncoderClassifierConfig.tiny().withDtype(dtype), new Rng(3)),
+                new DecoderLM(DecoderLMConfig.tiny().withDtype(dtype), new Rng(3)),
+                new EncoderDecoder(EncoderDecoderConfig.tiny().withDtype(dtype), new Rng(3)),
+                new MlpClassifier(MlpClassifierConfig.tiny().withDtype(dtype), new Rng(3)));
+    }
+
+    @Test
+    void roundTripIsBitExactForEveryFamilyAndDtype() throws IOException {
+        for (DType dtype : DType.values()) {
+            for (Model m : models(dtype)) {
+                // perturb so that the loaded weights cannot come from re-initialization with the same seed
+                m.namedParameters().values().forEach(p -> p.value().addInPlace(Tensor.full(p.value().dtype(), 0.125, p.shape()), 1.0));
+                Path dir = tmp.resolve(ModelCheckpoint.family(m) + "-" + dtype);
+                ModelCheckpoint.save(m, dir);
+                Model back = ModelCheckpoint.load(dir);
+                assertThat(back.getClass()).isEqualTo(m.getClass());
+                assertThat(ModelCheckpoint.config(back)).isEqualTo(ModelCheckpoint.config(m));
+                assertThat(back.namedParameters().keySet()).containsExactlyElementsOf(m.namedParameters().keySet());
+                m.namedParameters().forEach((name, p) ->
+                        assertThat(back.namedParameters().get(name).value().bitEquals(p.value())).as(name).isTrue());
+                // the file is keyed by parameter names, in parameter order
+                assertThat(Safetensors.read(dir.resolve(ModelCheckpoint.WEIGHTS_FILE)).tensors().keySet())
+                        .containsExactlyElementsOf(m.namedParameters().keySet());
+            }
+        }
+    }
+
+    @Test
+    void configJsonHasFamilyAndRecordFields() throws IOException {
+        Model m = new DecoderLM(DecoderLMConfig.tiny(), new Rng(1));
+        ModelCheckpoint.save(m, tmp.resolve("d"));
+        String json = Files.readString(tmp.resolve("d").resolve(ModelCheckpoint.CONFIG_FILE));
+        assertThat(json).contains("\"family\" : \"decoder\"", "\"vocabSize\" : 11", "\"dtype\" : \"FLOAT64\"");
+        assertThat(ModelCheckpoint.parseConfig(json)).isEqualTo(DecoderLMConfig.tiny());
+        assertThat(ModelCheckpoint.parseConfig(ModelCheckpoint.configJson(new MlpClassifier(MlpClassifierConfig.tiny(), new Rng(1)))))
+                .isEqualTo(MlpClassifierConfig.tiny());
+    }
+
+    @Test
+    void saveOverwritesAtomicallyAndLeavesNoTemporaries() throws IOException {
+        Path dir = tmp.resolve("ckpt");
+        ModelCheckpoint.save(new DecoderLM(DecoderLMConfig.tiny(), new Rng(1)), dir);
+        DecoderLM second = new DecoderLM(DecoderLMConfig.tiny(), new Rng(2));
+        ModelCheckpoint.save(second, dir);
+        DecoderLM back = ModelCheckpoint.load(dir, DecoderLM.class);
+        assertThat(back.namedParameters().get("lm_head.weight").value().bitEquals(second.namedParameters().get("lm_head.weight").value())).isTrue();
+        try (Stream<Path> s = Files.list(tmp)) {
+            assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactly("ckpt");
+        }
+        assertThatThrownBy(() -> ModelCheckpoint.load(dir, MlpClassifier.class)).isInstanceOf(IOException.class)
+                .hasMessageContaining("decoder model, not a MlpClassifier");
+    }
+
+    @Test
+    void unknownMissingOrInvalidConfigKeysAreClearErrors() throws IOException {
+        Path dir = tmp.resolve("c");
+        ModelCheckpoint.save(new DecoderLM(DecoderLMConfig.tiny(), new Rng(1)), dir);
+        Path cfg = dir.resolve(ModelCheckpoint.CONFIG_FILE);
+        String json = Files.readString(cfg);
+
+        Files.writeString(cfg, json.replace("\"maxLen\"", "\"contextLength\""));
+        assertThatThrownBy(() -> ModelCheckpoint.load(dir)).isInstanceOf(IOException.class)
+                .hasMessageContaining("config.json").hasMessageContaining("contextLength");
+
+        Files.writeString(cfg, json.replace("\"family\" : \"decoder\"", "\"family\" : \"rnn\""));
+        assertThatThrownBy(() -> ModelCheckpoint.load(dir)).isInstanceOf(IOException.class)
+                .hasMessageContaining("unknown family 'rnn'").hasMessageContaining("seq2seq");
+
+        Files.writeString(cfg, json.replace("\"heads\" : 2,", ""));
+        assertThatThrownBy(() -> ModelCheckpoint.load(dir)).isInstanceOf(IOException.class).hasMessageContaining("heads");
+
+        Files.writeString(cfg, json.replace("\"heads\" : 2", "\"heads\" : 3"));
+        assertThatThrownBy(() -> ModelCheckpoint.load(dir)).isInstanceOf(IOException.class)
+                .hasMessageContaining("not divisible by heads 3");
+
+        Files.writeString(cfg, "[1, 2]");
+        assertThatThrownBy(() -> ModelCheckpoint.load(dir)).isInstanceOf(IOException.class).hasMessageContaining("JSON object");
+
+        Files.delete(cfg);
+        assertThatThrownBy(() -> ModelCheckpoint.load(dir)).isInstanceOf(IOException.class).hasMessageContaining("missing config.json");
+    }
+
+    @Test
+    void weightMismatchListsMissingUnexpectedAndMismatchedInOneMessage() throws IOException {
+        Model m = new MlpClassifier(MlpClassifierConfig.tiny(), new Rng(1));
+        LinkedHashMap<String, Tensor> w = new LinkedHashMap<>();
+        m.namedParameters().forEach((k, v) -> w.put(k, v.value().copy()));
+        w.remove("head.bias");
+        w.put("layers.0.weight", Tensor.zeros(DType.FLOAT64, 5, 7));
+        w.put("layers.1.bias", Tensor.zeros(DType.FLOAT32, 4));
+        w.put("extra.weight", Tensor.zeros(DType.FLOAT64, 2));
+        Path dir = tmp.resolve("m");
+        ModelCheckpoint.save(m, dir);
+        Safetensors.write(dir.resolve(ModelCheckpoint.WEIGHTS_FILE), w, Map.of());
+        assertThatThrownBy(() -> ModelCheckpoint.load(dir)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("missing [head.bias]")
+                .hasMessageContaining("unexpected [extra.weight]")
+                .hasMessageContaining("layers.0.weight (file float64 [5, 7], model float64 [5, 6])")
+                .hasMessageContaining("layers.1.bias (file float32 [4], model float64 [4])");
+        // nothing was copied into the model on failure
+        Tensor before = m.namedParameters().get("layers.0.bias").value().copy();
+        assertThatThrownBy(() -> ModelCheckpoint.loadWeights(m, w)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(m.namedParameters().get("layers.0.bias").value().bitEquals(before)).isTrue();
+    }
+
+    @Test
+    void truncatedOrCorruptWeightsSurfaceTheSafetensorsException() throws IOException {
+        Path dir = tmp.resolve("t");
+        ModelCheckpoint.save(new EncoderClassifier(EncoderClassifierConfig.tiny(), new Rng(1)), dir);
+        Path w = dir.resolve(ModelCheckpoint.WEIGHTS_FILE);
+        byte[] good = Files.readAllBytes(w);
+
+        Files.write(w, Arrays.copyOf(good, good.length - 5));
+        assertThatThrownBy(() -> ModelCheckpoint.load(dir)).isInstanceOf(SafetensorsException.class)
+                .hasMessageContaining(w.toString())
+                .satisfies(e -> assertThat(((SafetensorsException) e).kind()).isIn(SafetensorsException.Kind.OFFSETS_OUT_OF_BOUNDS,
+                        SafetensorsException.Kind.TRUNCATED));
+
+        Files.write(w, Arrays.copyOf(good, 4));
+        assertThatThrownBy(() -> ModelCheckpoint.load(dir)).isInstanceOf(SafetensorsException.class)
+                .satisfies(e -> assertThat(((SafetensorsException) e).kind()).isEqualTo(SafetensorsException.Kind.TRUNCATED));
+
+        byte[] bad = good.clone();
+        bad[9] = (byte) '#'; // inside the JSON header
+        Files.write(w, bad);
+        assertThatThrownBy(() -> ModelCheckpoint.load(dir)).isInstanceOf(SafetensorsException.class)
+                .satisfies(e -> assertThat(((SafetensorsException) e).kind()).isEqualTo(SafetensorsException.Kind.INVALID_JSON));
+
+        Files.write(w, "not a checkpoint".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> ModelCheckpoint.load(dir)).isInstanceOf(SafetensorsException.class).hasMessageContaining("safetensors");
+    }
+
+    @Test
+    void loadedModelComputesTheSameLoss() throws IOException {
+        DecoderLM m = new DecoderLM(DecoderLMConfig.tiny(), new Rng(5));
+        ModelCheckpoint.save(m, tmp.resolve("lm"));
+        DecoderLM back = ModelCheckpoint.load(tmp.resolve("lm"), DecoderLM.class);
+        int[][] ids = {{1, 2, 3, 4, 5}, {5, 4, 3, 2, 1}};
+        Var a = m.nextTokenLoss(ids, ForwardContext.eval()), b = back.nextTokenLoss(ids, ForwardContext.eval());
+        assertThat(b.value().item()).isEqualTo(a.value().item());
+    }
+}
