@@ -16,6 +16,7 @@ public final class Commands {
                 new PretrainCommand(),
                 new VerifyCommand(),
                 new ExplainCommand(),
+                new CopraCommand(),
                 // later: new TrainCommand(),
                 //        new FtaasCommand(), new DemoCommand(), new CopraCommand(),
                 new CommandGroup("bench", "Measure engine, BLAS and autograd speed (prints a table; --json FILE)", Benches.all()));
