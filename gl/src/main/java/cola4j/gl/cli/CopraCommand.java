@@ -64,10 +64,11 @@ public final class CopraCommand implements Command {
         Path json = Args.path(cl, "json");
         Path cacheDir = Args.path(cl, "cache");
         PretrainCache cache = cacheDir != null ? new PretrainCache(cacheDir) : PretrainCache.atDefaultLocation();
+        List<String> available = Workloads.create(family, preset, DType.FLOAT32, 0).downstreamNames();
+        List<String> names = cl.hasOption("tasks") ? Arrays.asList(cl.getOptionValue("tasks").split(",")) : available;
+        for (String n : names) if (!available.contains(n)) throw new UsageException("--tasks: unknown task '" + n + "'; available: " + available);
         PretrainResult pre = new Pretrainer(cache, io.err(), false).run(family, preset, DType.FLOAT32, 0, PretrainConfig.defaults(family, preset), false);
         Workload w = pre.workload();
-        List<String> names = cl.hasOption("tasks") ? Arrays.asList(cl.getOptionValue("tasks").split(",")) : w.downstreamNames();
-        for (String n : names) if (!w.downstreamNames().contains(n)) throw new UsageException("--tasks: unknown task '" + n + "'; available: " + w.downstreamNames());
         List<Task<?>> tasks = new ArrayList<>();
         for (String n : names) tasks.add(w.downstream(n, 0));
         boolean mlp = family.equals("mlp");
