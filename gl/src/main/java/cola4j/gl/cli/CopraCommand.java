@@ -97,7 +97,7 @@ public final class CopraCommand implements Command {
             }
             CopraExperiment.RunResult first = runs.get(0);
             if (t == null) {
-                List<String> head = new ArrayList<>(List.of("method", "progressive", "single"));
+                List<String> head = new ArrayList<>(List.of("method", "progressive", "base", "single"));
                 first.merged().keySet().forEach(k -> head.add("merged:" + k));
                 first.pruned().keySet().forEach(k -> head.add("pruned:" + k));
                 head.add("shapley spread");
@@ -108,6 +108,7 @@ public final class CopraCommand implements Command {
             row.put("method", method);
             row.put("progressive", progressive);
             List<String> cells = new ArrayList<>(List.of(method, Boolean.toString(progressive)));
+            row.put("base", stat(runs.stream().mapToDouble(CopraExperiment.RunResult::base).toArray(), cells));
             row.put("single", stat(runs.stream().mapToDouble(CopraExperiment.RunResult::single).toArray(), cells));
             Map<String, Object> merged = new LinkedHashMap<>(), pruned = new LinkedHashMap<>();
             for (String k : first.merged().keySet()) merged.put(k, stat(runs.stream().mapToDouble(r -> r.merged().get(k)).toArray(), cells));

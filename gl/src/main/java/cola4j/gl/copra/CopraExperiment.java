@@ -114,8 +114,8 @@ public final class CopraExperiment {
         }
     }
 
-    /** Everything measured for one (progressive?, seed) run over all tasks. */
-    public record RunResult(double single, LinkedHashMap<String, Double> merged, LinkedHashMap<String, Double> pruned, double[] shapley,
+    /** Everything measured for one (progressive?, seed) run over all tasks (metrics are means over the tasks; base = no adapters). */
+    public record RunResult(double base, double single, LinkedHashMap<String, Double> merged, LinkedHashMap<String, Double> pruned, double[] shapley,
                             long bytesSent) {}
 
     /** Trains every task and measures single, merged, pruned and Shapley metrics. */
@@ -157,6 +157,7 @@ public final class CopraExperiment {
             for (int g = 0; g < phi.length; g++) shapley[g] += phi[g] / tasks.size();
         }
         long bytes = trained.stream().mapToLong(Trained::bytesSent).sum();
-        return new RunResult(single, merged, pruned, shapley, bytes);
+        double base = tasks.stream().mapToDouble(t -> evaluate(t, Map.of())).average().orElseThrow();
+        return new RunResult(base, single, merged, pruned, shapley, bytes);
     }
 }
