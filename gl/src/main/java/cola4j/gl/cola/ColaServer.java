@@ -66,12 +66,26 @@ public final class ColaServer {
      * @param dropoutRng dropout masks when training; null runs the forward in eval mode
      */
     public Pass pass(LossFunction lossFn, Map<Integer, Map<String, AuxiliaryModel>> auxByUser, RowRouting routing, ColaMode mode, Rng dropoutRng) {
+        return pass(lossFn, auxByUser, routing, mode, dropoutRng, null);
+    }
+
+    /**
+     * One pass in which only the sites in {@code activeSites} are adapted (CopRA's progressive activation): an
+     * inactive site outputs its base h = f(x) — its auxiliary is neither evaluated nor merged — and no adaptation
+     * data is produced for it, so nothing is sent and its user takes no gradient for it.
+     *
+     * @param activeSites names of the adapted sites active this pass (a subset of {@link #sites()}); null = all
+     * @throws IllegalArgumentException if an active name is not an adapted site
+     */
+    public Pass pass(LossFunction lossFn, Map<Integer, Map<String, AuxiliaryModel>> auxByUser, RowRouting routing, ColaMode mode, Rng dropoutRng,
+                     Set<String> activeSites) {
         if (mode == ColaMode.MERGED && !routing.isSingleUser()) {
             throw new IllegalArgumentException("ColA merged mode merges one user's deltas at a time: split the batch per user, or use merged-average");
         }
-        Map<Site, Tensor[]> saved = mode == ColaMode.UNMERGED ? Map.of() : merge(auxByUser, routing);
+        Set<String> active = activeSubset(activeSites);
+        Map<Site, Tensor[]> saved = mode == ColaMode.UNMERGED ? Map.of() : merge(auxByUser, routing, active);
         try {
-            ColaInterceptor icpt = new ColaInterceptor(sites.keySet(), auxByUser, routing, mode == ColaMode.UNMERGED);
+            ColaInterceptor icpt = new ColaInterceptor(active, auxByUser, routing, mode == ColaMode.UNMERGED);
             ForwardContext ctx = (dropoutRng == null ? ForwardContext.eval() : ForwardContext.train(dropoutRng)).withInterceptor(icpt);
             Var loss = lossFn.loss(ctx);
             if (!Double.isFinite(loss.value().item())) throw new IllegalStateException("ColA server: loss is " + loss.value().item());
@@ -87,11 +101,12 @@ public final class ColaServer {
     }
 
     /** Merges ΔW (one user's, or the average over the batch's users) into every adapted site; returns the originals. */
-    private Map<Site, Tensor[]> merge(Map<Integer, Map<String, AuxiliaryModel>> auxByUser, RowRouting routing) {
+    private Map<Site, Tensor[]> merge(Map<Integer, Map<String, AuxiliaryModel>> auxByUser, RowRouting routing, Set<String> active) {
         Set<Integer> users = new LinkedHashSet<>(routing.rowsByUser().keySet());
         Map<Site, Tensor[]> saved = new LinkedHashMap<>();
         try {
             for (Site s : sites.values()) {
+                if (!active.contains(s.name())) continue;
                 Tensor dw = null, db = null;
                 for (int u : users) {
                     AuxiliaryModel a = auxByUser.get(u).get(s.name());
@@ -115,6 +130,17 @@ public final class ColaServer {
             throw e;
         }
         return saved;
+    }
+
+    /** The adapted sites that are active: all when {@code activeSites} is null; error for a name that is not adapted. */
+    private Set<String> activeSubset(Set<String> activeSites) {
+        if (activeSites == null) return sites.keySet();
+        for (String n : activeSites) {
+            if (!sites.containsKey(n)) throw new IllegalArgumentException("ColA server: active site " + n + " is not adapted; adapted: " + sites.keySet());
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (String n : sites.keySet()) if (activeSites.contains(n)) out.add(n);
+        return out;
     }
 
     /** The server must hold no parameter gradients: base weights are frozen and auxiliaries evaluated frozen. */

@@ -6,6 +6,7 @@ import cola4j.tensor.Rng;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * ColA end to end in one process: a {@link ColaServer} and its {@link ColaUser}s. A step is
@@ -59,13 +60,24 @@ public final class ColaTrainer implements Trainer {
 
     @Override
     public double step(LossFunction loss, RowRouting routing, Rng dropoutRng) {
+        return step(loss, routing, dropoutRng, null);
+    }
+
+    /**
+     * A step in which only {@code activeSites} are adapted (see {@link ColaServer#pass(LossFunction, Map, RowRouting,
+     * ColaMode, Rng, Set)}): inactive sites send no adaptation data, so the users buffer nothing for them and their
+     * auxiliaries get no gradient (null) at the next fit — the optimizers skip them, state included.
+     *
+     * @param activeSites adapted sites active this step; null = all
+     */
+    public double step(LossFunction loss, RowRouting routing, Rng dropoutRng, Set<String> activeSites) {
         Map<Integer, Map<String, AuxiliaryModel>> aux = new LinkedHashMap<>();
         for (int u : routing.rowsByUser().keySet()) {
             ColaUser user = users.get(u);
             if (user == null) throw new IllegalArgumentException("ColA: batch has rows of unknown user " + u + "; users: " + users.keySet());
             aux.put(u, new LinkedHashMap<>(user.auxiliaries()));
         }
-        last = server.pass(loss, aux, routing, mode, dropoutRng);
+        last = server.pass(loss, aux, routing, mode, dropoutRng, activeSites);
         for (Map.Entry<Integer, List<AdaptationData>> e : last.dataByUser().entrySet()) {
             users.get(e.getKey()).receive(e.getValue());
         }

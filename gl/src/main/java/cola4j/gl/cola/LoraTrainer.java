@@ -64,7 +64,25 @@ public final class LoraTrainer implements Trainer {
 
     @Override
     public double step(LossFunction loss, RowRouting routing, Rng dropoutRng) {
-        SiteInterceptor icpt = (site, x, h) -> sites.contains(site.name())
+        return step(loss, routing, dropoutRng, null);
+    }
+
+    /**
+     * A step in which only {@code activeSites} are adapted (CopRA's progressive activation): an inactive site
+     * outputs its base h, so its adapter is not in the graph, gets no gradient (null after the optimizer's
+     * zeroGrad) and is skipped by the optimizer — its parameters and optimizer state stay unchanged. With an
+     * accumulation interval I &gt; 1 an adapter is updated if it was active in any batch of the interval.
+     *
+     * @param activeSites adapted sites active this step; null = all
+     * @throws IllegalArgumentException if an active name is not an adapted site
+     */
+    public double step(LossFunction loss, RowRouting routing, Rng dropoutRng, Set<String> activeSites) {
+        if (activeSites != null) {
+            for (String n : activeSites) {
+                if (!sites.contains(n)) throw new IllegalArgumentException("LoRA: active site " + n + " is not adapted; adapted: " + sites);
+            }
+        }
+        SiteInterceptor icpt = (site, x, h) -> sites.contains(site.name()) && (activeSites == null || activeSites.contains(site.name()))
                 ? h.add(RoutedAuxiliary.output(auxByUser, routing, site, x, false)) : h;
         ForwardContext ctx = (dropoutRng == null ? ForwardContext.eval() : ForwardContext.train(dropoutRng)).withInterceptor(icpt);
         var l = loss.loss(ctx);

@@ -1,0 +1,63 @@
+package cola4j.gl.copra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import cola4j.gl.workload.Workload;
+import cola4j.gl.workload.Workloads;
+import cola4j.models.data.Task;
+import cola4j.models.site.Site;
+import cola4j.models.site.SiteSelector;
+import cola4j.tensor.DType;
+import cola4j.tensor.Tensor;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The experiment on the tiny decoder (no pretraining: only the mechanics are checked). */
+class CopraExperimentTest {
+    private static CopraConfig cfg(String method) {
+        return new CopraConfig(method, 6, 4, 1e-2, 2, 4, 0.1, 0.75, 16, 0.5, 0.5, List.of("attn.value"), 50);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"lora", "cola"})
+    void deterministicBaseRestoredAndShapleyEfficient(String method) {
+        Workload w = Workloads.create("decoder", "tiny", DType.FLOAT64, 1);
+        List<Site> sites = w.model().sites(SiteSelector.suffixes("attn.query", "attn.value"));
+        CopraExperiment e = new CopraExperiment(w, sites, cfg(method));
+        LinkedHashMap<String, Tensor> base = new LinkedHashMap<>();
+        w.model().namedParameters().forEach((k, v) -> base.put(k, v.value().copy()));
+        List<Task<?>> tasks = List.of(w.downstream("shift", 0), w.downstream("cipher", 0));
+
+        CopraExperiment.Trained a = e.train(tasks.get(0), 0, true, 5), b = e.train(tasks.get(0), 0, true, 5);
+        for (String s : a.adapters().keySet()) assertThat(a.deltas().get(s).bitEquals(b.deltas().get(s))).as("same seed, same adapters").isTrue();
+        assertThat(a.deltas().values().stream().mapToDouble(Tensor::maxAbs).max().orElseThrow()).isGreaterThan(0);
+        if (method.equals("cola")) assertThat(a.bytesSent()).isGreaterThan(0);
+        else assertThat(a.bytesSent()).isZero();
+
+        double withAll = e.evaluate(tasks.get(0), a.deltas());
+        w.model().namedParameters().forEach((k, v) -> assertThat(v.value().bitEquals(base.get(k))).as(k + " restored").isTrue());
+        assertThat(e.evaluate(tasks.get(0), a.deltas())).isEqualTo(withAll);
+
+        // Shapley on the real game: efficiency against v(all) − v(none)
+        Shapley.Game v = mask -> {
+            Map<String, Tensor> only = new LinkedHashMap<>(a.deltas());
+            only.keySet().retainAll(e.groups().sites(mask));
+            return e.evaluate(tasks.get(0), only);
+        };
+        Shapley.Result r = Shapley.exact(e.groups().size(), v);
+        double sum = 0;
+        for (double p : r.values()) sum += p;
+        assertThat(sum).isCloseTo(withAll - e.evaluate(tasks.get(0), Map.of()), within(1e-12));
+
+        CopraExperiment.RunResult run1 = e.run(tasks, true, 2), run2 = e.run(tasks, true, 2);
+        assertThat(run1.single()).isEqualTo(run2.single());
+        assertThat(run1.merged()).isEqualTo(run2.merged()).containsOnlyKeys("linear", "task_arithmetic", "ties", "concat");
+        assertThat(run1.pruned()).containsKeys("every_other", "only_attn.value");
+        assertThat(run1.shapley()).hasSize(2).containsExactly(run2.shapley());
+        w.model().namedParameters().forEach((k, p) -> assertThat(p.value().bitEquals(base.get(k))).as(k + " untouched by training").isTrue());
+    }
+}

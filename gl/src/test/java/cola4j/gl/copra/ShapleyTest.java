@@ -1,0 +1,94 @@
+package cola4j.gl.copra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import cola4j.tensor.Rng;
+import org.junit.jupiter.api.Test;
+
+/** Shapley values on constructed games with known answers. */
+class ShapleyTest {
+    /** A non-additive game: v(S) = (Σ_{i∈S} a_i)² + 3·[0,1 ∈ S] − 2·[2,3 ∈ S] + 1 (v(∅) = 1). */
+    private static final double[] A = {1.0, 1.0, 0.5, -0.7, 0.0, 2.0};
+
+    private static double game(long s) {
+        double sum = 0;
+        for (int i = 0; i < A.length; i++) if ((s >>> i & 1) != 0) sum += A[i];
+        double v = sum * sum + 1;
+        if ((s & 0b11) == 0b11) v += 3;
+        if ((s & 0b1100) == 0b1100) v -= 2;
+        return v;
+    }
+
+    @Test
+    void efficiencySymmetryAndExactValues() {
+        Shapley.Result r = Shapley.exact(A.length, ShapleyTest::game);
+        double total = 0;
+        for (double v : r.values()) total += v;
+        long all = (1L << A.length) - 1;
+        assertThat(total).isCloseTo(game(all) - game(0), within(1e-12));
+        assertThat(r.values()[0]).as("players 0 and 1 are symmetric").isCloseTo(r.values()[1], within(1e-14));
+        assertThat(r.exact()).isTrue();
+        assertThat(r.evaluations()).isEqualTo(64);
+        // (Σa)² splits as a_i·Σa (Shapley of a product game); the pair bonus 3 splits 1.5/1.5, the pair malus −2 as −1/−1
+        double sa = 0;
+        for (double a : A) sa += a;
+        double[] want = new double[A.length];
+        for (int i = 0; i < A.length; i++) want[i] = A[i] * sa;
+        want[0] += 1.5;
+        want[1] += 1.5;
+        want[2] -= 1;
+        want[3] -= 1;
+        for (int i = 0; i < A.length; i++) assertThat(r.values()[i]).as("player " + i).isCloseTo(want[i], within(1e-12));
+    }
+
+    @Test
+    void nullPlayerGetsZero() {
+        // player 2 never changes the value
+        Shapley.Game v = s -> ((s & 1) != 0 ? 2.0 : 0.0) + ((s & 2) != 0 && (s & 8) != 0 ? 5.0 : 0.0);
+        Shapley.Result r = Shapley.exact(4, v);
+        assertThat(r.values()[2]).isEqualTo(0.0);
+        assertThat(r.values()).containsExactly(new double[] {2.0, 2.5, 0.0, 2.5}, within(1e-14));
+    }
+
+    @Test
+    void gloveGame() {
+        // players 0 (left glove), 1 and 2 (right gloves): v = 1 if the coalition holds a pair. φ = (2/3, 1/6, 1/6).
+        Shapley.Game v = s -> (s & 1) != 0 && (s & 6) != 0 ? 1 : 0;
+        Shapley.Result r = Shapley.exact(3, v);
+        assertThat(r.values()).containsExactly(new double[] {2 / 3.0, 1 / 6.0, 1 / 6.0}, within(1e-15));
+    }
+
+    @Test
+    void monteCarloIsCloseToExactAndEfficient() {
+        Shapley.Result exact = Shapley.exact(A.length, ShapleyTest::game);
+        Shapley.Result mc = Shapley.monteCarlo(A.length, ShapleyTest::game, 4000, new Rng(7));
+        assertThat(mc.exact()).isFalse();
+        double total = 0;
+        for (int i = 0; i < A.length; i++) {
+            total += mc.values()[i];
+            if (A[i] != 0) assertThat(mc.stdErrors()[i]).isGreaterThan(0);
+            else assertThat(mc.values()[i]).as("null player (a = 0) in every permutation").isZero();
+            assertThat(Math.abs(mc.values()[i] - exact.values()[i])).as("player " + i + " within 4 standard errors")
+                    .isLessThanOrEqualTo(4 * mc.stdErrors()[i]);
+        }
+        assertThat(total).isCloseTo(game((1L << A.length) - 1) - game(0), within(1e-10));
+        assertThat(mc.evaluations()).isLessThanOrEqualTo(64);
+        Shapley.Result again = Shapley.monteCarlo(A.length, ShapleyTest::game, 4000, new Rng(7));
+        assertThat(again.values()).containsExactly(mc.values());
+    }
+
+    @Test
+    void computeSwitchesToMonteCarloAboveTwelvePlayers() {
+        Shapley.Game additive = s -> Long.bitCount(s) + ((s & 1) != 0 ? 1 : 0);
+        Shapley.Result small = Shapley.compute(12, additive, 50, new Rng(1));
+        Shapley.Result big = Shapley.compute(13, additive, 50, new Rng(1));
+        assertThat(small.exact()).isTrue();
+        assertThat(big.exact()).isFalse();
+        // additive game: every permutation gives the same marginals, so MC is exact with zero standard error
+        assertThat(big.values()[0]).isCloseTo(2.0, within(1e-12));
+        assertThat(big.values()[5]).isCloseTo(1.0, within(1e-12));
+        assertThat(big.stdErrors()[5]).isCloseTo(0.0, within(1e-12));
+        assertThat(big.spread()).isCloseTo(1.0, within(1e-12));
+    }
+}
