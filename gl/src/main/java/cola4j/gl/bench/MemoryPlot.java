@@ -24,7 +24,7 @@ final class MemoryPlot {
     static void write(Path png, List<MemoryBench.Row> rows, String subtitle) throws IOException {
         if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
         XYChart chart = new XYChartBuilder().width(800).height(500)
-                .title("Server memory vs users (" + subtitle + ")").xAxisTitle("users K").yAxisTitle("server MiB").build();
+                .title("Server memory vs users (" + subtitle + ")").xAxisTitle("users K (log scale)").yAxisTitle("server MiB").build();
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setChartTitleFont(chart.getStyler().getChartTitleFont().deriveFont(11f));
         Map<String, List<double[]>> byMethod = new LinkedHashMap<>();

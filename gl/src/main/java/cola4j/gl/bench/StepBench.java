@@ -6,6 +6,7 @@ import cola4j.gl.auxiliary.AuxiliaryModel;
 import cola4j.gl.cli.Args;
 import cola4j.gl.cli.Io;
 import cola4j.gl.cli.Table;
+import cola4j.gl.cli.UsageException;
 import cola4j.gl.cola.ColaMode;
 import cola4j.gl.cola.ColaServer;
 import cola4j.gl.cola.ColaUser;
@@ -76,6 +77,7 @@ public final class StepBench extends BenchCommand<StepBench.Row> {
     protected void addOptions(Options o) {
         o.addOption(Option.builder().longOpt("steps").hasArg().argName("N").desc("Timed steps; medians are reported (default 10)").build());
         o.addOption(Option.builder().longOpt("warmup").hasArg().argName("N").desc("Untimed steps first, for the JIT (default 3)").build());
+        o.addOption(Option.builder().longOpt("methods").hasArg().argName("M,M,...").desc("Subset of full,lora,cola-unmerged,cola-merged (default all)").build());
         o.addOption(Option.builder().longOpt("quick").desc("Tiny model and batch (seconds; for tests), instead of the reference shape").build());
     }
 
@@ -91,11 +93,22 @@ public final class StepBench extends BenchCommand<StepBench.Row> {
         LmShape shape = shape(cl);
         int[][][] batch = shape.batch(BATCH_SEED);
         List<Row> rows = new ArrayList<>();
-        for (String m : METHODS) {
+        for (String m : methods(cl)) {
             rows.add(time(m, shape, batch, steps, warmup));
             io.err().printf("step: %s done (%s)%n", m, shape);
         }
         return rows;
+    }
+
+    private static List<String> methods(CommandLine cl) {
+        if (!cl.hasOption("methods")) return METHODS;
+        List<String> out = new ArrayList<>();
+        for (String m : cl.getOptionValue("methods").split(",")) {
+            String t = m.trim();
+            if (!METHODS.contains(t)) throw new UsageException("--methods: unknown method '" + t + "'; expected some of " + String.join(",", METHODS));
+            out.add(t);
+        }
+        return out;
     }
 
     /** A single-method, single-user setup whose step returns {server ns, user ns}. */
