@@ -126,7 +126,21 @@ class TrainingBenchesTest {
     }
 
     @Test
-    void halvingsAndAnalytic() {
+    void stepMethodsSubsetAndUnknownMethodIsAUsageError(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("step.json");
+        run("bench", "step", "--quick", "--methods", "cola-merged", "--steps", "1", "--warmup", "0", "--json", f.toString());
+        JsonNode rows = json(f, "step");
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0).get("method").asText()).isEqualTo("cola-merged");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(), err = new java.io.ByteArrayOutputStream();
+        int code = cola4j.gl.cli.Main.run(new String[] {"bench", "step", "--quick", "--methods", "bogus"},
+                new cola4j.gl.cli.Io(new java.io.PrintStream(out, true), new java.io.PrintStream(err, true)));
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("bogus");
+    }
+
+    @Test
+    void commHalvings() {
         assertThat(CommBench.halvings(32)).containsExactly(4, 8, 16, 32);
         assertThat(CommBench.halvings(2)).containsExactly(1, 2);
     }
