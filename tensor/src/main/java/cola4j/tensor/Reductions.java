@@ -50,10 +50,27 @@ final class Reductions {
         int[] idx = new int[r];
         int off = 0, i = 0;
         for (int q = 0; q < outer; q++) {
-            if (max) {
+            if (io == 0) {
+                // the last axis is reduced: one accumulator, kept in a local (same order of additions as below)
+                double a = acc[off];
+                if (t.f != null) {
+                    float[] x = t.f;
+                    if (max) for (int j = 0; j < inner; j++) a = Math.max(a, x[i++]);
+                    else for (int j = 0; j < inner; j++) a += x[i++];
+                } else {
+                    double[] x = t.d;
+                    if (max) for (int j = 0; j < inner; j++) a = Math.max(a, x[i++]);
+                    else for (int j = 0; j < inner; j++) a += x[i++];
+                }
+                acc[off] = a;
+            } else if (max) {
                 for (int j = 0; j < inner; j++) acc[off + j * io] = Math.max(acc[off + j * io], t.getFlat(i++));
+            } else if (t.f != null) {
+                float[] x = t.f;
+                for (int j = 0; j < inner; j++) acc[off + j * io] += x[i++];
             } else {
-                for (int j = 0; j < inner; j++) acc[off + j * io] += t.getFlat(i++);
+                double[] x = t.d;
+                for (int j = 0; j < inner; j++) acc[off + j * io] += x[i++];
             }
             for (int k = r - 2; k >= 0; k--) {
                 idx[k]++;

@@ -33,12 +33,29 @@ public abstract class BenchCommand<R> implements Command {
     /** The terminal table for the rows. */
     protected abstract Table table(List<R> rows);
 
+    /**
+     * What {@code --json} stores under {@link #name()}: the list of rows by default; a benchmark with a single
+     * result row may return that row alone (an object instead of a one-element array).
+     */
+    protected Object json(List<R> rows) {
+        return rows;
+    }
+
     @Override
     public final Options options() {
         Options o = new Options();
         o.addOption(Option.builder().longOpt("json").hasArg().argName("FILE").desc("Also write the results as JSON to FILE (atomic write)").build());
         addOptions(o);
         return o;
+    }
+
+    /** A measurement as {@code bench all} collects it: the JSON value and the table. */
+    record Measured(Object json, Table table) {}
+
+    /** Measures with {@code cl} (this benchmark's own options) and returns the JSON value and the table. */
+    final Measured measureForAll(CommandLine cl, Io io) throws Exception {
+        List<R> rows = measure(cl, io);
+        return new Measured(json(rows), table(rows));
     }
 
     @Override
@@ -48,7 +65,7 @@ public abstract class BenchCommand<R> implements Command {
         table(rows).print(io.out());
         if (json != null) {
             Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put(name(), rows);
+            doc.put(name(), json(rows));
             JsonFiles.writeAtomic(json, doc);
             io.err().println("wrote " + json);
         }

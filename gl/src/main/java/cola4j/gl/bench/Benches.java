@@ -11,6 +11,6 @@ public final class Benches {
     private Benches() {}
 
     public static List<Command> all() {
-        return List.of(new GemmBench(), new OpsBench());
+        return List.of(new GemmBench(), new OpsBench(), new StepBench(), new SameDiffBench(), new MemoryBench(), new CommBench(), new AllBench());
     }
 }

@@ -38,6 +38,21 @@ public final class Table {
         for (String[] r : rows) out.println(line(r, w));
     }
 
+    /** The same table as GitHub-flavoured Markdown: first column left-aligned, the others right-aligned. */
+    public String markdown() {
+        StringBuilder sb = new StringBuilder("|");
+        for (String h : headers) sb.append(' ').append(h.replace("|", "\\|")).append(" |");
+        sb.append("\n|");
+        for (int j = 0; j < headers.length; j++) sb.append(j == 0 ? "---|" : "---:|");
+        sb.append('\n');
+        for (String[] r : rows) {
+            sb.append('|');
+            for (String c : r) sb.append(' ').append(c.replace("|", "\\|")).append(" |");
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
     private static String line(String[] cells, int[] w) {
         StringBuilder sb = new StringBuilder();
         for (int j = 0; j < cells.length; j++) {

@@ -1,4 +1,4 @@
-package cola4j.tests.samediff;
+package cola4j.gl.bench.samediff;
 
 import cola4j.autograd.Var;
 import cola4j.tensor.DType;
@@ -10,51 +10,51 @@ import org.nd4j.autodiff.samediff.SDVariable;
 
 /**
  * cola4j's transformer layers rebuilt in SameDiff from the formulas in {@code docs/models.md}, not from our
- * code: every named parameter of a cola4j module becomes a trainable float64 SameDiff variable of the same name
- * and value ({@link Tensor#toINDArray()}), and each layer is written with SameDiff primitives (mmul, reshape,
+ * code: every named parameter of a cola4j module becomes a trainable SameDiff variable of the same name
+ * and value (float64 in the equivalence tests, float32 in {@code cola bench samediff}) ({@link Tensor#toINDArray()}), and each layer is written with SameDiff primitives (mmul, reshape,
  * permute, softmax, tanh, mean, sqrt) so the gradients come from libnd4j's own *_bp kernels.
  *
  * <p>Sequence activations are kept as 2-D [B·T, C] row-major (row b·T + t), which is the same memory as
  * [B, T, C]; attention reshapes to heads explicitly. Eval mode only: dropout is the identity.
  */
-final class SdTransformer {
+public final class SdTransformer {
     private final SameDiffOracle o;
     private final int heads;
     private final Map<String, SDVariable> p = new LinkedHashMap<>();
     private int constants;
 
     /** Declares every entry of {@code params} as a SameDiff parameter of the same name and value. */
-    SdTransformer(SameDiffOracle o, Map<String, Var> params, int heads) {
+    public SdTransformer(SameDiffOracle o, Map<String, Var> params, int heads) {
         this.o = o;
         this.heads = heads;
         params.forEach((name, v) -> p.put(name, o.param(name, v.value())));
     }
 
-    SameDiffOracle oracle() {
+    public SameDiffOracle oracle() {
         return o;
     }
 
     /** The SameDiff variable of parameter {@code prefix.rest} (or {@code rest} when the prefix is empty). */
-    SDVariable w(String prefix, String rest) {
+    public SDVariable w(String prefix, String rest) {
         String name = prefix.isEmpty() ? rest : prefix + "." + rest;
         SDVariable v = p.get(name);
         if (v == null) throw new IllegalArgumentException("SdTransformer: no parameter " + name + " in " + p.keySet());
         return v;
     }
 
-    /** A float64 constant with a fresh name. */
-    SDVariable constant(Tensor t) {
+    /** A constant of the oracle's dtype with a fresh name. */
+    public SDVariable constant(Tensor t) {
         return o.constant("const" + (constants++), t);
     }
 
     /** h = x·Wᵀ (+ b): x [N, in], W [out, in] → [N, out]. */
-    SDVariable linear(String site, SDVariable x, boolean bias) {
+    public SDVariable linear(String site, SDVariable x, boolean bias) {
         SDVariable h = o.sd().mmul(x, w(site, "weight"), false, true, false);
         return bias ? h.add(w(site, "bias")) : h;
     }
 
     /** LayerNorm over the last axis of [N, C], eps 1e-5, biased variance. */
-    SDVariable layerNorm(String ln, SDVariable x) {
+    public SDVariable layerNorm(String ln, SDVariable x) {
         return o.layerNorm(x, w(ln, "weight"), w(ln, "bias"), 1e-5, 1);
     }
 
@@ -65,14 +65,14 @@ final class SdTransformer {
      *
      * @param allowed [B, Tq, Tk] with 1 = may attend, 0 = masked; null = nothing masked
      */
-    SDVariable attention(String a, SDVariable xq, SDVariable xkv, int b, int tq, int tk, int c, double[][][] allowed) {
+    public SDVariable attention(String a, SDVariable xq, SDVariable xkv, int b, int tq, int tk, int c, double[][][] allowed) {
         int hs = c / heads;
         SDVariable q = splitHeads(linear(a + ".query", xq, true), b, tq, c); // [B·nh, Tq, hs]
         SDVariable k = splitHeads(linear(a + ".key", xkv, true), b, tk, c);  // [B·nh, Tk, hs]
         SDVariable v = splitHeads(linear(a + ".value", xkv, true), b, tk, c); // [B·nh, Tk, hs]
         SDVariable s = o.sd().mmul(q, k, false, true, false).mul(1.0 / Math.sqrt(hs)); // [B·nh, Tq, Tk]
         if (allowed != null) {
-            Tensor keep = Tensor.zeros(DType.FLOAT64, b * heads, tq, tk), fill = Tensor.zeros(DType.FLOAT64, b * heads, tq, tk);
+            Tensor keep = Tensor.zeros(o.dtype(), b * heads, tq, tk), fill = Tensor.zeros(o.dtype(), b * heads, tq, tk);
             for (int n = 0; n < b; n++) {
                 for (int h = 0; h < heads; h++) {
                     for (int i = 0; i < tq; i++) {
@@ -121,7 +121,7 @@ final class SdTransformer {
     }
 
     /** Which (query, key) pairs may attend, from the documented rule: (!causal or j ≤ i) and keyMask[b][j] ≠ 0. */
-    static double[][][] allowed(int b, int tq, int tk, boolean causal, int[][] keyMask) {
+    public static double[][][] allowed(int b, int tq, int tk, boolean causal, int[][] keyMask) {
         if (!causal && keyMask == null) return null;
         double[][][] m = new double[b][tq][tk];
         for (int n = 0; n < b; n++) {
@@ -133,7 +133,7 @@ final class SdTransformer {
     }
 
     /** GELU MLP: fc2(gelu(fc1(x))). */
-    SDVariable mlp(String m, SDVariable x) {
+    public SDVariable mlp(String m, SDVariable x) {
         return linear(m + ".fc2", o.gelu(linear(m + ".fc1", x, true)), true);
     }
 
@@ -142,7 +142,7 @@ final class SdTransformer {
      *
      * @param memory [B·S, C] or null (no cross-attention)
      */
-    SDVariable block(String blk, SDVariable x, int b, int t, int c, boolean causal, int[][] keyMask,
+    public SDVariable block(String blk, SDVariable x, int b, int t, int c, boolean causal, int[][] keyMask,
                      SDVariable memory, int s, int[][] memoryMask) {
         SDVariable a = layerNorm(join(blk, "ln1"), x);
         x = x.add(attention(join(blk, "attn"), a, a, b, t, t, c, allowed(b, t, t, causal, keyMask)));
@@ -160,7 +160,7 @@ final class SdTransformer {
      * upstream rows u0..u3 gives dW[0] = u0, dW[2] = u2 instead of u0 + u2 + u3 and u1), and a second gather
      * in one graph fails to differentiate ("Unable to replace samediff namespace").
      */
-    SDVariable stack(String prefix, int[][] ids, int[][] mask, int layers, int c, int maxLen, boolean causal,
+    public SDVariable stack(String prefix, int[][] ids, int[][] mask, int layers, int c, int maxLen, boolean causal,
                      SDVariable memory, int s, int[][] memoryMask) {
         int b = ids.length, t = ids[0].length;
         int[] flat = new int[b * t], pos = new int[b * t];
@@ -171,8 +171,8 @@ final class SdTransformer {
             }
         }
         int vocab = (int) w(prefix, "embed.token.weight").getArr().size(0);
-        SDVariable tok = constant(Tensor.oneHot(DType.FLOAT64, flat, vocab)).mmul(w(prefix, "embed.token.weight")); // [B·T, C]
-        SDVariable posE = constant(Tensor.oneHot(DType.FLOAT64, pos, maxLen)).mmul(w(prefix, "embed.position.weight")); // [B·T, C]
+        SDVariable tok = constant(Tensor.oneHot(o.dtype(), flat, vocab)).mmul(w(prefix, "embed.token.weight")); // [B·T, C]
+        SDVariable posE = constant(Tensor.oneHot(o.dtype(), pos, maxLen)).mmul(w(prefix, "embed.position.weight")); // [B·T, C]
         SDVariable x = tok.add(posE);
         for (int l = 0; l < layers; l++) x = block(join(prefix, "blocks." + l), x, b, t, c, causal, mask, memory, s, memoryMask);
         return layerNorm(join(prefix, "ln_f"), x);
@@ -182,8 +182,8 @@ final class SdTransformer {
      * SameDiff's fused softmax cross-entropy over rows of logits [N, K], targets −100 ignored: one-hot labels,
      * row weight 0 for ignored rows, mean over rows with non-zero weight.
      */
-    SDVariable crossEntropy(SDVariable logits, int[] targets, int k) {
-        Tensor oneHot = Tensor.zeros(DType.FLOAT64, targets.length, k), weights = Tensor.zeros(DType.FLOAT64, targets.length);
+    public SDVariable crossEntropy(SDVariable logits, int[] targets, int k) {
+        Tensor oneHot = Tensor.zeros(o.dtype(), targets.length, k), weights = Tensor.zeros(o.dtype(), targets.length);
         for (int i = 0; i < targets.length; i++) {
             if (targets[i] == -100) continue;
             oneHot.setFlat(i * k + targets[i], 1);
@@ -193,7 +193,7 @@ final class SdTransformer {
                 LossReduce.MEAN_BY_NONZERO_WEIGHT_COUNT, 0.0);
     }
 
-    static String join(String prefix, String rest) {
+    public static String join(String prefix, String rest) {
         return prefix.isEmpty() ? rest : prefix + "." + rest;
     }
 }

@@ -1,5 +1,6 @@
-package cola4j.tests.samediff;
+package cola4j.gl.bench.samediff;
 
+import cola4j.tensor.DType;
 import cola4j.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,6 +23,31 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class SameDiffOracle {
     private final SameDiff sd = SameDiff.create();
     private final List<String> params = new ArrayList<>();
+    private final DType dtype;
+
+    /** A float64 oracle (the precision every equivalence test uses). */
+    public SameDiffOracle() {
+        this(DType.FLOAT64);
+    }
+
+    /**
+     * An oracle whose parameters and constants are stored as {@code dtype} (float32 for speed comparisons, e.g.
+     * {@code cola bench samediff}; the equivalence tests use float64).
+     */
+    public SameDiffOracle(DType dtype) {
+        if (dtype == null) throw new IllegalArgumentException("SameDiffOracle: dtype is null");
+        this.dtype = dtype;
+    }
+
+    /** Element type of every parameter and constant of this graph. */
+    public DType dtype() {
+        return dtype;
+    }
+
+    /** Names of the declared parameters, in declaration order. */
+    public List<String> parameterNames() {
+        return java.util.Collections.unmodifiableList(params);
+    }
 
     /** Values and parameter gradients of one run. */
     public record Result(double loss, Map<String, Tensor> grads) {}
@@ -30,15 +56,15 @@ public final class SameDiffOracle {
         return sd;
     }
 
-    /** A trainable float64 variable holding a copy of {@code value}. */
+    /** A trainable variable of this oracle's dtype holding a copy of {@code value}. */
     public SDVariable param(String name, Tensor value) {
         params.add(name);
-        return sd.var(name, float64(value));
+        return sd.var(name, converted(value));
     }
 
-    /** A float64 constant (no gradient). */
+    /** A constant of this oracle's dtype (no gradient). */
     public SDVariable constant(String name, Tensor value) {
-        return sd.constant(name, float64(value));
+        return sd.constant(name, converted(value));
     }
 
     /** Sets {@code loss} (a scalar) as the loss and returns its value and the gradients of all params. */
@@ -87,8 +113,10 @@ public final class SameDiffOracle {
         return Math.abs(actual - expected) / Math.max(Math.abs(expected), Double.MIN_NORMAL);
     }
 
-    private static INDArray float64(Tensor t) {
+    /** A fresh INDArray copy of {@code t} in this oracle's dtype. */
+    private INDArray converted(Tensor t) {
         INDArray a = t.toINDArray();
-        return a.dataType() == DataType.DOUBLE ? a : a.castTo(DataType.DOUBLE);
+        DataType want = dtype == DType.FLOAT64 ? DataType.DOUBLE : DataType.FLOAT;
+        return a.dataType() == want ? a : a.castTo(want);
     }
 }
