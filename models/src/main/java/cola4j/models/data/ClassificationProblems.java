@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * The built-in algorithmic classification problems. Bodies are symbol token ids of length in a {@link LengthRange}.
  *
- * <p>Pretraining: {@code parity}, {@code majority}, {@code is_sorted}, {@code contains}.
+ * <p>Pretraining: {@code first_last}, {@code majority}, {@code is_sorted}, {@code contains}.
  * Downstream (per-user): {@code sum_mod_k}, {@code permuted_majority}, {@code count_symbol}.
  * Label functions are total (defined on any body) so tests can score one task's labels on another's inputs.
  */
@@ -26,13 +26,20 @@ public final class ClassificationProblems {
 
     // ---------------------------------------------------------------- pretraining
 
-    /** {@code parity}: a bit string over {0,1}; label = (number of '1') mod 2. */
-    public static ClassificationProblem parity(LengthRange len) {
-        return new ClassificationProblem("parity", "", 2, rng -> {
-            int[] b = new int[len.sample(rng)];
-            for (int i = 0; i < b.length; i++) b[i] = SymbolVocab.digit(rng.nextInt(2));
+    /**
+     * {@code first_last}: letters a..h; label = 1 if the last letter equals the first, else 0. Drawn balanced: the
+     * letters are uniform, then with probability 1/2 the last is set to the first, else to a uniform other letter.
+     * (It replaced {@code parity}, which a small transformer does not learn in a short pretraining run.)
+     */
+    public static ClassificationProblem firstLast(LengthRange len) {
+        return new ClassificationProblem("first_last", "", 2, rng -> {
+            int n = len.sample(rng);
+            int[] b = new int[n];
+            for (int i = 0; i < n; i++) b[i] = SymbolVocab.letter(rng.nextInt(SMALL_ALPHABET));
+            int first = SymbolVocab.letterIndex(b[0]);
+            b[n - 1] = rng.nextInt(2) == 1 ? b[0] : SymbolVocab.letter((first + 1 + rng.nextInt(SMALL_ALPHABET - 1)) % SMALL_ALPHABET);
             return b;
-        }, body -> count(body, SymbolVocab.digit(1)) % 2);
+        }, body -> body[0] == body[body.length - 1] ? 1 : 0);
     }
 
     /** {@code majority}: letters a..d with a unique most frequent letter (rejection sampling); label = its index 0..3. */

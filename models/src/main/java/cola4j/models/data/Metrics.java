@@ -92,6 +92,56 @@ public final class Metrics {
         return ok / (double) n;
     }
 
+    /**
+     * The chance level of a metric on gold targets: the score of the best <b>constant</b> prediction, i.e. the one
+     * answer that ignores the input. Rows are [N][P] with {@link SymbolVocab#IGNORE_INDEX} at unscored positions.
+     * <ul>
+     *   <li>{@code ACCURACY}: rate of the most frequent label (column 0);</li>
+     *   <li>{@code EXACT_MATCH}: rate of the most frequent scored answer (its values at its scored positions) among the
+     *       rows with a scored position;</li>
+     *   <li>{@code TOKEN_ACCURACY}: Σ_t (count of the most frequent value at position t) / number of scored positions.</li>
+     * </ul>
+     * IllegalArgumentException for no rows or no scored position.
+     */
+    public static double chance(Metric metric, int[][] gold) {
+        if (gold.length == 0) throw new IllegalArgumentException("Metrics.chance: no rows");
+        java.util.Map<Object, Integer> counts = new java.util.HashMap<>();
+        switch (metric) {
+            case ACCURACY -> {
+                for (int[] row : gold) counts.merge(row[0], 1, Integer::sum);
+                return maxCount(counts, "ACCURACY") / (double) gold.length;
+            }
+            case EXACT_MATCH -> {
+                int rows = 0;
+                for (int[] row : gold) {
+                    if (scoredCount(new int[][] {row}) == 0) continue;
+                    rows++;
+                    counts.merge(java.util.Arrays.toString(row), 1, Integer::sum);
+                }
+                return maxCount(counts, "EXACT_MATCH") / (double) Math.max(rows, 1);
+            }
+            case TOKEN_ACCURACY -> {
+                int width = 0;
+                for (int[] row : gold) width = Math.max(width, row.length);
+                long best = 0;
+                for (int t = 0; t < width; t++) {
+                    counts.clear();
+                    for (int[] row : gold) if (t < row.length && row[t] != SymbolVocab.IGNORE_INDEX) counts.merge(row[t], 1, Integer::sum);
+                    if (!counts.isEmpty()) best += maxCount(counts, "TOKEN_ACCURACY");
+                }
+                int n = scoredCount(gold);
+                if (n == 0) throw new IllegalArgumentException("Metrics.chance: TOKEN_ACCURACY with no scored (non -100) position");
+                return best / (double) n;
+            }
+            default -> throw new IllegalArgumentException("Metrics.chance: unknown metric " + metric);
+        }
+    }
+
+    private static int maxCount(java.util.Map<Object, Integer> counts, String what) {
+        if (counts.isEmpty()) throw new IllegalArgumentException("Metrics.chance: " + what + " with no scored (non -100) row");
+        return counts.values().stream().mapToInt(Integer::intValue).max().getAsInt();
+    }
+
     /** Number of non-ignored target positions (the weight of a token-level mean). */
     public static int scoredCount(int[][] targets) {
         int n = 0;

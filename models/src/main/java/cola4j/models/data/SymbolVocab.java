@@ -15,7 +15,7 @@ import java.util.Map;
  *   5 ..  5+|TASKS|-1                                           one task-prefix token per task name, in {@link #TASKS} order
  *   SYMBOL_BASE .. SYMBOL_BASE+|SYMBOLS|-1                      one token per symbol character of {@link #SYMBOLS}
  * </pre>
- * Token names: specials are {@code <pad> <bos> <eos> <sep> <cls>}, a task prefix is {@code <name>} (e.g. {@code <parity>}),
+ * Token names: specials are {@code <pad> <bos> <eos> <sep> <cls>}, a task prefix is {@code <name>} (e.g. {@code <first_last>}),
  * a symbol is its single character ({@code 0}..{@code 9}, {@code a}..{@code p}).
  *
  * <p>Every task name, pretraining or downstream, owns a prefix token. Downstream prefixes never occur in pretraining
@@ -38,7 +38,7 @@ public final class SymbolVocab {
     /** All task names that own a prefix token, in id order (classification, then sequence tasks). */
     public static final List<String> TASKS = List.of(
             // encoder classification: pretraining
-            "parity", "majority", "is_sorted", "contains",
+            "first_last", "majority", "is_sorted", "contains",
             // encoder classification: downstream
             "sum_mod_k", "permuted_majority", "count_symbol",
             // LM / seq2seq: pretraining
@@ -120,7 +120,7 @@ public final class SymbolVocab {
         return id >= SYMBOL_BASE && id < SIZE;
     }
 
-    /** The name of a token id ({@code <pad>}, {@code <parity>}, {@code 7}, {@code c}, ...). */
+    /** The name of a token id ({@code <pad>}, {@code <first_last>}, {@code 7}, {@code c}, ...). */
     public static String name(int id) {
         if (id < 0 || id >= SIZE) throw new IllegalArgumentException("SymbolVocab.name: id " + id + " not in 0.." + (SIZE - 1));
         return NAMES.get(id);

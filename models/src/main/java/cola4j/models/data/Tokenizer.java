@@ -8,7 +8,7 @@ import java.util.List;
  * Text &lt;-&gt; token ids over {@link SymbolVocab}, and padding to a fixed length with attention masks.
  *
  * <p>Text format: every symbol is one character ({@code 0-9}, {@code a-p}); a special or task-prefix token is written
- * by its name in angle brackets ({@code <bos>}, {@code <sep>}, {@code <parity>}). No whitespace. Example:
+ * by its name in angle brackets ({@code <bos>}, {@code <sep>}, {@code <first_last>}). No whitespace. Example:
  * {@code "<bos><copy>abc<sep>abc<eos>"}. {@code decode(encode(s)).equals(s)} for every valid text {@code s}.
  *
  * <p>Masks: {@code 1} = real token, {@code 0} = padding ({@link SymbolVocab#PAD}); padding goes on the right.

@@ -6,7 +6,7 @@
  * tasks the base never saw, with deterministic per-user variants ({@code family.downstream(name, user)}):
  * <ul>
  *   <li>{@link cola4j.models.data.ClassificationFamily} (encoder classifier, {@link cola4j.models.data.ClassificationBatch}):
- *       pretrain parity, majority, is_sorted, contains; downstream sum_mod_k, permuted_majority, count_symbol.</li>
+ *       pretrain first_last, majority, is_sorted, contains; downstream sum_mod_k, permuted_majority, count_symbol.</li>
  *   <li>{@link cola4j.models.data.LmFamily} (decoder LM, {@link cola4j.models.data.LmBatch}) and
  *       {@link cola4j.models.data.Seq2SeqFamily} (encoder-decoder, {@link cola4j.models.data.Seq2SeqBatch}):
  *       pretrain copy, reverse, sort; downstream shift, cipher, rotate.</li>

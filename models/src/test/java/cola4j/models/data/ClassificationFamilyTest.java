@@ -71,8 +71,9 @@ class ClassificationFamilyTest {
     @Test
     void labelFunctionsOnHandExamples() {
         LengthRange len = LengthRange.DEFAULT;
-        assertThat(ClassificationProblems.parity(len).label(Tokenizer.encode("0110111"))).isEqualTo(1);
-        assertThat(ClassificationProblems.parity(len).label(Tokenizer.encode("011011"))).isEqualTo(0);
+        assertThat(ClassificationProblems.firstLast(len).label(Tokenizer.encode("cabdhc"))).isEqualTo(1);
+        assertThat(ClassificationProblems.firstLast(len).label(Tokenizer.encode("cabdch"))).isEqualTo(0);
+        assertThat(ClassificationProblems.firstLast(len).label(Tokenizer.encode("aa"))).isEqualTo(1);
         assertThat(ClassificationProblems.majority(len).label(Tokenizer.encode("abbcbd"))).isEqualTo(1);
         assertThat(ClassificationProblems.isSorted(len).label(Tokenizer.encode("011239"))).isEqualTo(1);
         assertThat(ClassificationProblems.isSorted(len).label(Tokenizer.encode("011329"))).isEqualTo(0);
@@ -121,7 +122,7 @@ class ClassificationFamilyTest {
     @Test
     void downstreamLabelsAreNotPretrainingLabels() {
         LengthRange len = LengthRange.DEFAULT;
-        List<ClassificationProblem> pre = List.of(ClassificationProblems.parity(len), ClassificationProblems.majority(len),
+        List<ClassificationProblem> pre = List.of(ClassificationProblems.firstLast(len), ClassificationProblems.majority(len),
                 ClassificationProblems.isSorted(len), ClassificationProblems.contains(len));
         for (String name : family.downstreamNames()) {
             for (int u = 0; u < 4; u++) {
@@ -146,7 +147,7 @@ class ClassificationFamilyTest {
         assertThatThrownBy(() -> family.downstream("sum_mod", 0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("sum_mod").hasMessageContaining("[sum_mod_k, permuted_majority, count_symbol]");
         assertThatThrownBy(() -> family.pretraining("copy")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("[parity, majority, is_sorted, contains]");
+                .hasMessageContaining("[first_last, majority, is_sorted, contains]");
         assertThatThrownBy(() -> family.downstream("sum_mod_k", -1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("-1");
         assertThatThrownBy(() -> new LengthRange(5, 4)).isInstanceOf(IllegalArgumentException.class);

@@ -48,4 +48,23 @@ class MetricsTest {
         assertThat(Metrics.argmaxTokens(toks)).isDeepEqualTo(new int[][] {{0, 1}, {0, 0}});
         assertThatThrownBy(() -> Metrics.argmaxRows(toks)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rank 3");
     }
+
+    @Test
+    void chanceIsTheBestConstantPrediction() {
+        int I = SymbolVocab.IGNORE_INDEX;
+        // accuracy: label 2 is the most frequent (3 of 5)
+        assertThat(Metrics.chance(Metric.ACCURACY, new int[][] {{2}, {0}, {2}, {1}, {2}})).isEqualTo(0.6);
+        // exact match: answer [I, 5, 6] occurs twice in 4 scored rows; the all-ignored row is skipped
+        int[][] seqs = {{I, 5, 6}, {I, 5, 7}, {I, 5, 6}, {5, 6, I}, {I, I, I}};
+        assertThat(Metrics.chance(Metric.EXACT_MATCH, seqs)).isEqualTo(0.5);
+        // token accuracy: position 0 best 1 of 1, position 1 best 3 of 4 (5), position 2 best 2 of 3 (6) -> 6 / 8
+        assertThat(Metrics.chance(Metric.TOKEN_ACCURACY, seqs)).isEqualTo(6 / 8.0);
+        // the constant prediction that achieves it really scores that much
+        int[][] constant = {{5, 5, 6}, {5, 5, 6}, {5, 5, 6}, {5, 5, 6}, {5, 5, 6}};
+        assertThat(Metrics.tokenAccuracy(constant, seqs)).isEqualTo(6 / 8.0);
+        assertThatThrownBy(() -> Metrics.chance(Metric.ACCURACY, new int[0][])).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no rows");
+        assertThatThrownBy(() -> Metrics.chance(Metric.EXACT_MATCH, new int[][] {{I, I}})).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no scored");
+    }
 }

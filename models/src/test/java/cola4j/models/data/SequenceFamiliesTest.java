@@ -165,7 +165,7 @@ class SequenceFamiliesTest {
     void badNamesListTheAvailableOnes() {
         assertThatThrownBy(() -> lm.downstream("caesar", 0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("caesar").hasMessageContaining("[shift, cipher, rotate]");
-        assertThatThrownBy(() -> s2s.pretraining("parity")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> s2s.pretraining("first_last")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("[copy, reverse, sort]");
         assertThatThrownBy(() -> s2s.downstream("rotate", -3)).isInstanceOf(IllegalArgumentException.class);
     }

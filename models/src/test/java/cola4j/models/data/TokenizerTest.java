@@ -12,7 +12,7 @@ class TokenizerTest {
         assertThat(SymbolVocab.PAD).isZero();
         assertThat(SymbolVocab.name(SymbolVocab.BOS)).isEqualTo("<bos>");
         assertThat(SymbolVocab.name(SymbolVocab.CLS)).isEqualTo("<cls>");
-        assertThat(SymbolVocab.taskToken("parity")).isEqualTo(5);
+        assertThat(SymbolVocab.taskToken("first_last")).isEqualTo(5);
         assertThat(SymbolVocab.SYMBOL_BASE).isEqualTo(5 + 13);
         assertThat(SymbolVocab.size()).isEqualTo(18 + 26).isEqualTo(SymbolVocab.names().size());
         assertThat(SymbolVocab.symbol('0')).isEqualTo(SymbolVocab.digit(0)).isEqualTo(18);
@@ -29,7 +29,7 @@ class TokenizerTest {
         int[] ids = Tokenizer.encode(text);
         assertThat(ids).containsExactly(1, SymbolVocab.taskToken("copy"), 28, 29, 27, 3, 28, 29, 27, 2);
         assertThat(Tokenizer.decode(ids)).isEqualTo(text);
-        for (String s : List.of("", "0123456789abcdefghijklmnop", "<cls><parity>0110", "<pad><pad>", "<rotate>pona")) {
+        for (String s : List.of("", "0123456789abcdefghijklmnop", "<cls><first_last>abca", "<pad><pad>", "<rotate>pona")) {
             assertThat(Tokenizer.decode(Tokenizer.encode(s))).isEqualTo(s);
         }
         for (int id = 0; id < SymbolVocab.size(); id++) {
@@ -57,7 +57,7 @@ class TokenizerTest {
                 .hasMessageContaining("'z'").hasMessageContaining("position 2");
         assertThatThrownBy(() -> Tokenizer.encode("<bos")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unclosed");
         assertThatThrownBy(() -> Tokenizer.encode("<nope>")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("<nope>");
-        assertThatThrownBy(() -> SymbolVocab.taskToken("nope")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("parity");
+        assertThatThrownBy(() -> SymbolVocab.taskToken("nope")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("first_last");
         assertThatThrownBy(() -> SymbolVocab.name(SymbolVocab.size())).isInstanceOf(IllegalArgumentException.class);
     }
 }
