@@ -3,6 +3,7 @@ package cola4j.gl.cli;
 import cola4j.gl.workload.PretrainCache;
 import cola4j.gl.workload.PretrainConfig;
 import cola4j.gl.workload.PretrainResult;
+import cola4j.gl.workload.PretrainTarget;
 import cola4j.gl.workload.Pretrainer;
 import cola4j.gl.workload.Workloads;
 import cola4j.tensor.DType;
@@ -17,8 +18,9 @@ import org.apache.commons.cli.Options;
 /**
  * {@code cola pretrain --model FAMILY [--preset small] [--seed S] [--steps N] [--dtype float32] [--json FILE] [--force]
  * [--cache DIR] [--quiet]}: pretrains (or loads from the cache) a family's base model with {@link Pretrainer}, prints
- * the held-out pretraining metric and the untouched base's metric on each downstream task (user 0), and optionally
- * writes them as JSON ({@link Report}).
+ * the held-out pretraining metric (mixture and per task) against the family's documented target ({@link PretrainTarget}:
+ * PASS or MISS for the metric and for the time budget), the untouched base's metric on each downstream task (user 0)
+ * beside its chance level, and optionally writes them as JSON ({@link Report}).
  */
 public final class PretrainCommand implements Command {
     /**
@@ -32,16 +34,37 @@ public final class PretrainCommand implements Command {
      * @param metric           metric id of the pretraining mixture
      * @param pretrainMetric   that metric on held-out pretraining data
      * @param pretrainLoss     held-out mean loss
+     * @param pretrainPerTask  held-out metric of each pretraining task alone
+     * @param target           the documented target ({@link Target})
      * @param seconds          training wall time (of the run that wrote the checkpoint when cached)
      * @param cached           whether the checkpoint came from the cache
      * @param checkpoint       cache entry directory
      * @param downstreamBefore untouched base's metric per downstream task (user 0)
+     * @param downstreamChance chance level (best constant prediction) of each downstream task on the same examples
      */
     public record Report(@JsonProperty("model") String model, @JsonProperty("preset") String preset, @JsonProperty("dtype") String dtype,
                          @JsonProperty("seed") long seed, @JsonProperty("steps") int steps, @JsonProperty("metric") String metric,
                          @JsonProperty("pretrain_metric") double pretrainMetric, @JsonProperty("pretrain_loss") double pretrainLoss,
                          @JsonProperty("seconds") double seconds, @JsonProperty("cached") boolean cached,
-                         @JsonProperty("checkpoint") String checkpoint, @JsonProperty("downstream_before") Map<String, Double> downstreamBefore) {}
+                         @JsonProperty("checkpoint") String checkpoint, @JsonProperty("pretrain_per_task") Map<String, Double> pretrainPerTask,
+                         @JsonProperty("target") Target target, @JsonProperty("downstream_before") Map<String, Double> downstreamBefore,
+                         @JsonProperty("downstream_chance") Map<String, Double> downstreamChance) {}
+
+    /**
+     * The target part of {@link Report}.
+     *
+     * @param metric      metric id
+     * @param documented  documented value of the metric
+     * @param fraction    passing share of it
+     * @param threshold   {@code fraction · documented}
+     * @param maxSeconds  training time budget (2-core reference machine)
+     * @param metricPass  held-out pretraining metric ≥ threshold
+     * @param timePass    training seconds ≤ maxSeconds (as measured on this machine, or recorded with the cached checkpoint)
+     */
+    public record Target(@JsonProperty("metric") String metric, @JsonProperty("documented") double documented,
+                         @JsonProperty("fraction") double fraction, @JsonProperty("threshold") double threshold,
+                         @JsonProperty("max_seconds") double maxSeconds, @JsonProperty("metric_pass") boolean metricPass,
+                         @JsonProperty("time_pass") boolean timePass) {}
 
     @Override
     public String name() {
@@ -85,13 +108,22 @@ public final class PretrainCommand implements Command {
 
         io.out().printf("%s (%s, %s, seed %d): %d steps, %.1f s%s%n", family, preset, dtype, seed, r.steps(), r.trainSeconds(),
                 r.fromCache() ? " (cached checkpoint)" : "");
-        Table t = new Table("task", "data", r.metric());
-        t.row("pretrain", "held-out mixture", String.format("%.4f", r.pretrainMetric()));
-        r.downstreamBefore().forEach((task, v) -> t.row(task, "user 0, untouched base", String.format("%.4f", v)));
+        PretrainTarget tg = r.target();
+        boolean metricPass = r.targetMet(), timePass = tg.inTime(r.trainSeconds());
+        io.out().printf("target: %s >= %.4f (%.0f%% of documented %.4f) in <= %.0f s on 2 cores: %s %s (%.4f), time %s (%.1f s)%n", tg.metric(),
+                tg.threshold(), 100 * tg.fraction(), tg.documented(), tg.maxSeconds(), tg.metric(), metricPass ? "PASS" : "MISS", r.pretrainMetric(),
+                timePass ? "PASS" : "MISS", r.trainSeconds());
+        Table t = new Table("task", "data", r.metric(), "chance");
+        t.row("pretrain", "held-out mixture", String.format("%.4f", r.pretrainMetric()), "");
+        r.pretrainPerTask().forEach((task, v) -> t.row("  " + task, "held-out, pretraining task", String.format("%.4f", v), ""));
+        r.downstreamBefore().forEach((task, v) -> t.row(task, "user 0, untouched base", String.format("%.4f", v),
+                String.format("%.4f", r.downstreamChance().get(task))));
         t.print(io.out());
         if (json != null) {
+            Target target = new Target(tg.metric(), tg.documented(), tg.fraction(), tg.threshold(), tg.maxSeconds(), metricPass, timePass);
             JsonFiles.writeAtomic(json, new Report(family, preset, dtype.toString(), seed, r.steps(), r.metric(), r.pretrainMetric(), r.pretrainLoss(),
-                    r.trainSeconds(), r.fromCache(), r.checkpoint().toString(), r.downstreamBefore()));
+                    r.trainSeconds(), r.fromCache(), r.checkpoint().toString(), r.pretrainPerTask(), target, r.downstreamBefore(),
+                    r.downstreamChance()));
             io.err().println("wrote " + json);
         }
         return 0;

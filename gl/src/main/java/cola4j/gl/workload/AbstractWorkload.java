@@ -59,6 +59,9 @@ abstract class AbstractWorkload<D, M extends Model> implements Workload {
     /** Rows of all parts in order, padded to a common length. */
     abstract D concat(List<D> parts);
 
+    /** The gold targets of a batch, one row per example: [B][1] labels, or [B][T] tokens with −100 where not scored. */
+    abstract int[][] gold(D data);
+
     /** Number of scored positions of a batch (the weight of its mean loss). */
     abstract int scoredCount(D data);
 
@@ -133,6 +136,13 @@ abstract class AbstractWorkload<D, M extends Model> implements Workload {
             case EXACT_MATCH -> Metrics.exactMatch(pr, go);
             case TOKEN_ACCURACY -> Metrics.tokenAccuracy(pr, go);
         };
+    }
+
+    @Override
+    public double chance(Task<?> task, int examples, Rng rng) {
+        List<int[]> gold = new ArrayList<>();
+        for (D d : evalData(task, examples, rng)) gold.addAll(java.util.Arrays.asList(gold(d)));
+        return Metrics.chance(task.metric(), gold.toArray(int[][]::new));
     }
 
     @Override

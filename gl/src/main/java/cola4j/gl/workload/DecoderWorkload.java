@@ -55,6 +55,11 @@ public final class DecoderWorkload extends AbstractWorkload<LmBatch, DecoderLM> 
     }
 
     @Override
+    int[][] gold(LmBatch d) {
+        return d.targets(); // [B][T], −100 on prompt and padding
+    }
+
+    @Override
     int scoredCount(LmBatch d) {
         return cola4j.models.data.Metrics.scoredCount(d.targets());
     }

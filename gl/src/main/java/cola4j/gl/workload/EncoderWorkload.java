@@ -56,6 +56,13 @@ public final class EncoderWorkload extends AbstractWorkload<ClassificationBatch,
     }
 
     @Override
+    int[][] gold(ClassificationBatch d) {
+        int[][] g = new int[d.size()][];
+        for (int i = 0; i < g.length; i++) g[i] = new int[] {d.labels()[i]}; // [B][1]
+        return g;
+    }
+
+    @Override
     int scoredCount(ClassificationBatch d) {
         return d.size();
     }

@@ -59,6 +59,13 @@ public final class MlpWorkload extends AbstractWorkload<VectorBatch, MlpClassifi
     }
 
     @Override
+    int[][] gold(VectorBatch d) {
+        int[][] g = new int[d.size()][];
+        for (int i = 0; i < g.length; i++) g[i] = new int[] {d.y()[i]}; // [B][1]
+        return g;
+    }
+
+    @Override
     int scoredCount(VectorBatch d) {
         return d.size();
     }

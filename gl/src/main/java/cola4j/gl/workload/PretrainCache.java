@@ -21,11 +21,17 @@ import java.util.HexFormat;
  *
  * <p>Entry = {@code <root>/<family>-<preset>-<dtype>-seed<S>-<hash>/} holding {@link ModelCheckpoint}'s
  * {@code config.json} and {@code model.safetensors} plus {@code pretrain.json} ({@link Entry}). {@code hash} is the
- * first 12 hex digits of SHA-256 over the model's config JSON, the body lengths and the training hyper-parameters, so
- * that any change that would change the weights selects another entry.
+ * first 12 hex digits of SHA-256 over the model's config JSON, the body lengths, the pretraining mixture (task names and
+ * {@link #DATA_VERSION}) and the training hyper-parameters, so that any change that would change the weights selects
+ * another entry.
  */
 public final class PretrainCache {
     public static final String RECORD_FILE = "pretrain.json";
+    /**
+     * Version of the pretraining data definitions, part of every key: bump it when a task's sampler or labels change
+     * without its name changing. 2: the encoder mixture replaced {@code parity} by {@code first_last}.
+     */
+    public static final int DATA_VERSION = 2;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
 
@@ -83,13 +89,19 @@ public final class PretrainCache {
     /** The readable key {@code <family>-<preset>-<dtype>-seed<S>-<hash12>}. */
     public static String key(Workload w, String preset, long seed, PretrainConfig cfg) {
         Model m = w.model();
-        String material = ModelCheckpoint.configJson(m) + "\nlengths=" + lengthsOf(w) + "\ntrain=" + cfg.trainingKey() + "\nseed=" + seed;
+        String material = keyMaterial(w, seed, cfg);
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8));
             return w.family() + "-" + preset + "-" + m.dtype() + "-seed" + seed + "-" + HexFormat.of().formatHex(h).substring(0, 12);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 unavailable", e);
         }
+    }
+
+    /** The text hashed into the key: model config JSON, body lengths, mixture names and data version, training settings, seed. */
+    static String keyMaterial(Workload w, long seed, PretrainConfig cfg) {
+        return ModelCheckpoint.configJson(w.model()) + "\nlengths=" + lengthsOf(w) + "\nmixture=" + w.tasks().pretrainingNames() + " v"
+                + DATA_VERSION + "\ntrain=" + cfg.trainingKey() + "\nseed=" + seed;
     }
 
     /** The entry directory of a workload's pretraining run. */

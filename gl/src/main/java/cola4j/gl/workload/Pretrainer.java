@@ -82,9 +82,16 @@ public final class Pretrainer {
         Task<?> mix = w.pretraining();
         double metric = w.evaluate(mix, cfg.evalExamples(), new Rng(EVAL_SEED));
         double loss = w.evalLoss(mix, cfg.evalExamples(), new Rng(EVAL_SEED));
-        LinkedHashMap<String, Double> before = new LinkedHashMap<>();
-        for (String name : w.downstreamNames()) before.put(name, w.evaluate(w.downstream(name, 0), cfg.evalExamples(), new Rng(EVAL_SEED)));
-        return new PretrainResult(w, mix.metric().id(), metric, loss, before, rec.trainSeconds(), cfg.steps(), cached, entry);
+        LinkedHashMap<String, Double> perTask = new LinkedHashMap<>();
+        for (String name : w.tasks().pretrainingNames()) perTask.put(name, w.evaluate(w.tasks().pretraining(name), cfg.evalExamples(), new Rng(EVAL_SEED)));
+        LinkedHashMap<String, Double> before = new LinkedHashMap<>(), chance = new LinkedHashMap<>();
+        for (String name : w.downstreamNames()) {
+            Task<?> t = w.downstream(name, 0);
+            before.put(name, w.evaluate(t, cfg.evalExamples(), new Rng(EVAL_SEED)));
+            chance.put(name, w.chance(t, cfg.evalExamples(), new Rng(EVAL_SEED)));
+        }
+        return new PretrainResult(w, mix.metric().id(), metric, loss, perTask, PretrainTarget.of(family), before, chance, rec.trainSeconds(),
+                cfg.steps(), cached, entry);
     }
 
     /** Trains {@code w.model()} in place as in the class comment; returns the mean loss of the last (up to) 20 steps. */

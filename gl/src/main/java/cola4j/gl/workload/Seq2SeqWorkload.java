@@ -59,6 +59,11 @@ public final class Seq2SeqWorkload extends AbstractWorkload<Seq2SeqBatch, Encode
     }
 
     @Override
+    int[][] gold(Seq2SeqBatch d) {
+        return d.tgtOut(); // [B][T], −100 on padding
+    }
+
+    @Override
     int scoredCount(Seq2SeqBatch d) {
         return Metrics.scoredCount(d.tgtOut());
     }

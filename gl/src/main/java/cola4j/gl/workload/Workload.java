@@ -51,6 +51,13 @@ public interface Workload {
         return b.rows();
     }
 
+    /**
+     * The chance level of {@code task.metric()} on the same held-out examples {@link #evaluate} scores (same
+     * {@code examples} and rng state give the same rows): the score of the best constant prediction
+     * ({@link cola4j.models.data.Metrics#chance}), e.g. the most frequent label's rate for accuracy. Needs no forward pass.
+     */
+    double chance(Task<?> task, int examples, Rng rng);
+
     /** Mean loss over the scored positions of the batch: exactly the model's own {@code loss(...)}. Scalar. */
     Var loss(Batch b, ForwardContext ctx);
 

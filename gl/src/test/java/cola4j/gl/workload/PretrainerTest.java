@@ -38,6 +38,12 @@ class PretrainerTest {
             assertThat(Files.isRegularFile(first.checkpoint().resolve(PretrainCache.RECORD_FILE))).isTrue();
             assertThat(first.downstreamBefore().keySet()).containsExactlyElementsOf(first.workload().downstreamNames());
             assertThat(first.pretrainMetric()).isBetween(0.0, 1.0);
+            assertThat(first.pretrainPerTask().keySet()).containsExactlyElementsOf(first.workload().tasks().pretrainingNames());
+            assertThat(first.downstreamChance().keySet()).containsExactlyElementsOf(first.workload().downstreamNames());
+            first.downstreamChance().forEach((k, c) -> assertThat(c).as(family + " " + k + " chance").isGreaterThan(0.0).isLessThan(1.0));
+            assertThat(first.target()).isEqualTo(PretrainTarget.of(family));
+            assertThat(first.target().metric()).isEqualTo(first.metric());
+            assertThat(first.targetMet()).isEqualTo(first.pretrainMetric() >= 0.95);
 
             // training moved the weights away from the seed's initialization
             Workload fresh = Workloads.create(family, "tiny", DType.FLOAT64, 3);
@@ -51,6 +57,8 @@ class PretrainerTest {
             assertThat(second.pretrainMetric()).isEqualTo(first.pretrainMetric());
             assertThat(second.pretrainLoss()).isEqualTo(first.pretrainLoss());
             assertThat(second.downstreamBefore()).isEqualTo(first.downstreamBefore());
+            assertThat(second.downstreamChance()).isEqualTo(first.downstreamChance());
+            assertThat(second.pretrainPerTask()).isEqualTo(first.pretrainPerTask());
             assertThat(second.trainSeconds()).isEqualTo(first.trainSeconds());
             first.workload().model().namedParameters().forEach((k, v) ->
                     assertThat(second.workload().model().namedParameters().get(k).value().bitEquals(v.value())).as(k).isTrue());
@@ -98,12 +106,17 @@ class PretrainerTest {
         int code = Main.run(args, new Io(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
         assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("seq2seq (tiny, float32, seed 4): 3 steps").contains("exact_match")
-                .contains("pretrain").contains("shift").contains("cipher").contains("rotate");
+                .contains("pretrain").contains("shift").contains("cipher").contains("rotate").contains("chance").contains("copy")
+                .contains("target: exact_match >= 0.9500 (95% of documented 1.0000) in <= 60 s").containsPattern("exact_match (PASS|MISS) \\(");
         JsonNode doc = JsonFiles.MAPPER.readTree(json.toFile());
         for (String k : List.of("model", "pretrain_metric", "seconds", "downstream_before")) assertThat(doc.has(k)).as(k).isTrue();
         assertThat(doc.get("model").asText()).isEqualTo("seq2seq");
         assertThat(doc.get("cached").asBoolean()).isFalse();
         assertThat(doc.get("downstream_before").size()).isEqualTo(3);
+        assertThat(doc.get("downstream_chance").size()).isEqualTo(3);
+        assertThat(doc.get("pretrain_per_task").size()).isEqualTo(3);
+        assertThat(doc.get("target").get("threshold").asDouble()).isEqualTo(0.95);
+        assertThat(doc.get("target").get("metric_pass").asBoolean()).isEqualTo(doc.get("pretrain_metric").asDouble() >= 0.95);
 
         Main.run(args, new Io(new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream())));
         JsonNode again = JsonFiles.MAPPER.readTree(json.toFile());
@@ -115,5 +128,25 @@ class PretrainerTest {
         int bad = Main.run(new String[] {"pretrain", "--model", "rnn"}, new Io(new PrintStream(new ByteArrayOutputStream()), new PrintStream(err2, true)));
         assertThat(bad).isEqualTo(2);
         assertThat(err2.toString()).contains("--model: 'rnn' is not one of encoder, decoder, seq2seq, mlp");
+    }
+
+    @Test
+    void theCacheKeyCoversTheMixtureAndTheTargetsAreDocumented() {
+        for (String family : Workloads.families()) {
+            Workload w = Workloads.create(family, "tiny", DType.FLOAT64, 0);
+            String material = PretrainCache.keyMaterial(w, 0, PretrainConfig.defaults(family, "tiny"));
+            assertThat(material).as(family).contains("mixture=" + w.tasks().pretrainingNames() + " v" + PretrainCache.DATA_VERSION);
+            PretrainTarget t = PretrainTarget.of(family);
+            assertThat(t.metric()).isEqualTo(w.pretraining().metric().id());
+            assertThat(t.threshold()).isEqualTo(0.95);
+            assertThat(t.metBy(0.95)).isTrue();
+            assertThat(t.metBy(0.9499)).isFalse();
+            assertThat(t.inTime(60)).isTrue();
+            assertThat(t.inTime(60.5)).isFalse();
+        }
+        assertThat(PretrainCache.keyMaterial(Workloads.create("encoder", "tiny", DType.FLOAT64, 0), 0, PretrainConfig.defaults("encoder", "tiny")))
+                .contains("first_last").doesNotContain("parity");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PretrainTarget.of("rnn")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("rnn");
     }
 }
