@@ -88,12 +88,17 @@ public final class TrainLoop {
             for (int k = from.step() + 1; k <= stopAt; k++) {
                 Batch b = w.sample(task, c.batch(), StepSeeds.rng(c.seed(), StepSeeds.BATCH, k));
                 Rng dropout = StepSeeds.rng(c.seed(), StepSeeds.DROPOUT, k);
+                boolean evalNow = k % c.evalEvery() == 0 || k == c.steps();
                 try {
                     lastLoss = s.trainer().step(ctx -> w.loss(b, ctx), RowRouting.single(0, b.rows()), dropout);
                     if (!Double.isFinite(lastLoss)) throw new IllegalStateException("loss is " + lastLoss);
                     params.forEach((n, v) -> {
                         if (!v.value().isFinite()) throw new IllegalStateException("parameter " + n + " became non-finite (NaN/Inf)");
                     });
+                    if (evalNow) { // held-out metric and loss on a fixed sample (Rng(EVAL_SEED)), adapted model in eval mode
+                        metric = w.evaluate(task, c.evalExamples(), new Rng(Pretrainer.EVAL_SEED), s.evalInterceptor());
+                        evalLoss = w.evalLoss(task, c.evalExamples(), new Rng(Pretrainer.EVAL_SEED), s.evalInterceptor());
+                    }
                 } catch (IllegalStateException | IllegalArgumentException e) {
                     metrics.flush();
                     throw new IllegalStateException("step " + k + ": " + e.getMessage() + "; training stopped"
@@ -101,12 +106,6 @@ public final class TrainLoop {
                             : "; no checkpoint was written yet"), e);
                 }
                 if (trace != null) trace.write(k, b, lastLoss, s.lastAdaptationData(), params);
-                boolean evalNow = k % c.evalEvery() == 0 || k == c.steps();
-                if (evalNow) {
-                    Rng er = new Rng(Pretrainer.EVAL_SEED);
-                    metric = w.evaluate(task, c.evalExamples(), er, s.evalInterceptor());
-                    evalLoss = w.evalLoss(task, c.evalExamples(), new Rng(Pretrainer.EVAL_SEED), s.evalInterceptor());
-                }
                 metrics.add(new MetricsLog.Row(k, lastLoss, s.optimizer().lr(), evalNow ? evalLoss : null, evalNow ? metric : null));
                 if (evalNow || k == stopAt) {
                     double secs = from.seconds() + (System.nanoTime() - t0) / 1e9;

@@ -97,6 +97,9 @@ public record TrainState(@JsonProperty("config") TrainConfig config, @JsonProper
             opt.put(k.substring("optimizer.".length()), v);
         });
         s.optimizer().loadStateDict(opt);
+        // the learning rate field is not optimizer state proper: restore the one the last update used
+        long n = s.optimizer().stepCount();
+        if (n > 0) s.optimizer().setLr(MethodSetup.schedule(s.config()).lr(n - 1));
     }
 
     /** Throws if a trained parameter or an optimizer-state tensor holds NaN or ±Inf. */
