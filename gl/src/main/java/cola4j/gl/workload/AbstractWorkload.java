@@ -115,10 +115,16 @@ abstract class AbstractWorkload<D, M extends Model> implements Workload {
 
     @Override
     public double evaluate(Task<?> task, int examples, Rng rng) {
+        return evaluate(task, examples, rng, ForwardContext.eval());
+    }
+
+    @Override
+    public double evaluate(Task<?> task, int examples, Rng rng, ForwardContext ctx) {
+        if (ctx.training()) throw new IllegalArgumentException(family + " workload: evaluate needs an eval-mode context (no dropout)");
         List<int[]> pred = new ArrayList<>(), gold = new ArrayList<>();
         try (var s = GradMode.noGrad()) {
             for (D d : evalData(task, examples, rng)) {
-                Scored sc = score(d, ForwardContext.eval());
+                Scored sc = score(d, ctx);
                 int[] p = Metrics.argmaxRows(sc.logits().value()); // [N]
                 int width = sc.positionsPerRow();
                 for (int r = 0; r < p.length / width; r++) {

@@ -72,6 +72,15 @@ public interface Workload {
      */
     double evaluate(Task<?> task, int examples, Rng rng);
 
+    /**
+     * {@link #evaluate(Task, int, Rng)} with the forward context {@code ctx} (eval mode; its interceptor, if any, is
+     * called at every site, e.g. to add a user's adapters h + g(x)). The three-argument form is this with
+     * {@code ForwardContext.eval()}.
+     *
+     * @throws IllegalArgumentException if {@code ctx} is in training mode
+     */
+    double evaluate(Task<?> task, int examples, Rng rng, ForwardContext ctx);
+
     /** Mean loss over the scored positions of {@code examples} held-out examples, eval mode, no grad. */
     double evalLoss(Task<?> task, int examples, Rng rng);
 }
