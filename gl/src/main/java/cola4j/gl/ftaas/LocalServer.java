@@ -31,6 +31,11 @@ import java.util.Set;
  *                ("merge-backup"); outgoing adaptation data of a step ("outbox")
  *   GRADIENTS, OPTIMIZER_STATE   nothing (ColaServer asserts no parameter gradient is ever allocated)
  * </pre>
+ * Peak of BUFFERS (D_u = user u's ΔW/Δb bytes, A_u = its adaptation data of one step, backup = the adapted weights):
+ * merged, driven one user at a time as {@link ColaSession} does, at most max_u D_u + max(backup, max_u A_u) (equal for
+ * identical users) — independent of K;
+ * merged-average, which needs all deltas of the step for the average, Σ_u D_u + max(Σ_u A_u, backup) (the previous
+ * step's outbox is still held while the uploads arrive); unmerged Σ_u A_u.
  *
  * @param <B> batch type
  */

@@ -155,6 +155,27 @@ class TransformerTenantsTest {
     }
 
     /**
+     * Merged-average needs every user's ΔW for the average, so the server holds all K: its buffers peak at
+     * K·D + max(K·A₁, backup) — from the second step on, the K uploads arrive while the previous step's outbox (K users'
+     * adaptation data) is still held; during the pass the deltas sit beside the weight backup.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 4})
+    void mergedAverageServerHoldsAllDeltasOfTheStep(int k) {
+        List<UserSpec> users = FtaasFixtures.users(k, "lowrank", 1);
+        ColaSession<?> s = new ColaSession<>(W, users, FtaasFixtures.config(2, ColaMode.MERGED_AVERAGE, TransferDtype.NATIVE), "cola");
+        MethodResult r = s.run(null);
+        assertThat(r.errors()).isEmpty();
+        long d = 0, backup = 0;
+        for (Site site : SITES) {
+            d += 4L * site.inFeatures() * site.outFeatures();
+            backup += 4L * (site.inFeatures() * site.outFeatures() + (site.bias() == null ? 0 : site.outFeatures()));
+        }
+        assertThat(s.ledger().peak(LedgerView.SERVER, MemCategory.BUFFERS)).isEqualTo(k * d + Math.max(k * perUserDown(), backup));
+        assertThat(r.downPayloadPerStep()).isEqualTo((double) k * perUserDown()).isEqualTo(r.downBytesAnalytic());
+    }
+
+    /**
      * An unmerged mixed batch of 3 users (adapters with random, non-zero weights): each user's adaptation data — x and
      * dL/dh at every site, B·T rows — equals that of its own batch served alone (float64, to 1e-12 relative), and
      * differs from what another user's adapters would produce, so the rows really are routed to their owners.
