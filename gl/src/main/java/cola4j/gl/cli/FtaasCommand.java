@@ -32,7 +32,8 @@ import org.apache.commons.cli.Options;
  * <p>Models: {@code mlp} (digits; the base is pretrained in-process) or a transformer family {@code encoder},
  * {@code decoder}, {@code seq2seq} at {@code --preset tiny|small} (the base comes from the pretraining cache, trained on
  * first use). For sequences the adaptation data has B × T token rows per site (T the padded length; padded positions
- * are sent too). Users' default learning rate: 0.02 for the MLP, 0.01 for the transformers.
+ * are sent too). Users' default learning rate: 0.02 for the MLP, 0.03 for the transformers (decoder small, K = 4, 100 steps, 32 rows:
+ * mean exact match of multi-tenant LoRA 0.252 at lr 0.01, 0.448 at lr 0.03; base 0.015).
  */
 public final class FtaasCommand implements Command {
     @Override
@@ -46,7 +47,7 @@ public final class FtaasCommand implements Command {
     }
 
     /** Default users' learning rate: the MLP's, and the transformers' (tuned on decoder small, see the class comment). */
-    static final double MLP_LR = 0.02, TRANSFORMER_LR = 0.01;
+    static final double MLP_LR = 0.02, TRANSFORMER_LR = 0.03;
 
     @Override
     public Options options() {
