@@ -115,8 +115,8 @@ abstract class AbstractWorkload<D, M extends Model> implements Workload {
     }
 
     @Override
-    public double evaluate(Task<?> task, int examples, Rng rng, SiteInterceptor interceptor) {
-        ForwardContext ctx = ForwardContext.eval().withInterceptor(interceptor);
+    public double evaluate(Task<?> task, int examples, Rng rng, ForwardContext ctx) {
+        if (ctx.training()) throw new IllegalArgumentException(family + " workload: evaluate needs an eval-mode context (no dropout)");
         List<int[]> pred = new ArrayList<>(), gold = new ArrayList<>();
         try (var s = GradMode.noGrad()) {
             for (D d : evalData(task, examples, rng)) {
