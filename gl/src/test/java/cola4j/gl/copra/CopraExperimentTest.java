@@ -84,4 +84,23 @@ class CopraExperimentTest {
         assertThat(sum).isCloseTo(r.single() - r.base(), within(1e-12));
         assertThat(java.util.Arrays.stream(r.shapley()).map(Math::abs).max().orElseThrow()).as("some site matters").isGreaterThan(0);
     }
+
+    /**
+     * P3 under progressive activation: ColA (interval 1, AdamW) and LoRA take the same active-layer draws and must
+     * train the same adapters, in float64 to ~1e-10 relative, for plain and progressive runs.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void colaEqualsLoraWithProgressiveMasking(boolean progressive) {
+        Workload w = Workloads.create("decoder", "tiny", DType.FLOAT64, 1);
+        List<Site> sites = w.model().sites(SiteSelector.suffixes("attn.query", "attn.value"));
+        Task<?> task = w.downstream("shift", 0);
+        CopraExperiment.Trained lora = new CopraExperiment(w, sites, cfg("lora").withSteps(12)).train(task, 0, progressive, 3);
+        CopraExperiment.Trained cola = new CopraExperiment(w, sites, cfg("cola").withSteps(12)).train(task, 0, progressive, 3);
+        for (String s : lora.deltas().keySet()) {
+            Tensor a = lora.deltas().get(s), b = cola.deltas().get(s);
+            assertThat(a.maxAbs()).as(s + " trained").isGreaterThan(0);
+            assertThat(a.sub(b).maxAbs()).as(s + ": |ΔW_lora − ΔW_cola|").isLessThanOrEqualTo(1e-10 * a.maxAbs());
+        }
+    }
 }
