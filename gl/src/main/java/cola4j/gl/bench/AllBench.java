@@ -49,7 +49,7 @@ public final class AllBench implements Command {
     static List<Map.Entry<BenchCommand<?>, String[]>> plan(boolean quick, Path png) {
         List<Map.Entry<BenchCommand<?>, String[]>> p = new ArrayList<>();
         String[] q = quick ? new String[] {"--quick"} : new String[0];
-        p.add(Map.entry(new GemmBench(), quick ? new String[] {"--sizes", "16,32", "--reps", "1", "--warmup", "0"} : new String[0]));
+        p.add(Map.entry(new GemmBench(), quick ? new String[] {"--sizes", "16,32", "--reps", "1", "--warmup", "0", "--warmup-ms", "0"} : new String[0]));
         p.add(Map.entry(new OpsBench(), quick ? new String[] {"--reps", "1", "--warmup", "0"} : new String[0]));
         p.add(Map.entry(new StepBench(), quick ? new String[] {"--quick", "--steps", "1", "--warmup", "0"} : new String[0]));
         p.add(Map.entry(new SameDiffBench(), quick ? new String[] {"--quick", "--steps", "1", "--warmup", "0"} : new String[0]));

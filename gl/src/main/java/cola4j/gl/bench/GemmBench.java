@@ -40,16 +40,21 @@ public final class GemmBench extends BenchCommand<GemmBench.Row> {
      * @param engineGflops through {@link Tensor#matmul}
      * @param directGflops through cblas_?gemm on ND4J buffers
      * @param nd4jGflops   through {@code INDArray.mmul}
+     * @param ratio        engine/direct throughput: the median over interleaved sample pairs (see
+     *                     {@code Timing.paired}), more robust on a shared machine than the ratio of the two medians
      */
-    @JsonPropertyOrder({"n", "dtype", "engine_gflops", "direct_gflops", "nd4j_gflops"})
+    @JsonPropertyOrder({"n", "dtype", "engine_gflops", "direct_gflops", "nd4j_gflops", "engine_over_direct"})
     public record Row(@JsonProperty("n") int n, @JsonProperty("dtype") String dtype,
                       @JsonProperty("engine_gflops") double engineGflops,
                       @JsonProperty("direct_gflops") double directGflops,
-                      @JsonProperty("nd4j_gflops") double nd4jGflops) {}
+                      @JsonProperty("nd4j_gflops") double nd4jGflops,
+                      @JsonProperty("engine_over_direct") double ratio) {}
 
     static final int[] DEFAULT_SIZES = {256, 512, 1024};
     /** A timed sample lasts at least this long (several calls for small n). */
     static final long MIN_SAMPLE_NANOS = 20_000_000L;
+    /** Default warm-up time per task and size, before any sample (JIT, BLAS threads, first touch of heap pages). */
+    static final int DEFAULT_WARMUP_MS = 1000;
 
     @Override
     public String name() {
@@ -64,15 +69,17 @@ public final class GemmBench extends BenchCommand<GemmBench.Row> {
     @Override
     protected void addOptions(Options o) {
         o.addOption(Option.builder().longOpt("sizes").hasArg().argName("N,N,...").desc("Matrix sizes n (default 256,512,1024)").build());
-        o.addOption(Option.builder().longOpt("reps").hasArg().argName("N").desc("Timed samples per measurement; the median is reported (default 7)").build());
-        o.addOption(Option.builder().longOpt("warmup").hasArg().argName("N").desc("Untimed calls before timing (default 2)").build());
+        o.addOption(Option.builder().longOpt("reps").hasArg().argName("N").desc("Timed sample pairs (engine, direct) per size; medians are reported (default 15)").build());
+        o.addOption(Option.builder().longOpt("warmup").hasArg().argName("N").desc("Untimed calls before timing ND4J mmul (default 2)").build());
+        o.addOption(Option.builder().longOpt("warmup-ms").hasArg().argName("MS").desc("Warm-up time of engine and of direct BLAS, each, per size (default " + DEFAULT_WARMUP_MS + ")").build());
     }
 
     @Override
     public List<Row> measure(CommandLine cl, Io io) {
         int[] sizes = Args.intList(cl, "sizes", DEFAULT_SIZES, 1);
-        int reps = Args.intValue(cl, "reps", 7, 1);
+        int reps = Args.intValue(cl, "reps", 15, 1);
         int warmup = Args.intValue(cl, "warmup", 2, 0);
+        long warmupNanos = Args.intValue(cl, "warmup-ms", DEFAULT_WARMUP_MS, 0) * 1_000_000L;
         List<Row> rows = new ArrayList<>();
         Rng rng = new Rng(42);
         for (int n : sizes) {
@@ -80,13 +87,14 @@ public final class GemmBench extends BenchCommand<GemmBench.Row> {
                 Tensor a = rng.uniform(dt, -1, 1, n, n), b = rng.uniform(dt, -1, 1, n, n);
                 INDArray na = a.toINDArray(), nb = b.toINDArray(), nc = Tensor.zeros(dt, n, n).toINDArray();
                 double flops = 2.0 * n * n * n;
-                double engine = flops / 1e9 / Timing.medianSeconds(() -> a.matmul(b), warmup, 0, reps, MIN_SAMPLE_NANOS);
-                double direct = flops / 1e9 / Timing.medianSeconds(direct(dt, n, na, nb, nc), warmup, 0, reps, MIN_SAMPLE_NANOS);
-                double nd4j = flops / 1e9 / Timing.medianSeconds(() -> na.mmul(nb), warmup, 0, reps, MIN_SAMPLE_NANOS);
-                rows.add(new Row(n, dt.cliName, engine, direct, nd4j));
+                // Engine and direct BLAS interleaved sample by sample; ND4J (not part of the target) on its own.
+                double[] pair = Timing.paired(() -> a.matmul(b), direct(dt, n, na, nb, nc), warmupNanos, reps, MIN_SAMPLE_NANOS);
+                double nd4j = flops / 1e9 / Timing.medianSeconds(() -> na.mmul(nb), warmup, 0, Math.min(reps, 7), MIN_SAMPLE_NANOS);
+                rows.add(new Row(n, dt.cliName, flops / 1e9 / pair[0], flops / 1e9 / pair[1], nd4j, pair[2]));
             }
         }
-        io.err().println("gemm: median of " + reps + " samples; OpenBLAS threads: " + openblas.blas_get_num_threads()
+        io.err().println("gemm: engine and direct: " + reps + " interleaved sample pairs after " + warmupNanos / 1_000_000
+                + " ms warm-up each, engine/direct = median of the pair ratios; OpenBLAS threads: " + openblas.blas_get_num_threads()
                 + ", available processors: " + Runtime.getRuntime().availableProcessors());
         return rows;
     }
@@ -113,7 +121,7 @@ public final class GemmBench extends BenchCommand<GemmBench.Row> {
         Table t = new Table("n", "dtype", "engine GFLOP/s", "direct GFLOP/s", "nd4j GFLOP/s", "engine/direct");
         for (Row r : rows) {
             t.row(Integer.toString(r.n()), r.dtype(), fmt(r.engineGflops()), fmt(r.directGflops()), fmt(r.nd4jGflops()),
-                    String.format("%.2f", r.engineGflops() / r.directGflops()));
+                    String.format("%.2f", r.ratio()));
         }
         return t;
     }

@@ -19,7 +19,7 @@ public final class Commands {
                 new FtaasCommand(),
                 new DemoCommand(),
                 new CopraCommand(),
-                // not yet: new TrainCommand() (issue 4's `cola train`)
+                new TrainCommand(),
                 new CommandGroup("bench", "Measure engine, BLAS and autograd speed (prints a table; --json FILE)", Benches.all()));
     }
 }

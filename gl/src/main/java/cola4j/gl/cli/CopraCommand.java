@@ -26,7 +26,9 @@ import org.apache.commons.cli.Options;
  * {@code cola copra --model FAMILY [--tasks T1,T2,…] [--method lora|cola] [--seeds 3] [--steps N] [--json FILE]}: on a
  * pretrained base (the {@code cola pretrain} cache), trains plain and progressive (CopRA) low-rank adapters per task and
  * seed, and prints mean ± std over seeds of the single-task metric, the multi-task metric of each merge, the metric
- * after each pruning pattern, and the spread (max − min) of the per-layer Shapley values. See {@link CopraExperiment}.
+ * after each pruning pattern, the spread (max − min) of the per-layer (or, with {@code --shapley sites}, per-site)
+ * Shapley values, and the Shapley values themselves (with the Monte Carlo standard error above 12 players). See
+ * {@link CopraExperiment} and docs/copra.md.
  */
 public final class CopraCommand implements Command {
     @Override
@@ -51,6 +53,8 @@ public final class CopraCommand implements Command {
         o.addOption(Option.builder().longOpt("sites").hasArg().argName("S1,S2,...").desc("Adapted site suffixes (default attn.query,attn.value; mlp: every layer)").build());
         o.addOption(Option.builder().longOpt("preset").hasArg().argName("NAME").desc("Model size: " + String.join(", ", Workloads.presets()) + " (default small)").build());
         o.addOption(Option.builder().longOpt("cache").hasArg().argName("DIR").desc("Pretrained checkpoint cache (default as cola pretrain)").build());
+        o.addOption(Option.builder().longOpt("shapley").hasArg().argName("layers|sites").desc("Shapley players: layer groups or single sites (default layers)").build());
+        o.addOption(Option.builder().longOpt("permutations").hasArg().argName("N").desc("Monte Carlo Shapley permutations when more than 12 players (default 200)").build());
         o.addOption(Option.builder().longOpt("json").hasArg().argName("FILE").desc("Also write the results as JSON to FILE (atomic write)").build());
         return o;
     }
@@ -81,12 +85,16 @@ public final class CopraCommand implements Command {
         }
         List<String> pruneKinds = mlp ? List.of("head") : List.of("attn.value");
         CopraConfig cfg = CopraConfig.defaults(method, pruneKinds);
-        cfg = cfg.withSteps(Args.intValue(cl, "steps", cfg.steps(), 1)).withEvalExamples(Args.intValue(cl, "eval", cfg.evalExamples(), 1));
+        cfg = cfg.withSteps(Args.intValue(cl, "steps", cfg.steps(), 1)).withEvalExamples(Args.intValue(cl, "eval", cfg.evalExamples(), 1))
+                .withShapleyPlayers(CopraConfig.ShapleyPlayers.valueOf(Args.choice(cl, "shapley", "layers", List.of("layers", "sites")).toUpperCase()))
+                .withShapleyPermutations(Args.intValue(cl, "permutations", cfg.shapleyPermutations(), 2));
         CopraExperiment exp = new CopraExperiment(w, sites, cfg);
         io.err().printf("copra: %s %s, %d sites in %d layer groups %s, tasks %s, %d seeds x %d steps%n", family, method, sites.size(),
                 exp.groups().size(), exp.groups().names(), names, seeds, cfg.steps());
 
+        List<String> players = exp.playerNames();
         List<Map<String, Object>> rows = new ArrayList<>();
+        List<String> phiLines = new ArrayList<>();
         Table t = null;
         for (boolean progressive : new boolean[] {false, true}) {
             List<CopraExperiment.RunResult> runs = new ArrayList<>();
@@ -115,10 +123,30 @@ public final class CopraCommand implements Command {
             for (String k : first.pruned().keySet()) pruned.put(k, stat(runs.stream().mapToDouble(r -> r.pruned().get(k)).toArray(), cells));
             row.put("merged", merged);
             row.put("pruned", pruned);
-            double[] meanPhi = new double[first.shapley().length];
-            for (CopraExperiment.RunResult r : runs) for (int g = 0; g < meanPhi.length; g++) meanPhi[g] += r.shapley()[g] / runs.size();
+            int n = first.shapley().length;
+            double[] meanPhi = new double[n], sdPhi = new double[n], sePhi = new double[n];
+            for (int g = 0; g < n; g++) {
+                final int gg = g;
+                double[] v = runs.stream().mapToDouble(r -> r.shapley()[gg]).toArray();
+                meanPhi[g] = Arrays.stream(v).average().orElseThrow();
+                sdPhi[g] = sampleStd(v, meanPhi[g]);
+                double var = 0;                                      // SE of the seed mean: √(Σ_s SE_s²) / S
+                for (CopraExperiment.RunResult r : runs) var += r.shapleySe()[g] * r.shapleySe()[g];
+                sePhi[g] = Math.sqrt(var) / runs.size();
+            }
+            boolean exact = runs.stream().allMatch(CopraExperiment.RunResult::shapleyExact);
             row.put("shapley", meanPhi);
-            row.put("shapley_groups", exp.groups().names());
+            row.put("shapley_std", sdPhi);
+            row.put("shapley_se", sePhi);
+            row.put("shapley_exact", exact);
+            row.put("shapley_players", players);
+            StringBuilder line = new StringBuilder(String.format("shapley (%s, %s, %s): ", method, progressive ? "progressive" : "plain",
+                    exact ? "exact" : "Monte Carlo " + cfg.shapleyPermutations() + " permutations"));
+            for (int g = 0; g < n; g++) {
+                line.append(String.format("%s%s %.4f ± %.4f", g == 0 ? "" : ", ", players.get(g), meanPhi[g], sdPhi[g]));
+                if (!exact) line.append(String.format(" (SE %.4f)", sePhi[g]));
+            }
+            phiLines.add(line.toString());
             row.put("shapley_spread", stat(runs.stream().mapToDouble(r -> spread(r.shapley())).toArray(), cells));
             if (method.equals("cola")) {
                 double[] mb = runs.stream().mapToDouble(r -> r.bytesSent() / 1e6).toArray();
@@ -128,7 +156,9 @@ public final class CopraCommand implements Command {
             rows.add(row);
         }
         t.print(io.out());
-        io.out().println("metric: " + tasks.get(0).metric().id() + "; mean ± std over " + seeds + " seeds; merged/pruned/single averaged over tasks " + names);
+        phiLines.forEach(io.out()::println);
+        io.out().println("metric: " + tasks.get(0).metric().id() + "; mean ± std over " + seeds + " seeds; merged/pruned/single/shapley averaged over tasks "
+                + names + "; shapley ± is the std over seeds, SE the Monte Carlo standard error");
         if (json != null) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("model", family);
@@ -147,12 +177,16 @@ public final class CopraCommand implements Command {
         return Arrays.stream(v).max().orElse(0) - Arrays.stream(v).min().orElse(0);
     }
 
+    private static double sampleStd(double[] v, double mean) {
+        double ss = 0;
+        for (double x : v) ss += (x - mean) * (x - mean);
+        return v.length > 1 ? Math.sqrt(ss / (v.length - 1)) : 0;
+    }
+
     /** Mean and sample standard deviation; appends "mean ± std" to the table cells. */
     private static Map<String, Double> stat(double[] v, List<String> cells) {
         double m = Arrays.stream(v).average().orElse(Double.NaN);
-        double ss = 0;
-        for (double x : v) ss += (x - m) * (x - m);
-        double sd = v.length > 1 ? Math.sqrt(ss / (v.length - 1)) : 0;
+        double sd = sampleStd(v, m);
         cells.add(String.format("%.4f ± %.4f", m, sd));
         Map<String, Double> r = new LinkedHashMap<>();
         r.put("mean", m);

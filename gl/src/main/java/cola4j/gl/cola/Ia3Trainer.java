@@ -55,17 +55,26 @@ public final class Ia3Trainer implements Trainer {
         return scales;
     }
 
+    /** The optimizer over the scaling vectors (names {@code <site>.ia3_l}). */
+    public Optimizer optimizer() {
+        return step.optimizer();
+    }
+
     @Override
     public double step(LossFunction loss, RowRouting routing, Rng dropoutRng) {
         if (!routing.isSingleUser()) throw new IllegalArgumentException("IA3 baseline trains one user: mixed batches are not supported");
-        SiteInterceptor icpt = (site, x, h) -> {
+        ForwardContext ctx = (dropoutRng == null ? ForwardContext.eval() : ForwardContext.train(dropoutRng)).withInterceptor(interceptor());
+        return step.apply(loss.loss(ctx));
+    }
+
+    /** The interceptor that applies the current scalings (training, and evaluation of the adapted model). */
+    public SiteInterceptor interceptor() {
+        return (site, x, h) -> {
             Var l = scales.get(site.name());
             if (l == null) return h;
             if (!onInput.get(site.name())) return h.mul(l);                                  // [..., C] ⊙ [C]
             Var y = x.mul(l).matmul(Var.constant(site.weight()), false, true);               // [..., 4C]·[C, 4C]ᵀ
             return site.bias() == null ? y : y.add(Var.constant(site.bias()));
         };
-        ForwardContext ctx = (dropoutRng == null ? ForwardContext.eval() : ForwardContext.train(dropoutRng)).withInterceptor(icpt);
-        return step.apply(loss.loss(ctx));
     }
 }

@@ -31,7 +31,10 @@ import java.util.Set;
  *   <li>single: each task's metric with its own adapters;</li>
  *   <li>merged: the mean over tasks of the metric of one merged adapter set (linear, task arithmetic, TIES, concat);</li>
  *   <li>pruned: the mean over tasks of the metric with each task's adapters minus a {@link PrunePattern}'s sites;</li>
- *   <li>shapley: per layer group, the mean over tasks of its Shapley value, v(S) = metric with only S's adapters.</li>
+ *   <li>shapley: per player (a layer group, or a site with {@link CopraConfig.ShapleyPlayers#SITES}), the mean over
+ *       tasks of its Shapley value, v(S) = metric with only S's adapters; exact for ≤ {@link Shapley#EXACT_MAX_PLAYERS}
+ *       players, otherwise Monte Carlo with a standard error (tasks use independent permutation streams, so the
+ *       standard error of the task mean is √(Σ_t SE_t²) / T).</li>
  * </ul>
  *
  * Adapters are evaluated by folding their deltas into the base weights (copy, W += ΔW, evaluate, restore the copy:
@@ -62,6 +65,22 @@ public final class CopraExperiment {
 
     public LayerGroups groups() {
         return groups;
+    }
+
+    /** The Shapley players: per player, the site names it switches on (group order, then site order within a group). */
+    public List<Set<String>> players() {
+        List<Set<String>> out = new ArrayList<>();
+        for (int g = 0; g < groups.size(); g++) {
+            if (cfg.shapleyPlayers() == CopraConfig.ShapleyPlayers.LAYERS) out.add(groups.sites(g));
+            else for (String s : groups.sites(g)) out.add(Set.of(s));
+        }
+        return out;
+    }
+
+    /** The players' names: the group names, or the site names. */
+    public List<String> playerNames() {
+        if (cfg.shapleyPlayers() == CopraConfig.ShapleyPlayers.LAYERS) return groups.names();
+        return List.copyOf(groups.allSites());
     }
 
     /** Adapters trained on one task, and the adaptation-data bytes their training sent (ColA; 0 for LoRA). */
@@ -114,9 +133,12 @@ public final class CopraExperiment {
         }
     }
 
-    /** Everything measured for one (progressive?, seed) run over all tasks (metrics are means over the tasks; base = no adapters). */
+    /**
+     * Everything measured for one (progressive?, seed) run over all tasks (metrics are means over the tasks; base = no
+     * adapters). {@code shapleySe} is the standard error of {@code shapley} (all 0 when {@code shapleyExact}).
+     */
     public record RunResult(double base, double single, LinkedHashMap<String, Double> merged, LinkedHashMap<String, Double> pruned, double[] shapley,
-                            long bytesSent) {}
+                            double[] shapleySe, boolean shapleyExact, long bytesSent) {}
 
     /** Trains every task and measures single, merged, pruned and Shapley metrics. */
     public RunResult run(List<? extends Task<?>> tasks, boolean progressive, long seed) {
@@ -144,20 +166,31 @@ public final class CopraExperiment {
             }
             pruned.put(p.name(), m);
         }
-        double[] shapley = new double[groups.size()];
-        for (int t = 0; t < tasks.size(); t++) {
+        List<Set<String>> players = players();
+        int n = players.size(), tn = tasks.size();
+        double[] shapley = new double[n], var = new double[n];
+        boolean exact = true;
+        for (int t = 0; t < tn; t++) {
             Task<?> task = tasks.get(t);
             LinkedHashMap<String, Tensor> d = deltas.get(t);
             Shapley.Game v = mask -> {
                 LinkedHashMap<String, Tensor> only = new LinkedHashMap<>(d);
-                only.keySet().retainAll(groups.sites(mask));
+                Set<String> on = new java.util.HashSet<>();
+                for (int i = 0; i < n; i++) if ((mask >>> i & 1L) != 0) on.addAll(players.get(i));
+                only.keySet().retainAll(on);
                 return evaluate(task, only);
             };
-            double[] phi = Shapley.compute(groups.size(), v, cfg.shapleyPermutations(), new Rng(seed ^ EVAL_SEED)).values();
-            for (int g = 0; g < phi.length; g++) shapley[g] += phi[g] / tasks.size();
+            Shapley.Result r = Shapley.compute(n, v, cfg.shapleyPermutations(), new Rng(seed ^ EVAL_SEED ^ (t + 1) * 0x9E3779B97F4A7C15L));
+            exact &= r.exact();
+            for (int i = 0; i < n; i++) {
+                shapley[i] += r.values()[i] / tn;
+                var[i] += r.stdErrors()[i] * r.stdErrors()[i] / ((double) tn * tn);
+            }
         }
+        double[] se = new double[n];
+        for (int i = 0; i < n; i++) se[i] = Math.sqrt(var[i]);
         long bytes = trained.stream().mapToLong(Trained::bytesSent).sum();
         double base = tasks.stream().mapToDouble(t -> evaluate(t, Map.of())).average().orElseThrow();
-        return new RunResult(base, single, merged, pruned, shapley, bytes);
+        return new RunResult(base, single, merged, pruned, shapley, se, exact, bytes);
     }
 }

@@ -15,12 +15,18 @@ import java.util.function.IntConsumer;
  * Fine-tuning as a service with ColA, K users, one process. Setup: every user registers with the server; in
  * unmerged mode it uploads its initial auxiliary parameters (the server's replica is built from the upload). A step:
  * <pre>
- *   every active user:       submit one batch of rowsPerUser examples            (server rejects non-finite data)
- *   merged modes, every user: upload ΔW, Δb  → server (held until this step's merge)
- *   server:                  step(): forward/backward → (x, dL/dh) per user and site
- *   every user:              transport.down → receive (buffer; GL fit every I batches)
- *                            unmerged, after a fit: upload parameters → server rebuilds the replica
+ *   unmerged, merged-average (one mixed batch):
+ *     every active user:       submit one batch of rowsPerUser examples            (server rejects non-finite data)
+ *     merged-average, every user: upload ΔW, Δb → server (held until this step's merge)
+ *     server:                  step(): forward/backward → (x, dL/dh) per user and site
+ *     every user:              transport.down → receive (buffer; GL fit every I batches)
+ *                              unmerged, after a fit: upload parameters → server rebuilds the replica
+ *   merged (per-user sub-batches), for each active user u in turn:
+ *     submit u's batch; upload u's ΔW, Δb; server step() over u's batch alone (ΔW_u merged, pass, weights restored,
+ *     ΔW_u dropped); transport.down → u receives
  * </pre>
+ * So in merged mode the server holds one user's ΔW at a time: its peak memory is independent of K.
+ * Merged-average needs every user's ΔW for the average, so the server holds all K until the step.
  * A user whose data, upload or fit fails is stopped (removed from the server, its error recorded) and the others
  * continue: nothing of a failed user enters a batch afterwards.
  *
@@ -79,18 +85,21 @@ public final class ColaSession<B> {
         TransferStats setup = transport.stats();
         Curves curves = new Curves();
         for (int step = 0; step < cfg.steps(); step++) {
-            for (int u : new ArrayList<>(devices.keySet())) {
-                guard(u, () -> server.submit(u, workload.sample(u, cfg.rowsPerUser(), data.get(u))));
-                if (cfg.mode() != ColaMode.UNMERGED && devices.containsKey(u)) guard(u, () -> server.upload(u, transport.up(u, devices.get(u).deltas())));
-            }
-            Map<Integer, List<AdaptationData>> out = server.step();
-            for (Map.Entry<Integer, List<AdaptationData>> e : out.entrySet()) {
-                int u = e.getKey();
-                guard(u, () -> {
-                    LocalUserDevice d = devices.get(u);
-                    boolean fitted = d.receive(transport.down(u, e.getValue())).isPresent();
-                    if (fitted && cfg.mode() == ColaMode.UNMERGED) server.upload(u, transport.up(u, d.parameters()));
-                });
+            if (cfg.mode() == ColaMode.MERGED) {
+                // one user at a time: its ΔW arrives just before its own sub-pass and is dropped right after it, so the
+                // server never holds more than one user's deltas (flat in K); the passes are the same as one step over
+                // all K queues, since each merged sub-pass sees only its own user's rows and ΔW.
+                for (int u : new ArrayList<>(devices.keySet())) {
+                    guard(u, () -> server.submit(u, workload.sample(u, cfg.rowsPerUser(), data.get(u))));
+                    guard(u, () -> server.upload(u, transport.up(u, devices.get(u).deltas())));
+                    deliver(server.step());
+                }
+            } else {
+                for (int u : new ArrayList<>(devices.keySet())) {
+                    guard(u, () -> server.submit(u, workload.sample(u, cfg.rowsPerUser(), data.get(u))));
+                    if (cfg.mode() == ColaMode.MERGED_AVERAGE) guard(u, () -> server.upload(u, transport.up(u, devices.get(u).deltas())));
+                }
+                deliver(server.step());
             }
             if ((step + 1) % cfg.evalEvery() == 0 || step + 1 == cfg.steps()) {
                 for (LocalUserDevice d : devices.values()) curves.add(d.id(), step + 1, Evaluation.adapted(workload, workload.base(), d.id(), d.auxiliaries()));
@@ -110,6 +119,18 @@ public final class ColaSession<B> {
                 (double) t.downTotal() / n, (double) t.downPayload() / n, downAnalytic, (double) t.upTotal() / n, (double) t.upPayload() / n, upAnalytic,
                 setup.upTotal(), server.passNanos() / 1e9, t.encodeNanos() / 1e9, userNanos / 1e9, (System.nanoTime() - t0) / 1e9,
                 curves.finals(), curves.points(), errs);
+    }
+
+    /** Sends each user its adaptation data; a user that fitted uploads its new parameters (unmerged). */
+    private void deliver(Map<Integer, List<AdaptationData>> out) {
+        for (Map.Entry<Integer, List<AdaptationData>> e : out.entrySet()) {
+            int u = e.getKey();
+            guard(u, () -> {
+                LocalUserDevice d = devices.get(u);
+                boolean fitted = d.receive(transport.down(u, e.getValue())).isPresent();
+                if (fitted && cfg.mode() == ColaMode.UNMERGED) server.upload(u, transport.up(u, d.parameters()));
+            });
+        }
     }
 
     /** Runs {@code r}; on failure stops user {@code u} and records why. */

@@ -26,9 +26,16 @@ import java.util.Set;
  * <pre>
  *   PARAMETERS   base model; unmerged: + one frozen replica of every user's auxiliaries (rebuilt from uploads)
  *   ACTIVATIONS  {@link GraphBytes#activations} of each pass's graph (tracked before backward, released after)
- *   BUFFERS      merged modes: uploaded ΔW/Δb until the step that merges them; outgoing adaptation data of a step
+ *   BUFFERS      merged modes: uploaded ΔW/Δb until the step that merges them ("delta-u"); during a merged pass the
+ *                copy of the adapted sites' weights and biases that {@link ColaServer} restores afterwards
+ *                ("merge-backup"); outgoing adaptation data of a step ("outbox")
  *   GRADIENTS, OPTIMIZER_STATE   nothing (ColaServer asserts no parameter gradient is ever allocated)
  * </pre>
+ * Peak of BUFFERS (D_u = user u's ΔW/Δb bytes, A_u = its adaptation data of one step, backup = the adapted weights):
+ * merged, driven one user at a time as {@link ColaSession} does, at most max_u D_u + max(backup, max_u A_u) (equal for
+ * identical users) — independent of K;
+ * merged-average, which needs all deltas of the step for the average, Σ_u D_u + max(Σ_u A_u, backup) (the previous
+ * step's outbox is still held while the uploads arrive); unmerged Σ_u A_u.
  *
  * @param <B> batch type
  */
@@ -171,6 +178,13 @@ public final class LocalServer<B> implements Server<B> {
         return out;
     }
 
+    /** Bytes of the adapted sites' weights and biases: the copy a merged pass keeps to restore them bit-exactly. */
+    long mergeBackupBytes() {
+        long b = 0;
+        for (Site s : sites) b += s.weight().bytes() + (s.bias() == null ? 0 : s.bias().bytes());
+        return b;
+    }
+
     /** One forward/backward over the rows of {@code users} (user i's rows = parts.get(i)). */
     private Map<Integer, List<AdaptationData>> pass(List<Integer> users, List<B> parts) {
         B batch = parts.size() == 1 ? parts.get(0) : workload.concat(parts);
@@ -194,11 +208,13 @@ public final class LocalServer<B> implements Server<B> {
             ledger.track(device, MemCategory.ACTIVATIONS, key, GraphBytes.activations(l));
             return l;
         };
+        if (mode != ColaMode.UNMERGED) ledger.track(device, MemCategory.BUFFERS, "merge-backup", mergeBackupBytes());
         long t0 = System.nanoTime();
         try {
             return cola.pass(loss, aux, new RowRouting(owner), mode, null).dataByUser();
         } finally {
             passNanos += System.nanoTime() - t0;
+            if (mode != ColaMode.UNMERGED) ledger.release(device, MemCategory.BUFFERS, "merge-backup");
             if (ledger.bytes(device, MemCategory.ACTIVATIONS, key) >= 0) ledger.release(device, MemCategory.ACTIVATIONS, key);
             if (mode != ColaMode.UNMERGED) {
                 for (int u : users) if (pendingDeltas.remove(u) != null) ledger.release(device, MemCategory.BUFFERS, "delta-" + u);

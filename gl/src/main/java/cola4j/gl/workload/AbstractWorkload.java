@@ -7,6 +7,7 @@ import cola4j.models.Model;
 import cola4j.models.data.Metrics;
 import cola4j.models.data.Task;
 import cola4j.models.data.TaskFamily;
+import cola4j.models.site.SiteInterceptor;
 import cola4j.tensor.Rng;
 import java.util.ArrayList;
 import java.util.List;
@@ -117,11 +118,12 @@ abstract class AbstractWorkload<D, M extends Model> implements Workload {
     }
 
     @Override
-    public double evaluate(Task<?> task, int examples, Rng rng) {
+    public double evaluate(Task<?> task, int examples, Rng rng, ForwardContext ctx) {
+        if (ctx.training()) throw new IllegalArgumentException(family + " workload: evaluate needs an eval-mode context (no dropout)");
         List<int[]> pred = new ArrayList<>(), gold = new ArrayList<>();
         try (var s = GradMode.noGrad()) {
             for (D d : evalData(task, examples, rng)) {
-                Scored sc = score(d, ForwardContext.eval());
+                Scored sc = score(d, ctx);
                 int[] p = Metrics.argmaxRows(sc.logits().value()); // [N]
                 int width = sc.positionsPerRow();
                 for (int r = 0; r < p.length / width; r++) {
@@ -146,10 +148,11 @@ abstract class AbstractWorkload<D, M extends Model> implements Workload {
     }
 
     @Override
-    public double evalLoss(Task<?> task, int examples, Rng rng) {
+    public double evalLoss(Task<?> task, int examples, Rng rng, SiteInterceptor interceptor) {
+        ForwardContext ctx = ForwardContext.eval().withInterceptor(interceptor);
         Metrics.Mean mean = new Metrics.Mean();
         try (var s = GradMode.noGrad()) {
-            for (D d : evalData(task, examples, rng)) mean.add(modelLoss(d, ForwardContext.eval()).value().item(), scoredCount(d));
+            for (D d : evalData(task, examples, rng)) mean.add(modelLoss(d, ctx).value().item(), scoredCount(d));
         }
         return mean.mean();
     }

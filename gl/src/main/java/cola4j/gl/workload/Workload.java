@@ -5,6 +5,7 @@ import cola4j.models.ForwardContext;
 import cola4j.models.Model;
 import cola4j.models.data.Task;
 import cola4j.models.data.TaskFamily;
+import cola4j.models.site.SiteInterceptor;
 import cola4j.tensor.Rng;
 import java.util.List;
 
@@ -77,8 +78,32 @@ public interface Workload {
      * sees the true prefix, not the model's own earlier predictions), which bounds free-running generation from above.
      * The digits family scores its test split (the first {@code examples} rows of a shuffle drawn with {@code rng}).
      */
-    double evaluate(Task<?> task, int examples, Rng rng);
+    default double evaluate(Task<?> task, int examples, Rng rng) {
+        return evaluate(task, examples, rng, ForwardContext.eval());
+    }
+
+    /**
+     * {@link #evaluate(Task, int, Rng)} with a site interceptor in the eval context (e.g. adapters h + g(x), IA3
+     * scalings); null = the base model alone.
+     */
+    default double evaluate(Task<?> task, int examples, Rng rng, SiteInterceptor interceptor) {
+        return evaluate(task, examples, rng, ForwardContext.eval().withInterceptor(interceptor));
+    }
+
+    /**
+     * {@link #evaluate(Task, int, Rng)} with the forward context {@code ctx} (eval mode; its interceptor, if any, is
+     * called at every site, e.g. to add a user's adapters h + g(x)). The three-argument form is this with
+     * {@code ForwardContext.eval()}.
+     *
+     * @throws IllegalArgumentException if {@code ctx} is in training mode
+     */
+    double evaluate(Task<?> task, int examples, Rng rng, ForwardContext ctx);
 
     /** Mean loss over the scored positions of {@code examples} held-out examples, eval mode, no grad. */
-    double evalLoss(Task<?> task, int examples, Rng rng);
+    default double evalLoss(Task<?> task, int examples, Rng rng) {
+        return evalLoss(task, examples, rng, (SiteInterceptor) null);
+    }
+
+    /** {@link #evalLoss(Task, int, Rng)} with a site interceptor in the eval context (null = none). */
+    double evalLoss(Task<?> task, int examples, Rng rng, SiteInterceptor interceptor);
 }

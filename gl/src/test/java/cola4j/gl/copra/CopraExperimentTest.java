@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The experiment on the tiny decoder (no pretraining: only the mechanics are checked). */
 class CopraExperimentTest {
     private static CopraConfig cfg(String method) {
-        return new CopraConfig(method, 6, 4, 1e-2, 2, 4, 0.1, 0.75, 16, 0.5, 0.5, List.of("attn.value"), 50);
+        return new CopraConfig(method, 6, 4, 1e-2, 2, 4, 0.1, 0.75, 16, 0.5, 0.5, List.of("attn.value"), 50, CopraConfig.ShapleyPlayers.LAYERS);
     }
 
     @ParameterizedTest
@@ -59,5 +59,48 @@ class CopraExperimentTest {
         assertThat(run1.pruned()).containsKeys("every_other", "only_attn.value");
         assertThat(run1.shapley()).hasSize(2).containsExactly(run2.shapley());
         w.model().namedParameters().forEach((k, p) -> assertThat(p.value().bitEquals(base.get(k))).as(k + " untouched by training").isTrue());
+    }
+
+    /**
+     * Per-site players: one Shapley value per site, efficiency against the run's own single and base metrics. On the
+     * encoder (accuracy moves with a few steps; the untrained tiny decoder's exact match stays 0, making every φ 0).
+     */
+    @org.junit.jupiter.api.Test
+    void perSitePlayersAreEfficient() {
+        Workload w = Workloads.create("encoder", "tiny", DType.FLOAT64, 1);
+        List<Site> sites = w.model().sites(SiteSelector.suffixes("attn.query", "attn.value", "head.out"));
+        // enough steps at a high rate that the tiny model's exact match moves away from the base (else every φ is 0)
+        CopraConfig c = new CopraConfig("lora", 60, 8, 5e-2, 2, 4, 0.1, 0.75, 64, 0.5, 0.5, List.of("attn.value"), 50, CopraConfig.ShapleyPlayers.SITES);
+        CopraExperiment e = new CopraExperiment(w, sites, c);
+        assertThat(e.groups().names()).containsExactly("layer 0", "layer 1", "head.out");
+        assertThat(e.playerNames()).containsExactly("blocks.0.attn.query", "blocks.0.attn.value", "blocks.1.attn.query", "blocks.1.attn.value", "head.out");
+        CopraExperiment.RunResult r = e.run(w.downstreamNames().stream().limit(2).map(n -> (Task<?>) w.downstream(n, 0)).toList(), true, 4);
+        assertThat(r.shapley()).hasSize(5);
+        assertThat(r.shapleyExact()).isTrue();
+        assertThat(r.shapleySe()).containsOnly(0.0);
+        double sum = 0;
+        for (double p : r.shapley()) sum += p;
+        // v(all) = the single-task metric, v(∅) = the base metric (both averaged over the same tasks)
+        assertThat(sum).isCloseTo(r.single() - r.base(), within(1e-12));
+        assertThat(java.util.Arrays.stream(r.shapley()).map(Math::abs).max().orElseThrow()).as("some site matters").isGreaterThan(0);
+    }
+
+    /**
+     * P3 under progressive activation: ColA (interval 1, AdamW) and LoRA take the same active-layer draws and must
+     * train the same adapters, in float64 to ~1e-10 relative, for plain and progressive runs.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void colaEqualsLoraWithProgressiveMasking(boolean progressive) {
+        Workload w = Workloads.create("decoder", "tiny", DType.FLOAT64, 1);
+        List<Site> sites = w.model().sites(SiteSelector.suffixes("attn.query", "attn.value"));
+        Task<?> task = w.downstream("shift", 0);
+        CopraExperiment.Trained lora = new CopraExperiment(w, sites, cfg("lora").withSteps(12)).train(task, 0, progressive, 3);
+        CopraExperiment.Trained cola = new CopraExperiment(w, sites, cfg("cola").withSteps(12)).train(task, 0, progressive, 3);
+        for (String s : lora.deltas().keySet()) {
+            Tensor a = lora.deltas().get(s), b = cola.deltas().get(s);
+            assertThat(a.maxAbs()).as(s + " trained").isGreaterThan(0);
+            assertThat(a.sub(b).maxAbs()).as(s + ": |ΔW_lora − ΔW_cola|").isLessThanOrEqualTo(1e-10 * a.maxAbs());
+        }
     }
 }

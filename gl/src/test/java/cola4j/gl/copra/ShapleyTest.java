@@ -91,4 +91,44 @@ class ShapleyTest {
         assertThat(big.stdErrors()[5]).isCloseTo(0.0, within(1e-12));
         assertThat(big.spread()).isCloseTo(1.0, within(1e-12));
     }
+
+    /**
+     * Monte Carlo path on a non-additive game with n = 16 > 12 players and a known answer: for v(S) = (Σ_{i∈S} a_i)²,
+     * φ_i = a_i · Σ_j a_j (each a_i a_j pair term is a unanimity game split evenly). The marginals vary across
+     * permutations, so the standard error is positive; the estimate must lie within 4 SE of the closed form, the SE must
+     * shrink like 1/√m, and efficiency holds exactly per permutation.
+     */
+    @Test
+    void monteCarloAboveTwelvePlayersWithinStandardErrorOfClosedForm() {
+        int n = 16;
+        double[] a = new double[n];
+        Rng gen = new Rng(3);
+        for (int i = 0; i < n; i++) a[i] = gen.nextDouble() * 2 - 0.5;
+        double sa = 0;
+        for (double x : a) sa += x;
+        Shapley.Game v = s -> {
+            double sum = 0;
+            for (int i = 0; i < n; i++) if ((s >>> i & 1) != 0) sum += a[i];
+            return sum * sum;
+        };
+        Shapley.Result exact = Shapley.exact(n, v);                        // 65 536 coalitions: the closed form, checked
+        for (int i = 0; i < n; i++) assertThat(exact.values()[i]).as("exact player " + i).isCloseTo(a[i] * sa, within(1e-10));
+
+        Shapley.Result mc = Shapley.compute(n, v, 400, new Rng(11));
+        Shapley.Result mc4 = Shapley.compute(n, v, 1600, new Rng(12));
+        assertThat(mc.exact()).isFalse();
+        double total = 0, maxZ = 0;
+        for (int i = 0; i < n; i++) {
+            total += mc.values()[i];
+            assertThat(mc.stdErrors()[i]).as("SE of player " + i).isGreaterThan(0);
+            double z = Math.abs(mc.values()[i] - a[i] * sa) / mc.stdErrors()[i];
+            maxZ = Math.max(maxZ, z);
+            assertThat(z).as("player " + i + ": |φ̂ − φ| in standard errors").isLessThanOrEqualTo(4);
+            assertThat(Math.abs(mc4.values()[i] - a[i] * sa)).isLessThanOrEqualTo(4 * mc4.stdErrors()[i]);
+            // 4x the permutations halves the SE (the sample sd itself fluctuates: allow 0.35 .. 0.65)
+            assertThat(mc4.stdErrors()[i] / mc.stdErrors()[i]).as("SE ratio of player " + i).isBetween(0.35, 0.65);
+        }
+        assertThat(total).as("efficiency").isCloseTo(sa * sa, within(1e-9));
+        assertThat(maxZ).as("a z-score of exactly 0 everywhere would mean the SE is not a sampling error").isGreaterThan(0.1);
+    }
 }
