@@ -73,6 +73,7 @@ public final class Pretrainer {
         }
         boolean cached = rec != null;
         if (!cached) {
+            log.println("cola: pretraining " + family + " (" + preset + ", " + cfg.steps() + " steps; cached afterwards in " + entry + ")");
             long t0 = System.nanoTime();
             double finalLoss = train(w, cfg, seed);
             double secs = (System.nanoTime() - t0) / 1e9;
