@@ -31,6 +31,7 @@ public final class LoraSession<B> {
     private final List<UserSpec> specs;
     private final SessionConfig cfg;
     private final MemoryLedger ledger = new MemoryLedger();
+    private final Map<Integer, LinkedHashMap<String, AuxiliaryModel>> adapters = new LinkedHashMap<>();
 
     public LoraSession(TenantWorkload<B> workload, List<UserSpec> specs, SessionConfig cfg) {
         this.workload = workload;
@@ -42,11 +43,16 @@ public final class LoraSession<B> {
         return ledger;
     }
 
+    /** user id → that user's adapters on the server, as trained by the last {@link #run} (empty before). */
+    public Map<Integer, LinkedHashMap<String, AuxiliaryModel>> adapters() {
+        return adapters;
+    }
+
     public MethodResult run(IntConsumer onStep) {
         long t0 = System.nanoTime();
         Device server = LedgerView.SERVER;
         List<Site> sites = workload.adaptedSites(workload.base());
-        Map<Integer, LinkedHashMap<String, AuxiliaryModel>> adapters = new LinkedHashMap<>();
+        adapters.clear();
         for (UserSpec s : specs) adapters.put(s.id(), s.auxiliaries(sites, workload.base().dtype()));
         Iterator<UserSpec> order = specs.iterator();                          // LoraTrainer builds optimizers in user order
         LoraTrainer trainer = new LoraTrainer(workload.base(), sites, adapters, p -> order.next().newOptimizer(p), null,
