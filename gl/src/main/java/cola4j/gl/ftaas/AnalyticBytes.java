@@ -18,14 +18,18 @@ import java.util.Map;
  *                                   in·h + h + h·out + out           mlp (one hidden layer of width h, biases)
  *   down payload / step     = Σ_users Σ_s rows × (in_s + out_s) × e_wire        rows = rowsPerUser × positionsPerRow
  *   up payload / step       = unmerged: Σ_u A_u·e·⌊N/I_u⌋ / N      merged: Σ_u Σ_s (in·out + [Δb] out)·e
- *   optimizer state O(n, t) of n elements in t tensors: AdamW 2·n·e + 8·t (m, v and a float64 step scalar per
- *                          tensor), SGD with momentum n·e
+ *   optimizer state O_u(n, t) of n elements in t tensors, by user u's optimizer ({@link OptimizerKind}): Adam and AdamW
+ *                          2·n·e + 8·t (m, v and a float64 step scalar per tensor), SGD with momentum n·e
  *   memory (parameters, gradients, optimizer state):
- *     full        server:  K·P·e,            K·P·e,         K·O(P, T_base)
- *     lora        server:  P·e + Σ A_u·e,    Σ A_u·e,       Σ O(A_u, T_u)
- *     cola unmerged server: P·e + Σ A_u·e (frozen replicas), 0, 0;   user u: A_u·e, A_u·e, O(A_u, T_u)
- *     cola merged   server: P·e, 0, 0 (independent of K);           user u: as unmerged
+ *     full        server:  K·P·e,            K·P·e,         Σ_u O_u(P, T_base)
+ *     lora        server:  P·e + Σ A_u·e,    Σ A_u·e,       Σ O_u(A_u, T_u)
+ *     cola unmerged server: P·e + Σ A_u·e (frozen replicas), 0, 0;   user u: A_u·e, A_u·e, O_u(A_u, T_u)
+ *     cola merged (both) server: P·e, 0, 0 (independent of K);      user u: as unmerged
+ *   server buffers ({@link #serverBuffers}; D_u = user u's ΔW/Δb bytes, X = one user's adaptation data of one step,
+ *   M = the merge backup Σ_s (in·out + bias·out)·e):
+ *     full, lora 0;  cola unmerged K·X;  cola merged max_u D_u + max(M, X);  cola merged-average Σ_u D_u + max(M, K·X)
  * </pre>
+ * Users are the sessions' {@link UserSpec}s: each with its own auxiliary type, rank, interval and optimizer.
  */
 public final class AnalyticBytes {
     private AnalyticBytes() {}
@@ -36,10 +40,9 @@ public final class AnalyticBytes {
         for (Site s : sites) {
             long in = s.inFeatures(), out = s.outFeatures(), h = u.mlpHidden(), b = s.bias() != null ? 1 : 0;
             n += switch (u.auxType()) {
-                case "lowrank" -> (long) u.rank() * (in + out);
-                case "linear" -> in * out + b * out;
-                case "mlp" -> in * h + b * h + h * out + b * out;
-                default -> throw new IllegalArgumentException("unknown auxiliary type " + u.auxType());
+                case LOWRANK -> (long) u.rank() * (in + out);
+                case LINEAR -> in * out + b * out;
+                case MLP -> in * h + b * h + h * out + b * out;
             };
         }
         return n;
@@ -51,17 +54,17 @@ public final class AnalyticBytes {
         for (Site s : sites) {
             long b = s.bias() != null ? 1 : 0;
             n += switch (u.auxType()) {
-                case "lowrank" -> 2;
-                case "linear" -> 1 + b;
-                default -> 2 + 2 * b;
+                case LOWRANK -> 2;
+                case LINEAR -> 1 + b;
+                case MLP -> 2 + 2 * b;
             };
         }
         return n;
     }
 
-    /** O(n, t): optimizer state bytes of {@code u}'s optimizer kind over n elements in t tensors. */
+    /** O_u(n, t): optimizer state bytes of {@code u}'s optimizer kind over n elements in t tensors. */
     public static long optimizerState(UserSpec u, long elements, long tensors, DType dtype) {
-        return u.optimizer().equals("sgd") ? elements * dtype.bytes : 2 * elements * dtype.bytes + 8 * tensors;
+        return u.optimizer().stateBytes(elements, tensors, dtype);
     }
 
     /** Base parameter count P. */
@@ -83,16 +86,50 @@ public final class AnalyticBytes {
             if (mode == ColaMode.UNMERGED) {
                 total += (double) auxParameters(u, sites) * dtype.bytes * (steps / u.interval());
             } else {
-                long d = 0;
-                for (Site s : sites) d += (long) s.inFeatures() * s.outFeatures() + (u.auxType().equals("linear") && s.bias() != null ? s.outFeatures() : 0);
-                total += (double) d * dtype.bytes * steps;
+                total += (double) deltaBytes(u, sites, dtype) * steps;
             }
         }
         return total / steps;
     }
 
+    /** D_u: bytes of user u's upload in merged modes, Σ_s (in·out + [linear auxiliary and site bias] out)·e. */
+    public static long deltaBytes(UserSpec u, List<Site> sites, DType dtype) {
+        long d = 0;
+        for (Site s : sites) d += (long) s.inFeatures() * s.outFeatures() + (u.auxType() == AuxType.LINEAR && s.bias() != null ? s.outFeatures() : 0);
+        return d * dtype.bytes;
+    }
+
+    /** M: the merge backup of the adapted sites' weights and biases, Σ_s (in·out + bias·out)·e. */
+    public static long mergeBackupBytes(List<Site> sites, DType dtype) {
+        long b = 0;
+        for (Site s : sites) b += (long) s.inFeatures() * s.outFeatures() + (s.bias() != null ? s.outFeatures() : 0);
+        return b * dtype.bytes;
+    }
+
+    /** X: one user's adaptation data of one step as the server holds it, rows·positions·Σ_s (in + out)·e (model dtype). */
+    public static long adaptationDataBytes(List<Site> sites, int rowsPerUser, int positionsPerRow, DType dtype) {
+        return downPayloadPerStep(sites, 1, rowsPerUser, positionsPerRow, TransferDtype.NATIVE, dtype);
+    }
+
+    /**
+     * Expected peak of the server's BUFFERS for a session of {@code steps} ≥ 2 steps run by {@link ColaSession} (users
+     * submitting and uploading in list order): unmerged, the outbox of one mixed step; merged, the uploaded ΔW of one
+     * user while the previous pass's outbox (X) or, during its own pass, the merge backup (M) is held; merged-average,
+     * every user's ΔW while the previous step's outbox (K·X) or the merge backup is held (formulas in the class comment).
+     * The full and LoRA baselines hold no buffer.
+     */
+    public static long serverBuffers(ServingMethod method, List<UserSpec> users, List<Site> sites, int rowsPerUser, int positionsPerRow, DType dtype) {
+        long x = adaptationDataBytes(sites, rowsPerUser, positionsPerRow, dtype), m = mergeBackupBytes(sites, dtype), k = users.size();
+        return switch (method) {
+            case FULL, LORA -> 0;
+            case COLA_UNMERGED -> k * x;
+            case COLA_MERGED -> users.stream().mapToLong(u -> deltaBytes(u, sites, dtype)).max().orElse(0) + Math.max(m, x);
+            case COLA_MERGED_AVERAGE -> users.stream().mapToLong(u -> deltaBytes(u, sites, dtype)).sum() + Math.max(m, k * x);
+        };
+    }
+
     /** Expected server bytes per category (parameters, gradients, optimizer state) for a method. */
-    public static Map<MemCategory, Long> server(String method, Model base, List<UserSpec> users, List<Site> sites) {
+    public static Map<MemCategory, Long> server(ServingMethod method, Model base, List<UserSpec> users, List<Site> sites) {
         long e = base.dtype().bytes, p = baseParameters(base) * e, a = 0, optA = 0, optFull = 0;
         for (UserSpec u : users) {
             a += auxParameters(u, sites) * e;
@@ -102,11 +139,10 @@ public final class AnalyticBytes {
         long k = users.size();
         Map<MemCategory, Long> m = new EnumMap<>(MemCategory.class);
         switch (method) {
-            case "full" -> put(m, k * p, k * p, optFull);
-            case "lora" -> put(m, p + a, a, optA);
-            case "cola-unmerged" -> put(m, p + a, 0, 0);
-            case "cola-merged" -> put(m, p, 0, 0);
-            default -> throw new IllegalArgumentException("no analytic memory for method " + method);
+            case FULL -> put(m, k * p, k * p, optFull);
+            case LORA -> put(m, p + a, a, optA);
+            case COLA_UNMERGED -> put(m, p + a, 0, 0);
+            case COLA_MERGED, COLA_MERGED_AVERAGE -> put(m, p, 0, 0);
         }
         return m;
     }

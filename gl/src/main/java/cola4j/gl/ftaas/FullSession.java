@@ -15,8 +15,8 @@ import java.util.function.IntConsumer;
 
 /**
  * The full fine-tuning baseline as a service: the server keeps one full copy of the base model per user and trains
- * each on that user's batch by backprop (AdamW, lr {@link SessionConfig#fullLr}, the user's optimizer kind and
- * interval). Memory on device {@code server}: K copies (PARAMETERS), K full gradients (GRADIENTS), K optimizer
+ * each on that user's batch by backprop with the user's own optimizer kind and interval, at learning rate
+ * {@link SessionConfig#fullLr} (full fine-tuning needs a smaller one than the adapters). Memory on device {@code server}: K copies (PARAMETERS), K full gradients (GRADIENTS), K optimizer
  * states (OPTIMIZER_STATE), the largest single graph (ACTIVATIONS; users are processed one after another).
  */
 public final class FullSession<B> {
@@ -43,7 +43,7 @@ public final class FullSession<B> {
         Map<Integer, Rng> data = new LinkedHashMap<>();
         for (UserSpec s : specs) {
             Model m = workload.copyOfBase();
-            UserSpec full = new UserSpec(s.id(), "linear", 1, 1, s.interval(), s.optimizer(), cfg.fullLr(), s.seed());
+            UserSpec full = new UserSpec(s.id(), AuxType.LINEAR, 1, 1, s.interval(), s.optimizer(), cfg.fullLr(), s.seed());
             FullFineTuneTrainer t = new FullFineTuneTrainer(m, null, full::newOptimizer, null, s.interval(), Double.POSITIVE_INFINITY);
             models.put(s.id(), m);
             trainers.put(s.id(), t);

@@ -11,7 +11,7 @@ import cola4j.gl.cola.ColaMode;
  * @param transfer     element type of adaptation data on the wire
  * @param evalEvery    evaluate every user's metric every this many steps (and after the last) for learning curves
  * @param dataSeed     seed of the users' data streams (user u draws from Rng(dataSeed·7919 + u))
- * @param fullLr       learning rate of the full fine-tuning baseline (AdamW)
+ * @param fullLr       learning rate of the full fine-tuning baseline (with each user's own optimizer kind)
  */
 public record SessionConfig(int steps, int rowsPerUser, ColaMode mode, TransferDtype transfer, int evalEvery, long dataSeed, double fullLr) {
     public SessionConfig {

@@ -5,11 +5,7 @@ import cola4j.gl.auxiliary.Activation;
 import cola4j.gl.auxiliary.AuxSpec;
 import cola4j.gl.auxiliary.AuxiliaryFactory;
 import cola4j.gl.auxiliary.AuxiliaryModel;
-import cola4j.gl.optim.AdamConfig;
-import cola4j.gl.optim.AdamW;
 import cola4j.gl.optim.Optimizer;
-import cola4j.gl.optim.Sgd;
-import cola4j.gl.optim.SgdConfig;
 import cola4j.models.site.Site;
 import cola4j.tensor.DType;
 import java.util.LinkedHashMap;
@@ -18,32 +14,27 @@ import java.util.List;
 /**
  * One tenant of a session: what it adapts with and how it trains. The same spec builds the user's auxiliaries on
  * its device, the server's frozen replicas (unmerged ColA) and the user's adapters in the LoRA baseline, so all
- * start from identical weights.
+ * start from identical weights; every session (ColA, LoRA, full) honours the user's own interval and optimizer.
  *
  * @param id        user id (row owner in mixed batches)
- * @param auxType   {@code lowrank}, {@code linear} or {@code mlp}
+ * @param auxType   auxiliary type
  * @param rank      LoRA rank r (lowrank); α = r, so the output scale α/r is 1
  * @param mlpHidden hidden width of an {@code mlp} auxiliary (one hidden layer, ReLU, with bias)
  * @param interval  adaptation interval I >= 1 (batches per optimizer step)
- * @param optimizer {@code adamw} (β = 0.9, 0.999; weight decay 0) or {@code sgd} (momentum 0.9)
+ * @param optimizer optimizer kind ({@link OptimizerKind}: sgd with momentum 0.9, adam, adamw with weight decay 0)
  * @param lr        learning rate
  * @param seed      seed of the auxiliary initialization (site i uses seed·1000 + i)
  */
-public record UserSpec(int id, String auxType, int rank, int mlpHidden, int interval, String optimizer, double lr, long seed) {
-    public static final List<String> OPTIMIZERS = List.of("adamw", "sgd");
-
+public record UserSpec(int id, AuxType auxType, int rank, int mlpHidden, int interval, OptimizerKind optimizer, double lr, long seed) {
     public UserSpec {
         if (id < 0) throw new IllegalArgumentException("user spec: id must be >= 0, got " + id);
-        if (!List.of("lowrank", "linear", "mlp").contains(auxType)) {
-            throw new IllegalArgumentException("user " + id + ": auxiliary type '" + auxType + "' is not one of lowrank, linear, mlp");
-        }
+        if (auxType == null || optimizer == null) throw new IllegalArgumentException("user " + id + ": auxiliary type and optimizer are required");
         if (rank < 1 || mlpHidden < 1 || interval < 1) throw new IllegalArgumentException("user " + id + ": rank, mlpHidden and interval must be >= 1");
-        if (!OPTIMIZERS.contains(optimizer)) throw new IllegalArgumentException("user " + id + ": optimizer '" + optimizer + "' is not one of " + OPTIMIZERS);
         if (!(lr > 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("user " + id + ": lr must be finite and > 0, got " + lr);
     }
 
     /** The same user with another auxiliary type. */
-    public UserSpec withAux(String type) {
+    public UserSpec withAux(AuxType type) {
         return new UserSpec(id, type, rank, mlpHidden, interval, optimizer, lr, seed);
     }
 
@@ -54,7 +45,7 @@ public record UserSpec(int id, String auxType, int rank, int mlpHidden, int inte
 
     /** Whether this user's auxiliaries are linear (can be merged into the base weights). */
     public boolean mergeable() {
-        return !auxType.equals("mlp");
+        return auxType.mergeable();
     }
 
     /** The factory spec of site number {@code siteIndex}. */
@@ -67,25 +58,31 @@ public record UserSpec(int id, String auxType, int rank, int mlpHidden, int inte
         LinkedHashMap<String, AuxiliaryModel> m = new LinkedHashMap<>();
         for (int i = 0; i < sites.size(); i++) {
             Site s = sites.get(i);
-            String t = s.kind() == Site.Kind.EMBEDDING && auxType.equals("lowrank") ? "embedding" : auxType;
-            m.put(s.name(), AuxiliaryFactory.create(t, s.inFeatures(), s.outFeatures(), auxSpec(i, s.bias() != null, dtype)));
+            m.put(s.name(), AuxiliaryFactory.create(auxType.factoryName(s), s.inFeatures(), s.outFeatures(), auxSpec(i, s.bias() != null, dtype)));
         }
         return m;
     }
 
     /** This user's optimizer over {@code params}. */
     public Optimizer newOptimizer(LinkedHashMap<String, Var> params) {
-        return optimizer.equals("sgd") ? new Sgd(params, new SgdConfig(lr, 0.9, 0, 0, false)) : new AdamW(params, new AdamConfig(lr, 0.9, 0.999, 1e-8, 0));
+        return optimizer.create(params, lr);
+    }
+
+    /** One line for reports: {@code lowrank r8 I1 adamw lr 0.02}. */
+    public String describe() {
+        return auxType.cliName() + (auxType == AuxType.LOWRANK ? " r" + rank : auxType == AuxType.MLP ? " h" + mlpHidden : "") + " I" + interval + " "
+                + optimizer.cliName() + " lr " + lr;
     }
 
     /**
-     * K users from patterns: user u gets the (u mod n)-th entry of {@code auxPattern} split on {@code ~} (e.g.
-     * {@code lowrank~linear} alternates), the same rank, interval, optimizer and lr, and seed {@code seed + u}.
+     * K users with one rank, interval, optimizer and lr and the auxiliary types of {@code auxPattern} cycled
+     * ({@link UserPattern}; e.g. {@code lowrank~linear} alternates); user u gets seed {@code seed + u}.
+     *
+     * @throws IllegalArgumentException for an unknown auxiliary type or optimizer name, or a value out of range
      */
     public static List<UserSpec> cycle(int users, String auxPattern, int rank, int mlpHidden, int interval, String optimizer, double lr, long seed) {
-        if (users < 1) throw new IllegalArgumentException("users must be >= 1, got " + users);
-        String[] types = auxPattern.split("~", -1);
-        return java.util.stream.IntStream.range(0, users)
-                .mapToObj(u -> new UserSpec(u, types[u % types.length].trim(), rank, mlpHidden, interval, optimizer, lr, seed + u)).toList();
+        UserPattern p = new UserPattern(UserPattern.words(auxPattern, AuxType::parse), List.of(rank), List.of(interval),
+                List.of(OptimizerKind.parse(optimizer)), List.of(lr));
+        return p.cycle(users, mlpHidden, seed);
     }
 }

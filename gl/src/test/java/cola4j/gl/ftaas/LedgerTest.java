@@ -33,7 +33,7 @@ class LedgerTest {
         List<UserSpec> users = FtaasFixtures.users(k, "lowrank", 1);
         FullSession<?> s = new FullSession<>(W, users, FtaasFixtures.config(2, ColaMode.UNMERGED, TransferDtype.NATIVE));
         s.run(null);
-        assertServer(s.ledger(), AnalyticBytes.server("full", W.base(), users, SITES));
+        assertServer(s.ledger(), AnalyticBytes.server(ServingMethod.FULL, W.base(), users, SITES));
     }
 
     @ParameterizedTest
@@ -42,7 +42,7 @@ class LedgerTest {
         List<UserSpec> users = FtaasFixtures.users(k, "lowrank", 1);
         LoraSession<?> s = new LoraSession<>(W, users, FtaasFixtures.config(2, ColaMode.UNMERGED, TransferDtype.NATIVE));
         s.run(null);
-        Map<MemCategory, Long> want = AnalyticBytes.server("lora", W.base(), users, SITES);
+        Map<MemCategory, Long> want = AnalyticBytes.server(ServingMethod.LORA, W.base(), users, SITES);
         assertServer(s.ledger(), want);
         long base = W.base().parameterCount() * 4, adapter = AnalyticBytes.auxParameters(users.get(0), SITES) * 4;
         long total = s.ledger().peak(LedgerView.SERVER, MemCategory.PARAMETERS) + s.ledger().peak(LedgerView.SERVER, MemCategory.GRADIENTS)
@@ -57,7 +57,7 @@ class LedgerTest {
         List<UserSpec> users = FtaasFixtures.users(k, "lowrank~linear~mlp", 2);
         ColaSession<?> s = new ColaSession<>(W, users, FtaasFixtures.config(4, ColaMode.UNMERGED, TransferDtype.NATIVE), "cola");
         s.run(null);
-        assertServer(s.ledger(), AnalyticBytes.server("cola-unmerged", W.base(), users, SITES));
+        assertServer(s.ledger(), AnalyticBytes.server(ServingMethod.COLA_UNMERGED, W.base(), users, SITES));
         assertUsers(s.ledger(), users, 2);
     }
 
@@ -67,7 +67,7 @@ class LedgerTest {
         List<UserSpec> users = FtaasFixtures.users(k, "lowrank~linear", 1);
         ColaSession<?> s = new ColaSession<>(W, users, FtaasFixtures.config(3, ColaMode.MERGED, TransferDtype.NATIVE), "cola");
         s.run(null);
-        assertServer(s.ledger(), AnalyticBytes.server("cola-merged", W.base(), users, SITES));
+        assertServer(s.ledger(), AnalyticBytes.server(ServingMethod.COLA_MERGED, W.base(), users, SITES));
         assertThat(s.ledger().peak(LedgerView.SERVER, MemCategory.PARAMETERS)).isEqualTo(W.base().parameterCount() * 4); // independent of K
         assertThat(s.ledger().current(LedgerView.SERVER, MemCategory.BUFFERS) - s.ledger().bytes(LedgerView.SERVER, MemCategory.BUFFERS, "outbox"))
                 .as("no delta is kept after the step").isZero();

@@ -90,7 +90,7 @@ class TransformerTenantsTest {
         List<UserSpec> users = FtaasFixtures.users(k, "lowrank", 1);
         LoraSession<?> s = new LoraSession<>(W, users, FtaasFixtures.config(2, ColaMode.UNMERGED, TransferDtype.NATIVE));
         MethodResult r = s.run(null);
-        assertServer(s.ledger(), AnalyticBytes.server("lora", W.base(), users, SITES));
+        assertServer(s.ledger(), AnalyticBytes.server(ServingMethod.LORA, W.base(), users, SITES));
         assertThat(r.metrics()).hasSize(k);
     }
 
@@ -102,7 +102,7 @@ class TransformerTenantsTest {
         ColaSession<?> s = new ColaSession<>(W, users, FtaasFixtures.config(steps, ColaMode.UNMERGED, TransferDtype.NATIVE), "cola");
         MethodResult r = s.run(null);
         assertThat(r.errors()).isEmpty();
-        assertServer(s.ledger(), AnalyticBytes.server("cola-unmerged", W.base(), users, SITES));
+        assertServer(s.ledger(), AnalyticBytes.server(ServingMethod.COLA_UNMERGED, W.base(), users, SITES));
         assertUsers(s.ledger(), users, 2);
         assertThat(r.downPayloadPerStep()).isEqualTo((double) k * perUserDown()).isEqualTo(r.downBytesAnalytic());
         long up = 0;
@@ -120,12 +120,12 @@ class TransformerTenantsTest {
         ColaSession<?> s = new ColaSession<>(W, users, FtaasFixtures.config(steps, ColaMode.MERGED, TransferDtype.NATIVE), "cola");
         MethodResult r = s.run(null);
         assertThat(r.errors()).isEmpty();
-        assertServer(s.ledger(), AnalyticBytes.server("cola-merged", W.base(), users, SITES));
+        assertServer(s.ledger(), AnalyticBytes.server(ServingMethod.COLA_MERGED, W.base(), users, SITES));
         assertThat(s.ledger().peak(LedgerView.SERVER, MemCategory.PARAMETERS)).isEqualTo(W.base().parameterCount() * 4);
         assertUsers(s.ledger(), users, 1);
         assertThat(r.downPayloadPerStep()).isEqualTo((double) k * perUserDown()).isEqualTo(r.downBytesAnalytic());
         long up = 0;
-        for (UserSpec u : users) for (Site site : SITES) up += 4L * site.inFeatures() * site.outFeatures() + (u.auxType().equals("linear") ? 4L * site.outFeatures() : 0);
+        for (UserSpec u : users) for (Site site : SITES) up += 4L * site.inFeatures() * site.outFeatures() + (u.auxType() == AuxType.LINEAR ? 4L * site.outFeatures() : 0);
         assertThat(r.upPayloadPerStep()).isEqualTo((double) up).isEqualTo(r.upBytesAnalytic());
     }
 

@@ -34,7 +34,7 @@ class TransportTest {
         long up = 0;
         for (UserSpec u : users) {
             if (mode == ColaMode.UNMERGED) up += AnalyticBytes.auxParameters(u, SITES) * 4 * (steps / 2);     // parameters after each of the 2 fits
-            else for (Site site : SITES) up += 4L * site.inFeatures() * site.outFeatures() + (u.auxType().equals("linear") ? 4L * site.outFeatures() : 0);
+            else for (Site site : SITES) up += 4L * site.inFeatures() * site.outFeatures() + (u.auxType() == AuxType.LINEAR ? 4L * site.outFeatures() : 0);
         }
         assertThat(r.upPayloadPerStep()).isEqualTo(mode == ColaMode.UNMERGED ? (double) up / steps : (double) up);
         long initial = users.stream().mapToLong(u -> AnalyticBytes.auxParameters(u, SITES) * 4).sum();   // unmerged: replicas built from an upload
