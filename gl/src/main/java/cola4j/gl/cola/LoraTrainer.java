@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.IntUnaryOperator;
 
 /**
  * The LoRA baseline: adapters live on the server and are trained by ordinary backprop through the whole model,
@@ -39,12 +40,25 @@ public final class LoraTrainer implements Trainer {
     public LoraTrainer(Model model, List<Site> adapted, Map<Integer, ? extends Map<String, AuxiliaryModel>> auxByUser,
                        Function<LinkedHashMap<String, cola4j.autograd.Var>, Optimizer> optimizerFor,
                        LrSchedule schedule, int interval, double maxGradNorm) {
+        this(model, adapted, auxByUser, optimizerFor, schedule, u -> interval, maxGradNorm);
+    }
+
+    /**
+     * Multi-tenant LoRA where every user accumulates over its own interval: user u steps its optimizer after
+     * {@code intervalOf(u)} batches that held rows of u (gradient accumulation per user; one backward per mixed batch
+     * fills every user's adapter gradients, each user clears its own at the start of its interval).
+     *
+     * @param intervalOf user id → its accumulation interval (≥ 1)
+     */
+    public LoraTrainer(Model model, List<Site> adapted, Map<Integer, ? extends Map<String, AuxiliaryModel>> auxByUser,
+                       Function<LinkedHashMap<String, cola4j.autograd.Var>, Optimizer> optimizerFor,
+                       LrSchedule schedule, IntUnaryOperator intervalOf, double maxGradNorm) {
         this.model = model;
         model.freeze();
         this.sites = new java.util.LinkedHashSet<>(adapted.stream().map(Site::name).toList());
         auxByUser.forEach((u, m) -> {
             this.auxByUser.put(u, new LinkedHashMap<>(m));
-            steps.put(u, new BackpropStep(optimizerFor.apply(ColaUser.parameters(m)), schedule, interval, maxGradNorm));
+            steps.put(u, new BackpropStep(optimizerFor.apply(ColaUser.parameters(m)), schedule, intervalOf.applyAsInt(u), maxGradNorm));
         });
     }
 

@@ -21,8 +21,9 @@ import java.util.function.IntConsumer;
 /**
  * The multi-tenant LoRA baseline: every user's adapters (built from its {@link UserSpec}, so they start exactly
  * like the ColA user's auxiliaries) live on the server and are trained there by backprop on the same mixed batches
- * (grouped loss, so each user's gradient is that of its own mean loss), each user with its own optimizer. Interval:
- * user 0's (the baseline needs one accumulation interval). Memory, all on device {@code server}: base + all
+ * (grouped loss, so each user's gradient is that of its own mean loss), each user with its own optimizer and its own
+ * interval I_u: user u's gradients accumulate over I_u mixed batches before its optimizer steps (the baseline of ColA
+ * with interval I_u, whose user fits on I_u buffered batches). Memory, all on device {@code server}: base + all
  * adapters (PARAMETERS), their gradients (GRADIENTS), optimizer states (OPTIMIZER_STATE), the graph (ACTIVATIONS).
  * Nothing is transferred: the users hand over their data and get nothing back until they download the adapter.
  */
@@ -55,8 +56,10 @@ public final class LoraSession<B> {
         adapters.clear();
         for (UserSpec s : specs) adapters.put(s.id(), s.auxiliaries(sites, workload.base().dtype()));
         Iterator<UserSpec> order = specs.iterator();                          // LoraTrainer builds optimizers in user order
+        Map<Integer, Integer> intervals = new LinkedHashMap<>();
+        for (UserSpec s : specs) intervals.put(s.id(), s.interval());
         LoraTrainer trainer = new LoraTrainer(workload.base(), sites, adapters, p -> order.next().newOptimizer(p), null,
-                specs.get(0).interval(), Double.POSITIVE_INFINITY);
+                intervals::get, Double.POSITIVE_INFINITY);
         ledger.track(server, MemCategory.PARAMETERS, "base", bytes(workload.base().namedParameters().values()));
         for (UserSpec s : specs) ledger.track(server, MemCategory.PARAMETERS, "adapters-" + s.id(), bytes(ColaUser.parameters(adapters.get(s.id())).values()));
         Map<Integer, Rng> data = new LinkedHashMap<>();
