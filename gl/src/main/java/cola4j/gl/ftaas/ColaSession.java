@@ -3,12 +3,14 @@ package cola4j.gl.ftaas;
 import cola4j.gl.AdaptationData;
 import cola4j.gl.cola.ColaMode;
 import cola4j.models.site.Site;
+import cola4j.tensor.DType;
 import cola4j.tensor.Rng;
 import cola4j.tensor.memory.MemoryLedger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.IntConsumer;
 
 /**
@@ -28,7 +30,12 @@ import java.util.function.IntConsumer;
  * So in merged mode the server holds one user's ΔW at a time: its peak memory is independent of K.
  * Merged-average needs every user's ΔW for the average, so the server holds all K until the step.
  * A user whose data, upload or fit fails is stopped (removed from the server, its error recorded) and the others
- * continue: nothing of a failed user enters a batch afterwards.
+ * continue: nothing of a failed user enters a batch afterwards. The server validates what arrives (non-finite data
+ * at submit, non-finite or malformed uploads at upload), so a bad batch or ΔW is rejected before it enters a pass
+ * or an average. Unmerged and merged, the others then train exactly as if the user had never joined (their passes
+ * never depend on another user's rows or ΔW). Merged-average couples users by design: every pass merges the
+ * average of the step's ΔW, so before it was stopped the user's (valid) ΔW shaped the others' passes, and after it
+ * the average is over the remaining users; the others end as in a session where the user stopped at that step.
  *
  * @param <B> batch type
  */
@@ -41,14 +48,24 @@ public final class ColaSession<B> {
     private final Map<Integer, String> errors = new LinkedHashMap<>();
     private LocalServer<B> server;
     private final Map<Integer, LocalUserDevice> devices = new LinkedHashMap<>();
-    private InProcessTransport transport;
+    private final BiFunction<TransferDtype, DType, Transport> transports;
+    private Transport transport;
 
     /** @param method the name reported (e.g. {@code cola-lowrank-merged}) */
     public ColaSession(TenantWorkload<B> workload, List<UserSpec> specs, SessionConfig cfg, String method) {
+        this(workload, specs, cfg, method, InProcessTransport::new);
+    }
+
+    /**
+     * @param transports builds the session's transport from the wire type of adaptation data and the model dtype
+     *                   (default {@link InProcessTransport}; e.g. one with a {@link WireTap}, or a fault injector)
+     */
+    public ColaSession(TenantWorkload<B> workload, List<UserSpec> specs, SessionConfig cfg, String method, BiFunction<TransferDtype, DType, Transport> transports) {
         this.workload = workload;
         this.specs = specs;
         this.cfg = cfg;
         this.method = method;
+        this.transports = transports;
     }
 
     public MemoryLedger ledger() {
@@ -64,7 +81,7 @@ public final class ColaSession<B> {
         return server;
     }
 
-    public InProcessTransport transport() {
+    public Transport transport() {
         return transport;
     }
 
@@ -73,7 +90,7 @@ public final class ColaSession<B> {
         long t0 = System.nanoTime();
         List<Site> sites = workload.adaptedSites(workload.base());
         server = new LocalServer<>(workload, cfg.mode(), ledger);
-        transport = new InProcessTransport(cfg.transfer(), workload.base().dtype());
+        transport = transports.apply(cfg.transfer(), workload.base().dtype());
         Map<Integer, Rng> data = new LinkedHashMap<>();
         for (UserSpec s : specs) {
             server.register(s);

@@ -19,12 +19,14 @@ import java.util.Map;
  * {@code i/<site>/grad_h} [rows, out], stored as {@link TransferDtype} (bf16 arrives as float32 and is converted to
  * the model dtype {@code dtype}). Up message: the given names, in their own dtype (bit-exact).
  *
- * <p>Payload per down message = Σ_sites rows × (in + out) × bytes_per_element exactly (in = 1 for ids); the
- * header (8 + JSON) is counted separately ({@link TransferStats}).
+ * <p>Bytes are counted from the encoded message itself: header = 8 + N with N read from the message's first 8 bytes
+ * (little-endian), payload = message length − 8 − N ({@link TransferStats}). The payload of a down message is
+ * Σ_sites rows × (in + out) × bytes_per_element exactly (in = 1 for ids). A {@link WireTap} may watch every message.
  */
 public final class InProcessTransport implements Transport {
     private final TransferDtype downType;
     private final DType dtype;
+    private final WireTap tap;
     private long downPayload, downHeader, downMessages, upPayload, upHeader, upMessages, nanos;
 
     /**
@@ -32,8 +34,14 @@ public final class InProcessTransport implements Transport {
      * @param dtype    the model dtype adaptation data is converted back to on arrival
      */
     public InProcessTransport(TransferDtype downType, DType dtype) {
+        this(downType, dtype, null);
+    }
+
+    /** As above, with {@code tap} (or null) seeing a copy of every encoded message. */
+    public InProcessTransport(TransferDtype downType, DType dtype, WireTap tap) {
         this.downType = downType;
         this.dtype = dtype;
+        this.tap = tap;
     }
 
     @Override
@@ -46,10 +54,11 @@ public final class InProcessTransport implements Transport {
             msg.put(i + "/" + d.site() + "/grad_h", d.gradH());
         }
         byte[] bytes = Safetensors.encode(msg, Map.of("kind", "adaptation_data", "user", Integer.toString(user)), downType.storage());
-        long payload = payload(msg, downType.storage());
-        downPayload += payload;
-        downHeader += bytes.length - payload;
+        long header = headerBytes(bytes);
+        downPayload += bytes.length - header;
+        downHeader += header;
         downMessages++;
+        if (tap != null) tap.message(WireTap.Direction.DOWN, user, bytes.clone());
         SafetensorsFile f = decode(bytes);
         List<AdaptationData> out = new ArrayList<>();
         for (int i = 0; i < data.size(); i++) {
@@ -65,10 +74,11 @@ public final class InProcessTransport implements Transport {
     public synchronized LinkedHashMap<String, Tensor> up(int user, LinkedHashMap<String, Tensor> tensors) {
         long t0 = System.nanoTime();
         byte[] bytes = Safetensors.encode(tensors, Map.of("kind", "auxiliary_upload", "user", Integer.toString(user)), StorageType.NATIVE);
-        long payload = payload(tensors, StorageType.NATIVE);
-        upPayload += payload;
-        upHeader += bytes.length - payload;
+        long header = headerBytes(bytes);
+        upPayload += bytes.length - header;
+        upHeader += header;
         upMessages++;
+        if (tap != null) tap.message(WireTap.Direction.UP, user, bytes.clone());
         LinkedHashMap<String, Tensor> out = decode(bytes).tensors();
         nanos += System.nanoTime() - t0;
         return out;
@@ -87,18 +97,11 @@ public final class InProcessTransport implements Transport {
         }
     }
 
-    /** Σ numel × element bytes of the storage type (the model dtype for NATIVE). */
-    static long payload(Map<String, Tensor> tensors, StorageType storage) {
-        long b = 0;
-        for (Tensor t : tensors.values()) {
-            int per = switch (storage) {
-                case NATIVE -> t.dtype().bytes;
-                case F32 -> 4;
-                case F64 -> 8;
-                case BF16, F16 -> 2;
-            };
-            b += (long) t.numel() * per;
-        }
-        return b;
+    /** 8 + N: the length prefix plus the JSON header, N read from the first 8 bytes (little-endian) of {@code message}. */
+    static long headerBytes(byte[] message) {
+        if (message.length < 8) throw new IllegalStateException("transport: a message of " + message.length + " bytes has no header length");
+        long n = java.nio.ByteBuffer.wrap(message, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        if (n < 0 || n > message.length - 8L) throw new IllegalStateException("transport: header length " + n + " exceeds the message of " + message.length + " bytes");
+        return 8 + n;
     }
 }

@@ -4,9 +4,9 @@ package cola4j.gl.ftaas;
  * Bytes a {@link Transport} carried, each way, split into payload and header. A message is one safetensors file:
  *
  * <pre>
- *   total   = 8 + N + Σ_tensors numel × bytes_per_element      (N: the JSON header, padded to a multiple of 8)
- *   payload = Σ_tensors numel × bytes_per_element              (what the analytic formulas predict exactly)
- *   header  = total − payload = 8 + N
+ *   total   = the message's length in bytes
+ *   header  = 8 + N                  (N: the JSON header length, read from the message's first 8 bytes)
+ *   payload = total − header         (= Σ_tensors numel × bytes_per_element: what the analytic formulas predict exactly)
  * </pre>
  *
  * "Down" is server → user (adaptation data x, dL/dh); "up" is user → server (auxiliary parameters or deltas).
