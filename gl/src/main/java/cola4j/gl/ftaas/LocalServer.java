@@ -138,14 +138,25 @@ public final class LocalServer<B> implements Server<B> {
             params.forEach((n, v) -> v.setValue(tensors.get(n).to(v.value().dtype())));
             return;
         }
+        // the names user u's auxiliaries produce: ΔW at every site, Δb where a linear auxiliary meets a site bias
+        LinkedHashMap<String, int[]> expected = new LinkedHashMap<>();
+        for (Site s : sites) {
+            expected.put(s.name() + "/delta_weight", s.weight().shape());
+            if (specs.get(user).auxType() == AuxType.LINEAR && s.bias() != null) expected.put(s.name() + "/delta_bias", s.bias().shape());
+        }
+        if (!expected.keySet().equals(tensors.keySet())) {
+            throw new IllegalArgumentException("server: user " + user + " uploaded " + tensors.keySet() + ", expected " + expected.keySet());
+        }
+        expected.forEach((n, shape) -> {
+            if (!Arrays.equals(shape, tensors.get(n).shape())) {
+                throw new IllegalArgumentException("server: user " + user + " uploaded " + n + " " + Arrays.toString(tensors.get(n).shape())
+                        + ", expected " + Arrays.toString(shape));
+            }
+        });
         Map<String, AuxiliaryModel> deltas = new LinkedHashMap<>();
         long bytes = 0;
         for (Site s : sites) {
             Tensor dw = tensors.get(s.name() + "/delta_weight"), db = tensors.get(s.name() + "/delta_bias");
-            if (dw == null || !Arrays.equals(dw.shape(), s.weight().shape())) {
-                throw new IllegalArgumentException("server: user " + user + " must upload " + s.name() + "/delta_weight " + Arrays.toString(s.weight().shape())
-                        + ", got " + (dw == null ? "none" : Arrays.toString(dw.shape())));
-            }
             UploadedDelta d = new UploadedDelta(dw.to(s.dtype()), db == null ? null : db.to(s.dtype()));
             deltas.put(s.name(), d);
             bytes += d.bytes();
@@ -156,6 +167,16 @@ public final class LocalServer<B> implements Server<B> {
 
     @Override
     public Map<Integer, List<AdaptationData>> step() {
+        if (mode != ColaMode.UNMERGED) {
+            List<Integer> missing = new ArrayList<>();
+            queues.forEach((u, q) -> {
+                if (!q.isEmpty() && !pendingDeltas.containsKey(u)) missing.add(u);
+            });
+            if (!missing.isEmpty()) {
+                throw new IllegalStateException("server: users " + missing + " have queued data but no uploaded delta for this step; upload ΔW first or remove them"
+                        + " (nothing was processed)");
+            }
+        }
         ledger.releaseAll(device, MemCategory.ACTIVATIONS);
         if (ledger.bytes(device, MemCategory.BUFFERS, "outbox") >= 0) ledger.release(device, MemCategory.BUFFERS, "outbox");
         List<Integer> ready = new ArrayList<>();
