@@ -31,20 +31,59 @@ final class FtaasFixtures {
         return UserSpec.cycle(k, pattern, 2, 5, interval, "adamw", 0.01, 11);
     }
 
-    /** The digits workload, except that user {@code bad}'s batches carry a NaN pixel. */
+    /** The digits workload, except that user {@code bad}'s batches carry a NaN pixel from its {@code from}-th batch on (0-based). */
     static final class PoisonedDigits extends Delegating {
-        private final int bad;
+        private final int bad, from;
+        private int drawn;
 
         PoisonedDigits(DigitsTenants inner, int bad) {
+            this(inner, bad, 0);
+        }
+
+        PoisonedDigits(DigitsTenants inner, int bad, int from) {
             super(inner);
             this.bad = bad;
+            this.from = from;
         }
 
         @Override
         public VectorBatch sample(int user, int rows, Rng rng) {
             VectorBatch b = inner.sample(user, rows, rng);
-            if (user == bad) b.x()[rows - 1][5] = Double.NaN;
+            if (user == bad && drawn++ >= from) b.x()[rows - 1][5] = Double.NaN;
             return b;
+        }
+    }
+
+    /**
+     * A transport whose uploads from user {@code bad} arrive with a NaN from its {@code from}-th upload on (0-based,
+     * setup uploads included): a user whose training diverged, or a corrupted message.
+     */
+    static final class CorruptUploads implements Transport {
+        private final Transport inner;
+        private final int bad, from;
+        private int uploads;
+
+        CorruptUploads(Transport inner, int bad, int from) {
+            this.inner = inner;
+            this.bad = bad;
+            this.from = from;
+        }
+
+        @Override
+        public List<cola4j.gl.AdaptationData> down(int user, List<cola4j.gl.AdaptationData> data) {
+            return inner.down(user, data);
+        }
+
+        @Override
+        public java.util.LinkedHashMap<String, cola4j.tensor.Tensor> up(int user, java.util.LinkedHashMap<String, cola4j.tensor.Tensor> tensors) {
+            java.util.LinkedHashMap<String, cola4j.tensor.Tensor> got = inner.up(user, tensors);
+            if (user == bad && uploads++ >= from) got.values().iterator().next().setFlat(0, Double.NaN);
+            return got;
+        }
+
+        @Override
+        public TransferStats stats() {
+            return inner.stats();
         }
     }
 

@@ -4,45 +4,109 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import cola4j.gl.cola.ColaMode;
 import cola4j.tensor.DType;
+import cola4j.tensor.Tensor;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * A user whose data holds a NaN is stopped with a clear error; the others train exactly as in a session without
- * that user (float64: identical auxiliaries to 1e-12 relative).
+ * A user that sends bad data or a bad upload — from the start or after some good steps — is stopped with a clear
+ * error, and the others are unharmed (float64, 4 users lowrank~linear, user 2 goes bad):
+ * <ul>
+ *   <li>unmerged and merged (per-user passes): the others end exactly as in a session without that user (1e-12
+ *       relative): their passes never depend on another user's rows or ΔW;</li>
+ *   <li>merged-average couples users by design (every pass merges the average ΔW of the step's users): the others end
+ *       differently from a session without the user (its good ΔW were in the first steps' averages), but the bad ΔW is
+ *       rejected at upload, before any average: the others end exactly as in a session where the user's data stopped
+ *       at that same step.</li>
+ * </ul>
  */
 class NanIsolationTest {
+    private static final DigitsTenants CLEAN = FtaasFixtures.digits(DType.FLOAT64);
+    private static final List<UserSpec> ALL = FtaasFixtures.users(4, "lowrank~linear", 1);
+    private static final List<UserSpec> WITHOUT = ALL.stream().filter(u -> u.id() != 2).toList();
+
     @ParameterizedTest
     @EnumSource(ColaMode.class)
     void poisonedUserIsStoppedOthersUnharmed(ColaMode mode) {
-        DigitsTenants clean = FtaasFixtures.digits(DType.FLOAT64);
-        List<UserSpec> all = FtaasFixtures.users(4, "lowrank~linear", 1);
         SessionConfig cfg = FtaasFixtures.config(5, mode, TransferDtype.NATIVE);
-        ColaSession<?> poisoned = new ColaSession<>(new FtaasFixtures.PoisonedDigits(clean, 2), all, cfg, "cola");
+        ColaSession<?> poisoned = new ColaSession<>(new FtaasFixtures.PoisonedDigits(CLEAN, 2), ALL, cfg, "cola");
         MethodResult r = poisoned.run(null);
-        assertThat(r.errors()).containsOnlyKeys("user-2");
-        assertThat(r.errors().get("user-2")).contains("user 2").contains("non-finite").contains("NaN");
-        assertThat(r.metrics()).containsOnlyKeys("user-0", "user-1", "user-3");
-        assertThat(poisoned.server().users()).containsExactly(0, 1, 3);
-
-        List<UserSpec> without = all.stream().filter(u -> u.id() != 2).toList();
-        ColaSession<?> reference = new ColaSession<>(clean, without, cfg, "cola");
+        assertStopped(poisoned, r, "non-finite", "NaN");
+        ColaSession<?> reference = new ColaSession<>(CLEAN, WITHOUT, cfg, "cola");
         reference.run(null);
-        for (int u : new int[] {0, 1, 3}) {
-            Map<String, cola4j.tensor.Tensor> got = poisoned.devices().get(u).parameters(), want = reference.devices().get(u).parameters();
-            assertThat(got.keySet()).isEqualTo(want.keySet());
-            got.forEach((n, t) -> {
-                double[] a = t.toDoubleArray(), b = want.get(n).toDoubleArray();
-                double scale = 0, diff = 0;
-                for (int i = 0; i < a.length; i++) {
-                    scale = Math.max(scale, Math.abs(b[i]));
-                    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-                }
-                assertThat(diff).as("user " + u + " " + n).isLessThanOrEqualTo(1e-12 * Math.max(scale, 1e-300));
-                assertThat(scale).as("user " + u + " " + n + " trained").isPositive();
-            });
+        assertOthers(poisoned, reference, true);
+    }
+
+    /** User 2's data turns NaN at its 4th batch (after 3 good steps) of 6. */
+    @ParameterizedTest
+    @EnumSource(ColaMode.class)
+    void userGoingBadMidSessionIsStoppedOthersUnharmed(ColaMode mode) {
+        SessionConfig cfg = FtaasFixtures.config(6, mode, TransferDtype.NATIVE);
+        ColaSession<?> poisoned = new ColaSession<>(new FtaasFixtures.PoisonedDigits(CLEAN, 2, 3), ALL, cfg, "cola");
+        MethodResult r = poisoned.run(null);
+        assertStopped(poisoned, r, "non-finite", "NaN");
+        ColaSession<?> without = new ColaSession<>(CLEAN, WITHOUT, cfg, "cola");
+        without.run(null);
+        // unmerged and merged: as if user 2 had never joined; merged-average: its 3 good ΔW were in the others' averages
+        assertOthers(poisoned, without, mode != ColaMode.MERGED_AVERAGE);
+    }
+
+    /**
+     * User 2's upload arrives non-finite after 3 good ones (unmerged: the initial upload and 2 fits; merged modes: 3
+     * steps). The server rejects it at upload; the others end exactly as when user 2's data stopped at the same step
+     * (merged modes: step 4, the same passes for everyone), and, unmerged and merged, as without user 2.
+     */
+    @ParameterizedTest
+    @EnumSource(ColaMode.class)
+    void nonFiniteUploadMidSessionIsRejectedBeforeItIsUsed(ColaMode mode) {
+        SessionConfig cfg = FtaasFixtures.config(6, mode, TransferDtype.NATIVE);
+        ColaSession<?> corrupt = new ColaSession<>(CLEAN, ALL, cfg, "cola", (t, d) -> new FtaasFixtures.CorruptUploads(new InProcessTransport(t, d), 2, 3));
+        MethodResult r = corrupt.run(null);
+        assertStopped(corrupt, r, "server: upload of user 2", "non-finite value NaN");
+        if (mode == ColaMode.UNMERGED) {
+            ColaSession<?> without = new ColaSession<>(CLEAN, WITHOUT, cfg, "cola");
+            without.run(null);
+            assertOthers(corrupt, without, true);
+        } else {
+            ColaSession<?> stoppedAtStep4 = new ColaSession<>(new FtaasFixtures.PoisonedDigits(CLEAN, 2, 3), ALL, cfg, "cola");
+            stoppedAtStep4.run(null);
+            assertOthers(corrupt, stoppedAtStep4, true);
+            ColaSession<?> without = new ColaSession<>(CLEAN, WITHOUT, cfg, "cola");
+            without.run(null);
+            assertOthers(corrupt, without, mode == ColaMode.MERGED);
         }
+    }
+
+    private static void assertStopped(ColaSession<?> s, MethodResult r, String... message) {
+        assertThat(r.errors()).containsOnlyKeys("user-2");
+        assertThat(r.errors().get("user-2")).contains("user 2");
+        for (String m : message) assertThat(r.errors().get("user-2")).contains(m);
+        assertThat(r.metrics()).containsOnlyKeys("user-0", "user-1", "user-3");
+        assertThat(s.server().users()).containsExactly(0, 1, 3);
+        assertThat(s.devices()).containsOnlyKeys(0, 1, 3);
+    }
+
+    /** Users 0, 1, 3: trained, finite, and equal to {@code reference}'s to 1e-12 relative ({@code same}) or not. */
+    private static void assertOthers(ColaSession<?> got, ColaSession<?> reference, boolean same) {
+        double worst = 0;
+        for (int u : new int[] {0, 1, 3}) {
+            Map<String, Tensor> a = got.devices().get(u).parameters(), b = reference.devices().get(u).parameters();
+            assertThat(a.keySet()).isEqualTo(b.keySet());
+            for (Map.Entry<String, Tensor> e : a.entrySet()) {
+                double[] x = e.getValue().toDoubleArray(), y = b.get(e.getKey()).toDoubleArray();
+                double scale = 0, diff = 0;
+                for (int i = 0; i < x.length; i++) {
+                    assertThat(Double.isFinite(x[i])).as("user " + u + " " + e.getKey() + " finite").isTrue();
+                    scale = Math.max(scale, Math.abs(y[i]));
+                    diff = Math.max(diff, Math.abs(x[i] - y[i]));
+                }
+                assertThat(scale).as("user " + u + " " + e.getKey() + " trained").isPositive();
+                if (same) assertThat(diff).as("user " + u + " " + e.getKey()).isLessThanOrEqualTo(1e-12 * scale);
+                worst = Math.max(worst, diff / scale);
+            }
+        }
+        if (!same) assertThat(worst).as("the others are coupled to user 2 through the averaged ΔW").isGreaterThan(1e-6);
     }
 }
