@@ -11,8 +11,16 @@ import java.util.Set;
 /**
  * The FTaaS server role: holds the frozen base model, queues the users' training data, forms (mixed) batches, runs
  * forward and backward only as far as the hidden-representation gradients, and hands each user its adaptation data.
- * It never holds a trainable parameter, a parameter gradient or optimizer state of any user. Everything it gets
- * from a user arrives through a {@link Transport} (already decoded); everything it returns is sent through one.
+ * It never holds a trainable parameter, a parameter gradient or optimizer state of any user. Every auxiliary upload
+ * arrives through a {@link Transport} (already decoded) and all adaptation data it returns is sent through one.
+ *
+ * <p>Not through the transport (so not in any byte count): the users' training data ({@link #submit}) and their
+ * registration ({@link #register}); in this process they are handed over as objects. A networked version must add
+ * two user → server messages: the registration (the {@link UserSpec}: auxiliary type, rank, hidden width, seed;
+ * a few hundred bytes of JSON) and one per submitted batch (the examples in the workload's own encoding, e.g. for the
+ * digits MLP rows × 64 pixel values plus rows labels; for token sequences rows × T ids), validated on arrival as
+ * {@link #submit} does. Per step that adds Σ_users (batch bytes) up, independent of the method: the same data reaches
+ * the server under ColA, LoRA and full fine-tuning.
  *
  * @param <B> batch type of the workload
  */
@@ -41,7 +49,11 @@ public interface Server<B> {
      * replica from them) or its deltas {@code site/delta_weight} [out, in], {@code site/delta_bias} [out] (merged
      * modes: held only until the next {@link #step()} consumes them).
      *
-     * @throws IllegalArgumentException for unknown names, wrong shapes or non-finite values (nothing is changed)
+     * Unmerged: exactly the names and shapes of the user's auxiliary parameters. Merged modes: exactly
+     * {@code site/delta_weight} at every site, plus {@code site/delta_bias} where a linear auxiliary meets a site bias.
+     *
+     * @throws IllegalArgumentException for an unregistered user, unknown or missing names, wrong shapes or non-finite
+     *                                  values (nothing is changed: the replica, a pending delta and the ledger stay as they were)
      */
     void upload(int user, LinkedHashMap<String, Tensor> tensors);
 
@@ -50,6 +62,8 @@ public interface Server<B> {
      * merged-average run one mixed batch; merged runs one sub-batch per user (its ΔW merged, then restored).
      *
      * @return user → adaptation data (one entry per adapted site), for the users whose batch was processed
+     * @throws IllegalStateException in merged modes if a user with a queued batch has uploaded no delta for this
+     *                               step (nothing is dequeued or processed)
      */
     Map<Integer, List<AdaptationData>> step();
 }
