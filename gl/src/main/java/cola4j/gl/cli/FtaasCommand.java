@@ -40,6 +40,11 @@ import org.apache.commons.cli.Options;
  * first use). For sequences the adaptation data has B × T token rows per site (T the padded length; padded positions
  * are sent too). Users' default learning rate: 0.02 for the MLP, 0.03 for the transformers (decoder small, K = 4, 100 steps, 32 rows:
  * mean exact match of multi-tenant LoRA 0.252 at lr 0.01, 0.448 at lr 0.03; base 0.015).
+ *
+ * <p>Users: {@code --aux}, {@code --rank}, {@code --interval}, {@code --optimizer} and {@code --lr} are {@link UserPattern}s
+ * ({@code v1~v2~…}, user k gets entry k mod n of each); the LoRA baseline gives every user the same rank, interval,
+ * optimizer and lr with a low-rank adapter. A bad entry is a usage error naming the option (exit 2), as is a
+ * {@code --json} path that cannot be written (checked before the run; missing parent directories are created).
  */
 public final class FtaasCommand implements Command {
     @Override
