@@ -158,7 +158,7 @@ public final class FtaasCommand implements Command {
             out.put("methods", results);
             JsonFiles.writeAtomic(json, out);
         }
-        return results.get(0).errors().isEmpty() ? 0 : 1;
+        return results.stream().allMatch(r -> r.errors().isEmpty()) ? 0 : 1;
     }
 
     /** A value of a {@code ~} pattern option; its parse error as a usage error naming the option. */

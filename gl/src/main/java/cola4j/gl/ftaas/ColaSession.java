@@ -32,7 +32,9 @@ import java.util.function.IntConsumer;
  * A user whose data, upload or fit fails is stopped (removed from the server, its error recorded) and the others
  * continue: nothing of a failed user enters a batch afterwards. The server validates what arrives (non-finite data
  * at submit, non-finite or malformed uploads at upload), so a bad batch or ΔW is rejected before it enters a pass
- * or an average. Unmerged and merged, the others then train exactly as if the user had never joined (their passes
+ * or an average; a finite upload that still makes the user's own loss non-finite (a diverged auxiliary) is found by
+ * the server when the pass fails ({@link Server#stoppedInLastStep}) and that user is removed before the step is redone
+ * for the others. Unmerged and merged, the others then train exactly as if the user had never joined (their passes
  * never depend on another user's rows or ΔW). Merged-average couples users by design: every pass merges the
  * average of the step's ΔW, so before it was stopped the user's (valid) ΔW shaped the others' passes, and after it
  * the average is over the remaining users; the others end as in a session where the user stopped at that step.
@@ -138,8 +140,15 @@ public final class ColaSession<B> {
                 curves.finals(), curves.points(), errs);
     }
 
-    /** Sends each user its adaptation data; a user that fitted uploads its new parameters (unmerged). */
+    /**
+     * Sends each user its adaptation data; a user that fitted uploads its new parameters (unmerged). Users the server
+     * stopped during the step (their own loss was not finite) are stopped here too.
+     */
     private void deliver(Map<Integer, List<AdaptationData>> out) {
+        server.stoppedInLastStep().forEach((u, why) -> {
+            errors.put(u, why);
+            devices.remove(u);
+        });
         for (Map.Entry<Integer, List<AdaptationData>> e : out.entrySet()) {
             int u = e.getKey();
             guard(u, () -> {

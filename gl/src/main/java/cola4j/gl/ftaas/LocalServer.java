@@ -50,6 +50,7 @@ public final class LocalServer<B> implements Server<B> {
     private final Map<Integer, LinkedHashMap<String, AuxiliaryModel>> replicas = new LinkedHashMap<>();
     private final Map<Integer, Map<String, AuxiliaryModel>> pendingDeltas = new LinkedHashMap<>();
     private final Map<Integer, ArrayDeque<B>> queues = new LinkedHashMap<>();
+    private final Map<Integer, String> stopped = new LinkedHashMap<>();
     private long passNanos;
 
     public LocalServer(TenantWorkload<B> workload, ColaMode mode, MemoryLedger ledger) {
@@ -187,16 +188,78 @@ public final class LocalServer<B> implements Server<B> {
                 parts.add(q.removeFirst());
             }
         });
+        stopped.clear();
         Map<Integer, List<AdaptationData>> out = new LinkedHashMap<>();
         if (ready.isEmpty()) return out;
-        if (mode == ColaMode.MERGED) {
-            for (int i = 0; i < ready.size(); i++) out.putAll(pass(List.of(ready.get(i)), List.of(parts.get(i))));
-        } else {
-            out.putAll(pass(ready, parts));
+        try {
+            if (mode == ColaMode.MERGED) {
+                for (int i = 0; i < ready.size(); i++) out.putAll(isolating(List.of(ready.get(i)), List.of(parts.get(i))));
+            } else {
+                out.putAll(isolating(ready, parts));
+            }
+        } finally {
+            if (mode == ColaMode.MERGED_AVERAGE) {
+                for (int u : ready) if (pendingDeltas.remove(u) != null) ledger.release(device, MemCategory.BUFFERS, "delta-" + u);
+            }
         }
         long bytes = out.values().stream().flatMap(List::stream).mapToLong(AdaptationData::bytes).sum();
         ledger.track(device, MemCategory.BUFFERS, "outbox", bytes);
         return out;
+    }
+
+    @Override
+    public Map<Integer, String> stoppedInLastStep() {
+        return new LinkedHashMap<>(stopped);
+    }
+
+    /**
+     * {@link #pass} over {@code users}; if its loss is not finite, each user's rows are passed alone (with its own
+     * replica or ΔW) to find the users whose own loss is not finite: they are removed ({@link #stoppedInLastStep}) and
+     * the pass is repeated over the others (merged-average: their average ΔW), so the others' step is as if those
+     * users had left before it.
+     *
+     * @throws IllegalStateException if the mixed loss is non-finite although every user's own loss is finite
+     */
+    private Map<Integer, List<AdaptationData>> isolating(List<Integer> users, List<B> parts) {
+        try {
+            return pass(users, parts);
+        } catch (NonFiniteLoss e) {
+            List<Integer> ok = new ArrayList<>();
+            List<B> okParts = new ArrayList<>();
+            if (users.size() > 1) {
+                for (int i = 0; i < users.size(); i++) {
+                    try {
+                        pass(List.of(users.get(i)), List.of(parts.get(i)));
+                        ok.add(users.get(i));
+                        okParts.add(parts.get(i));
+                    } catch (NonFiniteLoss alone) {
+                        stop(users.get(i), alone);
+                    }
+                }
+                if (ok.size() == users.size()) {
+                    throw new IllegalStateException("server: the mixed batch's loss is " + e.value + " although every user's own loss is finite");
+                }
+            } else {
+                stop(users.get(0), e);
+            }
+            return ok.isEmpty() ? new LinkedHashMap<>() : pass(ok, okParts);
+        }
+    }
+
+    private void stop(int user, NonFiniteLoss e) {
+        stopped.put(user, "server: user " + user + "'s rows give a non-finite loss (" + e.value + ") with its " + (mode == ColaMode.UNMERGED ? "auxiliaries" : "ΔW")
+                + "; the user is removed");
+        remove(user);
+    }
+
+    /** A pass whose loss is not finite (thrown before backward; the base weights are restored by {@link ColaServer}). */
+    private static final class NonFiniteLoss extends RuntimeException {
+        final double value;
+
+        NonFiniteLoss(double value) {
+            super("loss is " + value, null, false, false);
+            this.value = value;
+        }
     }
 
     /** Bytes of the adapted sites' weights and biases: the copy a merged pass keeps to restore them bit-exactly. */
@@ -227,6 +290,8 @@ public final class LocalServer<B> implements Server<B> {
         LossFunction loss = ctx -> {
             Var l = workload.loss(workload.base(), batch, group, ctx);
             ledger.track(device, MemCategory.ACTIVATIONS, key, GraphBytes.activations(l));
+            double v = l.value().item();
+            if (!Double.isFinite(v)) throw new NonFiniteLoss(v);
             return l;
         };
         if (mode != ColaMode.UNMERGED) ledger.track(device, MemCategory.BUFFERS, "merge-backup", mergeBackupBytes());
@@ -237,7 +302,7 @@ public final class LocalServer<B> implements Server<B> {
             passNanos += System.nanoTime() - t0;
             if (mode != ColaMode.UNMERGED) ledger.release(device, MemCategory.BUFFERS, "merge-backup");
             if (ledger.bytes(device, MemCategory.ACTIVATIONS, key) >= 0) ledger.release(device, MemCategory.ACTIVATIONS, key);
-            if (mode != ColaMode.UNMERGED) {
+            if (mode == ColaMode.MERGED) {
                 for (int u : users) if (pendingDeltas.remove(u) != null) ledger.release(device, MemCategory.BUFFERS, "delta-" + u);
             }
         }

@@ -26,6 +26,10 @@ import java.util.function.IntConsumer;
  * with interval I_u, whose user fits on I_u buffered batches). Memory, all on device {@code server}: base + all
  * adapters (PARAMETERS), their gradients (GRADIENTS), optimizer states (OPTIMIZER_STATE), the graph (ACTIVATIONS).
  * Nothing is transferred: the users hand over their data and get nothing back until they download the adapter.
+ * No isolation: the K users share one loss and one backward, so a non-finite loss or gradient (one user diverging)
+ * stops the session for all; {@link #run} then reports every user as stopped ({@link MethodResult#errors}) with the
+ * metrics of the adapters at that moment, instead of throwing. (A non-finite loss cannot be attributed to a user
+ * without per-user passes; a non-finite gradient could be, but this baseline does not try.)
  */
 public final class LoraSession<B> {
     private final TenantWorkload<B> workload;
@@ -65,6 +69,7 @@ public final class LoraSession<B> {
         Map<Integer, Rng> data = new LinkedHashMap<>();
         for (UserSpec s : specs) data.put(s.id(), new Rng(cfg.dataSeed(s.id())));
         Curves curves = new Curves();
+        Map<String, String> errors = new LinkedHashMap<>();
         long serverNanos = 0;
         for (int step = 0; step < cfg.steps(); step++) {
             List<B> parts = new ArrayList<>();
@@ -77,11 +82,24 @@ public final class LoraSession<B> {
                 owner[r] = specs.get(group[r]).id();
             }
             long s0 = System.nanoTime();
-            trainer.step(ctx -> {
-                Var l = workload.loss(workload.base(), batch, group, ctx);
-                ledger.track(server, MemCategory.ACTIVATIONS, "graph", GraphBytes.activations(l));
-                return l;
-            }, new RowRouting(owner), null);
+            try {
+                trainer.step(ctx -> {
+                    Var l = workload.loss(workload.base(), batch, group, ctx);
+                    ledger.track(server, MemCategory.ACTIVATIONS, "graph", GraphBytes.activations(l));
+                    return l;
+                }, new RowRouting(owner), null);
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                // a non-finite loss (checked before backward) or gradient norm (checked before each user's optimizer step)
+                serverNanos += System.nanoTime() - s0;
+                if (ledger.bytes(server, MemCategory.ACTIVATIONS, "graph") >= 0) ledger.release(server, MemCategory.ACTIVATIONS, "graph");
+                String why = "multi-tenant LoRA stopped at step " + (step + 1) + " of " + cfg.steps() + ": " + e.getMessage()
+                        + " (one loss and one backward over every user's rows, so one diverging user stops all; metrics are those of the adapters then)";
+                for (UserSpec s : specs) {
+                    errors.put("user-" + s.id(), why);
+                    curves.add(s.id(), step, Evaluation.adapted(workload, workload.base(), s.id(), adapters.get(s.id())));
+                }
+                break;
+            }
             serverNanos += System.nanoTime() - s0;
             ledger.release(server, MemCategory.ACTIVATIONS, "graph");
             long g = 0, opt = 0;
@@ -98,7 +116,7 @@ public final class LoraSession<B> {
             if (onStep != null) onStep.accept(step + 1);
         }
         return new MethodResult("lora", ledger.peak(server), LedgerView.peaksByCategory(ledger, server), 0, 0, 0, 0, 0, 0, 0, 0,
-                serverNanos / 1e9, 0, 0, (System.nanoTime() - t0) / 1e9, curves.finals(), curves.points(), Map.of());
+                serverNanos / 1e9, 0, 0, (System.nanoTime() - t0) / 1e9, curves.finals(), curves.points(), errors);
     }
 
     static long bytes(Iterable<Var> vars) {

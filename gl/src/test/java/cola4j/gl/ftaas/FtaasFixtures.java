@@ -55,18 +55,25 @@ final class FtaasFixtures {
     }
 
     /**
-     * A transport whose uploads from user {@code bad} arrive with a NaN from its {@code from}-th upload on (0-based,
-     * setup uploads included): a user whose training diverged, or a corrupted message.
+     * A transport whose uploads from user {@code bad} arrive corrupted from its {@code from}-th upload on (0-based,
+     * setup uploads included): a user whose training diverged, or a corrupted message. NaN sets the first element of
+     * the first tensor; a finite {@code value} fills every tensor with it.
      */
     static final class CorruptUploads implements Transport {
         private final Transport inner;
         private final int bad, from;
+        private final double value;
         private int uploads;
 
         CorruptUploads(Transport inner, int bad, int from) {
+            this(inner, bad, from, Double.NaN);
+        }
+
+        CorruptUploads(Transport inner, int bad, int from, double value) {
             this.inner = inner;
             this.bad = bad;
             this.from = from;
+            this.value = value;
         }
 
         @Override
@@ -77,7 +84,10 @@ final class FtaasFixtures {
         @Override
         public java.util.LinkedHashMap<String, cola4j.tensor.Tensor> up(int user, java.util.LinkedHashMap<String, cola4j.tensor.Tensor> tensors) {
             java.util.LinkedHashMap<String, cola4j.tensor.Tensor> got = inner.up(user, tensors);
-            if (user == bad && uploads++ >= from) got.values().iterator().next().setFlat(0, Double.NaN);
+            if (user == bad && uploads++ >= from) {
+                if (Double.isNaN(value)) got.values().iterator().next().setFlat(0, value);
+                else for (cola4j.tensor.Tensor t : got.values()) for (int i = 0; i < t.numel(); i++) t.setFlat(i, value);
+            }
             return got;
         }
 

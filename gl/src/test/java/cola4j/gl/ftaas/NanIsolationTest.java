@@ -21,6 +21,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  *       rejected at upload, before any average: the others end exactly as in a session where the user's data stopped
  *       at that same step.</li>
  * </ul>
+ * A finite but diverged upload (its own loss is not finite) is found by the server when the pass fails and handled
+ * the same way.
  */
 class NanIsolationTest {
     private static final DigitsTenants CLEAN = FtaasFixtures.digits(DType.FLOAT64);
@@ -77,6 +79,47 @@ class NanIsolationTest {
             without.run(null);
             assertOthers(corrupt, without, mode == ColaMode.MERGED);
         }
+    }
+
+    /**
+     * User 2's 4th upload is finite but huge (every tensor filled with 1e308: a diverged auxiliary): it passes upload
+     * validation, but its rows' loss is not finite (the head's products overflow; a hidden layer's ReLU would map
+     * −∞ and NaN to 0, so a corrupt hidden-layer auxiliary alone only spoils that user's own rows). The server finds it by passing each user's rows alone, removes it
+     * and redoes the step for the others: they end as in the NaN-upload case above.
+     */
+    @ParameterizedTest
+    @EnumSource(ColaMode.class)
+    void finiteButDivergedUploadStopsOnlyThatUser(ColaMode mode) {
+        SessionConfig cfg = FtaasFixtures.config(6, mode, TransferDtype.NATIVE);
+        ColaSession<?> diverged = new ColaSession<>(CLEAN, ALL, cfg, "cola", (t, d) -> new FtaasFixtures.CorruptUploads(new InProcessTransport(t, d), 2, 3, 1e308));
+        MethodResult r = diverged.run(null);
+        assertStopped(diverged, r, "server: user 2's rows give a non-finite loss", "the user is removed");
+        ColaSession<?> reference = mode == ColaMode.MERGED_AVERAGE
+                ? new ColaSession<>(new FtaasFixtures.PoisonedDigits(CLEAN, 2, 3), ALL, cfg, "cola")          // stopped before step 4's average
+                : new ColaSession<>(CLEAN, WITHOUT, cfg, "cola");
+        reference.run(null);
+        assertOthers(diverged, reference, true);
+    }
+
+    /**
+     * Contrast with the multi-tenant LoRA baseline: user 2 trains with SGD at lr 10 and diverges. LoRA shares one loss
+     * and one backward over all users' rows, so it stops every user (reported, not thrown); ColA unmerged keeps the
+     * others exactly as in a session without user 2.
+     */
+    @org.junit.jupiter.api.Test
+    void divergingUserStopsMultiTenantLoraForAllButNotColA() {
+        List<UserSpec> users = new UserPattern(List.of(AuxType.LOWRANK, AuxType.LINEAR), List.of(2), List.of(1), List.of(OptimizerKind.SGD),
+                List.of(0.01, 0.01, 10.0, 0.01)).cycle(4, 5, 11);
+        SessionConfig cfg = FtaasFixtures.config(10, ColaMode.UNMERGED, TransferDtype.NATIVE);
+        MethodResult lora = new LoraSession<>(CLEAN, users, cfg).run(null);
+        assertThat(lora.errors()).containsOnlyKeys("user-0", "user-1", "user-2", "user-3");
+        assertThat(lora.errors().get("user-0")).contains("multi-tenant LoRA stopped at step").contains("one diverging user stops all");
+        assertThat(lora.metrics()).containsOnlyKeys("user-0", "user-1", "user-2", "user-3");
+        ColaSession<?> cola = new ColaSession<>(CLEAN, users, cfg, "cola");
+        assertThat(cola.run(null).errors()).doesNotContainKeys("user-0", "user-1", "user-3");
+        ColaSession<?> without = new ColaSession<>(CLEAN, users.stream().filter(u -> u.id() != 2).toList(), cfg, "cola");
+        without.run(null);
+        assertOthers(cola, without, true);
     }
 
     private static void assertStopped(ColaSession<?> s, MethodResult r, String... message) {
