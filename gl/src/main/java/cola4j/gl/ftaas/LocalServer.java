@@ -15,7 +15,6 @@ import cola4j.tensor.memory.MemCategory;
 import cola4j.tensor.memory.MemoryLedger;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -124,36 +123,15 @@ public final class LocalServer<B> implements Server<B> {
     @Override
     public void upload(int user, LinkedHashMap<String, Tensor> tensors) {
         if (!specs.containsKey(user)) throw new IllegalArgumentException("server: upload from unregistered user " + user);
-        tensors.forEach((n, t) -> t.requireFinite("server: upload of user " + user + ", tensor '" + n + "'"));
         if (mode == ColaMode.UNMERGED) {
             LinkedHashMap<String, Var> params = ColaUser.parameters(replicas.get(user));
-            if (!params.keySet().equals(tensors.keySet())) {
-                throw new IllegalArgumentException("server: user " + user + " uploaded " + tensors.keySet() + ", expected " + params.keySet());
-            }
-            params.forEach((n, v) -> {
-                if (!Arrays.equals(v.value().shape(), tensors.get(n).shape())) {
-                    throw new IllegalArgumentException("server: user " + user + " uploaded " + n + " " + Arrays.toString(tensors.get(n).shape())
-                            + ", expected " + Arrays.toString(v.value().shape()));
-                }
-            });
+            LinkedHashMap<String, int[]> expected = new LinkedHashMap<>();
+            params.forEach((n, v) -> expected.put(n, v.value().shape()));
+            UploadShapes.require(user, expected, tensors);
             params.forEach((n, v) -> v.setValue(tensors.get(n).to(v.value().dtype())));
             return;
         }
-        // the names user u's auxiliaries produce: ΔW at every site, Δb where a linear auxiliary meets a site bias
-        LinkedHashMap<String, int[]> expected = new LinkedHashMap<>();
-        for (Site s : sites) {
-            expected.put(s.name() + "/delta_weight", s.weight().shape());
-            if (specs.get(user).auxType() == AuxType.LINEAR && s.bias() != null) expected.put(s.name() + "/delta_bias", s.bias().shape());
-        }
-        if (!expected.keySet().equals(tensors.keySet())) {
-            throw new IllegalArgumentException("server: user " + user + " uploaded " + tensors.keySet() + ", expected " + expected.keySet());
-        }
-        expected.forEach((n, shape) -> {
-            if (!Arrays.equals(shape, tensors.get(n).shape())) {
-                throw new IllegalArgumentException("server: user " + user + " uploaded " + n + " " + Arrays.toString(tensors.get(n).shape())
-                        + ", expected " + Arrays.toString(shape));
-            }
-        });
+        UploadShapes.require(user, UploadShapes.deltas(specs.get(user), sites), tensors);
         Map<String, AuxiliaryModel> deltas = new LinkedHashMap<>();
         long bytes = 0;
         for (Site s : sites) {
