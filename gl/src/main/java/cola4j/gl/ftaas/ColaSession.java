@@ -37,7 +37,8 @@ import java.util.function.IntConsumer;
  * for the others. Unmerged and merged, the others then train exactly as if the user had never joined (their passes
  * never depend on another user's rows or ΔW). Merged-average couples users by design: every pass merges the
  * average of the step's ΔW, so before it was stopped the user's (valid) ΔW shaped the others' passes, and after it
- * the average is over the remaining users; the others end as in a session where the user stopped at that step.
+ * the average is over the remaining users; the others end as in a session where the user stopped at that step. A
+ * finite ΔW that is merely bad (its own loss stays finite) is not detected and enters the average.
  *
  * @param <B> batch type
  */

@@ -8,7 +8,9 @@ import java.util.List;
 /**
  * The channel between the {@link Server} and the {@link UserDevice}s. Every message is serialized to bytes and the
  * receiver works only on what it decodes, so an implementation over a network (or a process boundary) can replace
- * the in-process one without changing either role.
+ * the in-process one without changing either role. It carries adaptation data down and auxiliary parameters or
+ * deltas up; the users' training data and registration are handed to the {@link Server} directly in this process
+ * and are not counted (see the {@link Server} comment for the messages a networked version must add).
  */
 public interface Transport {
     /** Server → user {@code user}: one batch's adaptation data (every adapted site); returns the receiver's copy. */
