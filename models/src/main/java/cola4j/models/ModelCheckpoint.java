@@ -5,6 +5,7 @@ import cola4j.tensor.Rng;
 import cola4j.tensor.Tensor;
 import cola4j.tensor.io.Safetensors;
 import cola4j.tensor.io.SafetensorsException;
+import cola4j.tensor.io.TempFiles;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -139,7 +140,7 @@ public final class ModelCheckpoint {
         Path target = dir.toAbsolutePath();
         Path parent = target.getParent();
         Files.createDirectories(parent);
-        Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
+        Path tmp = TempFiles.createDirectory(parent, "." + target.getFileName() + ".tmp-");
         Path old = null;
         try {
             writeSynced(tmp.resolve(CONFIG_FILE), (configJson(model) + "\n").getBytes(StandardCharsets.UTF_8));

@@ -80,6 +80,24 @@ class ModelCheckpointTest {
                 .hasMessageContaining("decoder model, not a MlpClassifier");
     }
 
+    /**
+     * The checkpoint directory and its files get the modes of a plain new directory / file made beside them (the
+     * umask applied to 0777 / 0666), not the owner-only 0700 of a JDK temporary directory it is renamed from.
+     */
+    @Test
+    void savedCheckpointHasPlainPermissions() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+        Path dir = tmp.resolve("perm");
+        ModelCheckpoint.save(new MlpClassifier(MlpClassifierConfig.tiny(), new Rng(1)), dir);
+        ModelCheckpoint.save(new MlpClassifier(MlpClassifierConfig.tiny(), new Rng(2)), dir); // the replacing path too
+        var dirMode = Files.getPosixFilePermissions(Files.createDirectory(tmp.resolve("ref-dir")));
+        var fileMode = Files.getPosixFilePermissions(Files.createFile(tmp.resolve("ref-file")));
+        org.junit.jupiter.api.Assumptions.assumeTrue(dirMode.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ), "umask denies group read");
+        assertThat(Files.getPosixFilePermissions(dir)).isEqualTo(dirMode);
+        assertThat(Files.getPosixFilePermissions(dir.resolve(ModelCheckpoint.CONFIG_FILE))).isEqualTo(fileMode);
+        assertThat(Files.getPosixFilePermissions(dir.resolve(ModelCheckpoint.WEIGHTS_FILE))).isEqualTo(fileMode);
+    }
+
     @Test
     void unknownMissingOrInvalidConfigKeysAreClearErrors() throws IOException {
         Path dir = tmp.resolve("c");

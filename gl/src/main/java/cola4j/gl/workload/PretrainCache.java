@@ -2,6 +2,7 @@ package cola4j.gl.workload;
 
 import cola4j.models.Model;
 import cola4j.models.ModelCheckpoint;
+import cola4j.tensor.io.TempFiles;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -134,7 +135,7 @@ public final class PretrainCache {
     /** Writes {@code w.model()} (atomically, {@link ModelCheckpoint#save}) and then the record (atomic rename). */
     public void save(Path entry, Workload w, Entry e) throws IOException {
         ModelCheckpoint.save(w.model(), entry);
-        Path tmp = Files.createTempFile(entry, "." + RECORD_FILE + ".", ".tmp");
+        Path tmp = TempFiles.createFile(entry, "." + RECORD_FILE + ".", ".tmp");
         try {
             Files.write(tmp, JSON.writeValueAsBytes(e));
             try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import cola4j.autograd.Var;
 import cola4j.gl.AdaptationData;
 import cola4j.gl.cli.JsonFiles;
+import cola4j.gl.cli.PlainModes;
 import cola4j.gl.workload.Workload;
 import cola4j.gl.workload.Workloads;
 import cola4j.models.site.Site;
@@ -114,6 +115,7 @@ class TrainLoopTest {
             Path out = tmp.resolve(aux);
             new TrainLoop(w, s, w.downstream("rotate", 0), out, null, sink(), false).run(new TrainState(c, 0, 0, List.of()), 2);
             Path ck = out.resolve(TrainState.DIR);
+            PlainModes.assertPlain(ck); // the directory and every file in it: plain modes, not owner-only temporaries
             Map<String, Tensor> stored = Safetensors.read(ck.resolve(AdapterCheckpoint.WEIGHTS_FILE)).tensors();
             String q = "base_model.model.blocks.0.attn.query.";
             switch (aux) {

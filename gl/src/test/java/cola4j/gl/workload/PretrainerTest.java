@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import cola4j.gl.cli.Io;
 import cola4j.gl.cli.JsonFiles;
 import cola4j.gl.cli.Main;
+import cola4j.gl.cli.PlainModes;
 import cola4j.models.ModelCheckpoint;
 import cola4j.tensor.DType;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,6 +37,7 @@ class PretrainerTest {
             assertThat(first.checkpoint().getFileName().toString()).startsWith(family + "-tiny-float64-seed3-");
             assertThat(Files.isRegularFile(first.checkpoint().resolve(ModelCheckpoint.WEIGHTS_FILE))).isTrue();
             assertThat(Files.isRegularFile(first.checkpoint().resolve(PretrainCache.RECORD_FILE))).isTrue();
+            PlainModes.assertPlain(first.checkpoint());
             assertThat(first.downstreamBefore().keySet()).containsExactlyElementsOf(first.workload().downstreamNames());
             assertThat(first.pretrainMetric()).isBetween(0.0, 1.0);
             assertThat(first.pretrainPerTask().keySet()).containsExactlyElementsOf(first.workload().tasks().pretrainingNames());
