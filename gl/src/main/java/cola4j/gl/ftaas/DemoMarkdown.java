@@ -19,10 +19,10 @@ final class DemoMarkdown {
         sb.append("## Users\n\n").append(DemoTables.users(run).markdown()).append('\n');
         sb.append("""
                 **chance** is the accuracy of the best constant answer (the commonest test label's rate, `Metrics.chance`). \
-                Under a quarter turn or a diagonal mirror no digit keeps its shape and the base answers almost one class; \
+                On quarter-turned or diagonally mirrored digits the base, trained on upright ones, answers almost only one class; \
                 `mixed` also relabels y → (y + s) mod 10, so each user's task differs from every other. `invert` (x → 1 − x) is \
-                not given to a demo user: undoing it needs ΔW₀ = −2W₀ at the first layer, a full-rank change that rank-8 \
-                adapters do not make.
+                not given to a demo user: undoing it exactly at the first layer needs ΔW₀ = −2W₀ (and Δb₀ = W₀·1), a \
+                full-rank change, and rank-8 adapters do not learn it in this budget (numbers in the README).
 
                 """);
         sb.append(DemoSummary.baseNearChance(run)).append("\n\n");
@@ -48,13 +48,15 @@ final class DemoMarkdown {
                 Per-user merge (`cola-lowrank-merged`) runs one user's rows at a time with that user's ΔW merged, so each \
                 user's dL/dh, and hence its Gradient Learning target, comes from the base plus its own adapter: exactly LoRA's \
                 gradient (tested in float64). Merged-average (the reference implementation's collaboration mode) merges \
-                (1/K) Σ_u ΔW_u once for the whole mixed batch: every user's rows pass through the same averaged adapter, \
-                its own ΔW weighted 1/K and the other users' ΔW, trained for other tasks, weighted (K−1)/K. The users' tasks \
-                here conflict (the same pixel pattern means different labels for different users), so the shared model cannot \
-                serve them all, and each user's own ΔW is fitted as a 1/K share of that compromise; evaluated as the user's \
-                own adapter (base + ΔW_u, as every other ColA row) it does not solve the task. The per-user verdict does not \
-                apply to it. Its server also has to hold all K uploaded ΔW until the step's merge, where per-user merge holds \
-                one at a time.
+                (1/K) Σ_u ΔW_u once for the whole mixed batch: every user's rows pass through the same averaged adapter, in \
+                which the user's own ΔW has weight 1/K and the other users' deltas, fitted for other tasks, the rest. The \
+                users' tasks map the same kind of input to different labels (`mixed` relabels the images of a quarter turn), \
+                so each ΔW_u is fitted to the gradients of a compromise model rather than to its own task; evaluated as the \
+                user's own adapter (base + ΔW_u, like every other ColA row) it stays near chance. The averaged model itself \
+                is not evaluated. The per-user verdict does not apply to merged-average: it serves no user its own adapter. \
+                Its server also holds all K uploaded ΔW until the step's merge and the activations of the whole mixed batch, \
+                where per-user merge holds one user's ΔW and sub-batch at a time; uploads per step are the same (every user \
+                sends its ΔW every step).
 
                 """);
         SeedComparison s = run.seedComparison();
