@@ -66,6 +66,7 @@ public final class Pretrainer {
         Workload w = Workloads.create(family, preset, dtype, seed);
         Path entry = cache.entry(w, preset, seed, cfg);
         PretrainCache.Entry rec = null;
+        if (cola4j.models.ModelCheckpoint.recover(entry)) log.println("cola: restored " + entry + " that an interrupted save had left aside");
         if (!force && Files.exists(entry)) {
             try {
                 rec = cache.load(entry, w);
