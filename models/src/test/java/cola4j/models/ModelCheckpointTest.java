@@ -160,6 +160,11 @@ class ModelCheckpointTest {
         assertThatThrownBy(() -> ModelCheckpoint.load(dir)).isInstanceOf(IOException.class)
                 .hasMessageContaining("not divisible by heads 3");
 
+        // dtype is spelled as the Java enum constant (FLOAT32 / FLOAT64) in config.json; the CLI's "float32" is rejected
+        Files.writeString(cfg, json.replace("\"FLOAT64\"", "\"float64\""));
+        assertThatThrownBy(() -> ModelCheckpoint.load(dir)).isInstanceOf(IOException.class).hasMessageContaining("float64")
+                .hasMessageContaining("FLOAT64");
+
         Files.writeString(cfg, "[1, 2]");
         assertThatThrownBy(() -> ModelCheckpoint.load(dir)).isInstanceOf(IOException.class).hasMessageContaining("JSON object");
 
