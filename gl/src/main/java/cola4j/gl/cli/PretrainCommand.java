@@ -129,7 +129,7 @@ public final class PretrainCommand implements Command {
         o.addOption(Option.builder().longOpt("preset").hasArg().argName("NAME").desc("Model size: " + String.join(", ", Workloads.presets()) + " (default small)").build());
         o.addOption(Option.builder().longOpt("seed").hasArg().argName("S").desc("Initialization seed (default 0)").build());
         o.addOption(Option.builder().longOpt("steps").hasArg().argName("N").desc("Optimizer steps (default: the preset's tuned value)").build());
-        o.addOption(Option.builder().longOpt("dtype").hasArg().argName("TYPE").desc("float32 or float64 (default float32)").build());
+        o.addOption(Option.builder().longOpt("dtype").hasArg().argName("TYPE").desc("float32 or float64 (default float32, for every preset including tiny)").build());
         o.addOption(Option.builder().longOpt("json").hasArg().argName("FILE").desc("Also write the results as JSON to FILE (atomic write)").build());
         o.addOption(Option.builder().longOpt("cache").hasArg().argName("DIR").desc("Checkpoint cache (default $COLA_CACHE or <repo>/.cache/cola4j)").build());
         o.addOption(Option.builder().longOpt("force").desc("Retrain even if a cached checkpoint exists").build());
