@@ -132,7 +132,11 @@ public final class PretrainCache {
         return e;
     }
 
-    /** Writes {@code w.model()} (atomically, {@link ModelCheckpoint#save}) and then the record (atomic rename). */
+    /**
+     * Writes {@code w.model()} ({@link ModelCheckpoint#save}: the entry directory is replaced by two renames, never
+     * partially) and then the record (atomic rename). An entry without its record (a crash in between) is unusable and
+     * retrained by {@link Pretrainer#run}.
+     */
     public void save(Path entry, Workload w, Entry e) throws IOException {
         ModelCheckpoint.save(w.model(), entry);
         Path tmp = TempFiles.createFile(entry, "." + RECORD_FILE + ".", ".tmp");
