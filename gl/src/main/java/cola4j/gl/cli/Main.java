@@ -40,7 +40,12 @@ public final class Main {
 
     /** Runs {@code cola args...} against the given streams and returns the exit code (never exits the JVM). */
     public static int run(String[] args, Io io) {
-        return dispatch("cola", Commands.all(), Arrays.asList(args), io);
+        return run(args, io, Commands.all());
+    }
+
+    /** {@link #run(String[], Io)} over the given top-level commands instead of {@link Commands#all()} (tests). */
+    static int run(String[] args, Io io, List<Command> commands) {
+        return dispatch("cola", commands, Arrays.asList(args), io);
     }
 
     private static int dispatch(String path, List<Command> commands, List<String> args, Io io) {
