@@ -63,7 +63,22 @@ class VerifyExplainCommandTest {
             Matcher m = Pattern.compile("largest relative difference: ([0-9.e+-]+)").matcher(r.out());
             assertThat(m.find()).isTrue();
             assertThat(Double.parseDouble(m.group(1))).isLessThan(1e-10);
+            assertThat(r.out()).contains("after the step");
         }
+        // lowrank at fc1 (8 -> 32): A [2, 8] and B [32, 2] have at most 64 elements, so their values are printed in
+        // full, before (under the header) and after the update, next to the update itself
+        String out = MainTest.cola("explain", "--aux", "lowrank", "--site", "blocks.1.mlp.fc1").out();
+        for (String p : new String[] {"lora_A.weight", "lora_B.weight"}) {
+            for (String label : new String[] {"     " + p + " ", "     Δ" + p + " ", "     " + p + " after the step "}) {
+                int at = out.indexOf(label);
+                assertThat(at).as(label).isPositive();
+                assertThat(out.substring(at).lines().skip(1).findFirst().orElseThrow().trim()).as(label).startsWith("Tensor(float64");
+            }
+        }
+        // a linear auxiliary's weight [32, 8] has 256 elements: shape and norm only
+        String lin = MainTest.cola("explain", "--aux", "linear", "--site", "blocks.1.mlp.fc1").out();
+        int at = lin.indexOf("     weight ");
+        assertThat(lin.substring(at).lines().skip(1).findFirst().orElseThrow().trim()).startsWith("bias");
     }
 
     @Test
