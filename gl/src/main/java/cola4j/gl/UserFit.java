@@ -106,7 +106,9 @@ public final class UserFit {
             surrogate += loss.value().item();
             rows += all.rows();
         }
-        double norm = GradClip.clipGlobalNorm(parameters(aux).values(), cfg.maxGradNorm());
+        LinkedHashMap<String, Var> params = parameters(aux);
+        requireFiniteGradients(params);
+        double norm = GradClip.clipGlobalNorm(params.values(), cfg.maxGradNorm());
         if (schedule != null) schedule.apply(optimizer);
         long step = optimizer.stepCount();
         double lr = optimizer.lr();
@@ -114,6 +116,23 @@ public final class UserFit {
         int n = batches;
         batches = 0;
         return new FitStep(step, n, rows, surrogate, norm, lr);
+    }
+
+    /**
+     * Before any update: every GL gradient must be finite. The data was checked finite by the server, so a
+     * non-finite gradient comes from the auxiliary itself: a non-finite parameter, or an output that overflows.
+     *
+     * @throws NonFiniteException naming the parameter (nothing is updated)
+     */
+    private static void requireFiniteGradients(LinkedHashMap<String, Var> params) {
+        for (Map.Entry<String, Var> e : params.entrySet()) {
+            Var p = e.getValue();
+            if (p.grad() == null) continue;
+            String badValue = NonFiniteException.firstNonFinite(p.value());
+            if (badValue != null) throw new NonFiniteException("parameter " + e.getKey() + " is non-finite (" + badValue + ")");
+            String badGrad = NonFiniteException.firstNonFinite(p.grad());
+            if (badGrad != null) throw new NonFiniteException("Gradient Learning gradient of parameter " + e.getKey() + " is non-finite (" + badGrad + ")");
+        }
     }
 
     /** site → auxiliary model. */
