@@ -33,8 +33,8 @@ class TrainLoopTest {
     Path tmp;
 
     static TrainConfig cfg(String family, String method, String aux, String dtype, int steps) {
-        return new TrainConfig(family, "tiny", dtype, 0, "rotate", method, aux, 2, 4, 1, false, List.of(), "adamw", 1e-2,
-                "constant", 0, 1.0, steps, 4, 7, steps, 16);
+        return new TrainConfig(family, "tiny", dtype, 0, "rotate", TrainMethod.parse(method), AdapterType.parse(aux), 2, 4, 1, false, List.of(),
+                OptimizerKind.ADAMW, 1e-2, ScheduleKind.CONSTANT, 0, 1.0, steps, 4, 7, steps, 16);
     }
 
     static MethodSetup setup(Workload w, TrainConfig c) {
@@ -222,6 +222,22 @@ class TrainLoopTest {
         assertThat(TrainState.read(out).step()).isEqualTo(2);
         // nothing reached the user: the head adapter is as set (no step was taken on the bad data)
         assertThat(head.get("lora_A.weight").value().maxAbs()).isEqualTo(1e200);
+    }
+
+    /** The config's enums keep the command-line spelling in training_state.json, and read back to the same config. */
+    @Test
+    void configJsonKeepsTheCommandLineSpellings() throws Exception {
+        TrainConfig c = cfg("decoder", "cola", "linear", "float32", 4);
+        String json = JsonFiles.MAPPER.writeValueAsString(c);
+        JsonNode tree = JsonFiles.MAPPER.readTree(json);
+        assertThat(List.of(tree.get("method").asText(), tree.get("aux").asText(), tree.get("optimizer").asText(), tree.get("schedule").asText()))
+                .containsExactly("cola", "linear", "adamw", "constant");
+        assertThat(JsonFiles.MAPPER.readValue(json, TrainConfig.class)).isEqualTo(c);
+        assertThatThrownBy(() -> JsonFiles.MAPPER.readValue(json.replace("\"adamw\"", "\"adamx\""), TrainConfig.class))
+                .hasMessageContaining("optimizer 'adamx' is not one of [sgd, adam, adamw]");
+        assertThat(TrainMethod.names()).containsExactly("full", "lora", "ia3", "cola");
+        assertThat(AdapterType.names()).containsExactly("lowrank", "linear", "mlp");
+        assertThat(ScheduleKind.names()).containsExactly("constant", "linear", "cosine");
     }
 
     @Test
