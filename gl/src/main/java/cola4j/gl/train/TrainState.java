@@ -59,7 +59,7 @@ public record TrainState(@JsonProperty("config") TrainConfig config, @JsonProper
             AdapterCheckpoint.save(tmp, s, model);
             LinkedHashMap<String, Tensor> opt = new LinkedHashMap<>();
             s.optimizer().stateDict().forEach((k, v) -> opt.put("optimizer." + k, v));
-            Safetensors.write(tmp.resolve(TENSORS), opt, Map.of("optimizer", s.config().optimizer()));
+            Safetensors.write(tmp.resolve(TENSORS), opt, Map.of("optimizer", s.config().optimizer().cliName()));
             JsonFiles.writeAtomic(tmp.resolve(JSON), st);
             Path old = out.resolve("." + DIR + ".old-" + System.nanoTime());
             if (Files.exists(target)) move(target, old);
