@@ -14,10 +14,11 @@ public final class LayoutOps {
 
     /** VJP: permute g by the inverse permutation. */
     public static Var permute(Var a, int... perm) {
+        Tensor out = a.value().permute(perm); // validates perm against a's shape (IllegalArgumentException "permute: ...")
         int r = perm.length;
         int[] inv = new int[r];
         for (int k = 0; k < r; k++) inv[perm[k] < 0 ? perm[k] + r : perm[k]] = k;
-        return Var.result(a.value().permute(perm), "permute", g -> a.accumulate(g.permute(inv)), a);
+        return Var.result(out, "permute", g -> a.accumulate(g.permute(inv)), a);
     }
 
     /** Swaps two axes; VJP swaps them back. */
@@ -33,8 +34,9 @@ public final class LayoutOps {
 
     /** Elements [start, end) along axis. VJP: zero-pad g back to the full axis. */
     public static Var slice(Var a, int axis, int start, int end) {
+        Tensor out = a.value().slice(axis, start, end); // validates axis and range (IllegalArgumentException "slice: ...")
         int size = a.value().dim(axis);
-        return Var.result(a.value().slice(axis, start, end), "slice", g -> a.accumulate(g.pad(axis, start, size - end)), a);
+        return Var.result(out, "slice", g -> a.accumulate(g.pad(axis, start, size - end)), a);
     }
 
     /** Concatenation along axis. VJP: slice g into the parts. */

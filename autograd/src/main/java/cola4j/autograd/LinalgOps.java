@@ -1,5 +1,6 @@
 package cola4j.autograd;
 
+import cola4j.tensor.MatMul;
 import cola4j.tensor.Tensor;
 
 /** Matrix products and row gathers (embedding lookup). */
@@ -15,9 +16,9 @@ public final class LinalgOps {
         Tensor av = a.value(), bv = b.value();
         if (bv.rank() == 2 && av.rank() > 2 && !transA) {
             // Linear-layer case: [..., m, k] x [k, n] as one 2-D product over all rows, so that the weight's
-            // gradient is one GEMM rather than a batched product followed by a sum.
-            int[] outShape = av.shape();
-            outShape[outShape.length - 1] = transB ? bv.dim(0) : bv.dim(1);
+            // gradient is one GEMM rather than a batched product followed by a sum. Shapes are checked first, so
+            // that an error names the caller's [..., m, k] rather than the flattened [rows, k].
+            int[] outShape = MatMul.outputShape(av, bv, false, transB);
             return matmul(a.reshape(-1, av.dim(-1)), b, false, transB).reshape(outShape); // [rows, k] -> [..., m, n]
         }
         return Var.result(av.matmul(bv, transA, transB), "matmul", g -> {

@@ -1,5 +1,6 @@
 package cola4j.autograd;
 
+import cola4j.tensor.Shapes;
 import cola4j.tensor.Tensor;
 
 /** Reductions over axes. Their VJPs broadcast the upstream gradient back over the reduced axes. */
@@ -12,11 +13,20 @@ public final class ReduceOps {
         return Var.result(x.sum(keepDims, axes), "sum", g -> a.accumulate(keep(g, x, axes).expand(x.shape())), a);
     }
 
-    /** z = mean over axes. VJP: ga = expand(g, shape(a)) / count. */
+    /** z = mean over axes. VJP: ga = expand(g, shape(a)) / count, count = Π shape(a)[axes] (all axes if none). */
     public static Var mean(Var a, boolean keepDims, int... axes) {
         Tensor x = a.value();
-        int count = x.numel() / Math.max(1, x.sum(true, axes).numel());
-        return Var.result(x.mean(keepDims, axes), "mean", g -> a.accumulate(keep(g, x, axes).expand(x.shape()).mul(1.0 / count)), a);
+        Tensor z = x.mean(keepDims, axes); // validates the axes
+        int count = reducedCount(x.shape(), axes);
+        return Var.result(z, "mean", g -> a.accumulate(keep(g, x, axes).expand(x.shape()).mul(1.0 / count)), a);
+    }
+
+    /** Number of elements averaged into each output: the product of the reduced dimensions (axes already validated). */
+    static int reducedCount(int[] shape, int[] axes) {
+        if (axes.length == 0) return Shapes.numel(shape);
+        int count = 1;
+        for (int ax : axes) count *= shape[Shapes.axis("mean", ax, shape.length)];
+        return count;
     }
 
     /**

@@ -179,12 +179,17 @@ public final class Var {
         backward(Tensor.onesLike(value));
     }
 
-    /** Vector-Jacobian product: propagates the given dL/d(this) to every node that requires grad. */
+    /**
+     * Vector-Jacobian product: propagates the given dL/d(this) to every node that requires grad.
+     *
+     * @throws IllegalArgumentException if {@code upstream}'s shape or dtype differs from this node's value (a float32
+     *     gradient would otherwise flow silently into float64 parameters); the message names the op and both
+     */
     public void backward(Tensor upstream) {
         if (!requiresGrad) throw new IllegalStateException("backward: output does not require grad (no parameter reached it, or it was built under noGrad)");
-        if (!java.util.Arrays.equals(upstream.shape(), value.shape())) {
-            throw new IllegalArgumentException("backward: upstream gradient " + java.util.Arrays.toString(upstream.shape())
-                    + " does not match output " + java.util.Arrays.toString(value.shape()));
+        if (!java.util.Arrays.equals(upstream.shape(), value.shape()) || upstream.dtype() != value.dtype()) {
+            throw new IllegalArgumentException("backward: upstream gradient " + upstream.dtype() + " " + java.util.Arrays.toString(upstream.shape())
+                    + " does not match output of '" + op + "' " + value.dtype() + " " + java.util.Arrays.toString(value.shape()));
         }
         List<Var> order = topoOrder();
         accumulate(upstream);

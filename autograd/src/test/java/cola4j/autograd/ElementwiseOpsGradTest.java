@@ -10,7 +10,7 @@ import cola4j.tensor.DType;
 import cola4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
-/** Finite-difference checks (float64, h = 1e-6, rel tol 1e-7) of every elementwise primitive. */
+/** Finite-difference checks (float64, h = 1e-5 from {@link GradCheck.Config#DEFAULT}, rel tol {@link FD#TOL} = 1e-7) of every elementwise primitive. */
 class ElementwiseOpsGradTest {
 
     @Test

@@ -4,6 +4,7 @@ import static cola4j.autograd.FD.check;
 import static cola4j.autograd.FD.randn;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cola4j.tensor.DType;
 import cola4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +32,25 @@ class ReduceLayoutOpsGradTest {
         check("mean axes 1,2 keep", v -> v.get(0).mean(true, 1, 2), x);
         check("mean axis -2", v -> v.get(0).mean(false, -2), x);
         check("mean axes -1,0", v -> v.get(0).mean(false, -1, 0), x);
+    }
+
+    @Test
+    void meanGradientIsExactlyOneOverTheReducedCount() {
+        for (DType dt : DType.values()) {
+            Tensor x = randn(104, 2, 3, 4).to(dt);
+            for (int[] axes : new int[][] {{}, {0}, {1, 2}, {-1}, {-1, 0}, {0, 1, 2}}) {
+                Var v = Var.param(x);
+                v.mean(false, axes).sum(false).backward();
+                // the count as numel / numel of the reduced tensor, independent of ReduceOps' shape arithmetic
+                double expected = dt == DType.FLOAT64 ? 1.0 / (x.numel() / x.sum(true, axes).numel())
+                        : (float) (1.0 / (x.numel() / x.sum(true, axes).numel()));
+                Tensor want = Tensor.full(dt, expected, x.shape());
+                assertThat(v.grad().bitEquals(want)).as(dt + " mean over " + java.util.Arrays.toString(axes)).isTrue();
+            }
+        }
+        Var empty = Var.param(Tensor.zeros(DType.FLOAT64, 0, 3));
+        empty.mean(false, 1).sum(false).backward();
+        assertThat(empty.grad().shape()).containsExactly(0, 3);
     }
 
     @Test

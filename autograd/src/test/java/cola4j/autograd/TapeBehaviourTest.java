@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
-/** Behaviour of the tape: accumulation, hooks, noGrad, detach, deep graphs, errors, gradient release. */
+/** Behaviour of the tape: accumulation, hooks, taps, noGrad, detach, deep graphs, errors, gradient release. */
 class TapeBehaviourTest {
 
     @Test
@@ -106,6 +106,62 @@ class TapeBehaviourTest {
                 .hasMessageContaining("[3, 2]");
         y.backward(Tensor.ones(DType.FLOAT64, 2, 3));
         assertThat(x.grad().maxAbsDiff(x.value().exp())).isEqualTo(0.0);
+    }
+
+    @Test
+    void backwardRejectsUpstreamOfAnotherDtype() {
+        Var x = Var.param(randn(409, 2, 3));
+        Var y = x.exp();
+        Tensor f32 = Tensor.ones(DType.FLOAT32, 2, 3);
+        assertThatThrownBy(() -> y.backward(f32)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("backward: upstream gradient float32 [2, 3] does not match output of 'exp' float64 [2, 3]");
+        assertThat(x.grad()).as("nothing accumulated").isNull();
+        // the float32 twin is accepted for a float32 graph
+        Var x32 = Var.param(x.value().to(DType.FLOAT32));
+        x32.exp().backward(f32);
+        assertThat(x32.grad().dtype()).isEqualTo(DType.FLOAT32);
+    }
+
+    @Test
+    void tapHookReceivesDlDvAndPassesTheGradientThroughUnchanged() {
+        Tensor x0 = randn(410, 2, 3), w0 = randn(411, 3, 3);
+        Function<Var, Var> tail = v -> v.mul(v).mul(1.5).add(v.tanh()).sum(false); // L = Σ 1.5 v⊙v + tanh(v)
+        Tensor vValue = x0.matmul(w0).tanh();
+        Tensor numeric = GradCheck.numericGradients(in -> tail.apply(in.get(0)), List.of(vValue), Tensor.scalar(1.0),
+                GradCheck.Config.DEFAULT.h()).get(0);
+
+        // (a) frozen graph below the tap (ColA's server): only the tap requires grad, its hook receives dL/dv
+        Var frozen = Var.constant(x0).matmul(Var.constant(w0)).tanh();
+        assertThat(frozen.requiresGrad()).isFalse();
+        Var t = Var.tap(frozen);
+        assertThat(t.requiresGrad()).isTrue();
+        assertThat(t.value()).isSameAs(frozen.value());
+        List<Tensor> seen = new ArrayList<>();
+        t.registerHook(seen::add);
+        tail.apply(t).backward();
+        assertThat(seen).hasSize(1);
+        double rel = seen.get(0).maxAbsDiff(numeric) / numeric.maxAbs();
+        System.out.printf("tap hook vs FD: rel %.2e%n", rel);
+        assertThat(rel).isLessThan(FD.TOL);
+        assertThat(frozen.grad()).as("nothing below the tap receives a gradient").isNull();
+
+        // (b) trainable graph below the tap: the same gradient reaches v (bit-identical) and x as without the tap
+        Var x = Var.param(x0), w = Var.constant(w0);
+        Var v = x.matmul(w).tanh().retainGrad();
+        Var tapped = Var.tap(v);
+        List<Tensor> seen2 = new ArrayList<>();
+        tapped.registerHook(seen2::add);
+        tail.apply(tapped).backward();
+        Var xRef = Var.param(x0);
+        tail.apply(xRef.matmul(w).tanh()).backward();
+        assertThat(seen2.get(0).bitEquals(seen.get(0))).as("hook sees the same dL/dv").isTrue();
+        assertThat(v.grad().bitEquals(seen2.get(0))).as("identity VJP: v gets exactly the tap's gradient").isTrue();
+        assertThat(x.grad().bitEquals(xRef.grad())).as("x's gradient unchanged by the tap").isTrue();
+
+        // under noGrad a tap is a plain constant
+        try (var s = GradMode.noGrad()) {
+            assertThat(Var.tap(frozen).requiresGrad()).isFalse();
+        }
     }
 
     @Test

@@ -5,15 +5,25 @@ import cola4j.gl.auxiliary.AuxiliaryModel;
 import cola4j.gl.optim.GradClip;
 import cola4j.gl.optim.LrSchedule;
 import cola4j.gl.optim.Optimizer;
-import java.util.Collection;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * The user side of ColA for one site: receives adaptation data batch by batch, buffers I of them (the adaptation
- * interval) and then takes one optimizer step on the surrogate of their concatenation:
+ * The user side of ColA: one auxiliary model per adapted site and one optimizer over all of them. It receives the
+ * adaptation data of each server batch, buffers it per site ({@link AdaptationBuffer}) for I batches (the adaptation
+ * interval), and then takes one optimizer step on the surrogates of the buffered data:
  *
  * <pre>
- *   zeroGrad;  ℓ = ½ Σ_rows ‖g_w(x) − stopgrad(g_w(x) − dL/dh)‖²;  ℓ.backward();  clip;  lr = schedule(step);  step
+ *   zeroGrad
+ *   for each site i with buffered data:  ℓ_i = ½ Σ_rows ‖g_i(x_i) − stopgrad(g_i(x_i) − dL/dh_i)‖²   (rows of all I batches)
+ *                                        ℓ_i.backward()          → grad w_i = Σ_batches dL/dw_i   (Gradient Learning)
+ *   clip global norm over every auxiliary parameter;  lr = schedule(step);  optimizer step
  * </pre>
  *
  * <p><b>Interval = gradient accumulation.</b> The surrogate sums over rows, so its gradient on the concatenation of
@@ -21,57 +31,112 @@ import java.util.Optional;
  * accumulation over I batches. With per-batch mean losses the server's dL_k/dh already carries each batch's 1/B,
  * so nothing is rescaled here. (All I batches are evaluated at the same w, the one the server used, because the
  * user does not update w between them.)
+ *
+ * <p>The step is taken after I <em>batches</em>, counted per {@link #offer} call. A site that received nothing in
+ * the interval (inactive in CopRA's progressive schedule) gets no gradient (null), so the optimizer skips it.
+ * {@link cola4j.gl.cola.ColaUser} is this class plus a user id.
  */
 public final class UserFit {
-    private final AuxiliaryModel aux;
+    private final LinkedHashMap<String, AuxiliaryModel> aux;
     private final Optimizer optimizer;
     private final UserFitConfig cfg;
     private final LrSchedule schedule;
-    private final AdaptationBuffer buffer;
+    private final LinkedHashMap<String, AdaptationBuffer> buffers = new LinkedHashMap<>();
+    private int batches;
 
     /**
-     * @param aux       the auxiliary model to fit
-     * @param optimizer an optimizer over (at least) all of aux's parameters
+     * @param aux       site name → the auxiliary model to fit there
+     * @param optimizer an optimizer over (at least) every auxiliary parameter (names: {@link #parameters})
      * @param cfg       interval and clipping
      * @param schedule  learning rate per step, or null to keep the optimizer's lr
+     * @throws IllegalArgumentException if {@code aux} is empty or a parameter is not in the optimizer
      */
-    public UserFit(AuxiliaryModel aux, Optimizer optimizer, UserFitConfig cfg, LrSchedule schedule) {
+    public UserFit(LinkedHashMap<String, AuxiliaryModel> aux, Optimizer optimizer, UserFitConfig cfg, LrSchedule schedule) {
+        if (aux.isEmpty()) throw new IllegalArgumentException("user fit: no auxiliary models");
         this.aux = aux;
         this.optimizer = optimizer;
         this.cfg = cfg;
         this.schedule = schedule;
-        this.buffer = new AdaptationBuffer(cfg.interval());
-        Collection<Var> owned = optimizer.parameters().values();
-        aux.namedParameters().forEach((name, p) -> {
-            if (owned.stream().noneMatch(q -> q == p)) {
-                throw new IllegalArgumentException("user fit: auxiliary parameter '" + name + "' is not in the optimizer");
-            }
+        Set<Var> owned = Collections.newSetFromMap(new IdentityHashMap<>());
+        owned.addAll(optimizer.parameters().values());
+        parameters(aux).forEach((name, p) -> {
+            if (!owned.contains(p)) throw new IllegalArgumentException("user fit: auxiliary parameter '" + name + "' is not in the optimizer");
         });
+        aux.keySet().forEach(site -> buffers.put(site, new AdaptationBuffer(cfg.interval())));
     }
 
-    /** Buffers one batch; when I batches are buffered, takes the step and returns what it did. */
-    public Optional<FitStep> offer(AdaptationData data) {
-        return buffer.add(data) ? Optional.of(stepOn(buffer.size(), buffer.drain())) : Optional.empty();
+    /** Every auxiliary parameter, named {@code site/param} (the naming optimizers and checkpoints use). */
+    public static LinkedHashMap<String, Var> parameters(Map<String, AuxiliaryModel> aux) {
+        LinkedHashMap<String, Var> m = new LinkedHashMap<>();
+        aux.forEach((site, a) -> a.namedParameters().forEach((p, v) -> m.put(site + "/" + p, v)));
+        return m;
+    }
+
+    /**
+     * Buffers one server batch (the adaptation data of its sites; several parts for one site are concatenated in
+     * order). When I batches are buffered, takes the step and returns what it did.
+     *
+     * @throws IllegalArgumentException for data of a site without an auxiliary model (nothing is buffered then)
+     */
+    public Optional<FitStep> offer(List<AdaptationData> batch) {
+        LinkedHashMap<String, List<AdaptationData>> bySite = new LinkedHashMap<>();
+        for (AdaptationData d : batch) {
+            if (!aux.containsKey(d.site())) throw new IllegalArgumentException("adaptation data for unknown site " + d.site() + "; sites: " + aux.keySet());
+            bySite.computeIfAbsent(d.site(), k -> new ArrayList<>()).add(d);
+        }
+        bySite.forEach((site, parts) -> buffers.get(site).add(AdaptationData.concat(parts)));
+        batches++;
+        return batches == cfg.interval() ? Optional.of(step()) : Optional.empty();
     }
 
     /** Steps on whatever is buffered (fewer than I batches, e.g. at the end of an epoch); empty if nothing is. */
     public Optional<FitStep> flush() {
-        return buffer.isEmpty() ? Optional.empty() : Optional.of(stepOn(buffer.size(), buffer.drain()));
+        return batches == 0 ? Optional.empty() : Optional.of(step());
     }
 
-    private FitStep stepOn(int batches, AdaptationData all) {
+    private FitStep step() {
         optimizer.zeroGrad();
-        Var loss = GradientLearning.surrogateLoss(aux, all);
-        loss.backward();
-        double norm = GradClip.clipGlobalNorm(aux.namedParameters().values(), cfg.maxGradNorm());
+        double surrogate = 0;
+        int rows = 0;
+        for (Map.Entry<String, AdaptationBuffer> e : buffers.entrySet()) {
+            if (e.getValue().isEmpty()) continue;
+            AdaptationData all = e.getValue().drain();
+            Var loss = GradientLearning.surrogateLoss(aux.get(e.getKey()), all);
+            loss.backward();
+            surrogate += loss.value().item();
+            rows += all.rows();
+        }
+        LinkedHashMap<String, Var> params = parameters(aux);
+        requireFiniteGradients(params);
+        double norm = GradClip.clipGlobalNorm(params.values(), cfg.maxGradNorm());
         if (schedule != null) schedule.apply(optimizer);
         long step = optimizer.stepCount();
         double lr = optimizer.lr();
         optimizer.step();
-        return new FitStep(step, batches, all.rows(), loss.value().item(), norm, lr);
+        int n = batches;
+        batches = 0;
+        return new FitStep(step, n, rows, surrogate, norm, lr);
     }
 
-    public AuxiliaryModel auxiliary() {
+    /**
+     * Before any update: every GL gradient must be finite. The data was checked finite by the server, so a
+     * non-finite gradient comes from the auxiliary itself: a non-finite parameter, or an output that overflows.
+     *
+     * @throws NonFiniteException naming the parameter (nothing is updated)
+     */
+    private static void requireFiniteGradients(LinkedHashMap<String, Var> params) {
+        for (Map.Entry<String, Var> e : params.entrySet()) {
+            Var p = e.getValue();
+            if (p.grad() == null) continue;
+            String badValue = NonFiniteException.firstNonFinite(p.value());
+            if (badValue != null) throw new NonFiniteException("parameter " + e.getKey() + " is non-finite (" + badValue + ")");
+            String badGrad = NonFiniteException.firstNonFinite(p.grad());
+            if (badGrad != null) throw new NonFiniteException("Gradient Learning gradient of parameter " + e.getKey() + " is non-finite (" + badGrad + ")");
+        }
+    }
+
+    /** site → auxiliary model. */
+    public LinkedHashMap<String, AuxiliaryModel> auxiliaries() {
         return aux;
     }
 
@@ -79,8 +144,24 @@ public final class UserFit {
         return optimizer;
     }
 
-    /** The buffer (size and bytes for accounting). */
-    public AdaptationBuffer buffer() {
-        return buffer;
+    public UserFitConfig config() {
+        return cfg;
+    }
+
+    /** Batches buffered since the last step. */
+    public int buffered() {
+        return batches;
+    }
+
+    /** A site's buffer (size and bytes for accounting). */
+    public AdaptationBuffer buffer(String site) {
+        AdaptationBuffer b = buffers.get(site);
+        if (b == null) throw new IllegalArgumentException("user fit: no site " + site + "; sites: " + aux.keySet());
+        return b;
+    }
+
+    /** Bytes of adaptation data currently buffered, over all sites. */
+    public long bufferBytes() {
+        return buffers.values().stream().mapToLong(AdaptationBuffer::bytes).sum();
     }
 }

@@ -1,6 +1,5 @@
 package cola4j.gl;
 
-import cola4j.autograd.GradMode;
 import cola4j.autograd.LinalgOps;
 import cola4j.autograd.Var;
 import cola4j.gl.auxiliary.Activation;
@@ -77,19 +76,25 @@ final class GlFixture {
         return loss(base(xv).add(aux.apply(xv)));
     }
 
-    /** The ColA server pass: frozen base, auxiliary output a constant, (x, dL/dh) captured at the site. */
+    /**
+     * The ColA server pass, as {@code ColaInterceptor} does it: frozen base h = f(x), a tap on h that receives dL/dh,
+     * the site output tap(h) + g_w(x) with g evaluated frozen ({@link AuxiliaryModel#applyFrozen}); after backward
+     * the adaptation data (x flattened to [rows, in] or ids [rows], dL/dh to [rows, out]).
+     */
     AdaptationData serverPass(AuxiliaryModel aux, Tensor x) {
         Var xv = Var.constant(x);
-        Tensor auxOut;
-        try (var s = GradMode.noGrad()) {
-            auxOut = aux.apply(xv).value();
-        }
-        AdaptationProbe probe = new AdaptationProbe("site", xv, base(xv), auxOut);
+        Var tap = Var.tap(base(xv)).retainGrad();                                     // [B, T, out]
         Tensor[] hooked = new Tensor[1];
-        probe.output().registerHook(g -> hooked[0] = g);
-        loss(probe.output()).backward();
-        AdaptationData d = probe.capture();
-        if (hooked[0].reshape(-1, OUT).maxAbsDiff(d.gradH()) != 0) throw new AssertionError("hook and probe disagree");
+        tap.registerHook(g -> hooked[0] = g);
+        Map<Var, Tensor> before = new java.util.IdentityHashMap<>();
+        aux.namedParameters().values().forEach(p -> before.put(p, p.grad()));
+        loss(tap.add(aux.applyFrozen(xv))).backward();
+        before.forEach((p, g) -> {
+            if (p.grad() != g) throw new AssertionError("the server pass touched the gradient of an auxiliary parameter");
+        });
+        Tensor xr = embedding() ? x.reshape(-1) : x.reshape(-1, IN);                  // [B, T, in] -> [rows, in]; ids -> [rows]
+        AdaptationData d = new AdaptationData("site", xr, tap.grad().reshape(-1, OUT)); // [B, T, out] -> [rows, out]
+        if (hooked[0].reshape(-1, OUT).maxAbsDiff(d.gradH()) != 0) throw new AssertionError("hook and retained gradient disagree");
         return d;
     }
 

@@ -31,6 +31,13 @@ class UserFitTest {
         return m;
     }
 
+    /** The one-site map {"site": aux} ({@link GlFixture#serverPass} names its data "site"). */
+    static LinkedHashMap<String, AuxiliaryModel> site(AuxiliaryModel aux) {
+        LinkedHashMap<String, AuxiliaryModel> m = new LinkedHashMap<>();
+        m.put("site", aux);
+        return m;
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"lowrank", "linear", "mlp", "embedding"})
     void bufferedStepEqualsStepOnSummedGradients(String type) {
@@ -43,16 +50,17 @@ class UserFitTest {
         for (var make : optimizers) {
             // user side: I server passes at the same w, buffered, then one step on the concatenation
             AuxiliaryModel user = f.aux(9);
-            UserFit fit = new UserFit(user, make.apply(user.namedParameters()), UserFitConfig.noClip(I), null);
+            UserFit fit = new UserFit(site(user), make.apply(UserFit.parameters(site(user))), UserFitConfig.noClip(I), null);
             Optional<FitStep> step = Optional.empty();
             for (int k = 0; k < I; k++) {
                 assertThat(step).isEmpty();
-                step = fit.offer(f.serverPass(user, xs.get(k)));
+                step = fit.offer(List.of(f.serverPass(user, xs.get(k))));
             }
             assertThat(step).isPresent();
             assertThat(step.get().batches()).isEqualTo(I);
             assertThat(step.get().rows()).isEqualTo(I * GlFixture.B * GlFixture.T);
-            assertThat(fit.buffer().isEmpty()).isTrue();
+            assertThat(fit.buffer("site").isEmpty()).isTrue();
+            assertThat(fit.buffered()).isZero();
 
             // reference: accumulate the full-graph gradients of the I per-batch losses, one step
             AuxiliaryModel ref = f.aux(9);
@@ -98,16 +106,17 @@ class UserFitTest {
     void clippingScheduleAndFlush(String type) {
         GlFixture f = new GlFixture(type, 33);
         AuxiliaryModel aux = f.aux(4);
-        Sgd sgd = new Sgd(aux.namedParameters(), SgdConfig.plain(1.0));
-        UserFit fit = new UserFit(aux, sgd, new UserFitConfig(2, 1e-3), LrSchedule.linearWarmupDecay(0.5, 1, 10));
+        Sgd sgd = new Sgd(UserFit.parameters(site(aux)), SgdConfig.plain(1.0));
+        UserFit fit = new UserFit(site(aux), sgd, new UserFitConfig(2, 1e-3), LrSchedule.linearWarmupDecay(0.5, 1, 10));
         LinkedHashMap<String, Tensor> before = values(aux);
-        assertThat(fit.offer(f.serverPass(aux, f.batch(1)))).isEmpty();
+        assertThat(fit.offer(List.of(f.serverPass(aux, f.batch(1))))).isEmpty();
+        assertThat(fit.bufferBytes()).isEqualTo(fit.buffer("site").bytes()).isPositive();
         FitStep s = fit.flush().orElseThrow();
         assertThat(s.batches()).isEqualTo(1);
         assertThat(s.lr()).isEqualTo(0.0); // warm-up step 0
         assertThat(GlFixture.relErr(values(aux), before)).isZero();
-        fit.offer(f.serverPass(aux, f.batch(2)));
-        s = fit.offer(f.serverPass(aux, f.batch(3))).orElseThrow();
+        fit.offer(List.of(f.serverPass(aux, f.batch(2))));
+        s = fit.offer(List.of(f.serverPass(aux, f.batch(3)))).orElseThrow();
         assertThat(s.step()).isEqualTo(1);
         assertThat(s.lr()).isEqualTo(0.5);
         assertThat(s.gradNorm()).isGreaterThan(1e-3);
@@ -123,7 +132,61 @@ class UserFitTest {
     void optimizerMustOwnTheAuxiliaryParameters(String type) {
         GlFixture f = new GlFixture(type, 34);
         AuxiliaryModel a = f.aux(1), other = f.aux(2);
-        assertThatThrownBy(() -> new UserFit(a, new Sgd(other.namedParameters(), SgdConfig.plain(1)), UserFitConfig.noClip(1), null))
-                .hasMessageContaining("'lora_A.weight' is not in the optimizer");
+        assertThatThrownBy(() -> new UserFit(site(a), new Sgd(UserFit.parameters(site(other)), SgdConfig.plain(1)), UserFitConfig.noClip(1), null))
+                .hasMessageContaining("'site/lora_A.weight' is not in the optimizer");
+    }
+
+    /**
+     * Several sites, one optimizer: a site that gets no data in the interval (CopRA's inactive site) is not updated;
+     * two parts for one site in one batch are concatenated; data for an unknown site is refused with nothing buffered.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"lowrank"})
+    void sitesAreBufferedSeparatelyAndOneStepCoversThemAll(String type) {
+        GlFixture f = new GlFixture(type, 35);
+        AuxiliaryModel a = f.aux(5), b = f.aux(6);
+        LinkedHashMap<String, AuxiliaryModel> aux = new LinkedHashMap<>();
+        aux.put("a", a);
+        aux.put("b", b);
+        LinkedHashMap<String, Tensor> a0 = snapshot(a), b0 = snapshot(b);
+        double lr = 0.1;
+        UserFit fit = new UserFit(aux, new Sgd(UserFit.parameters(aux), SgdConfig.plain(lr)), UserFitConfig.noClip(3), null);
+        AdaptationData a1 = rename("a", f.serverPass(a, f.batch(1))), b1 = rename("b", f.serverPass(b, f.batch(2)));
+        AdaptationData a2 = rename("a", f.serverPass(a, f.batch(3))), a3 = rename("a", f.serverPass(a, f.batch(4)));
+        assertThat(fit.offer(List.of(a1, b1))).isEmpty();
+        assertThat(fit.offer(List.of(a2, a3))).isEmpty();                        // b inactive; two parts for a
+        long bytes = fit.bufferBytes();
+        assertThat(bytes).isEqualTo(a1.bytes() + b1.bytes() + a2.bytes() + a3.bytes());
+        assertThatThrownBy(() -> fit.offer(List.of(a1, rename("c", a1)))).hasMessageContaining("unknown site c");
+        assertThat(fit.bufferBytes()).isEqualTo(bytes);
+        assertThat(fit.buffered()).isEqualTo(2);
+        assertThat(fit.offer(List.of())).isPresent();                             // third batch: nothing for any site
+
+        // reference: w − lr · GL gradient of each site's concatenated data, at the initial parameters
+        AuxiliaryModel ra = f.aux(5), rb = f.aux(6);
+        LinkedHashMap<String, Tensor> ga = GradientLearning.gradient(ra, AdaptationData.concat(List.of(a1, a2, a3)));
+        LinkedHashMap<String, Tensor> gb = GradientLearning.gradient(rb, b1);
+        LinkedHashMap<String, Tensor> wantA = new LinkedHashMap<>(), wantB = new LinkedHashMap<>();
+        a0.forEach((k, w) -> wantA.put(k, w.sub(ga.get(k).mul(lr))));
+        b0.forEach((k, w) -> wantB.put(k, w.sub(gb.get(k).mul(lr))));
+        assertThat(GlFixture.relErr(values(a), wantA)).isLessThanOrEqualTo(1e-14);
+        assertThat(GlFixture.relErr(values(b), wantB)).isLessThanOrEqualTo(1e-14);
+        assertThat(GlFixture.relErr(values(b), b0)).isGreaterThan(1e-6);
+
+        // a fourth and fifth batch without b: b's parameters stay exactly as they are
+        LinkedHashMap<String, Tensor> bNow = snapshot(b);
+        fit.offer(List.of(rename("a", f.serverPass(a, f.batch(5)))));
+        assertThat(fit.flush()).isPresent();
+        bNow.forEach((k, w) -> assertThat(values(b).get(k).bitEquals(w)).as(k).isTrue());
+    }
+
+    static LinkedHashMap<String, Tensor> snapshot(AuxiliaryModel aux) {
+        LinkedHashMap<String, Tensor> m = new LinkedHashMap<>();
+        aux.namedParameters().forEach((k, p) -> m.put(k, p.value().copy()));
+        return m;
+    }
+
+    static AdaptationData rename(String site, AdaptationData d) {
+        return new AdaptationData(site, d.x(), d.gradH());
     }
 }

@@ -18,15 +18,12 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Saves and loads a whole base model as a directory, in the Hugging Face layout:
@@ -38,14 +35,26 @@ import java.util.stream.Stream;
  * {@link DecoderLMConfig}, {@link EncoderDecoderConfig}, {@link MlpClassifierConfig}); the other keys are that
  * record's components. Tensors are stored in the model's dtype, so a save/load round trip is bit-exact.
  *
- * <p>Atomicity: both files are written (and fsynced) into a fresh sibling directory, which is then renamed onto
- * {@code dir}; an existing {@code dir} is first renamed aside and deleted only after the swap. Readers therefore see
- * the old checkpoint or the complete new one.
+ * <p>Replacing a checkpoint ({@link #save}): both files are written and fsynced into a fresh sibling
+ * {@code .<name>.tmp-*}; then an existing {@code dir} is renamed to the sibling {@code .<name>.old-<n>}, the new
+ * directory is renamed to {@code dir}, the parent directory is fsynced (best effort), and the old one is deleted.
+ * Neither rename can leave a partial directory at {@code dir}, so a reader never sees a mix of old and new files; but
+ * Java cannot swap two directories in one step, so <b>between the two renames {@code dir} does not exist</b> (a reader
+ * then gets "missing config.json"). A crash leaves:
+ * <ul>
+ *   <li>while writing: {@code dir} untouched, plus a {@code .<name>.tmp-*} leftover (safe to delete);</li>
+ *   <li>between the renames: no {@code dir}, the complete previous checkpoint in {@code .<name>.old-<n>} (and the new one
+ *       in {@code .<name>.tmp-*}): {@link #recover} renames the previous one back; {@link #save} does so before it
+ *       writes, and {@link #load} names the leftover in its error;</li>
+ *   <li>after the second rename: the new checkpoint at {@code dir} and a {@code .<name>.old-<n>} leftover (safe to delete).</li>
+ * </ul>
+ * One writer per directory at a time (concurrent saves to the same {@code dir} are not supported).
  *
  * <p>Errors: unknown or missing keys in config.json, or an unknown family → {@link IOException} naming the file and
  * the key; a corrupt or truncated model.safetensors → the {@link SafetensorsException} of the reader (its
  * {@code kind()} says which rule broke); weights that do not fit the config → one {@link IllegalArgumentException}
- * listing every missing, unexpected and mismatched (shape or dtype) tensor.
+ * listing every missing, unexpected and mismatched (shape or dtype) tensor; NaN or ±Inf values → an
+ * {@link IllegalArgumentException} naming every such tensor.
  */
 public final class ModelCheckpoint {
     private ModelCheckpoint() {}
@@ -134,33 +143,39 @@ public final class ModelCheckpoint {
         }
     }
 
-    /** Writes {@code model} to {@code dir} (created, or atomically replaced if it exists). */
+    /**
+     * Writes {@code model} to {@code dir}: created, or replaced as in the class comment (first restoring, with
+     * {@link #recover}, a previous checkpoint an interrupted save left aside).
+     */
     public static void save(Model model, Path dir) throws IOException {
-        Path target = dir.toAbsolutePath();
-        Path parent = target.getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
-        Path old = null;
-        try {
+        AtomicDirectory.replace(dir, tmp -> {
             writeSynced(tmp.resolve(CONFIG_FILE), (configJson(model) + "\n").getBytes(StandardCharsets.UTF_8));
             LinkedHashMap<String, Tensor> tensors = new LinkedHashMap<>();
             model.namedParameters().forEach((name, v) -> tensors.put(name, v.value()));
             Safetensors.write(tmp.resolve(WEIGHTS_FILE), tensors, Map.of("family", family(model)));
-            if (Files.exists(target)) {
-                old = parent.resolve("." + target.getFileName() + ".old-" + System.nanoTime());
-                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            tmp = null;
-        } finally {
-            if (tmp != null) deleteTree(tmp);
-            if (old != null) deleteTree(old);
-        }
+        });
+    }
+
+    /**
+     * Restores the checkpoint an interrupted {@link #save} left aside: if {@code dir} does not exist and a sibling
+     * {@code .<name>.old-<n>} does, renames the most recently modified such sibling to {@code dir}.
+     *
+     * @return true if a checkpoint was restored
+     */
+    public static boolean recover(Path dir) throws IOException {
+        return AtomicDirectory.recover(dir);
     }
 
     /** Reads the model in {@code dir}: config.json, then model.safetensors checked against it (see class comment). */
     public static Model load(Path dir) throws IOException {
         Path cfgFile = dir.resolve(CONFIG_FILE), wFile = dir.resolve(WEIGHTS_FILE);
+        if (!Files.exists(dir)) {
+            List<Path> olds = AtomicDirectory.leftovers(dir.toAbsolutePath());
+            if (!olds.isEmpty()) {
+                throw new IOException("checkpoint " + dir + ": missing " + CONFIG_FILE + " (the directory does not exist; an interrupted save left the "
+                        + "previous checkpoint in " + olds.get(0) + ": ModelCheckpoint.recover restores it)");
+            }
+        }
         if (!Files.isRegularFile(cfgFile)) throw new IOException("checkpoint " + dir + ": missing " + CONFIG_FILE);
         if (!Files.isRegularFile(wFile)) throw new IOException("checkpoint " + dir + ": missing " + WEIGHTS_FILE);
         Record config;
@@ -188,8 +203,9 @@ public final class ModelCheckpoint {
 
     /**
      * Copies {@code weights} into the model's parameter tensors in place. Every parameter name must be present with
-     * the parameter's shape and dtype and no other name may occur; otherwise nothing is copied and one
-     * IllegalArgumentException lists all missing, unexpected and mismatched tensors.
+     * the parameter's shape and dtype and no other name may occur, and every value must be finite; otherwise nothing is
+     * copied and one IllegalArgumentException lists all missing, unexpected and mismatched tensors, or else every
+     * tensor holding NaN or ±Inf (with the first such value, its flat index and the count).
      */
     public static void loadWeights(Model model, Map<String, Tensor> weights) {
         LinkedHashMap<String, Var> params = model.namedParameters();
@@ -207,7 +223,28 @@ public final class ModelCheckpoint {
             throw new IllegalArgumentException("checkpoint does not fit the " + family(model) + " model: missing " + missing
                     + "; unexpected " + unexpected + "; mismatched " + mismatched);
         }
+        List<String> nonFinite = new ArrayList<>();
+        params.keySet().forEach(name -> {
+            String bad = nonFiniteSummary(weights.get(name));
+            if (bad != null) nonFinite.add(name + " (" + bad + ")");
+        });
+        if (!nonFinite.isEmpty()) {
+            throw new IllegalArgumentException("checkpoint for the " + family(model) + " model has non-finite weights (NaN/Inf): " + nonFinite);
+        }
         params.forEach((name, p) -> p.value().copyFrom(weights.get(name)));
+    }
+
+    /** Null if every value of {@code t} is finite, else "NaN at flat index i, k of n values non-finite". */
+    private static String nonFiniteSummary(Tensor t) {
+        if (t.isFinite()) return null;
+        int first = -1, count = 0;
+        for (int i = 0; i < t.numel(); i++) {
+            if (!Double.isFinite(t.getFlat(i))) {
+                if (first < 0) first = i;
+                count++;
+            }
+        }
+        return t.getFlat(first) + " at flat index " + first + ", " + count + " of " + t.numel() + " values non-finite";
     }
 
     private static void writeSynced(Path file, byte[] bytes) throws IOException {
@@ -216,13 +253,6 @@ public final class ModelCheckpoint {
             os.write(bytes);
             os.flush();
             ch.force(true);
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) return;
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         }
     }
 }

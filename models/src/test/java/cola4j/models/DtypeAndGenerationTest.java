@@ -109,6 +109,31 @@ class DtypeAndGenerationTest {
     }
 
     @Test
+    void encoderDecoderGreedyDecodeStopsAtTheEndTokenAndIncludesIt() {
+        EncoderDecoder m = new EncoderDecoder(EncoderDecoderConfig.tiny(), new Rng(4));
+        int[] src = {3, 4, 5, 6};
+        int[] free = m.greedyDecode(src, 1, -1, 7); // no end token: exactly maxNewTokens
+        assertThat(free).hasSize(7);
+        for (int k = 0; k < free.length; k++) {
+            int end = free[k];
+            int first = 0;
+            while (free[first] != end) first++;
+            // stops right after the first occurrence of the end token, which is included; the prefix is unchanged
+            assertThat(m.greedyDecode(src, 1, end, 7)).as("end token %d", end).containsExactly(java.util.Arrays.copyOf(free, first + 1));
+        }
+        // an end token never produced changes nothing
+        int unused = 0;
+        while (contains(free, unused)) unused++;
+        assertThat(m.greedyDecode(src, 1, unused, 7)).containsExactly(free);
+        assertThat(m.greedyDecode(src, 1, free[0], 0)).isEmpty();
+    }
+
+    private static boolean contains(int[] a, int v) {
+        for (int x : a) if (x == v) return true;
+        return false;
+    }
+
+    @Test
     void badInputsNameTheProblem() {
         EncoderClassifier m = new EncoderClassifier(EncoderClassifierConfig.tiny(), new Rng(1));
         assertThatThrownBy(() -> m.forward(new int[][] {{1, 13}}, null, EVAL)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("id 13");

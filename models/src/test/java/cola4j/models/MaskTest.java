@@ -54,6 +54,30 @@ class MaskTest {
     }
 
     @Test
+    void leftPaddedDecoderLmInputsNeverChangeUnpaddedOutputs() {
+        DecoderLM m = new DecoderLM(DecoderLMConfig.tiny(), new Rng(5));
+        int[][] mask = {{0, 0, 1, 1, 1}, {1, 1, 1, 1, 1}};
+        Tensor ref = m.forward(new int[][] {{0, 0, 4, 7, 2}, {3, 9, 1, 5, 6}}, mask, EVAL).value(); // [2, 5, V]
+        Tensor out = m.forward(new int[][] {{8, 10, 4, 7, 2}, {3, 9, 1, 5, 6}}, mask, EVAL).value();
+        // the real positions 2..4 of row 0 and all of row 1 are bit-identical whatever the padded ids hold
+        assertThat(out.slice(0, 0, 1).slice(1, 2, 5).bitEquals(ref.slice(0, 0, 1).slice(1, 2, 5))).isTrue();
+        assertThat(out.slice(0, 1, 2).bitEquals(ref.slice(0, 1, 2))).isTrue();
+        // without the mask the padded ids do reach the real positions (the mask is what protects them)
+        Tensor unmasked = m.forward(new int[][] {{8, 10, 4, 7, 2}, {3, 9, 1, 5, 6}}, null, EVAL).value();
+        assertThat(unmasked.slice(0, 0, 1).slice(1, 2, 5).maxAbsDiff(ref.slice(0, 0, 1).slice(1, 2, 5))).isGreaterThan(1e-6);
+        // learned positions: left padding shifts the real tokens to positions 2..4, so the result is not the unpadded one
+        Tensor alone = m.forward(new int[][] {{4, 7, 2}}, EVAL).value();
+        assertThat(alone.maxAbsDiff(ref.slice(0, 0, 1).slice(1, 2, 5))).isGreaterThan(1e-6);
+        // and the gradient of a loss on real positions never reaches the padded ids' embedding rows
+        DecoderLM g = new DecoderLM(DecoderLMConfig.tiny().withDropout(0), new Rng(5));
+        Var loss = Functional.crossEntropy(g.forward(new int[][] {{8, 10, 4, 7, 2}, {3, 9, 1, 5, 6}}, mask, EVAL).reshape(10, 11),
+                new int[] {-100, -100, 7, 2, 5, 9, 1, 5, 6, 3});
+        loss.backward();
+        Tensor embGrad = g.namedParameters().get("embed.token.weight").grad(); // [V, C]
+        for (int id : new int[] {8, 10}) assertThat(embGrad.slice(0, id, id + 1).maxAbs()).as("grad of padded id %d", id).isZero();
+    }
+
+    @Test
     void paddedSourceNeverChangesDecoderOutputs() {
         EncoderDecoder m = new EncoderDecoder(EncoderDecoderConfig.tiny(), new Rng(4));
         int[][] srcMask = {{1, 1, 0, 0}};

@@ -80,6 +80,82 @@ class ModelCheckpointTest {
                 .hasMessageContaining("decoder model, not a MlpClassifier");
     }
 
+    /**
+     * The checkpoint directory and its files get the modes of a plain new directory / file made beside them (the
+     * umask applied to 0777 / 0666), not the owner-only 0700 of a JDK temporary directory it is renamed from.
+     */
+    @Test
+    void savedCheckpointHasPlainPermissions() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+        Path dir = tmp.resolve("perm");
+        ModelCheckpoint.save(new MlpClassifier(MlpClassifierConfig.tiny(), new Rng(1)), dir);
+        ModelCheckpoint.save(new MlpClassifier(MlpClassifierConfig.tiny(), new Rng(2)), dir); // the replacing path too
+        var dirMode = Files.getPosixFilePermissions(Files.createDirectory(tmp.resolve("ref-dir")));
+        var fileMode = Files.getPosixFilePermissions(Files.createFile(tmp.resolve("ref-file")));
+        org.junit.jupiter.api.Assumptions.assumeTrue(dirMode.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ), "umask denies group read");
+        assertThat(Files.getPosixFilePermissions(dir)).isEqualTo(dirMode);
+        assertThat(Files.getPosixFilePermissions(dir.resolve(ModelCheckpoint.CONFIG_FILE))).isEqualTo(fileMode);
+        assertThat(Files.getPosixFilePermissions(dir.resolve(ModelCheckpoint.WEIGHTS_FILE))).isEqualTo(fileMode);
+    }
+
+    @Test
+    void aCrashBetweenTheTwoRenamesLeavesThePreviousCheckpointRecoverable() throws IOException {
+        Path dir = tmp.resolve("ckpt");
+        DecoderLM first = new DecoderLM(DecoderLMConfig.tiny(), new Rng(1));
+        ModelCheckpoint.save(first, dir);
+        // the state save() leaves if the process dies after renaming dir aside and before renaming the new one in:
+        // dir missing, the previous checkpoint in .ckpt.old-<n>, the new one (here: a partial one) in .ckpt.tmp-<x>
+        Path old = tmp.resolve(".ckpt.old-12345");
+        Files.move(dir, old);
+        Files.createDirectories(tmp.resolve(".ckpt.tmp-crashed"));
+        Files.writeString(tmp.resolve(".ckpt.tmp-crashed").resolve(ModelCheckpoint.CONFIG_FILE), "{");
+        assertThatThrownBy(() -> ModelCheckpoint.load(dir)).isInstanceOf(IOException.class).hasMessageContaining("missing config.json")
+                .hasMessageContaining(old.toString()).hasMessageContaining("ModelCheckpoint.recover");
+
+        assertThat(ModelCheckpoint.recover(dir)).isTrue();
+        assertThat(old).doesNotExist();
+        DecoderLM back = ModelCheckpoint.load(dir, DecoderLM.class);
+        first.namedParameters().forEach((k, v) -> assertThat(back.namedParameters().get(k).value().bitEquals(v.value())).as(k).isTrue());
+        assertThat(ModelCheckpoint.recover(dir)).as("nothing left to recover").isFalse();
+
+        // save() restores such a leftover before replacing it, so no .old- directory survives it
+        Files.move(dir, old);
+        DecoderLM second = new DecoderLM(DecoderLMConfig.tiny(), new Rng(2));
+        ModelCheckpoint.save(second, dir);
+        assertThat(ModelCheckpoint.load(dir, DecoderLM.class).namedParameters().get("lm_head.weight").value()
+                .bitEquals(second.namedParameters().get("lm_head.weight").value())).isTrue();
+        try (Stream<Path> s = Files.list(tmp)) {
+            assertThat(s.map(p -> p.getFileName().toString()).filter(n -> n.contains(".old-")).toList()).isEmpty();
+        }
+    }
+
+    @Test
+    void nonFiniteWeightsAreRejectedNamingEveryTensor() throws IOException {
+        for (DType dtype : DType.values()) {
+            Model m = new MlpClassifier(MlpClassifierConfig.tiny().withDtype(dtype), new Rng(1));
+            LinkedHashMap<String, Tensor> w = new LinkedHashMap<>();
+            m.namedParameters().forEach((k, v) -> w.put(k, v.value().copy()));
+            w.get("layers.0.weight").setFlat(7, Double.NaN);
+            w.get("head.bias").setFlat(1, Double.POSITIVE_INFINITY);
+            w.get("head.bias").setFlat(2, Double.NEGATIVE_INFINITY);
+            Tensor before = m.namedParameters().get("layers.1.weight").value().copy();
+            assertThatThrownBy(() -> ModelCheckpoint.loadWeights(m, w)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("non-finite weights")
+                    .hasMessageContaining("layers.0.weight (NaN at flat index 7, 1 of 30 values non-finite)")
+                    .hasMessageContaining("head.bias (Infinity at flat index 1, 2 of 3 values non-finite)")
+                    .hasMessageNotContaining("layers.1.weight");
+            // nothing was copied
+            assertThat(m.namedParameters().get("layers.1.weight").value().bitEquals(before)).isTrue();
+
+            // from a file: the error names the file and the tensor
+            Path dir = tmp.resolve("nan-" + dtype);
+            m.namedParameters().get("layers.1.bias").value().setFlat(0, Double.NaN);
+            ModelCheckpoint.save(m, dir);
+            assertThatThrownBy(() -> ModelCheckpoint.load(dir)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(dir.resolve(ModelCheckpoint.WEIGHTS_FILE).toString()).hasMessageContaining("layers.1.bias (NaN");
+        }
+    }
+
     @Test
     void unknownMissingOrInvalidConfigKeysAreClearErrors() throws IOException {
         Path dir = tmp.resolve("c");
@@ -101,6 +177,11 @@ class ModelCheckpointTest {
         Files.writeString(cfg, json.replace("\"heads\" : 2", "\"heads\" : 3"));
         assertThatThrownBy(() -> ModelCheckpoint.load(dir)).isInstanceOf(IOException.class)
                 .hasMessageContaining("not divisible by heads 3");
+
+        // dtype is spelled as the Java enum constant (FLOAT32 / FLOAT64) in config.json; the CLI's "float32" is rejected
+        Files.writeString(cfg, json.replace("\"FLOAT64\"", "\"float64\""));
+        assertThatThrownBy(() -> ModelCheckpoint.load(dir)).isInstanceOf(IOException.class).hasMessageContaining("float64")
+                .hasMessageContaining("FLOAT64");
 
         Files.writeString(cfg, "[1, 2]");
         assertThatThrownBy(() -> ModelCheckpoint.load(dir)).isInstanceOf(IOException.class).hasMessageContaining("JSON object");

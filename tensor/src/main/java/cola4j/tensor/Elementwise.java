@@ -10,7 +10,16 @@ final class Elementwise {
     private Elementwise() {}
 
     /** Binary ops. Comparisons return 1.0 / 0.0 in the operands' dtype. */
-    enum Bin { ADD, SUB, MUL, DIV, MAX, GT, GE, EQ }
+    enum Bin {
+        ADD("add"), SUB("sub"), MUL("mul"), DIV("div"), MAX("maximum"), GT("gt"), GE("ge"), EQ("eq");
+
+        /** the name of the public {@link Tensor} method, used in error messages */
+        final String opName;
+
+        Bin(String opName) {
+            this.opName = opName;
+        }
+    }
 
     /** Unary ops; POW takes a scalar exponent. */
     enum Un { NEG, EXP, LOG, SQRT, TANH, ABS, POW }
@@ -59,7 +68,7 @@ final class Elementwise {
     }
 
     static Tensor binary(Bin op, Tensor a, Tensor b) {
-        String name = op.name().toLowerCase();
+        String name = op.opName;
         requireDtype(name, a, b);
         int[] sa = a.shape(), sb = b.shape();
         if (Arrays.equals(sa, sb)) return sameShape(op, a, b);

@@ -53,7 +53,14 @@ public final class MatMul {
         NativeScratch.releaseThisThread();
     }
 
-    static Tensor matmul(Tensor a, Tensor b, boolean transA, boolean transB) {
+    /**
+     * Checks that op(A)·op(B) is defined and returns its shape [...batch, m, n]: same dtype, ranks 2 to 4, inner
+     * dimensions equal, batch axes broadcastable. Callers that reshape operands before the product (the autograd's
+     * linear-layer path) call this first, so that errors name the shapes the caller passed.
+     *
+     * @throws IllegalArgumentException {@code "matmul: [2, 3, 4] x [5, 6]: inner dimensions 4 and 5 differ"} and the like
+     */
+    public static int[] outputShape(Tensor a, Tensor b, boolean transA, boolean transB) {
         Elementwise.requireDtype("matmul", a, b);
         int[] sa = a.shape(), sb = b.shape();
         if (sa.length < 2 || sb.length < 2 || sa.length > 4 || sb.length > 4) {
@@ -77,6 +84,17 @@ public final class MatMul {
         int[] outShape = Arrays.copyOf(batch, batch.length + 2);
         outShape[batch.length] = m;
         outShape[batch.length + 1] = n;
+        return outShape;
+    }
+
+    static Tensor matmul(Tensor a, Tensor b, boolean transA, boolean transB) {
+        int[] outShape = outputShape(a, b, transA, transB);
+        int[] sa = a.shape(), sb = b.shape();
+        int ra = sa.length, rb = sb.length;
+        int m = outShape[outShape.length - 2], n = outShape[outShape.length - 1];
+        int ka = transA ? sa[ra - 2] : sa[ra - 1];
+        int[] batchA = Arrays.copyOf(sa, ra - 2), batchB = Arrays.copyOf(sb, rb - 2);
+        int[] batch = Arrays.copyOf(outShape, outShape.length - 2);
         Tensor c = Tensor.zeros(a.dtype(), outShape);
         int nb = Shapes.numel(batch);
         if (c.numel() == 0) return c;

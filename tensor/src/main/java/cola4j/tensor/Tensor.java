@@ -1,9 +1,7 @@
 package cola4j.tensor;
 
 import java.util.Arrays;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A dense, contiguous, row-major n-dimensional array of float32 or float64.
@@ -123,13 +121,9 @@ public final class Tensor {
         return t;
     }
 
-    /** Copies an ND4J array (float or double, any order) into a new tensor of the same dtype. */
+    /** Copies an ND4J array (float or double, any order) into a new tensor of the same dtype (see {@link Nd4jInterop}). */
     public static Tensor of(INDArray a) {
-        int[] shape = Arrays.stream(a.shape()).mapToInt(Math::toIntExact).toArray();
-        INDArray c = a.dup('c');
-        if (a.dataType() == DataType.DOUBLE) return new Tensor(c.data().asDouble(), shape);
-        if (a.dataType() == DataType.FLOAT) return new Tensor(c.data().asFloat(), shape);
-        throw new IllegalArgumentException("tensor: unsupported ND4J dtype " + a.dataType() + " (float or double only)");
+        return Nd4jInterop.fromINDArray(a);
     }
 
     // ------------------------------------------------------------------ accessors
@@ -210,20 +204,9 @@ public final class Tensor {
         return out;
     }
 
-    /** Direct access to float64 storage for kernels in this module's packages; null for float32. */
-    double[] doubles() {
-        return d;
-    }
-
-    /** Direct access to float32 storage; null for float64. */
-    float[] floats() {
-        return f;
-    }
-
-    /** A new ND4J array with the same dtype, shape and contents (c-order). */
+    /** A new ND4J array with the same dtype, shape and contents (c-order; see {@link Nd4jInterop}). */
     public INDArray toINDArray() {
-        long[] s = Arrays.stream(shape).asLongStream().toArray();
-        return d != null ? Nd4j.create(d.clone(), s, DataType.DOUBLE) : Nd4j.create(f.clone(), s, 'c');
+        return Nd4jInterop.toINDArray(this);
     }
 
     /** Explicit dtype conversion (a copy, also when the dtype already matches). */
@@ -236,54 +219,12 @@ public final class Tensor {
         return d != null ? new Tensor(d.clone(), shape) : new Tensor(f.clone(), shape);
     }
 
-    /** True if every element is finite (no NaN, no ±Inf). */
-    public boolean isFinite() {
-        if (d != null) {
-            for (double v : d) if (!Double.isFinite(v)) return false;
-        } else {
-            for (float v : f) if (!Float.isFinite(v)) return false;
-        }
-        return true;
-    }
-
-    /** Throws {@link IllegalArgumentException} naming {@code what} if any element is NaN or infinite. */
-    public Tensor requireFinite(String what) {
-        if (!isFinite()) {
-            for (int i = 0; i < numel(); i++) {
-                double v = getFlat(i);
-                if (!Double.isFinite(v)) {
-                    throw new IllegalArgumentException(what + ": non-finite value " + v + " at flat index " + i + " of tensor " + Shapes.str(shape));
-                }
-            }
-        }
-        return this;
-    }
-
-    // ------------------------------------------------------------------ in-place (optimizers, merging)
-    // Each bumps storage.version, through whichever view it is called on, so MatMul's native mirror of the array
-    // is refreshed before its next use.
+    // ------------------------------------------------------------------ in-place (optimizers, merging; see InPlace)
 
     /** this += alpha·other (same shape and dtype), in place. Returns this. */
-    public Tensor addInPlace(Tensor other, double alpha) {
-        Elementwise.requireSame("addInPlace", this, other);
-        storage.version++;
-        if (d != null) {
-            for (int i = 0; i < d.length; i++) d[i] += alpha * other.d[i];
-        } else {
-            float a = (float) alpha;
-            for (int i = 0; i < f.length; i++) f[i] += a * other.f[i];
-        }
-        return this;
-    }
-
+    public Tensor addInPlace(Tensor other, double alpha) { return InPlace.addScaled(this, other, alpha); }
     /** Overwrites the contents with {@code other}'s (same shape and dtype). Returns this. */
-    public Tensor copyFrom(Tensor other) {
-        Elementwise.requireSame("copyFrom", this, other);
-        storage.version++;
-        if (d != null) System.arraycopy(other.d, 0, d, 0, d.length);
-        else System.arraycopy(other.f, 0, f, 0, f.length);
-        return this;
-    }
+    public Tensor copyFrom(Tensor other) { return InPlace.copy(this, other); }
 
     // ------------------------------------------------------------------ elementwise (see Elementwise)
 
@@ -352,35 +293,20 @@ public final class Tensor {
     /** op(this) x op(o) where op transposes the last two axes when the flag is set. */
     public Tensor matmul(Tensor o, boolean transA, boolean transB) { return MatMul.matmul(this, o, transA, transB); }
 
-    // ------------------------------------------------------------------ comparison and printing
+    // ------------------------------------------------------------------ inspection and printing (see Inspection, TensorFormat)
 
+    /** True if every element is finite (no NaN, no ±Inf). */
+    public boolean isFinite() { return Inspection.isFinite(this); }
+    /** Throws {@link IllegalArgumentException} naming {@code what} if any element is NaN or infinite; returns this. */
+    public Tensor requireFinite(String what) { return Inspection.requireFinite(this, what); }
     /** Largest |a - b| over all elements (shapes must match). */
-    public double maxAbsDiff(Tensor o) {
-        Elementwise.requireSameShape("maxAbsDiff", this, o);
-        double m = 0;
-        for (int i = 0; i < numel(); i++) m = Math.max(m, Math.abs(getFlat(i) - o.getFlat(i)));
-        return m;
-    }
-
+    public double maxAbsDiff(Tensor o) { return Inspection.maxAbsDiff(this, o); }
     /** Largest |x| (0 for an empty tensor). */
-    public double maxAbs() {
-        double m = 0;
-        for (int i = 0; i < numel(); i++) m = Math.max(m, Math.abs(getFlat(i)));
-        return m;
-    }
-
+    public double maxAbs() { return Inspection.maxAbs(this); }
     /** Euclidean norm of all elements, accumulated in double. */
-    public double norm() {
-        double s = 0;
-        for (int i = 0; i < numel(); i++) s += getFlat(i) * getFlat(i);
-        return Math.sqrt(s);
-    }
-
+    public double norm() { return Inspection.norm(this); }
     /** Bitwise equality of dtype, shape and every element. */
-    public boolean bitEquals(Tensor o) {
-        if (dtype != o.dtype || !Arrays.equals(shape, o.shape)) return false;
-        return d != null ? Arrays.equals(d, o.d) : Arrays.equals(f, o.f);
-    }
+    public boolean bitEquals(Tensor o) { return Inspection.bitEquals(this, o); }
 
     @Override
     public String toString() {

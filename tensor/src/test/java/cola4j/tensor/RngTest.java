@@ -1,6 +1,7 @@
 package cola4j.tensor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,61 @@ class RngTest {
         Rng p = new Rng(5);
         Rng c = p.split();
         assertThat(c.nextDouble()).isNotEqualTo(p.nextDouble());
+    }
+
+    /**
+     * U(lo, hi): draws stay in [lo, hi), reach both ends (20000 draws leave a gap of more than 0.1% of the width at
+     * one end with probability e^-20), mean (lo+hi)/2 and variance (hi-lo)²/12 (sd of the sample variance ≈ 0.034).
+     */
+    @Test
+    void uniformFillsItsRangeWithTheRightMoments() {
+        double lo = -3, hi = 5, w = hi - lo;
+        Tensor u = new Rng(11).uniform(DType.FLOAT64, lo, hi, 20000);
+        double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < u.numel(); i++) {
+            min = Math.min(min, u.getFlat(i));
+            max = Math.max(max, u.getFlat(i));
+        }
+        assertThat(min).isGreaterThanOrEqualTo(lo).isLessThan(lo + 1e-3 * w);
+        assertThat(max).isLessThan(hi).isGreaterThan(hi - 1e-3 * w);
+        double mean = u.sumAll() / 20000, var = u.add(-mean).pow(2).sumAll() / 19999;
+        assertThat(mean).isCloseTo(1.0, offset(0.1)); // sd of the mean ≈ 0.016
+        assertThat(var).isCloseTo(w * w / 12, offset(0.2));
+    }
+
+    /** N(mean, std²) in float32 as well: sample mean within 0.15 (sd 0.021) and variance within 6% of std². */
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void normalHasTheRightMomentsInBothDtypes(DType dt) {
+        Tensor n = new Rng(12).normal(dt, -1.5, 2, 20000).to(DType.FLOAT64);
+        double mean = n.sumAll() / 20000, var = n.add(-mean).pow(2).sumAll() / 19999;
+        assertThat(mean).isCloseTo(-1.5, offset(0.15));
+        assertThat(var).isCloseTo(4.0, offset(0.24)); // sd of the sample variance ≈ 4·sqrt(2/20000) = 0.04
+    }
+
+    /**
+     * Kaiming-uniform is U(-b, b) with b = 1/sqrt(fanIn): every |value| ≤ b, and over 20000 draws both ends come
+     * within 0.1% of ±b (a gap that large at one end has probability (1 - 0.0005)^20000 ≈ 5e-5), so a narrower
+     * range (say b/sqrt(3), or the normal-init bound) fails; mean 0 and variance b²/3.
+     */
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void kaimingUniformReachesItsBound(DType dt) {
+        int fanIn = 16;
+        double b = 1.0 / Math.sqrt(fanIn);
+        Tensor k = new Rng(13).kaimingUniform(dt, fanIn, 200, 100).to(DType.FLOAT64);
+        double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < k.numel(); i++) {
+            min = Math.min(min, k.getFlat(i));
+            max = Math.max(max, k.getFlat(i));
+        }
+        double mean = k.sumAll() / k.numel(), var = k.add(-mean).pow(2).sumAll() / (k.numel() - 1);
+        System.out.printf("kaiming %s b=%.4f: min %.6f max %.6f mean %.2e var %.6f (b^2/3 = %.6f)%n", dt, b, min, max, mean, var, b * b / 3);
+        assertThat(k.maxAbs()).isLessThanOrEqualTo(b);
+        assertThat(max).isGreaterThan(b * (1 - 1e-3));
+        assertThat(min).isLessThan(-b * (1 - 1e-3));
+        assertThat(mean).isCloseTo(0.0, offset(0.01)); // sd of the mean ≈ 0.001
+        assertThat(var).isCloseTo(b * b / 3, offset(0.001)); // b²/3 ≈ 0.0208, sd of the sample variance ≈ 1.3e-4
     }
 
     @Test

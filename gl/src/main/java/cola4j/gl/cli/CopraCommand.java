@@ -1,7 +1,11 @@
 package cola4j.gl.cli;
 
+import cola4j.gl.copra.AdapterMerge;
 import cola4j.gl.copra.CopraConfig;
 import cola4j.gl.copra.CopraExperiment;
+import cola4j.gl.copra.CopraRow;
+import cola4j.gl.copra.MeanStd;
+import cola4j.gl.copra.PrunePattern;
 import cola4j.gl.workload.PretrainCache;
 import cola4j.gl.workload.PretrainConfig;
 import cola4j.gl.workload.PretrainResult;
@@ -12,12 +16,12 @@ import cola4j.models.data.Task;
 import cola4j.models.site.Site;
 import cola4j.models.site.SiteSelector;
 import cola4j.tensor.DType;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -59,6 +63,30 @@ public final class CopraCommand implements Command {
         return o;
     }
 
+    /**
+     * The JSON document of {@code --json}.
+     *
+     * @param model        the model family
+     * @param preset       the model size preset
+     * @param tasks        the downstream tasks, in the order given
+     * @param seeds        seeds per configuration
+     * @param basePretrain the pretrained base the adapters were trained on
+     * @param config       the experiment's settings
+     * @param rows         plain, then progressive
+     */
+    record Report(String model, String preset, List<String> tasks, int seeds, @JsonProperty("base_pretrain") BasePretrain basePretrain,
+                  CopraConfig config, List<CopraRow> rows) {}
+
+    /**
+     * The base model as {@code cola pretrain} reported it.
+     *
+     * @param metric     the pretraining metric's id (e.g. {@code exact_match})
+     * @param heldOut    that metric on held-out pretraining-mixture examples
+     * @param checkpoint the cache entry's directory name
+     * @param fromCache  true when the base was loaded from the cache, false when this run pretrained it
+     */
+    record BasePretrain(String metric, @JsonProperty("held_out") double heldOut, String checkpoint, @JsonProperty("from_cache") boolean fromCache) {}
+
     @Override
     public int run(CommandLine cl, Io io) throws Exception {
         String family = Args.choice(cl, "model", null, Workloads.families());
@@ -69,8 +97,7 @@ public final class CopraCommand implements Command {
         Path cacheDir = Args.path(cl, "cache");
         PretrainCache cache = cacheDir != null ? new PretrainCache(cacheDir) : PretrainCache.atDefaultLocation();
         List<String> available = Workloads.create(family, preset, DType.FLOAT32, 0).downstreamNames();
-        List<String> names = cl.hasOption("tasks") ? Arrays.asList(cl.getOptionValue("tasks").split(",")) : available;
-        for (String n : names) if (!available.contains(n)) throw new UsageException("--tasks: unknown task '" + n + "'; available: " + available);
+        List<String> names = cl.hasOption("tasks") ? taskList(cl.getOptionValue("tasks"), available) : available;
         PretrainResult pre = new Pretrainer(cache, io.err(), false).run(family, preset, DType.FLOAT32, 0, PretrainConfig.defaults(family, preset), false);
         Workload w = pre.workload();
         List<Task<?>> tasks = new ArrayList<>();
@@ -91,11 +118,14 @@ public final class CopraCommand implements Command {
         CopraExperiment exp = new CopraExperiment(w, sites, cfg);
         io.err().printf("copra: %s %s, %d sites in %d layer groups %s, tasks %s, %d seeds x %d steps%n", family, method, sites.size(),
                 exp.groups().size(), exp.groups().names(), names, seeds, cfg.steps());
+        int layers = exp.groups().layers();
+        for (PrunePattern p : exp.prunedSkipped()) {
+            io.err().printf("pruned: %s removes nothing with %d layer group%s; skipped%n", p.name(), layers, layers == 1 ? "" : "s");
+        }
 
         List<String> players = exp.playerNames();
-        List<Map<String, Object>> rows = new ArrayList<>();
-        List<String> phiLines = new ArrayList<>();
-        Table t = null;
+        List<CopraRow> rows = new ArrayList<>();
+        List<CopraExperiment.RunResult> plainRuns = null;
         for (boolean progressive : new boolean[] {false, true}) {
             List<CopraExperiment.RunResult> runs = new ArrayList<>();
             for (int s = 0; s < seeds; s++) {
@@ -103,94 +133,70 @@ public final class CopraCommand implements Command {
                 runs.add(exp.run(tasks, progressive, s));
                 io.err().printf("copra: %s seed %d done in %.1f s%n", progressive ? "progressive" : "plain", s, (System.nanoTime() - t0) / 1e9);
             }
-            CopraExperiment.RunResult first = runs.get(0);
-            if (t == null) {
-                List<String> head = new ArrayList<>(List.of("method", "progressive", "base", "single"));
-                first.merged().keySet().forEach(k -> head.add("merged:" + k));
-                first.pruned().keySet().forEach(k -> head.add("pruned:" + k));
-                head.add("shapley spread");
-                if (method.equals("cola")) head.add("MB sent");
-                t = new Table(head.toArray(new String[0]));
-            }
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("method", method);
-            row.put("progressive", progressive);
-            List<String> cells = new ArrayList<>(List.of(method, Boolean.toString(progressive)));
-            row.put("base", stat(runs.stream().mapToDouble(CopraExperiment.RunResult::base).toArray(), cells));
-            row.put("single", stat(runs.stream().mapToDouble(CopraExperiment.RunResult::single).toArray(), cells));
-            Map<String, Object> merged = new LinkedHashMap<>(), pruned = new LinkedHashMap<>();
-            for (String k : first.merged().keySet()) merged.put(k, stat(runs.stream().mapToDouble(r -> r.merged().get(k)).toArray(), cells));
-            for (String k : first.pruned().keySet()) pruned.put(k, stat(runs.stream().mapToDouble(r -> r.pruned().get(k)).toArray(), cells));
-            row.put("merged", merged);
-            row.put("pruned", pruned);
-            int n = first.shapley().length;
-            double[] meanPhi = new double[n], sdPhi = new double[n], sePhi = new double[n];
-            for (int g = 0; g < n; g++) {
-                final int gg = g;
-                double[] v = runs.stream().mapToDouble(r -> r.shapley()[gg]).toArray();
-                meanPhi[g] = Arrays.stream(v).average().orElseThrow();
-                sdPhi[g] = sampleStd(v, meanPhi[g]);
-                double var = 0;                                      // SE of the seed mean: √(Σ_s SE_s²) / S
-                for (CopraExperiment.RunResult r : runs) var += r.shapleySe()[g] * r.shapleySe()[g];
-                sePhi[g] = Math.sqrt(var) / runs.size();
-            }
-            boolean exact = runs.stream().allMatch(CopraExperiment.RunResult::shapleyExact);
-            row.put("shapley", meanPhi);
-            row.put("shapley_std", sdPhi);
-            row.put("shapley_se", sePhi);
-            row.put("shapley_exact", exact);
-            row.put("shapley_players", players);
-            StringBuilder line = new StringBuilder(String.format("shapley (%s, %s, %s): ", method, progressive ? "progressive" : "plain",
-                    exact ? "exact" : "Monte Carlo " + cfg.shapleyPermutations() + " permutations"));
-            for (int g = 0; g < n; g++) {
-                line.append(String.format("%s%s %.4f ± %.4f", g == 0 ? "" : ", ", players.get(g), meanPhi[g], sdPhi[g]));
-                if (!exact) line.append(String.format(" (SE %.4f)", sePhi[g]));
-            }
-            phiLines.add(line.toString());
-            row.put("shapley_spread", stat(runs.stream().mapToDouble(r -> spread(r.shapley())).toArray(), cells));
-            if (method.equals("cola")) {
-                double[] mb = runs.stream().mapToDouble(r -> r.bytesSent() / 1e6).toArray();
-                row.put("mb_sent", stat(mb, cells));
-            }
-            t.row(cells.toArray(new String[0]));
-            rows.add(row);
+            rows.add(CopraRow.of(method, progressive, runs, progressive ? plainRuns : null, exp.prunedSkipped(), players));
+            if (!progressive) plainRuns = runs;
         }
-        t.print(io.out());
-        phiLines.forEach(io.out()::println);
-        io.out().println("metric: " + tasks.get(0).metric().id() + "; mean ± std over " + seeds + " seeds; merged/pruned/single/shapley averaged over tasks "
-                + names + "; shapley ± is the std over seeds, SE the Monte Carlo standard error");
+        table(rows, method.equals("cola")).print(io.out());
+        for (CopraRow r : rows) io.out().println(shapleyLine(r, cfg.shapleyPermutations()));
+        io.out().println("metric: " + tasks.get(0).metric().id() + "; " + (seeds == 1 ? "1 seed, so no std (" + MeanStd.NONE + ")" : "mean ± std over " + seeds + " seeds")
+                + "; merged/pruned/single/shapley averaged over tasks " + names + (seeds == 1 ? "" : "; shapley ± is the std over seeds")
+                + "; SE is the Monte Carlo standard error");
         if (json != null) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("model", family);
-            out.put("preset", preset);
-            out.put("tasks", names);
-            out.put("seeds", seeds);
-            out.put("config", cfg);
-            out.put("rows", rows);
-            JsonFiles.writeAtomic(json, out);
+            BasePretrain bp = new BasePretrain(pre.metric(), pre.pretrainMetric(), pre.checkpoint() == null ? null : pre.checkpoint().getFileName().toString(), pre.fromCache());
+            JsonFiles.writeAtomic(json, new Report(family, preset, names, seeds, bp, cfg, rows));
             io.err().println("wrote " + json);
         }
         return 0;
     }
 
-    private static double spread(double[] v) {
-        return Arrays.stream(v).max().orElse(0) - Arrays.stream(v).min().orElse(0);
+    /**
+     * The {@code --tasks} list: comma-separated, each name known, none empty, none twice (a usage error otherwise, so
+     * that {@code --tasks ,} or {@code --tasks flip,flip} never reaches training).
+     */
+    static List<String> taskList(String value, List<String> available) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String n : value.split(",", -1)) {
+            if (n.isBlank()) throw new UsageException("--tasks: empty task name in '" + value + "'; available: " + available);
+            if (!available.contains(n)) throw new UsageException("--tasks: unknown task '" + n + "'; available: " + available);
+            if (!out.add(n)) throw new UsageException("--tasks: task '" + n + "' given twice in '" + value + "'");
+        }
+        return List.copyOf(out);
     }
 
-    private static double sampleStd(double[] v, double mean) {
-        double ss = 0;
-        for (double x : v) ss += (x - mean) * (x - mean);
-        return v.length > 1 ? Math.sqrt(ss / (v.length - 1)) : 0;
+    /** The results table: one line per row; ColA adds MB sent and MB saved (– where it does not apply). */
+    private static Table table(List<CopraRow> rows, boolean cola) {
+        CopraRow first = rows.get(0);
+        List<String> head = new ArrayList<>(List.of("method", "progressive", "base", "single"));
+        first.merged().keySet().forEach(k -> head.add("merged:" + k.id()));
+        first.pruned().keySet().forEach(p -> head.add("pruned:" + p.name()));
+        head.add("shapley spread");
+        if (cola) {
+            head.add("MB sent");
+            head.add("MB saved");
+        }
+        Table t = new Table(head.toArray(new String[0]));
+        for (CopraRow r : rows) {
+            List<String> cells = new ArrayList<>(List.of(r.method(), Boolean.toString(r.progressive()), r.base().format(4), r.single().format(4)));
+            for (AdapterMerge.Kind k : first.merged().keySet()) cells.add(r.merged().get(k).format(4));
+            for (PrunePattern p : first.pruned().keySet()) cells.add(r.pruned().get(p).format(4));
+            cells.add(r.shapleySpread().format(4));
+            if (cola) {
+                cells.add(r.mbSent().format(2));
+                cells.add(r.mbSaved() == null ? MeanStd.NONE : r.mbSaved().format(2));
+            }
+            t.row(cells.toArray(new String[0]));
+        }
+        return t;
     }
 
-    /** Mean and sample standard deviation; appends "mean ± std" to the table cells. */
-    private static Map<String, Double> stat(double[] v, List<String> cells) {
-        double m = Arrays.stream(v).average().orElse(Double.NaN);
-        double sd = sampleStd(v, m);
-        cells.add(String.format("%.4f ± %.4f", m, sd));
-        Map<String, Double> r = new LinkedHashMap<>();
-        r.put("mean", m);
-        r.put("std", sd);
-        return r;
+    /** {@code shapley (lora, plain, exact): layer 0 0.2126 ± 0.0579, …} with the Monte Carlo SE when not exact. */
+    private static String shapleyLine(CopraRow r, int permutations) {
+        StringBuilder line = new StringBuilder(String.format("shapley (%s, %s, %s): ", r.method(), r.progressive() ? "progressive" : "plain",
+                r.shapleyExact() ? "exact" : "Monte Carlo " + permutations + " permutations"));
+        for (int g = 0; g < r.shapley().length; g++) {
+            line.append(g == 0 ? "" : ", ").append(r.shapleyPlayers().get(g)).append(' ').append(r.shapleyOf(g).format(4));
+            if (!r.shapleyExact()) line.append(String.format(" (SE %.4f)", r.shapleySe()[g]));
+        }
+        return line.toString();
     }
 }

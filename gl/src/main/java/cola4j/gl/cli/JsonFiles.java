@@ -1,5 +1,6 @@
 package cola4j.gl.cli;
 
+import cola4j.tensor.io.TempFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -24,7 +25,7 @@ public final class JsonFiles {
     /**
      * Writes {@code value} as JSON to {@code file} atomically: a temporary file in the same directory is written,
      * fsynced and renamed over the target, so readers see the old file or the complete new one, never a prefix.
-     * Missing parent directories are created.
+     * Missing parent directories are created. The file gets the permissions of a plain new file ({@link TempFiles}).
      */
     public static void writeAtomic(Path file, Object value) throws IOException {
         byte[] bytes = MAPPER.writeValueAsBytes(value);
@@ -36,7 +37,7 @@ public final class JsonFiles {
         Path abs = file.toAbsolutePath();
         Path dir = abs.getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        Path tmp = TempFiles.createFile(dir, "." + abs.getFileName() + ".", ".tmp");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
                  OutputStream os = java.nio.channels.Channels.newOutputStream(ch)) {

@@ -20,8 +20,8 @@ import org.apache.commons.cli.ParseException;
  * descends through {@link CommandGroup}s by name and runs the leaf {@link Command}.
  *
  * <p>Exit codes: 0 success (also for {@code --help}); 1 the command failed (message on stderr; the stack trace
- * too for unexpected errors, or always with {@code COLA_DEBUG=1}); 2 usage error (unknown command or option,
- * missing or invalid value): one line on stderr plus a hint, never a stack trace.
+ * too for unexpected errors, or always with {@code COLA_DEBUG=1}); 2 usage error (unknown command or option, an
+ * option given twice, missing or invalid value): one line on stderr plus a hint, never a stack trace.
  */
 public final class Main {
     private Main() {}
@@ -40,7 +40,12 @@ public final class Main {
 
     /** Runs {@code cola args...} against the given streams and returns the exit code (never exits the JVM). */
     public static int run(String[] args, Io io) {
-        return dispatch("cola", Commands.all(), Arrays.asList(args), io);
+        return run(args, io, Commands.all());
+    }
+
+    /** {@link #run(String[], Io)} over the given top-level commands instead of {@link Commands#all()} (tests). */
+    static int run(String[] args, Io io, List<Command> commands) {
+        return dispatch("cola", commands, Arrays.asList(args), io);
     }
 
     private static int dispatch(String path, List<Command> commands, List<String> args, Io io) {
@@ -75,6 +80,8 @@ public final class Main {
         } catch (ParseException e) {
             return usageError(path, e.getMessage(), io);
         }
+        String repeated = firstRepeated(cl);
+        if (repeated != null) return usageError(path, "option " + repeated + " given more than once", io);
         if (c.positionals().isEmpty() && !cl.getArgList().isEmpty()) {
             return usageError(path, "unexpected argument '" + cl.getArgList().get(0) + "'", io);
         }
@@ -85,6 +92,20 @@ public final class Main {
         } catch (Exception e) {
             return failure(path, e, io);
         }
+    }
+
+    /**
+     * The first option that occurs more than once ({@code --steps 4 --steps 8}), as typed ({@code --steps} or
+     * {@code -h}), or null. commons-cli keeps every occurrence but {@code getOptionValue} returns the first, so a
+     * repeated option would otherwise be silently ignored; no cola option takes several values.
+     */
+    private static String firstRepeated(CommandLine cl) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Option o : cl.getOptions()) {
+            String key = o.getKey();
+            if (!seen.add(key)) return o.getLongOpt() != null ? "--" + o.getLongOpt() : "-" + o.getOpt();
+        }
+        return null;
     }
 
     private static int usageError(String path, String message, Io io) {

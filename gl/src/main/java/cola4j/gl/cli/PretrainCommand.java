@@ -1,5 +1,6 @@
 package cola4j.gl.cli;
 
+import cola4j.gl.workload.HeldOut;
 import cola4j.gl.workload.PretrainCache;
 import cola4j.gl.workload.PretrainConfig;
 import cola4j.gl.workload.PretrainResult;
@@ -18,9 +19,11 @@ import org.apache.commons.cli.Options;
 /**
  * {@code cola pretrain --model FAMILY [--preset small] [--seed S] [--steps N] [--dtype float32] [--json FILE] [--force]
  * [--cache DIR] [--quiet]}: pretrains (or loads from the cache) a family's base model with {@link Pretrainer}, prints
- * the held-out pretraining metric (mixture and per task) against the family's documented target ({@link PretrainTarget}:
- * PASS or MISS for the metric and for the time budget), the untouched base's metric on each downstream task (user 0)
- * beside its chance level, and optionally writes them as JSON ({@link Report}).
+ * the held-out pretraining metric (mixture and per task; inputs seen in training excluded, with how many were used and
+ * excluded) against the family's documented target ({@link PretrainTarget}: PASS or MISS for the metric and for the time
+ * budget), the untouched base's metric on each downstream task (user 0) beside its chance level with a near-chance
+ * verdict ({@link PretrainResult#nearChance}), and optionally writes them as JSON ({@link Report}). The dtype defaults to
+ * float32 for every preset (the {@code tiny} preset included).
  */
 public final class PretrainCommand implements Command {
     /**
@@ -41,6 +44,9 @@ public final class PretrainCommand implements Command {
      * @param checkpoint       cache entry directory
      * @param downstreamBefore untouched base's metric per downstream task (user 0)
      * @param downstreamChance chance level (best constant prediction) of each downstream task on the same examples
+     * @param downstreamNearChance per downstream task: |before − chance| ≤ {@code nearChanceTolerance}
+     * @param nearChanceTolerance  {@link PretrainResult#NEAR_CHANCE_TOLERANCE}
+     * @param heldOut          how the held-out pretraining sets were drawn ({@link HeldOutJson})
      */
     public record Report(@JsonProperty("model") String model, @JsonProperty("preset") String preset, @JsonProperty("dtype") String dtype,
                          @JsonProperty("seed") long seed, @JsonProperty("steps") int steps, @JsonProperty("metric") String metric,
@@ -48,7 +54,46 @@ public final class PretrainCommand implements Command {
                          @JsonProperty("seconds") double seconds, @JsonProperty("cached") boolean cached,
                          @JsonProperty("checkpoint") String checkpoint, @JsonProperty("pretrain_per_task") Map<String, Double> pretrainPerTask,
                          @JsonProperty("target") Target target, @JsonProperty("downstream_before") Map<String, Double> downstreamBefore,
-                         @JsonProperty("downstream_chance") Map<String, Double> downstreamChance) {}
+                         @JsonProperty("downstream_chance") Map<String, Double> downstreamChance,
+                         @JsonProperty("downstream_near_chance") Map<String, Boolean> downstreamNearChance,
+                         @JsonProperty("near_chance_tolerance") double nearChanceTolerance, @JsonProperty("held_out") HeldOutJson heldOut) {}
+
+    /**
+     * The held-out part of {@link Report}.
+     *
+     * @param trainingExamples       examples in the training stream (steps × batch size)
+     * @param trainingDistinctInputs distinct inputs among them
+     * @param maxDrawsPerExample     cap on candidates drawn per requested example ({@link HeldOut#MAX_DRAWS_PER_EXAMPLE})
+     * @param mixture                the mixture's held-out set
+     * @param perTask                each pretraining task's held-out set
+     */
+    public record HeldOutJson(@JsonProperty("training_examples") long trainingExamples,
+                              @JsonProperty("training_distinct_inputs") int trainingDistinctInputs,
+                              @JsonProperty("max_draws_per_example") int maxDrawsPerExample, @JsonProperty("mixture") SetJson mixture,
+                              @JsonProperty("per_task") Map<String, SetJson> perTask) {
+        static HeldOutJson of(PretrainResult.HeldOutReport r) {
+            Map<String, SetJson> per = new java.util.LinkedHashMap<>();
+            r.perTask().forEach((k, v) -> per.put(k, SetJson.of(v)));
+            return new HeldOutJson(r.trainingExamples(), r.trainingDistinctInputs(), HeldOut.MAX_DRAWS_PER_EXAMPLE, SetJson.of(r.mixture()), per);
+        }
+    }
+
+    /**
+     * One held-out set in {@link HeldOutJson} ({@link HeldOut.Stats}).
+     *
+     * @param requested          examples asked for
+     * @param used               held-out examples evaluated
+     * @param excludedSeenInTraining candidates skipped because their input occurred in the training stream
+     * @param drawn              candidates examined (used + excluded)
+     * @param exhausted          fewer than requested could be found within the cap
+     */
+    public record SetJson(@JsonProperty("requested") int requested, @JsonProperty("used") int used,
+                          @JsonProperty("excluded_seen_in_training") int excludedSeenInTraining, @JsonProperty("drawn") long drawn,
+                          @JsonProperty("exhausted") boolean exhausted) {
+        static SetJson of(HeldOut.Stats s) {
+            return new SetJson(s.requested(), s.used(), s.excludedSeen(), s.drawn(), s.exhausted());
+        }
+    }
 
     /**
      * The target part of {@link Report}.
@@ -84,7 +129,7 @@ public final class PretrainCommand implements Command {
         o.addOption(Option.builder().longOpt("preset").hasArg().argName("NAME").desc("Model size: " + String.join(", ", Workloads.presets()) + " (default small)").build());
         o.addOption(Option.builder().longOpt("seed").hasArg().argName("S").desc("Initialization seed (default 0)").build());
         o.addOption(Option.builder().longOpt("steps").hasArg().argName("N").desc("Optimizer steps (default: the preset's tuned value)").build());
-        o.addOption(Option.builder().longOpt("dtype").hasArg().argName("TYPE").desc("float32 or float64 (default float32)").build());
+        o.addOption(Option.builder().longOpt("dtype").hasArg().argName("TYPE").desc("float32 or float64 (default float32, for every preset including tiny)").build());
         o.addOption(Option.builder().longOpt("json").hasArg().argName("FILE").desc("Also write the results as JSON to FILE (atomic write)").build());
         o.addOption(Option.builder().longOpt("cache").hasArg().argName("DIR").desc("Checkpoint cache (default $COLA_CACHE or <repo>/.cache/cola4j)").build());
         o.addOption(Option.builder().longOpt("force").desc("Retrain even if a cached checkpoint exists").build());
@@ -113,19 +158,34 @@ public final class PretrainCommand implements Command {
         io.out().printf("target: %s >= %.4f (%.0f%% of documented %.4f) in <= %.0f s on 2 cores: %s %s (%.4f), time %s (%.1f s)%n", tg.metric(),
                 tg.threshold(), 100 * tg.fraction(), tg.documented(), tg.maxSeconds(), tg.metric(), metricPass ? "PASS" : "MISS", r.pretrainMetric(),
                 timePass ? "PASS" : "MISS", r.trainSeconds());
-        Table t = new Table("task", "data", r.metric(), "chance");
-        t.row("pretrain", "held-out mixture", String.format("%.4f", r.pretrainMetric()), "");
-        r.pretrainPerTask().forEach((task, v) -> t.row("  " + task, "held-out, pretraining task", String.format("%.4f", v), ""));
-        r.downstreamBefore().forEach((task, v) -> t.row(task, "user 0, untouched base", String.format("%.4f", v),
-                String.format("%.4f", r.downstreamChance().get(task))));
+        PretrainResult.HeldOutReport ho = r.heldOut();
+        io.out().printf("held-out: eval candidates whose input occurred in training (%d examples, %d distinct inputs) are skipped%n",
+                ho.trainingExamples(), ho.trainingDistinctInputs());
+        var nearChance = r.downstreamNearChance();
+        Table t = new Table("task", "data", r.metric(), "held-out used", "excluded (seen)", "chance",
+                String.format("near chance (±%.2f)", PretrainResult.NEAR_CHANCE_TOLERANCE));
+        t.row("pretrain", "held-out mixture", String.format("%.4f", r.pretrainMetric()), heldOutCount(ho.mixture()),
+                String.valueOf(ho.mixture().excludedSeen()), "", "");
+        r.pretrainPerTask().forEach((task, v) -> t.row("  " + task, "held-out, pretraining task", String.format("%.4f", v),
+                heldOutCount(ho.perTask().get(task)), String.valueOf(ho.perTask().get(task).excludedSeen()), "", ""));
+        r.downstreamBefore().forEach((task, v) -> {
+            double c = r.downstreamChance().get(task);
+            t.row(task, "user 0, untouched base", String.format("%.4f", v), "", "", String.format("%.4f", c),
+                    nearChance.get(task) ? "yes" : v > c ? "no (above)" : "no (below)");
+        });
         t.print(io.out());
         if (json != null) {
             Target target = new Target(tg.metric(), tg.documented(), tg.fraction(), tg.threshold(), tg.maxSeconds(), metricPass, timePass);
             JsonFiles.writeAtomic(json, new Report(family, preset, dtype.toString(), seed, r.steps(), r.metric(), r.pretrainMetric(), r.pretrainLoss(),
                     r.trainSeconds(), r.fromCache(), r.checkpoint().toString(), r.pretrainPerTask(), target, r.downstreamBefore(),
-                    r.downstreamChance()));
+                    r.downstreamChance(), nearChance, PretrainResult.NEAR_CHANCE_TOLERANCE, HeldOutJson.of(ho)));
             io.err().println("wrote " + json);
         }
         return 0;
+    }
+
+    /** "used" or "used of requested" when the held-out set came up short. */
+    private static String heldOutCount(HeldOut.Stats s) {
+        return s.exhausted() ? s.used() + " of " + s.requested() : String.valueOf(s.used());
     }
 }

@@ -5,15 +5,27 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A plain-text table for terminal output: a header row, a rule, then rows; columns are right-aligned to their
- * widest cell. Cells are strings, so callers choose the number format.
+ * A plain-text table for terminal output: a header row, a rule, then rows; columns are padded to their widest cell,
+ * right-aligned unless {@link #alignLeft} names them (text columns read better left-aligned). Cells are strings, so
+ * callers choose the number format.
  */
 public final class Table {
     private final String[] headers;
+    private final boolean[] left;
     private final List<String[]> rows = new ArrayList<>();
 
     public Table(String... headers) {
         this.headers = headers.clone();
+        this.left = new boolean[headers.length];
+    }
+
+    /** Left-aligns the given columns (0-based) in {@link #print} and {@link #markdown}; IllegalArgumentException if out of range. */
+    public Table alignLeft(int... columns) {
+        for (int c : columns) {
+            if (c < 0 || c >= headers.length) throw new IllegalArgumentException("Table.alignLeft: column " + c + " of " + headers.length);
+            left[c] = true;
+        }
+        return this;
     }
 
     /** Adds a row; it must have one cell per header. */
@@ -31,19 +43,19 @@ public final class Table {
             w[j] = headers[j].length();
             for (String[] r : rows) w[j] = Math.max(w[j], r[j].length());
         }
-        out.println(line(headers, w));
+        out.println(line(headers, w, left));
         StringBuilder rule = new StringBuilder();
         for (int j = 0; j < w.length; j++) rule.append(j == 0 ? "" : "  ").append("-".repeat(w[j]));
         out.println(rule);
-        for (String[] r : rows) out.println(line(r, w));
+        for (String[] r : rows) out.println(line(r, w, left));
     }
 
-    /** The same table as GitHub-flavoured Markdown: first column left-aligned, the others right-aligned. */
+    /** The same table as GitHub-flavoured Markdown: the first column and those of {@link #alignLeft} left-aligned, the others right-aligned. */
     public String markdown() {
         StringBuilder sb = new StringBuilder("|");
         for (String h : headers) sb.append(' ').append(h.replace("|", "\\|")).append(" |");
         sb.append("\n|");
-        for (int j = 0; j < headers.length; j++) sb.append(j == 0 ? "---|" : "---:|");
+        for (int j = 0; j < headers.length; j++) sb.append(j == 0 || left[j] ? "---|" : "---:|");
         sb.append('\n');
         for (String[] r : rows) {
             sb.append('|');
@@ -53,11 +65,12 @@ public final class Table {
         return sb.toString();
     }
 
-    private static String line(String[] cells, int[] w) {
+    private static String line(String[] cells, int[] w, boolean[] left) {
         StringBuilder sb = new StringBuilder();
         for (int j = 0; j < cells.length; j++) {
             if (j > 0) sb.append("  ");
-            sb.append(" ".repeat(w[j] - cells[j].length())).append(cells[j]);
+            String pad = " ".repeat(w[j] - cells[j].length());
+            sb.append(left[j] ? cells[j] + (j == cells.length - 1 ? "" : pad) : pad + cells[j]);
         }
         return sb.toString();
     }

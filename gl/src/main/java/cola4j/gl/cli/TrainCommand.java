@@ -1,9 +1,13 @@
 package cola4j.gl.cli;
 
+import cola4j.gl.train.AdapterType;
 import cola4j.gl.train.MethodSetup;
+import cola4j.gl.train.OptimizerKind;
+import cola4j.gl.train.ScheduleKind;
 import cola4j.gl.train.StepTrace;
 import cola4j.gl.train.TrainConfig;
 import cola4j.gl.train.TrainLoop;
+import cola4j.gl.train.TrainMethod;
 import cola4j.gl.train.TrainState;
 import cola4j.gl.workload.PretrainCache;
 import cola4j.gl.workload.PretrainConfig;
@@ -129,13 +133,13 @@ public final class TrainCommand implements Command {
                 cfg.preset(), cfg.dtype(), cfg.task(), cfg.method(), cfg.hasSiteAdapters() ? " (" + cfg.aux() + (cfg.merged() ? ", merged" : "") + ", "
                         + setup.sites().size() + " sites)" : "", trainable, cfg.steps(), cfg.batch(), cfg.optimizer(), cfg.lr(), cfg.schedule());
         Path tracePath = Args.path(cl, "trace");
-        StepTrace trace = tracePath == null ? null : new StepTrace(tracePath, cfg.method(), from.step());
+        StepTrace trace = tracePath == null ? null : new StepTrace(tracePath, cfg.method().cliName(), from.step());
         TrainLoop.Result r = new TrainLoop(w, setup, w.downstream(cfg.task(), 0), out, trace, io.err(), !cl.hasOption("quiet")).run(from, stopAt);
         io.out().printf("%s at step %d/%d: loss %.4f, eval_loss %.4f, %s %.4f (%.1f s); checkpoint %s%n", stopAt < cfg.steps() ? "stopped" : "done",
                 r.steps(), cfg.steps(), r.finalLoss(), r.finalEvalLoss(), r.metricName(), r.finalMetric(), r.seconds(), r.checkpoint());
         Path json = Args.path(cl, "json");
         if (json != null) {
-            JsonFiles.writeAtomic(json, new Report(cfg.method(), r.metricName(), r.finalMetric(), r.finalLoss(), r.finalEvalLoss(), r.steps(), r.seconds()));
+            JsonFiles.writeAtomic(json, new Report(cfg.method().cliName(), r.metricName(), r.finalMetric(), r.finalLoss(), r.finalEvalLoss(), r.steps(), r.seconds()));
             io.err().println("wrote " + json);
         }
         return 0;
@@ -146,25 +150,25 @@ public final class TrainCommand implements Command {
         boolean b = base != null;
         String model = Args.choice(cl, "model", b ? base.model() : null, Workloads.families());
         String task = cl.hasOption("task") ? cl.getOptionValue("task") : b ? base.task() : null;
-        String method = Args.choice(cl, "method", b ? base.method() : null, TrainConfig.METHODS);
+        TrainMethod method = cl.hasOption("method") ? TrainMethod.parse(Args.choice(cl, "method", null, TrainMethod.names())) : b ? base.method() : null;
         if (model == null || task == null || method == null) throw new UsageException("--model, --task and --method are required (unless --resume)");
         String preset = Args.choice(cl, "preset", b ? base.preset() : "small", Workloads.presets());
         String dtype = Args.choice(cl, "dtype", b ? base.dtype() : "float32", List.of("float32", "float64"));
         long baseSeed = Args.intValue(cl, "base-seed", b ? (int) base.baseSeed() : 0, 0);
-        String aux = Args.choice(cl, "aux", b ? base.aux() : "lowrank", TrainConfig.AUX_TYPES);
+        AdapterType aux = AdapterType.parse(Args.choice(cl, "aux", b ? base.aux().cliName() : "lowrank", AdapterType.names()));
         int rank = Args.intValue(cl, "rank", b ? base.rank() : 8, 1);
         double alpha = Args.doubleValue(cl, "alpha", b ? base.alpha() : 8);
         int interval = Args.intValue(cl, "interval", b ? base.interval() : 1, 1);
         boolean merged = cl.hasOption("merged") || (b && base.merged());
         List<String> sites = cl.hasOption("sites") ? Arrays.asList(cl.getOptionValue("sites").split(",")) : b ? base.sites() : List.of();
-        if (!sites.isEmpty() && !(method.equals("lora") || method.equals("cola"))) throw new UsageException("--sites applies to lora and cola only (" + method + " chooses its own)");
-        String optimizer = Args.choice(cl, "optimizer", b ? base.optimizer() : "adamw", TrainConfig.OPTIMIZERS);
-        double lr = Args.doubleValue(cl, "lr", b ? base.lr() : method.equals("full") ? 1e-3 : 3e-3);
-        String schedule = Args.choice(cl, "schedule", b ? base.schedule() : "linear", TrainConfig.SCHEDULES);
+        if (!sites.isEmpty() && !(method == TrainMethod.LORA || method == TrainMethod.COLA)) throw new UsageException("--sites applies to lora and cola only (" + method + " chooses its own)");
+        OptimizerKind optimizer = OptimizerKind.parse(Args.choice(cl, "optimizer", b ? base.optimizer().cliName() : "adamw", OptimizerKind.names()));
+        double lr = Args.doubleValue(cl, "lr", b ? base.lr() : method == TrainMethod.FULL ? 1e-3 : 3e-3);
+        ScheduleKind schedule = ScheduleKind.parse(Args.choice(cl, "schedule", b ? base.schedule().cliName() : "linear", ScheduleKind.names()));
         double clip = Args.doubleValue(cl, "clip", b ? base.clip() : 1.0);
         int steps = Args.intValue(cl, "steps", b ? base.steps() : 200, 1);
         int updates = TrainConfig.optimizerSteps(steps, interval);
-        int warmup = Args.intValue(cl, "warmup", b ? base.warmup() : schedule.equals("constant") ? 0 : updates / 10, 0);
+        int warmup = Args.intValue(cl, "warmup", b ? base.warmup() : schedule == ScheduleKind.CONSTANT ? 0 : updates / 10, 0);
         int batch = Args.intValue(cl, "batch", b ? base.batch() : 32, 1);
         long seed = Args.intValue(cl, "seed", b ? (int) base.seed() : 0, 0);
         int evalEvery = Args.intValue(cl, "eval-every", b ? base.evalEvery() : Math.max(1, (steps / 10 + interval - 1) / interval) * interval, 1);

@@ -3,16 +3,53 @@ package cola4j.gl.cli;
 import cola4j.gl.verify.PropositionResult;
 import cola4j.gl.verify.Verifier;
 import cola4j.tensor.DType;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.function.BiFunction;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 /** {@code cola verify}: runs the equivalence suite P1–P8 and prints one row per check; exit 1 on any FAIL. */
 public final class VerifyCommand implements Command {
+    /**
+     * One row of the {@code --json} document.
+     *
+     * @param id      proposition id (P1 … P8)
+     * @param setting what was compared, in words
+     * @param maxAbs  largest absolute difference
+     * @param maxRel  largest normwise relative difference
+     * @param tol     the bound on maxRel
+     * @param pass    maxRel ≤ tol
+     */
+    public record Row(@JsonProperty("id") String id, @JsonProperty("setting") String setting, @JsonProperty("max_abs") double maxAbs,
+                      @JsonProperty("max_rel") double maxRel, @JsonProperty("tol") double tol, @JsonProperty("pass") boolean pass) {
+        static Row of(PropositionResult r) {
+            return new Row(r.id(), r.setting(), r.maxAbs(), r.maxRel(), r.tol(), r.pass());
+        }
+    }
+
+    /**
+     * The {@code --json} document.
+     *
+     * @param dtype        element type the suite ran in (float64, float32)
+     * @param propositions one row per check, in the order of the table
+     */
+    public record Report(@JsonProperty("dtype") String dtype, @JsonProperty("propositions") List<Row> propositions) {}
+
+    /** (dtype, seed) → the results; {@link Verifier#runAll} except in tests. */
+    private final BiFunction<DType, Long, List<PropositionResult>> suite;
+
+    public VerifyCommand() {
+        this(Verifier::runAll);
+    }
+
+    /** A command that reports {@code suite}'s results instead of running the equivalence suite (tests: forced FAILs). */
+    VerifyCommand(BiFunction<DType, Long, List<PropositionResult>> suite) {
+        this.suite = suite;
+    }
+
     @Override
     public String name() {
         return "verify";
@@ -36,7 +73,7 @@ public final class VerifyCommand implements Command {
         DType dtype = DType.parse(Args.choice(cl, "dtype", "float64", List.of("float64", "float32")));
         int seed = Args.intValue(cl, "seed", 0, 0);
         Path json = Args.path(cl, "json");
-        List<PropositionResult> results = Verifier.runAll(dtype, seed);
+        List<PropositionResult> results = suite.apply(dtype, (long) seed);
         Table t = new Table("prop", "setting", "max abs", "max rel", "tol", "result");
         for (PropositionResult r : results) {
             t.row(r.id(), r.setting(), String.format("%.2e", r.maxAbs()), String.format("%.2e", r.maxRel()),
@@ -44,20 +81,10 @@ public final class VerifyCommand implements Command {
         }
         t.print(io.out());
         boolean ok = PropositionResult.allPass(results);
-        io.out().println(ok ? "all " + results.size() + " checks pass (" + dtype + ")" : "SOME CHECKS FAILED (" + dtype + ")");
-        if (json != null) {
-            List<Map<String, Object>> rows = results.stream().map(r -> {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("id", r.id());
-                m.put("setting", r.setting());
-                m.put("max_abs", r.maxAbs());
-                m.put("max_rel", r.maxRel());
-                m.put("tol", r.tol());
-                m.put("pass", r.pass());
-                return m;
-            }).toList();
-            JsonFiles.writeAtomic(json, Map.of("dtype", dtype.cliName, "propositions", rows));
-        }
+        long failed = results.stream().filter(r -> !r.pass()).count();
+        io.out().println(ok ? "all " + results.size() + " checks pass (" + dtype + ")"
+                : "SOME CHECKS FAILED: " + failed + " of " + results.size() + " (" + dtype + ")");
+        if (json != null) JsonFiles.writeAtomic(json, new Report(dtype.cliName, results.stream().map(Row::of).toList()));
         return ok ? 0 : 1;
     }
 }

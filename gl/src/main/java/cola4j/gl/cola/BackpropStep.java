@@ -1,6 +1,7 @@
 package cola4j.gl.cola;
 
 import cola4j.autograd.Var;
+import cola4j.gl.NonFiniteException;
 import cola4j.gl.optim.GradClip;
 import cola4j.gl.optim.LrSchedule;
 import cola4j.gl.optim.Optimizer;
@@ -29,7 +30,7 @@ final class BackpropStep {
     /** Backward of this batch's loss; a step when I batches are accumulated. Returns the loss value. */
     double apply(Var loss) {
         double v = loss.value().item();
-        if (!Double.isFinite(v)) throw new IllegalStateException("training loss is " + v);
+        if (!Double.isFinite(v)) throw new NonFiniteException("loss is " + v);
         begin();
         loss.backward();
         end();

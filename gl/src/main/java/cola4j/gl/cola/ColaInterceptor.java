@@ -2,6 +2,7 @@ package cola4j.gl.cola;
 
 import cola4j.autograd.Var;
 import cola4j.gl.AdaptationData;
+import cola4j.gl.NonFiniteException;
 import cola4j.gl.auxiliary.AuxiliaryModel;
 import cola4j.models.site.Site;
 import cola4j.models.site.SiteInterceptor;
@@ -60,6 +61,28 @@ final class ColaInterceptor implements SiteInterceptor {
         tap.retainGrad();
         captures.add(new Capture(site, x.value(), tap));
         return addAuxiliary ? tap.add(RoutedAuxiliary.output(auxByUser, routing, site, x, true)) : tap;
+    }
+
+    /**
+     * After backward: every site's x and dL/dh must be finite before anything is shipped.
+     *
+     * @param loss the (finite) loss of the pass, for the message
+     * @throws NonFiniteException "adaptation data at site S is non-finite: dL/dh holds NaN at ..." for the first bad site
+     */
+    void requireFinite(double loss) {
+        for (Capture c : captures) {
+            Tensor g = c.tap.grad();
+            String bad = g == null ? null : NonFiniteException.firstNonFinite(g);
+            String what = "dL/dh";
+            if (bad == null) {
+                bad = NonFiniteException.firstNonFinite(c.x);
+                what = "the site input x";
+            }
+            if (bad != null) {
+                throw new NonFiniteException("adaptation data at site " + c.site.name() + " is non-finite: " + what + " holds " + bad
+                        + " although the loss (" + loss + ") is finite");
+            }
+        }
     }
 
     /** Per user, per site: the adaptation data of its rows (after backward). */

@@ -2,6 +2,7 @@ package cola4j.gl.cola;
 
 import cola4j.autograd.Var;
 import cola4j.gl.AdaptationData;
+import cola4j.gl.NonFiniteException;
 import cola4j.gl.auxiliary.AuxiliaryModel;
 import cola4j.models.ForwardContext;
 import cola4j.models.Model;
@@ -88,9 +89,10 @@ public final class ColaServer {
             ColaInterceptor icpt = new ColaInterceptor(active, auxByUser, routing, mode == ColaMode.UNMERGED);
             ForwardContext ctx = (dropoutRng == null ? ForwardContext.eval() : ForwardContext.train(dropoutRng)).withInterceptor(icpt);
             Var loss = lossFn.loss(ctx);
-            if (!Double.isFinite(loss.value().item())) throw new IllegalStateException("ColA server: loss is " + loss.value().item());
+            if (!Double.isFinite(loss.value().item())) throw new NonFiniteException("loss is " + loss.value().item());
             loss.backward();
             assertNoParameterGradients();
+            icpt.requireFinite(loss.value().item());
             return new Pass(loss.value().item(), icpt.adaptationData(), icpt.hiddenGradients());
         } finally {
             saved.forEach((s, wb) -> {
@@ -143,7 +145,12 @@ public final class ColaServer {
         return out;
     }
 
-    /** The server must hold no parameter gradients: base weights are frozen and auxiliaries evaluated frozen. */
+    /**
+     * The server must hold no parameter gradients: base weights are frozen and auxiliaries evaluated frozen.
+     *
+     * @throws IllegalStateException naming every parameter that received a gradient (e.g. a base parameter that was
+     *                               made trainable after the server froze the model)
+     */
     private void assertNoParameterGradients() {
         List<String> bad = new ArrayList<>();
         model.namedParameters().forEach((n, p) -> {

@@ -3,20 +3,20 @@ package cola4j.gl.cola;
 import cola4j.autograd.Var;
 import cola4j.gl.AdaptationData;
 import cola4j.gl.FitStep;
-import cola4j.gl.GradientLearning;
+import cola4j.gl.UserFit;
+import cola4j.gl.UserFitConfig;
 import cola4j.gl.auxiliary.AuxiliaryModel;
-import cola4j.gl.optim.GradClip;
 import cola4j.gl.optim.LrSchedule;
 import cola4j.gl.optim.Optimizer;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * A user of ColA (step 3 of the algorithm): owns one auxiliary model per adapted site and one optimizer over all
- * of them. It receives the adaptation data of each server batch; after {@code interval} batches it takes one step:
+ * A user of ColA (step 3 of the algorithm): a user id around a {@link UserFit}, which owns one auxiliary model per
+ * adapted site and one optimizer over all of them, buffers each site's adaptation data for I batches and then takes
+ * one Gradient Learning step:
  *
  * <pre>
  *   zeroGrad
@@ -29,13 +29,7 @@ import java.util.Optional;
  */
 public final class ColaUser {
     private final int id;
-    private final LinkedHashMap<String, AuxiliaryModel> aux;
-    private final Optimizer optimizer;
-    private final LrSchedule schedule;
-    private final int interval;
-    private final double maxGradNorm;
-    private final Map<String, List<AdaptationData>> buffer = new LinkedHashMap<>();
-    private int buffered;
+    private final UserFit fit;
 
     /**
      * @param id          user id (as in {@link RowRouting})
@@ -43,23 +37,21 @@ public final class ColaUser {
      * @param optimizer   optimizer over all auxiliary parameters (names {@code site/param}, see {@link #parameters})
      * @param schedule    learning rate per step, or null to keep the optimizer's
      * @param interval    adaptation interval I ≥ 1
-     * @param maxGradNorm global-norm clip; +∞ for none
+     * @param maxGradNorm global-norm clip (&gt; 0); +∞ for none
+     * @throws IllegalArgumentException for a bad interval or clip, or an auxiliary parameter the optimizer does not hold
      */
     public ColaUser(int id, LinkedHashMap<String, AuxiliaryModel> aux, Optimizer optimizer, LrSchedule schedule, int interval, double maxGradNorm) {
-        if (interval < 1) throw new IllegalArgumentException("user " + id + ": adaptation interval must be >= 1, got " + interval);
         this.id = id;
-        this.aux = aux;
-        this.optimizer = optimizer;
-        this.schedule = schedule;
-        this.interval = interval;
-        this.maxGradNorm = maxGradNorm;
+        try {
+            this.fit = new UserFit(aux, optimizer, new UserFitConfig(interval, maxGradNorm), schedule);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("user " + id + ": " + e.getMessage(), e);
+        }
     }
 
-    /** All auxiliary parameters named {@code site/param}, the naming the optimizer should use. */
+    /** All auxiliary parameters named {@code site/param}, the naming the optimizer should use ({@link UserFit#parameters}). */
     public static LinkedHashMap<String, Var> parameters(Map<String, AuxiliaryModel> aux) {
-        LinkedHashMap<String, Var> m = new LinkedHashMap<>();
-        aux.forEach((site, a) -> a.namedParameters().forEach((p, v) -> m.put(site + "/" + p, v)));
-        return m;
+        return UserFit.parameters(aux);
     }
 
     public int id() {
@@ -67,61 +59,43 @@ public final class ColaUser {
     }
 
     public LinkedHashMap<String, AuxiliaryModel> auxiliaries() {
-        return aux;
+        return fit.auxiliaries();
     }
 
     public Optimizer optimizer() {
-        return optimizer;
+        return fit.optimizer();
     }
 
     public int interval() {
-        return interval;
+        return fit.config().interval();
+    }
+
+    /** The fitting engine (per-site buffers, step logic). */
+    public UserFit fit() {
+        return fit;
     }
 
     /** Batches buffered since the last step. */
     public int buffered() {
-        return buffered;
+        return fit.buffered();
     }
 
     /** Bytes of adaptation data currently buffered. */
     public long bufferBytes() {
-        return buffer.values().stream().flatMap(List::stream).mapToLong(AdaptationData::bytes).sum();
+        return fit.bufferBytes();
     }
 
     /** Receives one server batch's adaptation data (every adapted site); steps when I batches are buffered. */
     public Optional<FitStep> receive(List<AdaptationData> batch) {
-        for (AdaptationData d : batch) {
-            if (!aux.containsKey(d.site())) throw new IllegalArgumentException("user " + id + ": adaptation data for unknown site " + d.site());
-            buffer.computeIfAbsent(d.site(), k -> new ArrayList<>()).add(d);
+        try {
+            return fit.offer(batch);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("user " + id + ": " + e.getMessage(), e);
         }
-        buffered++;
-        return buffered >= interval ? Optional.of(fit()) : Optional.empty();
     }
 
     /** Steps on whatever is buffered; empty if nothing is. */
     public Optional<FitStep> flush() {
-        return buffered == 0 ? Optional.empty() : Optional.of(fit());
-    }
-
-    private FitStep fit() {
-        optimizer.zeroGrad();
-        double surrogate = 0;
-        long rows = 0;
-        for (Map.Entry<String, List<AdaptationData>> e : buffer.entrySet()) {
-            AdaptationData all = AdaptationData.concat(e.getValue());
-            Var loss = GradientLearning.surrogateLoss(aux.get(e.getKey()), all);
-            loss.backward();
-            surrogate += loss.value().item();
-            rows += all.rows();
-        }
-        double norm = GradClip.clipGlobalNorm(parameters(aux).values(), maxGradNorm);
-        if (schedule != null) schedule.apply(optimizer);
-        long step = optimizer.stepCount();
-        double lr = optimizer.lr();
-        optimizer.step();
-        int batches = buffered;
-        buffer.clear();
-        buffered = 0;
-        return new FitStep(step, batches, (int) rows, surrogate, norm, lr);
+        return fit.flush();
     }
 }

@@ -1,5 +1,6 @@
 package cola4j.gl.cola;
 
+import cola4j.gl.NonFiniteException;
 import cola4j.gl.auxiliary.AuxiliaryModel;
 import cola4j.gl.optim.LrSchedule;
 import cola4j.gl.optim.Optimizer;
@@ -101,7 +102,7 @@ public final class LoraTrainer implements Trainer {
         ForwardContext ctx = (dropoutRng == null ? ForwardContext.eval() : ForwardContext.train(dropoutRng)).withInterceptor(icpt);
         var l = loss.loss(ctx);
         double v = l.value().item();
-        if (!Double.isFinite(v)) throw new IllegalStateException("LoRA: training loss is " + v);
+        if (!Double.isFinite(v)) throw new NonFiniteException("loss is " + v);
         // one backward fills every user's adapter gradients; each user then steps its own optimizer
         Map<Integer, int[]> users = routing.rowsByUser();
         if (users.size() == 1) return steps.get(users.keySet().iterator().next()).apply(l);

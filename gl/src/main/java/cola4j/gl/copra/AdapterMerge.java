@@ -1,6 +1,7 @@
 package cola4j.gl.copra;
 
 import cola4j.tensor.Tensor;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -29,6 +30,8 @@ public final class AdapterMerge {
 
     /** The merge types, as in results tables. */
     public enum Kind { LINEAR, TASK_ARITHMETIC, TIES, CONCAT;
+        /** The lower-case name used in tables and as the JSON form (value and map key), e.g. {@code task_arithmetic}. */
+        @JsonValue
         public String id() {
             return name().toLowerCase();
         }

@@ -19,6 +19,8 @@ import cola4j.models.site.Site;
 import cola4j.tensor.Rng;
 import cola4j.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +32,9 @@ import java.util.Set;
  * <ul>
  *   <li>single: each task's metric with its own adapters;</li>
  *   <li>merged: the mean over tasks of the metric of one merged adapter set (linear, task arithmetic, TIES, concat);</li>
- *   <li>pruned: the mean over tasks of the metric with each task's adapters minus a {@link PrunePattern}'s sites;</li>
+ *   <li>pruned: the mean over tasks of the metric with each task's adapters minus a {@link PrunePattern}'s sites
+ *       (patterns that remove nothing with these layer groups, e.g. middle_third of 2 layers, are skipped and listed by
+ *       {@link #prunedSkipped()});</li>
  *   <li>shapley: per player (a layer group, or a site with {@link CopraConfig.ShapleyPlayers#SITES}), the mean over
  *       tasks of its Shapley value, v(S) = metric with only S's adapters; exact for ≤ {@link Shapley#EXACT_MAX_PLAYERS}
  *       players, otherwise Monte Carlo with a standard error (tasks use independent permutation streams, so the
@@ -75,6 +79,16 @@ public final class CopraExperiment {
             else for (String s : groups.sites(g)) out.add(Set.of(s));
         }
         return out;
+    }
+
+    /** Every pruning pattern of the study: every_other, the three thirds, one per {@link CopraConfig#pruneSuffixes()}. */
+    public List<PrunePattern> prunePatterns() {
+        return PrunePattern.standard(cfg.pruneSuffixes().toArray(new String[0]));
+    }
+
+    /** The pruning patterns that remove no site with these layer groups (e.g. middle_third with 2 layers): not measured. */
+    public List<PrunePattern> prunedSkipped() {
+        return prunePatterns().stream().filter(p -> p.removed(groups).isEmpty()).toList();
     }
 
     /** The players' names: the group names, or the site names. */
@@ -134,10 +148,18 @@ public final class CopraExperiment {
     }
 
     /**
-     * Everything measured for one (progressive?, seed) run over all tasks (metrics are means over the tasks; base = no
-     * adapters). {@code shapleySe} is the standard error of {@code shapley} (all 0 when {@code shapleyExact}).
+     * Everything measured for one (progressive?, seed) run over all tasks (metrics are means over the tasks).
+     *
+     * @param base         metric without adapters
+     * @param single       metric of each task with its own adapters
+     * @param merged       per merge kind (in {@link AdapterMerge.Kind} order), the metric of the merged adapter set
+     * @param pruned       per pruning pattern that removes something (in {@link #prunePatterns()} order), the metric
+     * @param shapley      per player, the Shapley value
+     * @param shapleySe    per player, its standard error (all 0 when {@code shapleyExact})
+     * @param shapleyExact true when every task used the exact formula
+     * @param bytesSent    ColA: adaptation-data bytes sent while training all tasks; 0 for LoRA
      */
-    public record RunResult(double base, double single, LinkedHashMap<String, Double> merged, LinkedHashMap<String, Double> pruned, double[] shapley,
+    public record RunResult(double base, double single, Map<AdapterMerge.Kind, Double> merged, Map<PrunePattern, Double> pruned, double[] shapley,
                             double[] shapleySe, boolean shapleyExact, long bytesSent) {}
 
     /** Trains every task and measures single, merged, pruned and Shapley metrics. */
@@ -147,15 +169,15 @@ public final class CopraExperiment {
         List<LinkedHashMap<String, Tensor>> deltas = trained.stream().map(Trained::deltas).toList();
         double single = 0;
         for (int t = 0; t < tasks.size(); t++) single += evaluate(tasks.get(t), deltas.get(t)) / tasks.size();
-        LinkedHashMap<String, Map<String, Tensor>> merges = new LinkedHashMap<>();
-        merges.put(AdapterMerge.Kind.LINEAR.id(), AdapterMerge.linear(deltas));
-        merges.put(AdapterMerge.Kind.TASK_ARITHMETIC.id(), AdapterMerge.taskArithmetic(deltas, cfg.taLambda()));
-        merges.put(AdapterMerge.Kind.TIES.id(), AdapterMerge.ties(deltas, cfg.tiesDensity(), null, 1.0));
-        merges.put(AdapterMerge.Kind.CONCAT.id(), LowRankConcat.deltas(LowRankConcat.concat(trained.stream().map(Trained::adapters).toList(), null)));
-        LinkedHashMap<String, Double> merged = new LinkedHashMap<>();
+        Map<AdapterMerge.Kind, Map<String, Tensor>> merges = new EnumMap<>(AdapterMerge.Kind.class);
+        merges.put(AdapterMerge.Kind.LINEAR, AdapterMerge.linear(deltas));
+        merges.put(AdapterMerge.Kind.TASK_ARITHMETIC, AdapterMerge.taskArithmetic(deltas, cfg.taLambda()));
+        merges.put(AdapterMerge.Kind.TIES, AdapterMerge.ties(deltas, cfg.tiesDensity(), null, 1.0));
+        merges.put(AdapterMerge.Kind.CONCAT, LowRankConcat.deltas(LowRankConcat.concat(trained.stream().map(Trained::adapters).toList(), null)));
+        Map<AdapterMerge.Kind, Double> merged = new EnumMap<>(AdapterMerge.Kind.class);
         merges.forEach((k, d) -> merged.put(k, tasks.stream().mapToDouble(t -> evaluate(t, d)).average().orElseThrow()));
-        LinkedHashMap<String, Double> pruned = new LinkedHashMap<>();
-        for (PrunePattern p : PrunePattern.standard(cfg.pruneSuffixes().toArray(new String[0]))) {
+        Map<PrunePattern, Double> pruned = new LinkedHashMap<>();
+        for (PrunePattern p : prunePatterns()) {
             Set<String> removed = p.removed(groups);
             if (removed.isEmpty()) continue;
             double m = 0;
@@ -164,7 +186,7 @@ public final class CopraExperiment {
                 kept.keySet().removeAll(removed);
                 m += evaluate(tasks.get(t), kept) / tasks.size();
             }
-            pruned.put(p.name(), m);
+            pruned.put(p, m);
         }
         List<Set<String>> players = players();
         int n = players.size(), tn = tasks.size();
@@ -175,7 +197,7 @@ public final class CopraExperiment {
             LinkedHashMap<String, Tensor> d = deltas.get(t);
             Shapley.Game v = mask -> {
                 LinkedHashMap<String, Tensor> only = new LinkedHashMap<>(d);
-                Set<String> on = new java.util.HashSet<>();
+                Set<String> on = new HashSet<>();
                 for (int i = 0; i < n; i++) if ((mask >>> i & 1L) != 0) on.addAll(players.get(i));
                 only.keySet().retainAll(on);
                 return evaluate(task, only);

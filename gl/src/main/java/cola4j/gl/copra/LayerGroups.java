@@ -89,6 +89,13 @@ public final class LayerGroups {
         return layer.get(g);
     }
 
+    /** Number of groups inside a block (layer index ≥ 0): the L of {@link PrunePattern}'s layer patterns. */
+    public int layers() {
+        int l = 0;
+        for (int i : layer) if (i >= 0) l++;
+        return l;
+    }
+
     /** Every site name, group by group. */
     public Set<String> allSites() {
         Set<String> out = new LinkedHashSet<>();

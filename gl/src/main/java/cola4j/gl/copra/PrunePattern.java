@@ -1,5 +1,6 @@
 package cola4j.gl.copra;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -23,6 +24,13 @@ import java.util.Set;
  * @param suffix the site-name suffix for {@link Rule#SITE_KIND}; null otherwise
  */
 public record PrunePattern(String name, Rule kind, String suffix) {
+    /** The pattern's name; also its JSON form (as a value and as a map key). */
+    @Override
+    @JsonValue
+    public String name() {
+        return name;
+    }
+
     /** The rules. */
     public enum Rule { EVERY_OTHER, LOWER_THIRD, MIDDLE_THIRD, UPPER_THIRD, SITE_KIND }
 

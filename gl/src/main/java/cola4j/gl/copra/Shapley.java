@@ -14,6 +14,10 @@ import java.util.Map;
  *                 P_i^π = players before i in π;  SE_i = sd_j(marginal_ij) / √m
  * </pre>
  *
+ * The sample variance of the marginals is accumulated with Welford's algorithm (after marginal d_j:
+ * δ = d_j − μ_{j−1}, μ_j = μ_{j−1} + δ / j, M_j = M_{j−1} + δ (d_j − μ_j); sd² = M_m / (m − 1)), which stays accurate
+ * when the marginals are large and nearly equal, where Σd² − m μ² cancels catastrophically.
+ *
  * Both satisfy efficiency, Σ_i φ_i = v(N) − v(∅) (Monte Carlo per permutation, since the marginals telescope).
  * Values of v are cached, so each coalition is evaluated at most once.
  */
@@ -35,13 +39,19 @@ public final class Shapley {
     public record Result(double[] values, double[] stdErrors, boolean exact, int evaluations) {
         /** max_i φ_i − min_i φ_i. */
         public double spread() {
-            double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
-            for (double v : values) {
-                lo = Math.min(lo, v);
-                hi = Math.max(hi, v);
-            }
-            return hi - lo;
+            return Shapley.spread(values);
         }
+    }
+
+    /** max_i φ_i − min_i φ_i of some values (at least one). */
+    public static double spread(double[] phi) {
+        if (phi.length == 0) throw new IllegalArgumentException("Shapley spread: no values");
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        for (double v : phi) {
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+        }
+        return hi - lo;
     }
 
     /** Largest n for which {@link #compute} uses the exact formula. */
@@ -78,7 +88,7 @@ public final class Shapley {
         if (n < 1 || n > 63) throw new IllegalArgumentException("Monte Carlo Shapley: n must be in [1, 63], got " + n);
         if (permutations < 2) throw new IllegalArgumentException("Monte Carlo Shapley: need >= 2 permutations for a standard error, got " + permutations);
         Map<Long, Double> cache = new HashMap<>();
-        double[] sum = new double[n], sumSq = new double[n];
+        double[] mean = new double[n], m2 = new double[n];       // Welford: running mean and Σ (d − mean)² per player
         for (int j = 0; j < permutations; j++) {
             int[] perm = rng.permutation(n);
             long s = 0;
@@ -86,20 +96,16 @@ public final class Shapley {
             for (int i : perm) {
                 s |= 1L << i;
                 double cur = cache.computeIfAbsent(s, v::value);
-                double d = cur - prev;
-                sum[i] += d;
-                sumSq[i] += d * d;
+                double d = cur - prev, delta = d - mean[i];
+                mean[i] += delta / (j + 1);                          // every player gets one marginal per permutation
+                m2[i] += delta * (d - mean[i]);
                 prev = cur;
             }
         }
-        double[] phi = new double[n], se = new double[n];
+        double[] se = new double[n];
         int m = permutations;
-        for (int i = 0; i < n; i++) {
-            phi[i] = sum[i] / m;
-            double var = Math.max(0, (sumSq[i] - m * phi[i] * phi[i]) / (m - 1));    // sample variance of the marginals
-            se[i] = Math.sqrt(var / m);
-        }
-        return new Result(phi, se, false, cache.size());
+        for (int i = 0; i < n; i++) se[i] = Math.sqrt(m2[i] / (m - 1) / m);     // sample variance of the marginals / m
+        return new Result(mean, se, false, cache.size());
     }
 
     private static double binomial(int n, int k) {

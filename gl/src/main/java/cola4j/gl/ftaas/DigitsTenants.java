@@ -23,8 +23,9 @@ import java.util.Map;
 
 /**
  * The digits family as an FTaaS workload: an {@link MlpClassifier} (x [B, 64] → logits [B, 10]) pretrained on the
- * unshifted images; user u's task is {@link DigitShift#KINDS}[u mod 4] in u's variant ({@code rotate} by 90/180/270
- * degrees, {@code flip} h/v, {@code invert}, {@code mixed}), so every user needs a different adaptation. Every
+ * unshifted images; user u's task is kinds[u mod |kinds|] in u's variant ({@link DigitShift#forUser}; by default the
+ * kinds are {@link DigitShift#KINDS}: {@code rotate} (quarter turn), {@code flip} (diagonal mirror), {@code invert},
+ * {@code mixed} (quarter turn or diagonal mirror plus a label permutation)), so every user needs a different adaptation. Every
  * Linear site ({@code layers.i}, {@code head}) is adapted. Metric: accuracy on the user's shifted test split (359
  * images).
  *
@@ -34,17 +35,31 @@ import java.util.Map;
 public final class DigitsTenants implements TenantWorkload<VectorBatch> {
     private final MlpClassifier base;
     private final DigitsFamily family;
+    private final List<String> kinds;
     private final Map<Integer, DigitsTask> tasks = new LinkedHashMap<>();
 
-    /** @param base the pretrained base model (kept as is; the session freezes it); @param family the data */
+    /** Users cycle over every kind of {@link DigitShift#KINDS} (user 2 mod 4 gets {@code invert}). */
     public DigitsTenants(MlpClassifier base, DigitsFamily family) {
-        this.base = base;
-        this.family = family;
+        this(base, family, DigitShift.KINDS);
     }
 
-    /** User u's task: shift kind KINDS[u mod 4], variant u. */
+    /**
+     * @param base  the pretrained base model (kept as is; the session freezes it)
+     * @param family the data
+     * @param kinds shift kinds cycled over users (user u gets kinds[u mod |kinds|]); IllegalArgumentException if empty
+     *              or unknown
+     */
+    public DigitsTenants(MlpClassifier base, DigitsFamily family, List<String> kinds) {
+        if (kinds.isEmpty()) throw new IllegalArgumentException("digits tenants: no task kinds");
+        for (String k : kinds) DigitShift.forUser(k, 0);
+        this.base = base;
+        this.family = family;
+        this.kinds = List.copyOf(kinds);
+    }
+
+    /** User u's task: shift kind kinds[u mod |kinds|], variant u. */
     public DigitsTask task(int user) {
-        return tasks.computeIfAbsent(user, u -> family.downstream(DigitShift.KINDS.get(u % DigitShift.KINDS.size()), u));
+        return tasks.computeIfAbsent(user, u -> family.downstream(kinds.get(u % kinds.size()), u));
     }
 
     @Override

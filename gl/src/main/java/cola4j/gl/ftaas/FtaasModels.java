@@ -43,9 +43,14 @@ public final class FtaasModels {
      */
     public static TenantWorkload<?> create(String model, int pretrainSteps, long seed, IntConsumer onStep) {
         if (!model.equals("mlp")) throw new IllegalArgumentException("unknown model '" + model + "' for the in-process pretraining; available: mlp (transformers: FtaasModels.transformer)");
+        return digits(pretrainSteps, seed, cola4j.models.data.DigitShift.KINDS, onStep);
+    }
+
+    /** The same digits MLP workload with users cycling over the shift kinds {@code kinds} ({@link DigitsTenants}). */
+    public static DigitsTenants digits(int pretrainSteps, long seed, List<String> kinds, IntConsumer onStep) {
         DigitsFamily family = new DigitsFamily();
         MlpClassifier base = DigitsPretraining.pretrain(family, MLP_HIDDEN, DType.FLOAT32, pretrainSteps, 2e-3, seed, onStep);
-        return new DigitsTenants(base, family);
+        return new DigitsTenants(base, family, kinds);
     }
 
     /**

@@ -80,8 +80,8 @@ public final class AdapterCheckpoint {
     public static LinkedHashMap<String, Var> names(MethodSetup s) {
         LinkedHashMap<String, Var> m = new LinkedHashMap<>();
         switch (s.config().method()) {
-            case "full" -> m.putAll(s.optimizer().parameters());
-            case "ia3" -> ((Ia3Trainer) s.trainer()).scales().forEach((site, v) -> m.put(PREFIX + site + ".ia3_l", v));
+            case FULL -> m.putAll(s.optimizer().parameters());
+            case IA3 -> ((Ia3Trainer) s.trainer()).scales().forEach((site, v) -> m.put(PREFIX + site + ".ia3_l", v));
             default -> s.adapters().forEach((site, a) -> a.namedParameters().forEach((p, v) -> m.put(PREFIX + site + "." + auxPrefix(a) + p, v)));
         }
         return m;
@@ -91,30 +91,30 @@ public final class AdapterCheckpoint {
     public static Config config(MethodSetup s) {
         TrainConfig c = s.config();
         String type = switch (c.method()) {
-            case "full" -> "FULL";
-            case "ia3" -> "IA3";
-            default -> switch (c.aux()) {
-                case "lowrank" -> "LORA";
-                case "linear" -> "COLA_LINEAR";
-                default -> "COLA_MLP";
+            case FULL -> "FULL";
+            case IA3 -> "IA3";
+            case LORA, COLA -> switch (c.aux()) {
+                case LOWRANK -> "LORA";
+                case LINEAR -> "COLA_LINEAR";
+                case MLP -> "COLA_MLP";
             };
         };
-        boolean lowrank = c.hasSiteAdapters() && c.aux().equals("lowrank");
-        List<String> targets = c.method().equals("ia3") ? new ArrayList<>(((Ia3Trainer) s.trainer()).scales().keySet())
+        boolean lowrank = c.hasSiteAdapters() && c.aux() == AdapterType.LOWRANK;
+        List<String> targets = c.method() == TrainMethod.IA3 ? new ArrayList<>(((Ia3Trainer) s.trainer()).scales().keySet())
                 : s.sites().stream().map(cola4j.models.site.Site::name).toList();
         return new Config(type, lowrank ? c.rank() : 0, lowrank ? c.alpha() : 0, targets,
-                "cola4j:" + c.model() + "-" + c.preset() + "-seed" + c.baseSeed(), c.model(), c.preset(), c.baseSeed(), c.dtype(), c.method(),
-                c.hasSiteAdapters() ? c.aux() : null, c.merged(), c.task());
+                "cola4j:" + c.model() + "-" + c.preset() + "-seed" + c.baseSeed(), c.model(), c.preset(), c.baseSeed(), c.dtype(), c.method().cliName(),
+                c.hasSiteAdapters() ? c.aux().cliName() : null, c.merged(), c.task());
     }
 
     /** Writes the trained weights and adapter_config.json into {@code dir} (which must exist). */
     public static void save(Path dir, MethodSetup s, Model model) throws IOException {
-        if (s.config().method().equals("full")) {
+        if (s.config().method() == TrainMethod.FULL) {
             ModelCheckpoint.save(model, dir.resolve(MODEL_DIR));
         } else {
             LinkedHashMap<String, Tensor> t = new LinkedHashMap<>();
             names(s).forEach((n, v) -> t.put(n, v.value()));
-            Safetensors.write(dir.resolve(WEIGHTS_FILE), t, Map.of("format", "pt", "method", s.config().method()));
+            Safetensors.write(dir.resolve(WEIGHTS_FILE), t, Map.of("format", "pt", "method", s.config().method().cliName()));
         }
         JsonFiles.writeAtomic(dir.resolve(CONFIG_FILE), config(s));
     }
@@ -126,7 +126,7 @@ public final class AdapterCheckpoint {
      * @throws IllegalArgumentException listing every missing, unexpected and mismatched tensor (nothing is changed then)
      */
     public static void load(Path dir, MethodSetup s, Model model) throws IOException {
-        if (s.config().method().equals("full")) {
+        if (s.config().method() == TrainMethod.FULL) {
             Model stored = ModelCheckpoint.load(dir.resolve(MODEL_DIR));
             LinkedHashMap<String, Tensor> w = new LinkedHashMap<>();
             stored.namedParameters().forEach((k, v) -> w.put(k, v.value()));

@@ -74,11 +74,11 @@ public final class MethodSetup {
         Function<LinkedHashMap<String, Var>, Optimizer> opt = optimizerFactory(c);
         LrSchedule schedule = schedule(c);
         switch (c.method()) {
-            case "full" -> {
+            case FULL -> {
                 FullFineTuneTrainer t = new FullFineTuneTrainer(model, null, opt, schedule, c.interval(), c.clip());
                 return new MethodSetup(c, t, t.optimizer(), List.of(), new LinkedHashMap<>(), null);
             }
-            case "ia3" -> {
+            case IA3 -> {
                 Ia3Trainer t = new Ia3Trainer(model, opt, schedule, c.interval(), c.clip());
                 return new MethodSetup(c, t, t.optimizer(), List.of(), new LinkedHashMap<>(), t.interceptor());
             }
@@ -87,7 +87,7 @@ public final class MethodSetup {
                 LinkedHashMap<String, AuxiliaryModel> aux = adapters(sites, c);
                 SiteInterceptor eval = (site, x, h) -> aux.containsKey(site.name())
                         ? h.add(RoutedAuxiliary.output(Map.of(0, aux), RowRouting.single(0, h.shape()[0]), site, x, true)) : h;
-                if (c.method().equals("lora")) {
+                if (c.method() == TrainMethod.LORA) {
                     LoraTrainer t = new LoraTrainer(model, sites, Map.of(0, aux), opt, schedule, c.interval(), c.clip());
                     return new MethodSetup(c, t, t.optimizer(0), sites, aux, eval);
                 }
@@ -117,7 +117,7 @@ public final class MethodSetup {
         LinkedHashMap<String, AuxiliaryModel> m = new LinkedHashMap<>();
         for (int i = 0; i < sites.size(); i++) {
             Site s = sites.get(i);
-            m.put(s.name(), AuxiliaryFactory.create(c.aux(), s.inFeatures(), s.outFeatures(), spec.withSeed(StepSeeds.seed(c.seed(), StepSeeds.ADAPTER_INIT, i))));
+            m.put(s.name(), AuxiliaryFactory.create(c.aux().cliName(), s.inFeatures(), s.outFeatures(), spec.withSeed(StepSeeds.seed(c.seed(), StepSeeds.ADAPTER_INIT, i))));
         }
         return m;
     }
@@ -125,10 +125,9 @@ public final class MethodSetup {
     /** sgd: plain SGD; adam: PyTorch defaults; adamw: PyTorch defaults (weight decay 0.01). */
     static Function<LinkedHashMap<String, Var>, Optimizer> optimizerFactory(TrainConfig c) {
         return switch (c.optimizer()) {
-            case "sgd" -> p -> new Sgd(p, SgdConfig.plain(c.lr()));
-            case "adam" -> p -> new Adam(p, AdamConfig.adam(c.lr()));
-            case "adamw" -> p -> new AdamW(p, AdamConfig.adamW(c.lr()));
-            default -> throw new IllegalArgumentException("unknown optimizer " + c.optimizer());
+            case SGD -> p -> new Sgd(p, SgdConfig.plain(c.lr()));
+            case ADAM -> p -> new Adam(p, AdamConfig.adam(c.lr()));
+            case ADAMW -> p -> new AdamW(p, AdamConfig.adamW(c.lr()));
         };
     }
 
@@ -136,10 +135,9 @@ public final class MethodSetup {
     static LrSchedule schedule(TrainConfig c) {
         int total = TrainConfig.optimizerSteps(c.steps(), c.interval());
         return switch (c.schedule()) {
-            case "constant" -> LrSchedule.constant(c.lr());
-            case "linear" -> LrSchedule.linearWarmupDecay(c.lr(), c.warmup(), total);
-            case "cosine" -> LrSchedule.cosine(c.lr(), c.warmup(), total, 0);
-            default -> throw new IllegalArgumentException("unknown schedule " + c.schedule());
+            case CONSTANT -> LrSchedule.constant(c.lr());
+            case LINEAR -> LrSchedule.linearWarmupDecay(c.lr(), c.warmup(), total);
+            case COSINE -> LrSchedule.cosine(c.lr(), c.warmup(), total, 0);
         };
     }
 

@@ -33,24 +33,19 @@ import java.util.List;
  * @param evalExamples held-out examples per evaluation
  */
 public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("preset") String preset, @JsonProperty("dtype") String dtype,
-                          @JsonProperty("base_seed") long baseSeed, @JsonProperty("task") String task, @JsonProperty("method") String method,
-                          @JsonProperty("aux") String aux, @JsonProperty("rank") int rank, @JsonProperty("alpha") double alpha,
+                          @JsonProperty("base_seed") long baseSeed, @JsonProperty("task") String task, @JsonProperty("method") TrainMethod method,
+                          @JsonProperty("aux") AdapterType aux, @JsonProperty("rank") int rank, @JsonProperty("alpha") double alpha,
                           @JsonProperty("interval") int interval, @JsonProperty("merged") boolean merged, @JsonProperty("sites") List<String> sites,
-                          @JsonProperty("optimizer") String optimizer, @JsonProperty("lr") double lr, @JsonProperty("schedule") String schedule,
+                          @JsonProperty("optimizer") OptimizerKind optimizer, @JsonProperty("lr") double lr, @JsonProperty("schedule") ScheduleKind schedule,
                           @JsonProperty("warmup") int warmup, @JsonProperty("clip") double clip, @JsonProperty("steps") int steps,
                           @JsonProperty("batch") int batch, @JsonProperty("seed") long seed, @JsonProperty("eval_every") int evalEvery,
                           @JsonProperty("eval_examples") int evalExamples) {
-    public static final List<String> METHODS = List.of("full", "lora", "ia3", "cola");
-    public static final List<String> AUX_TYPES = List.of("lowrank", "linear", "mlp");
-    public static final List<String> OPTIMIZERS = List.of("sgd", "adam", "adamw");
-    public static final List<String> SCHEDULES = List.of("constant", "linear", "cosine");
-
     /** Checks every field; IllegalArgumentException naming the field and the value. */
     public TrainConfig {
-        check(METHODS.contains(method), "method '" + method + "' is not one of " + METHODS);
-        check(AUX_TYPES.contains(aux) && AuxiliaryFactory.TYPES.contains(aux), "aux '" + aux + "' is not one of " + AUX_TYPES);
-        check(OPTIMIZERS.contains(optimizer), "optimizer '" + optimizer + "' is not one of " + OPTIMIZERS);
-        check(SCHEDULES.contains(schedule), "schedule '" + schedule + "' is not one of " + SCHEDULES);
+        check(method != null, "method is required (one of " + TrainMethod.names() + ")");
+        check(aux != null && AuxiliaryFactory.TYPES.contains(aux.cliName()), "aux '" + aux + "' is not one of " + AdapterType.names());
+        check(optimizer != null, "optimizer is required (one of " + OptimizerKind.names() + ")");
+        check(schedule != null, "schedule is required (one of " + ScheduleKind.names() + ")");
         check(List.of("float32", "float64").contains(dtype), "dtype '" + dtype + "' is not float32 or float64");
         check(rank >= 1, "rank must be >= 1, got " + rank);
         check(alpha > 0 && Double.isFinite(alpha), "alpha must be finite and > 0, got " + alpha);
@@ -63,8 +58,8 @@ public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("pr
         check(warmup >= 0 && warmup <= optimizerSteps(steps, interval), "warmup must be in [0, " + optimizerSteps(steps, interval) + "] optimizer steps, got " + warmup);
         check(steps % interval == 0, "steps " + steps + " must be a multiple of the interval " + interval + " (checkpoints fall between intervals)");
         check(evalEvery >= 1 && evalEvery % interval == 0, "eval-every " + evalEvery + " must be a positive multiple of the interval " + interval);
-        check(!merged || method.equals("cola"), "--merged applies to method cola only (got " + method + ")");
-        check(!merged || !aux.equals("mlp"), "--merged needs a mergeable auxiliary (lowrank or linear); mlp is nonlinear in x");
+        check(!merged || method == TrainMethod.COLA, "--merged applies to method cola only (got " + method + ")");
+        check(!merged || aux != AdapterType.MLP, "--merged needs a mergeable auxiliary (lowrank or linear); mlp is nonlinear in x");
         sites = List.copyOf(sites);
     }
 
@@ -79,6 +74,6 @@ public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("pr
 
     /** True for methods with adapters on sites (lora, cola). */
     public boolean hasSiteAdapters() {
-        return method.equals("lora") || method.equals("cola");
+        return method == TrainMethod.LORA || method == TrainMethod.COLA;
     }
 }

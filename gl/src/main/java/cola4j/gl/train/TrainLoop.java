@@ -1,6 +1,7 @@
 package cola4j.gl.train;
 
 import cola4j.autograd.Var;
+import cola4j.gl.NonFiniteException;
 import cola4j.gl.cola.RowRouting;
 import cola4j.gl.workload.Batch;
 import cola4j.gl.workload.Pretrainer;
@@ -21,13 +22,15 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * <pre>
  *   batch  = workload.sample(task, B, Rng(StepSeeds.seed(seed, BATCH, k)))
  *   loss   = trainer.step(ctx → workload.loss(batch, ctx), routing, Rng(StepSeeds.seed(seed, DROPOUT, k)))
- *   check  loss and trained parameters finite (cola: the adaptation data too, checked when it is built)
+ *   check  loss, every site's dL/dh (cola; checked by the server before anything is shipped) and trained parameters finite
  *   trace  (optional) batch, loss, adaptation data, parameters
  *   every K = evalEvery steps and at N: evaluate (held-out metric and loss on Rng(EVAL_SEED)), checkpoint, flush metrics
  * </pre>
  * The trainer updates every {@code interval} steps (ColA: one Gradient Learning step per I batches; backprop methods:
- * gradient accumulation). A non-finite loss, parameter or adaptation datum stops the run with an
- * {@link IllegalStateException} naming the step; the last checkpoint (written only from finite state) stays intact.
+ * gradient accumulation). A non-finite loss, adaptation datum, parameter or held-out evaluation stops the run with
+ * an {@link IllegalStateException} naming the step and the quantity ({@code step 7: loss is NaN}, {@code step 7:
+ * adaptation data at site S is non-finite: ...}, {@code step 7: parameter P became non-finite (...)}); the last
+ * checkpoint (written only from finite state) stays intact.
  */
 public final class TrainLoop {
     /**
@@ -90,14 +93,17 @@ public final class TrainLoop {
                 Rng dropout = StepSeeds.rng(c.seed(), StepSeeds.DROPOUT, k);
                 boolean evalNow = k % c.evalEvery() == 0 || k == c.steps();
                 try {
+                    // the trainer checks the loss (and, cola, each site's dL/dh) before it updates anything
                     lastLoss = s.trainer().step(ctx -> w.loss(b, ctx), RowRouting.single(0, b.rows()), dropout);
-                    if (!Double.isFinite(lastLoss)) throw new IllegalStateException("loss is " + lastLoss);
-                    params.forEach((n, v) -> {
-                        if (!v.value().isFinite()) throw new IllegalStateException("parameter " + n + " became non-finite (NaN/Inf)");
-                    });
-                    if (evalNow) { // held-out metric and loss on a fixed sample (Rng(EVAL_SEED)), adapted model in eval mode
-                        metric = w.evaluate(task, c.evalExamples(), new Rng(Pretrainer.EVAL_SEED), s.evalInterceptor());
-                        evalLoss = w.evalLoss(task, c.evalExamples(), new Rng(Pretrainer.EVAL_SEED), s.evalInterceptor());
+                    if (!Double.isFinite(lastLoss)) throw new NonFiniteException("loss is " + lastLoss);
+                    for (Map.Entry<String, Var> p : params.entrySet()) {
+                        String bad = NonFiniteException.firstNonFinite(p.getValue().value());
+                        if (bad != null) throw new NonFiniteException("parameter " + p.getKey() + " became non-finite (" + bad + ")");
+                    }
+                    if (evalNow) {
+                        double[] me = evaluate(lastLoss);
+                        metric = me[0];
+                        evalLoss = me[1];
                     }
                 } catch (IllegalStateException | IllegalArgumentException e) {
                     metrics.flush();
@@ -126,6 +132,25 @@ public final class TrainLoop {
         }
         double secs = from.seconds() + (System.nanoTime() - t0) / 1e9;
         return new Result(task.metric().id(), metric, lastLoss, evalLoss, stopAt, secs, ckpt);
+    }
+
+    /**
+     * Held-out metric and loss on a fixed sample (Rng(EVAL_SEED)), adapted model in eval mode. The training loss and
+     * every trained parameter are finite here, but a diverged model's held-out outputs can still overflow; such a
+     * failure is reported as a divergence, with the training loss of the step.
+     */
+    private double[] evaluate(double trainLoss) {
+        try {
+            double metric = w.evaluate(task, s.config().evalExamples(), new Rng(Pretrainer.EVAL_SEED), s.evalInterceptor());
+            double loss = w.evalLoss(task, s.config().evalExamples(), new Rng(Pretrainer.EVAL_SEED), s.evalInterceptor());
+            if (!Double.isFinite(loss)) throw new IllegalStateException("held-out loss is " + loss);
+            return new double[] {metric, loss};
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            String m = String.valueOf(e.getMessage());
+            boolean nonFinite = m.contains("finite") || m.contains("NaN") || m.contains("Infinity");
+            throw new NonFiniteException("held-out evaluation " + (nonFinite ? "is non-finite (" + m + "): the model diverged although the training loss ("
+                    + trainLoss + ") and the trained parameters are finite" : "failed: " + m));
+        }
     }
 
     private ProgressBar bar(int steps) {

@@ -5,6 +5,7 @@ import cola4j.gl.cli.JsonFiles;
 import cola4j.models.Model;
 import cola4j.tensor.Tensor;
 import cola4j.tensor.io.Safetensors;
+import cola4j.tensor.io.TempFiles;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -53,12 +54,12 @@ public record TrainState(@JsonProperty("config") TrainConfig config, @JsonProper
         requireFinite(s);
         Files.createDirectories(out);
         Path target = out.resolve(DIR);
-        Path tmp = Files.createTempDirectory(out, "." + DIR + ".tmp-");
+        Path tmp = TempFiles.createDirectory(out, "." + DIR + ".tmp-");
         try {
             AdapterCheckpoint.save(tmp, s, model);
             LinkedHashMap<String, Tensor> opt = new LinkedHashMap<>();
             s.optimizer().stateDict().forEach((k, v) -> opt.put("optimizer." + k, v));
-            Safetensors.write(tmp.resolve(TENSORS), opt, Map.of("optimizer", s.config().optimizer()));
+            Safetensors.write(tmp.resolve(TENSORS), opt, Map.of("optimizer", s.config().optimizer().cliName()));
             JsonFiles.writeAtomic(tmp.resolve(JSON), st);
             Path old = out.resolve("." + DIR + ".old-" + System.nanoTime());
             if (Files.exists(target)) move(target, old);

@@ -66,8 +66,10 @@ public record Fixture(DType dtype, long seed) {
     }
 
     /**
-     * One auxiliary per site, deterministic in (seed, user, site index). With {@code randomize} every parameter is
-     * replaced by N(0, 0.1²) so that no gradient is trivially zero.
+     * One auxiliary of exactly {@code type} ({@link AuxiliaryFactory#create}) per site, deterministic in (seed, user,
+     * site index); nothing is substituted: at an embedding site "lowrank" is a plain LowRank on the one-hot input
+     * and "embedding" the embedding adapter on token ids. With {@code randomize} every parameter is replaced by
+     * N(0, 0.1²) so that no gradient is trivially zero.
      */
     public LinkedHashMap<String, cola4j.gl.auxiliary.AuxiliaryModel> adapters(List<Site> sites, String type, int user, boolean randomize) {
         LinkedHashMap<String, AuxiliaryModel> m = new LinkedHashMap<>();
@@ -75,8 +77,7 @@ public record Fixture(DType dtype, long seed) {
             Site s = sites.get(i);
             long sd = seed * 7919L + user * 104729L + i;
             AuxSpec spec = new AuxSpec(2, 4.0, 6, 1, cola4j.gl.auxiliary.Activation.TANH, s.bias() != null, dtype, sd);
-            String t = s.kind() == Site.Kind.EMBEDDING && type.equals("lowrank") ? "embedding" : type;
-            AuxiliaryModel a = AuxiliaryFactory.create(t, s.inFeatures(), s.outFeatures(), spec);
+            AuxiliaryModel a = AuxiliaryFactory.create(type, s.inFeatures(), s.outFeatures(), spec);
             if (randomize) {
                 Rng r = new Rng(sd + 31);
                 for (Var p : a.namedParameters().values()) p.setValue(r.normal(dtype, 0, 0.1, p.value().shape()));

@@ -47,7 +47,24 @@ public final class MultiUserProposition {
         };
     }
 
+    /** How the mixed batch's loss combines the rows of different users. */
+    public enum MixedLoss {
+        /** L = Σ_u mean_{rows of u} ℓ: every user gets exactly the gradient of its own batch (P7). */
+        SUM_OF_USER_MEANS,
+        /** L = mean over all rows: user u's gradient is scaled by its share of the (non-ignored) targets (negative control). */
+        WHOLE_BATCH_MEAN
+    }
+
+    /** P7 with the loss it is stated for, {@link MixedLoss#SUM_OF_USER_MEANS}. */
     public static PropositionResult p7(Fixture fx, double tol) {
+        return p7(fx, tol, MixedLoss.SUM_OF_USER_MEANS);
+    }
+
+    /**
+     * The mixed batch trained with {@code mixedLoss} against each user alone (always its own mean loss): equal for
+     * {@link MixedLoss#SUM_OF_USER_MEANS}; {@link MixedLoss#WHOLE_BATCH_MEAN} shows that the comparison can fail.
+     */
+    public static PropositionResult p7(Fixture fx, double tol, MixedLoss mixedLoss) {
         int steps = 10, b = USERS * ROWS_PER_USER;
         int[] owner = new int[b];
         for (int i = 0; i < b; i++) owner[i] = i % USERS;                                 // interleaved rows: 0,1,2,0,1,2
@@ -79,7 +96,8 @@ public final class MultiUserProposition {
         PropositionResult.Diff d = new PropositionResult.Diff();
         for (int k = 0; k < steps; k++) {
             int[][][] batch = fx.batch(100 + k, b);
-            mixed.step(groupedLoss(mixedModel, batch[0], batch[1], groups), routing, null);
+            List<int[]> lossGroups = mixedLoss == MixedLoss.SUM_OF_USER_MEANS ? groups : List.of(allRows(b));
+            mixed.step(groupedLoss(mixedModel, batch[0], batch[1], lossGroups), routing, null);
             for (int u = 0; u < USERS; u++) {
                 int[] rows = groups.get(u);
                 int[][] in = new int[rows.length][], tg = new int[rows.length][];
@@ -87,12 +105,17 @@ public final class MultiUserProposition {
                     in[i] = batch[0][rows[i]];
                     tg[i] = batch[1][rows[i]];
                 }
-                int[] all = new int[rows.length];
-                for (int i = 0; i < all.length; i++) all[i] = i;
-                alone.get(u).step(groupedLoss(aloneModels.get(u), in, tg, List.of(all)), RowRouting.single(u, rows.length), null);
+                alone.get(u).step(groupedLoss(aloneModels.get(u), in, tg, List.of(allRows(rows.length))), RowRouting.single(u, rows.length), null);
             }
             for (int u = 0; u < USERS; u++) d.addAll(TrajectoryPropositions.state(mixedAux.get(u)), TrajectoryPropositions.state(aloneAux.get(u)));
         }
-        return d.result("P7", USERS + " users (lowrank, linear, lowrank) in one interleaved batch vs each alone, " + steps + " steps AdamW", tol);
+        String loss = mixedLoss == MixedLoss.SUM_OF_USER_MEANS ? "" : " (mixed loss: one whole-batch mean)";
+        return d.result("P7", USERS + " users (lowrank, linear, lowrank) in one interleaved batch vs each alone, " + steps + " steps AdamW" + loss, tol);
+    }
+
+    private static int[] allRows(int n) {
+        int[] all = new int[n];
+        for (int i = 0; i < n; i++) all[i] = i;
+        return all;
     }
 }

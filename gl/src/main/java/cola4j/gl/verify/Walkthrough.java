@@ -32,6 +32,7 @@ public final class Walkthrough {
         this.out = out;
     }
 
+    /** Label, shape and 2-norm of {@code t}; its values too when it has at most 64 elements. */
     private void show(String label, Tensor t) {
         out.printf("     %-28s shape %-12s norm %.6g%n", label, java.util.Arrays.toString(t.shape()), t.norm());
         if (t.numel() <= 64) out.println("       " + t);
@@ -52,8 +53,8 @@ public final class Walkthrough {
         int[][][] batch = fx.batch(0, rows);
         out.printf("ColA, one step at site %s (%s, in=%d, out=%d) of the tiny decoder LM, %s auxiliary, %s%n",
                 site, s.kind(), s.inFeatures(), s.outFeatures(), type, fx.dtype());
-        out.println("  auxiliary parameters (set to random values so that nothing is trivially zero):");
-        g.namedParameters().forEach((n, v) -> out.printf("     %-28s shape %s%n", n, java.util.Arrays.toString(v.value().shape())));
+        out.println("  auxiliary parameters w (set to random values so that nothing is trivially zero; values in full up to 64 elements):");
+        g.namedParameters().forEach((n, v) -> show(n, v.value()));
 
         out.println("\n1. Server forward. The base weights are frozen; the site outputs h_i + g_w(x_i), with g_w evaluated");
         out.println("   with its parameters held constant (differentiable in x_i only).");
@@ -108,7 +109,10 @@ public final class Walkthrough {
         g.namedParameters().forEach((n, v) -> before.put(n, v.value().copy()));
         Sgd sgd = new Sgd(ColaUser.parameters(Map.of(site, g)), SgdConfig.plain(0.1));
         sgd.step();
-        g.namedParameters().forEach((n, v) -> show("Δ" + n, v.value().sub(before.get(n))));
+        g.namedParameters().forEach((n, v) -> {
+            show("Δ" + n, v.value().sub(before.get(n)));
+            show(n + " after the step", v.value());
+        });
         out.println("\nThe server never saw w's gradient, and the user never saw the base model or the loss.");
     }
 }

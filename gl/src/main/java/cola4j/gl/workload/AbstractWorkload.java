@@ -4,6 +4,7 @@ import cola4j.autograd.GradMode;
 import cola4j.autograd.Var;
 import cola4j.models.ForwardContext;
 import cola4j.models.Model;
+import cola4j.models.data.Metric;
 import cola4j.models.data.Metrics;
 import cola4j.models.data.Task;
 import cola4j.models.data.TaskFamily;
@@ -66,12 +67,49 @@ abstract class AbstractWorkload<D, M extends Model> implements Workload {
     /** Number of scored positions of a batch (the weight of its mean loss). */
     abstract int scoredCount(D data);
 
+    /** The identity of row {@code row}'s input ({@link ExampleKey}). */
+    abstract ExampleKey key(D data, int row);
+
+    /** The rows {@code rows} of a batch, in that order. */
+    abstract D rows(D data, int[] rows);
+
     /** Held-out evaluation data, in chunks of at most {@link #EVAL_CHUNK} rows; default: fresh draws of the task. */
     List<D> evalData(Task<?> task, int examples, Rng rng) {
         if (examples < 1) throw new IllegalArgumentException(family + " workload: examples " + examples + " < 1");
         List<D> out = new ArrayList<>();
         for (int done = 0; done < examples; done += EVAL_CHUNK) out.add(unwrap(sample(task, Math.min(EVAL_CHUNK, examples - done), rng)));
         return out;
+    }
+
+    /** Default: endless fresh draws {@code sample(task, maxRows, rng)} (the stream {@link #evalData} takes its rows from). */
+    @Override
+    public EvalSource evalSource(Task<?> task, int examples, Rng rng) {
+        if (examples < 1) throw new IllegalArgumentException(family + " workload: examples " + examples + " < 1");
+        return maxRows -> sample(task, maxRows, rng);
+    }
+
+    @Override
+    public List<ExampleKey> inputKeys(Batch b) {
+        D d = unwrap(b);
+        List<ExampleKey> keys = new ArrayList<>(b.rows());
+        for (int r = 0; r < b.rows(); r++) keys.add(key(d, r));
+        return keys;
+    }
+
+    @Override
+    public Batch selectRows(Batch b, int[] rows) {
+        for (int r : rows) if (r < 0 || r >= b.rows()) throw new IllegalArgumentException(family + " workload: row " + r + " outside [0, " + b.rows() + ")");
+        return wrap(rows(unwrap(b), rows));
+    }
+
+    @Override
+    public double evaluate(Metric metric, List<Batch> data) {
+        return evaluateOn(metric, data.stream().map(this::unwrap).toList(), ForwardContext.eval());
+    }
+
+    @Override
+    public double evalLoss(List<Batch> data) {
+        return evalLossOn(data.stream().map(this::unwrap).toList(), ForwardContext.eval());
     }
 
     @Override
@@ -120,9 +158,16 @@ abstract class AbstractWorkload<D, M extends Model> implements Workload {
     @Override
     public double evaluate(Task<?> task, int examples, Rng rng, ForwardContext ctx) {
         if (ctx.training()) throw new IllegalArgumentException(family + " workload: evaluate needs an eval-mode context (no dropout)");
+        return evaluateOn(task.metric(), evalData(task, examples, rng), ctx);
+    }
+
+    /** The metric of the rows of {@code data} under {@code ctx} (eval mode): argmax predictions against the gold targets. */
+    private double evaluateOn(Metric metric, List<D> data, ForwardContext ctx) {
+        if (ctx.training()) throw new IllegalArgumentException(family + " workload: evaluate needs an eval-mode context (no dropout)");
+        if (data.isEmpty()) throw new IllegalArgumentException(family + " workload: nothing to evaluate");
         List<int[]> pred = new ArrayList<>(), gold = new ArrayList<>();
         try (var s = GradMode.noGrad()) {
-            for (D d : evalData(task, examples, rng)) {
+            for (D d : data) {
                 Scored sc = score(d, ctx);
                 int[] p = Metrics.argmaxRows(sc.logits().value()); // [N]
                 int width = sc.positionsPerRow();
@@ -133,7 +178,7 @@ abstract class AbstractWorkload<D, M extends Model> implements Workload {
             }
         }
         int[][] pr = padRagged(pred, 0), go = padRagged(gold, cola4j.models.data.SymbolVocab.IGNORE_INDEX);
-        return switch (task.metric()) {
+        return switch (metric) {
             case ACCURACY -> Metrics.accuracy(column0(pr), column0(go));
             case EXACT_MATCH -> Metrics.exactMatch(pr, go);
             case TOKEN_ACCURACY -> Metrics.tokenAccuracy(pr, go);
@@ -149,10 +194,15 @@ abstract class AbstractWorkload<D, M extends Model> implements Workload {
 
     @Override
     public double evalLoss(Task<?> task, int examples, Rng rng, SiteInterceptor interceptor) {
-        ForwardContext ctx = ForwardContext.eval().withInterceptor(interceptor);
+        return evalLossOn(evalData(task, examples, rng), ForwardContext.eval().withInterceptor(interceptor));
+    }
+
+    /** Mean loss over the scored positions of all rows of {@code data} (each chunk weighted by its scored count). */
+    private double evalLossOn(List<D> data, ForwardContext ctx) {
+        if (data.isEmpty()) throw new IllegalArgumentException(family + " workload: no evaluation data");
         Metrics.Mean mean = new Metrics.Mean();
         try (var s = GradMode.noGrad()) {
-            for (D d : evalData(task, examples, rng)) mean.add(modelLoss(d, ctx).value().item(), scoredCount(d));
+            for (D d : data) mean.add(modelLoss(d, ctx).value().item(), scoredCount(d));
         }
         return mean.mean();
     }

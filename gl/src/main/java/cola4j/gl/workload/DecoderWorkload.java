@@ -60,6 +60,16 @@ public final class DecoderWorkload extends AbstractWorkload<LmBatch, DecoderLM> 
     }
 
     @Override
+    ExampleKey key(LmBatch d, int row) {
+        return ExampleKey.ofTokens(d.inputs()[row], Padding.realLength(d.mask()[row])); // <bos> <task> x <sep> y
+    }
+
+    @Override
+    LmBatch rows(LmBatch d, int[] rows) {
+        return new LmBatch(Padding.pick(d.inputs(), rows), Padding.pick(d.targets(), rows), Padding.pick(d.mask(), rows));
+    }
+
+    @Override
     int scoredCount(LmBatch d) {
         return cola4j.models.data.Metrics.scoredCount(d.targets());
     }

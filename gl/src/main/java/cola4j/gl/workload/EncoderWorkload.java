@@ -63,6 +63,16 @@ public final class EncoderWorkload extends AbstractWorkload<ClassificationBatch,
     }
 
     @Override
+    ExampleKey key(ClassificationBatch d, int row) {
+        return ExampleKey.ofTokens(d.tokens()[row], Padding.realLength(d.mask()[row])); // <cls> <task> s1..sn
+    }
+
+    @Override
+    ClassificationBatch rows(ClassificationBatch d, int[] rows) {
+        return new ClassificationBatch(Padding.pick(d.tokens(), rows), Padding.pick(d.mask(), rows), Padding.pick(d.labels(), rows));
+    }
+
+    @Override
     int scoredCount(ClassificationBatch d) {
         return d.size();
     }

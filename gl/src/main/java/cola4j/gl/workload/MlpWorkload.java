@@ -66,29 +66,46 @@ public final class MlpWorkload extends AbstractWorkload<VectorBatch, MlpClassifi
     }
 
     @Override
+    ExampleKey key(VectorBatch d, int row) {
+        return ExampleKey.ofFeatures(d.x()[row]); // the 64 pixel values
+    }
+
+    @Override
+    VectorBatch rows(VectorBatch d, int[] rows) {
+        return new VectorBatch(Padding.pick(d.x(), rows), Padding.pick(d.y(), rows));
+    }
+
+    @Override
     int scoredCount(VectorBatch d) {
         return d.size();
     }
 
+    /** The test split once: all rows in file order when {@code examples} covers it, else a permutation drawn with {@code rng}. */
     @Override
-    List<VectorBatch> evalData(Task<?> task, int examples, Rng rng) {
+    public EvalSource evalSource(Task<?> task, int examples, Rng rng) {
         if (!(task instanceof DigitsTask dt)) throw new IllegalArgumentException("mlp workload: task '" + task.name() + "' is not a digits task");
         if (examples < 1) throw new IllegalArgumentException("mlp workload: examples " + examples + " < 1");
         VectorBatch test = dt.testSet();
-        int n = Math.min(examples, test.size());
-        int[] order = n == test.size() ? null : rng.permutation(test.size());
+        int[] order = examples >= test.size() ? null : rng.permutation(test.size());
+        int[] next = {0};
+        return maxRows -> {
+            if (maxRows < 1) throw new IllegalArgumentException("mlp workload: maxRows " + maxRows + " < 1");
+            if (next[0] >= test.size()) return null;
+            int from = next[0], to = Math.min(test.size(), from + maxRows);
+            int[] rows = new int[to - from];
+            for (int i = from; i < to; i++) rows[i - from] = order == null ? i : order[i];
+            next[0] = to;
+            return wrap(rows(test, rows));
+        };
+    }
+
+    /** The first min(examples, test size) rows of {@link #evalSource}, in chunks of at most {@link #EVAL_CHUNK}. */
+    @Override
+    List<VectorBatch> evalData(Task<?> task, int examples, Rng rng) {
+        EvalSource source = evalSource(task, examples, rng);
+        int n = Math.min(examples, ((DigitsTask) task).testSet().size());
         List<VectorBatch> out = new ArrayList<>();
-        for (int from = 0; from < n; from += EVAL_CHUNK) {
-            int to = Math.min(n, from + EVAL_CHUNK);
-            double[][] x = new double[to - from][];
-            int[] y = new int[to - from];
-            for (int i = from; i < to; i++) {
-                int r = order == null ? i : order[i];
-                x[i - from] = test.x()[r];
-                y[i - from] = test.y()[r];
-            }
-            out.add(new VectorBatch(x, y));
-        }
+        for (int done = 0; done < n; done += EVAL_CHUNK) out.add(unwrap(source.next(Math.min(EVAL_CHUNK, n - done))));
         return out;
     }
 }

@@ -3,7 +3,10 @@ package cola4j.gl.workload;
 import java.util.Arrays;
 import java.util.List;
 
-/** Row concatenation of rectangular int matrices with right padding (for {@link Workload#concatRows}). */
+/**
+ * Row concatenation of rectangular int matrices with right padding (for {@link Workload#concatRows}), and row
+ * selection (for {@link Workload#selectRows}).
+ */
 final class Padding {
     private Padding() {}
 
@@ -33,5 +36,26 @@ final class Padding {
     /** All elements of all parts in order. */
     static int[] concat(List<int[]> parts) {
         return parts.stream().flatMapToInt(Arrays::stream).toArray();
+    }
+
+    /** The rows {@code idx} of {@code a}, in that order (rows shared, not copied). */
+    static <T> T[] pick(T[] a, int[] idx) {
+        T[] out = Arrays.copyOf(a, idx.length);
+        for (int i = 0; i < idx.length; i++) out[i] = a[idx[i]];
+        return out;
+    }
+
+    /** The elements {@code idx} of {@code a}, in that order. */
+    static int[] pick(int[] a, int[] idx) {
+        int[] out = new int[idx.length];
+        for (int i = 0; i < idx.length; i++) out[i] = a[idx[i]];
+        return out;
+    }
+
+    /** Number of real tokens of a right-padded mask row (its ones). */
+    static int realLength(int[] maskRow) {
+        int n = 0;
+        for (int m : maskRow) n += m == 1 ? 1 : 0;
+        return n;
     }
 }

@@ -2,6 +2,7 @@ package cola4j.gl.workload;
 
 import cola4j.models.Model;
 import cola4j.models.ModelCheckpoint;
+import cola4j.tensor.io.TempFiles;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -131,10 +132,14 @@ public final class PretrainCache {
         return e;
     }
 
-    /** Writes {@code w.model()} (atomically, {@link ModelCheckpoint#save}) and then the record (atomic rename). */
+    /**
+     * Writes {@code w.model()} ({@link ModelCheckpoint#save}: the entry directory is replaced by two renames, never
+     * partially) and then the record (atomic rename). An entry without its record (a crash in between) is unusable and
+     * retrained by {@link Pretrainer#run}.
+     */
     public void save(Path entry, Workload w, Entry e) throws IOException {
         ModelCheckpoint.save(w.model(), entry);
-        Path tmp = Files.createTempFile(entry, "." + RECORD_FILE + ".", ".tmp");
+        Path tmp = TempFiles.createFile(entry, "." + RECORD_FILE + ".", ".tmp");
         try {
             Files.write(tmp, JSON.writeValueAsBytes(e));
             try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {

@@ -26,14 +26,19 @@ import me.tongfei.progressbar.ProgressBarStyle;
  *
  * <p>Training step s = 0 .. steps−1, all randomness explicit:
  * <pre>
- *   batch  = workload.sample(pretraining mixture, batchSize, dataRng)          dataRng    = Rng(seed ^ DATA_SALT)
+ *   batch  = workload.sample(pretraining mixture, batchSize, dataRng)          dataRng    = Rng(seed ^ DATA_SALT) ({@link #dataRng})
  *   L      = workload.loss(batch, ForwardContext.train(dropoutRng))            dropoutRng = Rng(seed ^ DROPOUT_SALT)
  *   g      = clip(∇L, clipNorm)                                                 global 2-norm
  *   θ      = AdamW(θ, g; lr(s))      lr(s): linear warm-up then linear decay to 0 ({@link PretrainConfig})
  * </pre>
- * Evaluation draws {@code evalExamples} examples per task from {@code Rng(EVAL_SEED)} (the same set for every seed
- * and run), in eval mode; sequence families are scored by teacher-forced exact match ({@link Workload#evaluate}).
- * Same arguments, same numbers: a cached checkpoint reproduces the metrics of the run that wrote it.
+ * <b>Held-out</b> pretraining evaluation (mixture and each pretraining task): candidates are drawn from
+ * {@code Rng(EVAL_SEED)} and every candidate whose input occurred in the training stream is skipped ({@link HeldOut},
+ * {@link TrainingInputs}) until {@code evalExamples} are kept; the inputs are recorded while training, or, for a cached
+ * checkpoint, rebuilt by replaying the data stream (no training). Downstream tasks (never trained on: their task-prefix
+ * token, or for digits the shifted test split, never occurs in pretraining) are scored on {@code evalExamples} draws of
+ * {@code Rng(EVAL_SEED)} of user 0's variant, beside their chance level, in eval mode; sequence families are scored by
+ * teacher-forced exact match ({@link Workload#evaluate}). Same arguments, same numbers: a cached checkpoint reproduces
+ * the metrics of the run that wrote it.
  */
 public final class Pretrainer {
     public static final long DATA_SALT = 0x5DEECE66DL, DROPOUT_SALT = 0x2545F4914F6CDD1DL, EVAL_SEED = 20240421L;
@@ -61,6 +66,7 @@ public final class Pretrainer {
         Workload w = Workloads.create(family, preset, dtype, seed);
         Path entry = cache.entry(w, preset, seed, cfg);
         PretrainCache.Entry rec = null;
+        if (cola4j.models.ModelCheckpoint.recover(entry)) log.println("cola: restored " + entry + " that an interrupted save had left aside");
         if (!force && Files.exists(entry)) {
             try {
                 rec = cache.load(entry, w);
@@ -72,19 +78,30 @@ public final class Pretrainer {
             }
         }
         boolean cached = rec != null;
+        TrainingInputs seen;
         if (!cached) {
             log.println("cola: pretraining " + family + " (" + preset + ", " + cfg.steps() + " steps; cached afterwards in " + entry + ")");
+            seen = new TrainingInputs();
             long t0 = System.nanoTime();
-            double finalLoss = train(w, cfg, seed);
+            double finalLoss = train(w, cfg, seed, seen);
             double secs = (System.nanoTime() - t0) / 1e9;
             rec = new PretrainCache.Entry(family, preset, seed, secs, finalLoss, cfg);
             cache.save(entry, w, rec);
+        } else {
+            seen = TrainingInputs.replay(w, cfg, seed); // the same stream, sampled again without training
         }
         Task<?> mix = w.pretraining();
-        double metric = w.evaluate(mix, cfg.evalExamples(), new Rng(EVAL_SEED));
-        double loss = w.evalLoss(mix, cfg.evalExamples(), new Rng(EVAL_SEED));
+        HeldOut.Examples mixSet = HeldOut.draw(w, mix, cfg.evalExamples(), new Rng(EVAL_SEED), seen);
+        double metric = w.evaluate(mix.metric(), mixSet.batches());
+        double loss = w.evalLoss(mixSet.batches());
         LinkedHashMap<String, Double> perTask = new LinkedHashMap<>();
-        for (String name : w.tasks().pretrainingNames()) perTask.put(name, w.evaluate(w.tasks().pretraining(name), cfg.evalExamples(), new Rng(EVAL_SEED)));
+        LinkedHashMap<String, HeldOut.Stats> perTaskStats = new LinkedHashMap<>();
+        for (String name : w.tasks().pretrainingNames()) {
+            Task<?> t = w.tasks().pretraining(name);
+            HeldOut.Examples set = HeldOut.draw(w, t, cfg.evalExamples(), new Rng(EVAL_SEED), seen);
+            perTask.put(name, w.evaluate(t.metric(), set.batches()));
+            perTaskStats.put(name, set.stats());
+        }
         LinkedHashMap<String, Double> before = new LinkedHashMap<>(), chance = new LinkedHashMap<>();
         for (String name : w.downstreamNames()) {
             Task<?> t = w.downstream(name, 0);
@@ -92,21 +109,36 @@ public final class Pretrainer {
             chance.put(name, w.chance(t, cfg.evalExamples(), new Rng(EVAL_SEED)));
         }
         return new PretrainResult(w, mix.metric().id(), metric, loss, perTask, PretrainTarget.of(family), before, chance, rec.trainSeconds(),
-                cfg.steps(), cached, entry);
+                cfg.steps(), cached, entry, new PretrainResult.HeldOutReport(seen.examples(), seen.distinct(), mixSet.stats(), perTaskStats));
     }
 
-    /** Trains {@code w.model()} in place as in the class comment; returns the mean loss of the last (up to) 20 steps. */
+    /** The data rng of the training stream of {@code seed}: {@code Rng(seed ^ DATA_SALT)}. */
+    public static Rng dataRng(long seed) {
+        return new Rng(seed ^ DATA_SALT);
+    }
+
+    /** {@link #train(Workload, PretrainConfig, long, TrainingInputs)} without recording the inputs. */
     public double train(Workload w, PretrainConfig cfg, long seed) {
+        return train(w, cfg, seed, null);
+    }
+
+    /**
+     * Trains {@code w.model()} in place as in the class comment; returns the mean loss of the last (up to) 20 steps.
+     *
+     * @param inputs if not null, every training batch's inputs are added to it (equal to {@link TrainingInputs#replay})
+     */
+    public double train(Workload w, PretrainConfig cfg, long seed, TrainingInputs inputs) {
         w.model().setTrainable(true);
         LinkedHashMap<String, Var> params = w.model().namedParameters();
         AdamW opt = new AdamW(params, new AdamConfig(cfg.lr(), 0.9, cfg.beta2(), 1e-8, cfg.weightDecay()));
         LrSchedule schedule = LrSchedule.linearWarmupDecay(cfg.lr(), cfg.warmupSteps(), cfg.steps());
-        Rng dataRng = new Rng(seed ^ DATA_SALT), dropoutRng = new Rng(seed ^ DROPOUT_SALT);
+        Rng dataRng = dataRng(seed), dropoutRng = new Rng(seed ^ DROPOUT_SALT);
         Task<?> mix = w.pretraining();
         ArrayDeque<Double> recent = new ArrayDeque<>();
         try (ProgressBar bar = progressBar(w.family(), cfg.steps())) {
             for (int s = 0; s < cfg.steps(); s++) {
                 Batch b = w.sample(mix, cfg.batchSize(), dataRng);
+                if (inputs != null) inputs.add(w, b);
                 Var loss = w.loss(b, ForwardContext.train(dropoutRng));
                 opt.zeroGrad();
                 loss.backward();

@@ -64,6 +64,17 @@ public final class Seq2SeqWorkload extends AbstractWorkload<Seq2SeqBatch, Encode
     }
 
     @Override
+    ExampleKey key(Seq2SeqBatch d, int row) {
+        return ExampleKey.ofTokens(d.src()[row], Padding.realLength(d.srcMask()[row])); // <task> x1..xn
+    }
+
+    @Override
+    Seq2SeqBatch rows(Seq2SeqBatch d, int[] rows) {
+        return new Seq2SeqBatch(Padding.pick(d.src(), rows), Padding.pick(d.srcMask(), rows), Padding.pick(d.tgtIn(), rows),
+                Padding.pick(d.tgtOut(), rows), Padding.pick(d.tgtMask(), rows));
+    }
+
+    @Override
     int scoredCount(Seq2SeqBatch d) {
         return Metrics.scoredCount(d.tgtOut());
     }

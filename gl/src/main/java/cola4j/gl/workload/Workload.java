@@ -3,6 +3,7 @@ package cola4j.gl.workload;
 import cola4j.autograd.Var;
 import cola4j.models.ForwardContext;
 import cola4j.models.Model;
+import cola4j.models.data.Metric;
 import cola4j.models.data.Task;
 import cola4j.models.data.TaskFamily;
 import cola4j.models.site.SiteInterceptor;
@@ -98,6 +99,40 @@ public interface Workload {
      * @throws IllegalArgumentException if {@code ctx} is in training mode
      */
     double evaluate(Task<?> task, int examples, Rng rng, ForwardContext ctx);
+
+    /**
+     * A stream of candidate evaluation examples: each {@code next(maxRows)} returns the next at most {@code maxRows}
+     * examples in draw order ({@code null} once a finite source is used up).
+     */
+    @FunctionalInterface
+    interface EvalSource {
+        /** The next 1..maxRows candidates ({@code maxRows ≥ 1}), or null when none are left. */
+        Batch next(int maxRows);
+    }
+
+    /**
+     * The candidates {@link #evaluate(Task, int, Rng)} scores, in the same order: its {@code examples} rows are the first
+     * {@code examples} candidates of this source (for the same rng state). Sequence families draw fresh i.i.d. examples
+     * forever (the task's own {@code batch}, so chunking does not change the stream); the digits family yields its test
+     * split once, in the order {@code evaluate} uses (all rows in file order when {@code examples} covers the split,
+     * else a permutation drawn with {@code rng}).
+     */
+    EvalSource evalSource(Task<?> task, int examples, Rng rng);
+
+    /** One {@link ExampleKey} per row of {@code b}, in row order: the identity of that example's input. */
+    List<ExampleKey> inputKeys(Batch b);
+
+    /** A batch of the rows {@code rows} of {@code b}, in that order (padding width kept). */
+    Batch selectRows(Batch b, int[] rows);
+
+    /**
+     * {@code metric} of the base model (eval mode, no grad, no interceptor) on the rows of {@code data}, scored as in
+     * {@link #evaluate(Task, int, Rng, ForwardContext)}. Used for fixed held-out sets ({@link HeldOut}).
+     */
+    double evaluate(Metric metric, List<Batch> data);
+
+    /** Mean loss over the scored positions of all rows of {@code data}, eval mode, no grad, no interceptor. */
+    double evalLoss(List<Batch> data);
 
     /** Mean loss over the scored positions of {@code examples} held-out examples, eval mode, no grad. */
     default double evalLoss(Task<?> task, int examples, Rng rng) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import cola4j.gl.cli.JsonFiles;
 import cola4j.gl.cli.Main;
 import cola4j.gl.cli.Io;
+import cola4j.gl.cli.PlainModes;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -66,6 +67,18 @@ class BenchCommandsTest {
             assertThat(r.fieldNames()).toIterable().containsExactly("op", "engine_us", "autograd_fwd_us", "autograd_fwd_bwd_us");
             assertThat(r.get("op").asText()).isEqualTo(ops[i]);
             for (String f : List.of("engine_us", "autograd_fwd_us", "autograd_fwd_bwd_us")) assertPositive(r, f);
+        }
+    }
+
+    @Test
+    void memoryPlotWritesItsBytesAtomicallyWithAPlainFileMode(@TempDir Path dir) throws Exception {
+        Path png = dir.resolve("plots/m.png");
+        byte[] bytes = {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2};
+        MemoryPlot.writeAtomic(png, bytes);
+        assertThat(java.nio.file.Files.readAllBytes(png)).isEqualTo(bytes);
+        PlainModes.assertPlain(png);
+        try (var s = java.nio.file.Files.list(png.getParent())) {
+            assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactly("m.png");
         }
     }
 

@@ -50,6 +50,7 @@ class ArgsAndJsonTest {
         JsonFiles.writeAtomic(f, Map.of("a", 2));
         JsonNode n = JsonFiles.MAPPER.readTree(f.toFile());
         assertThat(n.get("a").asInt()).isEqualTo(2);
+        PlainModes.assertPlain(f); // 0644 under umask 022, not createTempFile's 0600
         try (var s = Files.list(f.getParent())) {
             assertThat(s.map(p -> p.getFileName().toString())).containsExactly("res.json");
         }

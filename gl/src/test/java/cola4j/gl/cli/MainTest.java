@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.cli.Option;
 import org.junit.jupiter.api.Test;
 
 /** Dispatch, help and usage errors of {@link Main}: exit codes and what lands on stdout / stderr. */
@@ -104,5 +110,42 @@ class MainTest {
             assertThat(lines[0]).startsWith("cola bench " + cases[i][1] + ": ").contains(expected[i]);
             assertThat(lines[1]).isEqualTo("Run 'cola bench " + cases[i][1] + " --help' for usage.");
         }
+    }
+
+    /** Every leaf command under {@code path}, with its full path ("cola bench gemm"). */
+    static void leaves(String path, List<Command> commands, Map<String, Command> into) {
+        for (Command c : commands) {
+            if (c.subcommands().isEmpty()) into.put(path + " " + c.name(), c);
+            else leaves(path + " " + c.name(), c.subcommands(), into);
+        }
+    }
+
+    @Test
+    void aRepeatedOptionIsAUsageErrorForEverySubcommand() {
+        Map<String, Command> all = new LinkedHashMap<>();
+        leaves("cola", Commands.all(), all);
+        assertThat(all).containsKeys("cola train", "cola verify", "cola explain", "cola bench gemm");
+        all.forEach((path, c) -> {
+            Option o = c.options().getOptions().iterator().next();
+            String flag = "--" + o.getLongOpt();
+            List<String> args = new ArrayList<>(Arrays.asList(path.substring("cola ".length()).split(" ")));
+            for (int k = 0; k < 2; k++) {
+                args.add(flag);
+                if (o.hasArg()) args.add("1");
+            }
+            Result r = cola(args.toArray(String[]::new));
+            assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(r.out()).isEmpty();
+            assertThat(r.err().split("\n")).containsExactly(path + ": option " + flag + " given more than once", "Run '" + path + " --help' for usage.");
+        });
+    }
+
+    @Test
+    void repeatedStepsIsRejectedNotSilentlyTheFirst() {
+        Result r = cola("train", "--model", "mlp", "--task", "rotate", "--method", "cola", "--steps", "4", "--steps", "8");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).startsWith("cola train: option --steps given more than once\n");
+        // a flag (no value) given twice too
+        assertThat(cola("train", "--quiet", "--quiet").err()).startsWith("cola train: option --quiet given more than once");
     }
 }

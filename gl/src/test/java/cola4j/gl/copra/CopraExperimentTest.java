@@ -55,8 +55,11 @@ class CopraExperimentTest {
 
         CopraExperiment.RunResult run1 = e.run(tasks, true, 2), run2 = e.run(tasks, true, 2);
         assertThat(run1.single()).isEqualTo(run2.single());
-        assertThat(run1.merged()).isEqualTo(run2.merged()).containsOnlyKeys("linear", "task_arithmetic", "ties", "concat");
-        assertThat(run1.pruned()).containsKeys("every_other", "only_attn.value");
+        assertThat(run1.merged()).isEqualTo(run2.merged()).containsOnlyKeys(AdapterMerge.Kind.values());
+        assertThat(run1.pruned()).containsKeys(PrunePattern.everyOther(), PrunePattern.siteKind("attn.value"));
+        // 2 layers: the middle third is empty, so it is skipped (and said so), not measured
+        assertThat(e.prunedSkipped()).containsExactly(PrunePattern.third(1));
+        assertThat(run1.pruned()).doesNotContainKey(PrunePattern.third(1)).hasSize(e.prunePatterns().size() - 1);
         assertThat(run1.shapley()).hasSize(2).containsExactly(run2.shapley());
         w.model().namedParameters().forEach((k, p) -> assertThat(p.value().bitEquals(base.get(k))).as(k + " untouched by training").isTrue());
     }

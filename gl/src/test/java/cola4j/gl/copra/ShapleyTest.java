@@ -131,4 +131,40 @@ class ShapleyTest {
         assertThat(total).as("efficiency").isCloseTo(sa * sa, within(1e-9));
         assertThat(maxZ).as("a z-score of exactly 0 everywhere would mean the SE is not a sampling error").isGreaterThan(0.1);
     }
+
+    /**
+     * Welford's variance on marginals with a huge common part: v(S) = 1e8·|S| + (Σ_{i∈S} a_i)², so every marginal is
+     * 1e8 plus an O(1) term. The standard errors must equal a two-pass computation over the same permutations (drawn
+     * again from the same seed), where Σd² − m·mean² (≈ 1e19 − 1e19) would lose every digit of a variance of order 1.
+     */
+    @Test
+    void monteCarloStandardErrorIsTwoPassAccurateForLargeMarginals() {
+        double[] a = {0.3, -0.8, 1.1, 0.5, -0.2};
+        int n = a.length, m = 1000;
+        Shapley.Game v = s -> {
+            double sum = 0;
+            for (int i = 0; i < n; i++) if ((s >>> i & 1) != 0) sum += a[i];
+            return 1e8 * Long.bitCount(s) + sum * sum;
+        };
+        Shapley.Result mc = Shapley.monteCarlo(n, v, m, new Rng(5));
+        double[][] marg = new double[n][m];
+        Rng same = new Rng(5);
+        for (int j = 0; j < m; j++) {
+            long s = 0;
+            for (int i : same.permutation(n)) {
+                double before = v.value(s);
+                s |= 1L << i;
+                marg[i][j] = v.value(s) - before;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            double mean = 0, ss = 0;
+            for (double d : marg[i]) mean += d / m;
+            for (double d : marg[i]) ss += (d - mean) * (d - mean);
+            double se = Math.sqrt(ss / (m - 1) / m);
+            assertThat(se).as("two-pass SE of player " + i).isGreaterThan(1e-3);
+            assertThat(mc.values()[i]).as("φ of player " + i).isCloseTo(mean, within(1e-6 * Math.abs(mean)));
+            assertThat(mc.stdErrors()[i]).as("Welford SE of player " + i).isCloseTo(se, within(1e-6 * se));
+        }
+    }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import cola4j.autograd.Var;
 import cola4j.gl.AdaptationData;
 import cola4j.gl.cli.JsonFiles;
+import cola4j.gl.cli.PlainModes;
 import cola4j.gl.workload.Workload;
 import cola4j.gl.workload.Workloads;
 import cola4j.models.site.Site;
@@ -33,8 +34,8 @@ class TrainLoopTest {
     Path tmp;
 
     static TrainConfig cfg(String family, String method, String aux, String dtype, int steps) {
-        return new TrainConfig(family, "tiny", dtype, 0, "rotate", method, aux, 2, 4, 1, false, List.of(), "adamw", 1e-2,
-                "constant", 0, 1.0, steps, 4, 7, steps, 16);
+        return new TrainConfig(family, "tiny", dtype, 0, "rotate", TrainMethod.parse(method), AdapterType.parse(aux), 2, 4, 1, false, List.of(),
+                OptimizerKind.ADAMW, 1e-2, ScheduleKind.CONSTANT, 0, 1.0, steps, 4, 7, steps, 16);
     }
 
     static MethodSetup setup(Workload w, TrainConfig c) {
@@ -114,6 +115,7 @@ class TrainLoopTest {
             Path out = tmp.resolve(aux);
             new TrainLoop(w, s, w.downstream("rotate", 0), out, null, sink(), false).run(new TrainState(c, 0, 0, List.of()), 2);
             Path ck = out.resolve(TrainState.DIR);
+            PlainModes.assertPlain(ck); // the directory and every file in it: plain modes, not owner-only temporaries
             Map<String, Tensor> stored = Safetensors.read(ck.resolve(AdapterCheckpoint.WEIGHTS_FILE)).tensors();
             String q = "base_model.model.blocks.0.attn.query.";
             switch (aux) {
@@ -154,14 +156,15 @@ class TrainLoopTest {
         try (var files = Files.list(ck)) {
             for (Path f : files.toList()) before.put(f.getFileName().toString(), Files.readAllBytes(f));
         }
-        // inject a NaN into an adapter (as a diverging update would) and continue
+        // inject a NaN into an adapter (as a diverging update would) and continue: the forward is finite (relu maps the
+        // NaN column of layer 0 to 0), so the user's Gradient Learning step is where it shows, and nothing is updated
         Var a = s.trainedParameters().values().iterator().next();
         Tensor bad = a.value().copy();
         bad.setFlat(0, Double.NaN);
         a.setValue(bad);
         TrainState at2 = TrainState.read(out);
         assertThatThrownBy(() -> loop.run(at2, 4)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("step 3: ").hasMessageContaining("training stopped")
+                .hasMessageContaining("step 3: parameter layers.0/lora_A.weight is non-finite (NaN at flat index 0 (row 0)); training stopped")
                 .hasMessageContaining("last good checkpoint (step 2) is intact in " + ck);
         try (var files = Files.list(ck)) {
             assertThat(files.map(f -> f.getFileName().toString()).toList()).containsExactlyInAnyOrderElementsOf(before.keySet());
@@ -178,6 +181,65 @@ class TrainLoopTest {
         // and the writer itself refuses non-finite state
         assertThatThrownBy(() -> TrainState.write(out, s, w.model(), at2)).isInstanceOf(IllegalStateException.class).hasMessageContaining("refusing to checkpoint");
         for (Map.Entry<String, byte[]> e : before.entrySet()) assertThat(Files.readAllBytes(ck.resolve(e.getKey()))).as(e.getKey()).isEqualTo(e.getValue());
+    }
+
+    /**
+     * dL/dh overflows while the loss stays finite: the head's input is a tiny positive 1e-150 (layer 0's weight and
+     * adapter zeroed, its bias 1e-150) and the head adapter's A and B hold entries of size 1e200. Forward:
+     * s·(x Aᵀ) Bᵀ ≈ 1e251, finite, so the loss is finite; backward: dL/dx = s·(G B) A ≈ 1e399 = Inf, so dL/dh at
+     * layers.0 is non-finite. The server stops before anything is shipped, the message names the site, and the
+     * last good checkpoint stays byte for byte.
+     */
+    @Test
+    void aNonFiniteHiddenGradientWithAFiniteLossIsNamedAndStopsTheRun() throws Exception {
+        TrainConfig c = cfg("mlp", "cola", "lowrank", "float64", 4);
+        c = new TrainConfig(c.model(), c.preset(), c.dtype(), c.baseSeed(), c.task(), c.method(), c.aux(), c.rank(), c.alpha(), c.interval(), c.merged(),
+                c.sites(), c.optimizer(), c.lr(), c.schedule(), c.warmup(), c.clip(), c.steps(), c.batch(), c.seed(), 2, c.evalExamples());
+        Workload w = Workloads.create("mlp", "tiny", DType.FLOAT64, 0);
+        MethodSetup s = setup(w, c);
+        assertThat(s.adapters().keySet()).containsExactly("layers.0", "head");
+        Path out = tmp.resolve("gradh");
+        TrainLoop loop = new TrainLoop(w, s, w.downstream("rotate", 0), out, null, sink(), false);
+        loop.run(new TrainState(c, 0, 0, List.of()), 2);
+        Path ck = out.resolve(TrainState.DIR);
+        Map<String, byte[]> before = new LinkedHashMap<>();
+        try (var files = Files.list(ck)) {
+            for (Path f : files.toList()) before.put(f.getFileName().toString(), Files.readAllBytes(f));
+        }
+
+        Site l0 = w.model().sites().get("layers.0");
+        l0.weight().copyFrom(Tensor.zeros(DType.FLOAT64, l0.weight().shape()));
+        l0.bias().copyFrom(Tensor.zeros(DType.FLOAT64, l0.bias().shape()).add(1e-150));
+        s.adapters().get("layers.0").namedParameters().values().forEach(v -> v.setValue(Tensor.zeros(DType.FLOAT64, v.shape())));
+        var head = s.adapters().get("head").namedParameters();
+        head.get("lora_A.weight").setValue(Tensor.zeros(DType.FLOAT64, head.get("lora_A.weight").shape()).add(1e200));
+        head.get("lora_B.weight").setValue(new cola4j.tensor.Rng(3).normal(DType.FLOAT64, 0, 1e200, head.get("lora_B.weight").shape()));
+
+        TrainState at2 = TrainState.read(out);
+        assertThatThrownBy(() -> loop.run(at2, 4)).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("step 3: adaptation data at site layers.0 is non-finite: dL/dh holds ")
+                .hasMessageContaining("although the loss (").hasMessageContaining("training stopped")
+                .hasMessageContaining("last good checkpoint (step 2) is intact in " + ck);
+        for (Map.Entry<String, byte[]> e : before.entrySet()) assertThat(Files.readAllBytes(ck.resolve(e.getKey()))).as(e.getKey()).isEqualTo(e.getValue());
+        assertThat(TrainState.read(out).step()).isEqualTo(2);
+        // nothing reached the user: the head adapter is as set (no step was taken on the bad data)
+        assertThat(head.get("lora_A.weight").value().maxAbs()).isEqualTo(1e200);
+    }
+
+    /** The config's enums keep the command-line spelling in training_state.json, and read back to the same config. */
+    @Test
+    void configJsonKeepsTheCommandLineSpellings() throws Exception {
+        TrainConfig c = cfg("decoder", "cola", "linear", "float32", 4);
+        String json = JsonFiles.MAPPER.writeValueAsString(c);
+        JsonNode tree = JsonFiles.MAPPER.readTree(json);
+        assertThat(List.of(tree.get("method").asText(), tree.get("aux").asText(), tree.get("optimizer").asText(), tree.get("schedule").asText()))
+                .containsExactly("cola", "linear", "adamw", "constant");
+        assertThat(JsonFiles.MAPPER.readValue(json, TrainConfig.class)).isEqualTo(c);
+        assertThatThrownBy(() -> JsonFiles.MAPPER.readValue(json.replace("\"adamw\"", "\"adamx\""), TrainConfig.class))
+                .hasMessageContaining("optimizer 'adamx' is not one of [sgd, adam, adamw]");
+        assertThat(TrainMethod.names()).containsExactly("full", "lora", "ia3", "cola");
+        assertThat(AdapterType.names()).containsExactly("lowrank", "linear", "mlp");
+        assertThat(ScheduleKind.names()).containsExactly("constant", "linear", "cosine");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import cola4j.gl.cli.Io;
 import cola4j.gl.cli.JsonFiles;
 import cola4j.gl.cli.Main;
+import cola4j.gl.cli.PlainModes;
 import cola4j.models.ModelCheckpoint;
 import cola4j.tensor.DType;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,6 +37,7 @@ class PretrainerTest {
             assertThat(first.checkpoint().getFileName().toString()).startsWith(family + "-tiny-float64-seed3-");
             assertThat(Files.isRegularFile(first.checkpoint().resolve(ModelCheckpoint.WEIGHTS_FILE))).isTrue();
             assertThat(Files.isRegularFile(first.checkpoint().resolve(PretrainCache.RECORD_FILE))).isTrue();
+            PlainModes.assertPlain(first.checkpoint());
             assertThat(first.downstreamBefore().keySet()).containsExactlyElementsOf(first.workload().downstreamNames());
             assertThat(first.pretrainMetric()).isBetween(0.0, 1.0);
             assertThat(first.pretrainPerTask().keySet()).containsExactlyElementsOf(first.workload().tasks().pretrainingNames());
@@ -59,6 +61,13 @@ class PretrainerTest {
             assertThat(second.downstreamBefore()).isEqualTo(first.downstreamBefore());
             assertThat(second.downstreamChance()).isEqualTo(first.downstreamChance());
             assertThat(second.pretrainPerTask()).isEqualTo(first.pretrainPerTask());
+            // held-out sets: inputs recorded while training (first) and replayed for the cached checkpoint (second) agree
+            assertThat(first.heldOut().trainingExamples()).isEqualTo((long) cfg.steps() * cfg.batchSize());
+            assertThat(second.heldOut()).isEqualTo(first.heldOut());
+            assertThat(first.heldOut().perTask().keySet()).containsExactlyElementsOf(first.workload().tasks().pretrainingNames());
+            HeldOut.Stats mix = first.heldOut().mixture();
+            assertThat(mix.drawn()).isEqualTo(mix.used() + mix.excludedSeen());
+            assertThat(mix.used()).isEqualTo(family.equals("mlp") ? mix.drawn() - mix.excludedSeen() : cfg.evalExamples());
             assertThat(second.trainSeconds()).isEqualTo(first.trainSeconds());
             first.workload().model().namedParameters().forEach((k, v) ->
                     assertThat(second.workload().model().namedParameters().get(k).value().bitEquals(v.value())).as(k).isTrue());
@@ -117,6 +126,26 @@ class PretrainerTest {
         assertThat(doc.get("pretrain_per_task").size()).isEqualTo(3);
         assertThat(doc.get("target").get("threshold").asDouble()).isEqualTo(0.95);
         assertThat(doc.get("target").get("metric_pass").asBoolean()).isEqualTo(doc.get("pretrain_metric").asDouble() >= 0.95);
+        // near-chance verdicts: |before - chance| <= tolerance, per downstream task
+        assertThat(doc.get("near_chance_tolerance").asDouble()).isEqualTo(0.05);
+        assertThat(doc.get("downstream_near_chance").size()).isEqualTo(3);
+        doc.get("downstream_near_chance").fields().forEachRemaining(e -> assertThat(e.getValue().asBoolean()).as(e.getKey()).isEqualTo(
+                Math.abs(doc.get("downstream_before").get(e.getKey()).asDouble() - doc.get("downstream_chance").get(e.getKey()).asDouble()) <= 0.05));
+        // held-out accounting: 3 steps x 8 examples trained; used + excluded = drawn for the mixture and every task
+        JsonNode held = doc.get("held_out");
+        assertThat(held.get("training_examples").asLong()).isEqualTo(24);
+        assertThat(held.get("training_distinct_inputs").asInt()).isBetween(1, 24);
+        assertThat(held.get("max_draws_per_example").asInt()).isEqualTo(HeldOut.MAX_DRAWS_PER_EXAMPLE);
+        List<JsonNode> sets = new java.util.ArrayList<>(List.of(held.get("mixture")));
+        held.get("per_task").forEach(sets::add);
+        assertThat(held.get("per_task").size()).isEqualTo(3);
+        for (JsonNode set : sets) {
+            assertThat(set.get("used").asLong() + set.get("excluded_seen_in_training").asLong()).isEqualTo(set.get("drawn").asLong());
+            assertThat(set.get("requested").asInt()).isEqualTo(32);
+            assertThat(set.get("used").asInt()).isEqualTo(32);
+        }
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("held-out used").contains("excluded (seen)").contains("near chance (±0.05)")
+                .containsPattern("user 0, untouched base .* (yes|no \\(above\\)|no \\(below\\))");
 
         Main.run(args, new Io(new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream())));
         JsonNode again = JsonFiles.MAPPER.readTree(json.toFile());
@@ -128,6 +157,16 @@ class PretrainerTest {
         int bad = Main.run(new String[] {"pretrain", "--model", "rnn"}, new Io(new PrintStream(new ByteArrayOutputStream()), new PrintStream(err2, true)));
         assertThat(bad).isEqualTo(2);
         assertThat(err2.toString()).contains("--model: 'rnn' is not one of encoder, decoder, seq2seq, mlp");
+    }
+
+    @Test
+    void nearChanceIsAnAbsoluteDistanceOfAtMostTheTolerance() {
+        assertThat(PretrainResult.NEAR_CHANCE_TOLERANCE).isEqualTo(0.05);
+        assertThat(PretrainResult.nearChance(0.331, 0.350)).isTrue();
+        assertThat(PretrainResult.nearChance(0.30, 0.25)).isTrue(); // 0.05 apart (0.0499999... in binary): near
+        assertThat(PretrainResult.nearChance(0.30, 0.2499)).isFalse(); // 0.0501 apart: not near
+        assertThat(PretrainResult.nearChance(0.086, 0.003)).isFalse(); // above
+        assertThat(PretrainResult.nearChance(0.125, 0.261)).isFalse(); // below counts as not near too
     }
 
     @Test

@@ -183,6 +183,35 @@ class WorkloadTest {
         assertThat(dec.loss(new Batch.Lm(b), EVAL, new int[] {0, 0}).value().item()).isFinite();
     }
 
+    /** What docs/models.md states about the presets `cola pretrain` builds (Workloads.create). */
+    @Test
+    void presetsSetMaxLenToThePaddedTaskLengthAndTakeTheDtypeGiven() {
+        for (DType dtype : DType.values()) {
+            var enc = ((EncoderWorkload) Workloads.create("encoder", "small", dtype, 0)).model().config();
+            var dec = ((DecoderWorkload) Workloads.create("decoder", "small", dtype, 0)).model().config();
+            var s2s = ((Seq2SeqWorkload) Workloads.create("seq2seq", "small", dtype, 0)).model().config();
+            // small: bodies of 3..6 symbols; encoder <cls> <task> body = 6 + 2; LM 2·6 + 3; seq2seq <task> body = 6 + 1
+            assertThat(Workloads.lengths("small")).isEqualTo(new cola4j.models.data.LengthRange(3, 6));
+            assertThat(List.of(enc.maxLen(), dec.maxLen(), s2s.maxLen())).containsExactly(8, 15, 7);
+            assertThat(List.of(enc.vocabSize(), dec.vocabSize(), s2s.vocabSize())).containsOnly(cola4j.models.data.SymbolVocab.SIZE);
+            assertThat(enc.classes()).isEqualTo(10);
+            assertThat(List.of(enc.dtype(), dec.dtype(), s2s.dtype())).containsOnly(dtype);
+            assertThat(List.of(enc.dModel(), enc.layers(), enc.heads())).containsExactly(64, 2, 4);
+            assertThat(enc.dropout()).isZero();
+            // tiny: bodies of 3..4, the tiny widths (C 8, 2 layers, 2 heads, dropout 0.1), and still the dtype given
+            var tinyEnc = ((EncoderWorkload) Workloads.create("encoder", "tiny", dtype, 0)).model().config();
+            var tinyDec = ((DecoderWorkload) Workloads.create("decoder", "tiny", dtype, 0)).model().config();
+            var tinyS2s = ((Seq2SeqWorkload) Workloads.create("seq2seq", "tiny", dtype, 0)).model().config();
+            assertThat(List.of(tinyEnc.maxLen(), tinyDec.maxLen(), tinyS2s.maxLen())).containsExactly(6, 11, 5);
+            assertThat(List.of(tinyEnc.dModel(), tinyEnc.layers(), tinyEnc.heads())).containsExactly(8, 2, 2);
+            assertThat(tinyEnc.dropout()).isEqualTo(0.1);
+            assertThat(List.of(tinyEnc.dtype(), tinyDec.dtype(), tinyS2s.dtype())).containsOnly(dtype);
+            var tinyMlp = ((MlpWorkload) Workloads.create("mlp", "tiny", dtype, 0)).model().config();
+            assertThat(tinyMlp.hidden()).containsExactly(16);
+            assertThat(tinyMlp.dtype()).isEqualTo(dtype);
+        }
+    }
+
     @Test
     void sameSeedSameModelAndBatches() {
         for (String f : Workloads.families()) {

@@ -3,7 +3,8 @@ package cola4j.models.data;
 import cola4j.tensor.Rng;
 
 /**
- * Digit classification under a fixed {@link DigitShift}: {@code batch} samples train rows uniformly with replacement;
+ * Digit classification under a fixed {@link DigitShift} (images shifted, labels possibly permuted): {@code batch}
+ * samples train rows uniformly with replacement;
  * {@link #trainSet()} / {@link #testSet()} are the whole shifted split. Input dim 64, 10 classes.
  */
 public final class DigitsTask implements Task<VectorBatch> {
@@ -42,6 +43,16 @@ public final class DigitsTask implements Task<VectorBatch> {
     /** The shift of this task. */
     public DigitShift shift() {
         return shift;
+    }
+
+    /**
+     * The chance level of this task's test split: the accuracy of the best constant answer, i.e. the rate of its
+     * commonest label ({@link Metrics#chance}); a label permutation leaves it unchanged.
+     */
+    public double chance() {
+        int[][] gold = new int[test.size()][];
+        for (int i = 0; i < gold.length; i++) gold[i] = new int[] {test.y()[i]};
+        return Metrics.chance(Metric.ACCURACY, gold);
     }
 
     /** Number of classes (10). */

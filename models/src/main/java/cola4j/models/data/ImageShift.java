@@ -11,11 +11,13 @@ package cola4j.models.data;
  *   <li>{@link #ROT270}: counter-clockwise quarter turn, (r, c) -&gt; (7 - c, r);</li>
  *   <li>{@link #FLIP_H}: mirror left-right, (r, c) -&gt; (r, 7 - c);</li>
  *   <li>{@link #FLIP_V}: mirror top-bottom, (r, c) -&gt; (7 - r, c);</li>
+ *   <li>{@link #TRANSPOSE}: mirror about the main diagonal, (r, c) -&gt; (c, r) (= FLIP_H then ROT270);</li>
+ *   <li>{@link #ANTI_TRANSPOSE}: mirror about the anti-diagonal, (r, c) -&gt; (7 - c, 7 - r) (= FLIP_H then ROT90);</li>
  *   <li>{@link #INVERT}: value x -&gt; 1 - x at every pixel.</li>
  * </ul>
  */
 public enum ImageShift {
-    ROT90, ROT180, ROT270, FLIP_H, FLIP_V, INVERT;
+    ROT90, ROT180, ROT270, FLIP_H, FLIP_V, TRANSPOSE, ANTI_TRANSPOSE, INVERT;
 
     private static final int S = Digits.SIDE;
 
@@ -36,6 +38,8 @@ public enum ImageShift {
                     case ROT270 -> (S - 1 - c) * S + r;
                     case FLIP_H -> r * S + (S - 1 - c);
                     case FLIP_V -> (S - 1 - r) * S + c;
+                    case TRANSPOSE -> c * S + r;
+                    case ANTI_TRANSPOSE -> (S - 1 - c) * S + (S - 1 - r);
                     case INVERT -> throw new AssertionError();
                 };
                 out[dest] = img[r * S + c];

@@ -11,7 +11,7 @@
  *       {@link cola4j.models.data.Seq2SeqFamily} (encoder-decoder, {@link cola4j.models.data.Seq2SeqBatch}):
  *       pretrain copy, reverse, sort; downstream shift, cipher, rotate.</li>
  *   <li>{@link cola4j.models.data.DigitsFamily} (vectors, {@link cola4j.models.data.VectorBatch}): pretrain digits;
- *       downstream rotate, flip, invert, mixed distribution shifts.</li>
+ *       downstream rotate, flip, invert, mixed distribution shifts (mixed also permutes the labels per user).</li>
  * </ul>
  * Tokens come from the fixed {@link cola4j.models.data.SymbolVocab} (PAD = 0); masks are 1 for real tokens; targets use
  * {@link cola4j.models.data.SymbolVocab#IGNORE_INDEX} = -100 where no loss is taken. Scores: {@link cola4j.models.data.Metrics}.

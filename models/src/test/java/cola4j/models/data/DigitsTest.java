@@ -72,6 +72,7 @@ class DigitsTest {
         double[] img = positional();
         double[] r90 = ImageShift.ROT90.apply(img), r180 = ImageShift.ROT180.apply(img), r270 = ImageShift.ROT270.apply(img);
         double[] fh = ImageShift.FLIP_H.apply(img), fv = ImageShift.FLIP_V.apply(img), inv = ImageShift.INVERT.apply(img);
+        double[] tr = ImageShift.TRANSPOSE.apply(img), atr = ImageShift.ANTI_TRANSPOSE.apply(img);
         for (int r = 0; r < 8; r++) {
             for (int c = 0; c < 8; c++) {
                 double v = at(img, r, c);
@@ -80,6 +81,8 @@ class DigitsTest {
                 assertThat(at(r270, 7 - c, r)).isEqualTo(v);
                 assertThat(at(fh, r, 7 - c)).isEqualTo(v);
                 assertThat(at(fv, 7 - r, c)).isEqualTo(v);
+                assertThat(at(tr, c, r)).isEqualTo(v);
+                assertThat(at(atr, 7 - c, 7 - r)).isEqualTo(v);
                 assertThat(at(inv, r, c)).isEqualTo(1 - v);
             }
         }
@@ -91,38 +94,65 @@ class DigitsTest {
         assertThat(ImageShift.ROT90.apply(r90)).containsExactly(r180);
         assertThat(ImageShift.ROT90.apply(r270)).containsExactly(img);
         assertThat(ImageShift.FLIP_H.apply(fv)).containsExactly(r180);
+        assertThat(ImageShift.ROT270.apply(fh)).as("transpose = FLIP_H then ROT270").containsExactly(tr);
+        assertThat(ImageShift.ROT90.apply(fh)).as("anti-transpose = FLIP_H then ROT90").containsExactly(atr);
         assertThat(img).as("input untouched").containsExactly(positional());
         assertThatThrownBy(() -> ImageShift.ROT90.apply(new double[63])).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("63");
     }
 
     @Test
-    void perUserShiftsAreDistinct() {
+    void perUserShiftsAreDeterministicDistinctAndNeverTheIdentity() {
         double[] img = positional();
-        Set<List<Double>> rot = new HashSet<>(), flip = new HashSet<>(), mixed = new HashSet<>();
-        for (int u = 0; u < 3; u++) rot.add(boxed(DigitShift.forUser("rotate", u).apply(img)));
-        for (int u = 0; u < 2; u++) flip.add(boxed(DigitShift.forUser("flip", u).apply(img)));
-        for (int u = 0; u < 15; u++) {
-            double[] m = DigitShift.forUser("mixed", u).apply(img);
-            assertThat(m).as("mixed user " + u + " is not the identity").isNotEqualTo(img);
-            mixed.add(boxed(m));
+        // a shift as a map on (image, label): the image of the positional picture plus the labels 0..9 relabelled
+        java.util.function.BiFunction<String, Integer, List<Object>> map = (kind, u) -> {
+            DigitShift s = DigitShift.forUser(kind, u);
+            int[] labels = new int[10];
+            for (int y = 0; y < 10; y++) labels[y] = s.label(y);
+            return List.of(boxed(s.apply(img)), boxed(labels));
+        };
+        List<Object> identity = List.of(boxed(img), boxed(new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+        Set<List<Object>> rot = new HashSet<>(), flip = new HashSet<>(), mixed = new HashSet<>();
+        for (int u = 0; u < 2; u++) {
+            rot.add(map.apply("rotate", u));
+            flip.add(map.apply("flip", u));
         }
-        assertThat(rot).hasSize(3);
-        assertThat(flip).hasSize(2);
-        assertThat(mixed).hasSize(15);
+        for (int u = 0; u < 36; u++) {
+            List<Object> m = map.apply("mixed", u);
+            assertThat(m).as("mixed user " + u + " deterministic").isEqualTo(map.apply("mixed", u));
+            assertThat(rot).as("mixed user " + u + " differs from every rotate variant").doesNotContain(m);
+            assertThat(flip).as("mixed user " + u + " differs from every flip variant").doesNotContain(m);
+            mixed.add(m);
+        }
+        assertThat(rot).hasSize(2).doesNotContain(identity);
+        assertThat(flip).hasSize(2).doesNotContain(identity).doesNotContainAnyElementsOf(rot);
+        assertThat(mixed).as("users 0..35 all differ").hasSize(36).doesNotContain(identity);
+        assertThat(map.apply("rotate", 2)).isEqualTo(map.apply("rotate", 0));
+        assertThat(map.apply("mixed", 36)).isEqualTo(map.apply("mixed", 0));
         assertThat(DigitShift.forUser("rotate", 0).steps()).containsExactly(ImageShift.ROT90);
-        assertThat(DigitShift.forUser("mixed", 14).steps()).containsExactly(ImageShift.FLIP_H, ImageShift.ROT270, ImageShift.INVERT);
+        assertThat(DigitShift.forUser("rotate", 3).steps()).containsExactly(ImageShift.ROT270);
+        assertThat(DigitShift.forUser("flip", 1).steps()).containsExactly(ImageShift.ANTI_TRANSPOSE);
+        assertThat(DigitShift.forUser("mixed", 2)).isEqualTo(new DigitShift(List.of(ImageShift.ROT270), 3));
+        assertThat(DigitShift.forUser("mixed", 14)).isEqualTo(new DigitShift(List.of(ImageShift.ROT270), 6));
         assertThat(DigitShift.forUser("invert", 5).apply(img)).containsExactly(ImageShift.INVERT.apply(img));
+        assertThat(DigitShift.forUser("invert", 5).labelShift()).isZero();
+        assertThatThrownBy(() -> new DigitShift(List.of(), 10)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0..9");
     }
 
     @Test
     void tasksApplyTheirShiftAndAreDeterministic() {
-        DigitsTask base = family.pretraining(), rot = family.downstream("rotate", 1);
+        DigitsTask base = family.pretraining(), rot = family.downstream("rotate", 1), mix = family.downstream("mixed", 3);
         assertThat(rot.testSet().size()).isEqualTo(359);
         for (int i = 0; i < 10; i++) {
-            assertThat(rot.testSet().x()[i]).containsExactly(ImageShift.ROT180.apply(base.testSet().x()[i]));
+            assertThat(rot.testSet().x()[i]).containsExactly(ImageShift.ROT270.apply(base.testSet().x()[i]));
             assertThat(rot.testSet().y()[i]).isEqualTo(base.testSet().y()[i]);
+            assertThat(mix.testSet().x()[i]).containsExactly(ImageShift.ANTI_TRANSPOSE.apply(base.testSet().x()[i]));
+            assertThat(mix.testSet().y()[i]).as("labels shifted by 4").isEqualTo((base.testSet().y()[i] + 4) % 10);
+            assertThat(mix.trainSet().y()[i]).isEqualTo((base.trainSet().y()[i] + 4) % 10);
         }
+        // the commonest test label has 43 of 359 rows; a label permutation keeps the count
+        assertThat(base.chance()).isEqualTo(43 / 359.0);
+        assertThat(mix.chance()).isEqualTo(base.chance());
         VectorBatch a = rot.batch(64, new Rng(3));
         assertThat(rot.batch(64, new Rng(3))).isEqualTo(a);
         assertThat(rot.batch(64, new Rng(4))).isNotEqualTo(a);
@@ -141,6 +171,10 @@ class DigitsTest {
     }
 
     private static List<Double> boxed(double[] v) {
+        return java.util.Arrays.stream(v).boxed().toList();
+    }
+
+    private static List<Integer> boxed(int[] v) {
         return java.util.Arrays.stream(v).boxed().toList();
     }
 }

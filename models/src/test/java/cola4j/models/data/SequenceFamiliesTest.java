@@ -169,4 +169,36 @@ class SequenceFamiliesTest {
                 .hasMessageContaining("[copy, reverse, sort]");
         assertThatThrownBy(() -> s2s.downstream("rotate", -3)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    /**
+     * Why an untouched base scores above chance on {@code rotate} (docs/models.md): at the shortest bodies user 0's
+     * rotation (left by 1) often has the same answer as a pretraining task. Enumerates every input of length 3 and 4
+     * over the 16 letters and checks the count against its closed form: answer equal to sort's when
+     * (x2..xn, x1) is non-decreasing (C(n+15, n) inputs), equal to reverse's when x2 = xn (16^(n−1)), both when
+     * x2 = .. = xn ≤ x1 (C(17, 2) = 136).
+     */
+    @Test
+    void shortRotationsOftenCoincideWithSortOrReverse() {
+        SequenceProblem rotate = SequenceProblems.rotate(0, new LengthRange(3, 6)), sort = SequenceProblems.sort(), reverse = SequenceProblems.reverse();
+        assertThat(SequenceProblems.rotateAmount(0, 3)).isEqualTo(1);
+        for (int n : new int[] {3, 4}) {
+            long count = 0, total = 1L << (4 * n);
+            for (long code = 0; code < total; code++) {
+                int[] x = new int[n];
+                for (int i = 0; i < n; i++) x[i] = SymbolVocab.letter((int) ((code >> (4 * i)) & 15));
+                int[] y = rotate.apply(x);
+                if (Arrays.equals(y, sort.apply(x)) || Arrays.equals(y, reverse.apply(x))) count++;
+            }
+            long expected = binomial(n + 15, n) + (1L << (4 * (n - 1))) - binomial(17, 2);
+            assertThat(count).as("length %d", n).isEqualTo(expected);
+        }
+        // 936 of 4096 (22.9%) at length 3, 7836 of 65536 (12.0%) at length 4
+        assertThat(binomial(18, 3) + 256 - 136).isEqualTo(936);
+    }
+
+    private static long binomial(int n, int k) {
+        long r = 1;
+        for (int i = 1; i <= k; i++) r = r * (n - k + i) / i;
+        return r;
+    }
 }

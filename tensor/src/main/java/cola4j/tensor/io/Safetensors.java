@@ -53,7 +53,7 @@ public final class Safetensors {
     /**
      * Atomically writes a safetensors file: the bytes go to a temporary file in the same directory, which is fsynced
      * and then renamed over {@code file}. On any failure the temporary file is deleted and an existing {@code file}
-     * is left untouched.
+     * is left untouched. The file gets the permissions of a plain new file (umask applied, see {@link TempFiles}).
      *
      * @throws IllegalArgumentException for an invalid name (reserved, not valid Unicode) before anything is written
      */
@@ -61,7 +61,7 @@ public final class Safetensors {
         Plan plan = plan(tensors, metadata, storage);
         Path abs = file.toAbsolutePath();
         Path dir = abs.getParent();
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        Path tmp = TempFiles.createFile(dir, "." + abs.getFileName() + ".", ".tmp");
         boolean done = false;
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);

@@ -26,25 +26,70 @@ class EquivalenceSuiteTest {
         assertThat(r.pass()).isTrue();
     }
 
+    // P1: GL gradient = backprop gradient, per auxiliary type and kind of site
+
     @Test
-    void p1_p2_lowRankAtLinearSites() {
-        GradientPropositions.check(FX, "lowrank", Fixture.SITES, TOL).forEach(EquivalenceSuiteTest::assertPass);
+    void p1_lowRankAtLinearSites() {
+        assertPass(GradientPropositions.p1(FX, "lowrank", Fixture.SITES, TOL));
     }
 
     @Test
-    void p1_p2_linearAtLinearSites() {
-        GradientPropositions.check(FX, "linear", Fixture.SITES, TOL).forEach(EquivalenceSuiteTest::assertPass);
+    void p1_linearAtLinearSites() {
+        assertPass(GradientPropositions.p1(FX, "linear", Fixture.SITES, TOL));
     }
 
     @Test
-    void p1_p2_mlpAtLinearSites() {
-        GradientPropositions.check(FX, "mlp", Fixture.SITES, TOL).forEach(EquivalenceSuiteTest::assertPass);
+    void p1_mlpAtLinearSites() {
+        assertPass(GradientPropositions.p1(FX, "mlp", Fixture.SITES, TOL));
     }
 
     @Test
-    void p1_p2_embeddingAdapterAtEmbeddingSite() {
-        GradientPropositions.check(FX, "embedding", SiteSelector.suffixes("embed.token"), TOL).forEach(EquivalenceSuiteTest::assertPass);
-        GradientPropositions.check(FX, "linear", SiteSelector.suffixes("embed.token"), TOL).forEach(EquivalenceSuiteTest::assertPass);
+    void p1_embeddingAdapterOnTokenIdsAtEmbeddingSites() {
+        PropositionResult r = GradientPropositions.p1(FX, "embedding", GradientPropositions.EMBEDDING_SITES, TOL);
+        assertThat(r.setting()).startsWith("EmbeddingLowRankAux on token ids at embed.token:");
+        assertPass(r);
+    }
+
+    @Test
+    void p1_plainLowRankOnOneHotInputAtEmbeddingSites() {
+        PropositionResult r = GradientPropositions.p1(FX, "lowrank", GradientPropositions.EMBEDDING_SITES, TOL);
+        assertThat(r.setting()).startsWith("LowRankAux on one-hot input at embed.token:");
+        assertPass(r);
+    }
+
+    @Test
+    void p1_linearOnOneHotInputAtEmbeddingSites() {
+        PropositionResult r = GradientPropositions.p1(FX, "linear", GradientPropositions.EMBEDDING_SITES, TOL);
+        assertThat(r.setting()).startsWith("LinearAux on one-hot input at embed.token");
+        assertPass(r);
+    }
+
+    @Test
+    void p1_mlpOnOneHotInputAtEmbeddingSites() {
+        PropositionResult r = GradientPropositions.p1(FX, "mlp", GradientPropositions.EMBEDDING_SITES, TOL);
+        assertThat(r.setting()).startsWith("MlpAux on one-hot input at embed.token");
+        assertPass(r);
+    }
+
+    // P2: captured dL/dh = backprop dL/d(auxiliary output), at every adapted site, for every auxiliary type
+
+    @Test
+    void p2_hiddenGradientEqualsAuxOutputGradientAtLinearSites() {
+        for (String t : GradientPropositions.LINEAR_SITE_TYPES) assertPass(GradientPropositions.p2(FX, t, Fixture.SITES, TOL));
+    }
+
+    @Test
+    void p2_hiddenGradientEqualsAuxOutputGradientAtEmbeddingSites() {
+        for (String t : GradientPropositions.EMBEDDING_SITE_TYPES) assertPass(GradientPropositions.p2(FX, t, GradientPropositions.EMBEDDING_SITES, TOL));
+    }
+
+    @Test
+    void p2_holdsWhenEverySiteOfTheModelIsAdapted() {
+        // every site of the tiny decoder with a row axis: the token embedding (LowRank on the one-hot), every linear
+        // layer of both blocks, the LM head (all but embed.position, whose output is shared by every row)
+        PropositionResult r = GradientPropositions.p2(FX, "lowrank", SiteSelector.regex("embed\\.token|blocks\\..*|lm_head"), TOL);
+        assertThat(r.setting()).contains((FX.model().sites().size() - 1) + " sites (embed.token, …, lm_head)");
+        assertPass(r);
     }
 
     @Test

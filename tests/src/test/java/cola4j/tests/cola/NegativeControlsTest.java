@@ -11,6 +11,7 @@ import cola4j.gl.cola.ColaServer;
 import cola4j.gl.cola.LoraTrainer;
 import cola4j.gl.cola.RowRouting;
 import cola4j.gl.verify.Fixture;
+import cola4j.gl.verify.MultiUserProposition;
 import cola4j.gl.verify.PropositionResult;
 import cola4j.models.DecoderLM;
 import cola4j.models.ForwardContext;
@@ -95,5 +96,38 @@ class NegativeControlsTest {
         assertThatThrownBy(() -> server.pass(FX.loss(m, 0), Map.of(0, FX.adapters(s, "lowrank", 0, true), 1, FX.adapters(s, "lowrank", 1, true)),
                 new RowRouting(new int[] {0, 1, 0, 1}), ColaMode.MERGED, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("merged-average");
+    }
+
+    /**
+     * The no-parameter-gradient guard fires: a base parameter made trainable after the server froze the model gets a
+     * gradient in the backward, and the pass fails naming it (P1–P8 rely on the server never forming one).
+     */
+    @Test
+    void anUnfrozenBaseParameterTripsTheNoParameterGradientGuard() {
+        DecoderLM m = FX.model();
+        List<Site> s = FX.sites(m);
+        ColaServer server = new ColaServer(m, s);
+        m.setTrainable(true);
+        assertThatThrownBy(() -> server.pass(FX.loss(m, 0), Map.of(0, FX.adapters(s, "lowrank", 0, true)), RowRouting.single(0, Fixture.B),
+                ColaMode.UNMERGED, null))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("ColA server: parameter gradients were allocated for [")
+                .hasMessageContaining("blocks.0.attn.query.weight").hasMessageContaining("lm_head.weight");
+    }
+
+    /**
+     * P7 depends on the mixed loss being the sum of per-user means: with one mean over the whole batch each user's
+     * gradient is scaled by its share of the targets (a different share every step), and the mixed batch no longer
+     * trains each user as it would be trained alone.
+     */
+    @Test
+    void aWholeBatchMeanLossBreaksP7() {
+        PropositionResult good = MultiUserProposition.p7(FX, 1e-10);
+        PropositionResult bad = MultiUserProposition.p7(FX, 1e-10, MultiUserProposition.MixedLoss.WHOLE_BATCH_MEAN);
+        System.out.printf("P7 control: sum of per-user means %.3e, whole-batch mean %.3e (max rel)%n", good.maxRel(), bad.maxRel());
+        assertThat(good.pass()).isTrue();
+        assertThat(bad.maxRel()).isGreaterThan(1e-6);
+        assertThat(bad.pass()).isFalse();
+        assertThat(bad.setting()).contains("whole-batch mean");
     }
 }

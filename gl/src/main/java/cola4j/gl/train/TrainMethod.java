@@ -1,0 +1,45 @@
+package cola4j.gl.train;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The fine-tuning method of {@code cola train}.
+ * Spelled in lower case on the command line and in {@code training_state.json} (full, lora, ia3, cola).
+ */
+public enum TrainMethod {
+    /** Full fine-tuning: every base parameter trainable, ordinary backprop. */
+    FULL,
+    /** LoRA baseline: adapters on the server trained by backprop through the model. */
+    LORA,
+    /** IA3 baseline: learned scaling vectors on key, value and the MLP hidden layer. */
+    IA3,
+    /** ColA: frozen server, adapters fitted by Gradient Learning on the user side. */
+    COLA;
+
+    /** The command-line and JSON spelling, e.g. {@code cola}. */
+    @JsonValue
+    public String cliName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public String toString() {
+        return cliName();
+    }
+
+    /** Every spelling, in declaration order. */
+    public static List<String> names() {
+        return Arrays.stream(values()).map(TrainMethod::cliName).toList();
+    }
+
+    /** The constant spelled {@code s}; IllegalArgumentException listing the choices otherwise. */
+    @JsonCreator
+    public static TrainMethod parse(String s) {
+        for (TrainMethod v : values()) if (v.cliName().equals(s)) return v;
+        throw new IllegalArgumentException("method '" + s + "' is not one of " + names());
+    }
+}
