@@ -1,13 +1,11 @@
 package cola4j.gl.cli;
 
 import cola4j.gl.cola.ColaMode;
-import cola4j.gl.ftaas.AuxType;
 import cola4j.gl.ftaas.ColaSession;
 import cola4j.gl.ftaas.Evaluation;
 import cola4j.gl.ftaas.FtaasModels;
 import cola4j.gl.ftaas.LoraSession;
 import cola4j.gl.ftaas.MethodResult;
-import cola4j.gl.ftaas.OptimizerKind;
 import cola4j.gl.ftaas.Progress;
 import cola4j.gl.ftaas.ResultTable;
 import cola4j.gl.ftaas.SessionConfig;
@@ -15,6 +13,8 @@ import cola4j.gl.ftaas.TenantWorkload;
 import cola4j.gl.ftaas.TransferDtype;
 import cola4j.gl.ftaas.UserPattern;
 import cola4j.gl.ftaas.UserSpec;
+import cola4j.gl.train.AdapterType;
+import cola4j.gl.train.OptimizerKind;
 import cola4j.gl.workload.PretrainCache;
 import cola4j.gl.workload.Workloads;
 import java.io.IOException;
@@ -104,12 +104,12 @@ public final class FtaasCommand implements Command {
         int seed = Args.intValue(cl, "seed", 0, 0), eval = Args.intValue(cl, "eval", 256, 1);
         Integer pre = cl.hasOption("pretrain-steps") ? Args.intValue(cl, "pretrain-steps", 300, mlp ? 0 : 1) : null;
         UserPattern pattern = new UserPattern(
-                pattern(cl, "aux", "lowrank", p -> UserPattern.words(p, AuxType::parse)),
+                pattern(cl, "aux", "lowrank", p -> UserPattern.words(p, AdapterType::parse)),
                 pattern(cl, "rank", "8", p -> UserPattern.ints(p, 1)),
                 pattern(cl, "interval", "1", p -> UserPattern.ints(p, 1)),
                 pattern(cl, "optimizer", "adamw", p -> UserPattern.words(p, OptimizerKind::parse)),
                 pattern(cl, "lr", Double.toString(mlp ? MLP_LR : TRANSFORMER_LR), UserPattern::positives));
-        String aux = String.join("~", pattern.aux().stream().map(AuxType::cliName).toList());
+        String aux = String.join("~", pattern.aux().stream().map(AdapterType::cliName).toList());
         TransferDtype transfer = TransferDtype.parse(Args.choice(cl, "transfer-dtype", "float32", List.of("float32", "bf16")));
         Path json = Args.path(cl, "json"), cacheDir = Args.path(cl, "cache");
         if (mlp && cl.hasOption("sites")) throw new UsageException("--sites applies to transformer models; the mlp adapts every layer");
@@ -138,7 +138,7 @@ public final class FtaasCommand implements Command {
             results.add(new ColaSession<>(w, specs, cfg, method).run(p.onStep()));
         }
         try (Progress p = new Progress(io.err(), "lora (multi-tenant)", steps)) {
-            results.add(new LoraSession<>(w, specs.stream().map(s -> s.withAux(AuxType.LOWRANK)).toList(), cfg).run(p.onStep()));
+            results.add(new LoraSession<>(w, specs.stream().map(s -> s.withAux(AdapterType.LOWRANK)).toList(), cfg).run(p.onStep()));
         }
         print(io, w, specs, results, transfer);
         if (json != null) {

@@ -1,6 +1,8 @@
 package cola4j.gl.ftaas;
 
 import cola4j.gl.cola.ColaMode;
+import cola4j.gl.train.AdapterType;
+import cola4j.gl.train.OptimizerKind;
 import cola4j.models.Model;
 import cola4j.models.site.Site;
 import cola4j.tensor.DType;
@@ -18,7 +20,7 @@ import java.util.Map;
  *                                   in·h + h + h·out + out           mlp (one hidden layer of width h, biases)
  *   down payload / step     = Σ_users Σ_s rows × (in_s + out_s) × e_wire        rows = rowsPerUser × positionsPerRow
  *   up payload / step       = unmerged: Σ_u A_u·e·⌊N/I_u⌋ / N      merged: Σ_u Σ_s (in·out + [Δb] out)·e
- *   optimizer state O_u(n, t) of n elements in t tensors, by user u's optimizer ({@link OptimizerKind}): Adam and AdamW
+ *   optimizer state O_u(n, t) of n elements in t tensors, by user u's optimizer ({@link UserSpec#newOptimizer}): Adam and AdamW
  *                          2·n·e + 8·t (m, v and a float64 step scalar per tensor), SGD with momentum n·e
  *   memory (parameters, gradients, optimizer state):
  *     full        server:  K·P·e,            K·P·e,         Σ_u O_u(P, T_base)
@@ -64,7 +66,12 @@ public final class AnalyticBytes {
 
     /** O_u(n, t): optimizer state bytes of {@code u}'s optimizer kind over n elements in t tensors. */
     public static long optimizerState(UserSpec u, long elements, long tensors, DType dtype) {
-        return u.optimizer().stateBytes(elements, tensors, dtype);
+        return optimizerState(u.optimizer(), elements, tensors, dtype);
+    }
+
+    /** O(n, t) of an optimizer kind as {@link UserSpec#newOptimizer} builds it: sgd n·e (momentum buffer), adam and adamw 2·n·e + 8·t. */
+    public static long optimizerState(OptimizerKind kind, long elements, long tensors, DType dtype) {
+        return kind == OptimizerKind.SGD ? elements * dtype.bytes : 2 * elements * dtype.bytes + 8 * tensors;
     }
 
     /** Base parameter count P. */
@@ -95,7 +102,7 @@ public final class AnalyticBytes {
     /** D_u: bytes of user u's upload in merged modes, Σ_s (in·out + [linear auxiliary and site bias] out)·e. */
     public static long deltaBytes(UserSpec u, List<Site> sites, DType dtype) {
         long d = 0;
-        for (Site s : sites) d += (long) s.inFeatures() * s.outFeatures() + (u.auxType() == AuxType.LINEAR && s.bias() != null ? s.outFeatures() : 0);
+        for (Site s : sites) d += (long) s.inFeatures() * s.outFeatures() + (u.auxType() == AdapterType.LINEAR && s.bias() != null ? s.outFeatures() : 0);
         return d * dtype.bytes;
     }
 

@@ -33,8 +33,8 @@ import java.util.function.IntConsumer;
  * continue: nothing of a failed user enters a batch afterwards. The server validates what arrives (non-finite data
  * at submit, non-finite or malformed uploads at upload), so a bad batch or ΔW is rejected before it enters a pass
  * or an average; a finite upload that still makes the user's own loss non-finite (a diverged auxiliary) is found by
- * the server when the pass fails ({@link Server#stoppedInLastStep}) and that user is removed before the step is redone
- * for the others. Unmerged and merged, the others then train exactly as if the user had never joined (their passes
+ * the server when the pass fails (non-finite loss or adaptation data, {@link Server#stoppedInLastStep}) and that user
+ * is removed before the step is redone for the others. Unmerged and merged, the others then train exactly as if the user had never joined (their passes
  * never depend on another user's rows or ΔW). Merged-average couples users by design: every pass merges the
  * average of the step's ΔW, so before it was stopped the user's (valid) ΔW shaped the others' passes, and after it
  * the average is over the remaining users; the others end as in a session where the user stopped at that step. A

@@ -3,6 +3,7 @@ package cola4j.gl.ftaas;
 import cola4j.autograd.Var;
 import cola4j.gl.cola.FullFineTuneTrainer;
 import cola4j.gl.cola.RowRouting;
+import cola4j.gl.train.AdapterType;
 import cola4j.models.Model;
 import cola4j.tensor.Rng;
 import cola4j.tensor.memory.Device;
@@ -43,7 +44,7 @@ public final class FullSession<B> {
         Map<Integer, Rng> data = new LinkedHashMap<>();
         for (UserSpec s : specs) {
             Model m = workload.copyOfBase();
-            UserSpec full = new UserSpec(s.id(), AuxType.LINEAR, 1, 1, s.interval(), s.optimizer(), cfg.fullLr(), s.seed());
+            UserSpec full = new UserSpec(s.id(), AdapterType.LINEAR, 1, 1, s.interval(), s.optimizer(), cfg.fullLr(), s.seed());
             FullFineTuneTrainer t = new FullFineTuneTrainer(m, null, full::newOptimizer, null, s.interval(), Double.POSITIVE_INFINITY);
             models.put(s.id(), m);
             trainers.put(s.id(), t);

@@ -2,6 +2,7 @@ package cola4j.gl.ftaas;
 
 import cola4j.autograd.Var;
 import cola4j.gl.AdaptationData;
+import cola4j.gl.NonFiniteException;
 import cola4j.gl.auxiliary.AuxiliaryModel;
 import cola4j.gl.cola.ColaMode;
 import cola4j.gl.cola.ColaServer;
@@ -191,17 +192,17 @@ public final class LocalServer<B> implements Server<B> {
     }
 
     /**
-     * {@link #pass} over {@code users}; if its loss is not finite, each user's rows are passed alone (with its own
-     * replica or ΔW) to find the users whose own loss is not finite: they are removed ({@link #stoppedInLastStep}) and
-     * the pass is repeated over the others (merged-average: their average ΔW), so the others' step is as if those
-     * users had left before it.
+     * {@link #pass} over {@code users}; if it is not finite ({@link NonFiniteException}: the loss, or the adaptation
+     * data although the loss is finite), each user's rows are passed alone (with its own replica or ΔW) to find the
+     * users whose own pass is not finite: they are removed ({@link #stoppedInLastStep}) and the pass is repeated over
+     * the others (merged-average: their average ΔW), so the others' step is as if those users had left before it.
      *
-     * @throws IllegalStateException if the mixed loss is non-finite although every user's own loss is finite
+     * @throws NonFiniteException if the mixed pass is non-finite although every user's own pass is finite
      */
     private Map<Integer, List<AdaptationData>> isolating(List<Integer> users, List<B> parts) {
         try {
             return pass(users, parts);
-        } catch (NonFiniteLoss e) {
+        } catch (NonFiniteException e) {
             List<Integer> ok = new ArrayList<>();
             List<B> okParts = new ArrayList<>();
             if (users.size() > 1) {
@@ -210,12 +211,12 @@ public final class LocalServer<B> implements Server<B> {
                         pass(List.of(users.get(i)), List.of(parts.get(i)));
                         ok.add(users.get(i));
                         okParts.add(parts.get(i));
-                    } catch (NonFiniteLoss alone) {
+                    } catch (NonFiniteException alone) {
                         stop(users.get(i), alone);
                     }
                 }
                 if (ok.size() == users.size()) {
-                    throw new IllegalStateException("server: the mixed batch's loss is " + e.value + " although every user's own loss is finite");
+                    throw new NonFiniteException("server: the mixed batch is non-finite (" + e.getMessage() + ") although every user's own pass is finite");
                 }
             } else {
                 stop(users.get(0), e);
@@ -224,20 +225,10 @@ public final class LocalServer<B> implements Server<B> {
         }
     }
 
-    private void stop(int user, NonFiniteLoss e) {
-        stopped.put(user, "server: user " + user + "'s rows give a non-finite loss (" + e.value + ") with its " + (mode == ColaMode.UNMERGED ? "auxiliaries" : "ΔW")
-                + "; the user is removed");
+    private void stop(int user, NonFiniteException e) {
+        stopped.put(user, "server: user " + user + "'s pass alone is non-finite with its " + (mode == ColaMode.UNMERGED ? "auxiliaries" : "ΔW")
+                + " (" + e.getMessage() + "); the user is removed");
         remove(user);
-    }
-
-    /** A pass whose loss is not finite (thrown before backward; the base weights are restored by {@link ColaServer}). */
-    private static final class NonFiniteLoss extends RuntimeException {
-        final double value;
-
-        NonFiniteLoss(double value) {
-            super("loss is " + value, null, false, false);
-            this.value = value;
-        }
     }
 
     /** Bytes of the adapted sites' weights and biases: the copy a merged pass keeps to restore them bit-exactly. */
@@ -268,8 +259,6 @@ public final class LocalServer<B> implements Server<B> {
         LossFunction loss = ctx -> {
             Var l = workload.loss(workload.base(), batch, group, ctx);
             ledger.track(device, MemCategory.ACTIVATIONS, key, GraphBytes.activations(l));
-            double v = l.value().item();
-            if (!Double.isFinite(v)) throw new NonFiniteLoss(v);
             return l;
         };
         if (mode != ColaMode.UNMERGED) ledger.track(device, MemCategory.BUFFERS, "merge-backup", mergeBackupBytes());

@@ -68,9 +68,9 @@ public interface Server<B> {
     Map<Integer, List<AdaptationData>> step();
 
     /**
-     * Users the last {@link #step()} removed, and why: those whose own rows give a non-finite loss with their own
-     * auxiliaries (unmerged) or ΔW (merged modes), although their data and uploads were finite (e.g. a diverged
-     * auxiliary). The step's other users were processed as if these had left before it. Empty if none.
+     * Users the last {@link #step()} removed, and why: those whose own rows give a non-finite loss or adaptation data
+     * with their own auxiliaries (unmerged) or ΔW (merged modes), although their data and uploads were finite (e.g. a
+     * diverged auxiliary). The step's other users were processed as if these had left before it. Empty if none.
      */
     Map<Integer, String> stoppedInLastStep();
 }

@@ -5,7 +5,14 @@ import cola4j.gl.auxiliary.Activation;
 import cola4j.gl.auxiliary.AuxSpec;
 import cola4j.gl.auxiliary.AuxiliaryFactory;
 import cola4j.gl.auxiliary.AuxiliaryModel;
+import cola4j.gl.optim.Adam;
+import cola4j.gl.optim.AdamConfig;
+import cola4j.gl.optim.AdamW;
 import cola4j.gl.optim.Optimizer;
+import cola4j.gl.optim.Sgd;
+import cola4j.gl.optim.SgdConfig;
+import cola4j.gl.train.AdapterType;
+import cola4j.gl.train.OptimizerKind;
 import cola4j.models.site.Site;
 import cola4j.tensor.DType;
 import java.util.LinkedHashMap;
@@ -17,15 +24,15 @@ import java.util.List;
  * start from identical weights; every session (ColA, LoRA, full) honours the user's own interval and optimizer.
  *
  * @param id        user id (row owner in mixed batches)
- * @param auxType   auxiliary type
+ * @param auxType   auxiliary type (lowrank: (α/r)·B·A with α = r; linear: W (+ b iff the site has a bias); mlp: one hidden layer)
  * @param rank      LoRA rank r (lowrank); α = r, so the output scale α/r is 1
  * @param mlpHidden hidden width of an {@code mlp} auxiliary (one hidden layer, ReLU, with bias)
  * @param interval  adaptation interval I >= 1 (batches per optimizer step)
- * @param optimizer optimizer kind ({@link OptimizerKind}: sgd with momentum 0.9, adam, adamw with weight decay 0)
+ * @param optimizer optimizer kind (settings: {@link #newOptimizer})
  * @param lr        learning rate
  * @param seed      seed of the auxiliary initialization (site i uses seed·1000 + i)
  */
-public record UserSpec(int id, AuxType auxType, int rank, int mlpHidden, int interval, OptimizerKind optimizer, double lr, long seed) {
+public record UserSpec(int id, AdapterType auxType, int rank, int mlpHidden, int interval, OptimizerKind optimizer, double lr, long seed) {
     public UserSpec {
         if (id < 0) throw new IllegalArgumentException("user spec: id must be >= 0, got " + id);
         if (auxType == null || optimizer == null) throw new IllegalArgumentException("user " + id + ": auxiliary type and optimizer are required");
@@ -34,7 +41,7 @@ public record UserSpec(int id, AuxType auxType, int rank, int mlpHidden, int int
     }
 
     /** The same user with another auxiliary type. */
-    public UserSpec withAux(AuxType type) {
+    public UserSpec withAux(AdapterType type) {
         return new UserSpec(id, type, rank, mlpHidden, interval, optimizer, lr, seed);
     }
 
@@ -43,9 +50,14 @@ public record UserSpec(int id, AuxType auxType, int rank, int mlpHidden, int int
         return new UserSpec(id, auxType, rank, mlpHidden, interval, optimizer, lr, s);
     }
 
-    /** Whether this user's auxiliaries are linear (can be merged into the base weights). */
+    /** Whether this user's auxiliaries are linear in x (lowrank, linear), so ΔW can be merged into the base weights. */
     public boolean mergeable() {
-        return auxType.mergeable();
+        return mergeable(auxType);
+    }
+
+    /** Whether auxiliaries of {@code type} can be merged (every type but mlp). */
+    public static boolean mergeable(AdapterType type) {
+        return type != AdapterType.MLP;
     }
 
     /** The factory spec of site number {@code siteIndex}. */
@@ -58,19 +70,28 @@ public record UserSpec(int id, AuxType auxType, int rank, int mlpHidden, int int
         LinkedHashMap<String, AuxiliaryModel> m = new LinkedHashMap<>();
         for (int i = 0; i < sites.size(); i++) {
             Site s = sites.get(i);
-            m.put(s.name(), AuxiliaryFactory.create(auxType.factoryName(s), s.inFeatures(), s.outFeatures(), auxSpec(i, s.bias() != null, dtype)));
+            String type = auxType == AdapterType.LOWRANK && s.kind() == Site.Kind.EMBEDDING ? "embedding" : auxType.cliName();
+            m.put(s.name(), AuxiliaryFactory.create(type, s.inFeatures(), s.outFeatures(), auxSpec(i, s.bias() != null, dtype)));
         }
         return m;
     }
 
-    /** This user's optimizer over {@code params}. */
+    /**
+     * This user's optimizer over {@code params} at its lr. The settings of a session (not {@code cola train}'s PyTorch
+     * defaults): sgd with momentum 0.9 (no dampening, no weight decay); adam and adamw with β = (0.9, 0.999),
+     * ε = 1e-8 and weight decay 0 (so the two make the same updates).
+     */
     public Optimizer newOptimizer(LinkedHashMap<String, Var> params) {
-        return optimizer.create(params, lr);
+        return switch (optimizer) {
+            case SGD -> new Sgd(params, new SgdConfig(lr, 0.9, 0, 0, false));
+            case ADAM -> new Adam(params, new AdamConfig(lr, 0.9, 0.999, 1e-8, 0));
+            case ADAMW -> new AdamW(params, new AdamConfig(lr, 0.9, 0.999, 1e-8, 0));
+        };
     }
 
     /** One line for reports: {@code lowrank r8 I1 adamw lr 0.02}. */
     public String describe() {
-        return auxType.cliName() + (auxType == AuxType.LOWRANK ? " r" + rank : auxType == AuxType.MLP ? " h" + mlpHidden : "") + " I" + interval + " "
+        return auxType.cliName() + (auxType == AdapterType.LOWRANK ? " r" + rank : auxType == AdapterType.MLP ? " h" + mlpHidden : "") + " I" + interval + " "
                 + optimizer.cliName() + " lr " + lr;
     }
 
@@ -81,7 +102,7 @@ public record UserSpec(int id, AuxType auxType, int rank, int mlpHidden, int int
      * @throws IllegalArgumentException for an unknown auxiliary type or optimizer name, or a value out of range
      */
     public static List<UserSpec> cycle(int users, String auxPattern, int rank, int mlpHidden, int interval, String optimizer, double lr, long seed) {
-        UserPattern p = new UserPattern(UserPattern.words(auxPattern, AuxType::parse), List.of(rank), List.of(interval),
+        UserPattern p = new UserPattern(UserPattern.words(auxPattern, AdapterType::parse), List.of(rank), List.of(interval),
                 List.of(OptimizerKind.parse(optimizer)), List.of(lr));
         return p.cycle(users, mlpHidden, seed);
     }

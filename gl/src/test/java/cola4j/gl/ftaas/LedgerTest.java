@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import cola4j.gl.cola.ColaMode;
+import cola4j.gl.train.AdapterType;
+import cola4j.gl.train.OptimizerKind;
 import cola4j.models.site.Site;
 import cola4j.tensor.DType;
 import cola4j.tensor.memory.Device;
@@ -103,7 +105,7 @@ class LedgerTest {
     @EnumSource(ServingMethod.class)
     void heterogeneousUsers(ServingMethod method) {
         boolean cola = method != ServingMethod.FULL && method != ServingMethod.LORA;
-        UserPattern p = new UserPattern(cola ? List.of(AuxType.LOWRANK, AuxType.LINEAR) : List.of(AuxType.LOWRANK), List.of(4, 8, 8, 4), List.of(1, 2),
+        UserPattern p = new UserPattern(cola ? List.of(AdapterType.LOWRANK, AdapterType.LINEAR) : List.of(AdapterType.LOWRANK), List.of(4, 8, 8, 4), List.of(1, 2),
                 List.of(OptimizerKind.SGD, OptimizerKind.ADAMW), List.of(0.01));
         List<UserSpec> users = p.cycle(4, 5, 11);
         assertThat(users).extracting(UserSpec::optimizer).containsExactly(OptimizerKind.SGD, OptimizerKind.ADAMW, OptimizerKind.SGD, OptimizerKind.ADAMW);

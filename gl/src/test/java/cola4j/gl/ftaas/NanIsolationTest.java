@@ -3,6 +3,8 @@ package cola4j.gl.ftaas;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cola4j.gl.cola.ColaMode;
+import cola4j.gl.train.AdapterType;
+import cola4j.gl.train.OptimizerKind;
 import cola4j.tensor.DType;
 import cola4j.tensor.Tensor;
 import java.util.List;
@@ -93,7 +95,7 @@ class NanIsolationTest {
         SessionConfig cfg = FtaasFixtures.config(6, mode, TransferDtype.NATIVE);
         ColaSession<?> diverged = new ColaSession<>(CLEAN, ALL, cfg, "cola", (t, d) -> new FtaasFixtures.CorruptUploads(new InProcessTransport(t, d), 2, 3, 1e308));
         MethodResult r = diverged.run(null);
-        assertStopped(diverged, r, "server: user 2's rows give a non-finite loss", "the user is removed");
+        assertStopped(diverged, r, "server: user 2's pass alone is non-finite", "the user is removed");
         ColaSession<?> reference = mode == ColaMode.MERGED_AVERAGE
                 ? new ColaSession<>(new FtaasFixtures.PoisonedDigits(CLEAN, 2, 3), ALL, cfg, "cola")          // stopped before step 4's average
                 : new ColaSession<>(CLEAN, WITHOUT, cfg, "cola");
@@ -108,7 +110,7 @@ class NanIsolationTest {
      */
     @org.junit.jupiter.api.Test
     void divergingUserStopsMultiTenantLoraForAllButNotColA() {
-        List<UserSpec> users = new UserPattern(List.of(AuxType.LOWRANK, AuxType.LINEAR), List.of(2), List.of(1), List.of(OptimizerKind.SGD),
+        List<UserSpec> users = new UserPattern(List.of(AdapterType.LOWRANK, AdapterType.LINEAR), List.of(2), List.of(1), List.of(OptimizerKind.SGD),
                 List.of(0.01, 0.01, 10.0, 0.01)).cycle(4, 5, 11);
         SessionConfig cfg = FtaasFixtures.config(10, ColaMode.UNMERGED, TransferDtype.NATIVE);
         MethodResult lora = new LoraSession<>(CLEAN, users, cfg).run(null);

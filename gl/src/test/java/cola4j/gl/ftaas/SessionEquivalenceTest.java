@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import cola4j.gl.cola.ColaMode;
 import cola4j.gl.cola.ColaUser;
+import cola4j.gl.train.AdapterType;
+import cola4j.gl.train.OptimizerKind;
 import cola4j.tensor.DType;
 import cola4j.tensor.Tensor;
 import java.util.LinkedHashMap;
@@ -39,7 +41,7 @@ class SessionEquivalenceTest {
      */
     @Test
     void heterogeneousUsersEndWithLorasAdaptersInFloat64() {
-        UserPattern p = new UserPattern(List.of(AuxType.LOWRANK, AuxType.LOWRANK, AuxType.LINEAR), List.of(2, 4), List.of(1, 2, 3),
+        UserPattern p = new UserPattern(List.of(AdapterType.LOWRANK, AdapterType.LOWRANK, AdapterType.LINEAR), List.of(2, 4), List.of(1, 2, 3),
                 List.of(OptimizerKind.SGD, OptimizerKind.ADAMW, OptimizerKind.ADAM), List.of(0.2, 0.05, 0.05));
         List<UserSpec> users = p.cycle(4, 5, 11);
         assertThat(users).extracting(UserSpec::interval).containsExactly(1, 2, 3, 1);

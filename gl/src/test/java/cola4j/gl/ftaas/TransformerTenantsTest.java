@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import cola4j.gl.AdaptationData;
 import cola4j.gl.cola.ColaMode;
 import cola4j.gl.cola.ColaUser;
+import cola4j.gl.train.AdapterType;
 import cola4j.gl.workload.Batch;
 import cola4j.gl.workload.PretrainCache;
 import cola4j.gl.workload.PretrainConfig;
@@ -125,7 +126,7 @@ class TransformerTenantsTest {
         assertUsers(s.ledger(), users, 1);
         assertThat(r.downPayloadPerStep()).isEqualTo((double) k * perUserDown()).isEqualTo(r.downBytesAnalytic());
         long up = 0;
-        for (UserSpec u : users) for (Site site : SITES) up += 4L * site.inFeatures() * site.outFeatures() + (u.auxType() == AuxType.LINEAR ? 4L * site.outFeatures() : 0);
+        for (UserSpec u : users) for (Site site : SITES) up += 4L * site.inFeatures() * site.outFeatures() + (u.auxType() == AdapterType.LINEAR ? 4L * site.outFeatures() : 0);
         assertThat(r.upPayloadPerStep()).isEqualTo((double) up).isEqualTo(r.upBytesAnalytic());
     }
 
