@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What {@code cola demo} runs: a pretrained base MLP on digits, {@link DemoPlan#users()} users on different
@@ -127,7 +128,7 @@ public record DemoRun(Map<String, Double> base, Map<String, Double> chance, Map<
 
     /** Users on which {@code method} does not beat base and chance by the plan's margin ({@link DemoVerdict}). */
     public List<String> failingUsers(MethodResult r) {
-        return DemoVerdict.failing(r.metrics(), base, chance, plan.margin());
+        return DemoVerdict.failing(r.metrics(), base, chance, plan.margin(), r.errors() == null ? Set.of() : r.errors().keySet());
     }
 
     /** Users on which the base is not near chance. */

@@ -3,6 +3,7 @@ package cola4j.gl.ftaas;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The demo's per-user pass criteria, on accuracy a_u of a method for user u, the untouched base's b_u and the chance
@@ -37,10 +38,20 @@ public final class DemoVerdict {
 
     /** The users (keys of {@code base}, in order) on which {@code metrics} does not clearly beat base and chance. */
     public static List<String> failing(Map<String, Double> metrics, Map<String, Double> base, Map<String, Double> chance, double margin) {
+        return failing(metrics, base, chance, margin, Set.of());
+    }
+
+    /**
+     * As {@link #failing(Map, Map, Map, double)}, where the users in {@code stopped} (a session stopped them, e.g. on
+     * divergence: {@link MethodResult#errors}) always fail, marked "(stopped)", whatever metric they last reported.
+     */
+    public static List<String> failing(Map<String, Double> metrics, Map<String, Double> base, Map<String, Double> chance, double margin,
+                                       Set<String> stopped) {
         List<String> out = new ArrayList<>();
         for (String u : base.keySet()) {
             Double a = metrics.get(u);
-            if (a == null || !beats(a, base.get(u), chance.get(u), margin)) out.add(u);
+            if (stopped.contains(u)) out.add(u + " (stopped)");
+            else if (a == null || !beats(a, base.get(u), chance.get(u), margin)) out.add(u);
         }
         return out;
     }

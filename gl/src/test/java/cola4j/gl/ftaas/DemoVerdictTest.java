@@ -24,6 +24,8 @@ class DemoVerdictTest {
         assertThat(DemoVerdict.failing(users(0.5, 0.6, 0.4), base, chance, 0.2)).isEmpty();
         Map<String, Double> stopped = users(0.9, 0.9);
         assertThat(DemoVerdict.failing(stopped, base, chance, 0.2)).as("a stopped user fails").containsExactly("user-2");
+        assertThat(DemoVerdict.failing(users(0.9, 0.9, 0.9), base, chance, 0.2, java.util.Set.of("user-1")))
+                .as("a user the session stopped fails whatever metric it last reported").containsExactly("user-1 (stopped)");
         assertThat(DemoVerdict.beats(0.32, 0.12, 0.12, 0.2)).isTrue();
         assertThat(DemoVerdict.beats(0.3199, 0.12, 0.12, 0.2)).isFalse();
         assertThat(DemoVerdict.notNearChance(base, chance, 0.05)).containsExactly("user-1", "user-2");
