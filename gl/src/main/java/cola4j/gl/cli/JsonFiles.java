@@ -1,16 +1,12 @@
 package cola4j.gl.cli;
 
+import cola4j.tensor.io.AtomicFiles;
 import cola4j.tensor.io.TempFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 /**
  * JSON output shared by all commands: one Jackson mapper (pretty-printed, records supported) and an atomic write.
@@ -35,24 +31,10 @@ public final class JsonFiles {
     /** The atomic write of {@link #writeAtomic(Path, Object)} for raw bytes. */
     public static void writeAtomic(Path file, byte[] bytes) throws IOException {
         Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        Files.createDirectories(dir);
-        Path tmp = TempFiles.createFile(dir, "." + abs.getFileName() + ".", ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-                 OutputStream os = java.nio.channels.Channels.newOutputStream(ch)) {
-                os.write(bytes);
-                os.write('\n');
-                os.flush();
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        Files.createDirectories(abs.getParent());
+        AtomicFiles.write(abs, out -> {
+            out.write(bytes);
+            out.write('\n');
+        });
     }
 }

@@ -51,7 +51,7 @@ public final class DemoReport {
         cola4j.gl.cli.JsonFiles.writeAtomic(json, j);
         files.add(json);
         Path md = dir.resolve("report.md");
-        AtomicFiles.write(md, DemoMarkdown.report(run, files).getBytes(StandardCharsets.UTF_8));
+        cola4j.tensor.io.AtomicFiles.write(md, DemoMarkdown.report(run, files).getBytes(StandardCharsets.UTF_8));
         files.add(md);
         return files;
     }

@@ -31,6 +31,7 @@ public final class LearningCurves {
             chart.addSeries(e.getKey(), x, y).setMarker(SeriesMarkers.NONE);
         }
         if (!Double.isNaN(base)) chart.addSeries("base (untouched)", new double[] {0, maxStep}, new double[] {base, base}).setMarker(SeriesMarkers.NONE);
-        AtomicFiles.write(file, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
+        java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
+        cola4j.tensor.io.AtomicFiles.write(file, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
     }
 }

@@ -1,8 +1,8 @@
 package cola4j.gl.workload;
 
+import cola4j.tensor.io.AtomicFiles;
 import cola4j.models.Model;
 import cola4j.models.ModelCheckpoint;
-import cola4j.tensor.io.TempFiles;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -139,16 +139,7 @@ public final class PretrainCache {
      */
     public void save(Path entry, Workload w, Entry e) throws IOException {
         ModelCheckpoint.save(w.model(), entry);
-        Path tmp = TempFiles.createFile(entry, "." + RECORD_FILE + ".", ".tmp");
-        try {
-            Files.write(tmp, JSON.writeValueAsBytes(e));
-            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            Files.move(tmp, entry.resolve(RECORD_FILE), java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(entry.resolve(RECORD_FILE), JSON.writeValueAsBytes(e));
     }
 
     /** Deletes an entry directory (after a failed load). */
