@@ -2,9 +2,7 @@ package cola4j.gl.train;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The auxiliary (adapter) type of {@code cola train --method lora|cola}: a subset of {@link cola4j.gl.auxiliary.AuxiliaryFactory#TYPES}.
@@ -21,7 +19,7 @@ public enum AdapterType {
     /** The command-line and JSON spelling, e.g. {@code lowrank}. */
     @JsonValue
     public String cliName() {
-        return name().toLowerCase(Locale.ROOT);
+        return CliEnums.cliName(this);
     }
 
     @Override
@@ -31,13 +29,12 @@ public enum AdapterType {
 
     /** Every spelling, in declaration order. */
     public static List<String> names() {
-        return Arrays.stream(values()).map(AdapterType::cliName).toList();
+        return CliEnums.names(values());
     }
 
     /** The constant spelled {@code s}; IllegalArgumentException listing the choices otherwise. */
     @JsonCreator
     public static AdapterType parse(String s) {
-        for (AdapterType v : values()) if (v.cliName().equals(s)) return v;
-        throw new IllegalArgumentException("aux '" + s + "' is not one of " + names());
+        return CliEnums.parse(values(), s, "aux");
     }
 }

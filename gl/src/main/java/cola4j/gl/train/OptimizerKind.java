@@ -2,9 +2,7 @@ package cola4j.gl.train;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The optimizer of {@code cola train}; see {@code MethodSetup#optimizerFactory} for the settings each one uses.
@@ -21,7 +19,7 @@ public enum OptimizerKind {
     /** The command-line and JSON spelling, e.g. {@code adamw}. */
     @JsonValue
     public String cliName() {
-        return name().toLowerCase(Locale.ROOT);
+        return CliEnums.cliName(this);
     }
 
     @Override
@@ -31,13 +29,12 @@ public enum OptimizerKind {
 
     /** Every spelling, in declaration order. */
     public static List<String> names() {
-        return Arrays.stream(values()).map(OptimizerKind::cliName).toList();
+        return CliEnums.names(values());
     }
 
     /** The constant spelled {@code s}; IllegalArgumentException listing the choices otherwise. */
     @JsonCreator
     public static OptimizerKind parse(String s) {
-        for (OptimizerKind v : values()) if (v.cliName().equals(s)) return v;
-        throw new IllegalArgumentException("optimizer '" + s + "' is not one of " + names());
+        return CliEnums.parse(values(), s, "optimizer");
     }
 }

@@ -2,9 +2,7 @@ package cola4j.gl.train;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The fine-tuning method of {@code cola train}.
@@ -23,7 +21,7 @@ public enum TrainMethod {
     /** The command-line and JSON spelling, e.g. {@code cola}. */
     @JsonValue
     public String cliName() {
-        return name().toLowerCase(Locale.ROOT);
+        return CliEnums.cliName(this);
     }
 
     @Override
@@ -33,13 +31,12 @@ public enum TrainMethod {
 
     /** Every spelling, in declaration order. */
     public static List<String> names() {
-        return Arrays.stream(values()).map(TrainMethod::cliName).toList();
+        return CliEnums.names(values());
     }
 
     /** The constant spelled {@code s}; IllegalArgumentException listing the choices otherwise. */
     @JsonCreator
     public static TrainMethod parse(String s) {
-        for (TrainMethod v : values()) if (v.cliName().equals(s)) return v;
-        throw new IllegalArgumentException("method '" + s + "' is not one of " + names());
+        return CliEnums.parse(values(), s, "method");
     }
 }
