@@ -214,7 +214,11 @@ public final class FtaasCommand implements Command {
         List<String> users = specs.stream().map(s -> "user-" + s.id()).toList();
         Table t = new Table(ResultTable.headers(users).toArray(String[]::new));
         t.row(ResultTable.row("base", baseMetrics(w, specs), users, null).toArray(String[]::new));
-        for (MethodResult r : results) t.row(ResultTable.row(r.method(), r.metrics(), users, r).toArray(String[]::new));
+        for (MethodResult r : results) {
+            t.row(ResultTable.row(r.method(), r.metrics(), users, r).toArray(String[]::new));
+            // merged-average: also the model that mode serves to everyone (base + mean ΔW), metrics only
+            if (r.averagedModelMetrics() != null) t.row(ResultTable.row("  served: base + mean ΔW", r.averagedModelMetrics(), users, null).toArray(String[]::new));
+        }
         io.out().println("tasks: " + String.join(", ", specs.stream().map(s -> "user-" + s.id() + " " + w.taskName(s.id()) + " (" + s.auxType() + ")").toList())
                 + "; metric " + w.metricName() + "; adaptation data on the wire: " + transfer.cliName()
                 + (w.positionsPerRow() > 1 ? " (" + w.positionsPerRow() + " token rows per example, padding included)" : ""));

@@ -1,6 +1,7 @@
 package cola4j.gl.ftaas;
 
 import cola4j.gl.AdaptationData;
+import cola4j.gl.auxiliary.AuxiliaryModel;
 import cola4j.gl.cola.ColaMode;
 import cola4j.models.site.Site;
 import cola4j.tensor.DType;
@@ -138,7 +139,7 @@ public final class ColaSession<B> {
         return new MethodResult(method, ledger.peak(LedgerView.SERVER), LedgerView.peaksByCategory(ledger, LedgerView.SERVER), LedgerView.userPeakMax(ledger),
                 (double) t.downTotal() / n, (double) t.downPayload() / n, downAnalytic, (double) t.upTotal() / n, (double) t.upPayload() / n, upAnalytic,
                 setup.upTotal(), server.passNanos() / 1e9, t.encodeNanos() / 1e9, userNanos / 1e9, (System.nanoTime() - t0) / 1e9,
-                curves.finals(), curves.points(), errs);
+                curves.finals(), curves.points(), errs, cfg.mode() == ColaMode.MERGED_AVERAGE ? averagedModelMetrics(sites) : null);
     }
 
     /**
@@ -158,6 +159,14 @@ public final class ColaSession<B> {
                 if (fitted && cfg.mode() == ColaMode.UNMERGED) server.upload(u, transport.up(u, d.parameters()));
             });
         }
+    }
+
+    /** Merged-average: each finishing user's metric on the model that mode serves (base + mean ΔW of those users). */
+    private Map<String, Double> averagedModelMetrics(List<Site> sites) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        List<Map<String, AuxiliaryModel>> aux = devices.values().stream().map(LocalUserDevice::auxiliaries).map(a -> (Map<String, AuxiliaryModel>) a).toList();
+        for (int u : devices.keySet()) m.put("user-" + u, Evaluation.averagedModel(workload, workload.base(), sites, aux, u));
+        return m;
     }
 
     /** Runs {@code r}; on failure stops user {@code u} and records why. */

@@ -52,8 +52,9 @@ final class DemoMarkdown {
                 which the user's own ΔW has weight 1/K and the other users' deltas, fitted for other tasks, the rest. The \
                 users' tasks map the same kind of input to different labels (`mixed` relabels the images of a quarter turn), \
                 so each ΔW_u is fitted to the gradients of a compromise model rather than to its own task; evaluated as the \
-                user's own adapter (base + ΔW_u, like every other ColA row) it stays near chance. The averaged model itself \
-                is not evaluated. The per-user verdict does not apply to merged-average: it serves no user its own adapter. \
+                user's own adapter (base + ΔW_u, like every other ColA row) it stays near chance; the averaged model that this \
+                mode serves (base + the mean ΔW, the same for every user) is evaluated on each user's task too (line above, and \
+                `averaged_model_metrics` in results.json). The per-user verdict does not apply to merged-average: it serves no user its own adapter. \
                 Its server also holds all K uploaded ΔW until the step's merge and the activations of the whole mixed batch, \
                 where per-user merge holds one user's ΔW and sub-batch at a time; uploads per step are the same (every user \
                 sends its ΔW every step).

@@ -50,8 +50,11 @@ public final class DemoSummary {
     /** Per-user merge vs merged-average: mean accuracy, server peak, uploads per step. */
     public static String merges(DemoRun run) {
         MethodResult m = run.result("cola-lowrank-merged"), a = run.result(DemoRun.MERGED_AVERAGE);
-        return String.format(Locale.ROOT, "merged per user vs merged-average: mean accuracy %.3f vs %.3f (base %.3f, chance %.3f); server peak %s vs %s; up/step %s vs %s",
-                m.meanMetric(), a.meanMetric(), run.baseMean(), run.chanceMean(), ResultTable.bytes(m.serverBytes()), ResultTable.bytes(a.serverBytes()),
+        double served = a.averagedModelMetrics() == null ? Double.NaN
+                : a.averagedModelMetrics().values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        return String.format(Locale.ROOT, "merged per user vs merged-average: mean accuracy %.3f vs %.3f (own adapters; the averaged model merged-average serves: %.3f; "
+                        + "base %.3f, chance %.3f); server peak %s vs %s; up/step %s vs %s",
+                m.meanMetric(), a.meanMetric(), served, run.baseMean(), run.chanceMean(), ResultTable.bytes(m.serverBytes()), ResultTable.bytes(a.serverBytes()),
                 ResultTable.bytes(Math.round(m.upBytesPerStep())), ResultTable.bytes(Math.round(a.upBytesPerStep())));
     }
 }

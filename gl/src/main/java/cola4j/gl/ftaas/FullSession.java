@@ -77,6 +77,6 @@ public final class FullSession<B> {
             if (onStep != null) onStep.accept(step + 1);
         }
         return new MethodResult("full", ledger.peak(server), LedgerView.peaksByCategory(ledger, server), 0, 0, 0, 0, 0, 0, 0, 0,
-                serverNanos / 1e9, 0, 0, (System.nanoTime() - t0) / 1e9, curves.finals(), curves.points(), Map.of());
+                serverNanos / 1e9, 0, 0, (System.nanoTime() - t0) / 1e9, curves.finals(), curves.points(), Map.of(), null);
     }
 }

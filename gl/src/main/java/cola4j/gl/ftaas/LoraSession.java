@@ -116,7 +116,7 @@ public final class LoraSession<B> {
             if (onStep != null) onStep.accept(step + 1);
         }
         return new MethodResult("lora", ledger.peak(server), LedgerView.peaksByCategory(ledger, server), 0, 0, 0, 0, 0, 0, 0, 0,
-                serverNanos / 1e9, 0, 0, (System.nanoTime() - t0) / 1e9, curves.finals(), curves.points(), errors);
+                serverNanos / 1e9, 0, 0, (System.nanoTime() - t0) / 1e9, curves.finals(), curves.points(), errors, null);
     }
 
     static long bytes(Iterable<Var> vars) {

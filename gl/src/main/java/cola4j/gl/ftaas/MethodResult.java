@@ -29,6 +29,9 @@ import java.util.Map;
  * @param metrics              user-k → final metric
  * @param curves               user-k → [[step, metric], …]
  * @param errors               user-k → why it was stopped (empty when all finished)
+ * @param averagedModelMetrics merged-average only (else null): user-k → metric of the model that mode serves, the base
+ *                             with the mean of the finishing users' ΔW merged ({@link Evaluation#averagedModel});
+ *                             {@code metrics} holds each user's own adapter on the base, as for every ColA method
  */
 @JsonPropertyOrder(alphabetic = false)
 public record MethodResult(
@@ -49,7 +52,8 @@ public record MethodResult(
         @JsonProperty("total_seconds") double totalSeconds,
         @JsonProperty("metrics") Map<String, Double> metrics,
         @JsonProperty("curves") Map<String, List<double[]>> curves,
-        @JsonProperty("errors") Map<String, String> errors) {
+        @JsonProperty("errors") Map<String, String> errors,
+        @JsonProperty("averaged_model_metrics") Map<String, Double> averagedModelMetrics) {
 
     /** Mean of the users' final metrics (NaN if none). */
     public double meanMetric() {
