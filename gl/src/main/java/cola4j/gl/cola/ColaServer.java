@@ -95,43 +95,15 @@ public final class ColaServer {
             icpt.requireFinite(loss.value().item());
             return new Pass(loss.value().item(), icpt.adaptationData(), icpt.hiddenGradients());
         } finally {
-            saved.forEach((s, wb) -> {
-                s.weight().copyFrom(wb[0]);
-                if (wb[1] != null) s.bias().copyFrom(wb[1]);
-            });
+            MeanDeltaMerge.restore(saved);
         }
     }
 
-    /** Merges ΔW (one user's, or the average over the batch's users) into every adapted site; returns the originals. */
+    /** Merges ΔW (one user's, or the average over the batch's users) into every active adapted site; returns the originals. */
     private Map<Site, Tensor[]> merge(Map<Integer, Map<String, AuxiliaryModel>> auxByUser, RowRouting routing, Set<String> active) {
-        Set<Integer> users = new LinkedHashSet<>(routing.rowsByUser().keySet());
-        Map<Site, Tensor[]> saved = new LinkedHashMap<>();
-        try {
-            for (Site s : sites.values()) {
-                if (!active.contains(s.name())) continue;
-                Tensor dw = null, db = null;
-                for (int u : users) {
-                    AuxiliaryModel a = auxByUser.get(u).get(s.name());
-                    if (!a.mergeable()) throw new IllegalArgumentException("ColA merged mode: user " + u + "'s " + a.kind() + " auxiliary at " + s.name() + " is not mergeable (use unmerged)");
-                    dw = dw == null ? a.deltaWeight() : dw.add(a.deltaWeight());
-                    Tensor b = a.deltaBias();
-                    if (b != null) db = db == null ? b : db.add(b);
-                }
-                if (users.size() > 1) {
-                    dw = dw.mul(1.0 / users.size());
-                    if (db != null) db = db.mul(1.0 / users.size());
-                }
-                saved.put(s, new Tensor[] {s.weight().copy(), s.bias() == null ? null : s.bias().copy()});
-                s.addDelta(dw, db);
-            }
-        } catch (RuntimeException e) {
-            saved.forEach((s, wb) -> {
-                s.weight().copyFrom(wb[0]);
-                if (wb[1] != null) s.bias().copyFrom(wb[1]);
-            });
-            throw e;
-        }
-        return saved;
+        Map<Integer, Map<String, AuxiliaryModel>> users = new LinkedHashMap<>();
+        for (int u : routing.rowsByUser().keySet()) users.put(u, auxByUser.get(u));
+        return MeanDeltaMerge.merge(sites.values(), active, users);
     }
 
     /** The adapted sites that are active: all when {@code activeSites} is null; error for a name that is not adapted. */

@@ -164,7 +164,8 @@ public final class ColaSession<B> {
     /** Merged-average: each finishing user's metric on the model that mode serves (base + mean ΔW of those users). */
     private Map<String, Double> averagedModelMetrics(List<Site> sites) {
         Map<String, Double> m = new LinkedHashMap<>();
-        List<Map<String, AuxiliaryModel>> aux = devices.values().stream().map(LocalUserDevice::auxiliaries).map(a -> (Map<String, AuxiliaryModel>) a).toList();
+        Map<Integer, Map<String, AuxiliaryModel>> aux = new LinkedHashMap<>();
+        devices.forEach((u, d) -> aux.put(u, d.auxiliaries()));
         for (int u : devices.keySet()) m.put("user-" + u, Evaluation.averagedModel(workload, workload.base(), sites, aux, u));
         return m;
     }

@@ -2,6 +2,7 @@ package cola4j.gl.ftaas;
 
 import cola4j.autograd.Var;
 import cola4j.gl.auxiliary.AuxiliaryModel;
+import cola4j.gl.cola.MeanDeltaMerge;
 import cola4j.gl.cola.RoutedAuxiliary;
 import cola4j.gl.cola.RowRouting;
 import cola4j.models.ForwardContext;
@@ -9,7 +10,6 @@ import cola4j.models.Model;
 import cola4j.models.site.SiteInterceptor;
 import cola4j.models.site.Site;
 import cola4j.tensor.Tensor;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,35 +32,16 @@ public final class Evaluation {
 
     /**
      * Metric of {@code user}'s task on {@code model} with the mean of the users' delta weights merged at every site of
-     * {@code sites}: W + (1/K) Σ_u ΔW_u (and the same for biases), summed in the order of {@code auxByUser} as the
-     * merged-average server pass does. This is the model the merged-average (collaboration) mode serves to all users.
+     * {@code sites}: W + (1/K) Σ_u ΔW_u (and the same for biases), summed in the order of {@code auxByUser} by the same
+     * {@link MeanDeltaMerge} as the merged-average server pass. This is the model the merged-average (collaboration) mode serves to all users.
      * The weights are restored bit-exactly from copies afterwards.
      */
-    public static <B> double averagedModel(TenantWorkload<B> w, Model model, List<Site> sites, List<Map<String, AuxiliaryModel>> auxByUser, int user) {
-        Map<Site, Tensor[]> saved = new LinkedHashMap<>();
+    public static <B> double averagedModel(TenantWorkload<B> w, Model model, List<Site> sites, Map<Integer, ? extends Map<String, AuxiliaryModel>> auxByUser, int user) {
+        Map<Site, Tensor[]> saved = MeanDeltaMerge.merge(sites, null, auxByUser);
         try {
-            for (Site s : sites) {
-                Tensor dw = null, db = null;
-                for (Map<String, AuxiliaryModel> aux : auxByUser) {
-                    AuxiliaryModel a = aux.get(s.name());
-                    dw = dw == null ? a.deltaWeight() : dw.add(a.deltaWeight());
-                    Tensor b = a.deltaBias();
-                    if (b != null) db = db == null ? b : db.add(b);
-                }
-                if (dw == null) continue;
-                if (auxByUser.size() > 1) {
-                    dw = dw.mul(1.0 / auxByUser.size());
-                    if (db != null) db = db.mul(1.0 / auxByUser.size());
-                }
-                saved.put(s, new Tensor[] {s.weight().copy(), s.bias() == null ? null : s.bias().copy()});
-                s.addDelta(dw, db);
-            }
             return plain(w, model, user);
         } finally {
-            saved.forEach((s, wb) -> {
-                s.weight().copyFrom(wb[0]);
-                if (wb[1] != null) s.bias().copyFrom(wb[1]);
-            });
+            MeanDeltaMerge.restore(saved);
         }
     }
 

@@ -35,8 +35,8 @@ class AveragedModelTest {
         for (int i = 0; i < sites.size(); i++) {
             assertThat(sites.get(i).weight().bitEquals(before.get(i))).as("base restored bit-exactly: " + sites.get(i).name()).isTrue();
         }
-        List<Map<String, AuxiliaryModel>> aux = new ArrayList<>();
-        session.devices().values().forEach(d -> aux.add(d.auxiliaries()));
+        Map<Integer, Map<String, AuxiliaryModel>> aux = new java.util.LinkedHashMap<>();
+        session.devices().forEach((u, d) -> aux.put(u, d.auxiliaries()));
         for (int u = 0; u < users.size(); u++) {
             double direct = Evaluation.averagedModel(w, w.base(), sites, aux, u);
             assertThat(r.averagedModelMetrics().get("user-" + u)).as("user " + u).isEqualTo(direct);
@@ -56,12 +56,12 @@ class AveragedModelTest {
     }
 
     /** The metric with out = h + (1/K) Σ_u g_u(x) at every adapted site (no merge). */
-    private static double meanOfOutputs(DigitsTenants w, List<Map<String, AuxiliaryModel>> aux, int user) {
-        Map<String, AuxiliaryModel> first = aux.get(0);
+    private static double meanOfOutputs(DigitsTenants w, Map<Integer, Map<String, AuxiliaryModel>> aux, int user) {
+        Map<String, AuxiliaryModel> first = aux.values().iterator().next();
         cola4j.models.site.SiteInterceptor icpt = (site, x, h) -> {
             if (!first.containsKey(site.name())) return h;
             cola4j.autograd.Var sum = null;
-            for (Map<String, AuxiliaryModel> a : aux) {
+            for (Map<String, AuxiliaryModel> a : aux.values()) {
                 cola4j.autograd.Var g = cola4j.gl.cola.RoutedAuxiliary.output(Map.of(user, a), cola4j.gl.cola.RowRouting.single(user, h.shape()[0]), site, x, true);
                 sum = sum == null ? g : sum.add(g);
             }

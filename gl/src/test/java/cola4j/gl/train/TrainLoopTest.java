@@ -16,6 +16,7 @@ import cola4j.tensor.io.Safetensors;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -143,19 +144,14 @@ class TrainLoopTest {
 
     @Test
     void aNanStepNeverOverwritesTheLastGoodCheckpoint() throws Exception {
-        TrainConfig c = cfg("mlp", "cola", "lowrank", "float64", 4);
-        c = new TrainConfig(c.model(), c.preset(), c.dtype(), c.baseSeed(), c.task(), c.method(), c.aux(), c.rank(), c.alpha(), c.interval(), c.merged(),
-                c.sites(), c.optimizer(), c.lr(), c.schedule(), c.warmup(), c.clip(), c.steps(), c.batch(), c.seed(), 2, c.evalExamples());
+        TrainConfig c = colaMlpEvaluatedEveryTwoSteps();
         Workload w = Workloads.create("mlp", "tiny", DType.FLOAT64, 0);
         MethodSetup s = setup(w, c);
         Path out = tmp.resolve("nan");
         TrainLoop loop = new TrainLoop(w, s, w.downstream("rotate", 0), out, null, sink(), false);
         loop.run(new TrainState(c, 0, 0, List.of()), 2);
         Path ck = out.resolve(TrainState.DIR);
-        Map<String, byte[]> before = new LinkedHashMap<>();
-        try (var files = Files.list(ck)) {
-            for (Path f : files.toList()) before.put(f.getFileName().toString(), Files.readAllBytes(f));
-        }
+        Map<String, byte[]> before = snapshot(ck);
         // inject a NaN into an adapter (as a diverging update would) and continue: the forward is finite (relu maps the
         // NaN column of layer 0 to 0), so the user's Gradient Learning step is where it shows, and nothing is updated
         Var a = s.trainedParameters().values().iterator().next();
@@ -169,7 +165,7 @@ class TrainLoopTest {
         try (var files = Files.list(ck)) {
             assertThat(files.map(f -> f.getFileName().toString()).toList()).containsExactlyInAnyOrderElementsOf(before.keySet());
         }
-        for (Map.Entry<String, byte[]> e : before.entrySet()) assertThat(Files.readAllBytes(ck.resolve(e.getKey()))).as(e.getKey()).isEqualTo(e.getValue());
+        assertUnchanged(ck, before);
         try (var files = Files.list(out)) {
             assertThat(files.map(f -> f.getFileName().toString()).toList()).noneMatch(n -> n.startsWith(".checkpoint"));
         }
@@ -180,7 +176,7 @@ class TrainLoopTest {
 
         // and the writer itself refuses non-finite state
         assertThatThrownBy(() -> TrainState.write(out, s, w.model(), at2)).isInstanceOf(IllegalStateException.class).hasMessageContaining("refusing to checkpoint");
-        for (Map.Entry<String, byte[]> e : before.entrySet()) assertThat(Files.readAllBytes(ck.resolve(e.getKey()))).as(e.getKey()).isEqualTo(e.getValue());
+        assertUnchanged(ck, before);
     }
 
     /**
@@ -192,9 +188,7 @@ class TrainLoopTest {
      */
     @Test
     void aNonFiniteHiddenGradientWithAFiniteLossIsNamedAndStopsTheRun() throws Exception {
-        TrainConfig c = cfg("mlp", "cola", "lowrank", "float64", 4);
-        c = new TrainConfig(c.model(), c.preset(), c.dtype(), c.baseSeed(), c.task(), c.method(), c.aux(), c.rank(), c.alpha(), c.interval(), c.merged(),
-                c.sites(), c.optimizer(), c.lr(), c.schedule(), c.warmup(), c.clip(), c.steps(), c.batch(), c.seed(), 2, c.evalExamples());
+        TrainConfig c = colaMlpEvaluatedEveryTwoSteps();
         Workload w = Workloads.create("mlp", "tiny", DType.FLOAT64, 0);
         MethodSetup s = setup(w, c);
         assertThat(s.adapters().keySet()).containsExactly("layers.0", "head");
@@ -202,10 +196,7 @@ class TrainLoopTest {
         TrainLoop loop = new TrainLoop(w, s, w.downstream("rotate", 0), out, null, sink(), false);
         loop.run(new TrainState(c, 0, 0, List.of()), 2);
         Path ck = out.resolve(TrainState.DIR);
-        Map<String, byte[]> before = new LinkedHashMap<>();
-        try (var files = Files.list(ck)) {
-            for (Path f : files.toList()) before.put(f.getFileName().toString(), Files.readAllBytes(f));
-        }
+        Map<String, byte[]> before = snapshot(ck);
 
         Site l0 = w.model().sites().get("layers.0");
         l0.weight().copyFrom(Tensor.zeros(DType.FLOAT64, l0.weight().shape()));
@@ -220,7 +211,7 @@ class TrainLoopTest {
                 .hasMessageStartingWith("step 3: adaptation data at site layers.0 is non-finite: dL/dh holds ")
                 .hasMessageContaining("although the loss (").hasMessageContaining("training stopped")
                 .hasMessageContaining("last good checkpoint (step 2) is intact in " + ck);
-        for (Map.Entry<String, byte[]> e : before.entrySet()) assertThat(Files.readAllBytes(ck.resolve(e.getKey()))).as(e.getKey()).isEqualTo(e.getValue());
+        assertUnchanged(ck, before);
         assertThat(TrainState.read(out).step()).isEqualTo(2);
         // nothing reached the user: the head adapter is as set (no step was taken on the bad data)
         assertThat(head.get("lora_A.weight").value().maxAbs()).isEqualTo(1e200);
@@ -248,5 +239,26 @@ class TrainLoopTest {
         assertThat(StepSeeds.seed(3, StepSeeds.BATCH, 10)).isNotEqualTo(StepSeeds.seed(3, StepSeeds.BATCH, 11));
         assertThat(StepSeeds.seed(3, StepSeeds.BATCH, 10)).isNotEqualTo(StepSeeds.seed(3, StepSeeds.DROPOUT, 10));
         assertThat(StepSeeds.seed(3, StepSeeds.BATCH, 10)).isNotEqualTo(StepSeeds.seed(4, StepSeeds.BATCH, 10));
+    }
+
+    /** A float64 ColA low-rank run on the tiny MLP, evaluated (and checkpointed) every 2 steps. */
+    private static TrainConfig colaMlpEvaluatedEveryTwoSteps() {
+        TrainConfig c = cfg("mlp", "cola", "lowrank", "float64", 4);
+        return new TrainConfig(c.model(), c.preset(), c.dtype(), c.baseSeed(), c.task(), c.method(), c.aux(), c.rank(), c.alpha(), c.interval(), c.merged(),
+                c.sites(), c.optimizer(), c.lr(), c.schedule(), c.warmup(), c.clip(), c.steps(), c.batch(), c.seed(), 2, c.evalExamples());
+    }
+
+    /** Every file of a checkpoint directory, name → bytes. */
+    private static Map<String, byte[]> snapshot(Path dir) throws IOException {
+        Map<String, byte[]> m = new LinkedHashMap<>();
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) m.put(f.getFileName().toString(), Files.readAllBytes(f));
+        }
+        return m;
+    }
+
+    /** Each file of {@code before} is still in {@code dir}, byte for byte. */
+    private static void assertUnchanged(Path dir, Map<String, byte[]> before) throws IOException {
+        for (Map.Entry<String, byte[]> e : before.entrySet()) assertThat(Files.readAllBytes(dir.resolve(e.getKey()))).as(e.getKey()).isEqualTo(e.getValue());
     }
 }
