@@ -8,7 +8,7 @@ import cola4j.autograd.Var;
 import cola4j.gl.auxiliary.AuxiliaryModel;
 import cola4j.gl.cola.ColaMode;
 import cola4j.gl.cola.ColaServer;
-import cola4j.gl.cola.LoraTrainer;
+import cola4j.gl.baselines.LoraTrainer;
 import cola4j.gl.cola.RowRouting;
 import cola4j.gl.verify.Fixture;
 import cola4j.gl.verify.MultiUserProposition;

@@ -2,8 +2,8 @@ package cola4j.tests.ftaas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cola4j.gl.cli.Main;
-import cola4j.gl.cli.Io;
+import cola4j.gl.app.cli.Main;
+import cola4j.gl.app.io.Io;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;

@@ -3,7 +3,7 @@ package cola4j.tests.samediff;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cola4j.autograd.Var;
-import cola4j.gl.bench.samediff.SameDiffOracle;
+import cola4j.oracle.SameDiffOracle;
 import cola4j.tensor.DType;
 import cola4j.tensor.Rng;
 import cola4j.tensor.Tensor;

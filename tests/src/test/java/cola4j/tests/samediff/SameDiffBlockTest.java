@@ -1,8 +1,8 @@
 package cola4j.tests.samediff;
 
 import cola4j.autograd.Var;
-import cola4j.gl.bench.samediff.SameDiffOracle;
-import cola4j.gl.bench.samediff.SdTransformer;
+import cola4j.oracle.SameDiffOracle;
+import cola4j.oracle.SdTransformer;
 import cola4j.models.ForwardContext;
 import cola4j.models.layers.TransformerBlock;
 import cola4j.tensor.DType;

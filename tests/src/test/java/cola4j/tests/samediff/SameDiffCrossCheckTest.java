@@ -7,7 +7,7 @@ import cola4j.autograd.Losses;
 import cola4j.autograd.Normalization;
 import cola4j.autograd.Reduction;
 import cola4j.autograd.Var;
-import cola4j.gl.bench.samediff.SameDiffOracle;
+import cola4j.oracle.SameDiffOracle;
 import cola4j.tensor.DType;
 import cola4j.tensor.Rng;
 import cola4j.tensor.Tensor;

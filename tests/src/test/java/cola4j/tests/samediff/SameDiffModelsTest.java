@@ -2,8 +2,8 @@ package cola4j.tests.samediff;
 
 import cola4j.autograd.GradMode;
 import cola4j.autograd.Var;
-import cola4j.gl.bench.samediff.SameDiffOracle;
-import cola4j.gl.bench.samediff.SdTransformer;
+import cola4j.oracle.SameDiffOracle;
+import cola4j.oracle.SdTransformer;
 import cola4j.models.DecoderLM;
 import cola4j.models.DecoderLMConfig;
 import cola4j.models.EncoderClassifier;

@@ -1,0 +1,74 @@
+package cola4j.gl.app.bench;
+
+import cola4j.gl.app.command.Args;
+import cola4j.gl.app.command.Command;
+import cola4j.gl.app.io.Io;
+import cola4j.gl.app.io.JsonFiles;
+import cola4j.gl.app.io.Table;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/**
+ * Base of every {@code cola bench X} command: measure rows, print them as a table, and with {@code --json FILE}
+ * write {@code {"X": [row, ...]}} atomically. A subclass supplies its options, {@link #measure} and
+ * {@link #table}; rows are records whose components carry {@code @JsonProperty} names.
+ *
+ * <p>{@link #measure} can be called with default options (an empty command line) so that a combined
+ * {@code bench all} can merge every benchmark's rows into one JSON object under their {@link #name()} keys.
+ *
+ * @param <R> the row type
+ */
+public abstract class BenchCommand<R> implements Command {
+    /** Adds this benchmark's own options (besides {@code --json}). */
+    protected abstract void addOptions(Options options);
+
+    /** Runs the measurements; progress may go to {@code io.err()}. */
+    public abstract List<R> measure(CommandLine cl, Io io) throws Exception;
+
+    /** The terminal table for the rows. */
+    protected abstract Table table(List<R> rows);
+
+    /**
+     * What {@code --json} stores under {@link #name()}: the list of rows by default; a benchmark with a single
+     * result row may return that row alone (an object instead of a one-element array).
+     */
+    protected Object json(List<R> rows) {
+        return rows;
+    }
+
+    @Override
+    public final Options options() {
+        Options o = new Options();
+        o.addOption(Option.builder().longOpt("json").hasArg().argName("FILE").desc("Also write the results as JSON to FILE (atomic write)").build());
+        addOptions(o);
+        return o;
+    }
+
+    /** A measurement as {@code bench all} collects it: the JSON value and the table. */
+    record Measured(Object json, Table table) {}
+
+    /** Measures with {@code cl} (this benchmark's own options) and returns the JSON value and the table. */
+    final Measured measureForAll(CommandLine cl, Io io) throws Exception {
+        List<R> rows = measure(cl, io);
+        return new Measured(json(rows), table(rows));
+    }
+
+    @Override
+    public final int run(CommandLine cl, Io io) throws Exception {
+        Path json = Args.path(cl, "json"); // validated before the (long) measurement
+        List<R> rows = measure(cl, io);
+        table(rows).print(io.out());
+        if (json != null) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put(name(), json(rows));
+            JsonFiles.writeAtomic(json, doc);
+            io.err().println("wrote " + json);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,133 @@
+package cola4j.gl.app.bench;
+
+import cola4j.gl.AdaptationData;
+import cola4j.gl.auxiliary.AuxiliaryModel;
+import cola4j.gl.app.io.Io;
+import cola4j.gl.app.io.Table;
+import cola4j.gl.cola.ColaMode;
+import cola4j.gl.cola.ColaServer;
+import cola4j.gl.cola.LossFunction;
+import cola4j.gl.cola.RowRouting;
+import cola4j.models.DecoderLM;
+import cola4j.models.site.Site;
+import cola4j.tensor.Tensor;
+import cola4j.tensor.io.Safetensors;
+import cola4j.tensor.io.StorageType;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/**
+ * {@code cola bench comm}: bytes of the adaptation data one ColA server pass sends to the user, as a safetensors
+ * message ({@link Safetensors#encode}; tensors {@code <site>/x} [rows, in] and {@code <site>/grad_h} [rows, out]),
+ * in float32 and in bfloat16 ({@link StorageType#BF16}). Starting from the base point (the {@link LmShape}'s B
+ * and T, every adapted site: query and value of every block) one of batch size, sequence length and number of
+ * sites varies at a time. The data comes from real passes of the model (ColA unmerged, one user).
+ *
+ * <p>Each row splits the message into the payload (tensor bytes) and the header (8-byte length + JSON), and puts
+ * the analytic payload beside it: Σ_sites rows × (in + out) × dtype size, rows = B·T. payload == analytic exactly.
+ */
+public final class CommBench extends BenchCommand<CommBench.Row> {
+    /**
+     * One message size.
+     *
+     * @param vary          which quantity this row varies: batch, seq or sites
+     * @param batch         B
+     * @param seq           T
+     * @param sites         adapted sites
+     * @param dtype         float32 or bf16 (transfer storage)
+     * @param payloadBytes  tensor bytes of the message
+     * @param headerBytes   8 + header JSON length
+     * @param analyticBytes Σ_sites B·T·(in + out)·size
+     */
+    @JsonPropertyOrder({"vary", "batch", "seq", "sites", "dtype", "payload_bytes", "header_bytes", "analytic_bytes"})
+    public record Row(@JsonProperty("vary") String vary, @JsonProperty("batch") int batch, @JsonProperty("seq") int seq,
+                      @JsonProperty("sites") int sites, @JsonProperty("dtype") String dtype,
+                      @JsonProperty("payload_bytes") long payloadBytes, @JsonProperty("header_bytes") long headerBytes,
+                      @JsonProperty("analytic_bytes") long analyticBytes) {}
+
+    @Override
+    public String name() {
+        return "comm";
+    }
+
+    @Override
+    public String description() {
+        return "adaptation bytes per step (safetensors, float32 and bf16) vs batch size, sequence length and sites, with the analytic value";
+    }
+
+    @Override
+    protected void addOptions(Options o) {
+        o.addOption(Option.builder().longOpt("quick").desc("Tiny model (for tests), instead of the reference shape").build());
+    }
+
+    @Override
+    public List<Row> measure(CommandLine cl, Io io) {
+        LmShape shape = StepBench.shape(cl);
+        DecoderLM model = shape.model(StepBench.MODEL_SEED);
+        List<Site> all = model.sites(LmShape.SITES);
+        int b0 = shape.batch(), t0 = shape.seqLen(), n0 = all.size();
+        List<Row> rows = new ArrayList<>();
+        for (int b : halvings(b0 * 2)) rows.addAll(point("batch", model, all, shape, b, t0, n0));
+        for (int t : halvings(t0)) rows.addAll(point("seq", model, all, shape, b0, t, n0));
+        for (int n : halvings(n0)) rows.addAll(point("sites", model, all, shape, b0, t0, n));
+        io.err().println("comm: " + rows.size() / 2 + " passes (" + shape + ")");
+        return rows;
+    }
+
+    /** v, v/2, v/4, … down to 1 (at most 4 values), ascending. */
+    static List<Integer> halvings(int v) {
+        List<Integer> out = new ArrayList<>();
+        for (int x = v; x >= 1 && out.size() < 4; x /= 2) out.add(0, x);
+        return out;
+    }
+
+    /** One server pass at (B, T, first n sites); its message in float32 and bf16. */
+    private static List<Row> point(String vary, DecoderLM model, List<Site> all, LmShape shape, int b, int t, int n) {
+        List<Site> sites = all.subList(0, n);
+        ColaServer server = new ColaServer(model, sites);
+        Map<Integer, Map<String, AuxiliaryModel>> aux = Map.of(0, new LinkedHashMap<>(LmShape.adapters(sites, 0)));
+        int[][][] batch = shape.withBatch(b).withSeqLen(t).batch(StepBench.BATCH_SEED);
+        LossFunction loss = ctx -> model.loss(batch[0], batch[1], ctx);
+        List<AdaptationData> data = server.pass(loss, aux, RowRouting.single(0, b), ColaMode.UNMERGED, null).dataByUser().get(0);
+        Map<String, Tensor> msg = new LinkedHashMap<>();
+        for (AdaptationData d : data) {
+            msg.put(d.site() + "/x", d.x());
+            msg.put(d.site() + "/grad_h", d.gradH());
+        }
+        List<Row> out = new ArrayList<>();
+        for (StorageType st : List.of(StorageType.F32, StorageType.BF16)) {
+            byte[] bytes = Safetensors.encode(msg, Map.of(), st);
+            long header = 8 + ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            out.add(new Row(vary, b, t, n, st == StorageType.F32 ? "float32" : "bf16", bytes.length - header, header,
+                    analytic(sites, (long) b * t, st == StorageType.F32 ? 4 : 2)));
+        }
+        return out;
+    }
+
+    /** Σ_sites rows × (in + out) × bytes per element. */
+    static long analytic(List<Site> sites, long rows, int elementBytes) {
+        long s = 0;
+        for (Site site : sites) s += rows * (site.inFeatures() + site.outFeatures()) * elementBytes;
+        return s;
+    }
+
+    @Override
+    protected Table table(List<Row> rows) {
+        Table t = new Table("vary", "B", "T", "sites", "dtype", "payload bytes", "analytic bytes", "header bytes", "payload == analytic");
+        for (Row r : rows) {
+            t.row(r.vary(), Integer.toString(r.batch()), Integer.toString(r.seq()), Integer.toString(r.sites()), r.dtype(),
+                    Long.toString(r.payloadBytes()), Long.toString(r.analyticBytes()), Long.toString(r.headerBytes()),
+                    r.payloadBytes() == r.analyticBytes() ? "yes" : "NO");
+        }
+        return t;
+    }
+}

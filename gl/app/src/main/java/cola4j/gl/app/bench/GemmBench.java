@@ -1,0 +1,132 @@
+package cola4j.gl.app.bench;
+
+import cola4j.gl.app.command.Args;
+import cola4j.gl.app.io.Io;
+import cola4j.gl.app.io.Table;
+import cola4j.tensor.DType;
+import cola4j.tensor.Rng;
+import cola4j.tensor.Tensor;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * {@code cola bench gemm}: GFLOP/s of an n×n by n×n product (2n³ flops) for float32 and float64, three ways on
+ * the same operands:
+ * <ul>
+ *   <li>engine: {@link Tensor#matmul} (heap arrays; copies operands into native buffers, calls OpenBLAS, copies
+ *       the product back);</li>
+ *   <li>direct: {@code cblas_sgemm}/{@code cblas_dgemm} on the native buffers of ND4J arrays (no copies: the
+ *       BLAS ceiling on this machine);</li>
+ *   <li>nd4j: {@code INDArray.mmul} (allocates the product in native memory each call).</li>
+ * </ul>
+ * engine/direct near 1 means the copies are cheap next to the O(n³) product.
+ */
+public final class GemmBench extends BenchCommand<GemmBench.Row> {
+    /**
+     * One measured size and dtype.
+     *
+     * @param n            the matrices are n×n
+     * @param dtype        float32 or float64
+     * @param engineGflops through {@link Tensor#matmul}
+     * @param directGflops through cblas_?gemm on ND4J buffers
+     * @param nd4jGflops   through {@code INDArray.mmul}
+     * @param ratio        engine/direct throughput: the median over interleaved sample pairs (see
+     *                     {@code Timing.paired}), more robust on a shared machine than the ratio of the two medians
+     */
+    @JsonPropertyOrder({"n", "dtype", "engine_gflops", "direct_gflops", "nd4j_gflops", "engine_over_direct"})
+    public record Row(@JsonProperty("n") int n, @JsonProperty("dtype") String dtype,
+                      @JsonProperty("engine_gflops") double engineGflops,
+                      @JsonProperty("direct_gflops") double directGflops,
+                      @JsonProperty("nd4j_gflops") double nd4jGflops,
+                      @JsonProperty("engine_over_direct") double ratio) {}
+
+    static final int[] DEFAULT_SIZES = {256, 512, 1024};
+    /** A timed sample lasts at least this long (several calls for small n). */
+    static final long MIN_SAMPLE_NANOS = 20_000_000L;
+    /** Default warm-up time per task and size, before any sample (JIT, BLAS threads, first touch of heap pages). */
+    static final int DEFAULT_WARMUP_MS = 1000;
+
+    @Override
+    public String name() {
+        return "gemm";
+    }
+
+    @Override
+    public String description() {
+        return "GFLOP/s of n×n matmul: engine (Tensor.matmul) vs direct OpenBLAS vs ND4J mmul";
+    }
+
+    @Override
+    protected void addOptions(Options o) {
+        o.addOption(Option.builder().longOpt("sizes").hasArg().argName("N,N,...").desc("Matrix sizes n (default 256,512,1024)").build());
+        o.addOption(Option.builder().longOpt("reps").hasArg().argName("N").desc("Timed sample pairs (engine, direct) per size; medians are reported (default 15)").build());
+        o.addOption(Option.builder().longOpt("warmup").hasArg().argName("N").desc("Untimed calls before timing ND4J mmul (default 2)").build());
+        o.addOption(Option.builder().longOpt("warmup-ms").hasArg().argName("MS").desc("Warm-up time of engine and of direct BLAS, each, per size (default " + DEFAULT_WARMUP_MS + ")").build());
+    }
+
+    @Override
+    public List<Row> measure(CommandLine cl, Io io) {
+        int[] sizes = Args.intList(cl, "sizes", DEFAULT_SIZES, 1);
+        int reps = Args.intValue(cl, "reps", 15, 1);
+        int warmup = Args.intValue(cl, "warmup", 2, 0);
+        long warmupNanos = Args.intValue(cl, "warmup-ms", DEFAULT_WARMUP_MS, 0) * 1_000_000L;
+        List<Row> rows = new ArrayList<>();
+        Rng rng = new Rng(42);
+        for (int n : sizes) {
+            for (DType dt : DType.values()) {
+                Tensor a = rng.uniform(dt, -1, 1, n, n), b = rng.uniform(dt, -1, 1, n, n);
+                INDArray na = a.toINDArray(), nb = b.toINDArray(), nc = Tensor.zeros(dt, n, n).toINDArray();
+                double flops = 2.0 * n * n * n;
+                // Engine and direct BLAS interleaved sample by sample; ND4J (not part of the target) on its own.
+                double[] pair = Timing.paired(() -> a.matmul(b), direct(dt, n, na, nb, nc), warmupNanos, reps, MIN_SAMPLE_NANOS);
+                double nd4j = flops / 1e9 / Timing.medianSeconds(() -> na.mmul(nb), warmup, 0, Math.min(reps, 7), MIN_SAMPLE_NANOS);
+                rows.add(new Row(n, dt.cliName, flops / 1e9 / pair[0], flops / 1e9 / pair[1], nd4j, pair[2]));
+            }
+        }
+        io.err().println("gemm: engine and direct: " + reps + " interleaved sample pairs after " + warmupNanos / 1_000_000
+                + " ms warm-up each, engine/direct = median of the pair ratios; OpenBLAS threads: " + openblas.blas_get_num_threads()
+                + ", available processors: " + Runtime.getRuntime().availableProcessors());
+        return rows;
+    }
+
+    /** C = A·B by cblas_?gemm straight on the ND4J arrays' native buffers (row-major, no copies). */
+    private static Supplier<?> direct(DType dt, int n, INDArray a, INDArray b, INDArray c) {
+        int row = openblas.CblasRowMajor, no = openblas.CblasNoTrans;
+        if (dt == DType.FLOAT32) {
+            FloatPointer pa = (FloatPointer) a.data().pointer(), pb = (FloatPointer) b.data().pointer(), pc = (FloatPointer) c.data().pointer();
+            return () -> {
+                openblas.cblas_sgemm(row, no, no, n, n, n, 1f, pa, n, pb, n, 0f, pc, n);
+                return pc;
+            };
+        }
+        DoublePointer pa = (DoublePointer) a.data().pointer(), pb = (DoublePointer) b.data().pointer(), pc = (DoublePointer) c.data().pointer();
+        return () -> {
+            openblas.cblas_dgemm(row, no, no, n, n, n, 1.0, pa, n, pb, n, 0.0, pc, n);
+            return pc;
+        };
+    }
+
+    @Override
+    protected Table table(List<Row> rows) {
+        Table t = new Table("n", "dtype", "engine GFLOP/s", "direct GFLOP/s", "nd4j GFLOP/s", "engine/direct");
+        for (Row r : rows) {
+            t.row(Integer.toString(r.n()), r.dtype(), fmt(r.engineGflops()), fmt(r.directGflops()), fmt(r.nd4jGflops()),
+                    String.format("%.2f", r.ratio()));
+        }
+        return t;
+    }
+
+    private static String fmt(double v) {
+        return String.format("%.1f", v);
+    }
+}

@@ -1,0 +1,151 @@
+package cola4j.gl.app.demo;
+
+import cola4j.gl.app.ftaas.ColaSession;
+import cola4j.gl.app.ftaas.DigitsTenants;
+import cola4j.gl.app.ftaas.Evaluation;
+import cola4j.gl.app.ftaas.FtaasModels;
+import cola4j.gl.app.ftaas.FullSession;
+import cola4j.gl.app.ftaas.LoraSession;
+import cola4j.gl.app.ftaas.MethodResult;
+import cola4j.gl.app.ftaas.SessionConfig;
+import cola4j.gl.app.ftaas.TenantWorkload;
+import cola4j.gl.app.ftaas.TransferDtype;
+import cola4j.gl.app.ftaas.UserSpec;
+import cola4j.gl.app.io.Progress;
+
+import cola4j.gl.cola.ColaMode;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What {@code cola demo} runs: a pretrained base MLP on digits, {@link DemoPlan#users()} users on different
+ * downstream shifts ({@link DemoPlan#taskKinds()}), and per method one FTaaS session on the same base, the same users
+ * and the same data streams:
+ * <pre>
+ *   cola-lowrank-merged, cola-lowrank-merged-average,                                     (ColA, Gradient Learning on the users;
+ *   cola-lowrank-unmerged, cola-linear-unmerged, cola-mlp-unmerged                          merged: per-user vs averaged ΔW)
+ *   lora (multi-tenant, adapters on the server), full (one model copy per user)            (baselines)
+ *   cola-lowrank-unmerged-bf16                                                             (adaptation data sent as bfloat16)
+ * </pre>
+ * With {@code seeds > 1} it repeats ColA low-rank (merged) and LoRA for seeds 1 .. seeds−1 (other user
+ * initializations and data streams) to compare their difference with LoRA's seed-to-seed noise ({@link SeedComparison}).
+ *
+ * @param base            accuracy of the untouched base per user (user-k → value)
+ * @param chance          chance level per user (the commonest test label's rate)
+ * @param tasks           user-k → task name
+ * @param shifts          user-k → the user's shift, e.g. {@code [ROT90]}
+ * @param results         one per method, in the order above
+ * @param seedRuns        seed → {cola-lowrank-merged mean metric, lora mean metric} (seed 0 included)
+ * @param pretrainSeconds wall time of pretraining
+ * @param plan            the plan it ran
+ */
+public record DemoRun(Map<String, Double> base, Map<String, Double> chance, Map<String, String> tasks, Map<String, String> shifts,
+                      List<MethodResult> results, Map<Integer, double[]> seedRuns, double pretrainSeconds, DemoPlan plan) {
+
+    /** The merged-average method's name (the reference implementation's collaboration mode). */
+    public static final String MERGED_AVERAGE = DemoVerdict.MERGED_AVERAGE;
+
+    /** Runs the demo, logging progress to {@code log}. */
+    public static DemoRun run(DemoPlan plan, PrintStream log) {
+        long t0 = System.nanoTime();
+        DigitsTenants w;
+        try (Progress p = new Progress(log, "pretrain base (digits MLP)", plan.pretrainSteps())) {
+            w = FtaasModels.digits(plan.pretrainSteps(), 0, plan.taskKinds(), p.onStep());
+        }
+        double pre = (System.nanoTime() - t0) / 1e9;
+        List<UserSpec> low = specs(plan, "lowrank", 0);
+        Map<String, Double> base = new LinkedHashMap<>(), chance = new LinkedHashMap<>();
+        Map<String, String> tasks = new LinkedHashMap<>(), shifts = new LinkedHashMap<>();
+        for (UserSpec s : low) {
+            String u = "user-" + s.id();
+            base.put(u, Evaluation.plain(w, w.base(), s.id()));
+            chance.put(u, w.task(s.id()).chance());
+            tasks.put(u, w.taskName(s.id()));
+            shifts.put(u, w.task(s.id()).shift().toString());
+        }
+        SessionConfig cfg = config(plan, 0);
+        List<MethodResult> results = new ArrayList<>();
+        results.add(cola(w, low, cfg.withMode(ColaMode.MERGED), "cola-lowrank-merged", log));
+        results.add(cola(w, low, cfg.withMode(ColaMode.MERGED_AVERAGE), MERGED_AVERAGE, log));
+        results.add(cola(w, low, cfg, "cola-lowrank-unmerged", log));
+        results.add(cola(w, specs(plan, "linear", 0), cfg, "cola-linear-unmerged", log));
+        results.add(cola(w, specs(plan, "mlp", 0), cfg, "cola-mlp-unmerged", log));
+        results.add(lora(w, low, cfg, log));
+        try (Progress p = new Progress(log, "full fine-tuning", plan.steps())) {
+            results.add(new FullSession<>(w, low, cfg).run(p.onStep()));
+        }
+        results.add(cola(w, low, cfg.withTransfer(TransferDtype.BF16), "cola-lowrank-unmerged-bf16", log));
+        Map<Integer, double[]> seedRuns = new LinkedHashMap<>();
+        seedRuns.put(0, new double[] {find(results, "cola-lowrank-merged").meanMetric(), find(results, "lora").meanMetric()});
+        for (int seed = 1; seed < plan.seeds(); seed++) {
+            List<UserSpec> s = specs(plan, "lowrank", seed);
+            SessionConfig c = config(plan, seed);
+            double cm = cola(w, s, c.withMode(ColaMode.MERGED), "cola-lowrank-merged seed " + seed, log).meanMetric();
+            seedRuns.put(seed, new double[] {cm, lora(w, s, c, log).meanMetric()});
+        }
+        return new DemoRun(base, chance, tasks, shifts, results, seedRuns, pre, plan);
+    }
+
+    private static List<UserSpec> specs(DemoPlan plan, String aux, int seed) {
+        return UserSpec.cycle(plan.users(), aux, plan.rank(), 32, 1, "adamw", plan.lr(), 1000L * seed + 1);
+    }
+
+    private static SessionConfig config(DemoPlan plan, int seed) {
+        return new SessionConfig(plan.steps(), plan.rowsPerUser(), ColaMode.UNMERGED, TransferDtype.NATIVE, plan.evalEvery(), seed, plan.fullLr());
+    }
+
+    private static <B> MethodResult cola(TenantWorkload<B> w, List<UserSpec> specs, SessionConfig cfg, String name, PrintStream log) {
+        try (Progress p = new Progress(log, name, cfg.steps())) {
+            return new ColaSession<>(w, specs, cfg, name.split(" ")[0]).run(p.onStep());
+        }
+    }
+
+    private static <B> MethodResult lora(TenantWorkload<B> w, List<UserSpec> specs, SessionConfig cfg, PrintStream log) {
+        try (Progress p = new Progress(log, "lora (multi-tenant)", cfg.steps())) {
+            return new LoraSession<>(w, specs, cfg).run(p.onStep());
+        }
+    }
+
+    private static MethodResult find(List<MethodResult> results, String method) {
+        return results.stream().filter(r -> r.method().equals(method)).findFirst().orElseThrow(() -> new IllegalArgumentException("no method " + method));
+    }
+
+    /** Mean over users of the base metric. */
+    public double baseMean() {
+        return base.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    /** Mean over users of the chance level. */
+    public double chanceMean() {
+        return chance.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    /** The result of a method by name. */
+    public MethodResult result(String method) {
+        return find(results, method);
+    }
+
+    /** Per seed: ColA low-rank merged mean metric − LoRA mean metric. */
+    public double[] margins() {
+        return seedRuns.values().stream().mapToDouble(v -> v[0] - v[1]).toArray();
+    }
+
+    /** ColA low-rank (merged) vs LoRA over the seeds. */
+    public SeedComparison seedComparison() {
+        return SeedComparison.of(seedRuns.values().stream().mapToDouble(v -> v[0]).toArray(), seedRuns.values().stream().mapToDouble(v -> v[1]).toArray());
+    }
+
+    /** Users on which {@code method} does not beat base and chance by the plan's margin ({@link DemoVerdict}). */
+    public List<String> failingUsers(MethodResult r) {
+        return DemoVerdict.failing(r.metrics(), base, chance, plan.margin(), r.errors() == null ? Set.of() : r.errors().keySet());
+    }
+
+    /** Users on which the base is not near chance. */
+    public List<String> baseNotNearChance() {
+        return DemoVerdict.notNearChance(base, chance, plan.chanceTolerance());
+    }
+}

@@ -1,0 +1,185 @@
+package cola4j.gl.app.train;
+
+import cola4j.autograd.Var;
+import cola4j.gl.AdaptationData;
+import cola4j.gl.auxiliary.Activation;
+import cola4j.gl.auxiliary.AuxSpec;
+import cola4j.gl.auxiliary.AuxiliaryFactory;
+import cola4j.gl.auxiliary.AuxiliaryModel;
+import cola4j.gl.cola.ColaMode;
+import cola4j.gl.cola.ColaServer;
+import cola4j.gl.cola.ColaTrainer;
+import cola4j.gl.cola.ColaUser;
+import cola4j.gl.baselines.FullFineTuneTrainer;
+import cola4j.gl.baselines.Ia3Trainer;
+import cola4j.gl.baselines.LoraTrainer;
+import cola4j.gl.cola.RoutedAuxiliary;
+import cola4j.gl.cola.RowRouting;
+import cola4j.gl.cola.Trainer;
+import cola4j.gl.optim.Adam;
+import cola4j.gl.optim.AdamConfig;
+import cola4j.gl.optim.AdamW;
+import cola4j.gl.optim.LrSchedule;
+import cola4j.gl.optim.Optimizer;
+import cola4j.gl.optim.Sgd;
+import cola4j.gl.optim.SgdConfig;
+import cola4j.gl.app.workload.Workload;
+import cola4j.models.Model;
+import cola4j.models.site.Site;
+import cola4j.models.site.SiteInterceptor;
+import cola4j.models.site.SiteSelector;
+import cola4j.tensor.DType;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * One method of {@code cola train} wired onto a base model, single user (id 0), from a {@link TrainConfig}, reusing the
+ * existing trainers: {@link ColaTrainer} (server + one {@link ColaUser}), {@link LoraTrainer}, {@link Ia3Trainer},
+ * {@link FullFineTuneTrainer}. Exposes what the loop, checkpoints and traces need: the trainer, its one optimizer,
+ * the trained parameters, an interceptor that evaluates the adapted model, and (cola) the last adaptation data.
+ *
+ * <p>Adapter i (site order) is initialized from {@code StepSeeds.seed(seed, ADAPTER_INIT, i)}.
+ */
+public final class MethodSetup {
+    /** Default adapted sites of the transformer families (PEFT's LoRA default for attention). */
+    public static final List<String> DEFAULT_TRANSFORMER_SITES = List.of("attn.query", "attn.value");
+
+    private final TrainConfig cfg;
+    private final Trainer trainer;
+    private final Optimizer optimizer;
+    private final List<Site> sites;
+    private final LinkedHashMap<String, AuxiliaryModel> aux;
+    private final SiteInterceptor evalInterceptor;
+
+    private MethodSetup(TrainConfig cfg, Trainer trainer, Optimizer optimizer, List<Site> sites, LinkedHashMap<String, AuxiliaryModel> aux,
+                        SiteInterceptor evalInterceptor) {
+        this.cfg = cfg;
+        this.trainer = trainer;
+        this.optimizer = optimizer;
+        this.sites = sites;
+        this.aux = aux;
+        this.evalInterceptor = evalInterceptor;
+    }
+
+    /**
+     * Builds the method on {@code w.model()} (frozen except for full fine-tuning).
+     *
+     * @throws IllegalArgumentException for a site suffix that matches no site or selects a non-linear site, or a method
+     *                                  the model does not support (ia3 on an MLP)
+     */
+    public static MethodSetup create(Workload w, TrainConfig c) {
+        Model model = w.model();
+        Function<LinkedHashMap<String, Var>, Optimizer> opt = optimizerFactory(c);
+        LrSchedule schedule = schedule(c);
+        switch (c.method()) {
+            case FULL -> {
+                FullFineTuneTrainer t = new FullFineTuneTrainer(model, null, opt, schedule, c.interval(), c.clip());
+                return new MethodSetup(c, t, t.optimizer(), List.of(), new LinkedHashMap<>(), null);
+            }
+            case IA3 -> {
+                Ia3Trainer t = new Ia3Trainer(model, opt, schedule, c.interval(), c.clip());
+                return new MethodSetup(c, t, t.optimizer(), List.of(), new LinkedHashMap<>(), t.interceptor());
+            }
+            default -> {
+                List<Site> sites = selectSites(w, c.sites());
+                LinkedHashMap<String, AuxiliaryModel> aux = adapters(sites, c);
+                SiteInterceptor eval = (site, x, h) -> aux.containsKey(site.name())
+                        ? h.add(RoutedAuxiliary.output(Map.of(0, aux), RowRouting.single(0, h.shape()[0]), site, x, true)) : h;
+                if (c.method() == TrainMethod.LORA) {
+                    LoraTrainer t = new LoraTrainer(model, sites, Map.of(0, aux), opt, schedule, c.interval(), c.clip());
+                    return new MethodSetup(c, t, t.optimizer(0), sites, aux, eval);
+                }
+                ColaUser user = new ColaUser(0, aux, opt.apply(ColaUser.parameters(aux)), schedule, c.interval(), c.clip());
+                ColaTrainer t = new ColaTrainer(new ColaServer(model, sites), List.of(user), c.merged() ? ColaMode.MERGED : ColaMode.UNMERGED);
+                return new MethodSetup(c, t, user.optimizer(), sites, aux, eval);
+            }
+        }
+    }
+
+    /** The adapted sites: the given suffixes, else attn.query + attn.value (transformers) or every site (mlp). */
+    static List<Site> selectSites(Workload w, List<String> suffixes) {
+        SiteSelector sel = !suffixes.isEmpty() ? new SiteSelector(suffixes, null, null)
+                : w.family().equals("mlp") ? SiteSelector.all() : new SiteSelector(DEFAULT_TRANSFORMER_SITES, null, null);
+        List<Site> sites = w.model().sites(sel);
+        for (Site s : sites) {
+            if (s.kind() != Site.Kind.LINEAR) {
+                throw new IllegalArgumentException("site " + s.name() + " is an embedding; cola train adapts linear sites only");
+            }
+        }
+        return sites;
+    }
+
+    private static LinkedHashMap<String, AuxiliaryModel> adapters(List<Site> sites, TrainConfig c) {
+        DType dtype = DType.parse(c.dtype());
+        AuxSpec spec = new AuxSpec(c.rank(), c.alpha(), 128, 1, Activation.RELU, true, dtype, 0);
+        LinkedHashMap<String, AuxiliaryModel> m = new LinkedHashMap<>();
+        for (int i = 0; i < sites.size(); i++) {
+            Site s = sites.get(i);
+            m.put(s.name(), AuxiliaryFactory.create(c.aux().cliName(), s.inFeatures(), s.outFeatures(), spec.withSeed(StepSeeds.seed(c.seed(), StepSeeds.ADAPTER_INIT, i))));
+        }
+        return m;
+    }
+
+    /** sgd: plain SGD; adam: PyTorch defaults; adamw: PyTorch defaults (weight decay 0.01). */
+    static Function<LinkedHashMap<String, Var>, Optimizer> optimizerFactory(TrainConfig c) {
+        return switch (c.optimizer()) {
+            case SGD -> p -> new Sgd(p, SgdConfig.plain(c.lr()));
+            case ADAM -> p -> new Adam(p, AdamConfig.adam(c.lr()));
+            case ADAMW -> p -> new AdamW(p, AdamConfig.adamW(c.lr()));
+        };
+    }
+
+    /** The schedule over the run's steps / interval optimizer updates. */
+    static LrSchedule schedule(TrainConfig c) {
+        int total = TrainConfig.optimizerSteps(c.steps(), c.interval());
+        return switch (c.schedule()) {
+            case CONSTANT -> LrSchedule.constant(c.lr());
+            case LINEAR -> LrSchedule.linearWarmupDecay(c.lr(), c.warmup(), total);
+            case COSINE -> LrSchedule.cosine(c.lr(), c.warmup(), total, 0);
+        };
+    }
+
+    public TrainConfig config() {
+        return cfg;
+    }
+
+    public Trainer trainer() {
+        return trainer;
+    }
+
+    /** The single optimizer of the run (its state is what {@link TrainState} saves). */
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    /** Adapted sites (lora, cola); empty for full and ia3. */
+    public List<Site> sites() {
+        return sites;
+    }
+
+    /** site → auxiliary model (lora, cola); empty otherwise. */
+    public LinkedHashMap<String, AuxiliaryModel> adapters() {
+        return aux;
+    }
+
+    /** Interceptor for evaluating the adapted model (null: the model itself holds the trained weights). */
+    public SiteInterceptor evalInterceptor() {
+        return evalInterceptor;
+    }
+
+    /** The adaptation data of the last step (cola), site order; empty for the other methods. */
+    public List<AdaptationData> lastAdaptationData() {
+        if (!(trainer instanceof ColaTrainer t) || t.lastPass() == null) return List.of();
+        return t.lastPass().dataByUser().getOrDefault(0, List.of());
+    }
+
+    /**
+     * The trained parameters under their checkpoint names ({@link AdapterCheckpoint#names}): PEFT-style adapter names
+     * for lora/cola/ia3, the model's own parameter names for full fine-tuning.
+     */
+    public LinkedHashMap<String, Var> trainedParameters() {
+        return AdapterCheckpoint.names(this);
+    }
+}

@@ -1,0 +1,83 @@
+package cola4j.gl.app.train;
+
+import cola4j.gl.auxiliary.AdapterType;
+import cola4j.gl.optim.OptimizerKind;
+import cola4j.gl.optim.ScheduleKind;
+
+import cola4j.gl.auxiliary.AuxiliaryFactory;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/**
+ * Everything that determines the numbers of one {@code cola train} run (saved in {@code training_state.json}; a
+ * resumed run must have the same config). Output locations ({@code --out}, {@code --trace}, {@code --json}) and the
+ * stop step are not part of it.
+ *
+ * @param model        base model family: encoder, decoder, seq2seq, mlp
+ * @param preset       base model size: tiny, small
+ * @param dtype        float32 or float64 (base model, adapters, optimizer state)
+ * @param baseSeed     seed of the pretrained base (its cache entry)
+ * @param task         downstream task name of the family (user 0's variant)
+ * @param method       full, lora, ia3 or cola
+ * @param aux          auxiliary type of lora/cola adapters: lowrank, linear, mlp (ignored by full and ia3)
+ * @param rank         LoRA rank r (lowrank)
+ * @param alpha        LoRA α (output scale α / r)
+ * @param interval     ColA adaptation interval I / gradient accumulation over I batches (backprop methods)
+ * @param merged       ColA merged mode (ΔW folded into W for the server pass); cola with lowrank or linear only
+ * @param sites        adapted site name suffixes (lora, cola); empty = the family's default
+ * @param optimizer    sgd, adam or adamw
+ * @param lr           peak learning rate
+ * @param schedule     constant, linear (warm-up then linear decay to 0) or cosine (warm-up then half cosine to 0)
+ * @param warmup       warm-up optimizer steps (linear, cosine)
+ * @param clip         global gradient-norm clip (+∞ = none)
+ * @param steps        total training batches N (a multiple of interval)
+ * @param batch        examples per batch
+ * @param seed         training seed: adapter initialization and, per step, batch sampling and dropout
+ * @param evalEvery    evaluate and checkpoint every K batches (a multiple of interval)
+ * @param evalExamples held-out examples per evaluation
+ */
+public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("preset") String preset, @JsonProperty("dtype") String dtype,
+                          @JsonProperty("base_seed") long baseSeed, @JsonProperty("task") String task, @JsonProperty("method") TrainMethod method,
+                          @JsonProperty("aux") AdapterType aux, @JsonProperty("rank") int rank, @JsonProperty("alpha") double alpha,
+                          @JsonProperty("interval") int interval, @JsonProperty("merged") boolean merged, @JsonProperty("sites") List<String> sites,
+                          @JsonProperty("optimizer") OptimizerKind optimizer, @JsonProperty("lr") double lr, @JsonProperty("schedule") ScheduleKind schedule,
+                          @JsonProperty("warmup") int warmup, @JsonProperty("clip") double clip, @JsonProperty("steps") int steps,
+                          @JsonProperty("batch") int batch, @JsonProperty("seed") long seed, @JsonProperty("eval_every") int evalEvery,
+                          @JsonProperty("eval_examples") int evalExamples) {
+    /** Checks every field; IllegalArgumentException naming the field and the value. */
+    public TrainConfig {
+        check(method != null, "method is required (one of " + TrainMethod.names() + ")");
+        check(aux != null && AuxiliaryFactory.TYPES.contains(aux.cliName()), "aux '" + aux + "' is not one of " + AdapterType.names());
+        check(optimizer != null, "optimizer is required (one of " + OptimizerKind.names() + ")");
+        check(schedule != null, "schedule is required (one of " + ScheduleKind.names() + ")");
+        check(List.of("float32", "float64").contains(dtype), "dtype '" + dtype + "' is not float32 or float64");
+        check(rank >= 1, "rank must be >= 1, got " + rank);
+        check(alpha > 0 && Double.isFinite(alpha), "alpha must be finite and > 0, got " + alpha);
+        check(interval >= 1, "interval must be >= 1, got " + interval);
+        check(steps >= 1, "steps must be >= 1, got " + steps);
+        check(batch >= 1, "batch must be >= 1, got " + batch);
+        check(evalExamples >= 1, "eval examples must be >= 1, got " + evalExamples);
+        check(lr >= 0 && Double.isFinite(lr), "lr must be finite and >= 0, got " + lr);
+        check(clip > 0, "clip must be > 0, got " + clip);
+        check(warmup >= 0 && warmup <= optimizerSteps(steps, interval), "warmup must be in [0, " + optimizerSteps(steps, interval) + "] optimizer steps, got " + warmup);
+        check(steps % interval == 0, "steps " + steps + " must be a multiple of the interval " + interval + " (checkpoints fall between intervals)");
+        check(evalEvery >= 1 && evalEvery % interval == 0, "eval-every " + evalEvery + " must be a positive multiple of the interval " + interval);
+        check(!merged || method == TrainMethod.COLA, "--merged applies to method cola only (got " + method + ")");
+        check(!merged || aux != AdapterType.MLP, "--merged needs a mergeable auxiliary (lowrank or linear); mlp is nonlinear in x");
+        sites = List.copyOf(sites);
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) throw new IllegalArgumentException("train config: " + message);
+    }
+
+    /** Number of optimizer updates of a run: steps / interval. */
+    public static int optimizerSteps(int steps, int interval) {
+        return Math.max(1, steps / Math.max(1, interval));
+    }
+
+    /** True for methods with adapters on sites (lora, cola). */
+    public boolean hasSiteAdapters() {
+        return method == TrainMethod.LORA || method == TrainMethod.COLA;
+    }
+}

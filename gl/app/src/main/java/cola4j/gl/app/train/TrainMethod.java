@@ -1,0 +1,44 @@
+package cola4j.gl.app.train;
+
+import cola4j.tensor.io.EnumSpelling;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.List;
+
+/**
+ * The fine-tuning method of {@code cola train}.
+ * Spelled in lower case on the command line and in {@code training_state.json} (full, lora, ia3, cola).
+ */
+public enum TrainMethod {
+    /** Full fine-tuning: every base parameter trainable, ordinary backprop. */
+    FULL,
+    /** LoRA baseline: adapters on the server trained by backprop through the model. */
+    LORA,
+    /** IA3 baseline: learned scaling vectors on key, value and the MLP hidden layer. */
+    IA3,
+    /** ColA: frozen server, adapters fitted by Gradient Learning on the user side. */
+    COLA;
+
+    /** The command-line and JSON spelling, e.g. {@code cola}. */
+    @JsonValue
+    public String cliName() {
+        return EnumSpelling.cliName(this);
+    }
+
+    @Override
+    public String toString() {
+        return cliName();
+    }
+
+    /** Every spelling, in declaration order. */
+    public static List<String> names() {
+        return EnumSpelling.names(values());
+    }
+
+    /** The constant spelled {@code s}; IllegalArgumentException listing the choices otherwise. */
+    @JsonCreator
+    public static TrainMethod parse(String s) {
+        return EnumSpelling.parse(values(), s, "method");
+    }
+}

@@ -1,0 +1,84 @@
+package cola4j.gl.baselines;
+
+import cola4j.gl.cola.LossFunction;
+import cola4j.gl.cola.RowRouting;
+import cola4j.gl.cola.Trainer;
+
+import cola4j.autograd.Var;
+import cola4j.gl.optim.LrSchedule;
+import cola4j.gl.optim.Optimizer;
+import cola4j.models.ForwardContext;
+import cola4j.models.Model;
+import cola4j.models.site.Site;
+import cola4j.models.site.SiteInterceptor;
+import cola4j.tensor.Rng;
+import cola4j.tensor.Tensor;
+import java.util.LinkedHashMap;
+import java.util.function.Function;
+
+/**
+ * The IA3 baseline (Liu et al. 2022, as PEFT's {@code IA3Model}): learned scaling vectors, initialized to ones,
+ * on the attention key and value outputs and on the input of the MLP's second layer:
+ *
+ * <pre>
+ *   k' = l_k ⊙ k            l_k [C]      (sites *.attn.key)
+ *   v' = l_v ⊙ v            l_v [C]      (sites *.attn.value)
+ *   y  = (l_ff ⊙ x) W₂ᵀ + b₂  l_ff [4C]   (sites *.mlp.fc2: the scaling is applied to its input)
+ * </pre>
+ * Trained by backprop on the server; the base model is frozen.
+ */
+public final class Ia3Trainer implements Trainer {
+    private final LinkedHashMap<String, Var> scales = new LinkedHashMap<>();
+    private final LinkedHashMap<String, Boolean> onInput = new LinkedHashMap<>();
+    private final BackpropStep step;
+
+    public Ia3Trainer(Model model, Function<LinkedHashMap<String, Var>, Optimizer> optimizerFor, LrSchedule schedule, int interval, double maxGradNorm) {
+        model.freeze();
+        for (Site s : model.sites().values()) {
+            String n = s.name();
+            boolean kv = n.endsWith("attn.key") || n.endsWith("attn.value");
+            boolean ff = n.endsWith("mlp.fc2");
+            if (!kv && !ff) continue;
+            int size = ff ? s.inFeatures() : s.outFeatures();
+            scales.put(n, Var.param(Tensor.ones(s.dtype(), size)).named(n + ".ia3_l"));
+            onInput.put(n, ff);
+        }
+        if (scales.isEmpty()) throw new IllegalArgumentException("IA3: the model has no attn.key, attn.value or mlp.fc2 sites (an MLP classifier has no attention)");
+        LinkedHashMap<String, Var> named = new LinkedHashMap<>();
+        scales.forEach((n, v) -> named.put(n + ".ia3_l", v));
+        this.step = new BackpropStep(optimizerFor.apply(named), schedule, interval, maxGradNorm);
+    }
+
+    @Override
+    public String method() {
+        return "ia3";
+    }
+
+    /** The scaling vectors by site name. */
+    public LinkedHashMap<String, Var> scales() {
+        return scales;
+    }
+
+    /** The optimizer over the scaling vectors (names {@code <site>.ia3_l}). */
+    public Optimizer optimizer() {
+        return step.optimizer();
+    }
+
+    @Override
+    public double step(LossFunction loss, RowRouting routing, Rng dropoutRng) {
+        if (!routing.isSingleUser()) throw new IllegalArgumentException("IA3 baseline trains one user: mixed batches are not supported");
+        ForwardContext ctx = (dropoutRng == null ? ForwardContext.eval() : ForwardContext.train(dropoutRng)).withInterceptor(interceptor());
+        return step.apply(loss.loss(ctx));
+    }
+
+    /** The interceptor that applies the current scalings (training, and evaluation of the adapted model). */
+    public SiteInterceptor interceptor() {
+        return (site, x, h) -> {
+            Var l = scales.get(site.name());
+            if (l == null) return h;
+            if (!onInput.get(site.name())) return h.mul(l);                                  // [..., C] ⊙ [C]
+            Var y = x.mul(l).matmul(Var.constant(site.weight()), false, true);               // [..., 4C]·[C, 4C]ᵀ
+            return site.bias() == null ? y : y.add(Var.constant(site.bias()));
+        };
+    }
+}
