@@ -15,7 +15,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The user side of ColA: one auxiliary model per adapted site and one optimizer over all of them. It receives the
+ * A user of ColA (step 3 of the algorithm): a user id (as in {@link cola4j.gl.cola.RowRouting}), one auxiliary model
+ * per adapted site and one optimizer over all of them; it never sees the base model or the loss. It receives the
  * adaptation data of each server batch, buffers it per site ({@link AdaptationBuffer}) for I batches (the adaptation
  * interval), and then takes one optimizer step on the surrogates of the buffered data:
  *
@@ -34,9 +35,9 @@ import java.util.Set;
  *
  * <p>The step is taken after I <em>batches</em>, counted per {@link #offer} call. A site that received nothing in
  * the interval (inactive in CopRA's progressive schedule) gets no gradient (null), so the optimizer skips it.
- * {@link cola4j.gl.cola.ColaUser} is this class plus a user id.
  */
 public final class UserFit {
+    private final int id;
     private final LinkedHashMap<String, AuxiliaryModel> aux;
     private final Optimizer optimizer;
     private final UserFitConfig cfg;
@@ -45,14 +46,17 @@ public final class UserFit {
     private int batches;
 
     /**
+     * @param id        user id (error messages say "user id: ..."; rows are routed to it by this id)
      * @param aux       site name → the auxiliary model to fit there
      * @param optimizer an optimizer over (at least) every auxiliary parameter (names: {@link #parameters})
      * @param cfg       interval and clipping
      * @param schedule  learning rate per step, or null to keep the optimizer's lr
      * @throws IllegalArgumentException if {@code aux} is empty or a parameter is not in the optimizer
      */
-    public UserFit(LinkedHashMap<String, AuxiliaryModel> aux, Optimizer optimizer, UserFitConfig cfg, LrSchedule schedule) {
-        if (aux.isEmpty()) throw new IllegalArgumentException("user fit: no auxiliary models");
+    public UserFit(int id, LinkedHashMap<String, AuxiliaryModel> aux, Optimizer optimizer, UserFitConfig cfg,
+            LrSchedule schedule) {
+        this.id = id;
+        if (aux.isEmpty()) throw fail("no auxiliary models");
         this.aux = aux;
         this.optimizer = optimizer;
         this.cfg = cfg;
@@ -60,9 +64,18 @@ public final class UserFit {
         Set<Var> owned = Collections.newSetFromMap(new IdentityHashMap<>());
         owned.addAll(optimizer.parameters().values());
         parameters(aux).forEach((name, p) -> {
-            if (!owned.contains(p)) throw new IllegalArgumentException("user fit: auxiliary parameter '" + name + "' is not in the optimizer");
+            if (!owned.contains(p)) throw fail("auxiliary parameter '" + name + "' is not in the optimizer");
         });
         aux.keySet().forEach(site -> buffers.put(site, new AdaptationBuffer(cfg.interval())));
+    }
+
+    private IllegalArgumentException fail(String what) {
+        return new IllegalArgumentException("user " + id + ": " + what);
+    }
+
+    /** The user id. */
+    public int id() {
+        return id;
     }
 
     /** Every auxiliary parameter, named {@code site/param} (the naming optimizers and checkpoints use). */
@@ -81,10 +94,14 @@ public final class UserFit {
     public Optional<FitStep> offer(List<AdaptationData> batch) {
         LinkedHashMap<String, List<AdaptationData>> bySite = new LinkedHashMap<>();
         for (AdaptationData d : batch) {
-            if (!aux.containsKey(d.site())) throw new IllegalArgumentException("adaptation data for unknown site " + d.site() + "; sites: " + aux.keySet());
+            if (!aux.containsKey(d.site())) throw fail("adaptation data for unknown site " + d.site() + "; sites: " + aux.keySet());
             bySite.computeIfAbsent(d.site(), k -> new ArrayList<>()).add(d);
         }
-        bySite.forEach((site, parts) -> buffers.get(site).add(AdaptationData.concat(parts)));
+        try {
+            bySite.forEach((site, parts) -> buffers.get(site).add(AdaptationData.concat(parts)));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("user " + id + ": " + e.getMessage(), e);
+        }
         batches++;
         return batches == cfg.interval() ? Optional.of(step()) : Optional.empty();
     }
@@ -156,7 +173,7 @@ public final class UserFit {
     /** A site's buffer (size and bytes for accounting). */
     public AdaptationBuffer buffer(String site) {
         AdaptationBuffer b = buffers.get(site);
-        if (b == null) throw new IllegalArgumentException("user fit: no site " + site + "; sites: " + aux.keySet());
+        if (b == null) throw fail("no site " + site + "; sites: " + aux.keySet());
         return b;
     }
 

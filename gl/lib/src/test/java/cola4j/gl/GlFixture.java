@@ -1,5 +1,6 @@
 package cola4j.gl;
 
+import cola4j.gl.auxiliary.AuxiliaryKind;
 import cola4j.autograd.LinalgOps;
 import cola4j.autograd.Var;
 import cola4j.gl.auxiliary.Activation;
@@ -40,7 +41,7 @@ final class GlFixture {
     AuxiliaryModel aux(long seed) {
         AuxSpec spec = new AuxSpec(2, 3.0, 6, 2, type.equals("mlp-sigmoid") ? Activation.SIGMOID : Activation.RELU, true, F64, seed);
         String name = type.startsWith("mlp") ? "mlp" : type;
-        AuxiliaryModel aux = AuxiliaryFactory.create(name, embedding() ? VOCAB : IN, OUT, spec);
+        AuxiliaryModel aux = AuxiliaryFactory.create(AuxiliaryKind.parse(name), embedding() ? VOCAB : IN, OUT, spec);
         Rng rng = new Rng(seed + 1000);
         aux.namedParameters().values().forEach(p -> p.setValue(rng.normal(F64, 0, 0.5, p.shape())));
         return aux;

@@ -1,5 +1,6 @@
 package cola4j.gl;
 
+import cola4j.gl.auxiliary.AuxiliaryKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cola4j.autograd.Var;
@@ -27,7 +28,7 @@ class MultiSiteTest {
         Rng rng = new Rng(5);
         Tensor x = rng.normal(F64, 0, 1, 4, 3), w1 = rng.normal(F64, 0, 1, 6, 3), w2 = rng.normal(F64, 0, 1, 2, 6), c = rng.normal(F64, 0, 1, 2);
         AuxSpec spec = new AuxSpec(2, 2, 5, 1, cola4j.gl.auxiliary.Activation.SIGMOID, true, F64, 1);
-        AuxiliaryModel g1 = AuxiliaryFactory.create("lowrank", 3, 6, spec), g2 = AuxiliaryFactory.create("mlp", 6, 2, spec.withSeed(2));
+        AuxiliaryModel g1 = AuxiliaryFactory.create(AuxiliaryKind.LOWRANK, 3, 6, spec), g2 = AuxiliaryFactory.create(AuxiliaryKind.MLP, 6, 2, spec.withSeed(2));
         for (AuxiliaryModel g : new AuxiliaryModel[] {g1, g2}) g.namedParameters().values().forEach(p -> p.setValue(rng.normal(F64, 0, 0.5, p.shape())));
 
         // reference: one ordinary graph, auxiliaries trainable (LoRA's backprop)

@@ -50,7 +50,7 @@ class UserFitTest {
         for (var make : optimizers) {
             // user side: I server passes at the same w, buffered, then one step on the concatenation
             AuxiliaryModel user = f.aux(9);
-            UserFit fit = new UserFit(site(user), make.apply(UserFit.parameters(site(user))), UserFitConfig.noClip(I), null);
+            UserFit fit = new UserFit(0, site(user), make.apply(UserFit.parameters(site(user))), UserFitConfig.noClip(I), null);
             Optional<FitStep> step = Optional.empty();
             for (int k = 0; k < I; k++) {
                 assertThat(step).isEmpty();
@@ -107,7 +107,7 @@ class UserFitTest {
         GlFixture f = new GlFixture(type, 33);
         AuxiliaryModel aux = f.aux(4);
         Sgd sgd = new Sgd(UserFit.parameters(site(aux)), SgdConfig.plain(1.0));
-        UserFit fit = new UserFit(site(aux), sgd, new UserFitConfig(2, 1e-3), LrSchedule.linearWarmupDecay(0.5, 1, 10));
+        UserFit fit = new UserFit(0, site(aux), sgd, new UserFitConfig(2, 1e-3), LrSchedule.linearWarmupDecay(0.5, 1, 10));
         LinkedHashMap<String, Tensor> before = values(aux);
         assertThat(fit.offer(List.of(f.serverPass(aux, f.batch(1))))).isEmpty();
         assertThat(fit.bufferBytes()).isEqualTo(fit.buffer("site").bytes()).isPositive();
@@ -132,7 +132,7 @@ class UserFitTest {
     void optimizerMustOwnTheAuxiliaryParameters(String type) {
         GlFixture f = new GlFixture(type, 34);
         AuxiliaryModel a = f.aux(1), other = f.aux(2);
-        assertThatThrownBy(() -> new UserFit(site(a), new Sgd(UserFit.parameters(site(other)), SgdConfig.plain(1)), UserFitConfig.noClip(1), null))
+        assertThatThrownBy(() -> new UserFit(0, site(a), new Sgd(UserFit.parameters(site(other)), SgdConfig.plain(1)), UserFitConfig.noClip(1), null))
                 .hasMessageContaining("'site/lora_A.weight' is not in the optimizer");
     }
 
@@ -150,7 +150,7 @@ class UserFitTest {
         aux.put("b", b);
         LinkedHashMap<String, Tensor> a0 = snapshot(a), b0 = snapshot(b);
         double lr = 0.1;
-        UserFit fit = new UserFit(aux, new Sgd(UserFit.parameters(aux), SgdConfig.plain(lr)), UserFitConfig.noClip(3), null);
+        UserFit fit = new UserFit(0, aux, new Sgd(UserFit.parameters(aux), SgdConfig.plain(lr)), UserFitConfig.noClip(3), null);
         AdaptationData a1 = rename("a", f.serverPass(a, f.batch(1))), b1 = rename("b", f.serverPass(b, f.batch(2)));
         AdaptationData a2 = rename("a", f.serverPass(a, f.batch(3))), a3 = rename("a", f.serverPass(a, f.batch(4)));
         assertThat(fit.offer(List.of(a1, b1))).isEmpty();

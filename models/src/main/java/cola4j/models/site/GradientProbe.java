@@ -16,6 +16,8 @@ import java.util.stream.Collectors;
  * after {@code loss.backward()} the tap's gradient is exactly dL/dh — also when every base parameter is frozen
  * (then no parameter gradient is allocated).
  * One probe serves one forward/backward; sites called more than once per forward record one entry per call.
+ * This is the one place where dL/dh is captured: the ColA server's interceptor ({@code cola4j.gl.cola}) delegates
+ * its capture to a probe and only adds the auxiliary output on top.
  */
 public final class GradientProbe implements SiteInterceptor {
     /** What one site call saw: x and h values and the tap whose grad is dL/dh after backward. */
@@ -28,18 +30,31 @@ public final class GradientProbe implements SiteInterceptor {
 
     private final Set<String> names;
     private final Map<String, List<Capture>> captures = new LinkedHashMap<>();
+    private final List<Capture> calls = new ArrayList<>();
 
     /** Probes the given sites only. */
     public GradientProbe(Collection<? extends Site> sites) {
-        this.names = sites.stream().map(Site::name).collect(Collectors.toSet());
+        this(sites.stream().map(Site::name).collect(Collectors.toSet()));
+    }
+
+    /** Probes the sites with these names only. */
+    public GradientProbe(Set<String> siteNames) {
+        this.names = Set.copyOf(siteNames);
     }
 
     @Override
     public Var intercept(Site site, Var x, Var h) {
         if (!names.contains(site.name())) return h;
         Var tap = Var.tap(h).retainGrad();
-        captures.computeIfAbsent(site.name(), k -> new ArrayList<>()).add(new Capture(site, x.value(), h.value(), tap));
+        Capture c = new Capture(site, x.value(), h.value(), tap);
+        captures.computeIfAbsent(site.name(), k -> new ArrayList<>()).add(c);
+        calls.add(c);
         return tap;
+    }
+
+    /** Every capture in call order (all sites interleaved as the forward pass called them). */
+    public List<Capture> calls() {
+        return calls;
     }
 
     /** Captures by site name, in call order. */

@@ -1,5 +1,6 @@
 package cola4j.tests.cola;
 
+import cola4j.gl.auxiliary.AuxiliaryKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cola4j.gl.verify.Fixture;
@@ -30,43 +31,43 @@ class EquivalenceSuiteTest {
 
     @Test
     void p1_lowRankAtLinearSites() {
-        assertPass(GradientPropositions.p1(FX, "lowrank", Fixture.SITES, TOL));
+        assertPass(GradientPropositions.p1(FX, AuxiliaryKind.LOWRANK, Fixture.SITES, TOL));
     }
 
     @Test
     void p1_linearAtLinearSites() {
-        assertPass(GradientPropositions.p1(FX, "linear", Fixture.SITES, TOL));
+        assertPass(GradientPropositions.p1(FX, AuxiliaryKind.LINEAR, Fixture.SITES, TOL));
     }
 
     @Test
     void p1_mlpAtLinearSites() {
-        assertPass(GradientPropositions.p1(FX, "mlp", Fixture.SITES, TOL));
+        assertPass(GradientPropositions.p1(FX, AuxiliaryKind.MLP, Fixture.SITES, TOL));
     }
 
     @Test
     void p1_embeddingAdapterOnTokenIdsAtEmbeddingSites() {
-        PropositionResult r = GradientPropositions.p1(FX, "embedding", GradientPropositions.EMBEDDING_SITES, TOL);
+        PropositionResult r = GradientPropositions.p1(FX, AuxiliaryKind.EMBEDDING, GradientPropositions.EMBEDDING_SITES, TOL);
         assertThat(r.setting()).startsWith("EmbeddingLowRankAux on token ids at embed.token:");
         assertPass(r);
     }
 
     @Test
     void p1_plainLowRankOnOneHotInputAtEmbeddingSites() {
-        PropositionResult r = GradientPropositions.p1(FX, "lowrank", GradientPropositions.EMBEDDING_SITES, TOL);
+        PropositionResult r = GradientPropositions.p1(FX, AuxiliaryKind.LOWRANK, GradientPropositions.EMBEDDING_SITES, TOL);
         assertThat(r.setting()).startsWith("LowRankAux on one-hot input at embed.token:");
         assertPass(r);
     }
 
     @Test
     void p1_linearOnOneHotInputAtEmbeddingSites() {
-        PropositionResult r = GradientPropositions.p1(FX, "linear", GradientPropositions.EMBEDDING_SITES, TOL);
+        PropositionResult r = GradientPropositions.p1(FX, AuxiliaryKind.LINEAR, GradientPropositions.EMBEDDING_SITES, TOL);
         assertThat(r.setting()).startsWith("LinearAux on one-hot input at embed.token");
         assertPass(r);
     }
 
     @Test
     void p1_mlpOnOneHotInputAtEmbeddingSites() {
-        PropositionResult r = GradientPropositions.p1(FX, "mlp", GradientPropositions.EMBEDDING_SITES, TOL);
+        PropositionResult r = GradientPropositions.p1(FX, AuxiliaryKind.MLP, GradientPropositions.EMBEDDING_SITES, TOL);
         assertThat(r.setting()).startsWith("MlpAux on one-hot input at embed.token");
         assertPass(r);
     }
@@ -75,19 +76,19 @@ class EquivalenceSuiteTest {
 
     @Test
     void p2_hiddenGradientEqualsAuxOutputGradientAtLinearSites() {
-        for (String t : GradientPropositions.LINEAR_SITE_TYPES) assertPass(GradientPropositions.p2(FX, t, Fixture.SITES, TOL));
+        for (AuxiliaryKind t : GradientPropositions.LINEAR_SITE_TYPES) assertPass(GradientPropositions.p2(FX, t, Fixture.SITES, TOL));
     }
 
     @Test
     void p2_hiddenGradientEqualsAuxOutputGradientAtEmbeddingSites() {
-        for (String t : GradientPropositions.EMBEDDING_SITE_TYPES) assertPass(GradientPropositions.p2(FX, t, GradientPropositions.EMBEDDING_SITES, TOL));
+        for (AuxiliaryKind t : GradientPropositions.EMBEDDING_SITE_TYPES) assertPass(GradientPropositions.p2(FX, t, GradientPropositions.EMBEDDING_SITES, TOL));
     }
 
     @Test
     void p2_holdsWhenEverySiteOfTheModelIsAdapted() {
         // every site of the tiny decoder with a row axis: the token embedding (LowRank on the one-hot), every linear
         // layer of both blocks, the LM head (all but embed.position, whose output is shared by every row)
-        PropositionResult r = GradientPropositions.p2(FX, "lowrank", SiteSelector.regex("embed\\.token|blocks\\..*|lm_head"), TOL);
+        PropositionResult r = GradientPropositions.p2(FX, AuxiliaryKind.LOWRANK, SiteSelector.regex("embed\\.token|blocks\\..*|lm_head"), TOL);
         assertThat(r.setting()).contains((FX.model().sites().size() - 1) + " sites (embed.token, …, lm_head)");
         assertPass(r);
     }

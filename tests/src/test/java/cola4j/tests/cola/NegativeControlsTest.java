@@ -1,5 +1,6 @@
 package cola4j.tests.cola;
 
+import cola4j.gl.auxiliary.AuxiliaryKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -38,12 +39,12 @@ class NegativeControlsTest {
     void constantAuxiliaryOutputsBreakTheHiddenGradientOnStackedSites() {
         DecoderLM m1 = FX.model(), m2 = FX.model();
         List<Site> s1 = FX.sites(m1);
-        LinkedHashMap<String, AuxiliaryModel> a1 = FX.adapters(s1, "lowrank", 0, true);
+        LinkedHashMap<String, AuxiliaryModel> a1 = FX.auxiliaries(s1, AuxiliaryKind.LOWRANK, 0, true);
         ColaServer server = new ColaServer(m1, s1);
         Map<String, Tensor> good = server.pass(FX.loss(m1, 0), Map.of(0, a1), RowRouting.single(0, Fixture.B), ColaMode.UNMERGED, null).hiddenGradients();
 
         m2.freeze();
-        LinkedHashMap<String, AuxiliaryModel> a2 = FX.adapters(FX.sites(m2), "lowrank", 0, true);
+        LinkedHashMap<String, AuxiliaryModel> a2 = FX.auxiliaries(FX.sites(m2), AuxiliaryKind.LOWRANK, 0, true);
         Map<String, Var> taps = new LinkedHashMap<>();
         ForwardContext ctx = ForwardContext.eval().withInterceptor((site, x, h) -> {
             AuxiliaryModel a = a2.get(site.name());
@@ -69,8 +70,8 @@ class NegativeControlsTest {
     @Test
     void trajectoriesFromDifferentInitsDiffer() {
         DecoderLM m1 = FX.model(), m2 = FX.model();
-        LinkedHashMap<String, AuxiliaryModel> a1 = FX.adapters(FX.sites(m1), "lowrank", 0, false);
-        LinkedHashMap<String, AuxiliaryModel> a2 = FX.adapters(FX.sites(m2), "lowrank", 1, false);
+        LinkedHashMap<String, AuxiliaryModel> a1 = FX.auxiliaries(FX.sites(m1), AuxiliaryKind.LOWRANK, 0, false);
+        LinkedHashMap<String, AuxiliaryModel> a2 = FX.auxiliaries(FX.sites(m2), AuxiliaryKind.LOWRANK, 1, false);
         var t1 = new LoraTrainer(m1, FX.sites(m1), Map.of(0, a1), Fixture.sgd(), null, 1, 1.0);
         var t2 = new LoraTrainer(m2, FX.sites(m2), Map.of(0, a2), Fixture.sgd(), null, 1, 1.0);
         for (int k = 0; k < 3; k++) {
@@ -88,12 +89,12 @@ class NegativeControlsTest {
         DecoderLM m = FX.model();
         List<Site> s = FX.sites(m);
         ColaServer server = new ColaServer(m, s);
-        server.pass(FX.loss(m, 0), Map.of(0, FX.adapters(s, "lowrank", 0, true)), RowRouting.single(0, Fixture.B), ColaMode.UNMERGED, null);
+        server.pass(FX.loss(m, 0), Map.of(0, FX.auxiliaries(s, AuxiliaryKind.LOWRANK, 0, true)), RowRouting.single(0, Fixture.B), ColaMode.UNMERGED, null);
         m.namedParameters().values().forEach(p -> assertThat(p.grad()).isNull());
         m.namedParameters().values().forEach(p -> assertThat(p.requiresGrad()).isFalse());
-        assertThatThrownBy(() -> server.pass(FX.loss(m, 0), Map.of(0, FX.adapters(s, "mlp", 0, true)), RowRouting.single(0, Fixture.B), ColaMode.MERGED, null))
+        assertThatThrownBy(() -> server.pass(FX.loss(m, 0), Map.of(0, FX.auxiliaries(s, AuxiliaryKind.MLP, 0, true)), RowRouting.single(0, Fixture.B), ColaMode.MERGED, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not mergeable");
-        assertThatThrownBy(() -> server.pass(FX.loss(m, 0), Map.of(0, FX.adapters(s, "lowrank", 0, true), 1, FX.adapters(s, "lowrank", 1, true)),
+        assertThatThrownBy(() -> server.pass(FX.loss(m, 0), Map.of(0, FX.auxiliaries(s, AuxiliaryKind.LOWRANK, 0, true), 1, FX.auxiliaries(s, AuxiliaryKind.LOWRANK, 1, true)),
                 new RowRouting(new int[] {0, 1, 0, 1}), ColaMode.MERGED, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("merged-average");
     }
@@ -108,7 +109,7 @@ class NegativeControlsTest {
         List<Site> s = FX.sites(m);
         ColaServer server = new ColaServer(m, s);
         m.setTrainable(true);
-        assertThatThrownBy(() -> server.pass(FX.loss(m, 0), Map.of(0, FX.adapters(s, "lowrank", 0, true)), RowRouting.single(0, Fixture.B),
+        assertThatThrownBy(() -> server.pass(FX.loss(m, 0), Map.of(0, FX.auxiliaries(s, AuxiliaryKind.LOWRANK, 0, true)), RowRouting.single(0, Fixture.B),
                 ColaMode.UNMERGED, null))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("ColA server: parameter gradients were allocated for [")

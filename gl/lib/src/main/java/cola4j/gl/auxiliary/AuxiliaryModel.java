@@ -47,8 +47,8 @@ public interface AuxiliaryModel extends Module {
     /** Output features. */
     int outFeatures();
 
-    /** The factory name of this type ({@code lowrank}, {@code linear}, {@code mlp}, {@code embedding}). */
-    String kind();
+    /** Which kind of auxiliary this is. */
+    AuxiliaryKind kind();
 
     /** Element type of the parameters. */
     default DType dtype() {

@@ -96,8 +96,8 @@ public final class EmbeddingLowRankAux implements AuxiliaryModel {
     }
 
     @Override
-    public String kind() {
-        return "embedding";
+    public AuxiliaryKind kind() {
+        return AuxiliaryKind.EMBEDDING;
     }
 
     @Override

@@ -69,8 +69,8 @@ public final class LinearAux implements AuxiliaryModel {
     }
 
     @Override
-    public String kind() {
-        return "linear";
+    public AuxiliaryKind kind() {
+        return AuxiliaryKind.LINEAR;
     }
 
     @Override

@@ -80,8 +80,8 @@ public final class LowRankAux implements AuxiliaryModel {
     }
 
     @Override
-    public String kind() {
-        return "lowrank";
+    public AuxiliaryKind kind() {
+        return AuxiliaryKind.LOWRANK;
     }
 
     @Override

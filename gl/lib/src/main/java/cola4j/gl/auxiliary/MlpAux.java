@@ -97,8 +97,8 @@ public final class MlpAux implements AuxiliaryModel {
     }
 
     @Override
-    public String kind() {
-        return "mlp";
+    public AuxiliaryKind kind() {
+        return AuxiliaryKind.MLP;
     }
 
     @Override

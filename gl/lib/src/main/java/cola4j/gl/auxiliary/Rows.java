@@ -8,7 +8,7 @@ final class Rows {
     private Rows() {}
 
     /** Checks x [..., in] and returns it as [rows, in]. */
-    static Var flatten(String kind, Var x, int in) {
+    static Var flatten(AuxiliaryKind kind, Var x, int in) {
         int[] s = x.shape();
         if (s.length == 0 || s[s.length - 1] != in) {
             throw new IllegalArgumentException(kind + " auxiliary: input " + Arrays.toString(s) + " must have last dimension " + in);

@@ -1,6 +1,6 @@
 package cola4j.gl.baselines;
 
-import cola4j.gl.cola.ColaUser;
+import cola4j.gl.UserFit;
 import cola4j.gl.cola.LossFunction;
 import cola4j.gl.cola.RoutedAuxiliary;
 import cola4j.gl.cola.RowRouting;
@@ -65,7 +65,7 @@ public final class LoraTrainer implements Trainer {
         this.sites = new java.util.LinkedHashSet<>(adapted.stream().map(Site::name).toList());
         auxByUser.forEach((u, m) -> {
             this.auxByUser.put(u, new LinkedHashMap<>(m));
-            steps.put(u, new BackpropStep(optimizerFor.apply(ColaUser.parameters(m)), schedule, intervalOf.applyAsInt(u), maxGradNorm));
+            steps.put(u, new BackpropStep(optimizerFor.apply(UserFit.parameters(m)), schedule, intervalOf.applyAsInt(u), maxGradNorm));
         });
     }
 
@@ -79,7 +79,7 @@ public final class LoraTrainer implements Trainer {
         return steps.get(user).optimizer();
     }
 
-    public Map<Integer, Map<String, AuxiliaryModel>> adapters() {
+    public Map<Integer, Map<String, AuxiliaryModel>> auxiliaries() {
         return auxByUser;
     }
 

@@ -4,6 +4,8 @@ import cola4j.autograd.Var;
 import cola4j.gl.AdaptationData;
 import cola4j.gl.NonFiniteException;
 import cola4j.gl.auxiliary.AuxiliaryModel;
+import cola4j.models.site.GradientProbe;
+import cola4j.models.site.GradientProbe.Capture;
 import cola4j.models.site.Site;
 import cola4j.models.site.SiteInterceptor;
 import cola4j.tensor.Tensor;
@@ -18,7 +20,7 @@ import java.util.Set;
  *
  * <pre>
  *   h   = f(x)                                  base output (frozen weights: h needs no grad by itself)
- *   t   = tap(h)                                a node whose gradient after backward is dL/dh
+ *   t   = tap(h)                                a node whose gradient after backward is dL/dh ({@link GradientProbe})
  *   out = t + g_w(x)      (unmerged)            g_w evaluated with w constant, x differentiable
  *   out = t               (merged: W already holds W + ΔW, so h = f(x) + g_w(x))
  * </pre>
@@ -29,14 +31,11 @@ import java.util.Set;
  * [rows, in] and [rows, out] (token ids [rows] at embedding sites whose auxiliary is an embedding adapter).
  */
 final class ColaInterceptor implements SiteInterceptor {
-    /** One call of a site: its input value and the tap that receives dL/dh. */
-    private record Capture(Site site, Tensor x, Var tap) {}
-
     private final Set<String> sites;
     private final Map<Integer, Map<String, AuxiliaryModel>> auxByUser;
     private final RowRouting routing;
     private final boolean addAuxiliary;
-    private final List<Capture> captures = new ArrayList<>();
+    private final GradientProbe probe;
 
     /**
      * @param sites        names of the adapted sites
@@ -49,6 +48,7 @@ final class ColaInterceptor implements SiteInterceptor {
         this.auxByUser = auxByUser;
         this.routing = routing;
         this.addAuxiliary = addAuxiliary;
+        this.probe = new GradientProbe(sites);
     }
 
     @Override
@@ -57,9 +57,7 @@ final class ColaInterceptor implements SiteInterceptor {
         if (h.shape()[0] != routing.rows()) {
             throw new IllegalArgumentException("ColA: site " + site.name() + " sees " + h.shape()[0] + " rows but the routing has " + routing.rows());
         }
-        Var tap = Var.tap(h);
-        tap.retainGrad();
-        captures.add(new Capture(site, x.value(), tap));
+        Var tap = probe.intercept(site, x, h);
         return addAuxiliary ? tap.add(RoutedAuxiliary.output(auxByUser, routing, site, x, true)) : tap;
     }
 
@@ -70,16 +68,16 @@ final class ColaInterceptor implements SiteInterceptor {
      * @throws NonFiniteException "adaptation data at site S is non-finite: dL/dh holds NaN at ..." for the first bad site
      */
     void requireFinite(double loss) {
-        for (Capture c : captures) {
-            Tensor g = c.tap.grad();
+        for (Capture c : probe.calls()) {
+            Tensor g = c.gradH();
             String bad = g == null ? null : NonFiniteException.firstNonFinite(g);
             String what = "dL/dh";
             if (bad == null) {
-                bad = NonFiniteException.firstNonFinite(c.x);
+                bad = NonFiniteException.firstNonFinite(c.x());
                 what = "the site input x";
             }
             if (bad != null) {
-                throw new NonFiniteException("adaptation data at site " + c.site.name() + " is non-finite: " + what + " holds " + bad
+                throw new NonFiniteException("adaptation data at site " + c.site().name() + " is non-finite: " + what + " holds " + bad
                         + " although the loss (" + loss + ") is finite");
             }
         }
@@ -89,18 +87,18 @@ final class ColaInterceptor implements SiteInterceptor {
     Map<Integer, List<AdaptationData>> adaptationData() {
         Map<Integer, List<AdaptationData>> out = new LinkedHashMap<>();
         Map<Integer, int[]> byUser = routing.rowsByUser();
-        for (Capture c : captures) {
-            Tensor g = c.tap.grad();
-            if (g == null) throw new IllegalStateException("ColA: no gradient reached site " + c.site.name() + " (did backward run?)");
+        for (Capture c : probe.calls()) {
+            Tensor g = c.gradH();
+            if (g == null) throw new IllegalStateException("ColA: no gradient reached site " + c.site().name() + " (did backward run?)");
             for (Map.Entry<Integer, int[]> e : byUser.entrySet()) {
                 int[] rows = e.getValue();
                 boolean single = byUser.size() == 1;
-                Tensor x = single ? c.x : c.x.gatherRows(rows);            // [b_u, ..., in]
+                Tensor x = single ? c.x() : c.x().gatherRows(rows);            // [b_u, ..., in]
                 Tensor gh = single ? g : g.gatherRows(rows);               // [b_u, ..., out]
-                AuxiliaryModel a = RoutedAuxiliary.find(auxByUser, e.getKey(), c.site);
-                Tensor xr = RoutedAuxiliary.usesIds(a, c.site) ? RoutedAuxiliary.ids(x).reshape(-1) : x.reshape(-1, x.dim(-1)); // -> [rows] or [rows, in]
+                AuxiliaryModel a = RoutedAuxiliary.find(auxByUser, e.getKey(), c.site());
+                Tensor xr = RoutedAuxiliary.usesIds(a, c.site()) ? RoutedAuxiliary.ids(x).reshape(-1) : x.reshape(-1, x.dim(-1)); // -> [rows] or [rows, in]
                 out.computeIfAbsent(e.getKey(), k -> new ArrayList<>())
-                        .add(new AdaptationData(c.site.name(), xr, gh.reshape(-1, gh.dim(-1)))); // -> [rows, out]
+                        .add(new AdaptationData(c.site().name(), xr, gh.reshape(-1, gh.dim(-1)))); // -> [rows, out]
             }
         }
         return out;
@@ -109,7 +107,7 @@ final class ColaInterceptor implements SiteInterceptor {
     /** dL/dh per site call (for the P2 check and for `explain`). */
     Map<String, Tensor> hiddenGradients() {
         Map<String, Tensor> m = new LinkedHashMap<>();
-        for (Capture c : captures) m.put(c.site.name(), c.tap.grad());
+        for (Capture c : probe.calls()) m.put(c.site().name(), c.gradH());
         return m;
     }
 }

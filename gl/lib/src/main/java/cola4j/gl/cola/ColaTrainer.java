@@ -1,5 +1,6 @@
 package cola4j.gl.cola;
 
+import cola4j.gl.UserFit;
 import cola4j.gl.AdaptationData;
 import cola4j.gl.auxiliary.AuxiliaryModel;
 import cola4j.tensor.Rng;
@@ -9,7 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * ColA end to end in one process: a {@link ColaServer} and its {@link ColaUser}s. A step is
+ * ColA end to end in one process: a {@link ColaServer} and its {@link UserFit}s. A step is
  *
  * <pre>
  *   server: forward (h + g(x) or merged W + ΔW) and backward → adaptation data (x_i, dL/dh_i) per user and site
@@ -21,14 +22,14 @@ import java.util.Set;
  */
 public final class ColaTrainer implements Trainer {
     private final ColaServer server;
-    private final Map<Integer, ColaUser> users = new LinkedHashMap<>();
+    private final Map<Integer, UserFit> users = new LinkedHashMap<>();
     private final ColaMode mode;
     private ColaServer.Pass last;
 
-    public ColaTrainer(ColaServer server, List<ColaUser> users, ColaMode mode) {
+    public ColaTrainer(ColaServer server, List<UserFit> users, ColaMode mode) {
         this.server = server;
         this.mode = mode;
-        for (ColaUser u : users) {
+        for (UserFit u : users) {
             if (this.users.put(u.id(), u) != null) throw new IllegalArgumentException("ColA: duplicate user id " + u.id());
             if (!u.auxiliaries().keySet().equals(server.sites().keySet())) {
                 throw new IllegalArgumentException("ColA: user " + u.id() + " adapts " + u.auxiliaries().keySet() + " but the server adapts " + server.sites().keySet());
@@ -49,7 +50,7 @@ public final class ColaTrainer implements Trainer {
         return mode;
     }
 
-    public Map<Integer, ColaUser> users() {
+    public Map<Integer, UserFit> users() {
         return users;
     }
 
@@ -73,13 +74,13 @@ public final class ColaTrainer implements Trainer {
     public double step(LossFunction loss, RowRouting routing, Rng dropoutRng, Set<String> activeSites) {
         Map<Integer, Map<String, AuxiliaryModel>> aux = new LinkedHashMap<>();
         for (int u : routing.rowsByUser().keySet()) {
-            ColaUser user = users.get(u);
+            UserFit user = users.get(u);
             if (user == null) throw new IllegalArgumentException("ColA: batch has rows of unknown user " + u + "; users: " + users.keySet());
             aux.put(u, new LinkedHashMap<>(user.auxiliaries()));
         }
         last = server.pass(loss, aux, routing, mode, dropoutRng, activeSites);
         for (Map.Entry<Integer, List<AdaptationData>> e : last.dataByUser().entrySet()) {
-            users.get(e.getKey()).receive(e.getValue());
+            users.get(e.getKey()).offer(e.getValue());
         }
         return last.loss();
     }

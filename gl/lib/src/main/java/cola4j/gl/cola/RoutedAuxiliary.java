@@ -3,6 +3,7 @@ package cola4j.gl.cola;
 import cola4j.autograd.LayoutOps;
 import cola4j.autograd.LinalgOps;
 import cola4j.autograd.Var;
+import cola4j.gl.auxiliary.AuxiliaryKind;
 import cola4j.gl.auxiliary.AuxiliaryModel;
 import cola4j.models.site.Site;
 import cola4j.tensor.Tensor;
@@ -54,7 +55,7 @@ public final class RoutedAuxiliary {
 
     /** Embedding adapters read token ids; every other auxiliary reads the site input (one-hot at embedding sites). */
     public static boolean usesIds(AuxiliaryModel a, Site site) {
-        return site.kind() == Site.Kind.EMBEDDING && a.kind().equals("embedding");
+        return site.kind() == Site.Kind.EMBEDDING && a.kind() == AuxiliaryKind.EMBEDDING;
     }
 
     /** One-hot [..., num] → ids [...] (as values of the same dtype). */

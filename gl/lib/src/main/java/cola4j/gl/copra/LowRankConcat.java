@@ -55,9 +55,9 @@ public final class LowRankConcat {
     }
 
     /** The merged adapters' deltas ΔW = B A per site. */
-    public static LinkedHashMap<String, Tensor> deltas(Map<String, LowRankAux> adapters) {
+    public static LinkedHashMap<String, Tensor> deltas(Map<String, LowRankAux> auxiliaries) {
         LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
-        adapters.forEach((s, a) -> out.put(s, a.deltaWeight()));
+        auxiliaries.forEach((s, a) -> out.put(s, a.deltaWeight()));
         return out;
     }
 }

@@ -35,7 +35,7 @@ public final class ProgressiveTrainer implements Trainer {
         this.activation = activation;
         this.lora = lora;
         this.cola = cola;
-        Set<String> adapted = lora != null ? lora.adapters().values().iterator().next().keySet() : cola.server().sites().keySet();
+        Set<String> adapted = lora != null ? lora.auxiliaries().values().iterator().next().keySet() : cola.server().sites().keySet();
         if (!adapted.containsAll(activation.groups().allSites())) {
             throw new IllegalArgumentException("CopRA: grouped sites " + activation.groups().allSites() + " are not all adapted; adapted: " + adapted);
         }

@@ -1,5 +1,6 @@
 package cola4j.gl.verify;
 
+import cola4j.gl.auxiliary.AuxiliaryKind;
 import cola4j.autograd.Var;
 import cola4j.gl.auxiliary.AuxSpec;
 import cola4j.gl.auxiliary.AuxiliaryFactory;
@@ -71,7 +72,7 @@ public record Fixture(DType dtype, long seed) {
      * and "embedding" the embedding adapter on token ids. With {@code randomize} every parameter is replaced by
      * N(0, 0.1²) so that no gradient is trivially zero.
      */
-    public LinkedHashMap<String, cola4j.gl.auxiliary.AuxiliaryModel> adapters(List<Site> sites, String type, int user, boolean randomize) {
+    public LinkedHashMap<String, cola4j.gl.auxiliary.AuxiliaryModel> auxiliaries(List<Site> sites, AuxiliaryKind type, int user, boolean randomize) {
         LinkedHashMap<String, AuxiliaryModel> m = new LinkedHashMap<>();
         for (int i = 0; i < sites.size(); i++) {
             Site s = sites.get(i);

@@ -1,5 +1,6 @@
 package cola4j.gl.verify;
 
+import cola4j.gl.auxiliary.AuxiliaryKind;
 import cola4j.autograd.Var;
 import cola4j.gl.AdaptationData;
 import cola4j.gl.GradientLearning;
@@ -46,20 +47,21 @@ public final class GradientPropositions {
     public static final SiteSelector EMBEDDING_SITES = SiteSelector.suffixes("embed.token");
 
     /** Auxiliary types checked at linear sites ({@link Fixture#SITES}). */
-    public static final List<String> LINEAR_SITE_TYPES = List.of("lowrank", "linear", "mlp");
+    public static final List<AuxiliaryKind> LINEAR_SITE_TYPES = List.of(AuxiliaryKind.LOWRANK, AuxiliaryKind.LINEAR, AuxiliaryKind.MLP);
 
     /** Auxiliary types checked at embedding sites: the embedding adapter on ids, the others on the one-hot input. */
-    public static final List<String> EMBEDDING_SITE_TYPES = List.of("embedding", "lowrank", "linear", "mlp");
+    public static final List<AuxiliaryKind> EMBEDDING_SITE_TYPES = List.of(AuxiliaryKind.EMBEDDING, AuxiliaryKind.LOWRANK, AuxiliaryKind.LINEAR,
+            AuxiliaryKind.MLP);
 
     /** Both sides of P1 and P2 for one auxiliary type on the selected sites. */
     private record Sides(Map<String, Tensor> gl, Map<String, Tensor> backprop, Map<String, Tensor> capturedGradH,
                          Map<String, Tensor> auxOutputGrad, String where) {}
 
-    private static Sides sides(Fixture fx, String type, SiteSelector selector) {
+    private static Sides sides(Fixture fx, AuxiliaryKind type, SiteSelector selector) {
         // ColA: the server's pass captures (x, dL/dh); the user turns it into dL/dw by GL
         DecoderLM m1 = fx.model();
         List<Site> s1 = m1.sites(selector);
-        LinkedHashMap<String, AuxiliaryModel> aux1 = fx.adapters(s1, type, 0, true);
+        LinkedHashMap<String, AuxiliaryModel> aux1 = fx.auxiliaries(s1, type, 0, true);
         ColaServer server = new ColaServer(m1, s1);
         ColaServer.Pass pass = server.pass(fx.loss(m1, 0), Map.of(0, aux1), RowRouting.single(0, Fixture.B), ColaMode.UNMERGED, null);
         Map<String, Tensor> gl = new LinkedHashMap<>();
@@ -71,7 +73,7 @@ public final class GradientPropositions {
         DecoderLM m2 = fx.model();
         m2.freeze();
         List<Site> s2 = m2.sites(selector);
-        LinkedHashMap<String, AuxiliaryModel> aux2 = fx.adapters(s2, type, 0, true);
+        LinkedHashMap<String, AuxiliaryModel> aux2 = fx.auxiliaries(s2, type, 0, true);
         Map<String, Var> auxOut = new LinkedHashMap<>();
         ForwardContext ctx = ForwardContext.eval().withInterceptor((site, x, h) -> {
             if (!aux2.containsKey(site.name())) return h;
@@ -101,13 +103,13 @@ public final class GradientPropositions {
     }
 
     /** P1: GL gradient vs backprop gradient of every auxiliary parameter, for one type on the selected sites. */
-    public static PropositionResult p1(Fixture fx, String type, SiteSelector selector, double tol) {
+    public static PropositionResult p1(Fixture fx, AuxiliaryKind type, SiteSelector selector, double tol) {
         Sides s = sides(fx, type, selector);
         return new PropositionResult.Diff().addAll(s.gl(), s.backprop()).result("P1", s.where() + ": GL gradient vs backprop dL/dw", tol);
     }
 
     /** P2: captured dL/dh vs backprop dL/d(auxiliary output) at every selected site, for one auxiliary type. */
-    public static PropositionResult p2(Fixture fx, String type, SiteSelector selector, double tol) {
+    public static PropositionResult p2(Fixture fx, AuxiliaryKind type, SiteSelector selector, double tol) {
         Sides s = sides(fx, type, selector);
         if (!s.capturedGradH().keySet().equals(s.auxOutputGrad().keySet())) {
             throw new IllegalStateException("P2: captured sites " + s.capturedGradH().keySet() + " differ from adapted sites " + s.auxOutputGrad().keySet());
@@ -119,16 +121,16 @@ public final class GradientPropositions {
     /** P1 over every auxiliary type at the linear sites and at the embedding sites. */
     public static List<PropositionResult> allP1(Fixture fx, double tol) {
         List<PropositionResult> out = new ArrayList<>();
-        for (String t : LINEAR_SITE_TYPES) out.add(p1(fx, t, Fixture.SITES, tol));
-        for (String t : EMBEDDING_SITE_TYPES) out.add(p1(fx, t, EMBEDDING_SITES, tol));
+        for (AuxiliaryKind t : LINEAR_SITE_TYPES) out.add(p1(fx, t, Fixture.SITES, tol));
+        for (AuxiliaryKind t : EMBEDDING_SITE_TYPES) out.add(p1(fx, t, EMBEDDING_SITES, tol));
         return out;
     }
 
     /** P2 over every auxiliary type at the linear sites and at the embedding sites. */
     public static List<PropositionResult> allP2(Fixture fx, double tol) {
         List<PropositionResult> out = new ArrayList<>();
-        for (String t : LINEAR_SITE_TYPES) out.add(p2(fx, t, Fixture.SITES, tol));
-        for (String t : EMBEDDING_SITE_TYPES) out.add(p2(fx, t, EMBEDDING_SITES, tol));
+        for (AuxiliaryKind t : LINEAR_SITE_TYPES) out.add(p2(fx, t, Fixture.SITES, tol));
+        for (AuxiliaryKind t : EMBEDDING_SITE_TYPES) out.add(p2(fx, t, EMBEDDING_SITES, tol));
         return out;
     }
 }

@@ -1,5 +1,6 @@
 package cola4j.gl.verify;
 
+import cola4j.gl.auxiliary.AuxiliaryKind;
 import cola4j.autograd.LinalgOps;
 import cola4j.autograd.Losses;
 import cola4j.autograd.Reduction;
@@ -8,7 +9,8 @@ import cola4j.gl.auxiliary.AuxiliaryModel;
 import cola4j.gl.cola.ColaMode;
 import cola4j.gl.cola.ColaServer;
 import cola4j.gl.cola.ColaTrainer;
-import cola4j.gl.cola.ColaUser;
+import cola4j.gl.UserFit;
+import cola4j.gl.UserFitConfig;
 import cola4j.gl.cola.LossFunction;
 import cola4j.gl.cola.RowRouting;
 import cola4j.models.DecoderLM;
@@ -72,12 +74,12 @@ public final class MultiUserProposition {
         List<int[]> groups = new ArrayList<>(routing.rowsByUser().values());
 
         DecoderLM mixedModel = fx.model();
-        List<ColaUser> mixedUsers = new ArrayList<>();
+        List<UserFit> mixedUsers = new ArrayList<>();
         Map<Integer, LinkedHashMap<String, AuxiliaryModel>> mixedAux = new LinkedHashMap<>();
         for (int u = 0; u < USERS; u++) {
-            LinkedHashMap<String, AuxiliaryModel> a = fx.adapters(mixedModel.sites(Fixture.SITES), u == 1 ? "linear" : "lowrank", u, u == 2);
+            LinkedHashMap<String, AuxiliaryModel> a = fx.auxiliaries(mixedModel.sites(Fixture.SITES), u == 1 ? AuxiliaryKind.LINEAR : AuxiliaryKind.LOWRANK, u, u == 2);
             mixedAux.put(u, a);
-            mixedUsers.add(new ColaUser(u, a, Fixture.adamW().apply(ColaUser.parameters(a)), null, 1, Double.POSITIVE_INFINITY));
+            mixedUsers.add(new UserFit(u, a, Fixture.adamW().apply(UserFit.parameters(a)), new UserFitConfig(1, Double.POSITIVE_INFINITY), null));
         }
         ColaTrainer mixed = new ColaTrainer(new ColaServer(mixedModel, mixedModel.sites(Fixture.SITES)), mixedUsers, ColaMode.UNMERGED);
 
@@ -86,8 +88,8 @@ public final class MultiUserProposition {
         List<LinkedHashMap<String, AuxiliaryModel>> aloneAux = new ArrayList<>();
         for (int u = 0; u < USERS; u++) {
             DecoderLM m = fx.model();
-            LinkedHashMap<String, AuxiliaryModel> a = fx.adapters(m.sites(Fixture.SITES), u == 1 ? "linear" : "lowrank", u, u == 2);
-            ColaUser cu = new ColaUser(u, a, Fixture.adamW().apply(ColaUser.parameters(a)), null, 1, Double.POSITIVE_INFINITY);
+            LinkedHashMap<String, AuxiliaryModel> a = fx.auxiliaries(m.sites(Fixture.SITES), u == 1 ? AuxiliaryKind.LINEAR : AuxiliaryKind.LOWRANK, u, u == 2);
+            UserFit cu = new UserFit(u, a, Fixture.adamW().apply(UserFit.parameters(a)), new UserFitConfig(1, Double.POSITIVE_INFINITY), null);
             aloneModels.add(m);
             aloneAux.add(a);
             alone.add(new ColaTrainer(new ColaServer(m, m.sites(Fixture.SITES)), List.of(cu), ColaMode.UNMERGED));

@@ -1,11 +1,13 @@
 package cola4j.gl.verify;
 
+import cola4j.gl.auxiliary.AuxiliaryKind;
 import cola4j.autograd.Var;
 import cola4j.gl.auxiliary.AuxiliaryModel;
 import cola4j.gl.cola.ColaMode;
 import cola4j.gl.cola.ColaServer;
 import cola4j.gl.cola.ColaTrainer;
-import cola4j.gl.cola.ColaUser;
+import cola4j.gl.UserFit;
+import cola4j.gl.UserFitConfig;
 import cola4j.gl.baselines.FullFineTuneTrainer;
 import cola4j.gl.baselines.LoraTrainer;
 import cola4j.gl.cola.RowRouting;
@@ -43,14 +45,14 @@ public final class TrajectoryPropositions {
 
     static Map<String, Tensor> state(Map<String, AuxiliaryModel> aux) {
         Map<String, Tensor> m = new LinkedHashMap<>();
-        ColaUser.parameters(aux).forEach((k, v) -> m.put(k, v.value().copy()));
+        UserFit.parameters(aux).forEach((k, v) -> m.put(k, v.value().copy()));
         return m;
     }
 
     /** A single-user ColA trainer on a fresh model. */
     static ColaTrainer cola(DecoderLM m, LinkedHashMap<String, AuxiliaryModel> aux, Function<LinkedHashMap<String, Var>, Optimizer> opt,
                             LrSchedule schedule, int interval, ColaMode mode) {
-        ColaUser u = new ColaUser(0, aux, opt.apply(ColaUser.parameters(aux)), schedule, interval, 1.0);
+        UserFit u = new UserFit(0, aux, opt.apply(UserFit.parameters(aux)), new UserFitConfig(interval, 1.0), schedule);
         return new ColaTrainer(new ColaServer(m, m.sites(Fixture.SITES)), List.of(u), mode);
     }
 
@@ -74,8 +76,8 @@ public final class TrajectoryPropositions {
         Function<LinkedHashMap<String, Var>, Optimizer> opt = adam ? Fixture.adamW() : Fixture.sgd();
         LrSchedule sch = adam ? Fixture.schedule(steps) : null;
         DecoderLM m1 = fx.model(), m2 = fx.model();
-        LinkedHashMap<String, AuxiliaryModel> a1 = fx.adapters(m1.sites(Fixture.SITES), "lowrank", 0, false);
-        LinkedHashMap<String, AuxiliaryModel> a2 = fx.adapters(m2.sites(Fixture.SITES), "lowrank", 0, false);
+        LinkedHashMap<String, AuxiliaryModel> a1 = fx.auxiliaries(m1.sites(Fixture.SITES), AuxiliaryKind.LOWRANK, 0, false);
+        LinkedHashMap<String, AuxiliaryModel> a2 = fx.auxiliaries(m2.sites(Fixture.SITES), AuxiliaryKind.LOWRANK, 0, false);
         Trainer colaT = cola(m1, a1, opt, sch, 1, ColaMode.UNMERGED);
         Trainer lora = new LoraTrainer(m2, m2.sites(Fixture.SITES), Map.of(0, a2), opt, sch, 1, 1.0);
         return run(fx, colaT, m1, a1, lora, m2, a2, steps)
@@ -86,8 +88,8 @@ public final class TrajectoryPropositions {
     public static PropositionResult p4(Fixture fx, double tol) {
         int steps = 20;
         DecoderLM m1 = fx.model(), m2 = fx.model();
-        LinkedHashMap<String, AuxiliaryModel> a1 = fx.adapters(m1.sites(Fixture.SITES), "lowrank", 0, false);
-        LinkedHashMap<String, AuxiliaryModel> a2 = fx.adapters(m2.sites(Fixture.SITES), "lowrank", 0, false);
+        LinkedHashMap<String, AuxiliaryModel> a1 = fx.auxiliaries(m1.sites(Fixture.SITES), AuxiliaryKind.LOWRANK, 0, false);
+        LinkedHashMap<String, AuxiliaryModel> a2 = fx.auxiliaries(m2.sites(Fixture.SITES), AuxiliaryKind.LOWRANK, 0, false);
         Trainer un = cola(m1, a1, Fixture.adamW(), Fixture.schedule(steps), 1, ColaMode.UNMERGED);
         Trainer me = cola(m2, a2, Fixture.adamW(), Fixture.schedule(steps), 1, ColaMode.MERGED);
         Map<String, Tensor> base = new LinkedHashMap<>();
@@ -109,8 +111,8 @@ public final class TrajectoryPropositions {
     public static PropositionResult p5(Fixture fx, double tol) {
         int interval = 3, batches = 12;
         DecoderLM m1 = fx.model(), m2 = fx.model();
-        LinkedHashMap<String, AuxiliaryModel> a1 = fx.adapters(m1.sites(Fixture.SITES), "lowrank", 0, true);
-        LinkedHashMap<String, AuxiliaryModel> a2 = fx.adapters(m2.sites(Fixture.SITES), "lowrank", 0, true);
+        LinkedHashMap<String, AuxiliaryModel> a1 = fx.auxiliaries(m1.sites(Fixture.SITES), AuxiliaryKind.LOWRANK, 0, true);
+        LinkedHashMap<String, AuxiliaryModel> a2 = fx.auxiliaries(m2.sites(Fixture.SITES), AuxiliaryKind.LOWRANK, 0, true);
         Trainer colaT = cola(m1, a1, Fixture.sgd(), null, interval, ColaMode.UNMERGED);
         Trainer acc = new LoraTrainer(m2, m2.sites(Fixture.SITES), Map.of(0, a2), Fixture.sgd(), null, interval, 1.0);
         return run(fx, colaT, m1, a1, acc, m2, a2, batches)
@@ -124,7 +126,7 @@ public final class TrajectoryPropositions {
                 p -> new Sgd(p, new SgdConfig(0.05, 0.9, 0.0, 0.0, false)), p -> new Adam(p, AdamConfig.adam(0.01)));
         for (Function<LinkedHashMap<String, Var>, Optimizer> opt : opts) {
             DecoderLM m1 = fx.model(), m2 = fx.model();
-            LinkedHashMap<String, AuxiliaryModel> a1 = fx.adapters(m1.sites(Fixture.SITES), "linear", 0, false);
+            LinkedHashMap<String, AuxiliaryModel> a1 = fx.auxiliaries(m1.sites(Fixture.SITES), AuxiliaryKind.LINEAR, 0, false);
             Trainer colaT = cola(m1, a1, opt, null, 1, ColaMode.MERGED);
             List<Site> s2 = m2.sites(Fixture.SITES);
             Map<String, Tensor> w0 = new LinkedHashMap<>();
@@ -151,8 +153,8 @@ public final class TrajectoryPropositions {
     public static PropositionResult p8(Fixture fx, double tol) {
         int steps = 15;
         DecoderLM m1 = fx.model(), m2 = fx.model();
-        LinkedHashMap<String, AuxiliaryModel> a1 = fx.adapters(m1.sites(Fixture.SITES), "mlp", 0, false);
-        LinkedHashMap<String, AuxiliaryModel> a2 = fx.adapters(m2.sites(Fixture.SITES), "mlp", 0, false);
+        LinkedHashMap<String, AuxiliaryModel> a1 = fx.auxiliaries(m1.sites(Fixture.SITES), AuxiliaryKind.MLP, 0, false);
+        LinkedHashMap<String, AuxiliaryModel> a2 = fx.auxiliaries(m2.sites(Fixture.SITES), AuxiliaryKind.MLP, 0, false);
         Trainer colaT = cola(m1, a1, Fixture.adamW(), Fixture.schedule(steps), 1, ColaMode.UNMERGED);
         Trainer bp = new LoraTrainer(m2, m2.sites(Fixture.SITES), Map.of(0, a2), Fixture.adamW(), Fixture.schedule(steps), 1, 1.0);
         return run(fx, colaT, m1, a1, bp, m2, a2, steps).result("P8", "MLP auxiliary: GL vs backprop through the model, " + steps + " steps AdamW", tol);

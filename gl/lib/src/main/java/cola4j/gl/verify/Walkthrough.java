@@ -1,12 +1,13 @@
 package cola4j.gl.verify;
 
+import cola4j.gl.auxiliary.AuxiliaryKind;
 import cola4j.autograd.Var;
 import cola4j.gl.AdaptationData;
 import cola4j.gl.GradientLearning;
 import cola4j.gl.auxiliary.AuxiliaryModel;
 import cola4j.gl.cola.ColaMode;
 import cola4j.gl.cola.ColaServer;
-import cola4j.gl.cola.ColaUser;
+import cola4j.gl.UserFit;
 import cola4j.gl.cola.RoutedAuxiliary;
 import cola4j.gl.cola.RowRouting;
 import cola4j.gl.optim.Sgd;
@@ -40,15 +41,15 @@ public final class Walkthrough {
 
     /**
      * @param fx   dtype and seed
-     * @param type auxiliary type (lowrank, linear, mlp)
+     * @param type auxiliary kind (lowrank, linear, mlp)
      * @param site a site name of the tiny decoder
      */
-    public void run(Fixture fx, String type, String site) {
+    public void run(Fixture fx, AuxiliaryKind type, String site) {
         int rows = 1;
         DecoderLM model = fx.model();
         List<Site> sites = model.sites(SiteSelector.regex(java.util.regex.Pattern.quote(site)));
         Site s = sites.get(0);
-        LinkedHashMap<String, AuxiliaryModel> aux = fx.adapters(sites, type, 0, true);
+        LinkedHashMap<String, AuxiliaryModel> aux = fx.auxiliaries(sites, type, 0, true);
         AuxiliaryModel g = aux.get(site);
         int[][][] batch = fx.batch(0, rows);
         out.printf("ColA, one step at site %s (%s, in=%d, out=%d) of the tiny decoder LM, %s auxiliary, %s%n",
@@ -89,7 +90,7 @@ public final class Walkthrough {
         DecoderLM m2 = fx.model();
         m2.freeze();
         List<Site> s2 = m2.sites(SiteSelector.regex(java.util.regex.Pattern.quote(site)));
-        LinkedHashMap<String, AuxiliaryModel> aux2 = fx.adapters(s2, type, 0, true);
+        LinkedHashMap<String, AuxiliaryModel> aux2 = fx.auxiliaries(s2, type, 0, true);
         ForwardContext ctx = ForwardContext.eval().withInterceptor((st, xi, hi) -> aux2.containsKey(st.name())
                 ? hi.add(RoutedAuxiliary.output(Map.of(0, aux2), RowRouting.single(0, rows), st, xi, false)) : hi);
         m2.loss(batch[0], batch[1], ctx).backward();
@@ -107,7 +108,7 @@ public final class Walkthrough {
         out.println("\n6. User: one optimizer step with that gradient (SGD, lr 0.1): w ← w − 0.1 · dℓ/dw.");
         Map<String, Tensor> before = new LinkedHashMap<>();
         g.namedParameters().forEach((n, v) -> before.put(n, v.value().copy()));
-        Sgd sgd = new Sgd(ColaUser.parameters(Map.of(site, g)), SgdConfig.plain(0.1));
+        Sgd sgd = new Sgd(UserFit.parameters(Map.of(site, g)), SgdConfig.plain(0.1));
         sgd.step();
         g.namedParameters().forEach((n, v) -> {
             show("Δ" + n, v.value().sub(before.get(n)));

@@ -16,8 +16,8 @@ class AuxiliaryModelTest {
     void factoryBuildsEachTypeWithShapesNamesAndZeroInitialOutput() {
         Tensor x = new Rng(1).normal(DType.FLOAT64, 0, 1, 2, 3, 4);
         Tensor ids = Tensor.of(new double[] {0, 5, 9, 2, 2, 1}, 2, 3);
-        for (String type : AuxiliaryFactory.TYPES) {
-            boolean emb = type.equals("embedding");
+        for (AuxiliaryKind type : AuxiliaryKind.values()) {
+            boolean emb = type == AuxiliaryKind.EMBEDDING;
             AuxiliaryModel aux = AuxiliaryFactory.create(type, emb ? 10 : 4, 5, SPEC);
             assertThat(aux.kind()).isEqualTo(type);
             assertThat(aux.inFeatures()).isEqualTo(emb ? 10 : 4);
@@ -27,18 +27,21 @@ class AuxiliaryModelTest {
             assertThat(y.shape()).containsExactly(2, 3, 5);
             assertThat(y.value().maxAbs()).as(type + " starts at g = 0").isZero();
         }
-        assertThat(AuxiliaryFactory.create("LowRank", 4, 5, SPEC)).isInstanceOf(LowRankAux.class);
-        assertThat(AuxiliaryFactory.create("lowrank", 4, 5, SPEC).namedParameters().keySet()).containsExactly("lora_A.weight", "lora_B.weight");
-        assertThat(AuxiliaryFactory.create("embedding", 10, 5, SPEC).namedParameters().keySet()).containsExactly("lora_embedding_A", "lora_embedding_B");
-        assertThat(AuxiliaryFactory.create("linear", 4, 5, SPEC).namedParameters().keySet()).containsExactly("weight", "bias");
-        assertThat(AuxiliaryFactory.create("mlp", 4, 5, SPEC).namedParameters().keySet())
+        assertThat(AuxiliaryFactory.create(AuxiliaryKind.LOWRANK, 4, 5, SPEC)).isInstanceOf(LowRankAux.class);
+        assertThat(AuxiliaryFactory.create(AuxiliaryKind.LOWRANK, 4, 5, SPEC).namedParameters().keySet()).containsExactly("lora_A.weight", "lora_B.weight");
+        assertThat(AuxiliaryFactory.create(AuxiliaryKind.EMBEDDING, 10, 5, SPEC).namedParameters().keySet()).containsExactly("lora_embedding_A", "lora_embedding_B");
+        assertThat(AuxiliaryFactory.create(AuxiliaryKind.LINEAR, 4, 5, SPEC).namedParameters().keySet()).containsExactly("weight", "bias");
+        assertThat(AuxiliaryFactory.create(AuxiliaryKind.MLP, 4, 5, SPEC).namedParameters().keySet())
                 .containsExactly("layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias", "layers.2.weight", "layers.2.bias");
     }
 
     @Test
     void unknownTypeListsTheAcceptedNames() {
-        assertThatThrownBy(() -> AuxiliaryFactory.create("lora", 4, 5, SPEC)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("unknown auxiliary type 'lora'").hasMessageContaining("[lowrank, linear, mlp, embedding]");
+        assertThatThrownBy(() -> AuxiliaryKind.parse("lora")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("auxiliary kind 'lora'").hasMessageContaining("[lowrank, linear, mlp, embedding]");
+        assertThatThrownBy(() -> AuxiliaryKind.parse("LowRank")).hasMessageContaining("'LowRank'");
+        assertThatThrownBy(() -> AuxiliaryKind.parseUserChoice("embedding")).hasMessageContaining("[lowrank, linear, mlp]");
+        assertThatThrownBy(() -> AuxiliaryFactory.create(null, 4, 5, SPEC)).hasMessageContaining("null");
         assertThatThrownBy(() -> Activation.parse("gelu")).hasMessageContaining("relu");
     }
 
@@ -68,12 +71,12 @@ class AuxiliaryModelTest {
 
     @Test
     void sameSeedSameParametersDifferentSeedDifferent() {
-        for (String type : new String[] {"lowrank", "mlp", "embedding"}) {
+        for (AuxiliaryKind type : new AuxiliaryKind[] {AuxiliaryKind.LOWRANK, AuxiliaryKind.MLP, AuxiliaryKind.EMBEDDING}) {
             AuxiliaryModel p = AuxiliaryFactory.create(type, 6, 5, SPEC), q = AuxiliaryFactory.create(type, 6, 5, SPEC);
             AuxiliaryModel r = AuxiliaryFactory.create(type, 6, 5, SPEC.withSeed(8));
             p.namedParameters().forEach((k, v) -> assertThat(v.value().bitEquals(q.namedParameters().get(k).value())).isTrue());
             boolean anyDiff = p.namedParameters().entrySet().stream().anyMatch(e -> !e.getValue().value().bitEquals(r.namedParameters().get(e.getKey()).value()));
-            assertThat(anyDiff).as(type).isTrue();
+            assertThat(anyDiff).as(type.cliName()).isTrue();
         }
     }
 
@@ -91,9 +94,9 @@ class AuxiliaryModelTest {
 
     @Test
     void badInputsAreRejectedClearly() {
-        AuxiliaryModel lr = AuxiliaryFactory.create("lowrank", 4, 5, SPEC);
+        AuxiliaryModel lr = AuxiliaryFactory.create(AuxiliaryKind.LOWRANK, 4, 5, SPEC);
         assertThatThrownBy(() -> lr.apply(Var.constant(Tensor.zeros(DType.FLOAT64, 2, 3)))).hasMessageContaining("lowrank auxiliary").hasMessageContaining("[2, 3]");
-        AuxiliaryModel emb = AuxiliaryFactory.create("embedding", 10, 5, SPEC);
+        AuxiliaryModel emb = AuxiliaryFactory.create(AuxiliaryKind.EMBEDDING, 10, 5, SPEC);
         assertThatThrownBy(() -> emb.apply(Var.constant(Tensor.of(new double[] {1, 10}, 2)))).hasMessageContaining("token id 10.0");
         assertThatThrownBy(() -> emb.apply(Var.constant(Tensor.of(new double[] {1.5}, 1)))).hasMessageContaining("not an integer");
         assertThatThrownBy(() -> lr.mergedWeight(Tensor.zeros(DType.FLOAT64, 4, 5))).hasMessageContaining("cannot merge delta [5, 4] into base weight [4, 5]");

@@ -1,5 +1,6 @@
 package cola4j.gl.copra;
 
+import cola4j.gl.auxiliary.AuxiliaryKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,7 +10,8 @@ import cola4j.gl.auxiliary.AuxiliaryModel;
 import cola4j.gl.cola.ColaMode;
 import cola4j.gl.cola.ColaServer;
 import cola4j.gl.cola.ColaTrainer;
-import cola4j.gl.cola.ColaUser;
+import cola4j.gl.UserFit;
+import cola4j.gl.UserFitConfig;
 import cola4j.gl.baselines.LoraTrainer;
 import cola4j.gl.cola.RowRouting;
 import cola4j.gl.optim.Optimizer;
@@ -34,7 +36,7 @@ class MaskedStepTest {
     private static final RowRouting R = RowRouting.single(0, Fixture.B);
 
     private static ColaTrainer cola(DecoderLM m, LinkedHashMap<String, AuxiliaryModel> aux, ColaMode mode) {
-        ColaUser u = new ColaUser(0, aux, Fixture.adamW().apply(ColaUser.parameters(aux)), null, 1, Double.POSITIVE_INFINITY);
+        UserFit u = new UserFit(0, aux, Fixture.adamW().apply(UserFit.parameters(aux)), new UserFitConfig(1, Double.POSITIVE_INFINITY), null);
         return new ColaTrainer(new ColaServer(m, FX.sites(m)), List.of(u), mode);
     }
 
@@ -55,8 +57,8 @@ class MaskedStepTest {
     @EnumSource(value = ColaMode.class, names = {"UNMERGED", "MERGED"})
     void colaSendsExactlyTheActiveSitesBytesAndTheForwardIgnoresInactiveAdapters(ColaMode mode) {
         DecoderLM m1 = FX.model(), m2 = FX.model();
-        ColaTrainer all = cola(m1, FX.adapters(FX.sites(m1), "lowrank", 0, true), mode);
-        LinkedHashMap<String, AuxiliaryModel> aux2 = FX.adapters(FX.sites(m2), "lowrank", 0, true);
+        ColaTrainer all = cola(m1, FX.auxiliaries(FX.sites(m1), AuxiliaryKind.LOWRANK, 0, true), mode);
+        LinkedHashMap<String, AuxiliaryModel> aux2 = FX.auxiliaries(FX.sites(m2), AuxiliaryKind.LOWRANK, 0, true);
         ColaTrainer some = cola(m2, aux2, mode);
         Set<String> active = layer0(m2);
         // the masked forward equals the base with only the active adapters' deltas (before any update)
@@ -75,7 +77,7 @@ class MaskedStepTest {
 
     private static Map<String, Tensor> snapshot(Map<String, AuxiliaryModel> aux, Optimizer opt) {
         Map<String, Tensor> m = new LinkedHashMap<>();
-        ColaUser.parameters(aux).forEach((k, v) -> m.put(k, v.value().copy()));
+        UserFit.parameters(aux).forEach((k, v) -> m.put(k, v.value().copy()));
         opt.stateDict().forEach((k, v) -> {
             if (!k.equals("step")) m.put("state:" + k, v.copy());
         });
@@ -88,7 +90,7 @@ class MaskedStepTest {
     void inactiveAdaptersAndTheirOptimizerStateAreUnchanged(String method) {
         DecoderLM m = FX.model();
         List<Site> sites = FX.sites(m);
-        LinkedHashMap<String, AuxiliaryModel> aux = FX.adapters(sites, "lowrank", 0, true);
+        LinkedHashMap<String, AuxiliaryModel> aux = FX.auxiliaries(sites, AuxiliaryKind.LOWRANK, 0, true);
         Optimizer opt;
         java.util.function.BiConsumer<Integer, Set<String>> step;
         if (method.equals("cola")) {
@@ -145,8 +147,8 @@ class MaskedStepTest {
         List<Site> sites = FX.sites(m2);
         LayerGroups g1 = new LayerGroups(FX.sites(m1)), g2 = new LayerGroups(sites);
         ProgressiveTrainer plain = ProgressiveTrainer.cola(new ProgressiveActivation(ProgressiveSchedule.always(steps), g1, new cola4j.tensor.Rng(1)),
-                cola(m1, FX.adapters(FX.sites(m1), "lowrank", 0, false), ColaMode.UNMERGED));
-        ColaTrainer inner = cola(m2, FX.adapters(sites, "lowrank", 0, false), ColaMode.UNMERGED);
+                cola(m1, FX.auxiliaries(FX.sites(m1), AuxiliaryKind.LOWRANK, 0, false), ColaMode.UNMERGED));
+        ColaTrainer inner = cola(m2, FX.auxiliaries(sites, AuxiliaryKind.LOWRANK, 0, false), ColaMode.UNMERGED);
         ProgressiveTrainer prog = ProgressiveTrainer.cola(new ProgressiveActivation(ProgressiveSchedule.defaults(steps), g2, new cola4j.tensor.Rng(1)), inner);
         Set<String> all = g2.allSites();
         long perStepFull = analyticBytes(sites, all);

@@ -94,7 +94,7 @@ public final class CommBench extends BenchCommand<CommBench.Row> {
     private static List<Row> point(String vary, DecoderLM model, List<Site> all, LmShape shape, int b, int t, int n) {
         List<Site> sites = all.subList(0, n);
         ColaServer server = new ColaServer(model, sites);
-        Map<Integer, Map<String, AuxiliaryModel>> aux = Map.of(0, new LinkedHashMap<>(LmShape.adapters(sites, 0)));
+        Map<Integer, Map<String, AuxiliaryModel>> aux = Map.of(0, new LinkedHashMap<>(LmShape.auxiliaries(sites, 0)));
         int[][][] batch = shape.withBatch(b).withSeqLen(t).batch(StepBench.BATCH_SEED);
         LossFunction loss = ctx -> model.loss(batch[0], batch[1], ctx);
         List<AdaptationData> data = server.pass(loss, aux, RowRouting.single(0, b), ColaMode.UNMERGED, null).dataByUser().get(0);

@@ -1,5 +1,8 @@
 package cola4j.gl.app.bench;
 
+import cola4j.gl.app.io.DTypeJson;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import cola4j.gl.app.command.Args;
 import cola4j.gl.app.io.Io;
 import cola4j.gl.app.io.Table;
@@ -44,7 +47,8 @@ public final class GemmBench extends BenchCommand<GemmBench.Row> {
      *                     {@code Timing.paired}), more robust on a shared machine than the ratio of the two medians
      */
     @JsonPropertyOrder({"n", "dtype", "engine_gflops", "direct_gflops", "nd4j_gflops", "engine_over_direct"})
-    public record Row(@JsonProperty("n") int n, @JsonProperty("dtype") String dtype,
+    public record Row(@JsonProperty("n") int n, @JsonProperty("dtype") @JsonSerialize(using = DTypeJson.Writer.class)
+            @JsonDeserialize(using = DTypeJson.Reader.class) DType dtype,
                       @JsonProperty("engine_gflops") double engineGflops,
                       @JsonProperty("direct_gflops") double directGflops,
                       @JsonProperty("nd4j_gflops") double nd4jGflops,
@@ -90,7 +94,7 @@ public final class GemmBench extends BenchCommand<GemmBench.Row> {
                 // Engine and direct BLAS interleaved sample by sample; ND4J (not part of the target) on its own.
                 double[] pair = Timing.paired(() -> a.matmul(b), direct(dt, n, na, nb, nc), warmupNanos, reps, MIN_SAMPLE_NANOS);
                 double nd4j = flops / 1e9 / Timing.medianSeconds(() -> na.mmul(nb), warmup, 0, Math.min(reps, 7), MIN_SAMPLE_NANOS);
-                rows.add(new Row(n, dt.cliName, flops / 1e9 / pair[0], flops / 1e9 / pair[1], nd4j, pair[2]));
+                rows.add(new Row(n, dt, flops / 1e9 / pair[0], flops / 1e9 / pair[1], nd4j, pair[2]));
             }
         }
         io.err().println("gemm: engine and direct: " + reps + " interleaved sample pairs after " + warmupNanos / 1_000_000
@@ -120,7 +124,7 @@ public final class GemmBench extends BenchCommand<GemmBench.Row> {
     protected Table table(List<Row> rows) {
         Table t = new Table("n", "dtype", "engine GFLOP/s", "direct GFLOP/s", "nd4j GFLOP/s", "engine/direct");
         for (Row r : rows) {
-            t.row(Integer.toString(r.n()), r.dtype(), fmt(r.engineGflops()), fmt(r.directGflops()), fmt(r.nd4jGflops()),
+            t.row(Integer.toString(r.n()), r.dtype().cliName, fmt(r.engineGflops()), fmt(r.directGflops()), fmt(r.nd4jGflops()),
                     String.format("%.2f", r.ratio()));
         }
         return t;

@@ -2,6 +2,7 @@ package cola4j.gl.app.bench;
 
 import cola4j.gl.auxiliary.AuxSpec;
 import cola4j.gl.auxiliary.AuxiliaryFactory;
+import cola4j.gl.auxiliary.AuxiliaryKind;
 import cola4j.gl.auxiliary.AuxiliaryModel;
 import cola4j.models.DecoderLM;
 import cola4j.models.DecoderLMConfig;
@@ -78,13 +79,13 @@ public record LmShape(int vocab, int seqLen, int dModel, int layers, int heads, 
     }
 
     /** One low-rank adapter (r = {@link #RANK}, α = {@link #ALPHA}) per site, seeded by (user, site index). */
-    public static LinkedHashMap<String, AuxiliaryModel> adapters(List<Site> sites, int user) {
+    public static LinkedHashMap<String, AuxiliaryModel> auxiliaries(List<Site> sites, int user) {
         LinkedHashMap<String, AuxiliaryModel> m = new LinkedHashMap<>();
         for (int i = 0; i < sites.size(); i++) {
             Site s = sites.get(i);
             AuxSpec spec = AuxSpec.defaults(DType.FLOAT32, 1000L * user + i);
             spec = new AuxSpec(RANK, ALPHA, spec.hiddenSize(), spec.hiddenLayers(), spec.activation(), spec.bias(), DType.FLOAT32, spec.seed());
-            m.put(s.name(), AuxiliaryFactory.create("lowrank", s.inFeatures(), s.outFeatures(), spec));
+            m.put(s.name(), AuxiliaryFactory.create(AuxiliaryKind.LOWRANK, s.inFeatures(), s.outFeatures(), spec));
         }
         return m;
     }

@@ -7,7 +7,8 @@ import cola4j.gl.app.io.Io;
 import cola4j.gl.app.io.Table;
 import cola4j.gl.cola.ColaMode;
 import cola4j.gl.cola.ColaServer;
-import cola4j.gl.cola.ColaUser;
+import cola4j.gl.UserFit;
+import cola4j.gl.UserFitConfig;
 import cola4j.gl.baselines.LoraTrainer;
 import cola4j.gl.cola.LossFunction;
 import cola4j.gl.cola.RowRouting;
@@ -114,14 +115,14 @@ public final class MemoryBench extends BenchCommand<MemoryBench.Row> {
         DecoderLM model = shape.model(StepBench.MODEL_SEED);
         List<Site> sites = model.sites(LmShape.SITES);
         Map<Integer, LinkedHashMap<String, AuxiliaryModel>> aux = new LinkedHashMap<>();
-        for (int u = 0; u < k; u++) aux.put(u, LmShape.adapters(sites, u));
+        for (int u = 0; u < k; u++) aux.put(u, LmShape.auxiliaries(sites, u));
         switch (method) {
             case "lora" -> {
                 LoraTrainer t = new LoraTrainer(model, sites, aux, StepBench.adamW(), null, 1, Double.POSITIVE_INFINITY);
                 for (int u = 0; u < k; u++) t.step(loss(model, shape, u), RowRouting.single(u, shape.batch()), null);
                 MemoryAccounting.trackParameters(ledger, SERVER, "base/", model.namedParameters());
                 for (int u = 0; u < k; u++) {
-                    MemoryAccounting.trackParameters(ledger, SERVER, "user-" + u + "/", ColaUser.parameters(t.adapters().get(u)));
+                    MemoryAccounting.trackParameters(ledger, SERVER, "user-" + u + "/", UserFit.parameters(t.auxiliaries().get(u)));
                     MemoryAccounting.trackOptimizer(ledger, SERVER, "user-" + u + "/optimizer", t.optimizer(u));
                 }
             }
@@ -130,18 +131,18 @@ public final class MemoryBench extends BenchCommand<MemoryBench.Row> {
                 ColaServer server = new ColaServer(model, sites);
                 MemoryAccounting.trackParameters(ledger, SERVER, "base/", model.namedParameters());
                 for (int u = 0; u < k; u++) {
-                    ColaUser user = new ColaUser(u, aux.get(u), StepBench.adamW().apply(ColaUser.parameters(aux.get(u))), null, 1, Double.POSITIVE_INFINITY);
+                    UserFit user = new UserFit(u, aux.get(u), StepBench.adamW().apply(UserFit.parameters(aux.get(u))), new UserFitConfig(1, Double.POSITIVE_INFINITY), null);
                     ColaServer.Pass p = server.pass(loss(model, shape, u), Map.of(u, aux.get(u)), RowRouting.single(u, shape.batch()), mode, null);
                     List<AdaptationData> data = p.dataByUser().get(u);
-                    user.receive(data).orElseThrow();
+                    user.offer(data).orElseThrow();
                     Device d = Device.of("user-" + u);
-                    MemoryAccounting.trackParameters(ledger, d, "", ColaUser.parameters(user.auxiliaries()));
+                    MemoryAccounting.trackParameters(ledger, d, "", UserFit.parameters(user.auxiliaries()));
                     MemoryAccounting.trackOptimizer(ledger, d, "optimizer", user.optimizer());
                     MemoryAccounting.trackAdaptationData(ledger, d, "received/", data);
                     // the server's outgoing data of a pass: one key set, replaced by every pass (one pass at a time)
                     MemoryAccounting.trackAdaptationData(ledger, SERVER, "outgoing/", data);
                     if (mode == ColaMode.UNMERGED) {
-                        MemoryAccounting.trackValues(ledger, SERVER, "replica/user-" + u + "/", ColaUser.parameters(user.auxiliaries()));
+                        MemoryAccounting.trackValues(ledger, SERVER, "replica/user-" + u + "/", UserFit.parameters(user.auxiliaries()));
                     } else {
                         MemoryAccounting.trackMergeScratch(ledger, SERVER, server.sites().values(), user.auxiliaries());
                     }

@@ -9,7 +9,8 @@ import cola4j.gl.app.io.Table;
 import cola4j.gl.app.command.UsageException;
 import cola4j.gl.cola.ColaMode;
 import cola4j.gl.cola.ColaServer;
-import cola4j.gl.cola.ColaUser;
+import cola4j.gl.UserFit;
+import cola4j.gl.UserFitConfig;
 import cola4j.gl.baselines.FullFineTuneTrainer;
 import cola4j.gl.baselines.LoraTrainer;
 import cola4j.gl.cola.LossFunction;
@@ -39,7 +40,7 @@ import org.apache.commons.cli.Options;
  *   <li>full: every parameter trainable, forward + backward + AdamW over all weights (server only);</li>
  *   <li>lora: rank-8 adapters on query and value of every block, trained by backprop on the server;</li>
  *   <li>cola-unmerged: server = {@link ColaServer#pass} (forward with h + g(x), g evaluated frozen, backward to
- *       dL/dh); user = {@link ColaUser#receive} (Gradient Learning backward + AdamW on the same adapters);</li>
+ *       dL/dh); user = {@link UserFit#receive} (Gradient Learning backward + AdamW on the same adapters);</li>
  *   <li>cola-merged: the same with ΔW merged into W for the pass (and restored after).</li>
  * </ul>
  * Server and user parts are timed separately in the same step (in one process: no transfer is included).
@@ -142,7 +143,7 @@ public final class StepBench extends BenchCommand<StepBench.Row> {
             case "full", "lora" -> {
                 Trainer t = method.equals("full")
                         ? new FullFineTuneTrainer(model, null, adamW(), null, 1, Double.POSITIVE_INFINITY)
-                        : new LoraTrainer(model, sites, Map.of(0, LmShape.adapters(sites, 0)), adamW(), null, 1, Double.POSITIVE_INFINITY);
+                        : new LoraTrainer(model, sites, Map.of(0, LmShape.auxiliaries(sites, 0)), adamW(), null, 1, Double.POSITIVE_INFINITY);
                 return () -> {
                     long t0 = System.nanoTime();
                     Timing.sink = t.step(loss, routing, null);
@@ -152,15 +153,15 @@ public final class StepBench extends BenchCommand<StepBench.Row> {
             case "cola-unmerged", "cola-merged" -> {
                 ColaMode mode = method.equals("cola-merged") ? ColaMode.MERGED : ColaMode.UNMERGED;
                 ColaServer server = new ColaServer(model, sites);
-                LinkedHashMap<String, AuxiliaryModel> aux = LmShape.adapters(sites, 0);
-                ColaUser user = new ColaUser(0, aux, adamW().apply(ColaUser.parameters(aux)), null, 1, Double.POSITIVE_INFINITY);
+                LinkedHashMap<String, AuxiliaryModel> aux = LmShape.auxiliaries(sites, 0);
+                UserFit user = new UserFit(0, aux, adamW().apply(UserFit.parameters(aux)), new UserFitConfig(1, Double.POSITIVE_INFINITY), null);
                 Map<Integer, Map<String, AuxiliaryModel>> auxByUser = Map.of(0, aux);
                 return () -> {
                     long t0 = System.nanoTime();
                     ColaServer.Pass p = server.pass(loss, auxByUser, routing, mode, null);
                     long t1 = System.nanoTime();
                     List<AdaptationData> data = p.dataByUser().get(0);
-                    Timing.sink = user.receive(data).orElseThrow();
+                    Timing.sink = user.offer(data).orElseThrow();
                     return new long[] {t1 - t0, System.nanoTime() - t1};
                 };
             }

@@ -7,7 +7,7 @@ import cola4j.gl.app.io.Io;
 import cola4j.gl.app.io.JsonFiles;
 import cola4j.gl.app.io.Table;
 
-import cola4j.gl.copra.AdapterMerge;
+import cola4j.gl.copra.AuxiliaryMerge;
 import cola4j.gl.app.experiments.CopraConfig;
 import cola4j.gl.app.experiments.CopraExperiment;
 import cola4j.gl.app.experiments.CopraRow;
@@ -184,7 +184,7 @@ public final class CopraCommand implements Command {
         Table t = new Table(head.toArray(new String[0]));
         for (CopraRow r : rows) {
             List<String> cells = new ArrayList<>(List.of(r.method(), Boolean.toString(r.progressive()), r.base().format(4), r.single().format(4)));
-            for (AdapterMerge.Kind k : first.merged().keySet()) cells.add(r.merged().get(k).format(4));
+            for (AuxiliaryMerge.Kind k : first.merged().keySet()) cells.add(r.merged().get(k).format(4));
             for (PrunePattern p : first.pruned().keySet()) cells.add(r.pruned().get(p).format(4));
             cells.add(r.shapleySpread().format(4));
             if (cola) {

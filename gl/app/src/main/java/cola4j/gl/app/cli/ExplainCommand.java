@@ -1,5 +1,6 @@
 package cola4j.gl.app.cli;
 
+import cola4j.gl.auxiliary.AuxiliaryKind;
 import cola4j.gl.app.command.Args;
 import cola4j.gl.app.command.Command;
 import cola4j.gl.app.command.UsageException;
@@ -39,7 +40,7 @@ public final class ExplainCommand implements Command {
 
     @Override
     public int run(CommandLine cl, Io io) {
-        String aux = Args.choice(cl, "aux", "lowrank", List.of("lowrank", "linear", "mlp"));
+        AuxiliaryKind aux = AuxiliaryKind.parseUserChoice(Args.choice(cl, "aux", "lowrank", AuxiliaryKind.userChoiceNames()));
         DType dtype = DType.parse(Args.choice(cl, "dtype", "float64", List.of("float64", "float32")));
         String site = cl.getOptionValue("site", "blocks.0.attn.query");
         List<String> names = List.copyOf(new DecoderLM(DecoderLMConfig.tiny(), new Rng(0)).sites().keySet());

@@ -20,7 +20,7 @@ import cola4j.gl.app.ftaas.TenantWorkload;
 import cola4j.gl.app.ftaas.TransferDtype;
 import cola4j.gl.app.ftaas.UserPattern;
 import cola4j.gl.app.ftaas.UserSpec;
-import cola4j.gl.auxiliary.AdapterType;
+import cola4j.gl.auxiliary.AuxiliaryKind;
 import cola4j.gl.optim.OptimizerKind;
 import cola4j.gl.app.workload.PretrainCache;
 import cola4j.gl.app.workload.Workloads;
@@ -111,12 +111,12 @@ public final class FtaasCommand implements Command {
         int seed = Args.intValue(cl, "seed", 0, 0), eval = Args.intValue(cl, "eval", 256, 1);
         Integer pre = cl.hasOption("pretrain-steps") ? Args.intValue(cl, "pretrain-steps", 300, mlp ? 0 : 1) : null;
         UserPattern pattern = new UserPattern(
-                pattern(cl, "aux", "lowrank", p -> UserPattern.words(p, AdapterType::parse)),
+                pattern(cl, "aux", "lowrank", p -> UserPattern.words(p, AuxiliaryKind::parseUserChoice)),
                 pattern(cl, "rank", "8", p -> UserPattern.ints(p, 1)),
                 pattern(cl, "interval", "1", p -> UserPattern.ints(p, 1)),
                 pattern(cl, "optimizer", "adamw", p -> UserPattern.words(p, OptimizerKind::parse)),
                 pattern(cl, "lr", Double.toString(mlp ? MLP_LR : TRANSFORMER_LR), UserPattern::positives));
-        String aux = String.join("~", pattern.aux().stream().map(AdapterType::cliName).toList());
+        String aux = String.join("~", pattern.aux().stream().map(AuxiliaryKind::cliName).toList());
         TransferDtype transfer = TransferDtype.parse(Args.choice(cl, "transfer-dtype", "float32", List.of("float32", "bf16")));
         Path json = Args.path(cl, "json"), cacheDir = Args.path(cl, "cache");
         if (mlp && cl.hasOption("sites")) throw new UsageException("--sites applies to transformer models; the mlp adapts every layer");
@@ -145,7 +145,7 @@ public final class FtaasCommand implements Command {
             results.add(new ColaSession<>(w, specs, cfg, method).run(p.onStep()));
         }
         try (Progress p = new Progress(io.err(), "lora (multi-tenant)", steps)) {
-            results.add(new LoraSession<>(w, specs.stream().map(s -> s.withAux(AdapterType.LOWRANK)).toList(), cfg).run(p.onStep()));
+            results.add(new LoraSession<>(w, specs.stream().map(s -> s.withAux(AuxiliaryKind.LOWRANK)).toList(), cfg).run(p.onStep()));
         }
         print(io, w, specs, results, transfer);
         if (json != null) {

@@ -1,5 +1,8 @@
 package cola4j.gl.app.cli;
 
+import cola4j.gl.app.io.DTypeJson;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import cola4j.gl.app.command.Args;
 import cola4j.gl.app.command.Command;
 import cola4j.gl.app.io.Io;
@@ -54,7 +57,8 @@ public final class PretrainCommand implements Command {
      * @param nearChanceTolerance  {@link PretrainResult#NEAR_CHANCE_TOLERANCE}
      * @param heldOut          how the held-out pretraining sets were drawn ({@link HeldOutJson})
      */
-    public record Report(@JsonProperty("model") String model, @JsonProperty("preset") String preset, @JsonProperty("dtype") String dtype,
+    public record Report(@JsonProperty("model") String model, @JsonProperty("preset") String preset, @JsonProperty("dtype") @JsonSerialize(using = DTypeJson.Writer.class)
+            @JsonDeserialize(using = DTypeJson.Reader.class) DType dtype,
                          @JsonProperty("seed") long seed, @JsonProperty("steps") int steps, @JsonProperty("metric") String metric,
                          @JsonProperty("pretrain_metric") double pretrainMetric, @JsonProperty("pretrain_loss") double pretrainLoss,
                          @JsonProperty("seconds") double seconds, @JsonProperty("cached") boolean cached,
@@ -182,7 +186,7 @@ public final class PretrainCommand implements Command {
         t.print(io.out());
         if (json != null) {
             Target target = new Target(tg.metric(), tg.documented(), tg.fraction(), tg.threshold(), tg.maxSeconds(), metricPass, timePass);
-            JsonFiles.writeAtomic(json, new Report(family, preset, dtype.toString(), seed, r.steps(), r.metric(), r.pretrainMetric(), r.pretrainLoss(),
+            JsonFiles.writeAtomic(json, new Report(family, preset, dtype, seed, r.steps(), r.metric(), r.pretrainMetric(), r.pretrainLoss(),
                     r.trainSeconds(), r.fromCache(), r.checkpoint().toString(), r.pretrainPerTask(), target, r.downstreamBefore(),
                     r.downstreamChance(), nearChance, PretrainResult.NEAR_CHANCE_TOLERANCE, HeldOutJson.of(ho)));
             io.err().println("wrote " + json);

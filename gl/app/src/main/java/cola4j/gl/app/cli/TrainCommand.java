@@ -6,7 +6,7 @@ import cola4j.gl.app.command.UsageException;
 import cola4j.gl.app.io.Io;
 import cola4j.gl.app.io.JsonFiles;
 
-import cola4j.gl.auxiliary.AdapterType;
+import cola4j.gl.auxiliary.AuxiliaryKind;
 import cola4j.gl.app.train.MethodSetup;
 import cola4j.gl.optim.OptimizerKind;
 import cola4j.gl.optim.ScheduleKind;
@@ -108,7 +108,7 @@ public final class TrainCommand implements Command {
         TrainState saved = resume == null ? null : TrainState.read(resume);
         TrainConfig cfg = config(cl, saved == null ? null : saved.config());
         if (saved != null) requireSame(saved.config(), cfg);
-        List<String> tasks = Workloads.create(cfg.model(), cfg.preset(), DType.parse(cfg.dtype()), cfg.baseSeed()).downstreamNames();
+        List<String> tasks = Workloads.create(cfg.model(), cfg.preset(), cfg.dtype(), cfg.baseSeed()).downstreamNames();
         if (!tasks.contains(cfg.task())) throw new UsageException("--task: unknown task '" + cfg.task() + "' for " + cfg.model() + "; available: " + tasks);
         int stopAt = Args.intValue(cl, "stop-at", cfg.steps(), 1);
         if (stopAt > cfg.steps() || stopAt % cfg.interval() != 0 || (saved != null && stopAt <= saved.step())) {
@@ -121,7 +121,7 @@ public final class TrainCommand implements Command {
         PretrainCache cache = cacheDir != null ? new PretrainCache(cacheDir) : PretrainCache.atDefaultLocation();
 
         Workload w = new Pretrainer(cache, io.err(), !cl.hasOption("quiet"))
-                .run(cfg.model(), cfg.preset(), DType.parse(cfg.dtype()), cfg.baseSeed(), PretrainConfig.defaults(cfg.model(), cfg.preset()), false).workload();
+                .run(cfg.model(), cfg.preset(), cfg.dtype(), cfg.baseSeed(), PretrainConfig.defaults(cfg.model(), cfg.preset()), false).workload();
         MethodSetup setup;
         try {
             setup = MethodSetup.create(w, cfg);
@@ -136,7 +136,7 @@ public final class TrainCommand implements Command {
         }
         long trainable = setup.trainedParameters().values().stream().mapToLong(v -> v.value().numel()).sum();
         io.out().printf("train: %s (%s, %s) task %s, method %s%s, %d trainable parameters, %d steps x batch %d, %s lr %.3g %s%n", cfg.model(),
-                cfg.preset(), cfg.dtype(), cfg.task(), cfg.method(), cfg.hasSiteAdapters() ? " (" + cfg.aux() + (cfg.merged() ? ", merged" : "") + ", "
+                cfg.preset(), cfg.dtype(), cfg.task(), cfg.method(), cfg.hasSiteAuxiliaries() ? " (" + cfg.aux() + (cfg.merged() ? ", merged" : "") + ", "
                         + setup.sites().size() + " sites)" : "", trainable, cfg.steps(), cfg.batch(), cfg.optimizer(), cfg.lr(), cfg.schedule());
         Path tracePath = Args.path(cl, "trace");
         StepTrace trace = tracePath == null ? null : new StepTrace(tracePath, cfg.method().cliName(), from.step());
@@ -159,9 +159,10 @@ public final class TrainCommand implements Command {
         TrainMethod method = cl.hasOption("method") ? TrainMethod.parse(Args.choice(cl, "method", null, TrainMethod.names())) : b ? base.method() : null;
         if (model == null || task == null || method == null) throw new UsageException("--model, --task and --method are required (unless --resume)");
         String preset = Args.choice(cl, "preset", b ? base.preset() : "small", Workloads.presets());
-        String dtype = Args.choice(cl, "dtype", b ? base.dtype() : "float32", List.of("float32", "float64"));
+        DType dtype = DType.parse(Args.choice(cl, "dtype", b ? base.dtype().cliName : "float32", List.of("float32", "float64")));
         long baseSeed = Args.intValue(cl, "base-seed", b ? (int) base.baseSeed() : 0, 0);
-        AdapterType aux = AdapterType.parse(Args.choice(cl, "aux", b ? base.aux().cliName() : "lowrank", AdapterType.names()));
+        AuxiliaryKind aux = AuxiliaryKind.parseUserChoice(
+                Args.choice(cl, "aux", b ? base.aux().cliName() : "lowrank", AuxiliaryKind.userChoiceNames()));
         int rank = Args.intValue(cl, "rank", b ? base.rank() : 8, 1);
         double alpha = Args.doubleValue(cl, "alpha", b ? base.alpha() : 8);
         int interval = Args.intValue(cl, "interval", b ? base.interval() : 1, 1);

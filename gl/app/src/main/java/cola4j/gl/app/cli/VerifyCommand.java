@@ -1,5 +1,8 @@
 package cola4j.gl.app.cli;
 
+import cola4j.gl.app.io.DTypeJson;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import cola4j.gl.app.command.Args;
 import cola4j.gl.app.command.Command;
 import cola4j.gl.app.io.Io;
@@ -42,7 +45,8 @@ public final class VerifyCommand implements Command {
      * @param dtype        element type the suite ran in (float64, float32)
      * @param propositions one row per check, in the order of the table
      */
-    public record Report(@JsonProperty("dtype") String dtype, @JsonProperty("propositions") List<Row> propositions) {}
+    public record Report(@JsonProperty("dtype") @JsonSerialize(using = DTypeJson.Writer.class)
+            @JsonDeserialize(using = DTypeJson.Reader.class) DType dtype, @JsonProperty("propositions") List<Row> propositions) {}
 
     /** (dtype, seed) → the results; {@link Verifier#runAll} except in tests. */
     private final BiFunction<DType, Long, List<PropositionResult>> suite;
@@ -90,7 +94,7 @@ public final class VerifyCommand implements Command {
         long failed = results.stream().filter(r -> !r.pass()).count();
         io.out().println(ok ? "all " + results.size() + " checks pass (" + dtype + ")"
                 : "SOME CHECKS FAILED: " + failed + " of " + results.size() + " (" + dtype + ")");
-        if (json != null) JsonFiles.writeAtomic(json, new Report(dtype.cliName, results.stream().map(Row::of).toList()));
+        if (json != null) JsonFiles.writeAtomic(json, new Report(dtype, results.stream().map(Row::of).toList()));
         return ok ? 0 : 1;
     }
 }

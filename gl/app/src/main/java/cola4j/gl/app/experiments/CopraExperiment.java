@@ -1,6 +1,6 @@
 package cola4j.gl.app.experiments;
 
-import cola4j.gl.copra.AdapterMerge;
+import cola4j.gl.copra.AuxiliaryMerge;
 import cola4j.gl.copra.LayerGroups;
 import cola4j.gl.copra.LowRankConcat;
 import cola4j.gl.copra.ProgressiveActivation;
@@ -15,7 +15,8 @@ import cola4j.gl.auxiliary.LowRankConfig;
 import cola4j.gl.cola.ColaMode;
 import cola4j.gl.cola.ColaServer;
 import cola4j.gl.cola.ColaTrainer;
-import cola4j.gl.cola.ColaUser;
+import cola4j.gl.UserFit;
+import cola4j.gl.UserFitConfig;
 import cola4j.gl.baselines.LoraTrainer;
 import cola4j.gl.cola.RowRouting;
 import cola4j.gl.optim.AdamConfig;
@@ -107,9 +108,9 @@ public final class CopraExperiment {
     }
 
     /** Adapters trained on one task, and the adaptation-data bytes their training sent (ColA; 0 for LoRA). */
-    public record Trained(LinkedHashMap<String, LowRankAux> adapters, long bytesSent) {
+    public record Trained(LinkedHashMap<String, LowRankAux> auxiliaries, long bytesSent) {
         public LinkedHashMap<String, Tensor> deltas() {
-            return LowRankConcat.deltas(adapters);
+            return LowRankConcat.deltas(auxiliaries);
         }
     }
 
@@ -131,7 +132,7 @@ public final class CopraExperiment {
         ProgressiveTrainer t = cfg.method().equals("lora")
                 ? ProgressiveTrainer.lora(act, new LoraTrainer(w.model(), sites, Map.of(0, aux), p -> new AdamW(p, ac), sch, 1, 1.0))
                 : ProgressiveTrainer.cola(act, new ColaTrainer(new ColaServer(w.model(), sites),
-                        List.of(new ColaUser(0, aux, new AdamW(ColaUser.parameters(aux), ac), sch, 1, 1.0)), ColaMode.UNMERGED));
+                        List.of(new UserFit(0, aux, new AdamW(UserFit.parameters(aux), ac), new UserFitConfig(1, 1.0), sch)), ColaMode.UNMERGED));
         Rng data = new Rng(runSeed ^ DATA_SALT), dropout = new Rng(runSeed ^ DROPOUT_SALT);
         for (int k = 0; k < cfg.steps(); k++) {
             Batch b = w.sample(task, cfg.batchSize(), data);
@@ -161,14 +162,14 @@ public final class CopraExperiment {
      *
      * @param base         metric without adapters
      * @param single       metric of each task with its own adapters
-     * @param merged       per merge kind (in {@link AdapterMerge.Kind} order), the metric of the merged adapter set
+     * @param merged       per merge kind (in {@link AuxiliaryMerge.Kind} order), the metric of the merged adapter set
      * @param pruned       per pruning pattern that removes something (in {@link #prunePatterns()} order), the metric
      * @param shapley      per player, the Shapley value
      * @param shapleySe    per player, its standard error (all 0 when {@code shapleyExact})
      * @param shapleyExact true when every task used the exact formula
      * @param bytesSent    ColA: adaptation-data bytes sent while training all tasks; 0 for LoRA
      */
-    public record RunResult(double base, double single, Map<AdapterMerge.Kind, Double> merged, Map<PrunePattern, Double> pruned, double[] shapley,
+    public record RunResult(double base, double single, Map<AuxiliaryMerge.Kind, Double> merged, Map<PrunePattern, Double> pruned, double[] shapley,
                             double[] shapleySe, boolean shapleyExact, long bytesSent) {}
 
     /** Trains every task and measures single, merged, pruned and Shapley metrics. */
@@ -178,12 +179,12 @@ public final class CopraExperiment {
         List<LinkedHashMap<String, Tensor>> deltas = trained.stream().map(Trained::deltas).toList();
         double single = 0;
         for (int t = 0; t < tasks.size(); t++) single += evaluate(tasks.get(t), deltas.get(t)) / tasks.size();
-        Map<AdapterMerge.Kind, Map<String, Tensor>> merges = new EnumMap<>(AdapterMerge.Kind.class);
-        merges.put(AdapterMerge.Kind.LINEAR, AdapterMerge.linear(deltas));
-        merges.put(AdapterMerge.Kind.TASK_ARITHMETIC, AdapterMerge.taskArithmetic(deltas, cfg.taLambda()));
-        merges.put(AdapterMerge.Kind.TIES, AdapterMerge.ties(deltas, cfg.tiesDensity(), null, 1.0));
-        merges.put(AdapterMerge.Kind.CONCAT, LowRankConcat.deltas(LowRankConcat.concat(trained.stream().map(Trained::adapters).toList(), null)));
-        Map<AdapterMerge.Kind, Double> merged = new EnumMap<>(AdapterMerge.Kind.class);
+        Map<AuxiliaryMerge.Kind, Map<String, Tensor>> merges = new EnumMap<>(AuxiliaryMerge.Kind.class);
+        merges.put(AuxiliaryMerge.Kind.LINEAR, AuxiliaryMerge.linear(deltas));
+        merges.put(AuxiliaryMerge.Kind.TASK_ARITHMETIC, AuxiliaryMerge.taskArithmetic(deltas, cfg.taLambda()));
+        merges.put(AuxiliaryMerge.Kind.TIES, AuxiliaryMerge.ties(deltas, cfg.tiesDensity(), null, 1.0));
+        merges.put(AuxiliaryMerge.Kind.CONCAT, LowRankConcat.deltas(LowRankConcat.concat(trained.stream().map(Trained::auxiliaries).toList(), null)));
+        Map<AuxiliaryMerge.Kind, Double> merged = new EnumMap<>(AuxiliaryMerge.Kind.class);
         merges.forEach((k, d) -> merged.put(k, tasks.stream().mapToDouble(t -> evaluate(t, d)).average().orElseThrow()));
         Map<PrunePattern, Double> pruned = new LinkedHashMap<>();
         for (PrunePattern p : prunePatterns()) {

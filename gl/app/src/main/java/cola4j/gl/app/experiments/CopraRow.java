@@ -1,6 +1,6 @@
 package cola4j.gl.app.experiments;
 
-import cola4j.gl.copra.AdapterMerge;
+import cola4j.gl.copra.AuxiliaryMerge;
 import cola4j.gl.copra.PrunePattern;
 import cola4j.gl.copra.Shapley;
 
@@ -32,7 +32,7 @@ import java.util.function.ToDoubleFunction;
  * @param progressive    true for CopRA's progressive activation, false for plain training
  * @param base           metric of the base model without adapters
  * @param single         each task's metric with its own adapters
- * @param merged         per merge kind, the metric of the merged adapter set (JSON keys {@link AdapterMerge.Kind#id()})
+ * @param merged         per merge kind, the metric of the merged adapter set (JSON keys {@link AuxiliaryMerge.Kind#id()})
  * @param pruned         per pruning pattern that removes something, the metric after pruning (JSON keys {@link PrunePattern#name()})
  * @param prunedSkipped  the patterns that remove nothing with this model's layer groups (e.g. middle_third for L = 2)
  * @param shapley        per player, the mean Shapley value
@@ -51,7 +51,7 @@ public record CopraRow(
         boolean progressive,
         MeanStd base,
         MeanStd single,
-        Map<AdapterMerge.Kind, MeanStd> merged,
+        Map<AuxiliaryMerge.Kind, MeanStd> merged,
         Map<PrunePattern, MeanStd> pruned,
         @JsonProperty("pruned_skipped") List<PrunePattern> prunedSkipped,
         double[] shapley,
@@ -75,8 +75,8 @@ public record CopraRow(
                               List<PrunePattern> skipped, List<String> players) {
         if (runs.isEmpty()) throw new IllegalArgumentException("copra row: no runs");
         CopraExperiment.RunResult first = runs.get(0);
-        Map<AdapterMerge.Kind, MeanStd> merged = new EnumMap<>(AdapterMerge.Kind.class);
-        for (AdapterMerge.Kind k : first.merged().keySet()) merged.put(k, over(runs, r -> r.merged().get(k)));
+        Map<AuxiliaryMerge.Kind, MeanStd> merged = new EnumMap<>(AuxiliaryMerge.Kind.class);
+        for (AuxiliaryMerge.Kind k : first.merged().keySet()) merged.put(k, over(runs, r -> r.merged().get(k)));
         Map<PrunePattern, MeanStd> pruned = new LinkedHashMap<>();
         for (PrunePattern p : first.pruned().keySet()) pruned.put(p, over(runs, r -> r.pruned().get(p)));
         int n = first.shapley().length, s = runs.size();

@@ -1,7 +1,7 @@
 package cola4j.gl.app.ftaas;
 
 import cola4j.gl.cola.ColaMode;
-import cola4j.gl.auxiliary.AdapterType;
+import cola4j.gl.auxiliary.AuxiliaryKind;
 import cola4j.gl.optim.OptimizerKind;
 import cola4j.models.Model;
 import cola4j.models.site.Site;
@@ -45,6 +45,7 @@ public final class AnalyticBytes {
                 case LOWRANK -> (long) u.rank() * (in + out);
                 case LINEAR -> in * out + b * out;
                 case MLP -> in * h + b * h + h * out + b * out;
+                case EMBEDDING -> throw new IllegalStateException("unreachable: UserSpec accepts lowrank, linear, mlp");
             };
         }
         return n;
@@ -59,6 +60,7 @@ public final class AnalyticBytes {
                 case LOWRANK -> 2;
                 case LINEAR -> 1 + b;
                 case MLP -> 2 + 2 * b;
+                case EMBEDDING -> throw new IllegalStateException("unreachable: UserSpec accepts lowrank, linear, mlp");
             };
         }
         return n;
@@ -102,7 +104,7 @@ public final class AnalyticBytes {
     /** D_u: bytes of user u's upload in merged modes, Σ_s (in·out + [linear auxiliary and site bias] out)·e. */
     public static long deltaBytes(UserSpec u, List<Site> sites, DType dtype) {
         long d = 0;
-        for (Site s : sites) d += (long) s.inFeatures() * s.outFeatures() + (u.auxType() == AdapterType.LINEAR && s.bias() != null ? s.outFeatures() : 0);
+        for (Site s : sites) d += (long) s.inFeatures() * s.outFeatures() + (u.auxType() == AuxiliaryKind.LINEAR && s.bias() != null ? s.outFeatures() : 0);
         return d * dtype.bytes;
     }
 

@@ -3,7 +3,7 @@ package cola4j.gl.app.ftaas;
 import cola4j.autograd.Var;
 import cola4j.gl.baselines.FullFineTuneTrainer;
 import cola4j.gl.cola.RowRouting;
-import cola4j.gl.auxiliary.AdapterType;
+import cola4j.gl.auxiliary.AuxiliaryKind;
 import cola4j.models.Model;
 import cola4j.tensor.Rng;
 import cola4j.tensor.memory.Device;
@@ -44,7 +44,7 @@ public final class FullSession<B> {
         Map<Integer, Rng> data = new LinkedHashMap<>();
         for (UserSpec s : specs) {
             Model m = workload.copyOfBase();
-            UserSpec full = new UserSpec(s.id(), AdapterType.LINEAR, 1, 1, s.interval(), s.optimizer(), cfg.fullLr(), s.seed());
+            UserSpec full = new UserSpec(s.id(), AuxiliaryKind.LINEAR, 1, 1, s.interval(), s.optimizer(), cfg.fullLr(), s.seed());
             FullFineTuneTrainer t = new FullFineTuneTrainer(m, null, full::newOptimizer, null, s.interval(), Double.POSITIVE_INFINITY);
             models.put(s.id(), m);
             trainers.put(s.id(), t);

@@ -6,7 +6,7 @@ import cola4j.gl.NonFiniteException;
 import cola4j.gl.auxiliary.AuxiliaryModel;
 import cola4j.gl.cola.ColaMode;
 import cola4j.gl.cola.ColaServer;
-import cola4j.gl.cola.ColaUser;
+import cola4j.gl.UserFit;
 import cola4j.gl.cola.LossFunction;
 import cola4j.gl.cola.RowRouting;
 import cola4j.models.site.Site;
@@ -95,7 +95,7 @@ public final class LocalServer<B> implements Server<B> {
             LinkedHashMap<String, AuxiliaryModel> r = spec.auxiliaries(sites, workload.base().dtype());
             replicas.put(spec.id(), r);
             long p = 0;
-            for (Var v : ColaUser.parameters(r).values()) p += v.value().bytes();
+            for (Var v : UserFit.parameters(r).values()) p += v.value().bytes();
             ledger.track(device, MemCategory.PARAMETERS, "replica-" + spec.id(), p);
         }
     }
@@ -125,7 +125,7 @@ public final class LocalServer<B> implements Server<B> {
     public void upload(int user, LinkedHashMap<String, Tensor> tensors) {
         if (!specs.containsKey(user)) throw new IllegalArgumentException("server: upload from unregistered user " + user);
         if (mode == ColaMode.UNMERGED) {
-            LinkedHashMap<String, Var> params = ColaUser.parameters(replicas.get(user));
+            LinkedHashMap<String, Var> params = UserFit.parameters(replicas.get(user));
             LinkedHashMap<String, int[]> expected = new LinkedHashMap<>();
             params.forEach((n, v) -> expected.put(n, v.value().shape()));
             UploadShapes.require(user, expected, tensors);

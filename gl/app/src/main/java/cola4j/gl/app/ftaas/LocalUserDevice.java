@@ -4,7 +4,8 @@ import cola4j.autograd.Var;
 import cola4j.gl.AdaptationData;
 import cola4j.gl.FitStep;
 import cola4j.gl.auxiliary.AuxiliaryModel;
-import cola4j.gl.cola.ColaUser;
+import cola4j.gl.UserFit;
+import cola4j.gl.UserFitConfig;
 import cola4j.models.site.Site;
 import cola4j.tensor.DType;
 import cola4j.tensor.Tensor;
@@ -16,7 +17,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A {@link UserDevice} in this process around a {@link ColaUser} (no gradient clipping, no schedule). It records
+ * A {@link UserDevice} in this process around a {@link UserFit} (no gradient clipping, no schedule). It records
  * what it holds in the ledger under device {@code user-<id>}:
  * <pre>
  *   PARAMETERS       Σ_sites auxiliary parameter bytes
@@ -27,7 +28,7 @@ import java.util.Optional;
  */
 public final class LocalUserDevice implements UserDevice {
     private final UserSpec spec;
-    private final ColaUser user;
+    private final UserFit user;
     private final MemoryLedger ledger;
     private final Device device;
     private long fitNanos;
@@ -36,11 +37,11 @@ public final class LocalUserDevice implements UserDevice {
     public LocalUserDevice(UserSpec spec, List<Site> sites, DType dtype, MemoryLedger ledger) {
         this.spec = spec;
         LinkedHashMap<String, AuxiliaryModel> aux = spec.auxiliaries(sites, dtype);
-        this.user = new ColaUser(spec.id(), aux, spec.newOptimizer(ColaUser.parameters(aux)), null, spec.interval(), Double.POSITIVE_INFINITY);
+        this.user = new UserFit(spec.id(), aux, spec.newOptimizer(UserFit.parameters(aux)), new UserFitConfig(spec.interval(), Double.POSITIVE_INFINITY), null);
         this.ledger = ledger;
         this.device = Device.of("user-" + spec.id());
         long p = 0;
-        for (Var v : ColaUser.parameters(aux).values()) p += v.value().bytes();
+        for (Var v : UserFit.parameters(aux).values()) p += v.value().bytes();
         ledger.track(device, MemCategory.PARAMETERS, "auxiliaries", p);
     }
 
@@ -68,11 +69,11 @@ public final class LocalUserDevice implements UserDevice {
         long t0 = System.nanoTime();
         long incoming = data.stream().mapToLong(AdaptationData::bytes).sum();
         ledger.track(device, MemCategory.BUFFERS, "adaptation-data", user.bufferBytes() + incoming);
-        Optional<FitStep> step = user.receive(data);
+        Optional<FitStep> step = user.offer(data);
         ledger.track(device, MemCategory.BUFFERS, "adaptation-data", user.bufferBytes());
         if (step.isPresent()) {
             long g = 0;
-            for (Var v : ColaUser.parameters(user.auxiliaries()).values()) if (v.grad() != null) g += v.grad().bytes();
+            for (Var v : UserFit.parameters(user.auxiliaries()).values()) if (v.grad() != null) g += v.grad().bytes();
             ledger.track(device, MemCategory.GRADIENTS, "auxiliaries", g);
             ledger.track(device, MemCategory.OPTIMIZER_STATE, "optimizer", user.optimizer().stateBytes());
         }
@@ -83,7 +84,7 @@ public final class LocalUserDevice implements UserDevice {
     @Override
     public LinkedHashMap<String, Tensor> parameters() {
         LinkedHashMap<String, Tensor> m = new LinkedHashMap<>();
-        ColaUser.parameters(user.auxiliaries()).forEach((n, v) -> m.put(n, v.value().copy()));
+        UserFit.parameters(user.auxiliaries()).forEach((n, v) -> m.put(n, v.value().copy()));
         return m;
     }
 
@@ -105,7 +106,7 @@ public final class LocalUserDevice implements UserDevice {
     }
 
     /** The wrapped ColA user (optimizer, buffer). */
-    public ColaUser user() {
+    public UserFit user() {
         return user;
     }
 }

@@ -2,7 +2,7 @@ package cola4j.gl.app.ftaas;
 
 import cola4j.autograd.Var;
 import cola4j.gl.auxiliary.AuxiliaryModel;
-import cola4j.gl.cola.ColaUser;
+import cola4j.gl.UserFit;
 import cola4j.gl.baselines.LoraTrainer;
 import cola4j.gl.cola.RowRouting;
 import cola4j.gl.optim.Optimizer;
@@ -36,7 +36,7 @@ public final class LoraSession<B> {
     private final List<UserSpec> specs;
     private final SessionConfig cfg;
     private final MemoryLedger ledger = new MemoryLedger();
-    private final Map<Integer, LinkedHashMap<String, AuxiliaryModel>> adapters = new LinkedHashMap<>();
+    private final Map<Integer, LinkedHashMap<String, AuxiliaryModel>> auxiliaries = new LinkedHashMap<>();
 
     public LoraSession(TenantWorkload<B> workload, List<UserSpec> specs, SessionConfig cfg) {
         this.workload = workload;
@@ -49,23 +49,23 @@ public final class LoraSession<B> {
     }
 
     /** user id → that user's adapters on the server, as trained by the last {@link #run} (empty before). */
-    public Map<Integer, LinkedHashMap<String, AuxiliaryModel>> adapters() {
-        return adapters;
+    public Map<Integer, LinkedHashMap<String, AuxiliaryModel>> auxiliaries() {
+        return auxiliaries;
     }
 
     public MethodResult run(IntConsumer onStep) {
         long t0 = System.nanoTime();
         Device server = LedgerView.SERVER;
         List<Site> sites = workload.adaptedSites(workload.base());
-        adapters.clear();
-        for (UserSpec s : specs) adapters.put(s.id(), s.auxiliaries(sites, workload.base().dtype()));
+        auxiliaries.clear();
+        for (UserSpec s : specs) auxiliaries.put(s.id(), s.auxiliaries(sites, workload.base().dtype()));
         Iterator<UserSpec> order = specs.iterator();                          // LoraTrainer builds optimizers in user order
         Map<Integer, Integer> intervals = new LinkedHashMap<>();
         for (UserSpec s : specs) intervals.put(s.id(), s.interval());
-        LoraTrainer trainer = new LoraTrainer(workload.base(), sites, adapters, p -> order.next().newOptimizer(p), null,
+        LoraTrainer trainer = new LoraTrainer(workload.base(), sites, auxiliaries, p -> order.next().newOptimizer(p), null,
                 intervals::get, Double.POSITIVE_INFINITY);
         ledger.track(server, MemCategory.PARAMETERS, "base", bytes(workload.base().namedParameters().values()));
-        for (UserSpec s : specs) ledger.track(server, MemCategory.PARAMETERS, "adapters-" + s.id(), bytes(ColaUser.parameters(adapters.get(s.id())).values()));
+        for (UserSpec s : specs) ledger.track(server, MemCategory.PARAMETERS, "adapters-" + s.id(), bytes(UserFit.parameters(auxiliaries.get(s.id())).values()));
         Map<Integer, Rng> data = new LinkedHashMap<>();
         for (UserSpec s : specs) data.put(s.id(), new Rng(cfg.dataSeed(s.id())));
         Curves curves = new Curves();
@@ -96,7 +96,7 @@ public final class LoraSession<B> {
                         + " (one loss and one backward over every user's rows, so one diverging user stops all; metrics are those of the adapters then)";
                 for (UserSpec s : specs) {
                     errors.put("user-" + s.id(), why);
-                    curves.add(s.id(), step, Evaluation.adapted(workload, workload.base(), s.id(), adapters.get(s.id())));
+                    curves.add(s.id(), step, Evaluation.adapted(workload, workload.base(), s.id(), auxiliaries.get(s.id())));
                 }
                 break;
             }
@@ -111,7 +111,7 @@ public final class LoraSession<B> {
             ledger.track(server, MemCategory.GRADIENTS, "adapters", g);
             ledger.track(server, MemCategory.OPTIMIZER_STATE, "optimizers", opt);
             if ((step + 1) % cfg.evalEvery() == 0 || step + 1 == cfg.steps()) {
-                for (UserSpec s : specs) curves.add(s.id(), step + 1, Evaluation.adapted(workload, workload.base(), s.id(), adapters.get(s.id())));
+                for (UserSpec s : specs) curves.add(s.id(), step + 1, Evaluation.adapted(workload, workload.base(), s.id(), auxiliaries.get(s.id())));
             }
             if (onStep != null) onStep.accept(step + 1);
         }

@@ -87,6 +87,7 @@ public final class MlpActivationBytes {
             case LOWRANK -> b * u.rank() + 2 * b * out;
             case LINEAR -> b * out * (1 + beta);
             case MLP -> b * h * (2 + beta) + b * out * (1 + beta);
+            case EMBEDDING -> throw new IllegalStateException("unreachable: UserSpec accepts lowrank, linear, mlp");
         };
     }
 }

@@ -1,6 +1,6 @@
 package cola4j.gl.app.ftaas;
 
-import cola4j.gl.auxiliary.AdapterType;
+import cola4j.gl.auxiliary.AuxiliaryKind;
 import cola4j.models.site.Site;
 import cola4j.tensor.Tensor;
 import java.util.Arrays;
@@ -25,7 +25,7 @@ final class UploadShapes {
         LinkedHashMap<String, int[]> expected = new LinkedHashMap<>();
         for (Site s : sites) {
             expected.put(s.name() + "/delta_weight", s.weight().shape());
-            if (spec.auxType() == AdapterType.LINEAR && s.bias() != null) expected.put(s.name() + "/delta_bias", s.bias().shape());
+            if (spec.auxType() == AuxiliaryKind.LINEAR && s.bias() != null) expected.put(s.name() + "/delta_bias", s.bias().shape());
         }
         return expected;
     }

@@ -1,6 +1,7 @@
 package cola4j.gl.app.ftaas;
 
 import cola4j.autograd.Var;
+import cola4j.gl.auxiliary.AuxiliaryKind;
 import cola4j.gl.auxiliary.AuxiliaryModel;
 import cola4j.tensor.Tensor;
 import java.util.LinkedHashMap;
@@ -53,9 +54,10 @@ final class UploadedDelta implements AuxiliaryModel {
         return dw.dim(0);
     }
 
+    /** LINEAR: an uploaded ΔW acts as the full-rank linear auxiliary x·ΔWᵀ (+ Δb), whatever the user trained. */
     @Override
-    public String kind() {
-        return "delta";
+    public AuxiliaryKind kind() {
+        return AuxiliaryKind.LINEAR;
     }
 
     @Override

@@ -1,6 +1,6 @@
 package cola4j.gl.app.ftaas;
 
-import cola4j.gl.auxiliary.AdapterType;
+import cola4j.gl.auxiliary.AuxiliaryKind;
 import cola4j.gl.optim.OptimizerKind;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +19,7 @@ import java.util.stream.IntStream;
  * @param optimizers optimizers
  * @param lrs        learning rates, each finite and &gt; 0
  */
-public record UserPattern(List<AdapterType> aux, List<Integer> ranks, List<Integer> intervals, List<OptimizerKind> optimizers, List<Double> lrs) {
+public record UserPattern(List<AuxiliaryKind> aux, List<Integer> ranks, List<Integer> intervals, List<OptimizerKind> optimizers, List<Double> lrs) {
     public UserPattern {
         aux = List.copyOf(aux);
         ranks = List.copyOf(ranks);
@@ -35,7 +35,7 @@ public record UserPattern(List<AdapterType> aux, List<Integer> ranks, List<Integ
     }
 
     /** The same setting for every user. */
-    public static UserPattern uniform(AdapterType aux, int rank, int interval, OptimizerKind optimizer, double lr) {
+    public static UserPattern uniform(AuxiliaryKind aux, int rank, int interval, OptimizerKind optimizer, double lr) {
         return new UserPattern(List.of(aux), List.of(rank), List.of(interval), List.of(optimizer), List.of(lr));
     }
 
@@ -83,7 +83,7 @@ public record UserPattern(List<AdapterType> aux, List<Integer> ranks, List<Integ
         return out;
     }
 
-    /** Word entries parsed by {@code parse} (e.g. {@link AdapterType#parse}); its error message is kept. */
+    /** Word entries parsed by {@code parse} (e.g. {@link AuxiliaryKind#parse}); its error message is kept. */
     public static <E> List<E> words(String pattern, Function<String, E> parse) {
         return entries(pattern).stream().map(parse).toList();
     }

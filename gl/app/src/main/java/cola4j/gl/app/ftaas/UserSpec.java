@@ -11,7 +11,7 @@ import cola4j.gl.optim.AdamW;
 import cola4j.gl.optim.Optimizer;
 import cola4j.gl.optim.Sgd;
 import cola4j.gl.optim.SgdConfig;
-import cola4j.gl.auxiliary.AdapterType;
+import cola4j.gl.auxiliary.AuxiliaryKind;
 import cola4j.gl.optim.OptimizerKind;
 import cola4j.models.site.Site;
 import cola4j.tensor.DType;
@@ -32,16 +32,19 @@ import java.util.List;
  * @param lr        learning rate
  * @param seed      seed of the auxiliary initialization (site i uses seed·1000 + i)
  */
-public record UserSpec(int id, AdapterType auxType, int rank, int mlpHidden, int interval, OptimizerKind optimizer, double lr, long seed) {
+public record UserSpec(int id, AuxiliaryKind auxType, int rank, int mlpHidden, int interval, OptimizerKind optimizer, double lr, long seed) {
     public UserSpec {
         if (id < 0) throw new IllegalArgumentException("user spec: id must be >= 0, got " + id);
         if (auxType == null || optimizer == null) throw new IllegalArgumentException("user " + id + ": auxiliary type and optimizer are required");
+        if (!AuxiliaryKind.USER_CHOICES.contains(auxType)) {
+            throw new IllegalArgumentException("user " + id + ": auxiliary type must be one of " + AuxiliaryKind.userChoiceNames());
+        }
         if (rank < 1 || mlpHidden < 1 || interval < 1) throw new IllegalArgumentException("user " + id + ": rank, mlpHidden and interval must be >= 1");
         if (!(lr > 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("user " + id + ": lr must be finite and > 0, got " + lr);
     }
 
     /** The same user with another auxiliary type. */
-    public UserSpec withAux(AdapterType type) {
+    public UserSpec withAux(AuxiliaryKind type) {
         return new UserSpec(id, type, rank, mlpHidden, interval, optimizer, lr, seed);
     }
 
@@ -56,8 +59,8 @@ public record UserSpec(int id, AdapterType auxType, int rank, int mlpHidden, int
     }
 
     /** Whether auxiliaries of {@code type} can be merged (every type but mlp). */
-    public static boolean mergeable(AdapterType type) {
-        return type != AdapterType.MLP;
+    public static boolean mergeable(AuxiliaryKind type) {
+        return type.mergeable();
     }
 
     /** The factory spec of site number {@code siteIndex}. */
@@ -70,8 +73,7 @@ public record UserSpec(int id, AdapterType auxType, int rank, int mlpHidden, int
         LinkedHashMap<String, AuxiliaryModel> m = new LinkedHashMap<>();
         for (int i = 0; i < sites.size(); i++) {
             Site s = sites.get(i);
-            String type = auxType == AdapterType.LOWRANK && s.kind() == Site.Kind.EMBEDDING ? "embedding" : auxType.cliName();
-            m.put(s.name(), AuxiliaryFactory.create(type, s.inFeatures(), s.outFeatures(), auxSpec(i, s.bias() != null, dtype)));
+            m.put(s.name(), AuxiliaryFactory.create(auxType.at(s), s.inFeatures(), s.outFeatures(), auxSpec(i, s.bias() != null, dtype)));
         }
         return m;
     }
@@ -91,7 +93,7 @@ public record UserSpec(int id, AdapterType auxType, int rank, int mlpHidden, int
 
     /** One line for reports: {@code lowrank r8 I1 adamw lr 0.02}. */
     public String describe() {
-        return auxType.cliName() + (auxType == AdapterType.LOWRANK ? " r" + rank : auxType == AdapterType.MLP ? " h" + mlpHidden : "") + " I" + interval + " "
+        return auxType.cliName() + (auxType == AuxiliaryKind.LOWRANK ? " r" + rank : auxType == AuxiliaryKind.MLP ? " h" + mlpHidden : "") + " I" + interval + " "
                 + optimizer.cliName() + " lr " + lr;
     }
 
@@ -102,7 +104,7 @@ public record UserSpec(int id, AdapterType auxType, int rank, int mlpHidden, int
      * @throws IllegalArgumentException for an unknown auxiliary type or optimizer name, or a value out of range
      */
     public static List<UserSpec> cycle(int users, String auxPattern, int rank, int mlpHidden, int interval, String optimizer, double lr, long seed) {
-        UserPattern p = new UserPattern(UserPattern.words(auxPattern, AdapterType::parse), List.of(rank), List.of(interval),
+        UserPattern p = new UserPattern(UserPattern.words(auxPattern, AuxiliaryKind::parseUserChoice), List.of(rank), List.of(interval),
                 List.of(OptimizerKind.parse(optimizer)), List.of(lr));
         return p.cycle(users, mlpHidden, seed);
     }

@@ -1,6 +1,10 @@
 package cola4j.gl.app.train;
 
-import cola4j.gl.auxiliary.AdapterType;
+import cola4j.gl.app.io.DTypeJson;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import cola4j.tensor.DType;
+import cola4j.gl.auxiliary.AuxiliaryKind;
 
 import cola4j.autograd.Var;
 import cola4j.gl.auxiliary.AuxiliaryModel;
@@ -65,16 +69,17 @@ public final class AdapterCheckpoint {
     public record Config(@JsonProperty("peft_type") String peftType, @JsonProperty("r") int r, @JsonProperty("lora_alpha") double loraAlpha,
                          @JsonProperty("target_modules") List<String> targetModules, @JsonProperty("base_model_name_or_path") String baseModel,
                          @JsonProperty("base_model_family") String family, @JsonProperty("base_model_preset") String preset,
-                         @JsonProperty("base_model_seed") long baseSeed, @JsonProperty("dtype") String dtype, @JsonProperty("method") String method,
+                         @JsonProperty("base_model_seed") long baseSeed, @JsonProperty("dtype") @JsonSerialize(using = DTypeJson.Writer.class)
+            @JsonDeserialize(using = DTypeJson.Reader.class) DType dtype, @JsonProperty("method") String method,
                          @JsonProperty("aux_type") String auxType, @JsonProperty("merged") boolean merged, @JsonProperty("task") String task) {}
 
     /** The PEFT-style name prefix of an auxiliary's parameters: "" (lowrank), "cola_linear.", "cola_mlp.". */
     static String auxPrefix(AuxiliaryModel a) {
         return switch (a.kind()) {
-            case "lowrank" -> "";
-            case "linear" -> "cola_linear.";
-            case "mlp" -> "cola_mlp.";
-            default -> throw new IllegalArgumentException("adapter checkpoint: unsupported auxiliary kind " + a.kind());
+            case LOWRANK -> "";
+            case LINEAR -> "cola_linear.";
+            case MLP -> "cola_mlp.";
+            case EMBEDDING -> throw new IllegalArgumentException("adapter checkpoint: unsupported auxiliary kind " + a.kind());
         };
     }
 
@@ -84,7 +89,7 @@ public final class AdapterCheckpoint {
         switch (s.config().method()) {
             case FULL -> m.putAll(s.optimizer().parameters());
             case IA3 -> ((Ia3Trainer) s.trainer()).scales().forEach((site, v) -> m.put(PREFIX + site + ".ia3_l", v));
-            default -> s.adapters().forEach((site, a) -> a.namedParameters().forEach((p, v) -> m.put(PREFIX + site + "." + auxPrefix(a) + p, v)));
+            default -> s.auxiliaries().forEach((site, a) -> a.namedParameters().forEach((p, v) -> m.put(PREFIX + site + "." + auxPrefix(a) + p, v)));
         }
         return m;
     }
@@ -99,14 +104,15 @@ public final class AdapterCheckpoint {
                 case LOWRANK -> "LORA";
                 case LINEAR -> "COLA_LINEAR";
                 case MLP -> "COLA_MLP";
+                case EMBEDDING -> throw new IllegalStateException("unreachable: TrainConfig accepts lowrank, linear, mlp");
             };
         };
-        boolean lowrank = c.hasSiteAdapters() && c.aux() == AdapterType.LOWRANK;
+        boolean lowrank = c.hasSiteAuxiliaries() && c.aux() == AuxiliaryKind.LOWRANK;
         List<String> targets = c.method() == TrainMethod.IA3 ? new ArrayList<>(((Ia3Trainer) s.trainer()).scales().keySet())
                 : s.sites().stream().map(cola4j.models.site.Site::name).toList();
         return new Config(type, lowrank ? c.rank() : 0, lowrank ? c.alpha() : 0, targets,
                 "cola4j:" + c.model() + "-" + c.preset() + "-seed" + c.baseSeed(), c.model(), c.preset(), c.baseSeed(), c.dtype(), c.method().cliName(),
-                c.hasSiteAdapters() ? c.aux().cliName() : null, c.merged(), c.task());
+                c.hasSiteAuxiliaries() ? c.aux().cliName() : null, c.merged(), c.task());
     }
 
     /** Writes the trained weights and adapter_config.json into {@code dir} (which must exist). */

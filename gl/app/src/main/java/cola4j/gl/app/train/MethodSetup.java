@@ -9,7 +9,8 @@ import cola4j.gl.auxiliary.AuxiliaryModel;
 import cola4j.gl.cola.ColaMode;
 import cola4j.gl.cola.ColaServer;
 import cola4j.gl.cola.ColaTrainer;
-import cola4j.gl.cola.ColaUser;
+import cola4j.gl.UserFit;
+import cola4j.gl.UserFitConfig;
 import cola4j.gl.baselines.FullFineTuneTrainer;
 import cola4j.gl.baselines.Ia3Trainer;
 import cola4j.gl.baselines.LoraTrainer;
@@ -36,7 +37,7 @@ import java.util.function.Function;
 
 /**
  * One method of {@code cola train} wired onto a base model, single user (id 0), from a {@link TrainConfig}, reusing the
- * existing trainers: {@link ColaTrainer} (server + one {@link ColaUser}), {@link LoraTrainer}, {@link Ia3Trainer},
+ * existing trainers: {@link ColaTrainer} (server + one {@link UserFit}), {@link LoraTrainer}, {@link Ia3Trainer},
  * {@link FullFineTuneTrainer}. Exposes what the loop, checkpoints and traces need: the trainer, its one optimizer,
  * the trained parameters, an interceptor that evaluates the adapted model, and (cola) the last adaptation data.
  *
@@ -84,14 +85,14 @@ public final class MethodSetup {
             }
             default -> {
                 List<Site> sites = selectSites(w, c.sites());
-                LinkedHashMap<String, AuxiliaryModel> aux = adapters(sites, c);
+                LinkedHashMap<String, AuxiliaryModel> aux = auxiliaries(sites, c);
                 SiteInterceptor eval = (site, x, h) -> aux.containsKey(site.name())
                         ? h.add(RoutedAuxiliary.output(Map.of(0, aux), RowRouting.single(0, h.shape()[0]), site, x, true)) : h;
                 if (c.method() == TrainMethod.LORA) {
                     LoraTrainer t = new LoraTrainer(model, sites, Map.of(0, aux), opt, schedule, c.interval(), c.clip());
                     return new MethodSetup(c, t, t.optimizer(0), sites, aux, eval);
                 }
-                ColaUser user = new ColaUser(0, aux, opt.apply(ColaUser.parameters(aux)), schedule, c.interval(), c.clip());
+                UserFit user = new UserFit(0, aux, opt.apply(UserFit.parameters(aux)), new UserFitConfig(c.interval(), c.clip()), schedule);
                 ColaTrainer t = new ColaTrainer(new ColaServer(model, sites), List.of(user), c.merged() ? ColaMode.MERGED : ColaMode.UNMERGED);
                 return new MethodSetup(c, t, user.optimizer(), sites, aux, eval);
             }
@@ -111,13 +112,13 @@ public final class MethodSetup {
         return sites;
     }
 
-    private static LinkedHashMap<String, AuxiliaryModel> adapters(List<Site> sites, TrainConfig c) {
-        DType dtype = DType.parse(c.dtype());
+    private static LinkedHashMap<String, AuxiliaryModel> auxiliaries(List<Site> sites, TrainConfig c) {
+        DType dtype = c.dtype();
         AuxSpec spec = new AuxSpec(c.rank(), c.alpha(), 128, 1, Activation.RELU, true, dtype, 0);
         LinkedHashMap<String, AuxiliaryModel> m = new LinkedHashMap<>();
         for (int i = 0; i < sites.size(); i++) {
             Site s = sites.get(i);
-            m.put(s.name(), AuxiliaryFactory.create(c.aux().cliName(), s.inFeatures(), s.outFeatures(), spec.withSeed(StepSeeds.seed(c.seed(), StepSeeds.ADAPTER_INIT, i))));
+            m.put(s.name(), AuxiliaryFactory.create(c.aux(), s.inFeatures(), s.outFeatures(), spec.withSeed(StepSeeds.seed(c.seed(), StepSeeds.AUXILIARY_INIT, i))));
         }
         return m;
     }
@@ -160,7 +161,7 @@ public final class MethodSetup {
     }
 
     /** site → auxiliary model (lora, cola); empty otherwise. */
-    public LinkedHashMap<String, AuxiliaryModel> adapters() {
+    public LinkedHashMap<String, AuxiliaryModel> auxiliaries() {
         return aux;
     }
 

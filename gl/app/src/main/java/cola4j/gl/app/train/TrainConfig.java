@@ -1,10 +1,13 @@
 package cola4j.gl.app.train;
 
-import cola4j.gl.auxiliary.AdapterType;
+import cola4j.gl.app.io.DTypeJson;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import cola4j.gl.auxiliary.AuxiliaryKind;
 import cola4j.gl.optim.OptimizerKind;
 import cola4j.gl.optim.ScheduleKind;
 
-import cola4j.gl.auxiliary.AuxiliaryFactory;
+import cola4j.tensor.DType;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
@@ -36,9 +39,10 @@ import java.util.List;
  * @param evalEvery    evaluate and checkpoint every K batches (a multiple of interval)
  * @param evalExamples held-out examples per evaluation
  */
-public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("preset") String preset, @JsonProperty("dtype") String dtype,
+public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("preset") String preset, @JsonProperty("dtype") @JsonSerialize(using = DTypeJson.Writer.class)
+            @JsonDeserialize(using = DTypeJson.Reader.class) DType dtype,
                           @JsonProperty("base_seed") long baseSeed, @JsonProperty("task") String task, @JsonProperty("method") TrainMethod method,
-                          @JsonProperty("aux") AdapterType aux, @JsonProperty("rank") int rank, @JsonProperty("alpha") double alpha,
+                          @JsonProperty("aux") AuxiliaryKind aux, @JsonProperty("rank") int rank, @JsonProperty("alpha") double alpha,
                           @JsonProperty("interval") int interval, @JsonProperty("merged") boolean merged, @JsonProperty("sites") List<String> sites,
                           @JsonProperty("optimizer") OptimizerKind optimizer, @JsonProperty("lr") double lr, @JsonProperty("schedule") ScheduleKind schedule,
                           @JsonProperty("warmup") int warmup, @JsonProperty("clip") double clip, @JsonProperty("steps") int steps,
@@ -47,10 +51,11 @@ public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("pr
     /** Checks every field; IllegalArgumentException naming the field and the value. */
     public TrainConfig {
         check(method != null, "method is required (one of " + TrainMethod.names() + ")");
-        check(aux != null && AuxiliaryFactory.TYPES.contains(aux.cliName()), "aux '" + aux + "' is not one of " + AdapterType.names());
+        check(aux != null && AuxiliaryKind.USER_CHOICES.contains(aux),
+                "aux '" + aux + "' is not one of " + AuxiliaryKind.userChoiceNames());
         check(optimizer != null, "optimizer is required (one of " + OptimizerKind.names() + ")");
         check(schedule != null, "schedule is required (one of " + ScheduleKind.names() + ")");
-        check(List.of("float32", "float64").contains(dtype), "dtype '" + dtype + "' is not float32 or float64");
+        check(dtype != null, "dtype is required (float32 or float64)");
         check(rank >= 1, "rank must be >= 1, got " + rank);
         check(alpha > 0 && Double.isFinite(alpha), "alpha must be finite and > 0, got " + alpha);
         check(interval >= 1, "interval must be >= 1, got " + interval);
@@ -63,7 +68,7 @@ public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("pr
         check(steps % interval == 0, "steps " + steps + " must be a multiple of the interval " + interval + " (checkpoints fall between intervals)");
         check(evalEvery >= 1 && evalEvery % interval == 0, "eval-every " + evalEvery + " must be a positive multiple of the interval " + interval);
         check(!merged || method == TrainMethod.COLA, "--merged applies to method cola only (got " + method + ")");
-        check(!merged || aux != AdapterType.MLP, "--merged needs a mergeable auxiliary (lowrank or linear); mlp is nonlinear in x");
+        check(!merged || aux != AuxiliaryKind.MLP, "--merged needs a mergeable auxiliary (lowrank or linear); mlp is nonlinear in x");
         sites = List.copyOf(sites);
     }
 
@@ -77,7 +82,7 @@ public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("pr
     }
 
     /** True for methods with adapters on sites (lora, cola). */
-    public boolean hasSiteAdapters() {
+    public boolean hasSiteAuxiliaries() {
         return method == TrainMethod.LORA || method == TrainMethod.COLA;
     }
 }

@@ -1,6 +1,6 @@
 package cola4j.gl.app.experiments;
 
-import cola4j.gl.copra.AdapterMerge;
+import cola4j.gl.copra.AuxiliaryMerge;
 import cola4j.gl.copra.PrunePattern;
 import cola4j.gl.copra.Shapley;
 
@@ -37,7 +37,7 @@ class CopraExperimentTest {
         List<Task<?>> tasks = List.of(w.downstream("shift", 0), w.downstream("cipher", 0));
 
         CopraExperiment.Trained a = e.train(tasks.get(0), 0, true, 5), b = e.train(tasks.get(0), 0, true, 5);
-        for (String s : a.adapters().keySet()) assertThat(a.deltas().get(s).bitEquals(b.deltas().get(s))).as("same seed, same adapters").isTrue();
+        for (String s : a.auxiliaries().keySet()) assertThat(a.deltas().get(s).bitEquals(b.deltas().get(s))).as("same seed, same adapters").isTrue();
         assertThat(a.deltas().values().stream().mapToDouble(Tensor::maxAbs).max().orElseThrow()).isGreaterThan(0);
         if (method.equals("cola")) assertThat(a.bytesSent()).isGreaterThan(0);
         else assertThat(a.bytesSent()).isZero();
@@ -59,7 +59,7 @@ class CopraExperimentTest {
 
         CopraExperiment.RunResult run1 = e.run(tasks, true, 2), run2 = e.run(tasks, true, 2);
         assertThat(run1.single()).isEqualTo(run2.single());
-        assertThat(run1.merged()).isEqualTo(run2.merged()).containsOnlyKeys(AdapterMerge.Kind.values());
+        assertThat(run1.merged()).isEqualTo(run2.merged()).containsOnlyKeys(AuxiliaryMerge.Kind.values());
         assertThat(run1.pruned()).containsKeys(PrunePattern.everyOther(), PrunePattern.siteKind("attn.value"));
         // 2 layers: the middle third is empty, so it is skipped (and said so), not measured
         assertThat(e.prunedSkipped()).containsExactly(PrunePattern.third(1));

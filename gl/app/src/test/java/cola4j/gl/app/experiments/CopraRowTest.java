@@ -1,6 +1,6 @@
 package cola4j.gl.app.experiments;
 
-import cola4j.gl.copra.AdapterMerge;
+import cola4j.gl.copra.AuxiliaryMerge;
 import cola4j.gl.copra.PrunePattern;
 import cola4j.gl.copra.Shapley;
 
@@ -21,8 +21,8 @@ class CopraRowTest {
 
     /** A run whose metrics are all derived from {@code x}; Shapley values (x, 2x) with standard errors (se, 2se). */
     private static CopraExperiment.RunResult run(double x, double se, long bytes) {
-        Map<AdapterMerge.Kind, Double> merged = new EnumMap<>(AdapterMerge.Kind.class);
-        for (AdapterMerge.Kind k : AdapterMerge.Kind.values()) merged.put(k, x + k.ordinal());
+        Map<AuxiliaryMerge.Kind, Double> merged = new EnumMap<>(AuxiliaryMerge.Kind.class);
+        for (AuxiliaryMerge.Kind k : AuxiliaryMerge.Kind.values()) merged.put(k, x + k.ordinal());
         Map<PrunePattern, Double> pruned = new LinkedHashMap<>();
         pruned.put(EO, x / 2);
         pruned.put(VALUE, x / 4);
@@ -40,8 +40,8 @@ class CopraRowTest {
         assertThat(p.single().mean()).isCloseTo(0.3, within(1e-15));
         assertThat(p.single().std()).isCloseTo(sd, within(1e-15));
         assertThat(p.base().std()).isZero();
-        assertThat(p.merged()).containsOnlyKeys(AdapterMerge.Kind.values());
-        assertThat(p.merged().get(AdapterMerge.Kind.TIES).mean()).isCloseTo(2.3, within(1e-15));
+        assertThat(p.merged()).containsOnlyKeys(AuxiliaryMerge.Kind.values());
+        assertThat(p.merged().get(AuxiliaryMerge.Kind.TIES).mean()).isCloseTo(2.3, within(1e-15));
         assertThat(p.pruned()).containsOnlyKeys(EO, VALUE);
         assertThat(p.pruned().get(VALUE).mean()).isCloseTo(0.075, within(1e-15));
         assertThat(p.prunedSkipped()).containsExactly(PrunePattern.third(1));

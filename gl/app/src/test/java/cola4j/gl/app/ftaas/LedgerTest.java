@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import cola4j.gl.cola.ColaMode;
-import cola4j.gl.auxiliary.AdapterType;
+import cola4j.gl.auxiliary.AuxiliaryKind;
 import cola4j.gl.optim.OptimizerKind;
 import cola4j.models.site.Site;
 import cola4j.tensor.DType;
@@ -60,11 +60,11 @@ class LedgerTest {
         LoraSession<?> s = new LoraSession<>(W, users, FtaasFixtures.config(2, ColaMode.UNMERGED, TransferDtype.NATIVE));
         s.run(null);
         assertServer(s.ledger(), ServingMethod.LORA, users);
-        long base = W.base().parameterCount() * 4, adapter = AnalyticBytes.auxParameters(users.get(0), SITES) * 4;
+        long base = W.base().parameterCount() * 4, auxiliary = AnalyticBytes.auxParameters(users.get(0), SITES) * 4;
         long total = s.ledger().peak(LedgerView.SERVER, MemCategory.PARAMETERS) + s.ledger().peak(LedgerView.SERVER, MemCategory.GRADIENTS)
                 + s.ledger().peak(LedgerView.SERVER, MemCategory.OPTIMIZER_STATE);
         long steps = 8L * AnalyticBytes.auxTensors(users.get(0), SITES);                    // AdamW's float64 step scalar per tensor
-        assertThat(total).isEqualTo(base + k * (adapter + adapter + 2 * adapter + steps));  // base + K × (params + grads + 2 Adam moments)
+        assertThat(total).isEqualTo(base + k * (auxiliary + auxiliary + 2 * auxiliary + steps));  // base + K × (params + grads + 2 Adam moments)
     }
 
     @ParameterizedTest
@@ -105,7 +105,7 @@ class LedgerTest {
     @EnumSource(ServingMethod.class)
     void heterogeneousUsers(ServingMethod method) {
         boolean cola = method != ServingMethod.FULL && method != ServingMethod.LORA;
-        UserPattern p = new UserPattern(cola ? List.of(AdapterType.LOWRANK, AdapterType.LINEAR) : List.of(AdapterType.LOWRANK), List.of(4, 8, 8, 4), List.of(1, 2),
+        UserPattern p = new UserPattern(cola ? List.of(AuxiliaryKind.LOWRANK, AuxiliaryKind.LINEAR) : List.of(AuxiliaryKind.LOWRANK), List.of(4, 8, 8, 4), List.of(1, 2),
                 List.of(OptimizerKind.SGD, OptimizerKind.ADAMW), List.of(0.01));
         List<UserSpec> users = p.cycle(4, 5, 11);
         assertThat(users).extracting(UserSpec::optimizer).containsExactly(OptimizerKind.SGD, OptimizerKind.ADAMW, OptimizerKind.SGD, OptimizerKind.ADAMW);

@@ -3,7 +3,7 @@ package cola4j.gl.app.ftaas;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cola4j.gl.cola.ColaMode;
-import cola4j.gl.auxiliary.AdapterType;
+import cola4j.gl.auxiliary.AuxiliaryKind;
 import cola4j.gl.optim.OptimizerKind;
 import cola4j.tensor.DType;
 import cola4j.tensor.Tensor;
@@ -110,7 +110,7 @@ class NanIsolationTest {
      */
     @org.junit.jupiter.api.Test
     void divergingUserStopsMultiTenantLoraForAllButNotColA() {
-        List<UserSpec> users = new UserPattern(List.of(AdapterType.LOWRANK, AdapterType.LINEAR), List.of(2), List.of(1), List.of(OptimizerKind.SGD),
+        List<UserSpec> users = new UserPattern(List.of(AuxiliaryKind.LOWRANK, AuxiliaryKind.LINEAR), List.of(2), List.of(1), List.of(OptimizerKind.SGD),
                 List.of(0.01, 0.01, 10.0, 0.01)).cycle(4, 5, 11);
         SessionConfig cfg = FtaasFixtures.config(10, ColaMode.UNMERGED, TransferDtype.NATIVE);
         MethodResult lora = new LoraSession<>(CLEAN, users, cfg).run(null);

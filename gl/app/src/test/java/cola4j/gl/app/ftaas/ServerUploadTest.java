@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import cola4j.autograd.Var;
 import cola4j.gl.AdaptationData;
 import cola4j.gl.cola.ColaMode;
-import cola4j.gl.cola.ColaUser;
+import cola4j.gl.UserFit;
 import cola4j.models.data.VectorBatch;
 import cola4j.models.site.Site;
 import cola4j.tensor.DType;
@@ -40,10 +40,10 @@ class ServerUploadTest {
     private static LinkedHashMap<String, Tensor> valid(UserSpec u, ColaMode mode) {
         LinkedHashMap<String, cola4j.gl.auxiliary.AuxiliaryModel> aux = u.auxiliaries(SITES, DType.FLOAT64);
         Rng rng = new Rng(40 + u.id());
-        for (Var v : ColaUser.parameters(aux).values()) v.setValue(rng.normal(DType.FLOAT64, 0, 0.1, v.shape()));
+        for (Var v : UserFit.parameters(aux).values()) v.setValue(rng.normal(DType.FLOAT64, 0, 0.1, v.shape()));
         LinkedHashMap<String, Tensor> m = new LinkedHashMap<>();
         if (mode == ColaMode.UNMERGED) {
-            ColaUser.parameters(aux).forEach((n, v) -> m.put(n, v.value().copy()));
+            UserFit.parameters(aux).forEach((n, v) -> m.put(n, v.value().copy()));
         } else {
             aux.forEach((site, a) -> {
                 m.put(site + "/delta_weight", a.deltaWeight());
@@ -168,7 +168,7 @@ class ServerUploadTest {
         Map<Integer, Map<String, double[]>> m = new LinkedHashMap<>();
         s.replicas().forEach((u, aux) -> {
             Map<String, double[]> p = new LinkedHashMap<>();
-            ColaUser.parameters(aux).forEach((n, v) -> p.put(n, v.value().toDoubleArray()));
+            UserFit.parameters(aux).forEach((n, v) -> p.put(n, v.value().toDoubleArray()));
             m.put(u, p);
         });
         return m;

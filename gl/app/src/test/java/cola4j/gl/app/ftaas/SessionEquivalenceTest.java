@@ -3,8 +3,8 @@ package cola4j.gl.app.ftaas;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cola4j.gl.cola.ColaMode;
-import cola4j.gl.cola.ColaUser;
-import cola4j.gl.auxiliary.AdapterType;
+import cola4j.gl.UserFit;
+import cola4j.gl.auxiliary.AuxiliaryKind;
 import cola4j.gl.optim.OptimizerKind;
 import cola4j.tensor.DType;
 import cola4j.tensor.Tensor;
@@ -41,7 +41,7 @@ class SessionEquivalenceTest {
      */
     @Test
     void heterogeneousUsersEndWithLorasAdaptersInFloat64() {
-        UserPattern p = new UserPattern(List.of(AdapterType.LOWRANK, AdapterType.LOWRANK, AdapterType.LINEAR), List.of(2, 4), List.of(1, 2, 3),
+        UserPattern p = new UserPattern(List.of(AuxiliaryKind.LOWRANK, AuxiliaryKind.LOWRANK, AuxiliaryKind.LINEAR), List.of(2, 4), List.of(1, 2, 3),
                 List.of(OptimizerKind.SGD, OptimizerKind.ADAMW, OptimizerKind.ADAM), List.of(0.2, 0.05, 0.05));
         List<UserSpec> users = p.cycle(4, 5, 11);
         assertThat(users).extracting(UserSpec::interval).containsExactly(1, 2, 3, 1);
@@ -65,7 +65,7 @@ class SessionEquivalenceTest {
             for (UserSpec s : users) {
                 LinkedHashMap<String, Tensor> got = cola.devices().get(s.id()).parameters();
                 LinkedHashMap<String, Tensor> want = new LinkedHashMap<>();
-                ColaUser.parameters(lora.adapters().get(s.id())).forEach((n, v) -> want.put(n, v.value()));
+                UserFit.parameters(lora.auxiliaries().get(s.id())).forEach((n, v) -> want.put(n, v.value()));
                 assertThat(got.keySet()).isEqualTo(want.keySet());
                 for (Map.Entry<String, Tensor> e : want.entrySet()) {
                     Tensor a = got.get(e.getKey()), b = e.getValue();

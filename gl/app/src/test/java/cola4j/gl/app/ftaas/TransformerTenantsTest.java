@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import cola4j.gl.AdaptationData;
 import cola4j.gl.cola.ColaMode;
-import cola4j.gl.cola.ColaUser;
-import cola4j.gl.auxiliary.AdapterType;
+import cola4j.gl.UserFit;
+import cola4j.gl.auxiliary.AuxiliaryKind;
 import cola4j.gl.app.workload.Batch;
 import cola4j.gl.app.workload.PretrainCache;
 import cola4j.gl.app.workload.PretrainConfig;
@@ -126,7 +126,7 @@ class TransformerTenantsTest {
         assertUsers(s.ledger(), users, 1);
         assertThat(r.downPayloadPerStep()).isEqualTo((double) k * perUserDown()).isEqualTo(r.downBytesAnalytic());
         long up = 0;
-        for (UserSpec u : users) for (Site site : SITES) up += 4L * site.inFeatures() * site.outFeatures() + (u.auxType() == AdapterType.LINEAR ? 4L * site.outFeatures() : 0);
+        for (UserSpec u : users) for (Site site : SITES) up += 4L * site.inFeatures() * site.outFeatures() + (u.auxType() == AuxiliaryKind.LINEAR ? 4L * site.outFeatures() : 0);
         assertThat(r.upPayloadPerStep()).isEqualTo((double) up).isEqualTo(r.upBytesAnalytic());
     }
 
@@ -231,7 +231,7 @@ class TransformerTenantsTest {
     /** The user's auxiliary parameters replaced by N(0, 0.3²) draws (a fresh LoRA has B = 0 and would add nothing). */
     private static LinkedHashMap<String, Tensor> randomParameters(UserSpec u, WorkloadTenants w, Rng rng) {
         LinkedHashMap<String, Tensor> m = new LinkedHashMap<>();
-        ColaUser.parameters(u.auxiliaries(w.adaptedSites(w.base()), w.base().dtype())).forEach((n, v) -> {
+        UserFit.parameters(u.auxiliaries(w.adaptedSites(w.base()), w.base().dtype())).forEach((n, v) -> {
             double[] d = new double[v.value().numel()];
             for (int i = 0; i < d.length; i++) d[i] = 0.3 * rng.nextGaussian();
             m.put(n, Tensor.of(d, v.value().shape()).to(w.base().dtype()));

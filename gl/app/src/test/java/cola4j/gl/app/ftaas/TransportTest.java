@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import cola4j.gl.AdaptationData;
 import cola4j.gl.cola.ColaMode;
-import cola4j.gl.auxiliary.AdapterType;
+import cola4j.gl.auxiliary.AuxiliaryKind;
 import cola4j.gl.optim.OptimizerKind;
 import cola4j.models.site.Site;
 import cola4j.tensor.DType;
@@ -77,7 +77,7 @@ class TransportTest {
     @EnumSource(ColaMode.class)
     void payloadPerStepEqualsTheFormulaExactly(ColaMode mode) {
         int k = 3, steps = 4;
-        List<UserSpec> users = new UserPattern(List.of(AdapterType.LOWRANK, AdapterType.LINEAR), List.of(2, 3), List.of(1, 2), List.of(OptimizerKind.ADAMW),
+        List<UserSpec> users = new UserPattern(List.of(AuxiliaryKind.LOWRANK, AuxiliaryKind.LINEAR), List.of(2, 3), List.of(1, 2), List.of(OptimizerKind.ADAMW),
                 List.of(0.01)).cycle(k, 5, 11);
         List<Message> wire = new ArrayList<>();
         ColaSession<?> s = new ColaSession<>(W, users, FtaasFixtures.config(steps, mode, TransferDtype.NATIVE), "cola",
@@ -105,7 +105,7 @@ class TransportTest {
         long expectedUp = 0;
         for (UserSpec u : users) {
             if (mode == ColaMode.UNMERGED) expectedUp += AnalyticBytes.auxParameters(u, SITES) * 4 * (steps / u.interval());   // parameters after each fit
-            else for (Site site : SITES) expectedUp += 4L * steps * (site.inFeatures() * site.outFeatures() + (u.auxType() == AdapterType.LINEAR ? site.outFeatures() : 0));
+            else for (Site site : SITES) expectedUp += 4L * steps * (site.inFeatures() * site.outFeatures() + (u.auxType() == AuxiliaryKind.LINEAR ? site.outFeatures() : 0));
         }
         long upPayload = stepUps.stream().mapToLong(Message::payload).sum(), upTotal = stepUps.stream().mapToLong(m -> m.bytes().length).sum();
         assertThat(upPayload).isEqualTo(expectedUp);

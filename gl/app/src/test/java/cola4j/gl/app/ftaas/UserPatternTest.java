@@ -9,7 +9,7 @@ import cola4j.gl.optim.Adam;
 import cola4j.gl.optim.AdamW;
 import cola4j.gl.optim.Optimizer;
 import cola4j.gl.optim.Sgd;
-import cola4j.gl.auxiliary.AdapterType;
+import cola4j.gl.auxiliary.AuxiliaryKind;
 import cola4j.gl.optim.OptimizerKind;
 import cola4j.tensor.DType;
 import cola4j.tensor.Rng;
@@ -23,15 +23,15 @@ import org.junit.jupiter.params.provider.EnumSource;
 class UserPatternTest {
     @Test
     void everyPatternCyclesOverUsersOnItsOwn() {
-        UserPattern p = new UserPattern(UserPattern.words("lowrank~linear", AdapterType::parse), UserPattern.ints("4~8", 1), UserPattern.ints("1~2~3", 1),
+        UserPattern p = new UserPattern(UserPattern.words("lowrank~linear", AuxiliaryKind::parseUserChoice), UserPattern.ints("4~8", 1), UserPattern.ints("1~2~3", 1),
                 UserPattern.words("sgd~adamw", OptimizerKind::parse), UserPattern.positives("0.1"));
         List<UserSpec> users = p.cycle(4, 5, 100);
         assertThat(users).extracting(UserSpec::id, UserSpec::auxType, UserSpec::rank, UserSpec::interval, UserSpec::optimizer, UserSpec::lr, UserSpec::seed)
                 .containsExactly(
-                        tuple(0, AdapterType.LOWRANK, 4, 1, OptimizerKind.SGD, 0.1, 100L),
-                        tuple(1, AdapterType.LINEAR, 8, 2, OptimizerKind.ADAMW, 0.1, 101L),
-                        tuple(2, AdapterType.LOWRANK, 4, 3, OptimizerKind.SGD, 0.1, 102L),
-                        tuple(3, AdapterType.LINEAR, 8, 1, OptimizerKind.ADAMW, 0.1, 103L));
+                        tuple(0, AuxiliaryKind.LOWRANK, 4, 1, OptimizerKind.SGD, 0.1, 100L),
+                        tuple(1, AuxiliaryKind.LINEAR, 8, 2, OptimizerKind.ADAMW, 0.1, 101L),
+                        tuple(2, AuxiliaryKind.LOWRANK, 4, 3, OptimizerKind.SGD, 0.1, 102L),
+                        tuple(3, AuxiliaryKind.LINEAR, 8, 1, OptimizerKind.ADAMW, 0.1, 103L));
         assertThat(p.isUniform()).isFalse();
         assertThat(users.get(0).describe()).isEqualTo("lowrank r4 I1 sgd lr 0.1");
         assertThat(users.get(1).describe()).isEqualTo("linear I2 adamw lr 0.1");
@@ -40,9 +40,9 @@ class UserPatternTest {
     @Test
     void theStringCycleOfEarlierCallersIsAUniformPattern() {
         List<UserSpec> a = UserSpec.cycle(3, "lowrank ~ mlp", 8, 32, 2, "sgd", 0.02, 1);
-        List<UserSpec> b = new UserPattern(List.of(AdapterType.LOWRANK, AdapterType.MLP), List.of(8), List.of(2), List.of(OptimizerKind.SGD), List.of(0.02)).cycle(3, 32, 1);
+        List<UserSpec> b = new UserPattern(List.of(AuxiliaryKind.LOWRANK, AuxiliaryKind.MLP), List.of(8), List.of(2), List.of(OptimizerKind.SGD), List.of(0.02)).cycle(3, 32, 1);
         assertThat(a).isEqualTo(b);
-        assertThat(UserPattern.uniform(AdapterType.LINEAR, 8, 1, OptimizerKind.ADAM, 0.1).isUniform()).isTrue();
+        assertThat(UserPattern.uniform(AuxiliaryKind.LINEAR, 8, 1, OptimizerKind.ADAM, 0.1).isUniform()).isTrue();
     }
 
     @Test
@@ -54,18 +54,18 @@ class UserPatternTest {
         assertThatThrownBy(() -> UserPattern.positives("NaN")).hasMessageContaining("must be finite and > 0");
         assertThatThrownBy(() -> UserPattern.positives("fast")).hasMessageContaining("entry 'fast' of 'fast' is not a number");
         assertThatThrownBy(() -> UserPattern.words("sgd~rmsprop", OptimizerKind::parse)).hasMessage("optimizer 'rmsprop' is not one of [sgd, adam, adamw]");
-        assertThatThrownBy(() -> UserPattern.words("lowrank~conv", AdapterType::parse)).hasMessage("aux 'conv' is not one of [lowrank, linear, mlp]");
-        assertThatThrownBy(() -> new UserPattern(List.of(AdapterType.LINEAR), List.of(), List.of(1), List.of(OptimizerKind.SGD), List.of(0.1)))
+        assertThatThrownBy(() -> UserPattern.words("lowrank~conv", AuxiliaryKind::parseUserChoice)).hasMessage("aux 'conv' is not one of [lowrank, linear, mlp]");
+        assertThatThrownBy(() -> new UserPattern(List.of(AuxiliaryKind.LINEAR), List.of(), List.of(1), List.of(OptimizerKind.SGD), List.of(0.1)))
                 .hasMessageContaining("at least one entry");
-        assertThatThrownBy(() -> UserPattern.uniform(AdapterType.LINEAR, 1, 0, OptimizerKind.SGD, 0.1)).hasMessageContaining("interval must be >= 1");
-        assertThatThrownBy(() -> UserPattern.uniform(AdapterType.LINEAR, 1, 1, OptimizerKind.SGD, 0.1).cycle(0, 5, 0)).hasMessageContaining("users must be >= 1");
+        assertThatThrownBy(() -> UserPattern.uniform(AuxiliaryKind.LINEAR, 1, 0, OptimizerKind.SGD, 0.1)).hasMessageContaining("interval must be >= 1");
+        assertThatThrownBy(() -> UserPattern.uniform(AuxiliaryKind.LINEAR, 1, 1, OptimizerKind.SGD, 0.1).cycle(0, 5, 0)).hasMessageContaining("users must be >= 1");
     }
 
     @Test
     void mergeableTypes() {
-        assertThat(UserSpec.mergeable(AdapterType.LOWRANK)).isTrue();
-        assertThat(UserSpec.mergeable(AdapterType.LINEAR)).isTrue();
-        assertThat(UserSpec.mergeable(AdapterType.MLP)).isFalse();
+        assertThat(UserSpec.mergeable(AuxiliaryKind.LOWRANK)).isTrue();
+        assertThat(UserSpec.mergeable(AuxiliaryKind.LINEAR)).isTrue();
+        assertThat(UserSpec.mergeable(AuxiliaryKind.MLP)).isFalse();
     }
 
     /**
@@ -80,7 +80,7 @@ class UserPatternTest {
             LinkedHashMap<String, Var> params = new LinkedHashMap<>();
             params.put("a", Var.param(rng.normal(dtype, 0, 1, 3, 5)));
             params.put("b", Var.param(rng.normal(dtype, 0, 1, 2)));
-            Optimizer o = new UserSpec(0, AdapterType.LOWRANK, 2, 5, 1, kind, 0.1, 0).newOptimizer(params);
+            Optimizer o = new UserSpec(0, AuxiliaryKind.LOWRANK, 2, 5, 1, kind, 0.1, 0).newOptimizer(params);
             assertThat(o.getClass()).isEqualTo(switch (kind) {
                 case SGD -> Sgd.class;
                 case ADAM -> Adam.class;

@@ -1,6 +1,6 @@
 package cola4j.gl.app.train;
 
-import cola4j.gl.auxiliary.AdapterType;
+import cola4j.gl.auxiliary.AuxiliaryKind;
 import cola4j.gl.optim.OptimizerKind;
 import cola4j.gl.optim.ScheduleKind;
 
@@ -39,7 +39,7 @@ class TrainLoopTest {
     Path tmp;
 
     static TrainConfig cfg(String family, String method, String aux, String dtype, int steps) {
-        return new TrainConfig(family, "tiny", dtype, 0, "rotate", TrainMethod.parse(method), AdapterType.parse(aux), 2, 4, 1, false, List.of(),
+        return new TrainConfig(family, "tiny", DType.parse(dtype), 0, "rotate", TrainMethod.parse(method), AuxiliaryKind.parse(aux), 2, 4, 1, false, List.of(),
                 OptimizerKind.ADAMW, 1e-2, ScheduleKind.CONSTANT, 0, 1.0, steps, 4, 7, steps, 16);
     }
 
@@ -195,7 +195,7 @@ class TrainLoopTest {
         TrainConfig c = colaMlpEvaluatedEveryTwoSteps();
         Workload w = Workloads.create("mlp", "tiny", DType.FLOAT64, 0);
         MethodSetup s = setup(w, c);
-        assertThat(s.adapters().keySet()).containsExactly("layers.0", "head");
+        assertThat(s.auxiliaries().keySet()).containsExactly("layers.0", "head");
         Path out = tmp.resolve("gradh");
         TrainLoop loop = new TrainLoop(w, s, w.downstream("rotate", 0), out, null, sink(), false);
         loop.run(new TrainState(c, 0, 0, List.of()), 2);
@@ -205,8 +205,8 @@ class TrainLoopTest {
         Site l0 = w.model().sites().get("layers.0");
         l0.weight().copyFrom(Tensor.zeros(DType.FLOAT64, l0.weight().shape()));
         l0.bias().copyFrom(Tensor.zeros(DType.FLOAT64, l0.bias().shape()).add(1e-150));
-        s.adapters().get("layers.0").namedParameters().values().forEach(v -> v.setValue(Tensor.zeros(DType.FLOAT64, v.shape())));
-        var head = s.adapters().get("head").namedParameters();
+        s.auxiliaries().get("layers.0").namedParameters().values().forEach(v -> v.setValue(Tensor.zeros(DType.FLOAT64, v.shape())));
+        var head = s.auxiliaries().get("head").namedParameters();
         head.get("lora_A.weight").setValue(Tensor.zeros(DType.FLOAT64, head.get("lora_A.weight").shape()).add(1e200));
         head.get("lora_B.weight").setValue(new cola4j.tensor.Rng(3).normal(DType.FLOAT64, 0, 1e200, head.get("lora_B.weight").shape()));
 
@@ -233,7 +233,12 @@ class TrainLoopTest {
         assertThatThrownBy(() -> JsonFiles.MAPPER.readValue(json.replace("\"adamw\"", "\"adamx\""), TrainConfig.class))
                 .hasMessageContaining("optimizer 'adamx' is not one of [sgd, adam, adamw]");
         assertThat(TrainMethod.names()).containsExactly("full", "lora", "ia3", "cola");
-        assertThat(AdapterType.names()).containsExactly("lowrank", "linear", "mlp");
+        assertThat(AuxiliaryKind.userChoiceNames()).containsExactly("lowrank", "linear", "mlp");
+        assertThat(tree.get("dtype").asText()).isEqualTo("float32");
+        assertThatThrownBy(() -> JsonFiles.MAPPER.readValue(json.replace("\"float32\"", "\"FLOAT32\""), TrainConfig.class))
+                .hasMessageContaining("dtype must be float32 or float64");
+        assertThatThrownBy(() -> JsonFiles.MAPPER.readValue(json.replace("\"linear\"", "\"embedding\""), TrainConfig.class))
+                .hasMessageContaining("aux 'embedding' is not one of [lowrank, linear, mlp]");
         assertThat(ScheduleKind.names()).containsExactly("constant", "linear", "cosine");
     }
 

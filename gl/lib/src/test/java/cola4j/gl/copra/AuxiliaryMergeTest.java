@@ -16,7 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Merges on hand-computed examples (one site, ΔW of shape [1, 4]). */
-class AdapterMergeTest {
+class AuxiliaryMergeTest {
     private static Map<String, Tensor> task(double... v) {
         return Map.of("s", Tensor.of(v, 1, v.length));
     }
@@ -30,34 +30,34 @@ class AdapterMergeTest {
     void tiesByHand() {
         // density 0.5 keeps 2 of 4 per task: τ̂1 = [3,0,0,−2], τ̂2 = [0,−2,0,4], τ̂3 = [2,1,0,0] (|1| = |−1|: lower index kept)
         // sums [5,−1,0,2] → signs [+,−,+,+]; agreeing means: (3+2)/2, −2/1, none → 0, 4/1
-        Tensor m = AdapterMerge.ties(TASKS, 0.5, null, 1.0).get("s");
+        Tensor m = AuxiliaryMerge.ties(TASKS, 0.5, null, 1.0).get("s");
         assertThat(m.toDoubleArray()).containsExactly(new double[] {2.5, -2, 0, 4}, within(1e-15));
-        Tensor scaled = AdapterMerge.ties(TASKS, 0.5, null, 0.5).get("s");
+        Tensor scaled = AuxiliaryMerge.ties(TASKS, 0.5, null, 0.5).get("s");
         assertThat(scaled.toDoubleArray()).containsExactly(new double[] {1.25, -1, 0, 2}, within(1e-15));
         // density 1 (no trimming): sums [4,−2,1.3,1] → [+,−,+,+]; means (3+2)/2, (−1−2)/2, (0.5+1)/2, 4
-        Tensor full = AdapterMerge.ties(TASKS, 1.0, null, 1.0).get("s");
+        Tensor full = AuxiliaryMerge.ties(TASKS, 1.0, null, 1.0).get("s");
         assertThat(full.toDoubleArray()).containsExactly(new double[] {2.5, -1.5, 0.75, 4}, within(1e-15));
         // weights apply before trimming and election: w = (1, 0, 1) drops task 2 → τ̂ = [3,0,0,−2], [2,1,0,0]
-        Tensor w = AdapterMerge.ties(TASKS, 0.5, new double[] {1, 0, 1}, 1.0).get("s");
+        Tensor w = AuxiliaryMerge.ties(TASKS, 0.5, new double[] {1, 0, 1}, 1.0).get("s");
         assertThat(w.toDoubleArray()).containsExactly(new double[] {2.5, 1, 0, -2}, within(1e-15));
     }
 
     @Test
     void trimKeepsTopMagnitudes() {
-        assertThat(AdapterMerge.trim(new double[] {0.1, -5, 3, -0.2, 4}, 0.4)).containsExactly(0, -5, 0, 0, 4);
-        assertThat(AdapterMerge.trim(new double[] {1, 2}, 0.01)).containsExactly(0, 2);   // at least one kept
+        assertThat(AuxiliaryMerge.trim(new double[] {0.1, -5, 3, -0.2, 4}, 0.4)).containsExactly(0, -5, 0, 0, 4);
+        assertThat(AuxiliaryMerge.trim(new double[] {1, 2}, 0.01)).containsExactly(0, 2);   // at least one kept
     }
 
     @Test
     void linearAndTaskArithmeticByHand() {
-        assertThat(AdapterMerge.linear(TASKS).get("s").toDoubleArray())
+        assertThat(AuxiliaryMerge.linear(TASKS).get("s").toDoubleArray())
                 .containsExactly(new double[] {4 / 3.0, -2 / 3.0, 1.3 / 3, 1 / 3.0}, within(1e-15));
-        assertThat(AdapterMerge.linear(TASKS, new double[] {1, 2, 1}).get("s").toDoubleArray())
+        assertThat(AuxiliaryMerge.linear(TASKS, new double[] {1, 2, 1}).get("s").toDoubleArray())
                 .containsExactly(new double[] {0.75, -1, 2.3 / 4, 1.25}, within(1e-15));
-        assertThat(AdapterMerge.taskArithmetic(TASKS, 0.5).get("s").toDoubleArray())
+        assertThat(AuxiliaryMerge.taskArithmetic(TASKS, 0.5).get("s").toDoubleArray())
                 .containsExactly(new double[] {2, -1, 0.65, 0.5}, within(1e-15));
-        assertThatThrownBy(() -> AdapterMerge.linear(TASKS, new double[] {1, -1, 0})).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("weights");
-        assertThatThrownBy(() -> AdapterMerge.linear(List.of(task(1, 2), Map.of("t", Tensor.of(new double[] {1, 2}, 1, 2)))))
+        assertThatThrownBy(() -> AuxiliaryMerge.linear(TASKS, new double[] {1, -1, 0})).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("weights");
+        assertThatThrownBy(() -> AuxiliaryMerge.linear(List.of(task(1, 2), Map.of("t", Tensor.of(new double[] {1, 2}, 1, 2)))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("adapts");
     }
 
@@ -82,7 +82,7 @@ class AdapterMergeTest {
         assertThat(m.deltaWeight().maxAbsDiff(want) / want.maxAbs()).isLessThan(1e-14);
         // the unweighted concat equals task arithmetic with λ = 1 on the deltas
         List<Map<String, Tensor>> deltas = tasks.stream().map(LowRankConcat::deltas).map(d -> (Map<String, Tensor>) d).toList();
-        Tensor sum = AdapterMerge.taskArithmetic(deltas, 1.0).get("s");
+        Tensor sum = AuxiliaryMerge.taskArithmetic(deltas, 1.0).get("s");
         assertThat(LowRankConcat.concat(tasks, null).get("s").deltaWeight().maxAbsDiff(sum) / sum.maxAbs()).isLessThan(1e-14);
         // and its forward pass is the sum of the adapters' outputs
         Tensor x = new Rng(9).normal(DType.FLOAT64, 0, 1, 3, 5);

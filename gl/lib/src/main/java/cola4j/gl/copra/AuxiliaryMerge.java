@@ -25,8 +25,8 @@ import java.util.Map;
  *
  * Concatenation of low-rank adapters is {@link LowRankConcat}.
  */
-public final class AdapterMerge {
-    private AdapterMerge() {}
+public final class AuxiliaryMerge {
+    private AuxiliaryMerge() {}
 
     /** The merge types, as in results tables. */
     public enum Kind { LINEAR, TASK_ARITHMETIC, TIES, CONCAT;
