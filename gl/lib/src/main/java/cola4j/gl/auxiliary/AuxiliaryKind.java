@@ -31,7 +31,12 @@ public enum AuxiliaryKind {
 
     /** The kind built at {@code site} for a user who chose this kind: low-rank reads token ids at embedding sites. */
     public AuxiliaryKind at(Site site) {
-        return this == LOWRANK && site.kind() == Site.Kind.EMBEDDING ? EMBEDDING : this;
+        return at(site.kind());
+    }
+
+    /** As {@link #at(Site)} for a site of kind {@code kind}. */
+    public AuxiliaryKind at(Site.Kind kind) {
+        return this == LOWRANK && kind == Site.Kind.EMBEDDING ? EMBEDDING : this;
     }
 
     /** The command-line and JSON spelling, e.g. {@code lowrank}. */

@@ -34,9 +34,7 @@ import java.util.Map;
  */
 public final class DigitsTenants implements TenantWorkload<VectorBatch> {
     private final MlpClassifier base;
-    private final DigitsFamily family;
-    private final List<String> kinds;
-    private final Map<Integer, DigitsTask> tasks = new LinkedHashMap<>();
+    private final DigitsData data;
 
     /** Users cycle over every kind of {@link DigitShift#KINDS} (user 2 mod 4 gets {@code invert}). */
     public DigitsTenants(MlpClassifier base, DigitsFamily family) {
@@ -50,16 +48,28 @@ public final class DigitsTenants implements TenantWorkload<VectorBatch> {
      *              or unknown
      */
     public DigitsTenants(MlpClassifier base, DigitsFamily family, List<String> kinds) {
-        if (kinds.isEmpty()) throw new IllegalArgumentException("digits tenants: no task kinds");
-        for (String k : kinds) DigitShift.forUser(k, 0);
+        this.data = new DigitsData(family, kinds);
         this.base = base;
-        this.family = family;
-        this.kinds = List.copyOf(kinds);
     }
 
     /** User u's task: shift kind kinds[u mod |kinds|], variant u. */
     public DigitsTask task(int user) {
-        return tasks.computeIfAbsent(user, u -> family.downstream(kinds.get(u % kinds.size()), u));
+        return data.task(user);
+    }
+
+    /** The users' data alone (what a user device holds). */
+    public DigitsData data() {
+        return data;
+    }
+
+    @Override
+    public LinkedHashMap<String, Tensor> encode(VectorBatch batch) {
+        return data.encode(batch);
+    }
+
+    @Override
+    public VectorBatch decode(Map<String, Tensor> tensors, int maxRows) {
+        return DigitsData.decode(tensors, maxRows);
     }
 
     @Override

@@ -3,13 +3,8 @@ package cola4j.gl.app.ftaas;
 import cola4j.gl.AdaptationData;
 import cola4j.tensor.DType;
 import cola4j.tensor.Tensor;
-import cola4j.tensor.io.Safetensors;
-import cola4j.tensor.io.SafetensorsFile;
-import cola4j.tensor.io.StorageType;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A {@link Transport} inside one process: each message is encoded with {@link Safetensors#encode} into a byte
@@ -47,25 +42,13 @@ public final class InProcessTransport implements Transport {
     @Override
     public synchronized List<AdaptationData> down(int user, List<AdaptationData> data) {
         long t0 = System.nanoTime();
-        LinkedHashMap<String, Tensor> msg = new LinkedHashMap<>();
-        for (int i = 0; i < data.size(); i++) {
-            AdaptationData d = data.get(i);
-            msg.put(i + "/" + d.site() + "/x", d.x());
-            msg.put(i + "/" + d.site() + "/grad_h", d.gradH());
-        }
-        byte[] bytes = Safetensors.encode(msg, Map.of("kind", "adaptation_data", "user", Integer.toString(user)), downType.storage());
-        long header = headerBytes(bytes);
+        byte[] bytes = WireFormat.encodeDown(user, data, downType);
+        long header = WireFormat.headerBytes(bytes);
         downPayload += bytes.length - header;
         downHeader += header;
         downMessages++;
         if (tap != null) tap.message(WireTap.Direction.DOWN, user, bytes.clone());
-        SafetensorsFile f = decode(bytes);
-        List<AdaptationData> out = new ArrayList<>();
-        for (int i = 0; i < data.size(); i++) {
-            String site = data.get(i).site();
-            Tensor x = f.tensors().get(i + "/" + site + "/x"), g = f.tensors().get(i + "/" + site + "/grad_h");
-            out.add(new AdaptationData(site, x.to(dtype), g.to(dtype)));
-        }
+        List<AdaptationData> out = decoded(() -> WireFormat.decodeDown(bytes, dtype));
         nanos += System.nanoTime() - t0;
         return out;
     }
@@ -73,13 +56,13 @@ public final class InProcessTransport implements Transport {
     @Override
     public synchronized LinkedHashMap<String, Tensor> up(int user, LinkedHashMap<String, Tensor> tensors) {
         long t0 = System.nanoTime();
-        byte[] bytes = Safetensors.encode(tensors, Map.of("kind", "auxiliary_upload", "user", Integer.toString(user)), StorageType.NATIVE);
-        long header = headerBytes(bytes);
+        byte[] bytes = WireFormat.encodeUp(user, tensors);
+        long header = WireFormat.headerBytes(bytes);
         upPayload += bytes.length - header;
         upHeader += header;
         upMessages++;
         if (tap != null) tap.message(WireTap.Direction.UP, user, bytes.clone());
-        LinkedHashMap<String, Tensor> out = decode(bytes).tensors();
+        LinkedHashMap<String, Tensor> out = decoded(() -> WireFormat.decodeUp(bytes));
         nanos += System.nanoTime() - t0;
         return out;
     }
@@ -89,19 +72,12 @@ public final class InProcessTransport implements Transport {
         return new TransferStats(downPayload, downHeader, downMessages, upPayload, upHeader, upMessages, nanos);
     }
 
-    private static SafetensorsFile decode(byte[] bytes) {
+    /** A message this transport encoded itself fails to decode only through a bug: an IllegalStateException. */
+    private static <T> T decoded(java.util.function.Supplier<T> decode) {
         try {
-            return Safetensors.decode(bytes);
-        } catch (cola4j.tensor.io.SafetensorsException e) {
+            return decode.get();
+        } catch (IllegalArgumentException e) {
             throw new IllegalStateException("transport: a message failed to decode: " + e.getMessage(), e);
         }
-    }
-
-    /** 8 + N: the length prefix plus the JSON header, N read from the first 8 bytes (little-endian) of {@code message}. */
-    static long headerBytes(byte[] message) {
-        if (message.length < 8) throw new IllegalStateException("transport: a message of " + message.length + " bytes has no header length");
-        long n = java.nio.ByteBuffer.wrap(message, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
-        if (n < 0 || n > message.length - 8L) throw new IllegalStateException("transport: header length " + n + " exceeds the message of " + message.length + " bytes");
-        return 8 + n;
     }
 }

@@ -35,8 +35,13 @@ public final class LocalUserDevice implements UserDevice {
 
     /** Builds the user's auxiliaries for {@code sites} and its optimizer from {@code spec}. */
     public LocalUserDevice(UserSpec spec, List<Site> sites, DType dtype, MemoryLedger ledger) {
+        this(spec, dtype, ledger, SiteShape.of(sites));
+    }
+
+    /** As above from the sites' shapes only (a device over the network never sees the base model). */
+    public LocalUserDevice(UserSpec spec, DType dtype, MemoryLedger ledger, List<SiteShape> sites) {
         this.spec = spec;
-        LinkedHashMap<String, AuxiliaryModel> aux = spec.auxiliaries(sites, dtype);
+        LinkedHashMap<String, AuxiliaryModel> aux = spec.auxiliariesAt(sites, dtype);
         this.user = new UserFit(spec.id(), aux, spec.newOptimizer(UserFit.parameters(aux)), new UserFitConfig(spec.interval(), Double.POSITIVE_INFINITY), null);
         this.ledger = ledger;
         this.device = Device.of("user-" + spec.id());

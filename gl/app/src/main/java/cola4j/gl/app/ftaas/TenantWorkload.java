@@ -4,8 +4,9 @@ import cola4j.autograd.Var;
 import cola4j.models.ForwardContext;
 import cola4j.models.Model;
 import cola4j.models.site.Site;
-import cola4j.tensor.Rng;
+import cola4j.tensor.Tensor;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The model and data side of a fine-tuning-as-a-service session, kept pluggable: a pretrained base model, one
@@ -21,7 +22,7 @@ import java.util.List;
  *
  * @param <B> the batch type (opaque to the session)
  */
-public interface TenantWorkload<B> {
+public interface TenantWorkload<B> extends TenantData<B> {
     /** The pretrained base model (the server's copy; ColA and LoRA keep it frozen). */
     Model base();
 
@@ -31,8 +32,6 @@ public interface TenantWorkload<B> {
     /** The sites of {@code model} that are adapted (by name, the same for every copy of the base). */
     List<Site> adaptedSites(Model model);
 
-    /** Name of user {@code user}'s downstream task (e.g. {@code rotate}). */
-    String taskName(int user);
 
     /**
      * Site rows per example: 1 for vector inputs, T for fixed-length sequences (the adaptation data of one example is
@@ -45,8 +44,12 @@ public interface TenantWorkload<B> {
     /** Name of the metric {@link #evaluate} returns (e.g. {@code accuracy}). */
     String metricName();
 
-    /** {@code rows} training examples of user {@code user}'s task drawn with {@code rng}. */
-    B sample(int user, int rows, Rng rng);
+
+    /**
+     * A batch a user sent over the network ({@link TenantData#encode}d): names, shapes, dtypes and value ranges are
+     * checked, with at most {@code maxRows} rows; IllegalArgumentException naming the first problem otherwise.
+     */
+    B decode(Map<String, Tensor> tensors, int maxRows);
 
     /** The rows of all parts, in order. */
     B concat(List<B> parts);

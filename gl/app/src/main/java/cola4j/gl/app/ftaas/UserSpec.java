@@ -68,12 +68,20 @@ public record UserSpec(int id, AuxiliaryKind auxType, int rank, int mlpHidden, i
         return new AuxSpec(rank, rank, mlpHidden, 1, Activation.RELU, bias, dtype, seed * 1000 + siteIndex);
     }
 
-    /** A fresh auxiliary per site (site name → model), deterministic in the spec. Linear auxiliaries get a bias iff the site has one. */
+    /** A fresh auxiliary per site (site name → model), deterministic in the spec ({@link #auxiliariesAt}). */
     public LinkedHashMap<String, AuxiliaryModel> auxiliaries(List<Site> sites, DType dtype) {
+        return auxiliariesAt(SiteShape.of(sites), dtype);
+    }
+
+    /**
+     * A fresh auxiliary per site shape (site name → model), deterministic in the spec: site i gets
+     * {@link #auxSpec}(i, …). Linear auxiliaries get a bias iff the site has one.
+     */
+    public LinkedHashMap<String, AuxiliaryModel> auxiliariesAt(List<SiteShape> sites, DType dtype) {
         LinkedHashMap<String, AuxiliaryModel> m = new LinkedHashMap<>();
         for (int i = 0; i < sites.size(); i++) {
-            Site s = sites.get(i);
-            m.put(s.name(), AuxiliaryFactory.create(auxType.at(s), s.inFeatures(), s.outFeatures(), auxSpec(i, s.bias() != null, dtype)));
+            SiteShape s = sites.get(i);
+            m.put(s.name(), AuxiliaryFactory.create(auxType.at(s.kind()), s.in(), s.out(), auxSpec(i, s.hasBias(), dtype)));
         }
         return m;
     }

@@ -13,6 +13,7 @@ import cola4j.models.data.TaskFamily;
 import cola4j.models.site.Site;
 import cola4j.models.site.SiteSelector;
 import cola4j.tensor.Rng;
+import cola4j.tensor.Tensor;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -136,6 +137,21 @@ public final class WorkloadTenants implements TenantWorkload<Batch> {
     public Batch sample(int user, int rows, Rng rng) {
         return base.sample(task(user), rows, rng);
     }
+
+    /** Not yet: the transformer families' batches do not go over the network ({@code cola serve --model mlp}). */
+    @Override
+    public LinkedHashMap<String, Tensor> encode(Batch batch) {
+        throw new UnsupportedOperationException(NOT_ON_THE_NETWORK);
+    }
+
+    /** Not yet (see {@link #encode}). */
+    @Override
+    public Batch decode(Map<String, Tensor> tensors, int maxRows) {
+        throw new UnsupportedOperationException(NOT_ON_THE_NETWORK);
+    }
+
+    private static final String NOT_ON_THE_NETWORK =
+            "the transformer families' batches do not go over the network yet; serve --model mlp";
 
     @Override
     public Batch concat(List<Batch> parts) {

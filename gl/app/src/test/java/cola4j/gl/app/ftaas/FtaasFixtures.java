@@ -112,6 +112,10 @@ final class FtaasFixtures {
         @Override public String metricName() { return inner.metricName(); }
         @Override public VectorBatch sample(int user, int rows, Rng rng) { return inner.sample(user, rows, rng); }
         @Override public VectorBatch concat(List<VectorBatch> parts) { return inner.concat(parts); }
+        @Override public java.util.LinkedHashMap<String, cola4j.tensor.Tensor> encode(VectorBatch b) { return inner.encode(b); }
+        @Override public VectorBatch decode(java.util.Map<String, cola4j.tensor.Tensor> t, int max) {
+            return inner.decode(t, max);
+        }
         @Override public int rows(VectorBatch b) { return inner.rows(b); }
         @Override public void requireFinite(VectorBatch b, String what) { inner.requireFinite(b, what); }
         @Override public cola4j.autograd.Var loss(cola4j.models.Model m, VectorBatch b, int[] g, cola4j.models.ForwardContext ctx) { return inner.loss(m, b, g, ctx); }

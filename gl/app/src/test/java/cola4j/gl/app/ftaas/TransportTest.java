@@ -177,10 +177,10 @@ class TransportTest {
 
     @Test
     void aMessageWithoutAValidHeaderLengthIsRefused() {
-        assertThat(InProcessTransport.headerBytes(new byte[] {16, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})).isEqualTo(24);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> InProcessTransport.headerBytes(new byte[] {1, 2, 3}))
+        assertThat(WireFormat.headerBytes(new byte[] {16, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})).isEqualTo(24);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> WireFormat.headerBytes(new byte[] {1, 2, 3}))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("no header length");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> InProcessTransport.headerBytes(new byte[] {100, 0, 0, 0, 0, 0, 0, 0, 1}))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> WireFormat.headerBytes(new byte[] {100, 0, 0, 0, 0, 0, 0, 0, 1}))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("exceeds");
     }
 }

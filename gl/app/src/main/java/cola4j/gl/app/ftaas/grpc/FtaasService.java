@@ -1,0 +1,91 @@
+package cola4j.gl.app.ftaas.grpc;
+
+import cola4j.gl.app.ftaas.UserSpec;
+import cola4j.gl.app.ftaas.grpc.proto.AttachReply;
+import cola4j.gl.app.ftaas.grpc.proto.AttachRequest;
+import cola4j.gl.app.ftaas.grpc.proto.FtaasGrpc;
+import cola4j.gl.app.ftaas.grpc.proto.LeaveReply;
+import cola4j.gl.app.ftaas.grpc.proto.LeaveRequest;
+import cola4j.gl.app.ftaas.grpc.proto.ServerStep;
+import cola4j.gl.app.ftaas.grpc.proto.UserStep;
+import cola4j.gl.auxiliary.AuxiliaryKind;
+import cola4j.gl.optim.OptimizerKind;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+
+/**
+ * The gRPC face of a {@link SessionHost}. The caller's identity is {@link TokenAuth#USER} (set by the interceptor
+ * from the token); nothing in a message names a user. Attach checks the requested spec against the bounds below
+ * before anything is allocated; Step hands messages to the user's {@link Peer}; Leave marks the user as leaving.
+ */
+final class FtaasService extends FtaasGrpc.FtaasImplBase {
+    /** Bounds of a user's spec over the network (so that no request can ask for a huge auxiliary). */
+    static final int MAX_RANK = 256, MAX_MLP_HIDDEN = 4096, MAX_INTERVAL = 1000;
+
+    private final SessionHost<?> host;
+
+    FtaasService(SessionHost<?> host) {
+        this.host = host;
+    }
+
+    @Override
+    public void attach(AttachRequest r, StreamObserver<AttachReply> reply) {
+        int user = TokenAuth.USER.get();
+        try {
+            if (r.getRank() < 1 || r.getRank() > MAX_RANK || r.getMlpHidden() < 1 || r.getMlpHidden() > MAX_MLP_HIDDEN
+                    || r.getInterval() < 1 || r.getInterval() > MAX_INTERVAL) {
+                throw new IllegalArgumentException("rank must be in 1.." + MAX_RANK + ", mlp_hidden in 1.." + MAX_MLP_HIDDEN
+                        + ", interval in 1.." + MAX_INTERVAL);
+            }
+            if (!(r.getLr() > 0) || !Double.isFinite(r.getLr()) || r.getLr() > 100) {
+                throw new IllegalArgumentException("lr must be finite, > 0 and <= 100");
+            }
+            UserSpec spec = new UserSpec(user, AuxiliaryKind.parseUserChoice(r.getAux()), r.getRank(), r.getMlpHidden(),
+                    r.getInterval(), OptimizerKind.parse(r.getOptimizer()), r.getLr(), host.config().auxSeed() + user);
+            SessionInfo info = host.attach(spec);
+            reply.onNext(AttachReply.newBuilder().setUserId(user).setSessionJson(Json.write(info)).build());
+            reply.onCompleted();
+        } catch (IllegalArgumentException e) {
+            reply.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+        } catch (IllegalStateException e) {
+            reply.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
+        }
+    }
+
+    @Override
+    public StreamObserver<UserStep> step(StreamObserver<ServerStep> out) {
+        int user = TokenAuth.USER.get();
+        Peer p = host.peer(user);
+        if (p == null) {
+            out.onError(Status.FAILED_PRECONDITION.withDescription("attach before the step stream").asRuntimeException());
+            return new StreamObserver<>() {
+                @Override public void onNext(UserStep m) {}
+                @Override public void onError(Throwable t) {}
+                @Override public void onCompleted() {}
+            };
+        }
+        p.open(out);
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(UserStep m) {
+                p.offer(m);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                p.lost("stream broke: " + Status.fromThrowable(t).getCode());
+            }
+
+            @Override
+            public void onCompleted() {
+                p.lost("the user closed its stream");
+            }
+        };
+    }
+
+    @Override
+    public void leave(LeaveRequest r, StreamObserver<LeaveReply> reply) {
+        reply.onNext(LeaveReply.newBuilder().setRemoved(host.leave(TokenAuth.USER.get())).build());
+        reply.onCompleted();
+    }
+}

@@ -1,0 +1,157 @@
+package cola4j.gl.app.ftaas.grpc;
+
+import cola4j.gl.app.ftaas.LocalUserDevice;
+import cola4j.gl.app.ftaas.TenantData;
+import cola4j.gl.app.ftaas.WireFormat;
+import cola4j.gl.app.ftaas.grpc.proto.AttachReply;
+import cola4j.gl.app.ftaas.grpc.proto.AttachRequest;
+import cola4j.gl.app.ftaas.grpc.proto.FtaasGrpc;
+import cola4j.gl.app.ftaas.grpc.proto.ServerStep;
+import cola4j.gl.app.ftaas.grpc.proto.UserStep;
+import cola4j.gl.cola.ColaMode;
+import cola4j.tensor.Rng;
+import cola4j.tensor.memory.MemoryLedger;
+import com.google.protobuf.ByteString;
+import io.grpc.CallCredentials;
+import io.grpc.Channel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * A user device over the network ({@code cola user}): attaches with its token and spec, builds its auxiliaries from
+ * the sites' shapes (it never sees the base model), draws its own rows, and per step sends rows and upload, receives
+ * its adaptation data and fits by Gradient Learning ({@link LocalUserDevice}, the same code as in-process). After
+ * the last step it sends its parameters and receives its result.
+ *
+ * @param <B> batch type
+ */
+public final class RemoteUser<B> {
+    /** Sees the device after each step whose adaptation data it received (P9 compares parameters here). */
+    public interface StepObserver {
+        void after(int step, LocalUserDevice device);
+    }
+
+    /** A refusal or failure, as one line for the command line. */
+    public static final class Failure extends Exception {
+        public Failure(String message) {
+            super(message);
+        }
+    }
+
+    private static final Object END = new Object();
+
+    private final Channel channel;
+    private final CallCredentials token;
+    private final AttachRequest request;
+    private final Function<SessionInfo, TenantData<B>> dataFor;
+    private SessionInfo info;
+    private LocalUserDevice device;
+    private TenantData<B> data;
+    private Rng rng;
+    private boolean dirty = true;
+    private int skipped;
+
+    /**
+     * @param channel a channel to the server
+     * @param token   the user's secret ({@link TokenAuth#credentials}), presented on every call
+     * @param request the user's choices
+     * @param dataFor the user's own data source, from what the server says of the session
+     */
+    public RemoteUser(Channel channel, CallCredentials token, AttachRequest request,
+                      Function<SessionInfo, TenantData<B>> dataFor) {
+        this.channel = channel;
+        this.token = token;
+        this.request = request;
+        this.dataFor = dataFor;
+    }
+
+    public SessionInfo info() {
+        return info;
+    }
+
+    public LocalUserDevice device() {
+        return device;
+    }
+
+    /** Steps this user was skipped at (its message missed the step timeout). */
+    public int skipped() {
+        return skipped;
+    }
+
+    /** Attaches and takes part until the session ends; the result the server sent. */
+    public UserResult run(StepObserver observer) throws Failure, InterruptedException {
+        try {
+            AttachReply reply = FtaasGrpc.newBlockingStub(channel).withCallCredentials(token).withDeadlineAfter(60, TimeUnit.SECONDS).attach(request);
+            info = Json.read(reply.getSessionJson(), SessionInfo.class);
+        } catch (StatusRuntimeException e) {
+            throw new Failure("refused at attach: " + describe(e.getStatus()));
+        } catch (IllegalArgumentException e) {
+            throw new Failure("the server's session info is malformed: " + e.getMessage());
+        }
+        if (device == null) {
+            device = new LocalUserDevice(info.spec(), info.dtype(), new MemoryLedger(), info.sites());
+            data = dataFor.apply(info);
+            rng = new Rng(info.dataSeed());
+        }
+        dirty = true;   // a (re-)attached user sends its parameters first
+        LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+        StreamObserver<UserStep> out = FtaasGrpc.newStub(channel).withCallCredentials(token).step(new StreamObserver<>() {
+            @Override public void onNext(ServerStep m) { inbox.add(m); }
+            @Override public void onError(Throwable t) { inbox.add(t); }
+            @Override public void onCompleted() { inbox.add(END); }
+        });
+        long waitMs = 2 * info.stepTimeoutMs() + 60_000;
+        try {
+            out.onNext(message(info.startStep()));
+            while (true) {
+                Object o = inbox.poll(waitMs, TimeUnit.MILLISECONDS);
+                if (o == null) throw new Failure("no word from the server for " + waitMs + " ms");
+                if (o instanceof Throwable t) throw new Failure("server gone: " + describe(Status.fromThrowable(t)));
+                if (o == END) throw new Failure("the server ended the session without a result");
+                ServerStep m = (ServerStep) o;
+                if (!m.getResultJson().isEmpty()) {
+                    out.onCompleted();
+                    return Json.read(m.getResultJson(), UserResult.class);
+                }
+                if (!m.getSkipped().isEmpty()) {
+                    skipped++;
+                } else {
+                    device.receive(WireFormat.decodeDown(m.getAdaptationData().toByteArray(), info.dtype()))
+                            .ifPresent(f -> dirty = true);
+                    if (observer != null) observer.after(m.getStep(), device);
+                }
+                out.onNext(message(m.getStep() + 1));
+            }
+        } catch (RuntimeException e) {
+            out.onError(Status.CANCELLED.withDescription("user failed").asRuntimeException());
+            throw new Failure("user failed: " + e.getMessage());
+        }
+    }
+
+    /** UserStep(s): rows and upload; at s == steps the final message with the parameters only. */
+    private UserStep message(int s) {
+        UserStep.Builder b = UserStep.newBuilder().setStep(s);
+        ColaMode mode = info.colaMode();
+        if (s >= info.steps()) return b.setUpload(bytes(WireFormat.encodeUp(info.userId(), device.parameters()))).build();
+        b.setBatch(bytes(WireFormat.encode("batch", data.encode(data.sample(info.userId(), info.rowsPerUser(), rng)))));
+        if (mode != ColaMode.UNMERGED) {
+            b.setUpload(bytes(WireFormat.encodeUp(info.userId(), device.deltas())));
+        } else if (dirty) {
+            b.setUpload(bytes(WireFormat.encodeUp(info.userId(), device.parameters())));
+            dirty = false;
+        }
+        return b.build();
+    }
+
+    private static ByteString bytes(byte[] b) {
+        return ByteString.copyFrom(b);
+    }
+
+    private static String describe(Status s) {
+        return s.getCode() + (s.getDescription() == null ? "" : " (" + s.getDescription() + ")");
+    }
+}

@@ -1,0 +1,341 @@
+package cola4j.gl.app.ftaas.grpc;
+
+import cola4j.autograd.Var;
+import cola4j.gl.AdaptationData;
+import cola4j.gl.NonFiniteException;
+import cola4j.gl.UserFit;
+import cola4j.gl.app.ftaas.Evaluation;
+import cola4j.gl.app.ftaas.LocalServer;
+import cola4j.gl.app.ftaas.SessionConfig;
+import cola4j.gl.app.ftaas.SiteShape;
+import cola4j.gl.app.ftaas.TenantWorkload;
+import cola4j.gl.app.ftaas.UserSpec;
+import cola4j.gl.app.ftaas.WireFormat;
+import cola4j.gl.app.ftaas.grpc.proto.ServerStep;
+import cola4j.gl.app.ftaas.grpc.proto.UserStep;
+import cola4j.gl.auxiliary.AuxiliaryModel;
+import cola4j.gl.cola.ColaMode;
+import cola4j.models.site.Site;
+import cola4j.tensor.Tensor;
+import cola4j.tensor.memory.MemoryLedger;
+import com.google.protobuf.ByteString;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The server of a networked ColA session: the one {@link LocalServer} (base model, passes, replicas, validation)
+ * driven by the users' messages instead of in-process calls, in the order {@code ColaSession} uses, so that the same
+ * users produce bit-identical parameters in either (P9). Step semantics (docs/ftaas-network.md):
+ * <ol>
+ *   <li>step s starts when the previous answers are sent; each registered user has {@code stepTimeoutMs} to send
+ *       UserStep(s) (its rows, and its upload: parameters after a fit when unmerged, ΔW in merged modes);</li>
+ *   <li>a user that misses the deadline is skipped at s: its rows are not served; when its late message arrives,
+ *       its upload is still applied (the server never serves stale parameters silently) and it is answered with a
+ *       skip notice, after which it continues with the next step;</li>
+ *   <li>a user whose stream breaks is removed at the next step (others go on); it may re-attach with its token and is
+ *       registered again at the following step, sending its parameters first;</li>
+ *   <li>any bad message (undecodable, wrong names or shapes, non-finite, wrong dtype, too large) stops that user
+ *       alone, with the reason; after the last step each user sends its final parameters, the server evaluates the
+ *       adapted model and answers with the user's {@link UserResult}.</li>
+ * </ol>
+ *
+ * @param <B> batch type
+ */
+public final class SessionHost<B> {
+    /**
+     * @param model         served model name (reported to users)
+     * @param kinds         the digits shift kinds (users' tasks)
+     * @param session       steps, rows per user, mode, transfer dtype, data seed
+     * @param users         tokens exist for user ids 0..users-1; the session starts when all have attached
+     * @param auxSeed       user u's auxiliary seed is auxSeed + u (as {@code cola ftaas})
+     * @param stepTimeoutMs how long a step waits for a user's message
+     * @param startTimeoutMs how long the start waits for all users (then starts with those attached, if any)
+     */
+    public record Config(String model, List<String> kinds, SessionConfig session, int users, long auxSeed,
+                         long stepTimeoutMs, long startTimeoutMs) {}
+
+    /** What a session measured: every user's result and the wall time of each step. */
+    public record Outcome(List<UserResult> users, List<Double> stepMillis, long payloadDown, long payloadUp) {}
+
+    private final TenantWorkload<B> workload;
+    private final Config cfg;
+    private final LocalServer<B> server;
+    private final List<Site> sites;
+    private final List<SiteShape> shapes;
+    private final Map<Integer, Peer> peers = new TreeMap<>();
+    private final int maxRows;
+    private volatile int step;
+    private boolean started;
+    private long payloadDown, payloadUp;
+
+    public SessionHost(TenantWorkload<B> workload, Config cfg, MemoryLedger ledger) {
+        this.workload = workload;
+        this.cfg = cfg;
+        this.server = new LocalServer<>(workload, cfg.session().mode(), ledger);
+        this.sites = workload.adaptedSites(workload.base());
+        this.shapes = SiteShape.of(sites);
+        this.maxRows = cfg.session().rowsPerUser();
+    }
+
+    public List<SiteShape> shapes() {
+        return shapes;
+    }
+
+    public Config config() {
+        return cfg;
+    }
+
+    public LocalServer<B> server() {
+        return server;
+    }
+
+    /**
+     * The largest message a user may send (the transport refuses larger ones before reading them): one batch of
+     * this session (measured by encoding user 0's) plus the largest upload the spec bounds allow at these sites
+     * (full-rank linear ΔW with bias, low-rank of rank {@value FtaasService#MAX_RANK}, or an MLP of width
+     * {@value FtaasService#MAX_MLP_HIDDEN}), plus 64 KiB for headers.
+     */
+    public int maxMessageBytes() {
+        long batch = WireFormat.encode("batch", workload.encode(workload.sample(0, maxRows, new cola4j.tensor.Rng(0)))).length;
+        long params = 0;
+        for (SiteShape s : shapes) {
+            long in = s.in(), out = s.out(), r = FtaasService.MAX_RANK, h = FtaasService.MAX_MLP_HIDDEN;
+            params += Math.max(in * out + out, Math.max(r * (in + out), in * h + h + h * out + out));
+        }
+        long total = batch + params * workload.base().dtype().bytes + (64 << 10);
+        if (total > Integer.MAX_VALUE) throw new IllegalArgumentException("messages of this session exceed 2 GiB");
+        return (int) total;
+    }
+
+    /** Attach (gRPC thread): the token's user joins with {@code spec}; the session info it gets back. */
+    synchronized SessionInfo attach(UserSpec spec) {
+        Peer p = peers.computeIfAbsent(spec.id(), Peer::new);
+        if (p.streaming() && p.registered) throw new IllegalStateException("user " + spec.id() + " is attached already");
+        if (p.stopped || p.left) throw new IllegalStateException("user " + spec.id() + " has " + p.status);
+        if (p.spec != null && !p.spec.equals(spec)) {
+            throw new IllegalStateException("user " + spec.id() + " re-attached with another spec than " + p.spec.describe());
+        }
+        if (cfg.session().mode() != ColaMode.UNMERGED && !spec.mergeable()) {
+            throw new IllegalArgumentException(spec.auxType() + " auxiliaries cannot be merged; the session is " + cfg.session().mode().cliName());
+        }
+        p.spec = spec;
+        SessionConfig s = cfg.session();
+        return new SessionInfo(spec.id(), cfg.model(), cfg.kinds(), workload.taskName(spec.id()), s.mode().cliName(),
+                s.steps(), s.rowsPerUser(), s.transfer().cliName(), workload.base().dtype(), s.dataSeed(spec.id()), shapes,
+                spec.auxType(), spec.rank(), spec.mlpHidden(), spec.interval(), spec.optimizer(), spec.lr(), spec.seed(),
+                started ? step + 1 : 0, cfg.stepTimeoutMs());
+    }
+
+    /** The peer of an attached user (gRPC thread), or null. */
+    synchronized Peer peer(int user) {
+        Peer p = peers.get(user);
+        return p == null || p.spec == null ? null : p;
+    }
+
+    /** Leave (gRPC thread): the user is removed at the next step. */
+    synchronized boolean leave(int user) {
+        Peer p = peers.get(user);
+        if (p == null) return false;
+        p.left = true;
+        p.status = "left";
+        return true;
+    }
+
+    /** Runs the session to its end; the calling thread is the session loop. */
+    public Outcome run() throws InterruptedException {
+        awaitStart();
+        List<Double> millis = new ArrayList<>();
+        for (int s = 0; s < cfg.session().steps(); s++) {
+            long t0 = System.nanoTime();
+            step = s;
+            admit();
+            Map<Integer, UserStep> in = collect(s);
+            if (cfg.session().mode() == ColaMode.MERGED) {
+                for (Map.Entry<Integer, UserStep> e : in.entrySet()) {
+                    Peer p = peers.get(e.getKey());
+                    if (guard(p, () -> { submit(p, e.getValue()); upload(p, e.getValue()); })) deliver(s, Map.of(p.id, e.getValue()));
+                }
+            } else {
+                for (Map.Entry<Integer, UserStep> e : in.entrySet()) {
+                    Peer p = peers.get(e.getKey());
+                    guard(p, () -> { upload(p, e.getValue()); submit(p, e.getValue()); });
+                }
+                deliver(s, in);
+            }
+            millis.add((System.nanoTime() - t0) / 1e6);
+        }
+        step = cfg.session().steps();
+        return new Outcome(finish(), millis, payloadDown, payloadUp);
+    }
+
+    private void awaitStart() throws InterruptedException {
+        long deadline = System.nanoTime() + cfg.startTimeoutMs() * 1_000_000L;
+        while (System.nanoTime() < deadline) {
+            synchronized (this) {
+                if (peers.values().stream().filter(Peer::streaming).count() >= cfg.users()) break;
+            }
+            Thread.sleep(20);
+        }
+        synchronized (this) {
+            if (peers.values().stream().noneMatch(Peer::streaming)) {
+                throw new IllegalStateException("no user attached within " + cfg.startTimeoutMs() + " ms");
+            }
+            started = true;
+        }
+    }
+
+    /** Registers (in id order) every user with an open stream that is not registered; drops lost and leaving ones. */
+    private synchronized void admit() {
+        for (Peer p : peers.values()) {
+            if (p.registered && (p.gone() != null || p.left)) {
+                server.remove(p.id);
+                p.registered = false;
+                if (!p.left && !p.stopped) p.status = "disconnected";
+            } else if (!p.registered && !p.stopped && !p.left && p.streaming()) {
+                server.register(p.spec);
+                p.registered = true;
+                p.status = "active";
+            }
+        }
+    }
+
+    /** Every registered user's message of step s, in id order; late messages of earlier steps are settled here. */
+    private Map<Integer, UserStep> collect(int s) throws InterruptedException {
+        long deadline = System.nanoTime() + cfg.stepTimeoutMs() * 1_000_000L;
+        Map<Integer, UserStep> in = new TreeMap<>();
+        for (Peer p : List.copyOf(peers.values())) {
+            if (!p.registered) continue;
+            UserStep m;
+            while ((m = p.next(deadline)) != null && m.getStep() < s) {
+                UserStep late = m;
+                boolean unmerged = cfg.session().mode() == ColaMode.UNMERGED;   // a late ΔW is stale: dropped
+                if (guard(p, () -> { if (unmerged) upload(p, late); })) {
+                    p.send(ServerStep.newBuilder().setStep(late.getStep()).setSkipped("missed the step timeout of "
+                            + cfg.stepTimeoutMs() + " ms").build());
+                }
+                if (!p.registered) break;
+            }
+            if (!p.registered) continue;
+            if (m == null) {
+                p.skipped++;
+            } else if (m.getStep() > s) {
+                stop(p, "sent step " + m.getStep() + " while the server is at step " + s);
+            } else {
+                in.put(p.id, m);
+            }
+        }
+        return in;
+    }
+
+    private void submit(Peer p, UserStep m) {
+        payloadUp += m.getBatch().size();
+        server.submit(p.id, workload.decode(WireFormat.decode(m.getBatch().toByteArray(), "batch"), maxRows));
+    }
+
+    private void upload(Peer p, UserStep m) {
+        if (m.getUpload().isEmpty()) return;
+        payloadUp += m.getUpload().size();
+        server.upload(p.id, WireFormat.decodeUp(m.getUpload().toByteArray()));
+    }
+
+    /** One server step over the submitted users; each processed user gets its adaptation data. */
+    private void deliver(int s, Map<Integer, UserStep> in) {
+        if (in.keySet().stream().noneMatch(u -> peers.get(u).registered)) return;
+        Map<Integer, List<AdaptationData>> out;
+        try {
+            out = server.step();
+        } catch (RuntimeException e) {
+            for (int u : in.keySet()) if (peers.get(u).registered) stop(peers.get(u), "server step failed: " + e.getMessage());
+            return;
+        }
+        server.stoppedInLastStep().forEach((u, why) -> stop(peers.get(u), why));
+        for (Map.Entry<Integer, List<AdaptationData>> e : out.entrySet()) {
+            Peer p = peers.get(e.getKey());
+            byte[] bytes = WireFormat.encodeDown(p.id, e.getValue(), cfg.session().transfer());
+            payloadDown += bytes.length;
+            p.served++;
+            p.send(ServerStep.newBuilder().setStep(s).setAdaptationData(ByteString.copyFrom(bytes)).build());
+        }
+    }
+
+    /** After the last step: each user's final parameters, its metric, its result message; the results. */
+    private List<UserResult> finish() throws InterruptedException {
+        long deadline = System.nanoTime() + cfg.stepTimeoutMs() * 1_000_000L;
+        int last = cfg.session().steps();
+        List<UserResult> results = new ArrayList<>();
+        for (Peer p : peers.values()) {
+            Double value = null;
+            String reason = null;
+            if (p.registered) {
+                UserStep m;
+                while ((m = p.next(deadline)) != null && m.getStep() < last) { /* late messages: the session is over */ }
+                if (m == null) {
+                    reason = "no final parameters within the step timeout";
+                    p.status = "incomplete";
+                } else {
+                    try {
+                        value = evaluate(p, WireFormat.decodeUp(m.getUpload().toByteArray()));
+                        p.status = "finished";
+                    } catch (RuntimeException e) {
+                        reason = "final parameters rejected: " + e.getMessage();
+                        p.status = "stopped";
+                    }
+                }
+            }
+            UserResult r = result(p, value, reason);
+            results.add(r);
+            if (p.registered) {
+                p.finish(ServerStep.newBuilder().setStep(last).setResultJson(Json.write(r)).build());
+                server.remove(p.id);
+                p.registered = false;
+            }
+        }
+        return results;
+    }
+
+    private double evaluate(Peer p, LinkedHashMap<String, Tensor> params) {
+        LinkedHashMap<String, AuxiliaryModel> aux = p.spec.auxiliaries(sites, workload.base().dtype());
+        LinkedHashMap<String, Var> own = UserFit.parameters(aux);
+        if (!own.keySet().equals(params.keySet())) throw new IllegalArgumentException("expected " + own.keySet());
+        own.forEach((n, v) -> {
+            Tensor t = params.get(n);
+            if (!java.util.Arrays.equals(t.shape(), v.value().shape()) || t.dtype() != v.value().dtype()
+                    || NonFiniteException.firstNonFinite(t) != null) {
+                throw new IllegalArgumentException(n + " must be finite " + v.value().dtype() + " "
+                        + java.util.Arrays.toString(v.value().shape()));
+            }
+            v.value().copyFrom(t);
+        });
+        return Evaluation.adapted(workload, workload.base(), p.id, aux);
+    }
+
+    private UserResult result(Peer p, Double value, String reason) {
+        String spec = p.spec == null ? "-" : p.spec.describe();
+        return new UserResult(p.id, workload.taskName(p.id), spec, workload.metricName(), value, p.served, p.skipped,
+                p.status, reason != null ? reason : p.stopReason);
+    }
+
+    /** Runs r; on failure stops the user alone (removed from the server, told why) and returns false. */
+    private boolean guard(Peer p, Runnable r) {
+        try {
+            r.run();
+            return true;
+        } catch (RuntimeException e) {
+            stop(p, e.getMessage() == null ? e.toString() : e.getMessage());
+            return false;
+        }
+    }
+
+    private void stop(Peer p, String why) {
+        if (p.stopped) return;
+        p.stopped = true;
+        p.status = "stopped";
+        p.stopReason = why;
+        if (p.registered) server.remove(p.id);
+        p.registered = false;
+        p.finish(ServerStep.newBuilder().setStep(step).setResultJson(Json.write(result(p, null, why))).build());
+    }
+}
