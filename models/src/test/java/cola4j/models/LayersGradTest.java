@@ -87,6 +87,29 @@ class LayersGradTest {
         for (int i = 0; i < 4; i++) assertThat(var.getFlat(i)).isBetween(0.99, 1.0);
     }
 
+    /** The module delegates to autograd's layerNorm; its values and gradients equal the formula it had inline, bit for bit. */
+    @Test
+    void layerNormBitIdenticalToItsFormerInlineFormula() {
+        for (DType dt : DType.values()) {
+            LayerNorm ln = new LayerNorm("ln", 6, dt);
+            Var w = ln.namedParameters().get("weight"), b = ln.namedParameters().get("bias");
+            w.value().copyFrom(new Rng(5).normal(dt, 1, 0.3, 6));
+            b.value().copyFrom(new Rng(6).normal(dt, 0, 0.3, 6));
+            Tensor x0 = new Rng(7).normal(dt, 0.5, 2, 3, 4, 6), r = new Rng(8).normal(dt, 0, 1, 3, 4, 6);
+            Var x = Var.param(x0);
+            Var y = ln.forward(x);
+            y.mul(Var.constant(r)).sum(false).backward();
+            Tensor[] got = {y.value(), x.grad(), w.grad(), b.grad()};
+            Var x2 = Var.param(x0), w2 = Var.param(w.value()), b2 = Var.param(b.value());
+            Var centered = x2.sub(x2.mean(true, -1));
+            Var variance = centered.pow(2).mean(true, -1);
+            Var y2 = centered.div(variance.add(LayerNorm.EPS).sqrt()).mul(w2).add(b2);
+            y2.mul(Var.constant(r)).sum(false).backward();
+            Tensor[] want = {y2.value(), x2.grad(), w2.grad(), b2.grad()};
+            for (int i = 0; i < want.length; i++) assertThat(got[i].bitEquals(want[i])).as(dt + " output/grad " + i).isTrue();
+        }
+    }
+
     @Test
     void gelu() {
         Var x = input(2, 3, 5);
