@@ -110,6 +110,20 @@ class LayersGradTest {
         }
     }
 
+    /** The module's masks (now autograd's Dropout) equal the rule it had inline, bit for bit, and use the same draws. */
+    @Test
+    void dropoutBitIdenticalToItsFormerInlineRule() {
+        for (DType dt : DType.values()) {
+            Tensor x0 = new Rng(3).normal(dt, 0, 1, 4, 7, 5);
+            Rng rng = new Rng(11), ref = new Rng(11);
+            Tensor got = new cola4j.models.layers.Dropout(0.3).forward(Var.constant(x0), ForwardContext.train(rng)).value();
+            Tensor u = ref.uniform(dt, 0, 1, x0.shape());
+            Tensor want = x0.mul(u.ge(Tensor.scalar(dt, 0.3)).mul(1.0 / (1.0 - 0.3)));
+            assertThat(got.bitEquals(want)).as(dt.toString()).isTrue();
+            assertThat(rng.nextDouble()).as("same number of draws").isEqualTo(ref.nextDouble());
+        }
+    }
+
     @Test
     void gelu() {
         Var x = input(2, 3, 5);
