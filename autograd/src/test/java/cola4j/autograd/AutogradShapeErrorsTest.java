@@ -1,6 +1,6 @@
 package cola4j.autograd;
 
-import static cola4j.autograd.FD.randn;
+import static cola4j.autograd.Inputs.randn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
