@@ -77,8 +77,8 @@ class AutogradShapeErrorsTest {
                 .hasMessage("transpose: axis 2 out of range for rank 2");
         assertThatThrownBy(() -> v(2, 3).expand(1, 3)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("expand: [2, 3] cannot be expanded to [1, 3]");
-        assertThatThrownBy(() -> Tensor.zeros(DType.FLOAT64, 2, 3).expand(1, 3)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("expand: [2, 3] cannot be expanded to [1, 3]");
+        assertThatThrownBy(() -> Tensor.zeros(DType.FLOAT64, 2, 3).expand(1, 3))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("expand: [2, 3] cannot be expanded to [1, 3]");
         assertThatThrownBy(() -> v(2, 3).mul(v(3, 2))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("mul: shapes [2, 3] and [3, 2] do not broadcast (dimension 2 vs 3)");
         assertThatThrownBy(() -> v(2, 3).reshape(4, 2)).isInstanceOf(IllegalArgumentException.class)

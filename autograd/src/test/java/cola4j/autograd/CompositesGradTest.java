@@ -112,7 +112,8 @@ class CompositesGradTest {
     @Test
     void layerNormWithGammaBeta() {
         Tensor x = randn(311, 2, 3, 6), gamma = randn(312, 6), beta = randn(313, 6);
-        require("layerNorm x,gamma,beta", v -> Normalization.layerNorm(v.get(0), v.get(1), v.get(2), 1e-5), x, gamma, beta);
+        require("layerNorm x,gamma,beta", v -> Normalization.layerNorm(v.get(0), v.get(1), v.get(2), 1e-5), x, gamma,
+                beta);
         require("layerNorm no affine", v -> Normalization.layerNorm(v.get(0), null, null, 1e-5), x);
         // forward: each row has mean 0 and biased variance var/(var+eps)
         Tensor y = Normalization.layerNorm(Var.constant(x), null, null, 1e-5).value();

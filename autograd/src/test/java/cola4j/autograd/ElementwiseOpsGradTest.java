@@ -10,7 +10,10 @@ import cola4j.tensor.DType;
 import cola4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
-/** Finite-difference checks (float64, h = 1e-5 from {@link GradCheck.Config#DEFAULT}, rel tol {@link GradCheck#TOL} = 1e-7) of every elementwise primitive. */
+/**
+ * Finite-difference checks (float64, h = 1e-5 from {@link GradCheck.Config#DEFAULT}, rel tol {@link GradCheck#TOL} =
+ * 1e-7) of every elementwise op.
+ */
 class ElementwiseOpsGradTest {
 
     @Test
@@ -82,9 +85,11 @@ class ElementwiseOpsGradTest {
     @Test
     void whereWithBroadcasting() {
         Tensor mask = Tensor.of(new double[] {1, 0, 1}, 3, 1);  // [3,1]
-        require("where [3,1]?[3,4]:[4]", v -> ElementwiseOps.where(mask, v.get(0), v.get(1)), randn(71, 3, 4), randn(72, 4));
+        require("where [3,1]?[3,4]:[4]", v -> ElementwiseOps.where(mask, v.get(0), v.get(1)), randn(71, 3, 4),
+                randn(72, 4));
         Tensor full = Tensor.of(new double[] {1, 0, 0, 1, 1, 0}, 2, 3);
-        require("where [2,3]?[2,3]:[]", v -> ElementwiseOps.where(full, v.get(0), v.get(1)), randn(73, 2, 3), randn(74));
+        require("where [2,3]?[2,3]:[]", v -> ElementwiseOps.where(full, v.get(0), v.get(1)), randn(73, 2, 3),
+                randn(74));
         // exact values: the masked-out operand gets zero gradient at those positions
         Var a = Var.param(randn(75, 2, 3)), b = Var.param(randn(76, 2, 3));
         ElementwiseOps.where(full, a, b).sum(false).backward();

@@ -20,7 +20,9 @@ final class Inputs {
     static Tensor awayFromZero(long seed, int... shape) {
         Rng rng = new Rng(seed);
         Tensor t = Tensor.zeros(DType.FLOAT64, shape);
-        for (int i = 0; i < t.numel(); i++) t.setFlat(i, (rng.nextDouble() < 0.5 ? -1 : 1) * (0.5 + 1.5 * rng.nextDouble()));
+        for (int i = 0; i < t.numel(); i++) {
+            t.setFlat(i, (rng.nextDouble() < 0.5 ? -1 : 1) * (0.5 + 1.5 * rng.nextDouble()));
+        }
         return t;
     }
 }

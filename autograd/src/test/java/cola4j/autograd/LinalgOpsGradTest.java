@@ -29,10 +29,14 @@ class LinalgOpsGradTest {
     @Test
     void matmulBatchBroadcasting() {
         require("matmul [2,3,4]x[2,4,5]", v -> v.get(0).matmul(v.get(1)), randn(221, 2, 3, 4), randn(222, 2, 4, 5));
-        require("matmul [2,1,3,4]x[3,4,2]", v -> v.get(0).matmul(v.get(1)), randn(223, 2, 1, 3, 4), randn(224, 3, 4, 2));
-        require("matmul [1,3,4]x[2,4,5] TN", v -> v.get(0).matmul(v.get(1), true, false), randn(225, 1, 4, 3), randn(226, 2, 4, 5));
-        require("matmul [2,2,3,4]x[2,1,5,4] NT", v -> v.get(0).matmul(v.get(1), false, true), randn(227, 2, 2, 3, 4), randn(228, 2, 1, 5, 4));
-        require("matmul [2,4,3]x[2,5,4] TT", v -> v.get(0).matmul(v.get(1), true, true), randn(229, 2, 4, 3), randn(230, 2, 5, 4));
+        require("matmul [2,1,3,4]x[3,4,2]", v -> v.get(0).matmul(v.get(1)), randn(223, 2, 1, 3, 4),
+                randn(224, 3, 4, 2));
+        require("matmul [1,3,4]x[2,4,5] TN", v -> v.get(0).matmul(v.get(1), true, false), randn(225, 1, 4, 3),
+                randn(226, 2, 4, 5));
+        require("matmul [2,2,3,4]x[2,1,5,4] NT", v -> v.get(0).matmul(v.get(1), false, true), randn(227, 2, 2, 3, 4),
+                randn(228, 2, 1, 5, 4));
+        require("matmul [2,4,3]x[2,5,4] TT", v -> v.get(0).matmul(v.get(1), true, true), randn(229, 2, 4, 3),
+                randn(230, 2, 5, 4));
         require("matmul [3,4]x[2,4,5] (2-D A)", v -> v.get(0).matmul(v.get(1)), randn(231, 3, 4), randn(232, 2, 4, 5));
     }
 
@@ -40,9 +44,12 @@ class LinalgOpsGradTest {
     void matmulWeightFastPath() {
         // A rank > 2 with a 2-D B (linear layer): one GEMM over flattened rows
         require("matmul [2,3,4]x[4,5] fast", v -> v.get(0).matmul(v.get(1)), randn(241, 2, 3, 4), randn(242, 4, 5));
-        require("matmul [2,3,4]x[5,4]ᵀ fast", v -> v.get(0).matmul(v.get(1), false, true), randn(243, 2, 3, 4), randn(244, 5, 4));
-        require("matmul [2,2,3,4]x[4,5] fast", v -> v.get(0).matmul(v.get(1)), randn(245, 2, 2, 3, 4), randn(246, 4, 5));
-        require("matmul [2,4,3]ᵀx[4,5] (no fast path)", v -> v.get(0).matmul(v.get(1), true, false), randn(247, 2, 4, 3), randn(248, 4, 5));
+        require("matmul [2,3,4]x[5,4]ᵀ fast", v -> v.get(0).matmul(v.get(1), false, true), randn(243, 2, 3, 4),
+                randn(244, 5, 4));
+        require("matmul [2,2,3,4]x[4,5] fast", v -> v.get(0).matmul(v.get(1)), randn(245, 2, 2, 3, 4),
+                randn(246, 4, 5));
+        require("matmul [2,4,3]ᵀx[4,5] (no fast path)", v -> v.get(0).matmul(v.get(1), true, false),
+                randn(247, 2, 4, 3), randn(248, 4, 5));
     }
 
     @Test

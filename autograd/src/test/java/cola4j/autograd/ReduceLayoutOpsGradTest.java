@@ -95,7 +95,8 @@ class ReduceLayoutOpsGradTest {
         require("slice axis 1 [1,4)", v -> v.get(0).slice(1, 1, 4), x);
         require("slice axis 0 [0,1)", v -> v.get(0).slice(0, 0, 1), x);
         require("slice axis 2 [1,2)", v -> v.get(0).slice(2, 1, 2), x);
-        require("concat axis 1", v -> LayoutOps.concat(1, v.get(0), v.get(1), v.get(2)), randn(132, 2, 1, 3), randn(133, 2, 4, 3), randn(134, 2, 2, 3));
+        require("concat axis 1", v -> LayoutOps.concat(1, v.get(0), v.get(1), v.get(2)), randn(132, 2, 1, 3),
+                randn(133, 2, 4, 3), randn(134, 2, 2, 3));
         require("concat axis 0", v -> LayoutOps.concat(0, v.get(0), v.get(1)), randn(135, 2, 3), randn(136, 1, 3));
         require("concat with itself", v -> LayoutOps.concat(1, v.get(0), v.get(0)), randn(137, 2, 3));
     }

@@ -99,7 +99,7 @@ class LayersGradTest {
         for (int i = 0; i < 4; i++) assertThat(var.getFlat(i)).isBetween(0.99, 1.0);
     }
 
-    /** The module delegates to autograd's layerNorm: values and gradients equal its former inline formula bit for bit. */
+    /** The module delegates to autograd's layerNorm: values and gradients equal its former inline formula bitwise. */
     @Test
     void layerNormBitIdenticalToItsFormerInlineFormula() {
         for (DType dt : DType.values()) {
