@@ -11,6 +11,19 @@ import java.util.Arrays;
 public final class Losses {
     private Losses() {}
 
+    /** The target value that {@link #crossEntropy(Var, int[])} skips (PyTorch's {@code ignore_index = -100}). */
+    public static final int IGNORE_INDEX = -100;
+
+    /**
+     * Mean cross-entropy skipping targets equal to {@link #IGNORE_INDEX}, as PyTorch's default
+     * {@code F.cross_entropy(logits, targets)}: {@link #crossEntropy(Var, int[], int, Reduction)} with
+     * ({@code IGNORE_INDEX}, {@link Reduction#MEAN}). Logits [N, C], N targets → a scalar; throws if every target is
+     * ignored.
+     */
+    public static Var crossEntropy(Var logits, int[] targets) {
+        return crossEntropy(logits, targets, IGNORE_INDEX, Reduction.MEAN);
+    }
+
     /**
      * Cross-entropy of class logits against integer targets, as PyTorch's {@code F.cross_entropy}:
      * <pre>

@@ -3,8 +3,9 @@ package cola4j.autograd;
 import java.util.Arrays;
 
 /**
- * Layer normalization composed from primitives (mean, sub, pow, addScalar, sqrt, div, mul, add); its
- * vector-Jacobian product is the chain rule through them, no hand-written backward.
+ * Layer normalization, the one implementation (the models' {@code LayerNorm} module holds γ and β and calls it).
+ * Composed from ops (mean, sub, pow, addScalar, sqrt, div, mul, add); its vector-Jacobian product is the chain rule
+ * through them, no hand-written backward.
  */
 public final class Normalization {
     private Normalization() {}

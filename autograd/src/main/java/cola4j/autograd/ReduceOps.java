@@ -3,7 +3,14 @@ package cola4j.autograd;
 import cola4j.tensor.Shapes;
 import cola4j.tensor.Tensor;
 
-/** Reductions over axes. Their VJPs broadcast the upstream gradient back over the reduced axes. */
+/**
+ * Reductions over axes, all three primitives. Their VJPs broadcast the upstream gradient back over the reduced axes.
+ *
+ * <p><b>Why mean stays primitive.</b> Composed as mulScalar(sum, 1/count) it would change the numbers: the tensor
+ * mean divides the double accumulator by count before rounding to the dtype, whereas sum rounds the accumulator first
+ * and the product rounds again with a rounded reciprocal, e.g. (0.1 + 0.2 + 0.4) / 3 = 0.23333333333333336 but
+ * (0.1 + 0.2 + 0.4) · (1/3) = 0.23333333333333334.
+ */
 public final class ReduceOps {
     private ReduceOps() {}
 

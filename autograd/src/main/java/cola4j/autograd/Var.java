@@ -18,6 +18,20 @@ import java.util.function.Consumer;
  * then walks it in reverse, handing each node's finished gradient dL/dv to its hooks and its VJP.
  * Gradients accumulate: a node used twice receives both contributions. Leaves that require grad keep
  * {@link #grad()}; intermediate gradients are dropped after use unless {@link #retainGrad()} was called.
+ *
+ * <p><b>Primitive ops: 20</b> (25 before composition), the methods that call {@link #result} with a VJP of their own:
+ * <ul>
+ *   <li>{@link ElementwiseOps}: add, sub, mul, div, exp, log, sqrt, tanh, pow, maximum, where (11)</li>
+ *   <li>{@link LayoutOps}: reshape, permute, slice, concat (4)</li>
+ *   <li>{@link LinalgOps}: matmul, gatherRows (2)</li>
+ *   <li>{@link ReduceOps}: sum, mean, max (3)</li>
+ * </ul>
+ * plus {@link #tap}, an identity node. Everything else is composed from these and has no backward code: neg,
+ * addScalar, mulScalar (ElementwiseOps, one mul or add node each), transpose and expand (LayoutOps, one permute or
+ * mul node each), and the composites in {@link Activations}, {@link Losses}, {@link Normalization} and
+ * {@link Dropout}. The op classes say why each composition is bit-identical to the single-node op it replaced, why
+ * div, sqrt and mean stay primitive (composed they would round differently) and why sub does (composed it would
+ * hold an extra intermediate until backward).
  */
 public final class Var {
     /** The VJP of one op: receives dL/d(output) and accumulates into the parents. */
@@ -107,6 +121,10 @@ public final class Var {
         return requiresGrad;
     }
 
+    /**
+     * The name of the op that made this node: "param", "const", "tap", a primitive's name, or for a one-node composed
+     * op its own name ("neg", "add_scalar", "mul_scalar", "transpose", "expand").
+     */
     public String op() {
         return op;
     }

@@ -1,6 +1,6 @@
 package cola4j.autograd;
 
-import static cola4j.autograd.FD.randn;
+import static cola4j.autograd.Inputs.randn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -73,6 +73,12 @@ class AutogradShapeErrorsTest {
     void otherOpsNameOpAndShapes() {
         assertThatThrownBy(() -> v(2, 3).add(v(2, 4))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("add: shapes [2, 3] and [2, 4] do not broadcast (dimension 3 vs 4)");
+        assertThatThrownBy(() -> v(2, 3).transpose(0, 2)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("transpose: axis 2 out of range for rank 2");
+        assertThatThrownBy(() -> v(2, 3).expand(1, 3)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("expand: [2, 3] cannot be expanded to [1, 3]");
+        assertThatThrownBy(() -> Tensor.zeros(DType.FLOAT64, 2, 3).expand(1, 3))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("expand: [2, 3] cannot be expanded to [1, 3]");
         assertThatThrownBy(() -> v(2, 3).mul(v(3, 2))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("mul: shapes [2, 3] and [3, 2] do not broadcast (dimension 2 vs 3)");
         assertThatThrownBy(() -> v(2, 3).reshape(4, 2)).isInstanceOf(IllegalArgumentException.class)

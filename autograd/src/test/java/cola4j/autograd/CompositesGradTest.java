@@ -1,7 +1,7 @@
 package cola4j.autograd;
 
-import static cola4j.autograd.FD.check;
-import static cola4j.autograd.FD.randn;
+import static cola4j.autograd.GradCheck.require;
+import static cola4j.autograd.Inputs.randn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -16,7 +16,7 @@ class CompositesGradTest {
 
     @Test
     void sigmoid() {
-        check("sigmoid", v -> Activations.sigmoid(v.get(0)), randn(301, 3, 4).mul(3.0));
+        require("sigmoid", v -> Activations.sigmoid(v.get(0)), randn(301, 3, 4).mul(3.0));
         Tensor x = Tensor.of(new double[] {-800, -2, 0, 1.5, 800}, 5);
         Tensor y = Activations.sigmoid(Var.constant(x)).value();
         for (int i = 0; i < 5; i++) assertThat(y.getFlat(i)).isCloseTo(1 / (1 + Math.exp(-x.getFlat(i))), within(1e-15));
@@ -29,7 +29,7 @@ class CompositesGradTest {
     void reluAwayFromZero() {
         Tensor x = randn(302, 4, 5);
         for (int i = 0; i < x.numel(); i++) assertThat(Math.abs(x.getFlat(i))).isGreaterThan(1e-4);
-        check("relu", v -> Activations.relu(v.get(0)), x);
+        require("relu", v -> Activations.relu(v.get(0)), x);
         Var z = Var.param(Tensor.of(new double[] {-1, 0, 2}, 3));
         Activations.relu(z).sum(false).backward();
         assertThat(z.grad().toDoubleArray()).as("gradient 0 at x = 0, as PyTorch").containsExactly(0, 0, 1);
@@ -38,7 +38,7 @@ class CompositesGradTest {
 
     @Test
     void gelu() {
-        check("gelu", v -> Activations.gelu(v.get(0)), randn(303, 3, 4).mul(2.0));
+        require("gelu", v -> Activations.gelu(v.get(0)), randn(303, 3, 4).mul(2.0));
         double x = 0.7;
         double expected = 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
         assertThat(Activations.gelu(Var.constant(Tensor.scalar(x))).value().item()).isCloseTo(expected, within(1e-16));
@@ -47,10 +47,10 @@ class CompositesGradTest {
     @Test
     void softmaxAndLogSoftmax() {
         Tensor x = randn(304, 2, 3, 5).mul(2.0);
-        check("softmax axis -1", v -> Activations.softmax(v.get(0), -1), x);
-        check("softmax axis 1", v -> Activations.softmax(v.get(0), 1), x);
-        check("logSoftmax axis -1", v -> Activations.logSoftmax(v.get(0), -1), x);
-        check("logSoftmax axis 0", v -> Activations.logSoftmax(v.get(0), 0), x);
+        require("softmax axis -1", v -> Activations.softmax(v.get(0), -1), x);
+        require("softmax axis 1", v -> Activations.softmax(v.get(0), 1), x);
+        require("logSoftmax axis -1", v -> Activations.logSoftmax(v.get(0), -1), x);
+        require("logSoftmax axis 0", v -> Activations.logSoftmax(v.get(0), 0), x);
         // rows sum to 1; stable for huge logits
         Tensor huge = Tensor.of(new double[] {1000, 1001, 999, -1000}, 1, 4);
         Tensor p = Activations.softmax(Var.constant(huge), -1).value();
@@ -64,10 +64,10 @@ class CompositesGradTest {
     void crossEntropyMeanSumAndIgnoreIndex() {
         Tensor logits = randn(305, 5, 4).mul(2.0);
         int[] t = {1, -100, 3, 0, -100};
-        check("crossEntropy MEAN ignore", v -> Losses.crossEntropy(v.get(0), t, -100, Reduction.MEAN), logits);
-        check("crossEntropy SUM ignore", v -> Losses.crossEntropy(v.get(0), t, -100, Reduction.SUM), logits);
+        require("crossEntropy MEAN ignore", v -> Losses.crossEntropy(v.get(0), t, -100, Reduction.MEAN), logits);
+        require("crossEntropy SUM ignore", v -> Losses.crossEntropy(v.get(0), t, -100, Reduction.SUM), logits);
         int[] all = {1, 2, 3, 0, 2};
-        check("crossEntropy MEAN", v -> Losses.crossEntropy(v.get(0), all, -100, Reduction.MEAN), logits);
+        require("crossEntropy MEAN", v -> Losses.crossEntropy(v.get(0), all, -100, Reduction.MEAN), logits);
 
         // value against a direct computation: mean over the 3 counted rows of -log softmax
         double expected = 0;
@@ -102,8 +102,8 @@ class CompositesGradTest {
 
     @Test
     void mse() {
-        check("mse MEAN", v -> Losses.mse(v.get(0), v.get(1), Reduction.MEAN), randn(307, 3, 4), randn(308, 3, 4));
-        check("mse SUM", v -> Losses.mse(v.get(0), v.get(1), Reduction.SUM), randn(309, 3, 4), randn(310, 3, 4));
+        require("mse MEAN", v -> Losses.mse(v.get(0), v.get(1), Reduction.MEAN), randn(307, 3, 4), randn(308, 3, 4));
+        require("mse SUM", v -> Losses.mse(v.get(0), v.get(1), Reduction.SUM), randn(309, 3, 4), randn(310, 3, 4));
         Tensor a = Tensor.of(new double[] {1, 2, 3}, 3), b = Tensor.of(new double[] {0, 2, 5}, 3);
         assertThat(Losses.mse(Var.constant(a), Var.constant(b), Reduction.MEAN).value().item()).isCloseTo(5.0 / 3, within(1e-15));
         assertThat(Losses.mse(Var.constant(a), Var.constant(b), Reduction.SUM).value().item()).isEqualTo(5.0);
@@ -112,8 +112,9 @@ class CompositesGradTest {
     @Test
     void layerNormWithGammaBeta() {
         Tensor x = randn(311, 2, 3, 6), gamma = randn(312, 6), beta = randn(313, 6);
-        check("layerNorm x,gamma,beta", v -> Normalization.layerNorm(v.get(0), v.get(1), v.get(2), 1e-5), x, gamma, beta);
-        check("layerNorm no affine", v -> Normalization.layerNorm(v.get(0), null, null, 1e-5), x);
+        require("layerNorm x,gamma,beta", v -> Normalization.layerNorm(v.get(0), v.get(1), v.get(2), 1e-5), x, gamma,
+                beta);
+        require("layerNorm no affine", v -> Normalization.layerNorm(v.get(0), null, null, 1e-5), x);
         // forward: each row has mean 0 and biased variance var/(var+eps)
         Tensor y = Normalization.layerNorm(Var.constant(x), null, null, 1e-5).value();
         Tensor row = x.slice(0, 0, 1).slice(1, 0, 1).reshape(6);
@@ -127,7 +128,7 @@ class CompositesGradTest {
     @Test
     void dropoutWithFixedMask() {
         Tensor x = randn(314, 4, 5);
-        check("dropout p=0.3 seed 9", v -> Dropout.dropout(v.get(0), 0.3, new Rng(9), true), x);
+        require("dropout p=0.3 seed 9", v -> Dropout.dropout(v.get(0), 0.3, new Rng(9), true), x);
         Tensor y = Dropout.dropout(Var.constant(x), 0.3, new Rng(9), true).value();
         Tensor mask = Dropout.mask(x, 0.3, new Rng(9));
         int kept = 0;

@@ -1,6 +1,6 @@
 package cola4j.autograd;
 
-import static cola4j.autograd.FD.randn;
+import static cola4j.autograd.Inputs.randn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,7 +22,7 @@ class TapeBehaviourTest {
         Tensor expected = x0.mul(2.0).add(1.0);
         assertThat(x.grad().maxAbsDiff(expected)).as("both uses of x counted (rounding order aside)").isLessThan(1e-14);
         assertThat(x.grad().maxAbsDiff(x0.add(1.0))).as("not just one use").isGreaterThan(0.1);
-        FD.check("x*x + x", v -> v.get(0).mul(v.get(0)).add(v.get(0)), x0);
+        GradCheck.require("x*x + x", v -> v.get(0).mul(v.get(0)).add(v.get(0)), x0);
     }
 
     @Test
@@ -44,8 +44,8 @@ class TapeBehaviourTest {
                 List.of(Tensor.zerosLike(vValue)), Tensor.scalar(1.0), GradCheck.Config.DEFAULT.h()).get(0);
         double rel = seen.get(0).maxAbsDiff(numeric) / numeric.maxAbs();
         System.out.printf("hook vs FD: rel %.2e (GradCheck of δ: %s)%n", rel, r);
-        assertThat(rel).isLessThan(FD.TOL);
-        assertThat(r.pass(FD.TOL)).isTrue();
+        assertThat(rel).isLessThan(GradCheck.TOL);
+        assertThat(r.pass(GradCheck.TOL)).isTrue();
         // and it is the complete gradient 4v + exp(v), not one path's share
         assertThat(seen.get(0).maxAbsDiff(vValue.mul(4.0).add(vValue.exp()))).isLessThan(1e-15);
     }
@@ -142,7 +142,7 @@ class TapeBehaviourTest {
         assertThat(seen).hasSize(1);
         double rel = seen.get(0).maxAbsDiff(numeric) / numeric.maxAbs();
         System.out.printf("tap hook vs FD: rel %.2e%n", rel);
-        assertThat(rel).isLessThan(FD.TOL);
+        assertThat(rel).isLessThan(GradCheck.TOL);
         assertThat(frozen.grad()).as("nothing below the tap receives a gradient").isNull();
 
         // (b) trainable graph below the tap: the same gradient reaches v (bit-identical) and x as without the tap

@@ -1,8 +1,8 @@
 package cola4j.models;
 
 import cola4j.autograd.GradMode;
+import cola4j.autograd.Losses;
 import cola4j.autograd.Var;
-import cola4j.models.layers.Functional;
 import cola4j.models.layers.Linear;
 import cola4j.models.layers.Tokens;
 import cola4j.models.layers.TransformerStack;
@@ -58,7 +58,7 @@ public final class DecoderLM implements Model {
             throw new IllegalArgumentException("DecoderLM.loss: targets [" + targets.length + "][" + targets[0].length + "] must match inputs [" + b + "][" + t + "]");
         }
         Var logits = forward(inputs, ctx).reshape(b * t, config.vocabSize()); // [B, T, V] -> [B*T, V]
-        return Functional.crossEntropy(logits, flatten(targets));
+        return Losses.crossEntropy(logits, flatten(targets));
     }
 
     /** Loss of predicting ids[:, 1:] from ids[:, :-1]. */

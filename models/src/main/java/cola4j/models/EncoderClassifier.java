@@ -1,8 +1,8 @@
 package cola4j.models;
 
+import cola4j.autograd.Losses;
 import cola4j.autograd.Var;
 import cola4j.models.layers.Dropout;
-import cola4j.models.layers.Functional;
 import cola4j.models.layers.Linear;
 import cola4j.models.layers.TransformerStack;
 import cola4j.models.site.Site;
@@ -53,7 +53,7 @@ public final class EncoderClassifier implements Model {
 
     /** Mean cross-entropy of {@link #forward} against labels [B] in [0, K). */
     public Var loss(int[][] ids, int[][] mask, int[] labels, ForwardContext ctx) {
-        return Functional.crossEntropy(forward(ids, mask, ctx), labels);
+        return Losses.crossEntropy(forward(ids, mask, ctx), labels);
     }
 
     @Override

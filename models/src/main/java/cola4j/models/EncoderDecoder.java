@@ -1,8 +1,8 @@
 package cola4j.models;
 
 import cola4j.autograd.GradMode;
+import cola4j.autograd.Losses;
 import cola4j.autograd.Var;
-import cola4j.models.layers.Functional;
 import cola4j.models.layers.Linear;
 import cola4j.models.layers.Tokens;
 import cola4j.models.layers.TransformerStack;
@@ -65,7 +65,7 @@ public final class EncoderDecoder implements Model {
             throw new IllegalArgumentException("EncoderDecoder.loss: tgtOut [" + tgtOut.length + "][" + tgtOut[0].length + "] must match tgtIn [" + b + "][" + t + "]");
         }
         Var logits = forward(src, srcMask, tgtIn, ctx).reshape(b * t, config.vocabSize()); // [B, Tt, V] -> [B*Tt, V]
-        return Functional.crossEntropy(logits, DecoderLM.flatten(tgtOut));
+        return Losses.crossEntropy(logits, DecoderLM.flatten(tgtOut));
     }
 
     /**

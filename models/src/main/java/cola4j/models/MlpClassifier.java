@@ -1,8 +1,9 @@
 package cola4j.models;
 
+import cola4j.autograd.Activations;
+import cola4j.autograd.Losses;
 import cola4j.autograd.Var;
 import cola4j.models.layers.Dropout;
-import cola4j.models.layers.Functional;
 import cola4j.models.layers.Linear;
 import cola4j.models.site.Site;
 import cola4j.tensor.DType;
@@ -49,13 +50,13 @@ public final class MlpClassifier implements Model {
                     + " needs shape [B, ...] with " + config.inputDim() + " elements per example and dtype " + config.dtype());
         }
         Var a = Var.constant(x.reshape(x.dim(0), config.inputDim())); // [B, ...] -> [B, D]
-        for (Linear l : layers) a = dropout.forward(Functional.relu(l.forward(a, ctx)), ctx);
+        for (Linear l : layers) a = dropout.forward(Activations.relu(l.forward(a, ctx)), ctx);
         return head.forward(a, ctx);
     }
 
     /** Mean cross-entropy against labels [B] in [0, K). */
     public Var loss(Tensor x, int[] labels, ForwardContext ctx) {
-        return Functional.crossEntropy(forward(x, ctx), labels);
+        return Losses.crossEntropy(forward(x, ctx), labels);
     }
 
     @Override

@@ -1,10 +1,14 @@
 package cola4j.models;
 
+import static cola4j.autograd.GradCheck.Config.MODEL;
+import static cola4j.autograd.GradCheck.MODEL_TOL;
+import static cola4j.autograd.GradCheck.checkParams;
+import static cola4j.autograd.GradCheck.project;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cola4j.autograd.Activations;
 import cola4j.autograd.Var;
 import cola4j.models.layers.Embedding;
-import cola4j.models.layers.Gelu;
 import cola4j.models.layers.LayerNorm;
 import cola4j.models.layers.Linear;
 import cola4j.models.layers.MultiHeadAttention;
@@ -16,7 +20,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Every layer's gradients (parameters and input) against central finite differences, float64. */
+/**
+ * Every layer's gradients (parameters and input) against central finite differences, float64: {@link
+ * cola4j.autograd.GradCheck#checkParams} with {@code Config.MODEL} (h = 1e-6) and {@code MODEL_TOL} (1e-6 relative,
+ * 1e-8 absolute below the 1e-2 floor) on a random projection of each output.
+ */
 class LayersGradTest {
     static final DType F64 = DType.FLOAT64;
 
@@ -39,7 +47,9 @@ class LayersGradTest {
     void linear() {
         Linear l = new Linear("fc", 5, 3, true, F64, new Rng(1));
         Var x = input(2, 2, 4, 5);
-        int n = FiniteDiff.check(() -> FiniteDiff.project(l.forward(x, ForwardContext.eval()), 3), with(l.namedParameters(), "x", x), 100, 4);
+        Map<String, Var> vars = with(l.namedParameters(), "x", x);
+        int n = checkParams(() -> project(l.forward(x, ForwardContext.eval()), 3), vars, 100, 4, MODEL)
+                .require("linear", MODEL_TOL).checked();
         assertThat(n).isEqualTo(15 + 3 + 40);
     }
 
@@ -64,7 +74,8 @@ class LayersGradTest {
     void embedding() {
         Embedding e = new Embedding("embed", 7, 4, F64, new Rng(1));
         int[][] ids = {{1, 3, 3}, {6, 0, 1}};
-        FiniteDiff.check(() -> FiniteDiff.project(e.forward(ids, ForwardContext.eval()), 3), e.namedParameters(), 100, 4);
+        checkParams(() -> project(e.forward(ids, ForwardContext.eval()), 3), e.namedParameters(), 100, 4, MODEL)
+                .require("embedding", MODEL_TOL);
         assertThat(e.forward(ids, ForwardContext.eval()).value().get(1, 0, 2)).isEqualTo(e.weight().get(6, 2));
     }
 
@@ -74,7 +85,8 @@ class LayersGradTest {
         ln.namedParameters().get("weight").value().copyFrom(new Rng(5).normal(F64, 1, 0.3, 6));
         ln.namedParameters().get("bias").value().copyFrom(new Rng(6).normal(F64, 0, 0.3, 6));
         Var x = input(2, 3, 2, 6);
-        FiniteDiff.check(() -> FiniteDiff.project(ln.forward(x), 3), with(ln.namedParameters(), "x", x), 100, 4);
+        checkParams(() -> project(ln.forward(x), 3), with(ln.namedParameters(), "x", x), 100, 4, MODEL)
+                .require("layerNorm", MODEL_TOL);
     }
 
     @Test
@@ -87,12 +99,54 @@ class LayersGradTest {
         for (int i = 0; i < 4; i++) assertThat(var.getFlat(i)).isBetween(0.99, 1.0);
     }
 
+    /** The module delegates to autograd's layerNorm: values and gradients equal its former inline formula bitwise. */
+    @Test
+    void layerNormBitIdenticalToItsFormerInlineFormula() {
+        for (DType dt : DType.values()) {
+            LayerNorm ln = new LayerNorm("ln", 6, dt);
+            Var w = ln.namedParameters().get("weight"), b = ln.namedParameters().get("bias");
+            w.value().copyFrom(new Rng(5).normal(dt, 1, 0.3, 6));
+            b.value().copyFrom(new Rng(6).normal(dt, 0, 0.3, 6));
+            Tensor x0 = new Rng(7).normal(dt, 0.5, 2, 3, 4, 6), r = new Rng(8).normal(dt, 0, 1, 3, 4, 6);
+            Var x = Var.param(x0);
+            Var y = ln.forward(x);
+            y.mul(Var.constant(r)).sum(false).backward();
+            Tensor[] got = {y.value(), x.grad(), w.grad(), b.grad()};
+            Var x2 = Var.param(x0), w2 = Var.param(w.value()), b2 = Var.param(b.value());
+            Var centered = x2.sub(x2.mean(true, -1));
+            Var variance = centered.pow(2).mean(true, -1);
+            Var y2 = centered.div(variance.add(LayerNorm.EPS).sqrt()).mul(w2).add(b2);
+            y2.mul(Var.constant(r)).sum(false).backward();
+            Tensor[] want = {y2.value(), x2.grad(), w2.grad(), b2.grad()};
+            for (int i = 0; i < want.length; i++) {
+                assertThat(got[i].bitEquals(want[i])).as(dt + " output/grad " + i).isTrue();
+            }
+        }
+    }
+
+    /** The module's masks (now autograd's Dropout) equal its former inline rule bit for bit, with the same draws. */
+    @Test
+    void dropoutBitIdenticalToItsFormerInlineRule() {
+        for (DType dt : DType.values()) {
+            Tensor x0 = new Rng(3).normal(dt, 0, 1, 4, 7, 5);
+            Rng rng = new Rng(11), ref = new Rng(11);
+            cola4j.models.layers.Dropout d = new cola4j.models.layers.Dropout(0.3);
+            Tensor got = d.forward(Var.constant(x0), ForwardContext.train(rng)).value();
+            Tensor u = ref.uniform(dt, 0, 1, x0.shape());
+            Tensor want = x0.mul(u.ge(Tensor.scalar(dt, 0.3)).mul(1.0 / (1.0 - 0.3)));
+            assertThat(got.bitEquals(want)).as(dt.toString()).isTrue();
+            assertThat(rng.nextDouble()).as("same number of draws").isEqualTo(ref.nextDouble());
+        }
+    }
+
     @Test
     void gelu() {
         Var x = input(2, 3, 5);
-        FiniteDiff.check(() -> FiniteDiff.project(Gelu.forward(x), 3), Map.of("x", x), 100, 4);
+        checkParams(() -> project(Activations.gelu(x), 3), Map.of("x", x), 100, 4, MODEL)
+                .require("gelu", MODEL_TOL);
         double v = 1.3, want = 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v)));
-        assertThat(Gelu.forward(Var.constant(Tensor.scalar(v))).value().item()).isCloseTo(want, org.assertj.core.data.Offset.offset(1e-15));
+        assertThat(Activations.gelu(Var.constant(Tensor.scalar(v))).value().item())
+                .isCloseTo(want, org.assertj.core.data.Offset.offset(1e-15));
     }
 
     @Test
@@ -100,7 +154,9 @@ class LayersGradTest {
         MultiHeadAttention a = new MultiHeadAttention("attn", 8, 2, 0.2, F64, new Rng(1));
         Var x = input(2, 2, 4, 8);
         int[][] mask = {{1, 1, 1, 0}, {1, 1, 1, 1}};
-        FiniteDiff.check(() -> FiniteDiff.project(a.forward(x, x, true, mask, train()), 3), with(a.namedParameters(), "x", x), 12, 4);
+        Map<String, Var> vars = with(a.namedParameters(), "x", x);
+        checkParams(() -> project(a.forward(x, x, true, mask, train()), 3), vars, 12, 4, MODEL)
+                .require("selfAttentionCausalWithPaddingAndDropout", MODEL_TOL);
     }
 
     @Test
@@ -109,7 +165,8 @@ class LayersGradTest {
         Var q = input(2, 2, 3, 8), m = input(5, 2, 5, 8);
         int[][] mask = {{1, 1, 0, 0, 0}, {1, 1, 1, 1, 1}};
         Map<String, Var> vars = with(with(a.namedParameters(), "q", q), "memory", m);
-        FiniteDiff.check(() -> FiniteDiff.project(a.forward(q, m, false, mask, ForwardContext.eval()), 3), vars, 12, 4);
+        checkParams(() -> project(a.forward(q, m, false, mask, ForwardContext.eval()), 3), vars, 12, 4, MODEL)
+                .require("crossAttentionWithMemoryPadding", MODEL_TOL);
     }
 
     @Test
@@ -117,14 +174,16 @@ class LayersGradTest {
         TransformerBlock b = new TransformerBlock("decoder.blocks.0", 8, 2, 0.1, true, true, F64, new Rng(1));
         Var x = input(2, 2, 4, 8), m = input(5, 2, 3, 8);
         Map<String, Var> vars = with(with(b.namedParameters(), "x", x), "memory", m);
-        FiniteDiff.check(() -> FiniteDiff.project(b.forward(x, null, m, new int[][] {{1, 1, 0}, {1, 1, 1}}, train()), 3), vars, 6, 4);
+        int[][] memoryMask = {{1, 1, 0}, {1, 1, 1}};
+        checkParams(() -> project(b.forward(x, null, m, memoryMask, train()), 3), vars, 6, 4, MODEL)
+                .require("decoderBlockWithCrossAttention", MODEL_TOL);
     }
 
     @Test
     void encoderBlock() {
         TransformerBlock b = new TransformerBlock("blocks.0", 8, 2, 0.0, false, false, F64, new Rng(1));
         Var x = input(2, 2, 4, 8);
-        FiniteDiff.check(() -> FiniteDiff.project(b.forward(x, new int[][] {{1, 1, 1, 0}, {1, 1, 1, 1}}, ForwardContext.eval()), 3),
-                with(b.namedParameters(), "x", x), 6, 4);
+        checkParams(() -> project(b.forward(x, new int[][] {{1, 1, 1, 0}, {1, 1, 1, 1}}, ForwardContext.eval()), 3),
+                with(b.namedParameters(), "x", x), 6, 4, MODEL).require("encoderBlock", MODEL_TOL);
     }
 }

@@ -2,8 +2,9 @@ package cola4j.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cola4j.autograd.Activations;
+import cola4j.autograd.Losses;
 import cola4j.autograd.Var;
-import cola4j.models.layers.Functional;
 import cola4j.models.layers.MultiHeadAttention;
 import cola4j.tensor.DType;
 import cola4j.tensor.Rng;
@@ -70,8 +71,8 @@ class MaskTest {
         assertThat(alone.maxAbsDiff(ref.slice(0, 0, 1).slice(1, 2, 5))).isGreaterThan(1e-6);
         // and the gradient of a loss on real positions never reaches the padded ids' embedding rows
         DecoderLM g = new DecoderLM(DecoderLMConfig.tiny().withDropout(0), new Rng(5));
-        Var loss = Functional.crossEntropy(g.forward(new int[][] {{8, 10, 4, 7, 2}, {3, 9, 1, 5, 6}}, mask, EVAL).reshape(10, 11),
-                new int[] {-100, -100, 7, 2, 5, 9, 1, 5, 6, 3});
+        Var logits = g.forward(new int[][] {{8, 10, 4, 7, 2}, {3, 9, 1, 5, 6}}, mask, EVAL).reshape(10, 11);
+        Var loss = Losses.crossEntropy(logits, new int[] {-100, -100, 7, 2, 5, 9, 1, 5, 6, 3});
         loss.backward();
         Tensor embGrad = g.namedParameters().get("embed.token.weight").grad(); // [V, C]
         for (int id : new int[] {8, 10}) assertThat(embGrad.slice(0, id, id + 1).maxAbs()).as("grad of padded id %d", id).isZero();
@@ -132,7 +133,8 @@ class MaskTest {
 
     @Test
     void softmaxRowsSumToOne() {
-        Tensor s = Functional.softmax(Var.constant(new Rng(1).normal(DType.FLOAT64, 0, 5, 3, 7)), -1).value().sum(false, -1);
+        Var x = Var.constant(new Rng(1).normal(DType.FLOAT64, 0, 5, 3, 7));
+        Tensor s = Activations.softmax(x, -1).value().sum(false, -1);
         for (int i = 0; i < 3; i++) assertThat(s.getFlat(i)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-15));
     }
 }

@@ -1,5 +1,9 @@
 package cola4j.models;
 
+import static cola4j.autograd.GradCheck.Config.MODEL;
+import static cola4j.autograd.GradCheck.MODEL_TOL;
+import static cola4j.autograd.GradCheck.checkParams;
+import static cola4j.autograd.GradCheck.project;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cola4j.autograd.Var;
@@ -7,7 +11,10 @@ import cola4j.tensor.Rng;
 import cola4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
-/** Each model's loss gradient against central finite differences, tiny presets, float64, dropout active. */
+/**
+ * Each model's loss gradient against central finite differences ({@link cola4j.autograd.GradCheck#checkParams},
+ * {@code Config.MODEL}, {@code MODEL_TOL}), tiny presets, float64, dropout active.
+ */
 class ModelsGradTest {
     static ForwardContext train() {
         return ForwardContext.train(new Rng(99));
@@ -19,7 +26,8 @@ class ModelsGradTest {
         int[][] ids = {{0, 5, 7, 2, 1}, {0, 12, 3, 9, 9}};
         int[][] mask = {{1, 1, 1, 1, 1}, {1, 1, 1, 0, 0}};
         int[] labels = {2, 0};
-        int n = FiniteDiff.check(() -> m.loss(ids, mask, labels, train()), m.namedParameters(), 4, 7);
+        int n = checkParams(() -> m.loss(ids, mask, labels, train()), m.namedParameters(), 4, 7, MODEL)
+                .require("encoderClassifier", MODEL_TOL).checked();
         assertThat(n).isGreaterThan(100);
     }
 
@@ -27,14 +35,16 @@ class ModelsGradTest {
     void decoderLM() {
         DecoderLM m = new DecoderLM(DecoderLMConfig.tiny(), new Rng(2));
         int[][] ids = {{1, 4, 6, 2, 8, 3}, {10, 0, 5, 5, 7, 9}};
-        FiniteDiff.check(() -> m.nextTokenLoss(ids, train()), m.namedParameters(), 4, 7);
+        checkParams(() -> m.nextTokenLoss(ids, train()), m.namedParameters(), 4, 7, MODEL)
+                .require("decoderLM", MODEL_TOL);
     }
 
     @Test
     void decoderLMIgnoresTargets() {
         DecoderLM m = new DecoderLM(DecoderLMConfig.tiny(), new Rng(2));
         int[][] in = {{1, 4, 6, 2}}, tg = {{-100, -100, 2, 8}};
-        FiniteDiff.check(() -> m.loss(in, tg, train()), m.namedParameters(), 3, 7);
+        checkParams(() -> m.loss(in, tg, train()), m.namedParameters(), 3, 7, MODEL)
+                .require("decoderLMIgnoresTargets", MODEL_TOL);
         // the ignored rows do not count: equals the mean over the two counted positions computed by hand
         Tensor logits = m.forward(in, ForwardContext.eval()).value();
         double want = 0;
@@ -52,7 +62,8 @@ class ModelsGradTest {
         EncoderDecoder m = new EncoderDecoder(EncoderDecoderConfig.tiny(), new Rng(3));
         int[][] src = {{3, 4, 5, 6}, {7, 8, 0, 0}}, srcMask = {{1, 1, 1, 1}, {1, 1, 0, 0}};
         int[][] tgtIn = {{1, 9, 10}, {1, 2, 0}}, tgtOut = {{9, 10, 2}, {2, -100, -100}};
-        FiniteDiff.check(() -> m.loss(src, srcMask, tgtIn, tgtOut, train()), m.namedParameters(), 3, 7);
+        checkParams(() -> m.loss(src, srcMask, tgtIn, tgtOut, train()), m.namedParameters(), 3, 7, MODEL)
+                .require("encoderDecoder", MODEL_TOL);
     }
 
     @Test
@@ -60,7 +71,8 @@ class ModelsGradTest {
         MlpClassifier m = new MlpClassifier(MlpClassifierConfig.tiny(), new Rng(4));
         Tensor x = new Rng(5).normal(cola4j.tensor.DType.FLOAT64, 0, 1, 4, 2, 3); // [B, 2, 3] flattened to [B, 6]
         int[] labels = {0, 2, 1, 2};
-        int n = FiniteDiff.check(() -> m.loss(x, labels, train()), m.namedParameters(), 1000, 7);
+        int n = checkParams(() -> m.loss(x, labels, train()), m.namedParameters(), 1000, 7, MODEL)
+                .require("mlpClassifier", MODEL_TOL).checked();
         assertThat(n).isEqualTo((int) m.parameterCount());
     }
 

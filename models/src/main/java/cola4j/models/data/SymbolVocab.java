@@ -25,8 +25,8 @@ import java.util.Map;
  * <p>Targets use {@link #IGNORE_INDEX} ({@code -100}, as PyTorch's {@code cross_entropy}) at positions that carry no loss.
  */
 public final class SymbolVocab {
-    /** Target value meaning "no loss and no metric at this position" (PyTorch convention). */
-    public static final int IGNORE_INDEX = -100;
+    /** Target value meaning "no loss and no metric at this position": {@link cola4j.autograd.Losses#IGNORE_INDEX}. */
+    public static final int IGNORE_INDEX = cola4j.autograd.Losses.IGNORE_INDEX;
 
     public static final int PAD = 0;
     public static final int BOS = 1;

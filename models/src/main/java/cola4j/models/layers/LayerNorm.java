@@ -1,5 +1,6 @@
 package cola4j.models.layers;
 
+import cola4j.autograd.Normalization;
 import cola4j.autograd.Var;
 import cola4j.models.Module;
 import cola4j.tensor.DType;
@@ -10,7 +11,8 @@ import java.util.LinkedHashMap;
  * Layer normalization over the last axis, as PyTorch {@code nn.LayerNorm(dim, eps=1e-5)}:
  * y = (x − μ) / √(σ² + ε) ⊙ γ + β, with μ, σ² the mean and biased variance over the last axis.
  * x [..., dim] → y [..., dim]; γ ({@code weight}) = 1, β ({@code bias}) = 0 at init.
- * The gradient is the chain rule through mean, sub, pow, sqrt and div (no hand-written VJP).
+ * This module only holds γ and β: the formula, and with it the gradient (the chain rule through mean, sub, pow,
+ * sqrt and div; no hand-written VJP), is {@link Normalization#layerNorm}.
  */
 public final class LayerNorm implements Module {
     /** ε added to the variance (PyTorch default). */
@@ -33,10 +35,7 @@ public final class LayerNorm implements Module {
         if (s.length == 0 || s[s.length - 1] != dim) {
             throw new IllegalArgumentException("LayerNorm " + name + ": input " + java.util.Arrays.toString(s) + " needs last dim " + dim);
         }
-        Var centered = x.sub(x.mean(true, -1));            // [..., dim]
-        Var variance = centered.pow(2).mean(true, -1);      // [..., 1]
-        Var normed = centered.div(variance.add(EPS).sqrt()); // [..., dim]
-        return normed.mul(weight).add(bias);
+        return Normalization.layerNorm(x, weight, bias, EPS);
     }
 
     @Override

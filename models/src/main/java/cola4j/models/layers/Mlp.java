@@ -1,5 +1,6 @@
 package cola4j.models.layers;
 
+import cola4j.autograd.Activations;
 import cola4j.autograd.Var;
 import cola4j.models.ForwardContext;
 import cola4j.models.Module;
@@ -9,7 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
- * Transformer feed-forward: y = fc2(gelu(fc1(x))), fc1 [4C, C], fc2 [C, 4C] (both biased), tanh GELU.
+ * Transformer feed-forward: y = fc2(gelu(fc1(x))), fc1 [4C, C], fc2 [C, 4C] (both biased), tanh GELU
+ * ({@link Activations#gelu}).
  * x [..., C] → [..., C]. Sites {@code name.fc1}, {@code name.fc2}.
  */
 public final class Mlp implements Module {
@@ -21,7 +23,7 @@ public final class Mlp implements Module {
     }
 
     public Var forward(Var x, ForwardContext ctx) {
-        return fc2.forward(Gelu.forward(fc1.forward(x, ctx)), ctx);
+        return fc2.forward(Activations.gelu(fc1.forward(x, ctx)), ctx);
     }
 
     @Override

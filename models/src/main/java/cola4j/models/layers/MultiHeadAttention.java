@@ -1,5 +1,6 @@
 package cola4j.models.layers;
 
+import cola4j.autograd.Activations;
 import cola4j.autograd.ElementwiseOps;
 import cola4j.autograd.Var;
 import cola4j.models.ForwardContext;
@@ -65,7 +66,7 @@ public final class MultiHeadAttention implements Module {
         Var scores = q.matmul(k, false, true).mul(1.0 / Math.sqrt(headSize)); // [B, nh, Tq, Tk]
         Tensor allowed = allowed(b, tq, tk, causal, keyMask, xq.value().dtype()); // [B or 1, 1, Tq, Tk]
         if (allowed != null) scores = ElementwiseOps.where(allowed, scores, Var.constant(Tensor.scalar(scores.value().dtype(), MASKED)));
-        Var att = attnDropout.forward(Functional.softmax(scores, -1), ctx); // [B, nh, Tq, Tk]
+        Var att = attnDropout.forward(Activations.softmax(scores, -1), ctx); // [B, nh, Tq, Tk]
         Var y = att.matmul(v)                 // [B, nh, Tq, hs]
                 .permute(0, 2, 1, 3)          // [B, Tq, nh, hs]
                 .reshape(b, tq, dModel);      // [B, Tq, C]

@@ -2,6 +2,7 @@ package cola4j.gl.app.ftaas;
 
 import cola4j.autograd.GradMode;
 import cola4j.autograd.LinalgOps;
+import cola4j.autograd.Losses;
 import cola4j.autograd.Var;
 import cola4j.models.ForwardContext;
 import cola4j.models.MlpClassifier;
@@ -11,7 +12,6 @@ import cola4j.models.data.DigitsFamily;
 import cola4j.models.data.DigitsTask;
 import cola4j.models.data.Metrics;
 import cola4j.models.data.VectorBatch;
-import cola4j.models.layers.Functional;
 import cola4j.models.site.Site;
 import cola4j.tensor.Rng;
 import cola4j.tensor.Tensor;
@@ -144,12 +144,12 @@ public final class DigitsTenants implements TenantWorkload<VectorBatch> {
         Var logits = ((MlpClassifier) model).forward(input(model, batch), ctx);          // [B, 10]
         Map<Integer, List<Integer>> groups = new LinkedHashMap<>();
         for (int r = 0; r < rowGroup.length; r++) groups.computeIfAbsent(rowGroup[r], g -> new ArrayList<>()).add(r);
-        if (groups.size() == 1) return Functional.crossEntropy(logits, batch.y());
+        if (groups.size() == 1) return Losses.crossEntropy(logits, batch.y());
         Var total = null;
         for (List<Integer> rows : groups.values()) {
             int[] idx = rows.stream().mapToInt(Integer::intValue).toArray();
             int[] y = Arrays.stream(idx).map(r -> batch.y()[r]).toArray();
-            Var l = Functional.crossEntropy(LinalgOps.gatherRows(logits, idx), y);      // [b_g, 10] -> mean over the group
+            Var l = Losses.crossEntropy(LinalgOps.gatherRows(logits, idx), y);      // [b_g, 10] -> mean over the group
             total = total == null ? l : total.add(l);
         }
         return total;
