@@ -20,6 +20,8 @@ public final class Commands {
                 new VerifyCommand(),
                 new ExplainCommand(),
                 new FtaasCommand(),
+                new ServeCommand(),
+                new UserCommand(),
                 new DemoCommand(),
                 new CopraCommand(),
                 new TrainCommand(),

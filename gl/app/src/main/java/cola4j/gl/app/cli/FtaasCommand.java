@@ -9,6 +9,8 @@ import cola4j.gl.app.io.Table;
 
 import cola4j.gl.cola.ColaMode;
 import cola4j.gl.app.ftaas.ColaSession;
+import cola4j.gl.app.ftaas.DigitsTenants;
+import cola4j.gl.app.ftaas.grpc.GrpcSession;
 import cola4j.gl.app.ftaas.Evaluation;
 import cola4j.gl.app.ftaas.FtaasModels;
 import cola4j.gl.app.ftaas.LoraSession;
@@ -86,6 +88,8 @@ public final class FtaasCommand implements Command {
                 .addOption(opt("optimizer", "O[~O...]", "users' optimizers: " + String.join(", ", OptimizerKind.names()) + ", e.g. sgd~adamw (default adamw;"
                         + " sgd has momentum 0.9; the same optimizer trains the user's LoRA adapter)"))
                 .addOption(opt("lr", "LR[~LR...]", "users' learning rates (default " + MLP_LR + " for mlp, " + TRANSFORMER_LR + " for transformers)"))
+                .addOption(opt("transport", "inprocess|grpc", "how the ColA server and users talk: in this process (default) or"
+                        + " gRPC over loopback sockets in this JVM (mlp only; wire bytes measured)"))
                 .addOption(opt("transfer-dtype", "float32|bf16", "element type of adaptation data on the wire (default float32)"))
                 .addOption(opt("seed", "S", "seed of base, users and data (default 0)"))
                 .addOption(opt("pretrain-steps", "N", "pretraining steps of the base (default 300 for mlp; transformers: the family's tuned default)"))
@@ -117,6 +121,8 @@ public final class FtaasCommand implements Command {
                 pattern(cl, "optimizer", "adamw", p -> UserPattern.words(p, OptimizerKind::parse)),
                 pattern(cl, "lr", Double.toString(mlp ? MLP_LR : TRANSFORMER_LR), UserPattern::positives));
         String aux = String.join("~", pattern.aux().stream().map(AuxiliaryKind::cliName).toList());
+        String transport = Args.choice(cl, "transport", "inprocess", List.of("inprocess", "grpc"));
+        if (transport.equals("grpc") && !mlp) throw new UsageException("--transport grpc: only --model mlp goes over the network yet");
         TransferDtype transfer = TransferDtype.parse(Args.choice(cl, "transfer-dtype", "float32", List.of("float32", "bf16")));
         Path json = Args.path(cl, "json"), cacheDir = Args.path(cl, "cache");
         if (mlp && cl.hasOption("sites")) throw new UsageException("--sites applies to transformer models; the mlp adapts every layer");
@@ -141,8 +147,13 @@ public final class FtaasCommand implements Command {
         SessionConfig cfg = new SessionConfig(steps, rows, mode, transfer, Math.max(1, steps / 10), seed, 2e-3);
         List<MethodResult> results = new ArrayList<>();
         String method = "cola-" + aux + "-" + mode.cliName();
-        try (Progress p = new Progress(io.err(), method, steps)) {
-            results.add(new ColaSession<>(w, specs, cfg, method).run(p.onStep()));
+        if (transport.equals("grpc")) {
+            io.err().println(method + " over gRPC (loopback sockets, " + users + " user channels)...");
+            results.add(GrpcSession.run((DigitsTenants) w, specs, cfg, method, 60_000));
+        } else {
+            try (Progress p = new Progress(io.err(), method, steps)) {
+                results.add(new ColaSession<>(w, specs, cfg, method).run(p.onStep()));
+            }
         }
         try (Progress p = new Progress(io.err(), "lora (multi-tenant)", steps)) {
             results.add(new LoraSession<>(w, specs.stream().map(s -> s.withAux(AuxiliaryKind.LOWRANK)).toList(), cfg).run(p.onStep()));
@@ -158,6 +169,7 @@ public final class FtaasCommand implements Command {
                 out.put("token_rows_per_example", w.positionsPerRow());
             }
             out.put("mode", mode.cliName());
+            out.put("transport", transport);
             out.put("transfer_dtype", transfer.cliName());
             out.put("steps", steps);
             out.put("user_specs", specs.stream().map(FtaasCommand::specJson).toList());
@@ -232,6 +244,14 @@ public final class FtaasCommand implements Command {
         io.out().println("users: " + String.join(", ", specs.stream().map(s -> "user-" + s.id() + " " + s.describe()).toList())
                 + " (LoRA: the same with lowrank adapters)");
         t.print(io.out());
+        for (MethodResult r : results) {
+            if (r.wire() == null) continue;
+            io.out().printf("%s over gRPC, measured on the sockets per step: down %s (messages %s), up %s (uploads %s +"
+                    + " training rows %s; the rest is HTTP/2 and gRPC framing)%n", r.method(),
+                    ResultTable.bytes((long) r.wire().downBytesPerStep()), ResultTable.bytes((long) r.downBytesPerStep()),
+                    ResultTable.bytes((long) r.wire().upBytesPerStep()), ResultTable.bytes((long) r.upBytesPerStep()),
+                    ResultTable.bytes((long) r.wire().upRowsPerStep()));
+        }
         for (MethodResult r : results) r.errors().forEach((u, e) -> io.err().println("cola: " + r.method() + ": " + u + " was stopped: " + e));
     }
 }

@@ -9,6 +9,7 @@ import cola4j.gl.app.io.Io;
 import cola4j.gl.app.io.JsonFiles;
 import cola4j.gl.app.io.Table;
 
+import cola4j.gl.app.ftaas.grpc.NetworkProposition;
 import cola4j.gl.verify.PropositionResult;
 import cola4j.gl.verify.Verifier;
 import cola4j.tensor.DType;
@@ -52,7 +53,18 @@ public final class VerifyCommand implements Command {
     private final BiFunction<DType, Long, List<PropositionResult>> suite;
 
     public VerifyCommand() {
-        this(Verifier::runAll);
+        this(VerifyCommand::all);
+    }
+
+    /** P1–P8 ({@link Verifier#runAll}) and P9, the same session over gRPC loopback vs in-process. */
+    static List<PropositionResult> all(DType dtype, long seed) {
+        List<PropositionResult> r = new java.util.ArrayList<>(Verifier.runAll(dtype, seed));
+        try {
+            r.addAll(NetworkProposition.p9(dtype, seed));
+        } catch (Exception e) {
+            throw new IllegalStateException("P9 could not run: " + e.getMessage(), e);
+        }
+        return r;
     }
 
     /** A command that reports {@code suite}'s results instead of running the equivalence suite (tests: forced FAILs). */
@@ -67,7 +79,7 @@ public final class VerifyCommand implements Command {
 
     @Override
     public String description() {
-        return "Check ColA's equivalence propositions P1-P8 numerically (float64: ~1e-10 relative)";
+        return "Check ColA's equivalence propositions P1-P9 numerically (float64: ~1e-10 relative; P9 bit for bit)";
     }
 
     @Override

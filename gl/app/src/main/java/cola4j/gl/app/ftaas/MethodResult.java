@@ -1,5 +1,6 @@
 package cola4j.gl.app.ftaas;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
@@ -32,6 +33,7 @@ import java.util.Map;
  * @param averagedModelMetrics merged-average only (else null): user-k → metric of the model that mode serves, the base
  *                             with the mean of the finishing users' ΔW merged ({@link Evaluation#averagedModel});
  *                             {@code metrics} holds each user's own adapter on the base, as for every ColA method
+ * @param wire                 over gRPC only (else null, and absent from the JSON): bytes measured on the sockets
  */
 @JsonPropertyOrder(alphabetic = false)
 public record MethodResult(
@@ -53,7 +55,34 @@ public record MethodResult(
         @JsonProperty("metrics") Map<String, Double> metrics,
         @JsonProperty("curves") Map<String, List<double[]>> curves,
         @JsonProperty("errors") Map<String, String> errors,
-        @JsonProperty("averaged_model_metrics") Map<String, Double> averagedModelMetrics) {
+        @JsonProperty("averaged_model_metrics") Map<String, Double> averagedModelMetrics,
+        @JsonProperty("wire") @JsonInclude(JsonInclude.Include.NON_NULL) Wire wire) {
+
+    /**
+     * Bytes on the wire per server step over gRPC, measured on the sockets (HTTP/2 frames, gRPC prefixes and headers
+     * included; all steps' traffic divided by the steps, connection setup and the final exchange included).
+     *
+     * @param transport       {@code grpc}
+     * @param downBytesPerStep server → users
+     * @param upBytesPerStep   users → server (training rows included, which the in-process transport does not count)
+     * @param upRowsPerStep    the training-row messages' part of the up traffic (safetensors bytes)
+     */
+    public record Wire(@JsonProperty("transport") String transport,
+                       @JsonProperty("down_bytes_per_step") double downBytesPerStep,
+                       @JsonProperty("up_bytes_per_step") double upBytesPerStep,
+                       @JsonProperty("up_rows_per_step") double upRowsPerStep) {}
+
+    /** A result of the in-process transport (no wire measurement). */
+    public MethodResult(String method, long serverBytes, Map<String, Long> serverBytesByCategory, long userBytesMax,
+                        double downBytesPerStep, double downPayloadPerStep, double downBytesAnalytic,
+                        double upBytesPerStep, double upPayloadPerStep, double upBytesAnalytic, long setupUpBytes,
+                        double serverSeconds, double transferSeconds, double userSeconds, double totalSeconds,
+                        Map<String, Double> metrics, Map<String, List<double[]>> curves, Map<String, String> errors,
+                        Map<String, Double> averagedModelMetrics) {
+        this(method, serverBytes, serverBytesByCategory, userBytesMax, downBytesPerStep, downPayloadPerStep,
+                downBytesAnalytic, upBytesPerStep, upPayloadPerStep, upBytesAnalytic, setupUpBytes, serverSeconds,
+                transferSeconds, userSeconds, totalSeconds, metrics, curves, errors, averagedModelMetrics, null);
+    }
 
     /** Mean of the users' final metrics (NaN if none). */
     public double meanMetric() {

@@ -20,7 +20,7 @@ import io.grpc.stub.StreamObserver;
  */
 final class FtaasService extends FtaasGrpc.FtaasImplBase {
     /** Bounds of a user's spec over the network (so that no request can ask for a huge auxiliary). */
-    static final int MAX_RANK = 256, MAX_MLP_HIDDEN = 4096, MAX_INTERVAL = 1000;
+    static final int MAX_RANK = 64, MAX_MLP_HIDDEN = 1024, MAX_INTERVAL = 1000;
 
     private final SessionHost<?> host;
 

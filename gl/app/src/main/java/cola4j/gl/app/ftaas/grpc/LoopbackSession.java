@@ -35,9 +35,11 @@ public final class LoopbackSession {
      * @param failures users whose process side failed, and why (empty normally)
      * @param wireUp   bytes users → server on the sockets, HTTP/2 and gRPC framing included
      * @param wireDown bytes server → users on the sockets
+     * @param ledger   the server's and the users' memory (devices server, user-k)
+     * @param passNanos the server's forward/backward time
      */
     public record Result(SessionHost.Outcome host, Map<Integer, LocalUserDevice> devices, Map<Integer, String> failures,
-                         long wireUp, long wireDown) {}
+                         long wireUp, long wireDown, MemoryLedger ledger, long passNanos) {}
 
     /**
      * Runs {@code specs} (ids 0..K-1; seeds base + id as {@code UserPattern} makes them) against a host of
@@ -52,8 +54,9 @@ public final class LoopbackSession {
             UserSpec s = specs.get(i);
             if (s.id() != i || s.seed() != auxSeed + i) throw new IllegalArgumentException("specs must be users 0..K-1 with seeds base + id");
         }
+        MemoryLedger ledger = new MemoryLedger();
         SessionHost<B> host = new SessionHost<>(workload, new SessionHost.Config(model, kinds, cfg, specs.size(), auxSeed,
-                stepTimeoutMs, 60_000), new MemoryLedger());
+                stepTimeoutMs, 60_000), ledger);
         Map<String, Integer> tokens = new LinkedHashMap<>();
         List<String> byUser = new ArrayList<>();
         SecureRandom random = new SecureRandom();
@@ -72,7 +75,8 @@ public final class LoopbackSession {
                 ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", proxy.port()).usePlaintext()
                         .maxInboundMessageSize(512 << 20).build();
                 channels.add(ch);
-                RemoteUser<B> user = new RemoteUser<>(ch, TokenAuth.credentials(byUser.get(s.id())), request(s), data);
+                RemoteUser<B> user = new RemoteUser<>(ch, TokenAuth.credentials(byUser.get(s.id())), request(s), data)
+                        .ledger(ledger);
                 Thread t = new Thread(() -> {
                     try {
                         user.run(observers.get(s.id()));
@@ -91,7 +95,8 @@ public final class LoopbackSession {
             SessionHost.Outcome outcome = host.run();
             for (Thread t : threads) t.join(60_000);
             proxy.awaitQuiet(100);
-            return new Result(outcome, devices, failures, proxy.upBytes(), proxy.downBytes());
+            return new Result(outcome, devices, failures, proxy.upBytes(), proxy.downBytes(), ledger,
+                    host.server().passNanos());
         } finally {
             for (ManagedChannel ch : channels) ch.shutdownNow();
             server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);

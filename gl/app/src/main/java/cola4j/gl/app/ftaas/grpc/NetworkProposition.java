@@ -26,7 +26,7 @@ import java.util.TreeMap;
 
 /**
  * P9: the same session over gRPC on loopback sockets equals the in-process session bit for bit. Three users with
- * mixed auxiliaries and intervals on a float64 digits MLP; after every step, every user's parameters from
+ * mixed auxiliaries and intervals on a digits MLP (float64 by default); after every step, every user's parameters from
  * {@link LoopbackSession} (separate channels, tokens, the user drawing its own rows) are compared with those of
  * {@link ColaSession} (one process, in-process transport). Tolerance 0: the wire is bit-exact (float64 payloads)
  * and both run the same server and user code in the same order.
@@ -35,9 +35,9 @@ public final class NetworkProposition {
     private NetworkProposition() {}
 
     /** P9 in unmerged mode (lowrank, linear, mlp) and in merged mode (lowrank, linear, lowrank). */
-    public static List<PropositionResult> p9(long seed) throws Exception {
+    public static List<PropositionResult> p9(DType dtype, long seed) throws Exception {
         DigitsFamily family = new DigitsFamily();
-        DigitsTenants w = new DigitsTenants(DigitsPretraining.pretrain(family, FtaasModels.MLP_HIDDEN, DType.FLOAT64, 20,
+        DigitsTenants w = new DigitsTenants(DigitsPretraining.pretrain(family, FtaasModels.MLP_HIDDEN, dtype, 20,
                 2e-3, seed, null), family, DigitShift.KINDS);
         List<PropositionResult> out = new ArrayList<>();
         out.add(compare(w, ColaMode.UNMERGED, List.of(AuxiliaryKind.LOWRANK, AuxiliaryKind.LINEAR, AuxiliaryKind.MLP), seed));

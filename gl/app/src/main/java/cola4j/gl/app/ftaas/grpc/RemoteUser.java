@@ -53,6 +53,8 @@ public final class RemoteUser<B> {
     private TenantData<B> data;
     private Rng rng;
     private boolean dirty = true;
+    private long connectTimeoutMs = 30_000;
+    private MemoryLedger ledger = new MemoryLedger();
     private int skipped;
 
     /**
@@ -67,6 +69,18 @@ public final class RemoteUser<B> {
         this.token = token;
         this.request = request;
         this.dataFor = dataFor;
+    }
+
+    /** Where the device's memory is tracked (default: a ledger of its own). */
+    public RemoteUser<B> ledger(MemoryLedger l) {
+        this.ledger = l;
+        return this;
+    }
+
+    /** How long attach waits for the server to be reachable (default 30 s). */
+    public RemoteUser<B> connectTimeout(long ms) {
+        this.connectTimeoutMs = ms;
+        return this;
     }
 
     public SessionInfo info() {
@@ -85,15 +99,19 @@ public final class RemoteUser<B> {
     /** Attaches and takes part until the session ends; the result the server sent. */
     public UserResult run(StepObserver observer) throws Failure, InterruptedException {
         try {
-            AttachReply reply = FtaasGrpc.newBlockingStub(channel).withCallCredentials(token).withDeadlineAfter(60, TimeUnit.SECONDS).attach(request);
+            AttachReply reply = FtaasGrpc.newBlockingStub(channel).withCallCredentials(token).withWaitForReady()
+                    .withDeadlineAfter(connectTimeoutMs, TimeUnit.MILLISECONDS).attach(request);
             info = Json.read(reply.getSessionJson(), SessionInfo.class);
         } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED) {
+                throw new Failure("no server reachable within " + connectTimeoutMs + " ms");
+            }
             throw new Failure("refused at attach: " + describe(e.getStatus()));
         } catch (IllegalArgumentException e) {
             throw new Failure("the server's session info is malformed: " + e.getMessage());
         }
         if (device == null) {
-            device = new LocalUserDevice(info.spec(), info.dtype(), new MemoryLedger(), info.sites());
+            device = new LocalUserDevice(info.spec(), info.dtype(), ledger, info.sites());
             data = dataFor.apply(info);
             rng = new Rng(info.dataSeed());
         }
@@ -104,7 +122,7 @@ public final class RemoteUser<B> {
             @Override public void onError(Throwable t) { inbox.add(t); }
             @Override public void onCompleted() { inbox.add(END); }
         });
-        long waitMs = 2 * info.stepTimeoutMs() + 60_000;
+        long waitMs = info.startTimeoutMs() + 2 * info.stepTimeoutMs() + 60_000;   // the first answer waits for the start
         try {
             out.onNext(message(info.startStep()));
             while (true) {
@@ -113,6 +131,7 @@ public final class RemoteUser<B> {
                 if (o instanceof Throwable t) throw new Failure("server gone: " + describe(Status.fromThrowable(t)));
                 if (o == END) throw new Failure("the server ended the session without a result");
                 ServerStep m = (ServerStep) o;
+                waitMs = 2 * info.stepTimeoutMs() + 60_000;
                 if (!m.getResultJson().isEmpty()) {
                     out.onCompleted();
                     return Json.read(m.getResultJson(), UserResult.class);
@@ -151,7 +170,11 @@ public final class RemoteUser<B> {
         return ByteString.copyFrom(b);
     }
 
+    /** The status as one short line (transport descriptions can hold stack traces). */
     private static String describe(Status s) {
-        return s.getCode() + (s.getDescription() == null ? "" : " (" + s.getDescription() + ")");
+        String d = s.getDescription();
+        if (d == null) return s.getCode().toString();
+        d = d.lines().findFirst().orElse("");
+        return s.getCode() + " (" + (d.length() > 160 ? d.substring(0, 160) + "…" : d) + ")";
     }
 }

@@ -57,8 +57,20 @@ public final class SessionHost<B> {
     public record Config(String model, List<String> kinds, SessionConfig session, int users, long auxSeed,
                          long stepTimeoutMs, long startTimeoutMs) {}
 
-    /** What a session measured: every user's result and the wall time of each step. */
-    public record Outcome(List<UserResult> users, List<Double> stepMillis, long payloadDown, long payloadUp) {}
+    /**
+     * Message bytes of a session (safetensors files inside the gRPC messages; framing is not in here).
+     *
+     * @param down       adaptation data messages, total bytes
+     * @param downHeader their headers (8 + N each)
+     * @param up         uploads (parameters, ΔW) after setup, total bytes
+     * @param upHeader   their headers
+     * @param setupUp    uploads of step 0 in unmerged mode (the initial replicas)
+     * @param batches    training-row messages (not counted by the in-process transport)
+     */
+    public record Traffic(long down, long downHeader, long up, long upHeader, long setupUp, long batches) {}
+
+    /** What a session measured: every user's result, the wall time of each step, the message bytes. */
+    public record Outcome(List<UserResult> users, List<Double> stepMillis, Traffic traffic) {}
 
     private final TenantWorkload<B> workload;
     private final Config cfg;
@@ -69,7 +81,7 @@ public final class SessionHost<B> {
     private final int maxRows;
     private volatile int step;
     private boolean started;
-    private long payloadDown, payloadUp;
+    private long down, downHeader, up, upHeader, setupUp, batches;
 
     public SessionHost(TenantWorkload<B> workload, Config cfg, MemoryLedger ledger) {
         this.workload = workload;
@@ -110,6 +122,20 @@ public final class SessionHost<B> {
         return (int) total;
     }
 
+    /** Bytes of the base model's parameters. */
+    public long baseBytes() {
+        long b = 0;
+        for (Var v : workload.base().namedParameters().values()) b += v.value().bytes();
+        return b;
+    }
+
+    /** Bytes of one user's adaptation data per step: rows × Σ_sites (in + out) × dtype bytes. */
+    public long adaptationBytesPerUser() {
+        long e = 0;
+        for (SiteShape s : shapes) e += s.in() + s.out();
+        return (long) maxRows * workload.positionsPerRow() * e * workload.base().dtype().bytes;
+    }
+
     /** Attach (gRPC thread): the token's user joins with {@code spec}; the session info it gets back. */
     synchronized SessionInfo attach(UserSpec spec) {
         Peer p = peers.computeIfAbsent(spec.id(), Peer::new);
@@ -126,7 +152,7 @@ public final class SessionHost<B> {
         return new SessionInfo(spec.id(), cfg.model(), cfg.kinds(), workload.taskName(spec.id()), s.mode().cliName(),
                 s.steps(), s.rowsPerUser(), s.transfer().cliName(), workload.base().dtype(), s.dataSeed(spec.id()), shapes,
                 spec.auxType(), spec.rank(), spec.mlpHidden(), spec.interval(), spec.optimizer(), spec.lr(), spec.seed(),
-                started ? step + 1 : 0, cfg.stepTimeoutMs());
+                started ? step + 1 : 0, cfg.stepTimeoutMs(), cfg.startTimeoutMs());
     }
 
     /** The peer of an attached user (gRPC thread), or null. */
@@ -168,7 +194,7 @@ public final class SessionHost<B> {
             millis.add((System.nanoTime() - t0) / 1e6);
         }
         step = cfg.session().steps();
-        return new Outcome(finish(), millis, payloadDown, payloadUp);
+        return new Outcome(finish(), millis, new Traffic(down, downHeader, up, upHeader, setupUp, batches));
     }
 
     private void awaitStart() throws InterruptedException {
@@ -231,14 +257,20 @@ public final class SessionHost<B> {
     }
 
     private void submit(Peer p, UserStep m) {
-        payloadUp += m.getBatch().size();
+        batches += m.getBatch().size();
         server.submit(p.id, workload.decode(WireFormat.decode(m.getBatch().toByteArray(), "batch"), maxRows));
     }
 
     private void upload(Peer p, UserStep m) {
         if (m.getUpload().isEmpty()) return;
-        payloadUp += m.getUpload().size();
-        server.upload(p.id, WireFormat.decodeUp(m.getUpload().toByteArray()));
+        byte[] bytes = m.getUpload().toByteArray();
+        if (m.getStep() == 0 && cfg.session().mode() == ColaMode.UNMERGED) {
+            setupUp += bytes.length;
+        } else {
+            up += bytes.length;
+            upHeader += WireFormat.headerBytes(bytes);
+        }
+        server.upload(p.id, WireFormat.decodeUp(bytes));
     }
 
     /** One server step over the submitted users; each processed user gets its adaptation data. */
@@ -255,7 +287,8 @@ public final class SessionHost<B> {
         for (Map.Entry<Integer, List<AdaptationData>> e : out.entrySet()) {
             Peer p = peers.get(e.getKey());
             byte[] bytes = WireFormat.encodeDown(p.id, e.getValue(), cfg.session().transfer());
-            payloadDown += bytes.length;
+            down += bytes.length;
+            downHeader += WireFormat.headerBytes(bytes);
             p.served++;
             p.send(ServerStep.newBuilder().setStep(s).setAdaptationData(ByteString.copyFrom(bytes)).build());
         }

@@ -30,6 +30,7 @@ import java.util.List;
  * @param aux ...       the user's confirmed spec (seed chosen by the server)
  * @param startStep     the first step the user takes part in (0, or later after a re-attach)
  * @param stepTimeoutMs how long the server waits for the user's message of a step
+ * @param startTimeoutMs how long the server waits for all users before the first step
  */
 public record SessionInfo(@JsonProperty("user_id") int userId, @JsonProperty("model") String model,
                           @JsonProperty("kinds") List<String> kinds, @JsonProperty("task") String task,
@@ -42,7 +43,8 @@ public record SessionInfo(@JsonProperty("user_id") int userId, @JsonProperty("mo
                           @JsonProperty("mlp_hidden") int mlpHidden, @JsonProperty("interval") int interval,
                           @JsonProperty("optimizer") OptimizerKind optimizer, @JsonProperty("lr") double lr,
                           @JsonProperty("seed") long seed, @JsonProperty("start_step") int startStep,
-                          @JsonProperty("step_timeout_ms") long stepTimeoutMs) {
+                          @JsonProperty("step_timeout_ms") long stepTimeoutMs,
+                          @JsonProperty("start_timeout_ms") long startTimeoutMs) {
     /** The user's spec as the server registered it. */
     public UserSpec spec() {
         return new UserSpec(userId, aux, rank, mlpHidden, interval, optimizer, lr, seed);

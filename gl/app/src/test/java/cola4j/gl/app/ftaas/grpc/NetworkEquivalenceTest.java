@@ -12,7 +12,7 @@ class NetworkEquivalenceTest {
     @Test
     @Timeout(240)
     void grpcLoopbackEqualsInProcessBitForBitMergedAndUnmerged() throws Exception {
-        List<PropositionResult> p9 = NetworkProposition.p9(0);
+        List<PropositionResult> p9 = NetworkProposition.p9(cola4j.tensor.DType.FLOAT64, 0);
         assertThat(p9).hasSize(2);
         for (PropositionResult r : p9) {
             assertThat(r.setting()).contains("12 parameter snapshots");
