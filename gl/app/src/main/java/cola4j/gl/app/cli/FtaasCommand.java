@@ -152,7 +152,10 @@ public final class FtaasCommand implements Command {
             results.add(GrpcSession.run((DigitsTenants) w, specs, cfg, method, 60_000));
         } else {
             try (Progress p = new Progress(io.err(), method, steps)) {
-                results.add(new ColaSession<>(w, specs, cfg, method).run(p.onStep()));
+                ColaSession<?> session = new ColaSession<>(w, specs, cfg, method);
+                results.add(session.run(p.onStep()));
+                session.server().capped().forEach((u, n) -> io.err().println("cola: merged-average: user-" + u + "'s ΔW was"
+                        + " scaled down to the norm cap (‖ΔW‖ ≤ ‖W‖ per site) in " + n + " upload(s)"));
             }
         }
         try (Progress p = new Progress(io.err(), "lora (multi-tenant)", steps)) {

@@ -10,6 +10,7 @@ import cola4j.gl.UserFit;
 import cola4j.gl.cola.LossFunction;
 import cola4j.gl.cola.RowRouting;
 import cola4j.models.site.Site;
+import cola4j.tensor.DType;
 import cola4j.tensor.Tensor;
 import cola4j.tensor.memory.Device;
 import cola4j.tensor.memory.MemCategory;
@@ -51,6 +52,7 @@ public final class LocalServer<B> implements Server<B> {
     private final Map<Integer, Map<String, AuxiliaryModel>> pendingDeltas = new LinkedHashMap<>();
     private final Map<Integer, ArrayDeque<B>> queues = new LinkedHashMap<>();
     private final Map<Integer, String> stopped = new LinkedHashMap<>();
+    private final Map<Integer, Integer> capped = new LinkedHashMap<>();
     private long passNanos;
 
     public LocalServer(TenantWorkload<B> workload, ColaMode mode, MemoryLedger ledger) {
@@ -124,6 +126,13 @@ public final class LocalServer<B> implements Server<B> {
     @Override
     public void upload(int user, LinkedHashMap<String, Tensor> tensors) {
         if (!specs.containsKey(user)) throw new IllegalArgumentException("server: upload from unregistered user " + user);
+        DType dtype = workload.base().dtype();
+        tensors.forEach((n, t) -> {
+            if (t.dtype() != dtype) {
+                throw new IllegalArgumentException("server: user " + user + " uploaded " + n + " as " + t.dtype()
+                        + "; the server's dtype is " + dtype);
+            }
+        });
         if (mode == ColaMode.UNMERGED) {
             LinkedHashMap<String, Var> params = UserFit.parameters(replicas.get(user));
             LinkedHashMap<String, int[]> expected = new LinkedHashMap<>();
@@ -137,12 +146,34 @@ public final class LocalServer<B> implements Server<B> {
         long bytes = 0;
         for (Site s : sites) {
             Tensor dw = tensors.get(s.name() + "/delta_weight"), db = tensors.get(s.name() + "/delta_bias");
+            if (mode == ColaMode.MERGED_AVERAGE) dw = cap(user, s, dw);
             UploadedDelta d = new UploadedDelta(dw.to(s.dtype()), db == null ? null : db.to(s.dtype()));
             deltas.put(s.name(), d);
             bytes += d.bytes();
         }
         pendingDeltas.put(user, deltas);
         ledger.track(device, MemCategory.BUFFERS, "delta-" + user, bytes);
+    }
+
+    /**
+     * Merged-average: the norm cap on one user's ΔW at a site, ‖ΔW‖_F ≤ {@link #DELTA_CAP}·‖W‖_F. Every user's ΔW
+     * enters every other user's pass through the mean, so one huge ΔW would swamp the others; a ΔW above the cap is
+     * scaled down to it and the user is counted in {@link #capped()}. The mode is for mutually trusting users; the
+     * cap bounds the damage of a broken or hostile one. A ΔW under the cap is used as is (bit-exact).
+     */
+    private Tensor cap(int user, Site s, Tensor dw) {
+        double norm = dw.norm(), bound = DELTA_CAP * s.weight().norm();
+        if (!(norm > bound)) return dw;
+        capped.merge(user, 1, Integer::sum);
+        return dw.mul(bound / norm);
+    }
+
+    /** The merged-average norm cap, relative to the base weight's Frobenius norm at the site. */
+    public static final double DELTA_CAP = 1.0;
+
+    /** Merged-average: user → number of (site, step) uploads whose ΔW was scaled down to the cap. */
+    public Map<Integer, Integer> capped() {
+        return capped;
     }
 
     @Override

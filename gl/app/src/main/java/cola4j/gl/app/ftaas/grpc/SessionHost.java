@@ -348,7 +348,7 @@ public final class SessionHost<B> {
     private UserResult result(Peer p, Double value, String reason) {
         String spec = p.spec == null ? "-" : p.spec.describe();
         return new UserResult(p.id, workload.taskName(p.id), spec, workload.metricName(), value, p.served, p.skipped,
-                p.status, reason != null ? reason : p.stopReason);
+                p.status, reason != null ? reason : p.stopReason, server.capped().get(p.id));
     }
 
     /** Runs r; on failure stops the user alone (removed from the server, told why) and returns false. */

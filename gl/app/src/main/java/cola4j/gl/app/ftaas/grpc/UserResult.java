@@ -15,10 +15,11 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param skipped steps the user missed (its message came after the step timeout)
  * @param status  finished, stopped, left or disconnected
  * @param reason  why the user was stopped or lost (null when finished)
+ * @param capped  merged-average: uploads whose ΔW the server scaled down to the norm cap (null when none)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record UserResult(@JsonProperty("user") int user, @JsonProperty("task") String task,
                          @JsonProperty("spec") String spec, @JsonProperty("metric") String metric,
                          @JsonProperty("value") Double value, @JsonProperty("served") int served,
                          @JsonProperty("skipped") int skipped, @JsonProperty("status") String status,
-                         @JsonProperty("reason") String reason) {}
+                         @JsonProperty("reason") String reason, @JsonProperty("capped") Integer capped) {}
