@@ -13,7 +13,9 @@ public final class AdaptationBuffer {
 
     /** A buffer for {@code interval} >= 1 batches. */
     public AdaptationBuffer(int interval) {
-        if (interval < 1) throw new IllegalArgumentException("adaptation buffer: interval must be >= 1, got " + interval);
+        if (interval < 1) {
+            throw new IllegalArgumentException("adaptation buffer: interval must be >= 1, got " + interval);
+        }
         this.interval = interval;
     }
 
@@ -24,9 +26,13 @@ public final class AdaptationBuffer {
      * @throws IllegalArgumentException if the batch belongs to another site than the buffered ones
      */
     public boolean add(AdaptationData d) {
-        if (isFull()) throw new IllegalStateException("adaptation buffer for site '" + d.site() + "' is full (" + interval + " batches); drain it first");
+        if (isFull()) {
+            throw new IllegalStateException("adaptation buffer for site '" + d.site() + "' is full (" + interval
+                    + " batches); drain it first");
+        }
         if (!batches.isEmpty() && !batches.get(0).site().equals(d.site())) {
-            throw new IllegalArgumentException("adaptation buffer holds site '" + batches.get(0).site() + "', got data for '" + d.site() + "'");
+            throw new IllegalArgumentException("adaptation buffer holds site '" + batches.get(0).site()
+                    + "', got data for '" + d.site() + "'");
         }
         batches.add(d);
         return isFull();

@@ -18,18 +18,25 @@ import java.util.List;
  */
 public record AdaptationData(String site, Tensor x, Tensor gradH) {
     public AdaptationData {
-        if (site == null || site.isBlank()) throw new IllegalArgumentException("adaptation data: site name is required");
-        if (x == null || gradH == null) throw new IllegalArgumentException("adaptation data for site '" + site + "': x and gradH are required");
-        if (x.rank() != 1 && x.rank() != 2) {
-            throw new IllegalArgumentException("adaptation data for site '" + site + "': x must be [rows, in] or ids [rows], got " + Arrays.toString(x.shape()));
+        if (site == null || site.isBlank()) {
+            throw new IllegalArgumentException("adaptation data: site name is required");
         }
-        if (gradH.rank() != 2) throw new IllegalArgumentException("adaptation data for site '" + site + "': gradH must be [rows, out], got " + Arrays.toString(gradH.shape()));
+        if (x == null || gradH == null) throw fail(site, "x and gradH are required");
+        if (x.rank() != 1 && x.rank() != 2) {
+            throw fail(site, "x must be [rows, in] or ids [rows], got " + Arrays.toString(x.shape()));
+        }
+        if (gradH.rank() != 2) throw fail(site, "gradH must be [rows, out], got " + Arrays.toString(gradH.shape()));
         if (x.dim(0) != gradH.dim(0)) {
-            throw new IllegalArgumentException("adaptation data for site '" + site + "': x " + Arrays.toString(x.shape())
-                    + " and gradH " + Arrays.toString(gradH.shape()) + " have different row counts");
+            throw fail(site, "x " + Arrays.toString(x.shape()) + " and gradH " + Arrays.toString(gradH.shape())
+                    + " have different row counts");
         }
         x.requireFinite("adaptation data for site '" + site + "': x");
         gradH.requireFinite("adaptation data for site '" + site + "': gradH");
+    }
+
+    /** The validation error "adaptation data for site 'S': what". */
+    private static IllegalArgumentException fail(String site, String what) {
+        return new IllegalArgumentException("adaptation data for site '" + site + "': " + what);
     }
 
     /** Number of rows (flattened batch positions). */
@@ -54,13 +61,16 @@ public record AdaptationData(String site, Tensor x, Tensor gradH) {
         for (int i = 0; i < parts.size(); i++) {
             AdaptationData p = parts.get(i);
             if (!p.site.equals(first.site)) {
-                throw new IllegalArgumentException("AdaptationData.concat: site '" + p.site + "' (part " + i + ") differs from '" + first.site + "'");
+                throw new IllegalArgumentException("AdaptationData.concat: site '" + p.site + "' (part " + i
+                        + ") differs from '" + first.site + "'");
             }
             if (!Arrays.equals(tail(p.x), tail(first.x)) || !Arrays.equals(tail(p.gradH), tail(first.gradH))
                     || p.x.dtype() != first.x.dtype() || p.gradH.dtype() != first.gradH.dtype()) {
-                throw new IllegalArgumentException("AdaptationData.concat for site '" + first.site + "': part " + i + " has x "
-                        + p.x.dtype() + " " + Arrays.toString(p.x.shape()) + ", gradH " + p.gradH.dtype() + " " + Arrays.toString(p.gradH.shape())
-                        + ", part 0 has x " + first.x.dtype() + " " + Arrays.toString(first.x.shape()) + ", gradH " + first.gradH.dtype() + " " + Arrays.toString(first.gradH.shape()));
+                throw new IllegalArgumentException("AdaptationData.concat for site '" + first.site + "': part " + i
+                        + " has x " + p.x.dtype() + " " + Arrays.toString(p.x.shape())
+                        + ", gradH " + p.gradH.dtype() + " " + Arrays.toString(p.gradH.shape())
+                        + ", part 0 has x " + first.x.dtype() + " " + Arrays.toString(first.x.shape())
+                        + ", gradH " + first.gradH.dtype() + " " + Arrays.toString(first.gradH.shape()));
             }
             xs[i] = p.x;
             gs[i] = p.gradH;

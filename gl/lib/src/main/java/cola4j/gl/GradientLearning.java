@@ -23,8 +23,9 @@ import java.util.LinkedHashMap;
  * </pre>
  *
  * because dℓ/d(g_w(x)) = g_w(x) − (g_w(x) − dL/dh) = dL/dh, with the pseudo-target held constant. So one
- * optimizer step on ℓ is one optimizer step on L. The value of ℓ is ½‖dL/dh‖² (it does not depend on w); only its
- * gradient matters. In floating point the residual g − (g − dL/dh) equals dL/dh up to one rounding of g's size.
+ * optimizer step on ℓ is one optimizer step on L. The value of ℓ is ½‖dL/dh‖² (it does not depend on w); only
+ * its gradient matters. In floating point the residual g − (g − dL/dh) equals dL/dh up to one rounding of g's
+ * size.
  *
  * <p><b>Batch means.</b> When the server's loss is a mean over a batch of B examples, its dL/dh already carries the
  * 1/B factor, so summing (not averaging) over rows here reproduces dL/dw exactly.
@@ -41,12 +42,12 @@ public final class GradientLearning {
     public static Var surrogateLoss(AuxiliaryModel aux, AdaptationData data) {
         Var g = aux.apply(Var.constant(data.x()));                              // [rows, out]
         if (!Arrays.equals(g.shape(), data.gradH().shape())) {
-            throw new IllegalArgumentException("gradient learning for site '" + data.site() + "': auxiliary output " + Arrays.toString(g.shape())
-                    + " does not match gradH " + Arrays.toString(data.gradH().shape()));
+            throw new IllegalArgumentException("gradient learning for site '" + data.site() + "': auxiliary output "
+                    + Arrays.toString(g.shape()) + " does not match gradH " + Arrays.toString(data.gradH().shape()));
         }
         if (g.value().dtype() != data.gradH().dtype()) {
-            throw new IllegalArgumentException("gradient learning for site '" + data.site() + "': auxiliary dtype " + g.value().dtype()
-                    + " differs from gradH dtype " + data.gradH().dtype());
+            throw new IllegalArgumentException("gradient learning for site '" + data.site() + "': auxiliary dtype "
+                    + g.value().dtype() + " differs from gradH dtype " + data.gradH().dtype());
         }
         Var target = Var.constant(g.value().sub(data.gradH()));               // stopgrad(g − dL/dh)
         Var r = g.sub(target);                                                  // = dL/dh in value
@@ -63,7 +64,8 @@ public final class GradientLearning {
         aux.namedParameters().values().forEach(Var::zeroGrad);
         surrogateLoss(aux, data).backward();
         LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
-        aux.namedParameters().forEach((name, p) -> out.put(name, p.grad() != null ? p.grad() : Tensor.zerosLike(p.value())));
+        aux.namedParameters()
+                .forEach((name, p) -> out.put(name, p.grad() != null ? p.grad() : Tensor.zerosLike(p.value())));
         return out;
     }
 }

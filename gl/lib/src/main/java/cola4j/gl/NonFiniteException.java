@@ -11,7 +11,10 @@ public final class NonFiniteException extends IllegalStateException {
         super(message);
     }
 
-    /** "NaN at flat index i (row r)" for the first non-finite element of a [rows, ...] tensor, or null if all are finite. */
+    /**
+     * "NaN at flat index i (row r)" for the first non-finite element of a [rows, ...] tensor, or null if all are
+     * finite.
+     */
     public static String firstNonFinite(cola4j.tensor.Tensor t) {
         if (t.isFinite()) return null;
         int perRow = t.rank() == 0 ? 1 : t.numel() / Math.max(1, t.dim(0));

@@ -22,8 +22,9 @@ import java.util.Set;
  *
  * <pre>
  *   zeroGrad
- *   for each site i with buffered data:  ℓ_i = ½ Σ_rows ‖g_i(x_i) − stopgrad(g_i(x_i) − dL/dh_i)‖²   (rows of all I batches)
- *                                        ℓ_i.backward()          → grad w_i = Σ_batches dL/dw_i   (Gradient Learning)
+ *   for each site i with buffered data:
+ *       ℓ_i = ½ Σ_rows ‖g_i(x_i) − stopgrad(g_i(x_i) − dL/dh_i)‖²     (rows of all I batches)
+ *       ℓ_i.backward()          → grad w_i = Σ_batches dL/dw_i         (Gradient Learning)
  *   clip global norm over every auxiliary parameter;  lr = schedule(step);  optimizer step
  * </pre>
  *
@@ -94,7 +95,9 @@ public final class UserFit {
     public Optional<FitStep> offer(List<AdaptationData> batch) {
         LinkedHashMap<String, List<AdaptationData>> bySite = new LinkedHashMap<>();
         for (AdaptationData d : batch) {
-            if (!aux.containsKey(d.site())) throw fail("adaptation data for unknown site " + d.site() + "; sites: " + aux.keySet());
+            if (!aux.containsKey(d.site())) {
+                throw fail("adaptation data for unknown site " + d.site() + "; sites: " + aux.keySet());
+            }
             bySite.computeIfAbsent(d.site(), k -> new ArrayList<>()).add(d);
         }
         try {
@@ -146,9 +149,14 @@ public final class UserFit {
             Var p = e.getValue();
             if (p.grad() == null) continue;
             String badValue = NonFiniteException.firstNonFinite(p.value());
-            if (badValue != null) throw new NonFiniteException("parameter " + e.getKey() + " is non-finite (" + badValue + ")");
+            if (badValue != null) {
+                throw new NonFiniteException("parameter " + e.getKey() + " is non-finite (" + badValue + ")");
+            }
             String badGrad = NonFiniteException.firstNonFinite(p.grad());
-            if (badGrad != null) throw new NonFiniteException("Gradient Learning gradient of parameter " + e.getKey() + " is non-finite (" + badGrad + ")");
+            if (badGrad != null) {
+                throw new NonFiniteException("Gradient Learning gradient of parameter " + e.getKey()
+                        + " is non-finite (" + badGrad + ")");
+            }
         }
     }
 

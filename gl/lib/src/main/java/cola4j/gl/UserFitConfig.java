@@ -9,7 +9,10 @@ package cola4j.gl;
 public record UserFitConfig(int interval, double maxGradNorm) {
     public UserFitConfig {
         if (interval < 1) throw new IllegalArgumentException("user fit: interval must be >= 1, got " + interval);
-        if (!(maxGradNorm > 0)) throw new IllegalArgumentException("user fit: maxGradNorm must be > 0 (+Infinity for no clipping), got " + maxGradNorm);
+        if (!(maxGradNorm > 0)) {
+            throw new IllegalArgumentException("user fit: maxGradNorm must be > 0 (+Infinity for no clipping), got "
+                    + maxGradNorm);
+        }
     }
 
     /** Interval I without clipping. */

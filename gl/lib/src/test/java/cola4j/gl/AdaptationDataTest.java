@@ -17,15 +17,20 @@ class AdaptationDataTest {
     @Test
     void validationNamesTheSite() {
         assertThatThrownBy(() -> new AdaptationData("blocks.0.q", Tensor.zeros(F64, 3, 4), Tensor.zeros(F64, 2, 5)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'blocks.0.q'").hasMessageContaining("different row counts");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'blocks.0.q'")
+                .hasMessageContaining("different row counts");
         Tensor bad = Tensor.zeros(F64, 3, 5);
         bad.setFlat(7, Double.NaN);
-        assertThatThrownBy(() -> new AdaptationData("blocks.0.q", Tensor.zeros(F64, 3, 4), bad)).hasMessageContaining("'blocks.0.q'").hasMessageContaining("gradH").hasMessageContaining("NaN");
+        assertThatThrownBy(() -> new AdaptationData("blocks.0.q", Tensor.zeros(F64, 3, 4), bad))
+                .hasMessageContaining("'blocks.0.q'").hasMessageContaining("gradH").hasMessageContaining("NaN");
         Tensor inf = Tensor.zeros(F64, 3, 4);
         inf.setFlat(0, Double.POSITIVE_INFINITY);
-        assertThatThrownBy(() -> new AdaptationData("s", inf, Tensor.zeros(F64, 3, 5))).hasMessageContaining("x").hasMessageContaining("Infinity");
-        assertThatThrownBy(() -> new AdaptationData("s", Tensor.zeros(F64, 3, 4), Tensor.zeros(F64, 3))).hasMessageContaining("gradH must be [rows, out]");
-        assertThatThrownBy(() -> new AdaptationData(" ", Tensor.zeros(F64, 3, 4), Tensor.zeros(F64, 3, 5))).hasMessageContaining("site name");
+        assertThatThrownBy(() -> new AdaptationData("s", inf, Tensor.zeros(F64, 3, 5)))
+                .hasMessageContaining("x").hasMessageContaining("Infinity");
+        assertThatThrownBy(() -> new AdaptationData("s", Tensor.zeros(F64, 3, 4), Tensor.zeros(F64, 3)))
+                .hasMessageContaining("gradH must be [rows, out]");
+        assertThatThrownBy(() -> new AdaptationData(" ", Tensor.zeros(F64, 3, 4), Tensor.zeros(F64, 3, 5)))
+                .hasMessageContaining("site name");
     }
 
     @Test
@@ -38,12 +43,16 @@ class AdaptationDataTest {
         assertThat(ab.rows()).isEqualTo(5);
         assertThat(ab.x().slice(0, 2, 5).bitEquals(b.x())).isTrue();
         assertThat(ab.gradH().slice(0, 0, 2).bitEquals(a.gradH())).isTrue();
-        assertThatThrownBy(() -> AdaptationData.concat(List.of(a, new AdaptationData("t", a.x(), a.gradH())))).hasMessageContaining("site 't'");
-        assertThatThrownBy(() -> AdaptationData.concat(List.of(a, new AdaptationData("s", Tensor.zeros(F64, 2, 3), a.gradH())))).hasMessageContaining("part 1 has x");
+        assertThatThrownBy(() -> AdaptationData.concat(List.of(a, new AdaptationData("t", a.x(), a.gradH()))))
+                .hasMessageContaining("site 't'");
+        assertThatThrownBy(() -> AdaptationData.concat(
+                List.of(a, new AdaptationData("s", Tensor.zeros(F64, 2, 3), a.gradH()))))
+                .hasMessageContaining("part 1 has x");
 
         AdaptationBuffer buf = new AdaptationBuffer(2);
         assertThat(buf.add(a)).isFalse();
-        assertThatThrownBy(() -> buf.add(new AdaptationData("t", a.x(), a.gradH()))).hasMessageContaining("holds site 's'");
+        assertThatThrownBy(() -> buf.add(new AdaptationData("t", a.x(), a.gradH())))
+                .hasMessageContaining("holds site 's'");
         assertThat(buf.add(b)).isTrue();
         assertThat(buf.bytes()).isEqualTo(a.bytes() + b.bytes());
         assertThatThrownBy(() -> buf.add(a)).isInstanceOf(IllegalStateException.class).hasMessageContaining("full");
@@ -74,6 +83,7 @@ class AdaptationDataTest {
     void surrogateRejectsMismatchedShapes() {
         LinearAux aux = new LinearAux(4, 3, new LinearConfig(false, F64));
         AdaptationData d = new AdaptationData("site.x", Tensor.zeros(F64, 2, 4), Tensor.zeros(F64, 2, 5));
-        assertThatThrownBy(() -> GradientLearning.surrogateLoss(aux, d)).hasMessageContaining("'site.x'").hasMessageContaining("[2, 3]").hasMessageContaining("[2, 5]");
+        assertThatThrownBy(() -> GradientLearning.surrogateLoss(aux, d))
+                .hasMessageContaining("'site.x'").hasMessageContaining("[2, 3]").hasMessageContaining("[2, 5]");
     }
 }

@@ -39,7 +39,8 @@ final class GlFixture {
 
     /** A fresh auxiliary of this fixture's type with every parameter randomized (so no gradient is trivially 0). */
     AuxiliaryModel aux(long seed) {
-        AuxSpec spec = new AuxSpec(2, 3.0, 6, 2, type.equals("mlp-sigmoid") ? Activation.SIGMOID : Activation.RELU, true, F64, seed);
+        AuxSpec spec = new AuxSpec(2, 3.0, 6, 2, type.equals("mlp-sigmoid") ? Activation.SIGMOID : Activation.RELU,
+                true, F64, seed);
         String name = type.startsWith("mlp") ? "mlp" : type;
         AuxiliaryModel aux = AuxiliaryFactory.create(AuxiliaryKind.parse(name), embedding() ? VOCAB : IN, OUT, spec);
         Rng rng = new Rng(seed + 1000);
@@ -91,11 +92,15 @@ final class GlFixture {
         aux.namedParameters().values().forEach(p -> before.put(p, p.grad()));
         loss(tap.add(aux.applyFrozen(xv))).backward();
         before.forEach((p, g) -> {
-            if (p.grad() != g) throw new AssertionError("the server pass touched the gradient of an auxiliary parameter");
+            if (p.grad() != g) {
+                throw new AssertionError("the server pass touched the gradient of an auxiliary parameter");
+            }
         });
-        Tensor xr = embedding() ? x.reshape(-1) : x.reshape(-1, IN);                  // [B, T, in] -> [rows, in]; ids -> [rows]
+        Tensor xr = embedding() ? x.reshape(-1) : x.reshape(-1, IN);   // [B, T, in] -> [rows, in]; ids -> [rows]
         AdaptationData d = new AdaptationData("site", xr, tap.grad().reshape(-1, OUT)); // [B, T, out] -> [rows, out]
-        if (hooked[0].reshape(-1, OUT).maxAbsDiff(d.gradH()) != 0) throw new AssertionError("hook and retained gradient disagree");
+        if (hooked[0].reshape(-1, OUT).maxAbsDiff(d.gradH()) != 0) {
+            throw new AssertionError("hook and retained gradient disagree");
+        }
         return d;
     }
 

@@ -32,7 +32,8 @@ class GradientLearningTest {
         assertThat(err).isLessThanOrEqualTo(1e-12);
         // the surrogate's value is ½‖dL/dh‖², independent of w
         double half = 0.5 * data.gradH().norm() * data.gradH().norm();
-        assertThat(GradientLearning.surrogateLoss(aux, data).value().item()).isCloseTo(half, org.assertj.core.api.Assertions.within(1e-12 * half));
+        assertThat(GradientLearning.surrogateLoss(aux, data).value().item())
+                .isCloseTo(half, org.assertj.core.api.Assertions.within(1e-12 * half));
     }
 
     @ParameterizedTest

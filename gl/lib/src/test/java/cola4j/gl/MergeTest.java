@@ -25,7 +25,8 @@ class MergeTest {
             Tensor table = aux.mergedWeight(f.table);                       // [vocab, out]
             int[] ids = new int[x.numel()];
             for (int i = 0; i < ids.length; i++) ids[i] = (int) x.getFlat(i);
-            merged = LinalgOps.gatherRows(Var.constant(table), ids).value().reshape(GlFixture.B, GlFixture.T, GlFixture.OUT);
+            merged = LinalgOps.gatherRows(Var.constant(table), ids).value()
+                    .reshape(GlFixture.B, GlFixture.T, GlFixture.OUT);
         } else {
             Tensor w = aux.mergedWeight(f.w), b = aux.mergedBias(f.b);
             merged = x.matmul(w, false, true).add(b);                        // [B, T, in] x [in, out] + [out]
@@ -44,6 +45,7 @@ class MergeTest {
         assertThat(aux.mergeable()).isFalse();
         assertThatThrownBy(aux::deltaWeight).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("mlp auxiliary is not mergeable").hasMessageContaining("nonlinear");
-        assertThatThrownBy(() -> aux.mergedWeight(Tensor.zeros(GlFixture.F64, GlFixture.OUT, GlFixture.IN))).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> aux.mergedWeight(Tensor.zeros(GlFixture.F64, GlFixture.OUT, GlFixture.IN)))
+                .isInstanceOf(IllegalStateException.class);
     }
 }

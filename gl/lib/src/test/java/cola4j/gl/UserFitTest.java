@@ -50,7 +50,8 @@ class UserFitTest {
         for (var make : optimizers) {
             // user side: I server passes at the same w, buffered, then one step on the concatenation
             AuxiliaryModel user = f.aux(9);
-            UserFit fit = new UserFit(0, site(user), make.apply(UserFit.parameters(site(user))), UserFitConfig.noClip(I), null);
+            UserFit fit = new UserFit(0, site(user), make.apply(UserFit.parameters(site(user))),
+                    UserFitConfig.noClip(I), null);
             Optional<FitStep> step = Optional.empty();
             for (int k = 0; k < I; k++) {
                 assertThat(step).isEmpty();
@@ -71,7 +72,8 @@ class UserFitTest {
             opt.step();
 
             // compare the updates Δw = w_after − w_before, relative to the largest update
-            LinkedHashMap<String, Tensor> init = values(f.aux(9)), du = new LinkedHashMap<>(), dr = new LinkedHashMap<>();
+            LinkedHashMap<String, Tensor> init = values(f.aux(9));
+            LinkedHashMap<String, Tensor> du = new LinkedHashMap<>(), dr = new LinkedHashMap<>();
             init.forEach((k, w0) -> {
                 du.put(k, values(user).get(k).sub(w0));
                 dr.put(k, values(ref).get(k).sub(w0));
@@ -81,7 +83,8 @@ class UserFitTest {
                     I, type, opt.getClass().getSimpleName(), err, Math.abs(step.get().gradNorm() - refNorm) / refNorm);
             assertThat(err).isLessThanOrEqualTo(1e-12);
             assertThat(Math.abs(step.get().gradNorm() - refNorm)).isLessThanOrEqualTo(1e-12 * refNorm);
-            assertThat(GlFixture.relErr(values(user), values(f.aux(9)))).as("the step changed the parameters").isGreaterThan(1e-6);
+            assertThat(GlFixture.relErr(values(user), values(f.aux(9)))).as("the step changed the parameters")
+                    .isGreaterThan(1e-6);
         }
     }
 
@@ -107,7 +110,8 @@ class UserFitTest {
         GlFixture f = new GlFixture(type, 33);
         AuxiliaryModel aux = f.aux(4);
         Sgd sgd = new Sgd(UserFit.parameters(site(aux)), SgdConfig.plain(1.0));
-        UserFit fit = new UserFit(0, site(aux), sgd, new UserFitConfig(2, 1e-3), LrSchedule.linearWarmupDecay(0.5, 1, 10));
+        UserFit fit =
+                new UserFit(0, site(aux), sgd, new UserFitConfig(2, 1e-3), LrSchedule.linearWarmupDecay(0.5, 1, 10));
         LinkedHashMap<String, Tensor> before = values(aux);
         assertThat(fit.offer(List.of(f.serverPass(aux, f.batch(1))))).isEmpty();
         assertThat(fit.bufferBytes()).isEqualTo(fit.buffer("site").bytes()).isPositive();
@@ -123,7 +127,8 @@ class UserFitTest {
         // clipped to norm 1e-3, then lr 0.5: the parameters moved by exactly 0.5 · 1e-3 / (1 + 1e-6/N) in 2-norm
         double moved = 0;
         for (String k : before.keySet()) moved += Math.pow(values(aux).get(k).sub(before.get(k)).norm(), 2);
-        assertThat(Math.sqrt(moved)).isCloseTo(0.5 * 1e-3 * s.gradNorm() / (s.gradNorm() + 1e-6), org.assertj.core.api.Assertions.within(1e-15));
+        assertThat(Math.sqrt(moved)).isCloseTo(0.5 * 1e-3 * s.gradNorm() / (s.gradNorm() + 1e-6),
+                org.assertj.core.api.Assertions.within(1e-15));
         assertThat(fit.flush()).isEmpty();
     }
 
@@ -132,7 +137,8 @@ class UserFitTest {
     void optimizerMustOwnTheAuxiliaryParameters(String type) {
         GlFixture f = new GlFixture(type, 34);
         AuxiliaryModel a = f.aux(1), other = f.aux(2);
-        assertThatThrownBy(() -> new UserFit(0, site(a), new Sgd(UserFit.parameters(site(other)), SgdConfig.plain(1)), UserFitConfig.noClip(1), null))
+        assertThatThrownBy(() -> new UserFit(0, site(a), new Sgd(UserFit.parameters(site(other)), SgdConfig.plain(1)),
+                UserFitConfig.noClip(1), null))
                 .hasMessageContaining("'site/lora_A.weight' is not in the optimizer");
     }
 
@@ -150,7 +156,8 @@ class UserFitTest {
         aux.put("b", b);
         LinkedHashMap<String, Tensor> a0 = snapshot(a), b0 = snapshot(b);
         double lr = 0.1;
-        UserFit fit = new UserFit(0, aux, new Sgd(UserFit.parameters(aux), SgdConfig.plain(lr)), UserFitConfig.noClip(3), null);
+        UserFit fit = new UserFit(0, aux, new Sgd(UserFit.parameters(aux), SgdConfig.plain(lr)),
+                UserFitConfig.noClip(3), null);
         AdaptationData a1 = rename("a", f.serverPass(a, f.batch(1))), b1 = rename("b", f.serverPass(b, f.batch(2)));
         AdaptationData a2 = rename("a", f.serverPass(a, f.batch(3))), a3 = rename("a", f.serverPass(a, f.batch(4)));
         assertThat(fit.offer(List.of(a1, b1))).isEmpty();

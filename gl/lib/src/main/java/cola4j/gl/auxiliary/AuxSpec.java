@@ -16,7 +16,8 @@ import cola4j.tensor.DType;
  * @param dtype        parameter element type (all)
  * @param seed         initialization seed (lowrank, embedding, mlp); sites should use distinct seeds
  */
-public record AuxSpec(int rank, double alpha, int hiddenSize, int hiddenLayers, Activation activation, boolean bias, DType dtype, long seed) {
+public record AuxSpec(int rank, double alpha, int hiddenSize, int hiddenLayers, Activation activation, boolean bias,
+                      DType dtype, long seed) {
     /** PEFT-like defaults: r = 8, α = 8; MLP 128 wide, 1 hidden layer, ReLU, with bias. */
     public static AuxSpec defaults(DType dtype, long seed) {
         return new AuxSpec(8, 8, 128, 1, Activation.RELU, true, dtype, seed);

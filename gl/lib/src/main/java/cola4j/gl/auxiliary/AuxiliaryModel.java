@@ -74,8 +74,8 @@ public interface AuxiliaryModel extends Module {
         if (d == null) return baseBias;
         if (baseBias == null) return d;
         if (!Arrays.equals(baseBias.shape(), d.shape())) {
-            throw new IllegalArgumentException(kind() + " auxiliary: cannot merge delta bias " + Arrays.toString(d.shape())
-                    + " into base bias " + Arrays.toString(baseBias.shape()));
+            throw new IllegalArgumentException(kind() + " auxiliary: cannot merge delta bias "
+                    + Arrays.toString(d.shape()) + " into base bias " + Arrays.toString(baseBias.shape()));
         }
         return baseBias.add(d);
     }

@@ -17,7 +17,8 @@ import java.util.LinkedHashMap;
  *
  * where n = num_embeddings, d = embedding_dim and (Aᵀ)[ids] gathers rows of Aᵀ [n, r] (PEFT:
  * {@code F.embedding(x, lora_embedding_A.T) @ lora_embedding_B.T * scaling}). As in PEFT, A starts at zero and B
- * is N(0, 1), so g = 0 at initialization. VJP: dA = s · (scatter-add of G B into the rows ids)ᵀ, dB = s · Gᵀ (Aᵀ)[ids].
+ * is N(0, 1), so g = 0 at initialization. VJP: dA = s · (scatter-add of G B into the rows ids)ᵀ,
+ * dB = s · Gᵀ (Aᵀ)[ids].
  * Parameters: {@code lora_embedding_A} [r, n], {@code lora_embedding_B} [d, r].
  */
 public final class EmbeddingLowRankAux implements AuxiliaryModel {
@@ -26,7 +27,10 @@ public final class EmbeddingLowRankAux implements AuxiliaryModel {
     private final Var a, b;
 
     public EmbeddingLowRankAux(int numEmbeddings, int dim, LowRankConfig cfg) {
-        if (numEmbeddings < 1 || dim < 1) throw new IllegalArgumentException("embedding auxiliary: numEmbeddings and dim must be >= 1, got " + numEmbeddings + ", " + dim);
+        if (numEmbeddings < 1 || dim < 1) {
+            throw new IllegalArgumentException("embedding auxiliary: numEmbeddings and dim must be >= 1, got "
+                    + numEmbeddings + ", " + dim);
+        }
         this.numEmbeddings = numEmbeddings;
         this.dim = dim;
         this.cfg = cfg;
@@ -45,7 +49,8 @@ public final class EmbeddingLowRankAux implements AuxiliaryModel {
         for (int i = 0; i < ids.length; i++) {
             double v = t.getFlat(i);
             if (v != Math.rint(v) || v < 0 || v >= n) {
-                throw new IllegalArgumentException("embedding auxiliary: token id " + v + " at flat index " + i + " is not an integer in [0, " + n + ")");
+                throw new IllegalArgumentException("embedding auxiliary: token id " + v + " at flat index " + i
+                        + " is not an integer in [0, " + n + ")");
             }
             ids[i] = (int) v;
         }

@@ -20,7 +20,9 @@ public final class LinearAux implements AuxiliaryModel {
     private final Var w, b;
 
     public LinearAux(int in, int out, LinearConfig cfg) {
-        if (in < 1 || out < 1) throw new IllegalArgumentException("linear auxiliary: in and out must be >= 1, got " + in + ", " + out);
+        if (in < 1 || out < 1) {
+            throw new IllegalArgumentException("linear auxiliary: in and out must be >= 1, got " + in + ", " + out);
+        }
         this.in = in;
         this.out = out;
         this.w = Var.param(Tensor.zeros(cfg.dtype(), out, in)).named("weight");

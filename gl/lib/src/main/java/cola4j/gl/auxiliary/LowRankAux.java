@@ -23,7 +23,9 @@ public final class LowRankAux implements AuxiliaryModel {
     private final Var a, b;
 
     public LowRankAux(int in, int out, LowRankConfig cfg) {
-        if (in < 1 || out < 1) throw new IllegalArgumentException("lowrank auxiliary: in and out must be >= 1, got " + in + ", " + out);
+        if (in < 1 || out < 1) {
+            throw new IllegalArgumentException("lowrank auxiliary: in and out must be >= 1, got " + in + ", " + out);
+        }
         this.in = in;
         this.out = out;
         this.cfg = cfg;

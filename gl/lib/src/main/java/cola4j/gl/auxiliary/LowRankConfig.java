@@ -13,7 +13,9 @@ import cola4j.tensor.DType;
 public record LowRankConfig(int rank, double alpha, DType dtype, long seed) {
     public LowRankConfig {
         if (rank < 1) throw new IllegalArgumentException("low-rank auxiliary: rank must be >= 1, got " + rank);
-        if (!(alpha > 0) || !Double.isFinite(alpha)) throw new IllegalArgumentException("low-rank auxiliary: alpha must be finite and > 0, got " + alpha);
+        if (!(alpha > 0) || !Double.isFinite(alpha)) {
+            throw new IllegalArgumentException("low-rank auxiliary: alpha must be finite and > 0, got " + alpha);
+        }
         if (dtype == null) throw new IllegalArgumentException("low-rank auxiliary: dtype is required");
     }
 

@@ -26,7 +26,9 @@ public final class MlpAux implements AuxiliaryModel {
     private final List<Var> biases = new ArrayList<>();
 
     public MlpAux(int in, int out, MlpConfig cfg) {
-        if (in < 1 || out < 1) throw new IllegalArgumentException("mlp auxiliary: in and out must be >= 1, got " + in + ", " + out);
+        if (in < 1 || out < 1) {
+            throw new IllegalArgumentException("mlp auxiliary: in and out must be >= 1, got " + in + ", " + out);
+        }
         this.in = in;
         this.out = out;
         this.cfg = cfg;
@@ -35,7 +37,8 @@ public final class MlpAux implements AuxiliaryModel {
         for (int k = 0; k <= cfg.hiddenLayers(); k++) {
             boolean last = k == cfg.hiddenLayers();
             int width = last ? out : cfg.hiddenSize();
-            Tensor w = last ? Tensor.zeros(cfg.dtype(), width, fanIn) : rng.kaimingUniform(cfg.dtype(), fanIn, width, fanIn);
+            Tensor w = last ? Tensor.zeros(cfg.dtype(), width, fanIn)
+                    : rng.kaimingUniform(cfg.dtype(), fanIn, width, fanIn);
             weights.add(Var.param(w).named("layers." + k + ".weight"));
             if (cfg.bias()) {
                 double bound = 1.0 / Math.sqrt(fanIn);

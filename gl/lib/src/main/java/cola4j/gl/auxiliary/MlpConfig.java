@@ -14,8 +14,13 @@ import cola4j.tensor.DType;
  */
 public record MlpConfig(int hiddenSize, int hiddenLayers, Activation activation, boolean bias, DType dtype, long seed) {
     public MlpConfig {
-        if (hiddenSize < 1) throw new IllegalArgumentException("mlp auxiliary: hiddenSize must be >= 1, got " + hiddenSize);
-        if (hiddenLayers < 1) throw new IllegalArgumentException("mlp auxiliary: hiddenLayers must be >= 1, got " + hiddenLayers);
-        if (activation == null || dtype == null) throw new IllegalArgumentException("mlp auxiliary: activation and dtype are required");
+        if (hiddenSize < 1) throw fail("hiddenSize must be >= 1, got " + hiddenSize);
+        if (hiddenLayers < 1) throw fail("hiddenLayers must be >= 1, got " + hiddenLayers);
+        if (activation == null || dtype == null) throw fail("activation and dtype are required");
+    }
+
+    /** The validation error "mlp auxiliary: what". */
+    private static IllegalArgumentException fail(String what) {
+        return new IllegalArgumentException("mlp auxiliary: " + what);
     }
 }

@@ -11,7 +11,8 @@ final class Rows {
     static Var flatten(AuxiliaryKind kind, Var x, int in) {
         int[] s = x.shape();
         if (s.length == 0 || s[s.length - 1] != in) {
-            throw new IllegalArgumentException(kind + " auxiliary: input " + Arrays.toString(s) + " must have last dimension " + in);
+            throw new IllegalArgumentException(kind + " auxiliary: input " + Arrays.toString(s)
+                    + " must have last dimension " + in);
         }
         return s.length == 2 ? x : x.reshape(-1, in); // [..., in] -> [rows, in]
     }

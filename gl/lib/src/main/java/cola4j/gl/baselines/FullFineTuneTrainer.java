@@ -30,8 +30,9 @@ public final class FullFineTuneTrainer implements Trainer {
      * @param onlySites    null: all parameters; otherwise only these sites' weight and bias
      * @param optimizerFor builds the optimizer over the trainable parameters (by parameter name)
      */
-    public FullFineTuneTrainer(Model model, List<Site> onlySites, Function<LinkedHashMap<String, Var>, Optimizer> optimizerFor,
-                               LrSchedule schedule, int interval, double maxGradNorm) {
+    public FullFineTuneTrainer(Model model, List<Site> onlySites,
+                               Function<LinkedHashMap<String, Var>, Optimizer> optimizerFor, LrSchedule schedule,
+                               int interval, double maxGradNorm) {
         this.model = model;
         if (onlySites == null) {
             model.setTrainable(true);
@@ -57,7 +58,10 @@ public final class FullFineTuneTrainer implements Trainer {
 
     @Override
     public double step(LossFunction loss, RowRouting routing, Rng dropoutRng) {
-        if (!routing.isSingleUser()) throw new IllegalArgumentException("full fine-tuning trains one user's model: mixed batches are not supported");
+        if (!routing.isSingleUser()) {
+            throw new IllegalArgumentException("full fine-tuning trains one user's model: mixed batches are not"
+                    + " supported");
+        }
         ForwardContext ctx = dropoutRng == null ? ForwardContext.eval() : ForwardContext.train(dropoutRng);
         return step.apply(loss.loss(ctx));
     }

@@ -32,7 +32,8 @@ public final class Ia3Trainer implements Trainer {
     private final LinkedHashMap<String, Boolean> onInput = new LinkedHashMap<>();
     private final BackpropStep step;
 
-    public Ia3Trainer(Model model, Function<LinkedHashMap<String, Var>, Optimizer> optimizerFor, LrSchedule schedule, int interval, double maxGradNorm) {
+    public Ia3Trainer(Model model, Function<LinkedHashMap<String, Var>, Optimizer> optimizerFor, LrSchedule schedule,
+                      int interval, double maxGradNorm) {
         model.freeze();
         for (Site s : model.sites().values()) {
             String n = s.name();
@@ -43,7 +44,10 @@ public final class Ia3Trainer implements Trainer {
             scales.put(n, Var.param(Tensor.ones(s.dtype(), size)).named(n + ".ia3_l"));
             onInput.put(n, ff);
         }
-        if (scales.isEmpty()) throw new IllegalArgumentException("IA3: the model has no attn.key, attn.value or mlp.fc2 sites (an MLP classifier has no attention)");
+        if (scales.isEmpty()) {
+            throw new IllegalArgumentException("IA3: the model has no attn.key, attn.value or mlp.fc2 sites"
+                    + " (an MLP classifier has no attention)");
+        }
         LinkedHashMap<String, Var> named = new LinkedHashMap<>();
         scales.forEach((n, v) -> named.put(n + ".ia3_l", v));
         this.step = new BackpropStep(optimizerFor.apply(named), schedule, interval, maxGradNorm);
@@ -66,8 +70,11 @@ public final class Ia3Trainer implements Trainer {
 
     @Override
     public double step(LossFunction loss, RowRouting routing, Rng dropoutRng) {
-        if (!routing.isSingleUser()) throw new IllegalArgumentException("IA3 baseline trains one user: mixed batches are not supported");
-        ForwardContext ctx = (dropoutRng == null ? ForwardContext.eval() : ForwardContext.train(dropoutRng)).withInterceptor(interceptor());
+        if (!routing.isSingleUser()) {
+            throw new IllegalArgumentException("IA3 baseline trains one user: mixed batches are not supported");
+        }
+        ForwardContext ctx = (dropoutRng == null ? ForwardContext.eval() : ForwardContext.train(dropoutRng))
+                .withInterceptor(interceptor());
         return step.apply(loss.loss(ctx));
     }
 

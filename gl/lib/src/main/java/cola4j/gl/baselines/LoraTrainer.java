@@ -65,7 +65,8 @@ public final class LoraTrainer implements Trainer {
         this.sites = new java.util.LinkedHashSet<>(adapted.stream().map(Site::name).toList());
         auxByUser.forEach((u, m) -> {
             this.auxByUser.put(u, new LinkedHashMap<>(m));
-            steps.put(u, new BackpropStep(optimizerFor.apply(UserFit.parameters(m)), schedule, intervalOf.applyAsInt(u), maxGradNorm));
+            steps.put(u, new BackpropStep(optimizerFor.apply(UserFit.parameters(m)), schedule,
+                    intervalOf.applyAsInt(u), maxGradNorm));
         });
     }
 
@@ -100,12 +101,16 @@ public final class LoraTrainer implements Trainer {
     public double step(LossFunction loss, RowRouting routing, Rng dropoutRng, Set<String> activeSites) {
         if (activeSites != null) {
             for (String n : activeSites) {
-                if (!sites.contains(n)) throw new IllegalArgumentException("LoRA: active site " + n + " is not adapted; adapted: " + sites);
+                if (!sites.contains(n)) {
+                    throw new IllegalArgumentException("LoRA: active site " + n + " is not adapted; adapted: " + sites);
+                }
             }
         }
-        SiteInterceptor icpt = (site, x, h) -> sites.contains(site.name()) && (activeSites == null || activeSites.contains(site.name()))
+        SiteInterceptor icpt = (site, x, h) -> sites.contains(site.name())
+                && (activeSites == null || activeSites.contains(site.name()))
                 ? h.add(RoutedAuxiliary.output(auxByUser, routing, site, x, false)) : h;
-        ForwardContext ctx = (dropoutRng == null ? ForwardContext.eval() : ForwardContext.train(dropoutRng)).withInterceptor(icpt);
+        ForwardContext ctx = (dropoutRng == null ? ForwardContext.eval() : ForwardContext.train(dropoutRng))
+                .withInterceptor(icpt);
         var l = loss.loss(ctx);
         double v = l.value().item();
         if (!Double.isFinite(v)) throw new NonFiniteException("loss is " + v);

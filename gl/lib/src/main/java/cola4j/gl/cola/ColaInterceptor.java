@@ -43,7 +43,8 @@ final class ColaInterceptor implements SiteInterceptor {
      * @param routing      owner of each batch row
      * @param addAuxiliary true in unmerged mode (add g_w(x)); false when deltas are merged into the weights
      */
-    ColaInterceptor(Set<String> sites, Map<Integer, Map<String, AuxiliaryModel>> auxByUser, RowRouting routing, boolean addAuxiliary) {
+    ColaInterceptor(Set<String> sites, Map<Integer, Map<String, AuxiliaryModel>> auxByUser, RowRouting routing,
+                    boolean addAuxiliary) {
         this.sites = sites;
         this.auxByUser = auxByUser;
         this.routing = routing;
@@ -55,7 +56,8 @@ final class ColaInterceptor implements SiteInterceptor {
     public Var intercept(Site site, Var x, Var h) {
         if (!sites.contains(site.name())) return h;
         if (h.shape()[0] != routing.rows()) {
-            throw new IllegalArgumentException("ColA: site " + site.name() + " sees " + h.shape()[0] + " rows but the routing has " + routing.rows());
+            throw new IllegalArgumentException("ColA: site " + site.name() + " sees " + h.shape()[0]
+                    + " rows but the routing has " + routing.rows());
         }
         Var tap = probe.intercept(site, x, h);
         return addAuxiliary ? tap.add(RoutedAuxiliary.output(auxByUser, routing, site, x, true)) : tap;
@@ -65,7 +67,8 @@ final class ColaInterceptor implements SiteInterceptor {
      * After backward: every site's x and dL/dh must be finite before anything is shipped.
      *
      * @param loss the (finite) loss of the pass, for the message
-     * @throws NonFiniteException "adaptation data at site S is non-finite: dL/dh holds NaN at ..." for the first bad site
+     * @throws NonFiniteException "adaptation data at site S is non-finite: dL/dh holds NaN at ..." for the first bad
+     *                            site
      */
     void requireFinite(double loss) {
         for (Capture c : probe.calls()) {
@@ -77,8 +80,8 @@ final class ColaInterceptor implements SiteInterceptor {
                 what = "the site input x";
             }
             if (bad != null) {
-                throw new NonFiniteException("adaptation data at site " + c.site().name() + " is non-finite: " + what + " holds " + bad
-                        + " although the loss (" + loss + ") is finite");
+                throw new NonFiniteException("adaptation data at site " + c.site().name() + " is non-finite: " + what
+                        + " holds " + bad + " although the loss (" + loss + ") is finite");
             }
         }
     }
@@ -89,14 +92,19 @@ final class ColaInterceptor implements SiteInterceptor {
         Map<Integer, int[]> byUser = routing.rowsByUser();
         for (Capture c : probe.calls()) {
             Tensor g = c.gradH();
-            if (g == null) throw new IllegalStateException("ColA: no gradient reached site " + c.site().name() + " (did backward run?)");
+            if (g == null) {
+                throw new IllegalStateException("ColA: no gradient reached site " + c.site().name()
+                        + " (did backward run?)");
+            }
             for (Map.Entry<Integer, int[]> e : byUser.entrySet()) {
                 int[] rows = e.getValue();
                 boolean single = byUser.size() == 1;
                 Tensor x = single ? c.x() : c.x().gatherRows(rows);            // [b_u, ..., in]
                 Tensor gh = single ? g : g.gatherRows(rows);               // [b_u, ..., out]
                 AuxiliaryModel a = RoutedAuxiliary.find(auxByUser, e.getKey(), c.site());
-                Tensor xr = RoutedAuxiliary.usesIds(a, c.site()) ? RoutedAuxiliary.ids(x).reshape(-1) : x.reshape(-1, x.dim(-1)); // -> [rows] or [rows, in]
+                Tensor xr = RoutedAuxiliary.usesIds(a, c.site())
+                        ? RoutedAuxiliary.ids(x).reshape(-1)                     // -> [rows]
+                        : x.reshape(-1, x.dim(-1));                              // -> [rows, in]
                 out.computeIfAbsent(e.getKey(), k -> new ArrayList<>())
                         .add(new AdaptationData(c.site().name(), xr, gh.reshape(-1, gh.dim(-1)))); // -> [rows, out]
             }

@@ -23,7 +23,8 @@ public enum ColaMode {
     /** Parses {@code unmerged|merged|merged-average}. */
     public static ColaMode parse(String s) {
         for (ColaMode m : values()) if (m.cliName().equals(s)) return m;
-        throw new IllegalArgumentException("unknown ColA mode '" + s + "': expected unmerged, merged or merged-average");
+        throw new IllegalArgumentException("unknown ColA mode '" + s
+                + "': expected unmerged, merged or merged-average");
     }
 
     public String cliName() {

@@ -40,7 +40,9 @@ public final class ColaServer {
         this.model = model;
         model.freeze();
         for (Site s : adapted) {
-            if (model.sites().get(s.name()) != s) throw new IllegalArgumentException("ColA server: site " + s.name() + " is not a site of this model");
+            if (model.sites().get(s.name()) != s) {
+                throw new IllegalArgumentException("ColA server: site " + s.name() + " is not a site of this model");
+            }
             sites.put(s.name(), s);
         }
     }
@@ -55,18 +57,21 @@ public final class ColaServer {
     }
 
     /** What one server pass produced. */
-    public record Pass(double loss, Map<Integer, List<AdaptationData>> dataByUser, Map<String, Tensor> hiddenGradients) {}
+    public record Pass(double loss, Map<Integer, List<AdaptationData>> dataByUser,
+                       Map<String, Tensor> hiddenGradients) {}
 
     /**
      * One forward/backward pass over a batch.
      *
      * @param lossFn     the batch loss given a forward context
-     * @param auxByUser  user → site → auxiliary model (evaluated frozen in unmerged mode; its deltas are merged otherwise)
+     * @param auxByUser  user → site → auxiliary model (evaluated frozen in unmerged mode; its deltas are merged
+     *                   otherwise)
      * @param routing    owner of each row of the batch
      * @param mode       unmerged, merged (single-user batch) or merged-average
      * @param dropoutRng dropout masks when training; null runs the forward in eval mode
      */
-    public Pass pass(LossFunction lossFn, Map<Integer, Map<String, AuxiliaryModel>> auxByUser, RowRouting routing, ColaMode mode, Rng dropoutRng) {
+    public Pass pass(LossFunction lossFn, Map<Integer, Map<String, AuxiliaryModel>> auxByUser, RowRouting routing,
+                     ColaMode mode, Rng dropoutRng) {
         return pass(lossFn, auxByUser, routing, mode, dropoutRng, null);
     }
 
@@ -78,16 +83,18 @@ public final class ColaServer {
      * @param activeSites names of the adapted sites active this pass (a subset of {@link #sites()}); null = all
      * @throws IllegalArgumentException if an active name is not an adapted site
      */
-    public Pass pass(LossFunction lossFn, Map<Integer, Map<String, AuxiliaryModel>> auxByUser, RowRouting routing, ColaMode mode, Rng dropoutRng,
-                     Set<String> activeSites) {
+    public Pass pass(LossFunction lossFn, Map<Integer, Map<String, AuxiliaryModel>> auxByUser, RowRouting routing,
+                     ColaMode mode, Rng dropoutRng, Set<String> activeSites) {
         if (mode == ColaMode.MERGED && !routing.isSingleUser()) {
-            throw new IllegalArgumentException("ColA merged mode merges one user's deltas at a time: split the batch per user, or use merged-average");
+            throw new IllegalArgumentException("ColA merged mode merges one user's deltas at a time: split the batch"
+                    + " per user, or use merged-average");
         }
         Set<String> active = activeSubset(activeSites);
         Map<Site, Tensor[]> saved = mode == ColaMode.UNMERGED ? Map.of() : merge(auxByUser, routing, active);
         try {
             ColaInterceptor icpt = new ColaInterceptor(active, auxByUser, routing, mode == ColaMode.UNMERGED);
-            ForwardContext ctx = (dropoutRng == null ? ForwardContext.eval() : ForwardContext.train(dropoutRng)).withInterceptor(icpt);
+            ForwardContext ctx = (dropoutRng == null ? ForwardContext.eval() : ForwardContext.train(dropoutRng))
+                    .withInterceptor(icpt);
             Var loss = lossFn.loss(ctx);
             if (!Double.isFinite(loss.value().item())) throw new NonFiniteException("loss is " + loss.value().item());
             loss.backward();
@@ -99,18 +106,27 @@ public final class ColaServer {
         }
     }
 
-    /** Merges ΔW (one user's, or the average over the batch's users) into every active adapted site; returns the originals. */
-    private Map<Site, Tensor[]> merge(Map<Integer, Map<String, AuxiliaryModel>> auxByUser, RowRouting routing, Set<String> active) {
+    /**
+     * Merges ΔW (one user's, or the average over the batch's users) into every active adapted site; returns the
+     * originals.
+     */
+    private Map<Site, Tensor[]> merge(Map<Integer, Map<String, AuxiliaryModel>> auxByUser, RowRouting routing,
+                                      Set<String> active) {
         Map<Integer, Map<String, AuxiliaryModel>> users = new LinkedHashMap<>();
         for (int u : routing.rowsByUser().keySet()) users.put(u, auxByUser.get(u));
         return MeanDeltaMerge.merge(sites.values(), active, users);
     }
 
-    /** The adapted sites that are active: all when {@code activeSites} is null; error for a name that is not adapted. */
+    /**
+     * The adapted sites that are active: all when {@code activeSites} is null; error for a name that is not adapted.
+     */
     private Set<String> activeSubset(Set<String> activeSites) {
         if (activeSites == null) return sites.keySet();
         for (String n : activeSites) {
-            if (!sites.containsKey(n)) throw new IllegalArgumentException("ColA server: active site " + n + " is not adapted; adapted: " + sites.keySet());
+            if (!sites.containsKey(n)) {
+                throw new IllegalArgumentException("ColA server: active site " + n + " is not adapted; adapted: "
+                        + sites.keySet());
+            }
         }
         Set<String> out = new LinkedHashSet<>();
         for (String n : sites.keySet()) if (activeSites.contains(n)) out.add(n);
@@ -128,6 +144,8 @@ public final class ColaServer {
         model.namedParameters().forEach((n, p) -> {
             if (p.grad() != null) bad.add(n);
         });
-        if (!bad.isEmpty()) throw new IllegalStateException("ColA server: parameter gradients were allocated for " + bad);
+        if (!bad.isEmpty()) {
+            throw new IllegalStateException("ColA server: parameter gradients were allocated for " + bad);
+        }
     }
 }

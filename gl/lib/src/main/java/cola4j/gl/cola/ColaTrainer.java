@@ -30,9 +30,12 @@ public final class ColaTrainer implements Trainer {
         this.server = server;
         this.mode = mode;
         for (UserFit u : users) {
-            if (this.users.put(u.id(), u) != null) throw new IllegalArgumentException("ColA: duplicate user id " + u.id());
+            if (this.users.put(u.id(), u) != null) {
+                throw new IllegalArgumentException("ColA: duplicate user id " + u.id());
+            }
             if (!u.auxiliaries().keySet().equals(server.sites().keySet())) {
-                throw new IllegalArgumentException("ColA: user " + u.id() + " adapts " + u.auxiliaries().keySet() + " but the server adapts " + server.sites().keySet());
+                throw new IllegalArgumentException("ColA: user " + u.id() + " adapts " + u.auxiliaries().keySet()
+                        + " but the server adapts " + server.sites().keySet());
             }
         }
     }
@@ -75,7 +78,10 @@ public final class ColaTrainer implements Trainer {
         Map<Integer, Map<String, AuxiliaryModel>> aux = new LinkedHashMap<>();
         for (int u : routing.rowsByUser().keySet()) {
             UserFit user = users.get(u);
-            if (user == null) throw new IllegalArgumentException("ColA: batch has rows of unknown user " + u + "; users: " + users.keySet());
+            if (user == null) {
+                throw new IllegalArgumentException("ColA: batch has rows of unknown user " + u + "; users: "
+                        + users.keySet());
+            }
             aux.put(u, new LinkedHashMap<>(user.auxiliaries()));
         }
         last = server.pass(loss, aux, routing, mode, dropoutRng, activeSites);

@@ -9,12 +9,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Merges the mean of several users' delta weights into the base, W ← W + (1/K) Σ_u ΔW_u (and b ← b + (1/K) Σ_u Δb_u),
- * and undoes it bit-exactly from copies. K = 1 is one user's merge (no scaling). The sum runs in the order of
- * {@code byUser}, then is scaled once, so every caller that merges the same users gets the same bits: the ColA server's
- * merged passes ({@link ColaServer}) and the evaluation of the model the merged-average mode serves.
+ * Merges the mean of several users' delta weights into the base, W ← W + (1/K) Σ_u ΔW_u
+ * (and b ← b + (1/K) Σ_u Δb_u), and undoes it bit-exactly from copies. K = 1 is one user's merge (no scaling).
+ * The sum runs in the order of {@code byUser}, then is scaled once, so every caller that merges the same users gets
+ * the same bits: the ColA server's merged passes ({@link ColaServer}) and the evaluation of the model the
+ * merged-average mode serves.
  *
- * <p>Shapes: ΔW [out, in] and Δb [out] per site, as {@link AuxiliaryModel#deltaWeight()} / {@link AuxiliaryModel#deltaBias()}.
+ * <p>Shapes: ΔW [out, in] and Δb [out] per site, as {@link AuxiliaryModel#deltaWeight()} /
+ * {@link AuxiliaryModel#deltaBias()}.
  */
 public final class MeanDeltaMerge {
     private MeanDeltaMerge() {}
@@ -25,7 +27,8 @@ public final class MeanDeltaMerge {
      *
      * @throws IllegalArgumentException naming the user and site when an auxiliary is not mergeable
      */
-    public static Map<Site, Tensor[]> merge(Collection<Site> sites, Set<String> active, Map<Integer, ? extends Map<String, AuxiliaryModel>> byUser) {
+    public static Map<Site, Tensor[]> merge(Collection<Site> sites, Set<String> active,
+                                            Map<Integer, ? extends Map<String, AuxiliaryModel>> byUser) {
         Map<Site, Tensor[]> saved = new LinkedHashMap<>();
         try {
             for (Site s : sites) {
@@ -34,7 +37,8 @@ public final class MeanDeltaMerge {
                 for (Map.Entry<Integer, ? extends Map<String, AuxiliaryModel>> e : byUser.entrySet()) {
                     AuxiliaryModel a = e.getValue().get(s.name());
                     if (!a.mergeable()) {
-                        throw new IllegalArgumentException("ColA merged mode: user " + e.getKey() + "'s " + a.kind() + " auxiliary at " + s.name() + " is not mergeable (use unmerged)");
+                        throw new IllegalArgumentException("ColA merged mode: user " + e.getKey() + "'s " + a.kind()
+                                + " auxiliary at " + s.name() + " is not mergeable (use unmerged)");
                     }
                     dw = dw == null ? a.deltaWeight() : dw.add(a.deltaWeight());
                     Tensor b = a.deltaBias();

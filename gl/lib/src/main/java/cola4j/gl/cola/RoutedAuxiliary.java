@@ -24,7 +24,8 @@ public final class RoutedAuxiliary {
      * @param frozen true: parameters held constant ({@link AuxiliaryModel#applyFrozen}, ColA's server);
      *               false: parameters trainable ({@link AuxiliaryModel#apply}, LoRA's backprop)
      */
-    public static Var output(Map<Integer, Map<String, AuxiliaryModel>> auxByUser, RowRouting routing, Site site, Var x, boolean frozen) {
+    public static Var output(Map<Integer, Map<String, AuxiliaryModel>> auxByUser, RowRouting routing, Site site, Var x,
+                             boolean frozen) {
         Map<Integer, int[]> byUser = routing.rowsByUser();
         if (byUser.size() == 1) {
             int u = byUser.keySet().iterator().next();
@@ -44,7 +45,9 @@ public final class RoutedAuxiliary {
     static AuxiliaryModel find(Map<Integer, Map<String, AuxiliaryModel>> auxByUser, int user, Site site) {
         Map<String, AuxiliaryModel> m = auxByUser.get(user);
         AuxiliaryModel a = m == null ? null : m.get(site.name());
-        if (a == null) throw new IllegalArgumentException("user " + user + " has no auxiliary model for site " + site.name());
+        if (a == null) {
+            throw new IllegalArgumentException("user " + user + " has no auxiliary model for site " + site.name());
+        }
         return a;
     }
 

@@ -15,12 +15,12 @@ import java.util.Map;
  * same sites with the same shapes. Per site, element-wise:
  *
  * <pre>
- *   linear:           ΔW = Σ_t w_t ΔW_t / Σ_t w_t                       (weighted average)
- *   task arithmetic:  ΔW = λ Σ_t ΔW_t                                   (Ilharco et al. 2023)
- *   TIES:             τ̂_t = trim_k(w_t ΔW_t)                            keep the top-k fraction by |·| per task and site
- *                     γ   = sign(Σ_t τ̂_t)   (+1 where the sum is ≥ 0)     elected sign
- *                     A   = {t : sign(τ̂_t) = γ}                          agreeing tasks (trimmed zeros never agree)
- *                     ΔW  = λ · Σ_{t∈A} τ̂_t / max(1, |A|)                disjoint mean (Yadav et al. 2023; PEFT's ties)
+ *   linear:          ΔW = Σ_t w_t ΔW_t / Σ_t w_t               (weighted average)
+ *   task arithmetic: ΔW = λ Σ_t ΔW_t                           (Ilharco et al. 2023)
+ *   TIES:            τ̂_t = trim_k(w_t ΔW_t)                    keep the top-k fraction by |·| per task and site
+ *                    γ   = sign(Σ_t τ̂_t)  (+1 where the sum is ≥ 0)  elected sign
+ *                    A   = {t : sign(τ̂_t) = γ}                  agreeing tasks (trimmed zeros never agree)
+ *                    ΔW  = λ · Σ_{t∈A} τ̂_t / max(1, |A|)        disjoint mean (Yadav et al. 2023; PEFT's ties)
  * </pre>
  *
  * Concatenation of low-rank adapters is {@link LowRankConcat}.
@@ -30,7 +30,10 @@ public final class AuxiliaryMerge {
 
     /** The merge types, as in results tables. */
     public enum Kind { LINEAR, TASK_ARITHMETIC, TIES, CONCAT;
-        /** The lower-case name used in tables and as the JSON form (value and map key), e.g. {@code task_arithmetic}. */
+        /**
+         * The lower-case name used in tables and as the JSON form (value and map key), e.g.
+         * {@code task_arithmetic}.
+         */
         @JsonValue
         public String id() {
             return name().toLowerCase();
@@ -42,7 +45,8 @@ public final class AuxiliaryMerge {
         check(tasks, weights);
         double total = Arrays.stream(weights).sum();
         if (!(total > 0) || Arrays.stream(weights).anyMatch(w -> w < 0)) {
-            throw new IllegalArgumentException("linear merge: weights must be >= 0 with a positive sum, got " + Arrays.toString(weights));
+            throw new IllegalArgumentException("linear merge: weights must be >= 0 with a positive sum, got "
+                    + Arrays.toString(weights));
         }
         LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
         for (String site : tasks.get(0).keySet()) {
@@ -61,7 +65,8 @@ public final class AuxiliaryMerge {
     }
 
     /** Task arithmetic λ Σ ΔW_t. */
-    public static LinkedHashMap<String, Tensor> taskArithmetic(List<? extends Map<String, Tensor>> tasks, double lambda) {
+    public static LinkedHashMap<String, Tensor> taskArithmetic(List<? extends Map<String, Tensor>> tasks,
+                                                               double lambda) {
         check(tasks, null);
         LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
         for (String site : tasks.get(0).keySet()) {
@@ -79,9 +84,12 @@ public final class AuxiliaryMerge {
      * @param weights per-task weights w_t applied before trimming (null: all 1)
      * @param lambda  final scaling λ
      */
-    public static LinkedHashMap<String, Tensor> ties(List<? extends Map<String, Tensor>> tasks, double density, double[] weights, double lambda) {
+    public static LinkedHashMap<String, Tensor> ties(List<? extends Map<String, Tensor>> tasks, double density,
+                                                     double[] weights, double lambda) {
         check(tasks, weights);
-        if (!(density > 0 && density <= 1)) throw new IllegalArgumentException("TIES merge: density must be in (0, 1], got " + density);
+        if (!(density > 0 && density <= 1)) {
+            throw new IllegalArgumentException("TIES merge: density must be in (0, 1], got " + density);
+        }
         LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
         for (String site : tasks.get(0).keySet()) {
             Tensor like = tasks.get(0).get(site);
@@ -136,12 +144,13 @@ public final class AuxiliaryMerge {
         for (int t = 1; t < tasks.size(); t++) {
             Map<String, Tensor> m = tasks.get(t);
             if (!m.keySet().equals(first.keySet())) {
-                throw new IllegalArgumentException("merge: task " + t + " adapts " + m.keySet() + ", task 0 adapts " + first.keySet());
+                throw new IllegalArgumentException("merge: task " + t + " adapts " + m.keySet() + ", task 0 adapts "
+                        + first.keySet());
             }
             for (String s : first.keySet()) {
                 if (!Arrays.equals(m.get(s).shape(), first.get(s).shape())) {
-                    throw new IllegalArgumentException("merge: site " + s + " is " + Arrays.toString(m.get(s).shape()) + " in task " + t
-                            + " but " + Arrays.toString(first.get(s).shape()) + " in task 0");
+                    throw new IllegalArgumentException("merge: site " + s + " is " + Arrays.toString(m.get(s).shape())
+                            + " in task " + t + " but " + Arrays.toString(first.get(s).shape()) + " in task 0");
                 }
             }
         }

@@ -21,7 +21,10 @@ import java.util.Map;
 public final class DeltaInterceptor implements SiteInterceptor {
     private final Map<String, Tensor> deltas;
 
-    /** @param deltas site name → ΔW in the site's weight orientation (see {@link cola4j.gl.auxiliary.AuxiliaryModel#deltaWeight()}) */
+    /**
+     * @param deltas site name → ΔW in the site's weight orientation (see
+     *               {@link cola4j.gl.auxiliary.AuxiliaryModel#deltaWeight()})
+     */
     public DeltaInterceptor(Map<String, Tensor> deltas) {
         this.deltas = Map.copyOf(deltas);
     }
@@ -31,7 +34,8 @@ public final class DeltaInterceptor implements SiteInterceptor {
         Tensor d = deltas.get(site.name());
         if (d == null) return h;
         if (!Arrays.equals(d.shape(), site.weight().shape())) {
-            throw new IllegalArgumentException("delta for site " + site.name() + " is " + Arrays.toString(d.shape()) + ", the weight is " + Arrays.toString(site.weight().shape()));
+            throw new IllegalArgumentException("delta for site " + site.name() + " is " + Arrays.toString(d.shape())
+                    + ", the weight is " + Arrays.toString(site.weight().shape()));
         }
         boolean linear = site.kind() == Site.Kind.LINEAR;
         return h.add(x.matmul(Var.constant(d), false, linear)); // [..., in]·[out, in]ᵀ or [..., num]·[num, dim]

@@ -13,10 +13,11 @@ import java.util.Set;
 /**
  * The adapters of a model grouped per transformer layer. A layer is identified by its stack and block index: the
  * site name up to and including the last {@code blocks.N} / {@code layers.N} segment (see {@link Site#layerIndex()}).
- * So {@code blocks.0.attn.query} and {@code blocks.0.attn.value} share group {@code layer 0}, while an encoder-decoder's
- * {@code encoder.blocks.0.*} and {@code decoder.blocks.0.*} are two different layers, {@code encoder layer 0} and
- * {@code decoder layer 0} (unlike {@link cola4j.models.site.SiteSelector}'s PEFT-style layer filter, which calls both
- * "layer 0"). A site without a block index (e.g. {@code lm_head}) forms a group of its own, named after the site.
+ * So {@code blocks.0.attn.query} and {@code blocks.0.attn.value} share group {@code layer 0}, while an
+ * encoder-decoder's {@code encoder.blocks.0.*} and {@code decoder.blocks.0.*} are two different layers,
+ * {@code encoder layer 0} and {@code decoder layer 0} (unlike {@link cola4j.models.site.SiteSelector}'s PEFT-style
+ * layer filter, which calls both "layer 0"). A site without a block index (e.g. {@code lm_head}) forms a group of its
+ * own, named after the site.
  *
  * <p>Order = depth order: stacks in the order their first site is given (encoder before decoder for
  * {@code EncoderDecoder.sites()}), blocks by index within a stack, then the unindexed sites in the order given.
@@ -112,7 +113,10 @@ public final class LayerGroups {
 
     /** The union of the sites of the groups where {@code active[g]} is true. */
     public Set<String> sites(boolean[] active) {
-        if (active.length != size()) throw new IllegalArgumentException("layer groups: mask has " + active.length + " entries for " + size() + " groups");
+        if (active.length != size()) {
+            throw new IllegalArgumentException("layer groups: mask has " + active.length + " entries for " + size()
+                    + " groups");
+        }
         Set<String> out = new LinkedHashSet<>();
         for (int g = 0; g < size(); g++) if (active[g]) out.addAll(members.get(g));
         return out;

@@ -26,9 +26,13 @@ public final class LowRankConcat {
      * @param tasks   per task, site → its low-rank adapter (same sites, same in/out)
      * @param weights per-task weights w_t (null: all 1, i.e. the plain sum of the deltas)
      */
-    public static LinkedHashMap<String, LowRankAux> concat(List<? extends Map<String, LowRankAux>> tasks, double[] weights) {
+    public static LinkedHashMap<String, LowRankAux> concat(List<? extends Map<String, LowRankAux>> tasks,
+                                                           double[] weights) {
         if (tasks.isEmpty()) throw new IllegalArgumentException("low-rank concat: no task adapters");
-        if (weights != null && weights.length != tasks.size()) throw new IllegalArgumentException("low-rank concat: " + weights.length + " weights for " + tasks.size() + " tasks");
+        if (weights != null && weights.length != tasks.size()) {
+            throw new IllegalArgumentException("low-rank concat: " + weights.length + " weights for " + tasks.size()
+                    + " tasks");
+        }
         LinkedHashMap<String, LowRankAux> out = new LinkedHashMap<>();
         for (String site : tasks.get(0).keySet()) {
             Tensor[] as = new Tensor[tasks.size()], bs = new Tensor[tasks.size()];
@@ -36,17 +40,22 @@ public final class LowRankConcat {
             LowRankAux first = tasks.get(0).get(site);
             for (int t = 0; t < tasks.size(); t++) {
                 LowRankAux a = tasks.get(t).get(site);
-                if (a == null) throw new IllegalArgumentException("low-rank concat: task " + t + " has no adapter at site " + site);
+                if (a == null) {
+                    throw new IllegalArgumentException("low-rank concat: task " + t + " has no adapter at site "
+                            + site);
+                }
                 if (a.inFeatures() != first.inFeatures() || a.outFeatures() != first.outFeatures()) {
-                    throw new IllegalArgumentException("low-rank concat: site " + site + " is " + a.outFeatures() + "x" + a.inFeatures() + " in task " + t
-                            + " but " + first.outFeatures() + "x" + first.inFeatures() + " in task 0");
+                    throw new IllegalArgumentException("low-rank concat: site " + site + " is " + a.outFeatures() + "x"
+                            + a.inFeatures() + " in task " + t + " but " + first.outFeatures() + "x"
+                            + first.inFeatures() + " in task 0");
                 }
                 double w = weights == null ? 1.0 : weights[t];
                 as[t] = a.namedParameters().get("lora_A.weight").value();                               // [r_t, in]
                 bs[t] = a.namedParameters().get("lora_B.weight").value().mul(w * a.config().scale());   // [out, r_t]
                 rank += a.config().rank();
             }
-            LowRankAux merged = new LowRankAux(first.inFeatures(), first.outFeatures(), new LowRankConfig(rank, rank, first.dtype(), 0));
+            LowRankAux merged = new LowRankAux(first.inFeatures(), first.outFeatures(),
+                    new LowRankConfig(rank, rank, first.dtype(), 0));
             merged.namedParameters().get("lora_A.weight").setValue(Tensor.concat(0, as));   // [R, in]
             merged.namedParameters().get("lora_B.weight").setValue(Tensor.concat(1, bs));   // [out, R]
             out.put(site, merged);

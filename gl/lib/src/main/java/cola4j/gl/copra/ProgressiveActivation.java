@@ -5,8 +5,8 @@ import java.util.Set;
 
 /**
  * CopRA's random layer activation. At step k every group g (one per layer, see {@link LayerGroups}) draws
- * u_g ~ U[0, 1) from one explicit {@link Rng}, and is active iff u_g ≤ p(k) ({@link ProgressiveSchedule}). If no group
- * is active the whole draw is repeated, so at least one group is always active. Same seed, same draws.
+ * u_g ~ U[0, 1) from one explicit {@link Rng}, and is active iff u_g ≤ p(k) ({@link ProgressiveSchedule}). If no
+ * group is active the whole draw is repeated, so at least one group is always active. Same seed, same draws.
  *
  * <p>An inactive group's adapters contribute nothing to the forward pass and take no update that step (the trainers
  * receive the active set: {@code LoraTrainer.step(..., activeSites)}, {@code ColaTrainer.step(..., activeSites)}).

@@ -20,9 +20,14 @@ public record ProgressiveSchedule(double p0, double stage1Ratio, int totalSteps)
     public static final double DEFAULT_P0 = 0.1, DEFAULT_STAGE1_RATIO = 0.75;
 
     public ProgressiveSchedule {
-        if (!(p0 > 0 && p0 <= 1)) throw new IllegalArgumentException("progressive schedule: p0 must be in (0, 1], got " + p0);
-        if (!(stage1Ratio >= 0 && stage1Ratio <= 1)) throw new IllegalArgumentException("progressive schedule: stage1Ratio must be in [0, 1], got " + stage1Ratio);
-        if (totalSteps < 1) throw new IllegalArgumentException("progressive schedule: totalSteps must be >= 1, got " + totalSteps);
+        if (!(p0 > 0 && p0 <= 1)) throw fail("p0 must be in (0, 1], got " + p0);
+        if (!(stage1Ratio >= 0 && stage1Ratio <= 1)) throw fail("stage1Ratio must be in [0, 1], got " + stage1Ratio);
+        if (totalSteps < 1) throw fail("totalSteps must be >= 1, got " + totalSteps);
+    }
+
+    /** The validation error "progressive schedule: what". */
+    private static IllegalArgumentException fail(String what) {
+        return new IllegalArgumentException("progressive schedule: " + what);
     }
 
     /** The default CopRA schedule over {@code totalSteps}. */

@@ -35,9 +35,11 @@ public final class ProgressiveTrainer implements Trainer {
         this.activation = activation;
         this.lora = lora;
         this.cola = cola;
-        Set<String> adapted = lora != null ? lora.auxiliaries().values().iterator().next().keySet() : cola.server().sites().keySet();
+        Set<String> adapted = lora != null ? lora.auxiliaries().values().iterator().next().keySet()
+                : cola.server().sites().keySet();
         if (!adapted.containsAll(activation.groups().allSites())) {
-            throw new IllegalArgumentException("CopRA: grouped sites " + activation.groups().allSites() + " are not all adapted; adapted: " + adapted);
+            throw new IllegalArgumentException("CopRA: grouped sites " + activation.groups().allSites()
+                    + " are not all adapted; adapted: " + adapted);
         }
     }
 
@@ -62,7 +64,9 @@ public final class ProgressiveTrainer implements Trainer {
         lastActive = activation.draw(step++);
         if (lora != null) return lora.step(loss, routing, dropoutRng, lastActive);
         double v = cola.step(loss, routing, dropoutRng, lastActive);
-        for (List<AdaptationData> l : cola.lastPass().dataByUser().values()) for (AdaptationData d : l) bytesSent += d.bytes();
+        for (List<AdaptationData> l : cola.lastPass().dataByUser().values()) {
+            for (AdaptationData d : l) bytesSent += d.bytes();
+        }
         return v;
     }
 

@@ -9,14 +9,16 @@ import java.util.Map;
  * players are the layers' adapters and v(S) is the validation metric with only S's adapters active.
  *
  * <pre>
- *   exact:        φ_i = Σ_{S ⊆ N∖{i}} |S|! (n − |S| − 1)! / n! · (v(S ∪ {i}) − v(S))        2ⁿ evaluations of v
- *   Monte Carlo:  φ̂_i = (1/m) Σ_{j=1..m} (v(P_i^{π_j} ∪ {i}) − v(P_i^{π_j}))               π_j uniform permutations,
+ *   exact:        φ_i = Σ_{S ⊆ N∖{i}} |S|! (n − |S| − 1)! / n! · (v(S ∪ {i}) − v(S))
+ *                                                                           2ⁿ evaluations of v
+ *   Monte Carlo:  φ̂_i = (1/m) Σ_{j=1..m} (v(P_i^{π_j} ∪ {i}) − v(P_i^{π_j}))
+ *                                                                           π_j uniform permutations,
  *                 P_i^π = players before i in π;  SE_i = sd_j(marginal_ij) / √m
  * </pre>
  *
  * The sample variance of the marginals is accumulated with Welford's algorithm (after marginal d_j:
- * δ = d_j − μ_{j−1}, μ_j = μ_{j−1} + δ / j, M_j = M_{j−1} + δ (d_j − μ_j); sd² = M_m / (m − 1)), which stays accurate
- * when the marginals are large and nearly equal, where Σd² − m μ² cancels catastrophically.
+ * δ = d_j − μ_{j−1}, μ_j = μ_{j−1} + δ / j, M_j = M_{j−1} + δ (d_j − μ_j); sd² = M_m / (m − 1)),
+ * which stays accurate when the marginals are large and nearly equal, where Σd² − m μ² cancels catastrophically.
  *
  * Both satisfy efficiency, Σ_i φ_i = v(N) − v(∅) (Monte Carlo per permutation, since the marginals telescope).
  * Values of v are cached, so each coalition is evaluated at most once.
@@ -57,7 +59,10 @@ public final class Shapley {
     /** Largest n for which {@link #compute} uses the exact formula. */
     public static final int EXACT_MAX_PLAYERS = 12;
 
-    /** Exact for n ≤ {@link #EXACT_MAX_PLAYERS}, otherwise Monte Carlo with {@code permutations} draws from {@code rng}. */
+    /**
+     * Exact for n ≤ {@link #EXACT_MAX_PLAYERS}, otherwise Monte Carlo with {@code permutations} draws from
+     * {@code rng}.
+     */
     public static Result compute(int n, Game v, int permutations, Rng rng) {
         return n <= EXACT_MAX_PLAYERS ? exact(n, v) : monteCarlo(n, v, permutations, rng);
     }
@@ -86,9 +91,12 @@ public final class Shapley {
     /** Monte Carlo permutation sampling with m ≥ 2 permutations (n ≤ 63). */
     public static Result monteCarlo(int n, Game v, int permutations, Rng rng) {
         if (n < 1 || n > 63) throw new IllegalArgumentException("Monte Carlo Shapley: n must be in [1, 63], got " + n);
-        if (permutations < 2) throw new IllegalArgumentException("Monte Carlo Shapley: need >= 2 permutations for a standard error, got " + permutations);
+        if (permutations < 2) {
+            throw new IllegalArgumentException("Monte Carlo Shapley: need >= 2 permutations for a standard error, got "
+                    + permutations);
+        }
         Map<Long, Double> cache = new HashMap<>();
-        double[] mean = new double[n], m2 = new double[n];       // Welford: running mean and Σ (d − mean)² per player
+        double[] mean = new double[n], m2 = new double[n];  // Welford: running mean and Σ (d − mean)² per player
         for (int j = 0; j < permutations; j++) {
             int[] perm = rng.permutation(n);
             long s = 0;

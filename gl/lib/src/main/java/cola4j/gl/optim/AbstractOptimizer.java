@@ -23,13 +23,21 @@ public abstract class AbstractOptimizer implements Optimizer {
 
     protected AbstractOptimizer(String kind, Map<String, Var> params, double lr) {
         this.kind = kind;
-        if (params.isEmpty()) throw new IllegalArgumentException(kind + ": empty parameter list");
+        if (params.isEmpty()) throw fail("empty parameter list");
         params.forEach((name, p) -> {
-            if (!p.requiresGrad()) throw new IllegalArgumentException(kind + ": parameter '" + name + "' does not require grad (frozen weights do not belong in an optimizer)");
+            if (!p.requiresGrad()) {
+                throw fail("parameter '" + name + "' does not require grad (frozen weights do not belong in an"
+                        + " optimizer)");
+            }
         });
         this.params = new LinkedHashMap<>(params);
         for (String name : params.keySet()) state.put(name, new LinkedHashMap<>());
         setLr(lr);
+    }
+
+    /** The argument error "KIND: what" (KIND = sgd, adam, adamw). */
+    private IllegalArgumentException fail(String what) {
+        return new IllegalArgumentException(kind + ": " + what);
     }
 
     /**
@@ -48,8 +56,9 @@ public abstract class AbstractOptimizer implements Optimizer {
             Tensor g = p.grad();
             if (g == null) return;
             if (!Arrays.equals(g.shape(), p.value().shape()) || g.dtype() != p.value().dtype()) {
-                throw new IllegalStateException(kind + ": gradient " + g.dtype() + " " + Arrays.toString(g.shape()) + " of '" + name
-                        + "' does not match parameter " + p.value().dtype() + " " + Arrays.toString(p.value().shape()));
+                throw new IllegalStateException(kind + ": gradient " + g.dtype() + " " + Arrays.toString(g.shape())
+                        + " of '" + name + "' does not match parameter " + p.value().dtype() + " "
+                        + Arrays.toString(p.value().shape()));
             }
             update(name, p, g, state.get(name));
         });
@@ -67,7 +76,7 @@ public abstract class AbstractOptimizer implements Optimizer {
 
     @Override
     public void setLr(double lr) {
-        if (!(lr >= 0) || !Double.isFinite(lr)) throw new IllegalArgumentException(kind + ": learning rate must be finite and >= 0, got " + lr);
+        if (!(lr >= 0) || !Double.isFinite(lr)) throw fail("learning rate must be finite and >= 0, got " + lr);
         this.lr = lr;
     }
 
@@ -102,20 +111,25 @@ public abstract class AbstractOptimizer implements Optimizer {
                 Tensor v = e.getValue().value();
                 boolean scalarSlot = slot.equals("step");
                 if (scalarSlot ? t.numel() != 1 : !Arrays.equals(t.shape(), v.shape()) || t.dtype() != v.dtype()) {
-                    throw new IllegalArgumentException(kind + ": state '" + e.getKey() + "." + slot + "' is " + t.dtype() + " " + Arrays.toString(t.shape())
-                            + ", expected " + (scalarSlot ? "a scalar" : v.dtype() + " " + Arrays.toString(v.shape())));
+                    throw fail("state '" + e.getKey() + "." + slot + "' is " + t.dtype() + " "
+                            + Arrays.toString(t.shape()) + ", expected "
+                            + (scalarSlot ? "a scalar" : v.dtype() + " " + Arrays.toString(v.shape())));
                 }
                 slots.put(slot, t.copy());
             }
             loaded.put(e.getKey(), slots);
         }
         Tensor step = in.get("step");
-        if (step == null) throw new IllegalArgumentException(kind + ": state has no 'step' entry");
+        if (step == null) throw fail("state has no 'step' entry");
         if (used + 1 != in.size()) {
             for (String k : in.keySet()) {
                 if (k.equals("step")) continue;
-                boolean known = params.keySet().stream().anyMatch(n -> slotNames().stream().anyMatch(s -> k.equals(n + "." + s)));
-                if (!known) throw new IllegalArgumentException(kind + ": unknown state entry '" + k + "' (parameters " + params.keySet() + ", slots " + slotNames() + ")");
+                boolean known = params.keySet().stream()
+                        .anyMatch(n -> slotNames().stream().anyMatch(s -> k.equals(n + "." + s)));
+                if (!known) {
+                    throw fail("unknown state entry '" + k + "' (parameters " + params.keySet() + ", slots "
+                            + slotNames() + ")");
+                }
             }
         }
         state.clear();

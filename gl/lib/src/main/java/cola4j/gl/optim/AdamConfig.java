@@ -12,11 +12,18 @@ package cola4j.gl.optim;
  */
 public record AdamConfig(double lr, double beta1, double beta2, double eps, double weightDecay) {
     public AdamConfig {
-        if (!(lr >= 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("adam: lr must be finite and >= 0, got " + lr);
-        if (!(beta1 >= 0 && beta1 < 1)) throw new IllegalArgumentException("adam: beta1 must be in [0, 1), got " + beta1);
-        if (!(beta2 >= 0 && beta2 < 1)) throw new IllegalArgumentException("adam: beta2 must be in [0, 1), got " + beta2);
-        if (!(eps > 0) || !Double.isFinite(eps)) throw new IllegalArgumentException("adam: eps must be finite and > 0, got " + eps);
-        if (!(weightDecay >= 0) || !Double.isFinite(weightDecay)) throw new IllegalArgumentException("adam: weightDecay must be finite and >= 0, got " + weightDecay);
+        if (!(lr >= 0) || !Double.isFinite(lr)) throw fail("lr must be finite and >= 0, got " + lr);
+        if (!(beta1 >= 0 && beta1 < 1)) throw fail("beta1 must be in [0, 1), got " + beta1);
+        if (!(beta2 >= 0 && beta2 < 1)) throw fail("beta2 must be in [0, 1), got " + beta2);
+        if (!(eps > 0) || !Double.isFinite(eps)) throw fail("eps must be finite and > 0, got " + eps);
+        if (!(weightDecay >= 0) || !Double.isFinite(weightDecay)) {
+            throw fail("weightDecay must be finite and >= 0, got " + weightDecay);
+        }
+    }
+
+    /** The validation error "adam: what". */
+    private static IllegalArgumentException fail(String what) {
+        return new IllegalArgumentException("adam: " + what);
     }
 
     /** PyTorch's Adam defaults with the given learning rate (betas 0.9, 0.999; eps 1e-8; no weight decay). */

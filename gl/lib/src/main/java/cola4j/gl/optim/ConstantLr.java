@@ -7,7 +7,9 @@ package cola4j.gl.optim;
  */
 public record ConstantLr(double lr) implements LrSchedule {
     public ConstantLr {
-        if (!(lr >= 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("constant schedule: lr must be finite and >= 0, got " + lr);
+        if (!(lr >= 0) || !Double.isFinite(lr)) {
+            throw new IllegalArgumentException("constant schedule: lr must be finite and >= 0, got " + lr);
+        }
     }
 
     @Override

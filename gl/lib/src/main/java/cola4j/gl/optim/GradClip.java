@@ -34,7 +34,8 @@ public final class GradClip {
             double n = g.norm();
             if (!Double.isFinite(n)) {
                 throw new IllegalArgumentException("clipGlobalNorm: non-finite gradient norm " + n + " for parameter "
-                        + (p.name() != null ? "'" + p.name() + "'" : "of shape " + java.util.Arrays.toString(p.shape())));
+                        + (p.name() != null ? "'" + p.name() + "'"
+                                : "of shape " + java.util.Arrays.toString(p.shape())));
             }
             sq += n * n;
         }

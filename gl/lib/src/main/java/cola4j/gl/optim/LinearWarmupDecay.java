@@ -13,7 +13,8 @@ package cola4j.gl.optim;
  * @param totalSteps  T, the step at which the decay reaches {@code finalLr} (it stays there afterwards)
  * @param finalLr     the learning rate at and after step T (0 for Hugging Face's schedule)
  */
-public record LinearWarmupDecay(double peakLr, long warmupSteps, long totalSteps, double finalLr) implements LrSchedule {
+public record LinearWarmupDecay(double peakLr, long warmupSteps, long totalSteps, double finalLr)
+        implements LrSchedule {
     public LinearWarmupDecay {
         LrSchedule.check("linear schedule", peakLr, warmupSteps, totalSteps, finalLr);
     }

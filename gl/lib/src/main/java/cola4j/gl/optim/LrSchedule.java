@@ -34,10 +34,15 @@ public interface LrSchedule {
 
     /** Common argument checks. */
     static void check(String what, double peak, long warmup, long total, double floor) {
-        if (!(peak >= 0) || !Double.isFinite(peak)) throw new IllegalArgumentException(what + ": peak lr must be finite and >= 0, got " + peak);
-        if (!(floor >= 0) || floor > peak) throw new IllegalArgumentException(what + ": final lr must be in [0, peak=" + peak + "], got " + floor);
+        if (!(peak >= 0) || !Double.isFinite(peak)) {
+            throw new IllegalArgumentException(what + ": peak lr must be finite and >= 0, got " + peak);
+        }
+        if (!(floor >= 0) || floor > peak) {
+            throw new IllegalArgumentException(what + ": final lr must be in [0, peak=" + peak + "], got " + floor);
+        }
         if (warmup < 0 || total <= 0 || warmup > total) {
-            throw new IllegalArgumentException(what + ": need 0 <= warmupSteps <= totalSteps and totalSteps > 0, got warmup " + warmup + ", total " + total);
+            throw new IllegalArgumentException(what + ": need 0 <= warmupSteps <= totalSteps and totalSteps > 0,"
+                    + " got warmup " + warmup + ", total " + total);
         }
     }
 

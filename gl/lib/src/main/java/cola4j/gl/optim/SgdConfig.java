@@ -11,13 +11,21 @@ package cola4j.gl.optim;
  */
 public record SgdConfig(double lr, double momentum, double dampening, double weightDecay, boolean nesterov) {
     public SgdConfig {
-        if (!(lr >= 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("sgd: lr must be finite and >= 0, got " + lr);
-        if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("sgd: momentum must be in [0, 1), got " + momentum);
-        if (!(dampening >= 0 && dampening <= 1)) throw new IllegalArgumentException("sgd: dampening must be in [0, 1], got " + dampening);
-        if (!(weightDecay >= 0) || !Double.isFinite(weightDecay)) throw new IllegalArgumentException("sgd: weightDecay must be finite and >= 0, got " + weightDecay);
-        if (nesterov && (momentum <= 0 || dampening != 0)) {
-            throw new IllegalArgumentException("sgd: nesterov momentum requires momentum > 0 and dampening = 0, got momentum " + momentum + ", dampening " + dampening);
+        if (!(lr >= 0) || !Double.isFinite(lr)) throw fail("lr must be finite and >= 0, got " + lr);
+        if (!(momentum >= 0 && momentum < 1)) throw fail("momentum must be in [0, 1), got " + momentum);
+        if (!(dampening >= 0 && dampening <= 1)) throw fail("dampening must be in [0, 1], got " + dampening);
+        if (!(weightDecay >= 0) || !Double.isFinite(weightDecay)) {
+            throw fail("weightDecay must be finite and >= 0, got " + weightDecay);
         }
+        if (nesterov && (momentum <= 0 || dampening != 0)) {
+            throw fail("nesterov momentum requires momentum > 0 and dampening = 0, got momentum " + momentum
+                    + ", dampening " + dampening);
+        }
+    }
+
+    /** The validation error "sgd: what". */
+    private static IllegalArgumentException fail(String what) {
+        return new IllegalArgumentException("sgd: " + what);
     }
 
     /** Plain gradient descent p ← p − η·g. */

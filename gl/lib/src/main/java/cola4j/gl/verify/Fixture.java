@@ -72,7 +72,8 @@ public record Fixture(DType dtype, long seed) {
      * and "embedding" the embedding adapter on token ids. With {@code randomize} every parameter is replaced by
      * N(0, 0.1²) so that no gradient is trivially zero.
      */
-    public LinkedHashMap<String, cola4j.gl.auxiliary.AuxiliaryModel> auxiliaries(List<Site> sites, AuxiliaryKind type, int user, boolean randomize) {
+    public LinkedHashMap<String, cola4j.gl.auxiliary.AuxiliaryModel> auxiliaries(List<Site> sites, AuxiliaryKind type,
+                                                                                 int user, boolean randomize) {
         LinkedHashMap<String, AuxiliaryModel> m = new LinkedHashMap<>();
         for (int i = 0; i < sites.size(); i++) {
             Site s = sites.get(i);

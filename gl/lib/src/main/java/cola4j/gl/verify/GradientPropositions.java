@@ -47,11 +47,12 @@ public final class GradientPropositions {
     public static final SiteSelector EMBEDDING_SITES = SiteSelector.suffixes("embed.token");
 
     /** Auxiliary types checked at linear sites ({@link Fixture#SITES}). */
-    public static final List<AuxiliaryKind> LINEAR_SITE_TYPES = List.of(AuxiliaryKind.LOWRANK, AuxiliaryKind.LINEAR, AuxiliaryKind.MLP);
+    public static final List<AuxiliaryKind> LINEAR_SITE_TYPES =
+            List.of(AuxiliaryKind.LOWRANK, AuxiliaryKind.LINEAR, AuxiliaryKind.MLP);
 
     /** Auxiliary types checked at embedding sites: the embedding adapter on ids, the others on the one-hot input. */
-    public static final List<AuxiliaryKind> EMBEDDING_SITE_TYPES = List.of(AuxiliaryKind.EMBEDDING, AuxiliaryKind.LOWRANK, AuxiliaryKind.LINEAR,
-            AuxiliaryKind.MLP);
+    public static final List<AuxiliaryKind> EMBEDDING_SITE_TYPES =
+            List.of(AuxiliaryKind.EMBEDDING, AuxiliaryKind.LOWRANK, AuxiliaryKind.LINEAR, AuxiliaryKind.MLP);
 
     /** Both sides of P1 and P2 for one auxiliary type on the selected sites. */
     private record Sides(Map<String, Tensor> gl, Map<String, Tensor> backprop, Map<String, Tensor> capturedGradH,
@@ -63,7 +64,8 @@ public final class GradientPropositions {
         List<Site> s1 = m1.sites(selector);
         LinkedHashMap<String, AuxiliaryModel> aux1 = fx.auxiliaries(s1, type, 0, true);
         ColaServer server = new ColaServer(m1, s1);
-        ColaServer.Pass pass = server.pass(fx.loss(m1, 0), Map.of(0, aux1), RowRouting.single(0, Fixture.B), ColaMode.UNMERGED, null);
+        ColaServer.Pass pass =
+                server.pass(fx.loss(m1, 0), Map.of(0, aux1), RowRouting.single(0, Fixture.B), ColaMode.UNMERGED, null);
         Map<String, Tensor> gl = new LinkedHashMap<>();
         for (AdaptationData d : pass.dataByUser().get(0)) {
             GradientLearning.gradient(aux1.get(d.site()), d).forEach((p, g) -> gl.put(d.site() + "/" + p, g));
@@ -77,7 +79,8 @@ public final class GradientPropositions {
         Map<String, Var> auxOut = new LinkedHashMap<>();
         ForwardContext ctx = ForwardContext.eval().withInterceptor((site, x, h) -> {
             if (!aux2.containsKey(site.name())) return h;
-            Var g = RoutedAuxiliary.output(Map.of(0, aux2), RowRouting.single(0, Fixture.B), site, x, false).retainGrad();
+            Var g = RoutedAuxiliary.output(Map.of(0, aux2), RowRouting.single(0, Fixture.B), site, x, false)
+                    .retainGrad();
             auxOut.put(site.name(), g);
             return h.add(g);
         });
@@ -94,25 +97,29 @@ public final class GradientPropositions {
         Set<String> what = new LinkedHashSet<>();
         for (Site s : sites) {
             AuxiliaryModel a = aux.get(s.name());
-            String input = s.kind() != Site.Kind.EMBEDDING ? "" : RoutedAuxiliary.usesIds(a, s) ? " on token ids" : " on one-hot input";
+            String input = s.kind() != Site.Kind.EMBEDDING ? ""
+                    : RoutedAuxiliary.usesIds(a, s) ? " on token ids" : " on one-hot input";
             what.add(a.getClass().getSimpleName() + input);
         }
         List<String> names = sites.stream().map(Site::name).toList();
-        String at = names.size() <= 2 ? String.join(", ", names) : names.size() + " sites (" + names.get(0) + ", …, " + names.get(names.size() - 1) + ")";
+        String at = names.size() <= 2 ? String.join(", ", names)
+                : names.size() + " sites (" + names.get(0) + ", …, " + names.get(names.size() - 1) + ")";
         return String.join(" + ", what) + " at " + at;
     }
 
     /** P1: GL gradient vs backprop gradient of every auxiliary parameter, for one type on the selected sites. */
     public static PropositionResult p1(Fixture fx, AuxiliaryKind type, SiteSelector selector, double tol) {
         Sides s = sides(fx, type, selector);
-        return new PropositionResult.Diff().addAll(s.gl(), s.backprop()).result("P1", s.where() + ": GL gradient vs backprop dL/dw", tol);
+        return new PropositionResult.Diff().addAll(s.gl(), s.backprop())
+                .result("P1", s.where() + ": GL gradient vs backprop dL/dw", tol);
     }
 
     /** P2: captured dL/dh vs backprop dL/d(auxiliary output) at every selected site, for one auxiliary type. */
     public static PropositionResult p2(Fixture fx, AuxiliaryKind type, SiteSelector selector, double tol) {
         Sides s = sides(fx, type, selector);
         if (!s.capturedGradH().keySet().equals(s.auxOutputGrad().keySet())) {
-            throw new IllegalStateException("P2: captured sites " + s.capturedGradH().keySet() + " differ from adapted sites " + s.auxOutputGrad().keySet());
+            throw new IllegalStateException("P2: captured sites " + s.capturedGradH().keySet()
+                    + " differ from adapted sites " + s.auxOutputGrad().keySet());
         }
         return new PropositionResult.Diff().addAll(s.capturedGradH(), s.auxOutputGrad())
                 .result("P2", s.where() + ": captured dL/dh vs backprop dL/dg", tol);

@@ -41,7 +41,9 @@ public final class MultiUserProposition {
             for (int[] rows : groups) {
                 Var lg = LinalgOps.gatherRows(logits, rows).reshape(-1, v);              // [b_g, T, V] -> [b_g·T, V]
                 int[] tg = new int[rows.length * targets[0].length];
-                for (int i = 0; i < rows.length; i++) System.arraycopy(targets[rows[i]], 0, tg, i * targets[0].length, targets[0].length);
+                for (int i = 0; i < rows.length; i++) {
+                    System.arraycopy(targets[rows[i]], 0, tg, i * targets[0].length, targets[0].length);
+                }
                 Var l = Losses.crossEntropy(lg, tg, -100, Reduction.MEAN);
                 total = total == null ? l : total.add(l);
             }
@@ -53,7 +55,10 @@ public final class MultiUserProposition {
     public enum MixedLoss {
         /** L = Σ_u mean_{rows of u} ℓ: every user gets exactly the gradient of its own batch (P7). */
         SUM_OF_USER_MEANS,
-        /** L = mean over all rows: user u's gradient is scaled by its share of the (non-ignored) targets (negative control). */
+        /**
+         * L = mean over all rows: user u's gradient is scaled by its share of the (non-ignored) targets (negative
+         * control).
+         */
         WHOLE_BATCH_MEAN
     }
 
@@ -69,7 +74,7 @@ public final class MultiUserProposition {
     public static PropositionResult p7(Fixture fx, double tol, MixedLoss mixedLoss) {
         int steps = 10, b = USERS * ROWS_PER_USER;
         int[] owner = new int[b];
-        for (int i = 0; i < b; i++) owner[i] = i % USERS;                                 // interleaved rows: 0,1,2,0,1,2
+        for (int i = 0; i < b; i++) owner[i] = i % USERS;                 // interleaved rows: 0,1,2,0,1,2
         RowRouting routing = new RowRouting(owner);
         List<int[]> groups = new ArrayList<>(routing.rowsByUser().values());
 
@@ -77,19 +82,24 @@ public final class MultiUserProposition {
         List<UserFit> mixedUsers = new ArrayList<>();
         Map<Integer, LinkedHashMap<String, AuxiliaryModel>> mixedAux = new LinkedHashMap<>();
         for (int u = 0; u < USERS; u++) {
-            LinkedHashMap<String, AuxiliaryModel> a = fx.auxiliaries(mixedModel.sites(Fixture.SITES), u == 1 ? AuxiliaryKind.LINEAR : AuxiliaryKind.LOWRANK, u, u == 2);
+            LinkedHashMap<String, AuxiliaryModel> a = fx.auxiliaries(mixedModel.sites(Fixture.SITES),
+                    u == 1 ? AuxiliaryKind.LINEAR : AuxiliaryKind.LOWRANK, u, u == 2);
             mixedAux.put(u, a);
-            mixedUsers.add(new UserFit(u, a, Fixture.adamW().apply(UserFit.parameters(a)), new UserFitConfig(1, Double.POSITIVE_INFINITY), null));
+            mixedUsers.add(new UserFit(u, a, Fixture.adamW().apply(UserFit.parameters(a)),
+                    new UserFitConfig(1, Double.POSITIVE_INFINITY), null));
         }
-        ColaTrainer mixed = new ColaTrainer(new ColaServer(mixedModel, mixedModel.sites(Fixture.SITES)), mixedUsers, ColaMode.UNMERGED);
+        ColaTrainer mixed = new ColaTrainer(new ColaServer(mixedModel, mixedModel.sites(Fixture.SITES)), mixedUsers,
+                ColaMode.UNMERGED);
 
         List<DecoderLM> aloneModels = new ArrayList<>();
         List<ColaTrainer> alone = new ArrayList<>();
         List<LinkedHashMap<String, AuxiliaryModel>> aloneAux = new ArrayList<>();
         for (int u = 0; u < USERS; u++) {
             DecoderLM m = fx.model();
-            LinkedHashMap<String, AuxiliaryModel> a = fx.auxiliaries(m.sites(Fixture.SITES), u == 1 ? AuxiliaryKind.LINEAR : AuxiliaryKind.LOWRANK, u, u == 2);
-            UserFit cu = new UserFit(u, a, Fixture.adamW().apply(UserFit.parameters(a)), new UserFitConfig(1, Double.POSITIVE_INFINITY), null);
+            LinkedHashMap<String, AuxiliaryModel> a = fx.auxiliaries(m.sites(Fixture.SITES),
+                    u == 1 ? AuxiliaryKind.LINEAR : AuxiliaryKind.LOWRANK, u, u == 2);
+            UserFit cu = new UserFit(u, a, Fixture.adamW().apply(UserFit.parameters(a)),
+                    new UserFitConfig(1, Double.POSITIVE_INFINITY), null);
             aloneModels.add(m);
             aloneAux.add(a);
             alone.add(new ColaTrainer(new ColaServer(m, m.sites(Fixture.SITES)), List.of(cu), ColaMode.UNMERGED));
@@ -107,12 +117,16 @@ public final class MultiUserProposition {
                     in[i] = batch[0][rows[i]];
                     tg[i] = batch[1][rows[i]];
                 }
-                alone.get(u).step(groupedLoss(aloneModels.get(u), in, tg, List.of(allRows(rows.length))), RowRouting.single(u, rows.length), null);
+                alone.get(u).step(groupedLoss(aloneModels.get(u), in, tg, List.of(allRows(rows.length))),
+                        RowRouting.single(u, rows.length), null);
             }
-            for (int u = 0; u < USERS; u++) d.addAll(TrajectoryPropositions.state(mixedAux.get(u)), TrajectoryPropositions.state(aloneAux.get(u)));
+            for (int u = 0; u < USERS; u++) {
+                d.addAll(TrajectoryPropositions.state(mixedAux.get(u)), TrajectoryPropositions.state(aloneAux.get(u)));
+            }
         }
         String loss = mixedLoss == MixedLoss.SUM_OF_USER_MEANS ? "" : " (mixed loss: one whole-batch mean)";
-        return d.result("P7", USERS + " users (lowrank, linear, lowrank) in one interleaved batch vs each alone, " + steps + " steps AdamW" + loss, tol);
+        return d.result("P7", USERS + " users (lowrank, linear, lowrank) in one interleaved batch vs each alone, "
+                + steps + " steps AdamW" + loss, tol);
     }
 
     private static int[] allRows(int n) {

@@ -33,7 +33,9 @@ public record PropositionResult(String id, String setting, double maxAbs, double
 
         /** Compares two maps key by key (same keys required). */
         public Diff addAll(Map<String, Tensor> a, Map<String, Tensor> b) {
-            if (!a.keySet().equals(b.keySet())) throw new IllegalStateException("compared maps differ in keys: " + a.keySet() + " vs " + b.keySet());
+            if (!a.keySet().equals(b.keySet())) {
+                throw new IllegalStateException("compared maps differ in keys: " + a.keySet() + " vs " + b.keySet());
+            }
             a.forEach((k, v) -> add(v, b.get(k)));
             return this;
         }

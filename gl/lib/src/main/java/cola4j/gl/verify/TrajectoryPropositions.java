@@ -50,8 +50,9 @@ public final class TrajectoryPropositions {
     }
 
     /** A single-user ColA trainer on a fresh model. */
-    static ColaTrainer cola(DecoderLM m, LinkedHashMap<String, AuxiliaryModel> aux, Function<LinkedHashMap<String, Var>, Optimizer> opt,
-                            LrSchedule schedule, int interval, ColaMode mode) {
+    static ColaTrainer cola(DecoderLM m, LinkedHashMap<String, AuxiliaryModel> aux,
+                            Function<LinkedHashMap<String, Var>, Optimizer> opt, LrSchedule schedule, int interval,
+                            ColaMode mode) {
         UserFit u = new UserFit(0, aux, opt.apply(UserFit.parameters(aux)), new UserFitConfig(interval, 1.0), schedule);
         return new ColaTrainer(new ColaServer(m, m.sites(Fixture.SITES)), List.of(u), mode);
     }
@@ -76,20 +77,25 @@ public final class TrajectoryPropositions {
         Function<LinkedHashMap<String, Var>, Optimizer> opt = adam ? Fixture.adamW() : Fixture.sgd();
         LrSchedule sch = adam ? Fixture.schedule(steps) : null;
         DecoderLM m1 = fx.model(), m2 = fx.model();
-        LinkedHashMap<String, AuxiliaryModel> a1 = fx.auxiliaries(m1.sites(Fixture.SITES), AuxiliaryKind.LOWRANK, 0, false);
-        LinkedHashMap<String, AuxiliaryModel> a2 = fx.auxiliaries(m2.sites(Fixture.SITES), AuxiliaryKind.LOWRANK, 0, false);
+        LinkedHashMap<String, AuxiliaryModel> a1 =
+                fx.auxiliaries(m1.sites(Fixture.SITES), AuxiliaryKind.LOWRANK, 0, false);
+        LinkedHashMap<String, AuxiliaryModel> a2 =
+                fx.auxiliaries(m2.sites(Fixture.SITES), AuxiliaryKind.LOWRANK, 0, false);
         Trainer colaT = cola(m1, a1, opt, sch, 1, ColaMode.UNMERGED);
         Trainer lora = new LoraTrainer(m2, m2.sites(Fixture.SITES), Map.of(0, a2), opt, sch, 1, 1.0);
         return run(fx, colaT, m1, a1, lora, m2, a2, steps)
-                .result("P3", "ColA (I=1) vs LoRA, " + steps + " steps, " + (adam ? "AdamW + warm-up/decay" : "SGD Nesterov") + ", clip 1.0", tol);
+                .result("P3", "ColA (I=1) vs LoRA, " + steps + " steps, "
+                        + (adam ? "AdamW + warm-up/decay" : "SGD Nesterov") + ", clip 1.0", tol);
     }
 
     /** P4: merged vs unmerged ColA, 20 steps of AdamW; fails if a base weight differs from the pretrained one. */
     public static PropositionResult p4(Fixture fx, double tol) {
         int steps = 20;
         DecoderLM m1 = fx.model(), m2 = fx.model();
-        LinkedHashMap<String, AuxiliaryModel> a1 = fx.auxiliaries(m1.sites(Fixture.SITES), AuxiliaryKind.LOWRANK, 0, false);
-        LinkedHashMap<String, AuxiliaryModel> a2 = fx.auxiliaries(m2.sites(Fixture.SITES), AuxiliaryKind.LOWRANK, 0, false);
+        LinkedHashMap<String, AuxiliaryModel> a1 =
+                fx.auxiliaries(m1.sites(Fixture.SITES), AuxiliaryKind.LOWRANK, 0, false);
+        LinkedHashMap<String, AuxiliaryModel> a2 =
+                fx.auxiliaries(m2.sites(Fixture.SITES), AuxiliaryKind.LOWRANK, 0, false);
         Trainer un = cola(m1, a1, Fixture.adamW(), Fixture.schedule(steps), 1, ColaMode.UNMERGED);
         Trainer me = cola(m2, a2, Fixture.adamW(), Fixture.schedule(steps), 1, ColaMode.MERGED);
         Map<String, Tensor> base = new LinkedHashMap<>();
@@ -101,32 +107,42 @@ public final class TrajectoryPropositions {
             un.step(fx.loss(m1, k), r, null);
             me.step(fx.loss(m2, k), r, null);
             d.addAll(state(a2), state(a1));
-            for (Map.Entry<String, Var> e : m2.namedParameters().entrySet()) restored &= e.getValue().value().bitEquals(base.get(e.getKey()));
+            for (Map.Entry<String, Var> e : m2.namedParameters().entrySet()) {
+                restored &= e.getValue().value().bitEquals(base.get(e.getKey()));
+            }
         }
-        PropositionResult res = d.result("P4", "merged vs unmerged ColA, " + steps + " steps AdamW; base weights bit-exact after each step", tol);
-        return restored ? res : new PropositionResult(res.id(), res.setting() + " — BASE WEIGHTS NOT RESTORED", res.maxAbs(), res.maxRel(), tol, false);
+        PropositionResult res = d.result("P4",
+                "merged vs unmerged ColA, " + steps + " steps AdamW; base weights bit-exact after each step", tol);
+        return restored ? res : new PropositionResult(res.id(), res.setting() + " — BASE WEIGHTS NOT RESTORED",
+                res.maxAbs(), res.maxRel(), tol, false);
     }
 
     /** P5: ColA interval 3 vs LoRA with 3-batch gradient accumulation, 12 batches (4 steps), SGD. */
     public static PropositionResult p5(Fixture fx, double tol) {
         int interval = 3, batches = 12;
         DecoderLM m1 = fx.model(), m2 = fx.model();
-        LinkedHashMap<String, AuxiliaryModel> a1 = fx.auxiliaries(m1.sites(Fixture.SITES), AuxiliaryKind.LOWRANK, 0, true);
-        LinkedHashMap<String, AuxiliaryModel> a2 = fx.auxiliaries(m2.sites(Fixture.SITES), AuxiliaryKind.LOWRANK, 0, true);
+        LinkedHashMap<String, AuxiliaryModel> a1 =
+                fx.auxiliaries(m1.sites(Fixture.SITES), AuxiliaryKind.LOWRANK, 0, true);
+        LinkedHashMap<String, AuxiliaryModel> a2 =
+                fx.auxiliaries(m2.sites(Fixture.SITES), AuxiliaryKind.LOWRANK, 0, true);
         Trainer colaT = cola(m1, a1, Fixture.sgd(), null, interval, ColaMode.UNMERGED);
         Trainer acc = new LoraTrainer(m2, m2.sites(Fixture.SITES), Map.of(0, a2), Fixture.sgd(), null, interval, 1.0);
         return run(fx, colaT, m1, a1, acc, m2, a2, batches)
-                .result("P5", "ColA interval I=3 vs 3-batch gradient accumulation + one step, " + batches + " batches, SGD", tol);
+                .result("P5", "ColA interval I=3 vs 3-batch gradient accumulation + one step, " + batches
+                        + " batches, SGD", tol);
     }
 
-    /** P6: merged full-rank linear auxiliary vs full fine-tuning of the adapted weights, 15 steps of SGD and of Adam. */
+    /**
+     * P6: merged full-rank linear auxiliary vs full fine-tuning of the adapted weights, 15 steps of SGD and of Adam.
+     */
     public static PropositionResult p6(Fixture fx, double tol) {
         PropositionResult.Diff d = new PropositionResult.Diff();
         List<Function<LinkedHashMap<String, Var>, Optimizer>> opts = List.of(
                 p -> new Sgd(p, new SgdConfig(0.05, 0.9, 0.0, 0.0, false)), p -> new Adam(p, AdamConfig.adam(0.01)));
         for (Function<LinkedHashMap<String, Var>, Optimizer> opt : opts) {
             DecoderLM m1 = fx.model(), m2 = fx.model();
-            LinkedHashMap<String, AuxiliaryModel> a1 = fx.auxiliaries(m1.sites(Fixture.SITES), AuxiliaryKind.LINEAR, 0, false);
+            LinkedHashMap<String, AuxiliaryModel> a1 =
+                    fx.auxiliaries(m1.sites(Fixture.SITES), AuxiliaryKind.LINEAR, 0, false);
             Trainer colaT = cola(m1, a1, opt, null, 1, ColaMode.MERGED);
             List<Site> s2 = m2.sites(Fixture.SITES);
             Map<String, Tensor> w0 = new LinkedHashMap<>();
@@ -146,7 +162,8 @@ public final class TrajectoryPropositions {
                 }
             }
         }
-        return d.result("P6", "merged full-rank linear auxiliary (W₀ + ΔW) vs full fine-tuning of those weights, 15 steps SGD-momentum and Adam", tol);
+        return d.result("P6", "merged full-rank linear auxiliary (W₀ + ΔW) vs full fine-tuning of those weights,"
+                + " 15 steps SGD-momentum and Adam", tol);
     }
 
     /** P8: MLP auxiliary by GL (ColA) vs by backprop, 15 steps of AdamW. */
@@ -156,7 +173,9 @@ public final class TrajectoryPropositions {
         LinkedHashMap<String, AuxiliaryModel> a1 = fx.auxiliaries(m1.sites(Fixture.SITES), AuxiliaryKind.MLP, 0, false);
         LinkedHashMap<String, AuxiliaryModel> a2 = fx.auxiliaries(m2.sites(Fixture.SITES), AuxiliaryKind.MLP, 0, false);
         Trainer colaT = cola(m1, a1, Fixture.adamW(), Fixture.schedule(steps), 1, ColaMode.UNMERGED);
-        Trainer bp = new LoraTrainer(m2, m2.sites(Fixture.SITES), Map.of(0, a2), Fixture.adamW(), Fixture.schedule(steps), 1, 1.0);
-        return run(fx, colaT, m1, a1, bp, m2, a2, steps).result("P8", "MLP auxiliary: GL vs backprop through the model, " + steps + " steps AdamW", tol);
+        Trainer bp = new LoraTrainer(m2, m2.sites(Fixture.SITES), Map.of(0, a2), Fixture.adamW(),
+                Fixture.schedule(steps), 1, 1.0);
+        return run(fx, colaT, m1, a1, bp, m2, a2, steps)
+                .result("P8", "MLP auxiliary: GL vs backprop through the model, " + steps + " steps AdamW", tol);
     }
 }

@@ -54,13 +54,16 @@ public final class Walkthrough {
         int[][][] batch = fx.batch(0, rows);
         out.printf("ColA, one step at site %s (%s, in=%d, out=%d) of the tiny decoder LM, %s auxiliary, %s%n",
                 site, s.kind(), s.inFeatures(), s.outFeatures(), type, fx.dtype());
-        out.println("  auxiliary parameters w (set to random values so that nothing is trivially zero; values in full up to 64 elements):");
+        out.println("  auxiliary parameters w (set to random values so that nothing is trivially zero; values in full"
+                + " up to 64 elements):");
         g.namedParameters().forEach((n, v) -> show(n, v.value()));
 
-        out.println("\n1. Server forward. The base weights are frozen; the site outputs h_i + g_w(x_i), with g_w evaluated");
+        out.println("\n1. Server forward. The base weights are frozen; the site outputs h_i + g_w(x_i),"
+                + " with g_w evaluated");
         out.println("   with its parameters held constant (differentiable in x_i only).");
         ColaServer server = new ColaServer(model, sites);
-        ColaServer.Pass pass = server.pass(ctx -> model.loss(batch[0], batch[1], ctx), Map.of(0, aux), RowRouting.single(0, rows), ColaMode.UNMERGED, null);
+        ColaServer.Pass pass = server.pass(ctx -> model.loss(batch[0], batch[1], ctx), Map.of(0, aux),
+                RowRouting.single(0, rows), ColaMode.UNMERGED, null);
         AdaptationData data = pass.dataByUser().get(0).get(0);
         Tensor x = data.x();
         Tensor h = x.matmul(s.weight(), false, true);
@@ -71,7 +74,8 @@ public final class Walkthrough {
         show("g_w(x_i)", gx);
         out.printf("     loss L = %.12g%n", pass.loss());
 
-        out.println("\n2. Server backward, from L down to the adapted site only as gradients of hidden representations.");
+        out.println("\n2. Server backward, from L down to the adapted site only as gradients of hidden"
+                + " representations.");
         out.println("   No parameter gradient exists anywhere on the server (asserted after every pass).");
         Tensor gradH = data.gradH();
         show("dL/dh_i ([rows, out])", gradH);
@@ -83,7 +87,8 @@ public final class Walkthrough {
         Tensor y = gx.sub(gradH);
         show("y = g_w(x_i) − dL/dh_i", y);
         Var surrogate = GradientLearning.surrogateLoss(g, data);
-        out.printf("     ℓ = %.12g   (= ½‖dL/dh_i‖² = %.12g; only its gradient matters)%n", surrogate.value().item(), 0.5 * gradH.norm() * gradH.norm());
+        out.printf("     ℓ = %.12g   (= ½‖dL/dh_i‖² = %.12g; only its gradient matters)%n",
+                surrogate.value().item(), 0.5 * gradH.norm() * gradH.norm());
         Map<String, Tensor> gl = GradientLearning.gradient(g, data);
 
         out.println("\n5. The same gradient by ordinary backprop through the whole model (what LoRA would compute):");
@@ -103,7 +108,8 @@ public final class Walkthrough {
             worst = Math.max(worst, diff / Math.max(bp.maxAbs(), 1e-300));
             out.printf("     max |GL − backprop| = %.3e%n", diff);
         }
-        out.printf("     largest relative difference: %.3e (rounding only: the two are equal in exact arithmetic)%n", worst);
+        out.printf("     largest relative difference: %.3e (rounding only: the two are equal in exact arithmetic)%n",
+                worst);
 
         out.println("\n6. User: one optimizer step with that gradient (SGD, lr 0.1): w ← w − 0.1 · dℓ/dw.");
         Map<String, Tensor> before = new LinkedHashMap<>();

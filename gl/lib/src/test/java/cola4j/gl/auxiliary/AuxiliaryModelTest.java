@@ -28,19 +28,25 @@ class AuxiliaryModelTest {
             assertThat(y.value().maxAbs()).as(type + " starts at g = 0").isZero();
         }
         assertThat(AuxiliaryFactory.create(AuxiliaryKind.LOWRANK, 4, 5, SPEC)).isInstanceOf(LowRankAux.class);
-        assertThat(AuxiliaryFactory.create(AuxiliaryKind.LOWRANK, 4, 5, SPEC).namedParameters().keySet()).containsExactly("lora_A.weight", "lora_B.weight");
-        assertThat(AuxiliaryFactory.create(AuxiliaryKind.EMBEDDING, 10, 5, SPEC).namedParameters().keySet()).containsExactly("lora_embedding_A", "lora_embedding_B");
-        assertThat(AuxiliaryFactory.create(AuxiliaryKind.LINEAR, 4, 5, SPEC).namedParameters().keySet()).containsExactly("weight", "bias");
+        assertThat(AuxiliaryFactory.create(AuxiliaryKind.LOWRANK, 4, 5, SPEC).namedParameters().keySet())
+                .containsExactly("lora_A.weight", "lora_B.weight");
+        assertThat(AuxiliaryFactory.create(AuxiliaryKind.EMBEDDING, 10, 5, SPEC).namedParameters().keySet())
+                .containsExactly("lora_embedding_A", "lora_embedding_B");
+        assertThat(AuxiliaryFactory.create(AuxiliaryKind.LINEAR, 4, 5, SPEC).namedParameters().keySet())
+                .containsExactly("weight", "bias");
         assertThat(AuxiliaryFactory.create(AuxiliaryKind.MLP, 4, 5, SPEC).namedParameters().keySet())
-                .containsExactly("layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias", "layers.2.weight", "layers.2.bias");
+                .containsExactly("layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias",
+                        "layers.2.weight", "layers.2.bias");
     }
 
     @Test
     void unknownTypeListsTheAcceptedNames() {
         assertThatThrownBy(() -> AuxiliaryKind.parse("lora")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("auxiliary kind 'lora'").hasMessageContaining("[lowrank, linear, mlp, embedding]");
+                .hasMessageContaining("auxiliary kind 'lora'")
+                .hasMessageContaining("[lowrank, linear, mlp, embedding]");
         assertThatThrownBy(() -> AuxiliaryKind.parse("LowRank")).hasMessageContaining("'LowRank'");
-        assertThatThrownBy(() -> AuxiliaryKind.parseUserChoice("embedding")).hasMessageContaining("[lowrank, linear, mlp]");
+        assertThatThrownBy(() -> AuxiliaryKind.parseUserChoice("embedding"))
+                .hasMessageContaining("[lowrank, linear, mlp]");
         assertThatThrownBy(() -> AuxiliaryFactory.create(null, 4, 5, SPEC)).hasMessageContaining("null");
         assertThatThrownBy(() -> Activation.parse("gelu")).hasMessageContaining("relu");
     }
@@ -71,11 +77,14 @@ class AuxiliaryModelTest {
 
     @Test
     void sameSeedSameParametersDifferentSeedDifferent() {
-        for (AuxiliaryKind type : new AuxiliaryKind[] {AuxiliaryKind.LOWRANK, AuxiliaryKind.MLP, AuxiliaryKind.EMBEDDING}) {
+        for (AuxiliaryKind type :
+                new AuxiliaryKind[] {AuxiliaryKind.LOWRANK, AuxiliaryKind.MLP, AuxiliaryKind.EMBEDDING}) {
             AuxiliaryModel p = AuxiliaryFactory.create(type, 6, 5, SPEC), q = AuxiliaryFactory.create(type, 6, 5, SPEC);
             AuxiliaryModel r = AuxiliaryFactory.create(type, 6, 5, SPEC.withSeed(8));
-            p.namedParameters().forEach((k, v) -> assertThat(v.value().bitEquals(q.namedParameters().get(k).value())).isTrue());
-            boolean anyDiff = p.namedParameters().entrySet().stream().anyMatch(e -> !e.getValue().value().bitEquals(r.namedParameters().get(e.getKey()).value()));
+            p.namedParameters()
+                    .forEach((k, v) -> assertThat(v.value().bitEquals(q.namedParameters().get(k).value())).isTrue());
+            boolean anyDiff = p.namedParameters().entrySet().stream()
+                    .anyMatch(e -> !e.getValue().value().bitEquals(r.namedParameters().get(e.getKey()).value()));
             assertThat(anyDiff).as(type.cliName()).isTrue();
         }
     }
@@ -95,12 +104,17 @@ class AuxiliaryModelTest {
     @Test
     void badInputsAreRejectedClearly() {
         AuxiliaryModel lr = AuxiliaryFactory.create(AuxiliaryKind.LOWRANK, 4, 5, SPEC);
-        assertThatThrownBy(() -> lr.apply(Var.constant(Tensor.zeros(DType.FLOAT64, 2, 3)))).hasMessageContaining("lowrank auxiliary").hasMessageContaining("[2, 3]");
+        assertThatThrownBy(() -> lr.apply(Var.constant(Tensor.zeros(DType.FLOAT64, 2, 3))))
+                .hasMessageContaining("lowrank auxiliary").hasMessageContaining("[2, 3]");
         AuxiliaryModel emb = AuxiliaryFactory.create(AuxiliaryKind.EMBEDDING, 10, 5, SPEC);
-        assertThatThrownBy(() -> emb.apply(Var.constant(Tensor.of(new double[] {1, 10}, 2)))).hasMessageContaining("token id 10.0");
-        assertThatThrownBy(() -> emb.apply(Var.constant(Tensor.of(new double[] {1.5}, 1)))).hasMessageContaining("not an integer");
-        assertThatThrownBy(() -> lr.mergedWeight(Tensor.zeros(DType.FLOAT64, 4, 5))).hasMessageContaining("cannot merge delta [5, 4] into base weight [4, 5]");
+        assertThatThrownBy(() -> emb.apply(Var.constant(Tensor.of(new double[] {1, 10}, 2))))
+                .hasMessageContaining("token id 10.0");
+        assertThatThrownBy(() -> emb.apply(Var.constant(Tensor.of(new double[] {1.5}, 1))))
+                .hasMessageContaining("not an integer");
+        assertThatThrownBy(() -> lr.mergedWeight(Tensor.zeros(DType.FLOAT64, 4, 5)))
+                .hasMessageContaining("cannot merge delta [5, 4] into base weight [4, 5]");
         assertThatThrownBy(() -> new LowRankConfig(0, 1, DType.FLOAT64, 0)).hasMessageContaining("rank must be >= 1");
-        assertThatThrownBy(() -> new MlpConfig(4, 0, Activation.RELU, true, DType.FLOAT64, 0)).hasMessageContaining("hiddenLayers");
+        assertThatThrownBy(() -> new MlpConfig(4, 0, Activation.RELU, true, DType.FLOAT64, 0))
+                .hasMessageContaining("hiddenLayers");
     }
 }

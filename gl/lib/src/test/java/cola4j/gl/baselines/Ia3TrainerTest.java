@@ -57,12 +57,14 @@ class Ia3TrainerTest {
         for (int b = 0; b < 2; b++) {
             String p = "blocks." + b + ".";
             assertThat(t.scales().get(p + "attn.key").shape()).containsExactly(sites.get(p + "attn.key").outFeatures());
-            assertThat(t.scales().get(p + "attn.value").shape()).containsExactly(sites.get(p + "attn.value").outFeatures());
+            assertThat(t.scales().get(p + "attn.value").shape())
+                    .containsExactly(sites.get(p + "attn.value").outFeatures());
             // fc2's input is the MLP's hidden layer, the output of fc1 (4C wide)
             assertThat(t.scales().get(p + "mlp.fc2").shape()).containsExactly(sites.get(p + "mlp.fc1").outFeatures());
         }
-        assertThat(t.optimizer().parameters().keySet()).containsExactly("blocks.0.attn.key.ia3_l", "blocks.0.attn.value.ia3_l",
-                "blocks.0.mlp.fc2.ia3_l", "blocks.1.attn.key.ia3_l", "blocks.1.attn.value.ia3_l", "blocks.1.mlp.fc2.ia3_l");
+        assertThat(t.optimizer().parameters().keySet()).containsExactly(
+                "blocks.0.attn.key.ia3_l", "blocks.0.attn.value.ia3_l", "blocks.0.mlp.fc2.ia3_l",
+                "blocks.1.attn.key.ia3_l", "blocks.1.attn.value.ia3_l", "blocks.1.mlp.fc2.ia3_l");
         m.namedParameters().values().forEach(v -> assertThat(v.requiresGrad()).isFalse());
     }
 
@@ -91,7 +93,9 @@ class Ia3TrainerTest {
             boolean input = name.endsWith("mlp.fc2");
             int out = w.dim(0), in = w.dim(1);
             for (int o = 0; o < out; o++) {
-                for (int i = 0; i < in; i++) dw.setFlat(o * in + i, (l.value().getFlat(input ? i : o) - 1) * w.getFlat(o * in + i));
+                for (int i = 0; i < in; i++) {
+                    dw.setFlat(o * in + i, (l.value().getFlat(input ? i : o) - 1) * w.getFlat(o * in + i));
+                }
             }
             Tensor db = null;
             if (s.bias() != null && !input) {
@@ -104,7 +108,8 @@ class Ia3TrainerTest {
         double rel = adapted.maxAbsDiff(rescaled) / rescaled.maxAbs();
         System.out.printf("IA3 vs rescaled weights: max rel diff %.3e%n", rel);
         assertThat(rel).isLessThanOrEqualTo(1e-13);
-        assertThat(adapted.maxAbsDiff(model().forward(INPUTS, ForwardContext.eval()).value())).as("the scaling changed the output").isGreaterThan(1e-3);
+        assertThat(adapted.maxAbsDiff(model().forward(INPUTS, ForwardContext.eval()).value()))
+                .as("the scaling changed the output").isGreaterThan(1e-3);
     }
 
     @Test
@@ -129,9 +134,11 @@ class Ia3TrainerTest {
         m.namedParameters().forEach((n, v) -> base.put(n, v.value().copy()));
         Ia3Trainer t = ia3(m);
         t.step(ctx -> m.loss(INPUTS, TARGETS, ctx), RowRouting.single(0, INPUTS.length), null);
-        assertThat(t.scales().values()).anySatisfy(l -> assertThat(l.value().maxAbsDiff(Tensor.ones(F64, l.shape()))).isGreaterThan(1e-6));
+        assertThat(t.scales().values())
+                .anySatisfy(l -> assertThat(l.value().maxAbsDiff(Tensor.ones(F64, l.shape()))).isGreaterThan(1e-6));
         m.namedParameters().forEach((n, v) -> assertThat(v.value().bitEquals(base.get(n))).as(n).isTrue());
-        List<String> noGrad = m.namedParameters().entrySet().stream().filter(e -> e.getValue().grad() != null).map(Map.Entry::getKey).toList();
+        List<String> noGrad = m.namedParameters().entrySet().stream().filter(e -> e.getValue().grad() != null)
+                .map(Map.Entry::getKey).toList();
         assertThat(noGrad).isEmpty();
     }
 }

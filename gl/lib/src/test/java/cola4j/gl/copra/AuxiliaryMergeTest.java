@@ -28,7 +28,8 @@ class AuxiliaryMergeTest {
 
     @Test
     void tiesByHand() {
-        // density 0.5 keeps 2 of 4 per task: τ̂1 = [3,0,0,−2], τ̂2 = [0,−2,0,4], τ̂3 = [2,1,0,0] (|1| = |−1|: lower index kept)
+        // density 0.5 keeps 2 of 4 per task: τ̂1 = [3,0,0,−2], τ̂2 = [0,−2,0,4], τ̂3 = [2,1,0,0]
+        // (|1| = |−1|: lower index kept)
         // sums [5,−1,0,2] → signs [+,−,+,+]; agreeing means: (3+2)/2, −2/1, none → 0, 4/1
         Tensor m = AuxiliaryMerge.ties(TASKS, 0.5, null, 1.0).get("s");
         assertThat(m.toDoubleArray()).containsExactly(new double[] {2.5, -2, 0, 4}, within(1e-15));
@@ -56,8 +57,10 @@ class AuxiliaryMergeTest {
                 .containsExactly(new double[] {0.75, -1, 2.3 / 4, 1.25}, within(1e-15));
         assertThat(AuxiliaryMerge.taskArithmetic(TASKS, 0.5).get("s").toDoubleArray())
                 .containsExactly(new double[] {2, -1, 0.65, 0.5}, within(1e-15));
-        assertThatThrownBy(() -> AuxiliaryMerge.linear(TASKS, new double[] {1, -1, 0})).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("weights");
-        assertThatThrownBy(() -> AuxiliaryMerge.linear(List.of(task(1, 2), Map.of("t", Tensor.of(new double[] {1, 2}, 1, 2)))))
+        assertThatThrownBy(() -> AuxiliaryMerge.linear(TASKS, new double[] {1, -1, 0}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("weights");
+        assertThatThrownBy(() -> AuxiliaryMerge.linear(
+                List.of(task(1, 2), Map.of("t", Tensor.of(new double[] {1, 2}, 1, 2)))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("adapts");
     }
 
@@ -71,7 +74,8 @@ class AuxiliaryMergeTest {
     @Test
     void concatenationEqualsTheWeightedSumOfDeltas() {
         List<Map<String, LowRankAux>> tasks = List.of(
-                Map.of("s", randomLora(2, 4.0, 1)), Map.of("s", randomLora(3, 1.5, 2)), Map.of("s", randomLora(1, 8.0, 3)));
+                Map.of("s", randomLora(2, 4.0, 1)), Map.of("s", randomLora(3, 1.5, 2)),
+                Map.of("s", randomLora(1, 8.0, 3)));
         double[] w = {0.5, 1.0, 2.0};
         LinkedHashMap<String, LowRankAux> cat = LowRankConcat.concat(tasks, w);
         LowRankAux m = cat.get("s");
@@ -81,9 +85,11 @@ class AuxiliaryMergeTest {
         for (int t = 0; t < 3; t++) want.addInPlace(tasks.get(t).get("s").deltaWeight(), w[t]);
         assertThat(m.deltaWeight().maxAbsDiff(want) / want.maxAbs()).isLessThan(1e-14);
         // the unweighted concat equals task arithmetic with λ = 1 on the deltas
-        List<Map<String, Tensor>> deltas = tasks.stream().map(LowRankConcat::deltas).map(d -> (Map<String, Tensor>) d).toList();
+        List<Map<String, Tensor>> deltas =
+                tasks.stream().map(LowRankConcat::deltas).map(d -> (Map<String, Tensor>) d).toList();
         Tensor sum = AuxiliaryMerge.taskArithmetic(deltas, 1.0).get("s");
-        assertThat(LowRankConcat.concat(tasks, null).get("s").deltaWeight().maxAbsDiff(sum) / sum.maxAbs()).isLessThan(1e-14);
+        assertThat(LowRankConcat.concat(tasks, null).get("s").deltaWeight().maxAbsDiff(sum) / sum.maxAbs())
+                .isLessThan(1e-14);
         // and its forward pass is the sum of the adapters' outputs
         Tensor x = new Rng(9).normal(DType.FLOAT64, 0, 1, 3, 5);
         Tensor ys = Tensor.zeros(DType.FLOAT64, 3, 4);

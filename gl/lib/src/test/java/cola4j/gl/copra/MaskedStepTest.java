@@ -36,7 +36,8 @@ class MaskedStepTest {
     private static final RowRouting R = RowRouting.single(0, Fixture.B);
 
     private static ColaTrainer cola(DecoderLM m, LinkedHashMap<String, AuxiliaryModel> aux, ColaMode mode) {
-        UserFit u = new UserFit(0, aux, Fixture.adamW().apply(UserFit.parameters(aux)), new UserFitConfig(1, Double.POSITIVE_INFINITY), null);
+        UserFit u = new UserFit(0, aux, Fixture.adamW().apply(UserFit.parameters(aux)),
+                new UserFitConfig(1, Double.POSITIVE_INFINITY), null);
         return new ColaTrainer(new ColaServer(m, FX.sites(m)), List.of(u), mode);
     }
 
@@ -64,11 +65,13 @@ class MaskedStepTest {
         // the masked forward equals the base with only the active adapters' deltas (before any update)
         Map<String, Tensor> deltas = new LinkedHashMap<>();
         active.forEach(s -> deltas.put(s, aux2.get(s).deltaWeight()));
-        double expected = FX.loss(m2, 0).loss(ForwardContext.eval().withInterceptor(new DeltaInterceptor(deltas))).value().item();
+        double expected = FX.loss(m2, 0).loss(ForwardContext.eval().withInterceptor(new DeltaInterceptor(deltas)))
+                .value().item();
         all.step(FX.loss(m1, 0), R, null);
         double got = some.step(FX.loss(m2, 0), R, null, active);
         assertThat(Math.abs(got - expected) / Math.abs(expected)).isLessThan(1e-12);
-        assertThat(some.lastPass().dataByUser().get(0)).extracting(AdaptationData::site).containsExactlyElementsOf(active);
+        assertThat(some.lastPass().dataByUser().get(0)).extracting(AdaptationData::site)
+                .containsExactlyElementsOf(active);
         long sent = bytes(some, null), wanted = bytes(all, active), full = bytes(all, null);
         assertThat(sent).isEqualTo(wanted).isGreaterThan(0).isLessThan(full);
         assertThatThrownBy(() -> some.step(FX.loss(m2, 1), R, null, Set.of("blocks.0.attn.key")))
@@ -98,7 +101,8 @@ class MaskedStepTest {
             opt = t.users().get(0).optimizer();
             step = (k, a) -> t.step(FX.loss(m, k), R, null, a);
         } else {
-            LoraTrainer t = new LoraTrainer(m, sites, Map.of(0, aux), Fixture.adamW(), null, 1, Double.POSITIVE_INFINITY);
+            LoraTrainer t =
+                    new LoraTrainer(m, sites, Map.of(0, aux), Fixture.adamW(), null, 1, Double.POSITIVE_INFINITY);
             opt = t.optimizer(0);
             step = (k, a) -> t.step(FX.loss(m, k), R, null, a);
         }
@@ -132,11 +136,16 @@ class MaskedStepTest {
 
     /**
      * Analytic traffic of one step: per active site the server sends x [B·T, in] and ∂L/∂h [B·T, out], so
-     * B·T · (in + out) · (bytes per element: 8 in float64, 4 in float32) bytes, independent of what the trainer counts.
+     * B·T · (in + out) · (bytes per element: 8 in float64, 4 in float32) bytes, independent of what the trainer
+     * counts.
      */
     private static long analyticBytes(List<Site> sites, Set<String> active) {
         long b = 0;
-        for (Site s : sites) if (active.contains(s.name())) b += (long) Fixture.B * Fixture.T * (s.inFeatures() + s.outFeatures()) * FX.dtype().bytes;
+        for (Site s : sites) {
+            if (active.contains(s.name())) {
+                b += (long) Fixture.B * Fixture.T * (s.inFeatures() + s.outFeatures()) * FX.dtype().bytes;
+            }
+        }
         return b;
     }
 
@@ -146,10 +155,12 @@ class MaskedStepTest {
         int steps = 8;
         List<Site> sites = FX.sites(m2);
         LayerGroups g1 = new LayerGroups(FX.sites(m1)), g2 = new LayerGroups(sites);
-        ProgressiveTrainer plain = ProgressiveTrainer.cola(new ProgressiveActivation(ProgressiveSchedule.always(steps), g1, new cola4j.tensor.Rng(1)),
+        ProgressiveTrainer plain = ProgressiveTrainer.cola(
+                new ProgressiveActivation(ProgressiveSchedule.always(steps), g1, new cola4j.tensor.Rng(1)),
                 cola(m1, FX.auxiliaries(FX.sites(m1), AuxiliaryKind.LOWRANK, 0, false), ColaMode.UNMERGED));
         ColaTrainer inner = cola(m2, FX.auxiliaries(sites, AuxiliaryKind.LOWRANK, 0, false), ColaMode.UNMERGED);
-        ProgressiveTrainer prog = ProgressiveTrainer.cola(new ProgressiveActivation(ProgressiveSchedule.defaults(steps), g2, new cola4j.tensor.Rng(1)), inner);
+        ProgressiveTrainer prog = ProgressiveTrainer.cola(
+                new ProgressiveActivation(ProgressiveSchedule.defaults(steps), g2, new cola4j.tensor.Rng(1)), inner);
         Set<String> all = g2.allSites();
         long perStepFull = analyticBytes(sites, all);
         assertThat(perStepFull).isGreaterThan(0);
@@ -161,7 +172,8 @@ class MaskedStepTest {
             long before = prog.bytesSent();
             prog.step(FX.loss(m2, k), R, null);
             long want = analyticBytes(sites, prog.lastActive());
-            assertThat(prog.bytesSent() - before).as("progressive step " + k + ", active " + prog.lastActive()).isEqualTo(want).isGreaterThan(0);
+            assertThat(prog.bytesSent() - before).as("progressive step " + k + ", active " + prog.lastActive())
+                    .isEqualTo(want).isGreaterThan(0);
             analyticTotal += want;
             if (prog.lastActive().size() < all.size()) partialSteps++;
         }

@@ -26,16 +26,20 @@ class ProgressiveActivationTest {
         assertThat(s.probability(0)).isEqualTo(0.1);
         assertThat(s.probability(25)).isCloseTo(0.1 + 0.9 * 25 / 75.0, org.assertj.core.data.Offset.offset(1e-15));
         assertThat(s.probability(25)).isCloseTo(0.4, org.assertj.core.data.Offset.offset(1e-15));
-        assertThat(s.probability(74)).isCloseTo(0.1 + 0.9 * 74 / 75.0, org.assertj.core.data.Offset.offset(1e-15)).isLessThan(1.0);
+        assertThat(s.probability(74)).isCloseTo(0.1 + 0.9 * 74 / 75.0, org.assertj.core.data.Offset.offset(1e-15))
+                .isLessThan(1.0);
         assertThat(s.probability(75)).isEqualTo(1.0);
         assertThat(s.probability(99)).isEqualTo(1.0);
         assertThat(s.probability(500)).isEqualTo(1.0);
-        assertThat(new ProgressiveSchedule(0.2, 0.5, 10).probability(2)).isCloseTo(0.2 + 0.8 * 2 / 5.0, org.assertj.core.data.Offset.offset(1e-15));
+        assertThat(new ProgressiveSchedule(0.2, 0.5, 10).probability(2))
+                .isCloseTo(0.2 + 0.8 * 2 / 5.0, org.assertj.core.data.Offset.offset(1e-15));
         assertThat(ProgressiveSchedule.always(10).probability(0)).isEqualTo(1.0);
         assertThat(ProgressiveSchedule.always(10).isPlain()).isTrue();
         assertThat(s.isPlain()).isFalse();
-        assertThatThrownBy(() -> new ProgressiveSchedule(0, 0.75, 10)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("p0");
-        assertThatThrownBy(() -> new ProgressiveSchedule(0.1, 1.5, 10)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stage1Ratio");
+        assertThatThrownBy(() -> new ProgressiveSchedule(0, 0.75, 10)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("p0");
+        assertThatThrownBy(() -> new ProgressiveSchedule(0.1, 1.5, 10)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("stage1Ratio");
         assertThatThrownBy(() -> s.probability(-1)).isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -45,7 +49,8 @@ class ProgressiveActivationTest {
         assertThat(g.names()).containsExactly("layer 0", "layer 1", "lm_head");
         assertThat(g.sites(0)).containsExactly("blocks.0.attn.query", "blocks.0.attn.value", "blocks.0.mlp.fc1");
         assertThat(g.layerIndex(2)).isEqualTo(-1);
-        assertThat(g.sites(0b101L)).containsExactlyInAnyOrder("blocks.0.attn.query", "blocks.0.attn.value", "blocks.0.mlp.fc1", "lm_head");
+        assertThat(g.sites(0b101L))
+                .containsExactlyInAnyOrder("blocks.0.attn.query", "blocks.0.attn.value", "blocks.0.mlp.fc1", "lm_head");
     }
 
     @Test

@@ -49,17 +49,21 @@ class PrunePatternTest {
     void layerPatternsRemoveExactlyTheseLayers(int layers) {
         LayerGroups g = groups(layers);
         assertThat(g.size()).as("L blocks + lm_head").isEqualTo(layers + 1);
-        List<PrunePattern> patterns = List.of(PrunePattern.everyOther(), PrunePattern.third(0), PrunePattern.third(1), PrunePattern.third(2));
+        List<PrunePattern> patterns =
+                List.of(PrunePattern.everyOther(), PrunePattern.third(0), PrunePattern.third(1), PrunePattern.third(2));
         List<Set<Integer>> want = EXPECTED.get(layers);
         Set<String> union = new LinkedHashSet<>();
         for (int i = 0; i < patterns.size(); i++) {
             Set<String> removed = patterns.get(i).removed(g);
-            assertThat(removed).as(patterns.get(i).name() + " at L = " + layers).containsExactlyInAnyOrderElementsOf(sitesOf(want.get(i)));
+            assertThat(removed).as(patterns.get(i).name() + " at L = " + layers)
+                    .containsExactlyInAnyOrderElementsOf(sitesOf(want.get(i)));
             assertThat(removed).as("lm_head is outside every layer").doesNotContain("lm_head");
             if (i > 0) union.addAll(removed);
         }
         // the three thirds partition the layers
-        assertThat(union).containsExactlyInAnyOrderElementsOf(sitesOf(new TreeSet<>(java.util.stream.IntStream.range(0, layers).boxed().toList())));
-        assertThat(PrunePattern.siteKind("attn.value").removed(g)).hasSize(layers).allMatch(s -> s.endsWith(".attn.value"));
+        assertThat(union).containsExactlyInAnyOrderElementsOf(
+                sitesOf(new TreeSet<>(java.util.stream.IntStream.range(0, layers).boxed().toList())));
+        assertThat(PrunePattern.siteKind("attn.value").removed(g)).hasSize(layers)
+                .allMatch(s -> s.endsWith(".attn.value"));
     }
 }

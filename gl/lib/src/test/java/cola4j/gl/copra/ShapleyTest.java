@@ -30,7 +30,8 @@ class ShapleyTest {
         assertThat(r.values()[0]).as("players 0 and 1 are symmetric").isCloseTo(r.values()[1], within(1e-14));
         assertThat(r.exact()).isTrue();
         assertThat(r.evaluations()).isEqualTo(64);
-        // (Σa)² splits as a_i·Σa (Shapley of a product game); the pair bonus 3 splits 1.5/1.5, the pair malus −2 as −1/−1
+        // (Σa)² splits as a_i·Σa (Shapley of a product game); the pair bonus 3 splits 1.5/1.5,
+        // the pair malus −2 as −1/−1
         double sa = 0;
         for (double a : A) sa += a;
         double[] want = new double[A.length];
@@ -39,7 +40,9 @@ class ShapleyTest {
         want[1] += 1.5;
         want[2] -= 1;
         want[3] -= 1;
-        for (int i = 0; i < A.length; i++) assertThat(r.values()[i]).as("player " + i).isCloseTo(want[i], within(1e-12));
+        for (int i = 0; i < A.length; i++) {
+            assertThat(r.values()[i]).as("player " + i).isCloseTo(want[i], within(1e-12));
+        }
     }
 
     @Test
@@ -93,10 +96,10 @@ class ShapleyTest {
     }
 
     /**
-     * Monte Carlo path on a non-additive game with n = 16 > 12 players and a known answer: for v(S) = (Σ_{i∈S} a_i)²,
-     * φ_i = a_i · Σ_j a_j (each a_i a_j pair term is a unanimity game split evenly). The marginals vary across
-     * permutations, so the standard error is positive; the estimate must lie within 4 SE of the closed form, the SE must
-     * shrink like 1/√m, and efficiency holds exactly per permutation.
+     * Monte Carlo path on a non-additive game with n = 16 > 12 players and a known answer: for
+     * v(S) = (Σ_{i∈S} a_i)², φ_i = a_i · Σ_j a_j (each a_i a_j pair term is a unanimity game split evenly). The
+     * marginals vary across permutations, so the standard error is positive; the estimate must lie within 4 SE of the
+     * closed form, the SE must shrink like 1/√m, and efficiency holds exactly per permutation.
      */
     @Test
     void monteCarloAboveTwelvePlayersWithinStandardErrorOfClosedForm() {
@@ -111,8 +114,10 @@ class ShapleyTest {
             for (int i = 0; i < n; i++) if ((s >>> i & 1) != 0) sum += a[i];
             return sum * sum;
         };
-        Shapley.Result exact = Shapley.exact(n, v);                        // 65 536 coalitions: the closed form, checked
-        for (int i = 0; i < n; i++) assertThat(exact.values()[i]).as("exact player " + i).isCloseTo(a[i] * sa, within(1e-10));
+        Shapley.Result exact = Shapley.exact(n, v);              // 65 536 coalitions: the closed form, checked
+        for (int i = 0; i < n; i++) {
+            assertThat(exact.values()[i]).as("exact player " + i).isCloseTo(a[i] * sa, within(1e-10));
+        }
 
         Shapley.Result mc = Shapley.compute(n, v, 400, new Rng(11));
         Shapley.Result mc4 = Shapley.compute(n, v, 1600, new Rng(12));
@@ -129,13 +134,15 @@ class ShapleyTest {
             assertThat(mc4.stdErrors()[i] / mc.stdErrors()[i]).as("SE ratio of player " + i).isBetween(0.35, 0.65);
         }
         assertThat(total).as("efficiency").isCloseTo(sa * sa, within(1e-9));
-        assertThat(maxZ).as("a z-score of exactly 0 everywhere would mean the SE is not a sampling error").isGreaterThan(0.1);
+        assertThat(maxZ).as("a z-score of exactly 0 everywhere would mean the SE is not a sampling error")
+                .isGreaterThan(0.1);
     }
 
     /**
-     * Welford's variance on marginals with a huge common part: v(S) = 1e8·|S| + (Σ_{i∈S} a_i)², so every marginal is
-     * 1e8 plus an O(1) term. The standard errors must equal a two-pass computation over the same permutations (drawn
-     * again from the same seed), where Σd² − m·mean² (≈ 1e19 − 1e19) would lose every digit of a variance of order 1.
+     * Welford's variance on marginals with a huge common part: v(S) = 1e8·|S| + (Σ_{i∈S} a_i)², so every marginal
+     * is 1e8 plus an O(1) term. The standard errors must equal a two-pass computation over the same permutations
+     * (drawn again from the same seed), where Σd² − m·mean² (≈ 1e19 − 1e19) would lose every digit of a
+     * variance of order 1.
      */
     @Test
     void monteCarloStandardErrorIsTwoPassAccurateForLargeMarginals() {

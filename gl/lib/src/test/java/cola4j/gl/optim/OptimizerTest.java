@@ -117,7 +117,8 @@ class OptimizerTest {
         p.setGrad(Tensor.of(new double[] {1, 1}, 2));
         opt.step();
         assertThat(q.value().get(0)).isEqualTo(3.0);
-        assertThat(opt.stateDict()).containsKeys("step", "p.exp_avg", "p.exp_avg_sq", "p.step").doesNotContainKey("q.exp_avg");
+        assertThat(opt.stateDict()).containsKeys("step", "p.exp_avg", "p.exp_avg_sq", "p.step")
+                .doesNotContainKey("q.exp_avg");
     }
 
     @Test
@@ -163,14 +164,16 @@ class OptimizerTest {
         LinkedHashMap<String, Tensor> st = new LinkedHashMap<>();
         st.put("step", Tensor.scalar(1));
         st.put("0.exp_avg", Tensor.zeros(DType.FLOAT64, 3));
-        assertThatThrownBy(() -> opt.loadStateDict(st)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0.exp_avg").hasMessageContaining("[3]");
+        assertThatThrownBy(() -> opt.loadStateDict(st)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("0.exp_avg").hasMessageContaining("[3]");
         st.put("0.exp_avg", Tensor.zeros(DType.FLOAT64, 2));
         st.put("1.exp_avg", Tensor.zeros(DType.FLOAT64, 2));
         assertThatThrownBy(() -> opt.loadStateDict(st)).hasMessageContaining("unknown state entry '1.exp_avg'");
         assertThatThrownBy(() -> new SgdConfig(0.1, 0, 0, 0, true)).hasMessageContaining("nesterov");
         assertThatThrownBy(() -> new AdamConfig(0.1, 1.0, 0.999, 1e-8, 0)).hasMessageContaining("beta1");
         assertThatThrownBy(() -> opt.setLr(Double.NaN)).hasMessageContaining("learning rate");
-        assertThatThrownBy(() -> new Sgd(map(Var.constant(Tensor.scalar(1))), SgdConfig.plain(1))).hasMessageContaining("does not require grad");
+        assertThatThrownBy(() -> new Sgd(map(Var.constant(Tensor.scalar(1))), SgdConfig.plain(1)))
+                .hasMessageContaining("does not require grad");
     }
 
     static void assertClose(double[] got, double[] want, double rel) {

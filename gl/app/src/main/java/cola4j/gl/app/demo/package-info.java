@@ -1,0 +1,6 @@
+/**
+ * cola demo: DemoPlan, {@link DemoRun}, DemoTables, DemoVerdict, SeedComparison, DemoReport, LearningCurves.
+ * Guarantees: per user a ≥ base + 0.20 and a ≥ chance + 0.20; ColA vs LoRA within 2 × LoRA's seed-to-seed sd.
+ * DemoVerdictTest (criteria on hand-made numbers) → DemoQuickTest (tests/: cola demo --quick end to end).
+ */
+package cola4j.gl.app.demo;

@@ -1,0 +1,6 @@
+/**
+ * Fine-tuning as a service in one process: {@link Server}, UserDevice, Transport, Cola/Lora/FullSession, AnalyticBytes.
+ * Guarantees: payload = Σ rows × (in + out) × bytes exactly; memory = analytic formula; ColA stops a bad user alone.
+ * TransportTest, LedgerTest, NanIsolationTest, SessionEquivalenceTest (ColA ≡ multi-tenant LoRA in float64).
+ */
+package cola4j.gl.app.ftaas;

@@ -1,0 +1,6 @@
+/**
+ * The base models EncoderClassifier, DecoderLM, EncoderDecoder, MlpClassifier ({@link Model}) and ModelCheckpoint.
+ * Pre-LN transformers as GPT-2/RoBERTa/BART (docs/models.md); a checkpoint save/load round trip is bit-exact.
+ * ModelsGradTest (finite differences), MaskTest, ModelCheckpointTest → SameDiffModelsTest (tests/).
+ */
+package cola4j.models;
