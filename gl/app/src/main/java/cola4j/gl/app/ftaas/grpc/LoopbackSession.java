@@ -37,9 +37,10 @@ public final class LoopbackSession {
      * @param wireDown bytes server → users on the sockets
      * @param ledger   the server's and the users' memory (devices server, user-k)
      * @param passNanos the server's forward/backward time
+     * @param uploadsSent uploads the users sent during the steps (compare {@link SessionHost.Outcome#uploadsApplied})
      */
     public record Result(SessionHost.Outcome host, Map<Integer, LocalUserDevice> devices, Map<Integer, String> failures,
-                         long wireUp, long wireDown, MemoryLedger ledger, long passNanos) {}
+                         long wireUp, long wireDown, MemoryLedger ledger, long passNanos, long uploadsSent) {}
 
     /**
      * Runs {@code specs} (ids 0..K-1; seeds base + id as {@code UserPattern} makes them) against a host of
@@ -69,6 +70,7 @@ public final class LoopbackSession {
         Map<Integer, LocalUserDevice> devices = new TreeMap<>();
         Map<Integer, String> failures = new TreeMap<>();
         List<Thread> threads = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
         List<ManagedChannel> channels = new ArrayList<>();
         try (ByteCountingProxy proxy = new ByteCountingProxy(new InetSocketAddress("127.0.0.1", server.getPort()))) {
             for (UserSpec s : specs) {
@@ -86,6 +88,7 @@ public final class LoopbackSession {
                         Thread.currentThread().interrupt();
                     } finally {
                         synchronized (devices) { if (user.device() != null) devices.put(s.id(), user.device()); }
+                        sent.addAndGet(user.uploadsSent());
                     }
                 }, "user-" + s.id());
                 t.setDaemon(true);
@@ -96,7 +99,7 @@ public final class LoopbackSession {
             for (Thread t : threads) t.join(60_000);
             proxy.awaitQuiet(100);
             return new Result(outcome, devices, failures, proxy.upBytes(), proxy.downBytes(), ledger,
-                    host.server().passNanos());
+                    host.server().passNanos(), sent.get());
         } finally {
             for (ManagedChannel ch : channels) ch.shutdownNow();
             server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);

@@ -56,6 +56,7 @@ public final class RemoteUser<B> {
     private long connectTimeoutMs = 30_000;
     private MemoryLedger ledger = new MemoryLedger();
     private int skipped;
+    private int uploadsSent;
 
     /**
      * @param channel a channel to the server
@@ -89,6 +90,11 @@ public final class RemoteUser<B> {
 
     public LocalUserDevice device() {
         return device;
+    }
+
+    /** Uploads (parameters or ΔW) this user sent during the steps (the final parameters not counted). */
+    public int uploadsSent() {
+        return uploadsSent;
     }
 
     /** Steps this user was skipped at (its message missed the step timeout). */
@@ -159,9 +165,11 @@ public final class RemoteUser<B> {
         b.setBatch(bytes(WireFormat.encode("batch", data.encode(data.sample(info.userId(), info.rowsPerUser(), rng)))));
         if (mode != ColaMode.UNMERGED) {
             b.setUpload(bytes(WireFormat.encodeUp(info.userId(), device.deltas())));
+            uploadsSent++;
         } else if (dirty) {
             b.setUpload(bytes(WireFormat.encodeUp(info.userId(), device.parameters())));
             dirty = false;
+            uploadsSent++;
         }
         return b.build();
     }

@@ -70,7 +70,7 @@ public final class SessionHost<B> {
     public record Traffic(long down, long downHeader, long up, long upHeader, long setupUp, long batches) {}
 
     /** What a session measured: every user's result, the wall time of each step, the message bytes. */
-    public record Outcome(List<UserResult> users, List<Double> stepMillis, Traffic traffic) {}
+    public record Outcome(List<UserResult> users, List<Double> stepMillis, Traffic traffic, long uploadsApplied) {}
 
     private final TenantWorkload<B> workload;
     private final Config cfg;
@@ -81,7 +81,7 @@ public final class SessionHost<B> {
     private final int maxRows;
     private volatile int step;
     private boolean started;
-    private long down, downHeader, up, upHeader, setupUp, batches;
+    private long down, downHeader, up, upHeader, setupUp, batches, uploadsApplied;
 
     public SessionHost(TenantWorkload<B> workload, Config cfg, MemoryLedger ledger) {
         this.workload = workload;
@@ -194,7 +194,7 @@ public final class SessionHost<B> {
             millis.add((System.nanoTime() - t0) / 1e6);
         }
         step = cfg.session().steps();
-        return new Outcome(finish(), millis, new Traffic(down, downHeader, up, upHeader, setupUp, batches));
+        return new Outcome(finish(), millis, new Traffic(down, downHeader, up, upHeader, setupUp, batches), uploadsApplied);
     }
 
     private void awaitStart() throws InterruptedException {
@@ -220,6 +220,7 @@ public final class SessionHost<B> {
                 server.remove(p.id);
                 p.registered = false;
                 if (!p.left && !p.stopped) p.status = "disconnected";
+                if (p.left) p.finish(ServerStep.newBuilder().setStep(step).setResultJson(Json.write(result(p, null, null))).build());
             } else if (!p.registered && !p.stopped && !p.left && p.streaming()) {
                 server.register(p.spec);
                 p.registered = true;
@@ -271,6 +272,7 @@ public final class SessionHost<B> {
             upHeader += WireFormat.headerBytes(bytes);
         }
         server.upload(p.id, WireFormat.decodeUp(bytes));
+        uploadsApplied++;
     }
 
     /** One server step over the submitted users; each processed user gets its adaptation data. */
