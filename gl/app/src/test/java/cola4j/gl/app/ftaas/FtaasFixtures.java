@@ -8,26 +8,26 @@ import cola4j.tensor.Rng;
 import java.util.List;
 
 /** Small settings for the FTaaS tests: a digits MLP 64 → 16 → 10 pretrained for a few steps. */
-final class FtaasFixtures {
+public final class FtaasFixtures {
     private FtaasFixtures() {}
 
     private static DigitsFamily family;
 
-    static synchronized DigitsFamily family() {
+    public static synchronized DigitsFamily family() {
         if (family == null) family = new DigitsFamily();
         return family;
     }
 
-    static DigitsTenants digits(DType dtype) {
+    public static DigitsTenants digits(DType dtype) {
         MlpClassifier base = DigitsPretraining.pretrain(family(), new int[] {16}, dtype, 20, 2e-3, 3, null);
         return new DigitsTenants(base, family());
     }
 
-    static SessionConfig config(int steps, cola4j.gl.cola.ColaMode mode, TransferDtype t) {
+    public static SessionConfig config(int steps, cola4j.gl.cola.ColaMode mode, TransferDtype t) {
         return new SessionConfig(steps, 4, mode, t, steps, 7, 2e-3);
     }
 
-    static List<UserSpec> users(int k, String pattern, int interval) {
+    public static List<UserSpec> users(int k, String pattern, int interval) {
         return UserSpec.cycle(k, pattern, 2, 5, interval, "adamw", 0.01, 11);
     }
 

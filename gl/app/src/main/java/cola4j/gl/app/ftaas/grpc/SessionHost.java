@@ -234,7 +234,7 @@ public final class SessionHost<B> {
         long deadline = System.nanoTime() + cfg.stepTimeoutMs() * 1_000_000L;
         Map<Integer, UserStep> in = new TreeMap<>();
         for (Peer p : List.copyOf(peers.values())) {
-            if (!p.registered) continue;
+            if (!p.registered || p.left) continue;   // a user that called Leave is removed at the next step
             UserStep m;
             while ((m = p.next(deadline)) != null && m.getStep() < s) {
                 UserStep late = m;
@@ -245,7 +245,7 @@ public final class SessionHost<B> {
                 }
                 if (!p.registered) break;
             }
-            if (!p.registered) continue;
+            if (!p.registered || p.left) continue;
             if (m == null) {
                 p.skipped++;
             } else if (m.getStep() > s) {

@@ -1,0 +1,82 @@
+package cola4j.gl.app.ftaas.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cola4j.gl.app.ftaas.LocalUserDevice;
+import cola4j.gl.app.ftaas.grpc.proto.FtaasGrpc;
+import cola4j.gl.app.ftaas.grpc.proto.LeaveRequest;
+import cola4j.gl.cola.ColaMode;
+import cola4j.models.data.VectorBatch;
+import cola4j.tensor.Tensor;
+import io.grpc.ManagedChannel;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A user process killed mid-session (its channel dropped after step 2) never stalls the others: they finish every
+ * step, and their parameters equal, bit for bit, those of a session where that user called Leave at the same step.
+ */
+@Timeout(180)
+class FaultTest {
+    private static final int STEPS = 5, AT = 2;
+
+    private Map<Integer, LinkedHashMap<String, Tensor>> session(boolean kill, ColaMode mode) throws Exception {
+        try (NetHarness h = new NetHarness(3, STEPS, mode, 20_000)) {
+            Map<Integer, CompletableFuture<Object>> users = new TreeMap<>();
+            Map<Integer, LocalUserDevice> devices = new TreeMap<>();
+            for (int u = 0; u < 3; u++) {
+                int id = u;
+                ManagedChannel ch = h.channel();
+                RemoteUser<VectorBatch> user = new RemoteUser<>(ch, TokenAuth.credentials(h.tokens.get(u)), NetHarness.LOWRANK,
+                        info -> NetHarness.W.data());
+                RemoteUser.StepObserver obs = (step, d) -> {
+                    if (id != 2 || step != AT) return;
+                    if (kill) ch.shutdownNow();
+                    else FtaasGrpc.newBlockingStub(ch).withCallCredentials(TokenAuth.credentials(h.tokens.get(2)))
+                            .leave(LeaveRequest.getDefaultInstance());
+                };
+                users.put(u, CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return user.run(obs);
+                    } catch (RemoteUser.Failure e) {
+                        return e.getMessage();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    } finally {
+                        synchronized (devices) { devices.put(id, user.device()); }
+                    }
+                }));
+            }
+            SessionHost.Outcome o = h.await();
+            for (int u = 0; u < 2; u++) {
+                UserResult r = NetHarness.of(o, u);
+                assertThat(r.status()).isEqualTo("finished");
+                assertThat(r.served()).isEqualTo(STEPS);
+                assertThat(users.get(u).get()).isInstanceOf(UserResult.class);
+            }
+            UserResult gone = NetHarness.of(o, 2);
+            assertThat(gone.served()).isEqualTo(AT + 1);
+            assertThat(gone.status()).isEqualTo(kill ? "disconnected" : "left");
+            assertThat(users.get(2).get()).isInstanceOf(kill ? String.class : UserResult.class);
+            Map<Integer, LinkedHashMap<String, Tensor>> params = new TreeMap<>();
+            for (int u = 0; u < 2; u++) params.put(u, devices.get(u).parameters());
+            return params;
+        }
+    }
+
+    @Test
+    void aKilledUserNeverStallsTheOthersWhoEndAsIfItHadLeft() throws Exception {
+        for (ColaMode mode : new ColaMode[] {ColaMode.UNMERGED, ColaMode.MERGED}) {
+            Map<Integer, LinkedHashMap<String, Tensor>> killed = session(true, mode), left = session(false, mode);
+            for (int u = 0; u < 2; u++) {
+                for (String n : killed.get(u).keySet()) {
+                    assertThat(killed.get(u).get(n).bitEquals(left.get(u).get(n))).as(mode + " user " + u + " " + n).isTrue();
+                }
+            }
+        }
+    }
+}
