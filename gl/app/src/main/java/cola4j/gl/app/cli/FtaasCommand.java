@@ -9,6 +9,8 @@ import cola4j.gl.app.io.Table;
 
 import cola4j.gl.cola.ColaMode;
 import cola4j.gl.app.ftaas.ColaSession;
+import cola4j.gl.app.ftaas.ServingMethod;
+import cola4j.gl.app.ftaas.SessionLimits;
 import cola4j.gl.app.ftaas.DigitsTenants;
 import cola4j.gl.app.ftaas.grpc.GrpcSession;
 import cola4j.gl.app.ftaas.Evaluation;
@@ -127,6 +129,8 @@ public final class FtaasCommand implements Command {
         Path json = Args.path(cl, "json"), cacheDir = Args.path(cl, "cache");
         if (mlp && cl.hasOption("sites")) throw new UsageException("--sites applies to transformer models; the mlp adapts every layer");
         List<String> sites = cl.hasOption("sites") ? Arrays.stream(cl.getOptionValue("sites").split(",")).map(String::trim).toList() : FtaasModels.TRANSFORMER_SITES;
+        String tooBig = SessionLimits.sizeProblem(users, rows, steps, pattern.ranks());
+        if (tooBig != null) throw new UsageException(tooBig);
         List<UserSpec> specs = pattern.cycle(users, 32, seed * 100L + 1);
         if (mode != ColaMode.UNMERGED && specs.stream().anyMatch(s -> !s.mergeable())) throw new UsageException("--" + mode.cliName() + " needs linear auxiliaries (lowrank, linear), got --aux " + aux);
         if (json != null) requireWritable(json);
@@ -145,6 +149,7 @@ public final class FtaasCommand implements Command {
             }
         }
         SessionConfig cfg = new SessionConfig(steps, rows, mode, transfer, Math.max(1, steps / 10), seed, 2e-3);
+        requireHeap(SessionLimits.estimate(w, specs, ServingMethod.cola(mode), rows), io);
         List<MethodResult> results = new ArrayList<>();
         String method = "cola-" + aux + "-" + mode.cliName();
         if (transport.equals("grpc")) {
@@ -155,7 +160,7 @@ public final class FtaasCommand implements Command {
                 ColaSession<?> session = new ColaSession<>(w, specs, cfg, method);
                 results.add(session.run(p.onStep()));
                 session.server().capped().forEach((u, n) -> io.err().println("cola: merged-average: user-" + u + "'s ΔW was"
-                        + " scaled down to the norm cap (‖ΔW‖ ≤ ‖W‖ per site) in " + n + " upload(s)"));
+                        + " scaled down to the norm cap (‖ΔW‖ ≤ 10·‖W‖ per site) in " + n + " upload(s)"));
             }
         }
         try (Progress p = new Progress(io.err(), "lora (multi-tenant)", steps)) {
@@ -181,6 +186,16 @@ public final class FtaasCommand implements Command {
             JsonFiles.writeAtomic(json, out);
         }
         return results.stream().allMatch(r -> r.errors().isEmpty()) ? 0 : 1;
+    }
+
+    /** Refuses (one line, exit 2) a session whose estimated memory exceeds the heap; prints the estimate. */
+    static void requireHeap(long bytes, Io io) {
+        long heap = Runtime.getRuntime().maxMemory();
+        io.err().printf("cola ftaas: memory estimate %.1f MiB, heap %.0f MiB%n", bytes / 1048576.0, heap / 1048576.0);
+        if (bytes > heap) {
+            throw new UsageException(String.format("the session needs about %.0f MiB but the heap is %.0f MiB; fewer users,"
+                    + " a smaller rank or a larger heap (COLA_JAVA_OPTS=-Xmx...)", bytes / 1048576.0, heap / 1048576.0));
+        }
     }
 
     /** A value of a {@code ~} pattern option; its parse error as a usage error naming the option. */

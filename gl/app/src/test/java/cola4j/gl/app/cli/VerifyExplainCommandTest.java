@@ -25,16 +25,18 @@ class VerifyExplainCommandTest {
         Path json = dir.resolve("v.json");
         MainTest.Result r = MainTest.cola("verify", "--json", json.toString());
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("all 21 checks pass (float64)");
+        assertThat(r.out()).contains("all 23 checks pass (float64)");
         JsonNode root = JsonFiles.MAPPER.readTree(Files.readString(json));
         assertThat(root.get("dtype").asText()).isEqualTo("float64");
-        assertThat(root.get("propositions")).hasSize(21);
+        assertThat(root.get("propositions")).hasSize(23);
         assertThat(root.get("propositions").findValuesAsText("id")).containsExactly(
-                "P1", "P1", "P1", "P1", "P1", "P1", "P1", "P2", "P2", "P2", "P2", "P2", "P2", "P2", "P3", "P3", "P4", "P5", "P6", "P7", "P8");
+                "P1", "P1", "P1", "P1", "P1", "P1", "P1", "P2", "P2", "P2", "P2", "P2", "P2", "P2", "P3", "P3", "P4", "P5", "P6", "P7", "P8",
+                "P9", "P9");
         for (JsonNode p : root.get("propositions")) {
             assertThat(p.fieldNames()).toIterable().containsExactly("id", "setting", "max_abs", "max_rel", "tol", "pass");
             assertThat(p.get("pass").asBoolean()).isTrue();
             assertThat(p.get("max_rel").asDouble()).isLessThanOrEqualTo(1e-10);
+            if (p.get("id").asText().equals("P9")) assertThat(p.get("max_abs").asDouble()).isZero();
         }
     }
 

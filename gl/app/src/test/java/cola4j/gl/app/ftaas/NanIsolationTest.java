@@ -95,10 +95,15 @@ class NanIsolationTest {
         SessionConfig cfg = FtaasFixtures.config(6, mode, TransferDtype.NATIVE);
         ColaSession<?> diverged = new ColaSession<>(CLEAN, ALL, cfg, "cola", (t, d) -> new FtaasFixtures.CorruptUploads(new InProcessTransport(t, d), 2, 3, 1e308));
         MethodResult r = diverged.run(null);
+        if (mode == ColaMode.MERGED_AVERAGE) {
+            // the ΔW norm cap (‖ΔW‖ ≤ 10·‖W‖ per site) scales the 1e308 ΔW down before it enters the average: nobody
+            // diverges, nobody is stopped, and the cap is reported for user 2
+            assertThat(r.errors()).isEmpty();
+            assertThat(diverged.server().capped()).containsOnlyKeys(2);
+            return;
+        }
         assertStopped(diverged, r, "server: user 2's pass alone is non-finite", "the user is removed");
-        ColaSession<?> reference = mode == ColaMode.MERGED_AVERAGE
-                ? new ColaSession<>(new FtaasFixtures.PoisonedDigits(CLEAN, 2, 3), ALL, cfg, "cola")          // stopped before step 4's average
-                : new ColaSession<>(CLEAN, WITHOUT, cfg, "cola");
+        ColaSession<?> reference = new ColaSession<>(CLEAN, WITHOUT, cfg, "cola");
         reference.run(null);
         assertOthers(diverged, reference, true);
     }
