@@ -68,17 +68,17 @@ final class FtaasService extends FtaasGrpc.FtaasImplBase {
         return new StreamObserver<>() {
             @Override
             public void onNext(UserStep m) {
-                p.offer(m);
+                p.offer(out, m);
             }
 
             @Override
             public void onError(Throwable t) {
-                p.lost("stream broke: " + Status.fromThrowable(t).getCode());
+                p.lost(out, "stream broke: " + Status.fromThrowable(t).getCode());
             }
 
             @Override
             public void onCompleted() {
-                p.lost("the user closed its stream");
+                p.lost(out, "the user closed its stream");
             }
         };
     }

@@ -29,6 +29,7 @@ final class Peer {
     private StreamObserver<ServerStep> out;
     private BlockingQueue<UserStep> inbox;
     private volatile String gone;
+    private UserStep early;
 
     Peer(int id) {
         this.id = id;
@@ -39,23 +40,28 @@ final class Peer {
         out = observer;
         inbox = new ArrayBlockingQueue<>(INBOX);
         gone = null;
+        early = null;
     }
 
     synchronized boolean streaming() {
         return out != null && gone == null;
     }
 
-    /** From a gRPC thread: a message arrived; false (and the stream is cut) if the user is too far ahead. */
-    synchronized boolean offer(UserStep m) {
-        if (inbox == null || gone != null) return false;
+    /**
+     * From a gRPC thread: a message arrived on stream {@code from}; ignored unless that is the current stream (after a
+     * re-attach, the old stream's late messages and errors must not touch the new one); false (and the stream is cut)
+     * if the user is too far ahead.
+     */
+    synchronized boolean offer(StreamObserver<ServerStep> from, UserStep m) {
+        if (from != out || inbox == null || gone != null) return false;
         if (inbox.offer(m)) return true;
         close("more than " + INBOX + " messages ahead of the server");
         return false;
     }
 
-    /** From a gRPC thread: the stream ended (process killed, network gone, or the user closed it). */
-    void lost(String why) {
-        gone = why;
+    /** From a gRPC thread: stream {@code from} ended (process killed, network gone, or the user closed it). */
+    synchronized void lost(StreamObserver<ServerStep> from, String why) {
+        if (from == out) gone = why;
     }
 
     /** Why the stream is gone, or null while it is open. */
@@ -63,19 +69,29 @@ final class Peer {
         return gone;
     }
 
+    /** Keeps a message of the next step (a user that re-attached mid-step) to be taken first then. */
+    synchronized void pushBack(UserStep m) {
+        early = m;
+    }
+
     /** The next message, waiting until {@code deadlineNanos} (System.nanoTime); null on timeout or a lost stream. */
     UserStep next(long deadlineNanos) throws InterruptedException {
-        BlockingQueue<UserStep> q;
-        synchronized (this) {
-            q = inbox;
-        }
-        while (q != null && gone == null) {
+        while (true) {
+            BlockingQueue<UserStep> q;
+            synchronized (this) {
+                if (early != null) {
+                    UserStep m = early;
+                    early = null;
+                    return m;
+                }
+                q = inbox;   // read again each round: a re-attach replaces the inbox
+            }
+            if (q == null || gone != null) return null;
             long left = deadlineNanos - System.nanoTime();
             if (left <= 0) return q.poll();
             UserStep m = q.poll(Math.min(left, 50_000_000L), TimeUnit.NANOSECONDS);
             if (m != null) return m;
         }
-        return null;
     }
 
     /** Sends one message; a user whose stream already failed is marked gone. */

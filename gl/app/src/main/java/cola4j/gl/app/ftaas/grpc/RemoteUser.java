@@ -44,7 +44,7 @@ public final class RemoteUser<B> {
 
     private static final Object END = new Object();
 
-    private final Channel channel;
+    private Channel channel;
     private final CallCredentials token;
     private final AttachRequest request;
     private final Function<SessionInfo, TenantData<B>> dataFor;
@@ -70,6 +70,15 @@ public final class RemoteUser<B> {
         this.token = token;
         this.request = request;
         this.dataFor = dataFor;
+    }
+
+    /**
+     * Re-attach over {@code c} after the connection was lost: the next {@link #run} attaches again with the same
+     * token, keeps this device (auxiliaries, optimizer state, data stream) and sends its parameters first.
+     */
+    public RemoteUser<B> reconnect(Channel c) {
+        this.channel = c;
+        return this;
     }
 
     /** Where the device's memory is tracked (default: a ledger of its own). */

@@ -248,6 +248,9 @@ public final class SessionHost<B> {
             if (!p.registered || p.left) continue;
             if (m == null) {
                 p.skipped++;
+            } else if (m.getStep() == s + 1) {
+                p.pushBack(m);   // re-attached during step s: it starts at s + 1
+                p.skipped++;
             } else if (m.getStep() > s) {
                 stop(p, "sent step " + m.getStep() + " while the server is at step " + s);
             } else {

@@ -79,4 +79,47 @@ class FaultTest {
             }
         }
     }
+
+    @Test
+    void aUserWhoseConnectionDroppedReattachesWithItsTokenAndContinues() throws Exception {
+        try (NetHarness h = new NetHarness(2, 8, ColaMode.UNMERGED, 20_000)) {
+            var u0 = h.user(0, NetHarness.LOWRANK);
+            ManagedChannel first = h.channel();
+            RemoteUser<VectorBatch> u1 = new RemoteUser<>(first, TokenAuth.credentials(h.tokens.get(1)), NetHarness.LOWRANK,
+                    info -> NetHarness.W.data());
+            Object dropped;
+            try {
+                dropped = u1.run((step, d) -> { if (step == 2) first.shutdownNow(); });
+            } catch (RemoteUser.Failure e) {
+                dropped = e.getMessage();
+            }
+            assertThat(dropped).isInstanceOf(String.class);
+            UserResult r = u1.reconnect(h.channel()).run(null);
+            assertThat(u1.info().startStep()).isGreaterThan(2);
+            SessionHost.Outcome o = h.await();
+            assertThat(r.status()).isEqualTo("finished");
+            assertThat(r.served()).isGreaterThan(3).isLessThan(8);
+            assertThat(r.value()).isNotNull();
+            assertThat(NetHarness.of(o, 0).served()).isEqualTo(8);
+            assertThat(u0.get()).isInstanceOf(UserResult.class);
+        }
+    }
+
+    @Test
+    void aServerThatStopsEndsItsUsersWithAClearMessage() throws Exception {
+        NetHarness h = new NetHarness(1, 50, ColaMode.UNMERGED, 20_000);
+        ManagedChannel ch = h.channel();
+        RemoteUser<VectorBatch> u = new RemoteUser<>(ch, TokenAuth.credentials(h.tokens.get(0)), NetHarness.LOWRANK,
+                info -> NetHarness.W.data());
+        try {
+            u.run((step, d) -> { if (step == 1) h.server.shutdownNow(); });
+            throw new AssertionError("the user went on after the server stopped");
+        } catch (RemoteUser.Failure e) {
+            assertThat(e.getMessage()).startsWith("server gone: ");
+            assertThat(e.getMessage()).doesNotContain("\n");
+        } finally {
+            h.outcome.cancel(true);
+            h.close();
+        }
+    }
 }
