@@ -80,7 +80,7 @@ public final class SessionHost<B> {
     private final Map<Integer, Peer> peers = new TreeMap<>();
     private final int maxRows;
     private volatile int step;
-    private boolean started;
+    private boolean started, over;
     private long down, downHeader, up, upHeader, setupUp, batches, uploadsApplied;
 
     public SessionHost(TenantWorkload<B> workload, Config cfg, MemoryLedger ledger) {
@@ -138,6 +138,7 @@ public final class SessionHost<B> {
 
     /** Attach (gRPC thread): the token's user joins with {@code spec}; the session info it gets back. */
     synchronized SessionInfo attach(UserSpec spec) {
+        if (over) throw new IllegalStateException("the session is over");
         Peer p = peers.computeIfAbsent(spec.id(), Peer::new);
         if (p.streaming() && p.registered) throw new IllegalStateException("user " + spec.id() + " is attached already");
         if (p.stopped || p.left) throw new IllegalStateException("user " + spec.id() + " has " + p.status);
@@ -193,7 +194,10 @@ public final class SessionHost<B> {
             }
             millis.add((System.nanoTime() - t0) / 1e6);
         }
-        step = cfg.session().steps();
+        synchronized (this) {
+            step = cfg.session().steps();
+            over = true;
+        }
         return new Outcome(finish(), millis, new Traffic(down, downHeader, up, upHeader, setupUp, batches), uploadsApplied);
     }
 
@@ -326,10 +330,11 @@ public final class SessionHost<B> {
             UserResult r = result(p, value, reason);
             results.add(r);
             if (p.registered) {
-                p.finish(ServerStep.newBuilder().setStep(last).setResultJson(Json.write(r)).build());
                 server.remove(p.id);
                 p.registered = false;
             }
+            // every open stream gets its result, also one that re-attached too late to be served again
+            if (p.streaming()) p.finish(ServerStep.newBuilder().setStep(last).setResultJson(Json.write(r)).build());
         }
         return results;
     }
