@@ -170,7 +170,14 @@ public final class RemoteUser<B> {
     private UserStep message(int s) {
         UserStep.Builder b = UserStep.newBuilder().setStep(s);
         ColaMode mode = info.colaMode();
-        if (s >= info.steps()) return b.setUpload(bytes(WireFormat.encodeUp(info.userId(), device.parameters()))).build();
+        if (s >= info.steps()) {
+            byte[] params = WireFormat.encodeUp(info.userId(), device.parameters());
+            if (mode == ColaMode.UNMERGED && dirty) {
+                uploadsSent++;
+                return b.setUpload(bytes(params)).build();   // the upload after the last fit, as in-process
+            }
+            return b.setFinalParameters(bytes(params)).build();
+        }
         b.setBatch(bytes(WireFormat.encode("batch", data.encode(data.sample(info.userId(), info.rowsPerUser(), rng)))));
         if (mode != ColaMode.UNMERGED) {
             b.setUpload(bytes(WireFormat.encodeUp(info.userId(), device.deltas())));

@@ -319,7 +319,13 @@ public final class SessionHost<B> {
                     p.status = "incomplete";
                 } else {
                     try {
-                        value = evaluate(p, WireFormat.decodeUp(m.getUpload().toByteArray()));
+                        byte[] params = (m.getUpload().isEmpty() ? m.getFinalParameters() : m.getUpload()).toByteArray();
+                        if (!m.getUpload().isEmpty()) {
+                            up += params.length;
+                            upHeader += WireFormat.headerBytes(params);
+                            uploadsApplied++;
+                        }
+                        value = evaluate(p, WireFormat.decodeUp(params));
                         p.status = "finished";
                     } catch (RuntimeException e) {
                         reason = "final parameters rejected: " + e.getMessage();
