@@ -24,6 +24,7 @@ public final class DigitsData implements TenantData<VectorBatch> {
     private final DigitsFamily family;
     private final List<String> kinds;
     private final Map<Integer, DigitsTask> tasks = new LinkedHashMap<>();
+    private final java.util.Set<Integer> sampled = new java.util.HashSet<>();
 
     /** @param kinds shift kinds cycled over users; IllegalArgumentException if empty or unknown */
     public DigitsData(DigitsFamily family, List<String> kinds) {
@@ -33,7 +34,19 @@ public final class DigitsData implements TenantData<VectorBatch> {
         this.kinds = List.copyOf(kinds);
     }
 
-    /** User u's task: shift kind kinds[u mod |kinds|], variant u. */
+    /**
+     * User u chooses its task: shift kind {@code kind} (one of this session's kinds), variant u, instead of the
+     * assigned one. Before the user's first batch; IllegalArgumentException for another kind, or after its task is set.
+     */
+    public synchronized void choose(int user, String kind) {
+        if (!kinds.contains(kind)) throw new IllegalArgumentException("task '" + kind + "' is not one of " + kinds);
+        DigitsTask t = tasks.get(user);
+        if (t != null && t.name().equals(kind)) return;
+        if (sampled.contains(user)) throw new IllegalArgumentException("user " + user + " already trains on " + t.name());
+        tasks.put(user, family.downstream(kind, user));
+    }
+
+    /** User u's task: the one it chose, else shift kind kinds[u mod |kinds|]; variant u. */
     public synchronized DigitsTask task(int user) {
         return tasks.computeIfAbsent(user, u -> family.downstream(kinds.get(u % kinds.size()), u));
     }
@@ -45,6 +58,9 @@ public final class DigitsData implements TenantData<VectorBatch> {
 
     @Override
     public VectorBatch sample(int user, int rows, Rng rng) {
+        synchronized (this) {
+            sampled.add(user);
+        }
         return task(user).batch(rows, rng);
     }
 

@@ -57,6 +57,11 @@ public final class DigitsTenants implements TenantWorkload<VectorBatch> {
         return data.task(user);
     }
 
+    @Override
+    public void choose(int user, String task) {
+        data.choose(user, task);
+    }
+
     /** The users' data alone (what a user device holds). */
     public DigitsData data() {
         return data;

@@ -15,6 +15,16 @@ public interface TenantData<B> {
     /** Name of user {@code user}'s downstream task (e.g. {@code rotate}). */
     String taskName(int user);
 
+    /**
+     * User {@code user} takes task {@code task} instead of the one assigned by id (before its first batch).
+     *
+     * @throws IllegalArgumentException for a task this data does not have
+     * @throws UnsupportedOperationException where tasks cannot be chosen
+     */
+    default void choose(int user, String task) {
+        throw new UnsupportedOperationException("tasks cannot be chosen here");
+    }
+
     /** {@code rows} training examples of user {@code user}'s task drawn with {@code rng}. */
     B sample(int user, int rows, Rng rng);
 

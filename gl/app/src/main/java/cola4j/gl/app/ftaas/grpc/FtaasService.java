@@ -42,12 +42,12 @@ final class FtaasService extends FtaasGrpc.FtaasImplBase {
             }
             UserSpec spec = new UserSpec(user, AuxiliaryKind.parseUserChoice(r.getAux()), r.getRank(), r.getMlpHidden(),
                     r.getInterval(), OptimizerKind.parse(r.getOptimizer()), r.getLr(), host.config().auxSeed() + user);
-            SessionInfo info = host.attach(spec);
+            SessionInfo info = host.attach(spec, r.getTask());
             reply.onNext(AttachReply.newBuilder().setUserId(user).setSessionJson(Json.write(info)).build());
             reply.onCompleted();
         } catch (IllegalArgumentException e) {
             reply.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | UnsupportedOperationException e) {
             reply.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
         }
     }

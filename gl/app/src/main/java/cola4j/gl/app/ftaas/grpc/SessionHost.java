@@ -137,7 +137,7 @@ public final class SessionHost<B> {
     }
 
     /** Attach (gRPC thread): the token's user joins with {@code spec}; the session info it gets back. */
-    synchronized SessionInfo attach(UserSpec spec) {
+    synchronized SessionInfo attach(UserSpec spec, String task) {
         if (over) throw new IllegalStateException("the session is over");
         Peer p = peers.computeIfAbsent(spec.id(), Peer::new);
         if (p.streaming() && p.registered) throw new IllegalStateException("user " + spec.id() + " is attached already");
@@ -148,6 +148,7 @@ public final class SessionHost<B> {
         if (cfg.session().mode() != ColaMode.UNMERGED && !spec.mergeable()) {
             throw new IllegalArgumentException(spec.auxType() + " auxiliaries cannot be merged; the session is " + cfg.session().mode().cliName());
         }
+        if (!task.isEmpty()) workload.choose(spec.id(), task);
         p.spec = spec;
         SessionConfig s = cfg.session();
         return new SessionInfo(spec.id(), cfg.model(), cfg.kinds(), workload.taskName(spec.id()), s.mode().cliName(),

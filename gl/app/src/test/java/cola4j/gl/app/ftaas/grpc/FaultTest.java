@@ -32,7 +32,7 @@ class FaultTest {
                 int id = u;
                 ManagedChannel ch = h.channel();
                 RemoteUser<VectorBatch> user = new RemoteUser<>(ch, TokenAuth.credentials(h.tokens.get(u)), NetHarness.LOWRANK,
-                        info -> NetHarness.W.data());
+                        info -> h.w.data());
                 RemoteUser.StepObserver obs = (step, d) -> {
                     if (id != 2 || step != AT) return;
                     if (kill) ch.shutdownNow();
@@ -86,7 +86,7 @@ class FaultTest {
             // user 0 waits 20 ms per step so that the session is still running when user 1 is back
             ManagedChannel c0 = h.channel();
             RemoteUser<VectorBatch> slow = new RemoteUser<>(c0, TokenAuth.credentials(h.tokens.get(0)), NetHarness.LOWRANK,
-                    info -> NetHarness.W.data());
+                    info -> h.w.data());
             CompletableFuture<UserResult> u0 = CompletableFuture.supplyAsync(() -> {
                 try {
                     return slow.run((step, d) -> { try { Thread.sleep(20); } catch (InterruptedException e) { } });
@@ -96,7 +96,7 @@ class FaultTest {
             });
             ManagedChannel first = h.channel();
             RemoteUser<VectorBatch> u1 = new RemoteUser<>(first, TokenAuth.credentials(h.tokens.get(1)), NetHarness.LOWRANK,
-                    info -> NetHarness.W.data());
+                    info -> h.w.data());
             Object dropped;
             try {
                 dropped = u1.run((step, d) -> { if (step == 2) first.shutdownNow(); });
@@ -120,7 +120,7 @@ class FaultTest {
         NetHarness h = new NetHarness(1, 50, ColaMode.UNMERGED, 20_000);
         ManagedChannel ch = h.channel();
         RemoteUser<VectorBatch> u = new RemoteUser<>(ch, TokenAuth.credentials(h.tokens.get(0)), NetHarness.LOWRANK,
-                info -> NetHarness.W.data());
+                info -> h.w.data());
         try {
             u.run((step, d) -> { if (step == 1) h.server.shutdownNow(); });
             throw new AssertionError("the user went on after the server stopped");

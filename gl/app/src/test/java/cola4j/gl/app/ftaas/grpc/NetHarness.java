@@ -26,6 +26,8 @@ final class NetHarness implements AutoCloseable {
     static final AttachRequest LOWRANK = AttachRequest.newBuilder().setAux("lowrank").setRank(2).setMlpHidden(4)
             .setInterval(1).setOptimizer("adamw").setLr(0.01).build();
 
+    /** This session's workload: the shared pretrained base, its own users' data (tasks may be chosen per session). */
+    final DigitsTenants w = new DigitsTenants(W.base(), FtaasFixtures.family());
     final SessionHost<VectorBatch> host;
     final Server server;
     final List<String> tokens = new ArrayList<>();
@@ -34,7 +36,7 @@ final class NetHarness implements AutoCloseable {
 
     NetHarness(int users, int steps, ColaMode mode, long stepTimeoutMs) throws Exception {
         SessionConfig cfg = new SessionConfig(steps, 4, mode, TransferDtype.NATIVE, steps, 7, 2e-3);
-        host = new SessionHost<>(W, new SessionHost.Config("mlp", DigitShift.KINDS, cfg, users, 11, stepTimeoutMs, 30_000),
+        host = new SessionHost<>(w, new SessionHost.Config("mlp", DigitShift.KINDS, cfg, users, 11, stepTimeoutMs, 30_000),
                 new MemoryLedger());
         Map<String, Integer> byToken = new LinkedHashMap<>();
         for (int u = 0; u < users; u++) {
@@ -62,7 +64,7 @@ final class NetHarness implements AutoCloseable {
     /** A legitimate user of the digits data, run in a thread; its result (or failure message) when done. */
     CompletableFuture<Object> user(int u, AttachRequest request) {
         RemoteUser<VectorBatch> user = new RemoteUser<>(channel(), TokenAuth.credentials(tokens.get(u)), request,
-                info -> W.data());
+                info -> w.data());
         return CompletableFuture.supplyAsync(() -> {
             try {
                 return user.run(null);

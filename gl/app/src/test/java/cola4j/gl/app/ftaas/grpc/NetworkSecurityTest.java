@@ -144,6 +144,23 @@ class NetworkSecurityTest {
         }
     }
 
+    @Test
+    void aUserMayChooseItsTaskAmongTheSessionsButNoOther() throws Exception {
+        try (NetHarness h = new NetHarness(2, STEPS, ColaMode.UNMERGED, 20_000)) {
+            assertThatThrownBy(() -> FtaasGrpc.newBlockingStub(h.channel()).withCallCredentials(TokenAuth.credentials(h.tokens.get(1)))
+                    .attach(NetHarness.LOWRANK.toBuilder().setTask("chess").build()))
+                    .hasMessageContaining("INVALID_ARGUMENT").hasMessageContaining("task 'chess' is not one of");
+            var u0 = h.user(0, NetHarness.LOWRANK.toBuilder().setTask("invert").build());
+            var u1 = h.user(1, NetHarness.LOWRANK);
+            SessionHost.Outcome o = h.await();
+            assertThat(u0.get()).as("user 0").isInstanceOf(UserResult.class);
+            assertThat(u1.get()).as("user 1").isInstanceOf(UserResult.class);
+            assertThat(((UserResult) u0.get()).task()).isEqualTo("invert");
+            assertThat(((UserResult) u1.get()).task()).isEqualTo(h.w.taskName(1));
+            assertThat(o.users()).extracting(UserResult::status).containsOnly("finished");
+        }
+    }
+
     static StreamObserver<ServerStep> collector(LinkedBlockingQueue<Object> in) {
         return new StreamObserver<>() {
             @Override public void onNext(ServerStep m) { in.add(m); }
