@@ -11,7 +11,6 @@ import cola4j.gl.cola.ColaMode;
 import cola4j.gl.app.ftaas.ColaSession;
 import cola4j.gl.app.ftaas.ServingMethod;
 import cola4j.gl.app.ftaas.SessionLimits;
-import cola4j.gl.app.ftaas.DigitsTenants;
 import cola4j.gl.app.ftaas.grpc.GrpcSession;
 import cola4j.gl.app.ftaas.Evaluation;
 import cola4j.gl.app.ftaas.FtaasModels;
@@ -91,7 +90,7 @@ public final class FtaasCommand implements Command {
                         + " sgd has momentum 0.9; the same optimizer trains the user's LoRA adapter)"))
                 .addOption(opt("lr", "LR[~LR...]", "users' learning rates (default " + MLP_LR + " for mlp, " + TRANSFORMER_LR + " for transformers)"))
                 .addOption(opt("transport", "inprocess|grpc", "how the ColA server and users talk: in this process (default) or"
-                        + " gRPC over loopback sockets in this JVM (mlp only; wire bytes measured)"))
+                        + " gRPC over loopback sockets in this JVM (wire bytes measured)"))
                 .addOption(opt("transfer-dtype", "float32|bf16", "element type of adaptation data on the wire (default float32)"))
                 .addOption(opt("seed", "S", "seed of base, users and data (default 0)"))
                 .addOption(opt("pretrain-steps", "N", "pretraining steps of the base (default 300 for mlp; transformers: the family's tuned default)"))
@@ -124,7 +123,6 @@ public final class FtaasCommand implements Command {
                 pattern(cl, "lr", Double.toString(mlp ? MLP_LR : TRANSFORMER_LR), UserPattern::positives));
         String aux = String.join("~", pattern.aux().stream().map(AuxiliaryKind::cliName).toList());
         String transport = Args.choice(cl, "transport", "inprocess", List.of("inprocess", "grpc"));
-        if (transport.equals("grpc") && !mlp) throw new UsageException("--transport grpc: only --model mlp goes over the network yet");
         TransferDtype transfer = TransferDtype.parse(Args.choice(cl, "transfer-dtype", "float32", List.of("float32", "bf16")));
         Path json = Args.path(cl, "json"), cacheDir = Args.path(cl, "cache");
         if (mlp && cl.hasOption("sites")) throw new UsageException("--sites applies to transformer models; the mlp adapts every layer");
@@ -154,7 +152,7 @@ public final class FtaasCommand implements Command {
         String method = "cola-" + aux + "-" + mode.cliName();
         if (transport.equals("grpc")) {
             io.err().println(method + " over gRPC (loopback sockets, " + users + " user channels)...");
-            results.add(GrpcSession.run((DigitsTenants) w, specs, cfg, method, 60_000));
+            results.add(GrpcSession.run(w, specs, cfg, method, model, 60_000));
         } else {
             try (Progress p = new Progress(io.err(), method, steps)) {
                 ColaSession<?> session = new ColaSession<>(w, specs, cfg, method);

@@ -3,7 +3,10 @@ package cola4j.gl.app.cli;
 import cola4j.gl.app.command.Args;
 import cola4j.gl.app.command.Command;
 import cola4j.gl.app.command.UsageException;
-import cola4j.gl.app.ftaas.DigitsTenants;
+import cola4j.gl.app.ftaas.TenantWorkload;
+import cola4j.gl.app.workload.PretrainCache;
+import cola4j.gl.app.workload.Workloads;
+import java.util.Arrays;
 import cola4j.gl.app.ftaas.Evaluation;
 import cola4j.gl.app.ftaas.FtaasModels;
 import cola4j.gl.app.ftaas.SessionConfig;
@@ -54,7 +57,11 @@ public final class ServeCommand implements Command {
     @Override
     public Options options() {
         return new Options()
-                .addOption(FtaasCommand.opt("model", "M", "base model: mlp (the transformer families are not served over the network yet)"))
+                .addOption(FtaasCommand.opt("model", "M", "base model: mlp, encoder, decoder, seq2seq (default mlp)"))
+                .addOption(FtaasCommand.opt("preset", "tiny|small", "size of a transformer base (default small)"))
+                .addOption(FtaasCommand.opt("sites", "S1,S2,...", "adapted site-name suffixes of a transformer (default attn.query,attn.value)"))
+                .addOption(FtaasCommand.opt("cache", "DIR", "pretrained-checkpoint cache (default $COLA_CACHE or .cache/cola4j)"))
+                .addOption(FtaasCommand.opt("eval", "N", "held-out examples per user evaluation of a transformer task (default 256)"))
                 .addOption(FtaasCommand.opt("users", "K", "users of the session, one token each (default 2)"))
                 .addOption(FtaasCommand.opt("tokens", "DIR", "where to write user-<k>.token (mode 0600); required"))
                 .addOption(FtaasCommand.opt("port", "P", "TCP port (default 50051; 0 picks a free one, printed)"))
@@ -77,7 +84,13 @@ public final class ServeCommand implements Command {
     @Override
     public int run(CommandLine cl, Io io) throws Exception {
         String model = Args.choice(cl, "model", "mlp", List.of("mlp", "encoder", "decoder", "seq2seq"));
-        if (!model.equals("mlp")) throw new UsageException("--model " + model + ": only mlp is served over the network yet");
+        boolean mlp = model.equals("mlp");
+        String preset = Args.choice(cl, "preset", "small", Workloads.presets());
+        int eval = Args.intValue(cl, "eval", 256, 1);
+        Path cacheDir = Args.path(cl, "cache");
+        if (mlp && cl.hasOption("sites")) throw new UsageException("--sites applies to transformer models; the mlp adapts every layer");
+        List<String> sites = cl.hasOption("sites") ? Arrays.stream(cl.getOptionValue("sites").split(",")).map(String::trim).toList()
+                : FtaasModels.TRANSFORMER_SITES;
         int maxUsers = Args.intValue(cl, "max-users", 64, 1);
         if (maxUsers > MAX_USERS) throw new UsageException("--max-users must be <= " + MAX_USERS);
         int users = Args.intValue(cl, "users", 2, 1);
@@ -86,7 +99,8 @@ public final class ServeCommand implements Command {
         int port = Args.intValue(cl, "port", 50051, 0);
         if (port > 65535) throw new UsageException("--port must be <= 65535");
         long stepTimeout = Args.intValue(cl, "step-timeout", 30_000, 1), startTimeout = Args.intValue(cl, "start-timeout", 300_000, 1);
-        int seed = Args.intValue(cl, "seed", 0, 0), pre = bounded(cl, "pretrain-steps", 300, 100_000);
+        int seed = Args.intValue(cl, "seed", 0, 0);
+        Integer pre = cl.hasOption("pretrain-steps") || mlp ? bounded(cl, "pretrain-steps", 300, 100_000) : null;
         if (cl.hasOption("merged") && cl.hasOption("merged-average")) throw new UsageException("--merged and --merged-average exclude each other");
         ColaMode mode = cl.hasOption("merged") ? ColaMode.MERGED : cl.hasOption("merged-average") ? ColaMode.MERGED_AVERAGE : ColaMode.UNMERGED;
         TransferDtype transfer = TransferDtype.parse(Args.choice(cl, "transfer-dtype", "float32", List.of("float32", "bf16")));
@@ -97,13 +111,22 @@ public final class ServeCommand implements Command {
         String bind = cl.getOptionValue("bind", "127.0.0.1");
 
         SessionConfig cfg = new SessionConfig(steps, rows, mode, transfer, steps, seed, 2e-3);
-        DigitsTenants w;
+        TenantWorkload<?> w;
         Map<String, Integer> tokens = Tokens.writeAll(dir, users);
-        try (Progress p = new Progress(io.err(), "pretrain " + model, pre)) {
-            w = FtaasModels.digits(pre, seed, DigitShift.KINDS, p.onStep());
+        if (mlp) {
+            try (Progress p = new Progress(io.err(), "pretrain " + model, pre)) {
+                w = FtaasModels.digits(pre, seed, DigitShift.KINDS, p.onStep());
+            }
+        } else {
+            PretrainCache cache = cacheDir != null ? new PretrainCache(cacheDir) : PretrainCache.atDefaultLocation();
+            try {
+                w = FtaasModels.transformer(model, preset, seed, pre, sites, eval, cache, io.err());
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--sites: " + e.getMessage());
+            }
         }
-        SessionHost<?> host = new SessionHost<>(w, new SessionHost.Config(model, DigitShift.KINDS, cfg, users,
-                seed * 100L + 1, stepTimeout, startTimeout), new MemoryLedger());
+        SessionHost<?> host = new SessionHost<>(w, new SessionHost.Config(model, mlp ? DigitShift.KINDS : List.of(), cfg,
+                users, seed * 100L + 1, stepTimeout, startTimeout, mlp ? "" : preset, seed), new MemoryLedger());
         requireMemory(host, users, io);
         Server server = NetServer.start(host, tokens, bind, port, tls);
         io.out().println("listening on " + bind + ":" + server.getPort());

@@ -4,6 +4,9 @@ import cola4j.gl.app.command.Args;
 import cola4j.gl.app.command.Command;
 import cola4j.gl.app.command.UsageException;
 import cola4j.gl.app.ftaas.DigitsData;
+import cola4j.gl.app.ftaas.TenantData;
+import cola4j.gl.app.ftaas.WorkloadTenants;
+import cola4j.gl.app.workload.Workloads;
 import cola4j.gl.app.ftaas.grpc.RemoteUser;
 import cola4j.gl.app.ftaas.grpc.SessionInfo;
 import cola4j.gl.app.ftaas.grpc.TokenAuth;
@@ -109,7 +112,8 @@ public final class UserCommand implements Command {
         }
         ManagedChannel ch = NettyChannelBuilder.forAddress(host, port, creds).maxInboundMessageSize(512 << 20).build();
         try {
-            RemoteUser<?> user = new RemoteUser<>(ch, TokenAuth.credentials(token), request, UserCommand::data)
+            @SuppressWarnings("unchecked")
+            RemoteUser<?> user = new RemoteUser<Object>(ch, TokenAuth.credentials(token), request, i -> data(i))
                     .connectTimeout(connectTimeout);
             UserResult r = user.run((step, d) -> { });
             SessionInfo info = user.info();
@@ -126,9 +130,15 @@ public final class UserCommand implements Command {
         }
     }
 
-    /** The user's own data: the digits with the session's shift kinds. */
-    static DigitsData data(SessionInfo info) {
-        if (!info.model().equals("mlp")) throw new IllegalStateException("the server serves " + info.model() + "; this user knows mlp");
+    /**
+     * The user's own data: the digits with the session's shift kinds, or a transformer family's task generators
+     * (built with the session's preset and seed; the user's copy of that model is never used).
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static TenantData data(SessionInfo info) {
+        if (!info.model().equals("mlp")) {
+            return WorkloadTenants.userData(Workloads.create(info.model(), info.preset(), info.dtype(), info.baseSeed()));
+        }
         DigitsData d = new DigitsData(new DigitsFamily(), info.kinds());
         d.choose(info.userId(), info.task());   // the task the server confirmed (assigned or chosen)
         return d;

@@ -138,20 +138,50 @@ public final class WorkloadTenants implements TenantWorkload<Batch> {
         return base.sample(task(user), rows, rng);
     }
 
-    /** Not yet: the transformer families' batches do not go over the network ({@code cola serve --model mlp}). */
+    /** The wire form of a batch ({@link SequenceBatches}). */
     @Override
     public LinkedHashMap<String, Tensor> encode(Batch batch) {
-        throw new UnsupportedOperationException(NOT_ON_THE_NETWORK);
+        return SequenceBatches.encode(batch);
     }
 
-    /** Not yet (see {@link #encode}). */
+    /** A checked batch from the wire ({@link SequenceBatches#decode}). */
     @Override
     public Batch decode(Map<String, Tensor> tensors, int maxRows) {
-        throw new UnsupportedOperationException(NOT_ON_THE_NETWORK);
+        return SequenceBatches.decode(tensors, maxRows, base.tasks());
     }
 
-    private static final String NOT_ON_THE_NETWORK =
-            "the transformer families' batches do not go over the network yet; serve --model mlp";
+    /**
+     * What a user device holds of a transformer session: the family's task generators in a workload of the same
+     * family and preset ({@code fresh}: its model is never used, the user never sees the base), user u's task being
+     * downstream name u mod n in variant u, as on the server.
+     */
+    public static TenantData<Batch> userData(Workload fresh) {
+        return new TenantData<>() {
+            private final Map<Integer, Task<?>> tasks = new LinkedHashMap<>();
+
+            private synchronized Task<?> task(int u) {
+                return tasks.computeIfAbsent(u, k -> {
+                    List<String> names = fresh.downstreamNames();
+                    return fresh.downstream(names.get(k % names.size()), k);
+                });
+            }
+
+            @Override
+            public String taskName(int user) {
+                return task(user).name();
+            }
+
+            @Override
+            public Batch sample(int user, int rows, Rng rng) {
+                return fresh.sample(task(user), rows, rng);
+            }
+
+            @Override
+            public LinkedHashMap<String, Tensor> encode(Batch batch) {
+                return SequenceBatches.encode(batch);
+            }
+        };
+    }
 
     @Override
     public Batch concat(List<Batch> parts) {

@@ -6,6 +6,7 @@ import cola4j.gl.app.ftaas.LedgerView;
 import cola4j.gl.app.ftaas.LocalUserDevice;
 import cola4j.gl.app.ftaas.MethodResult;
 import cola4j.gl.app.ftaas.SessionConfig;
+import cola4j.gl.app.ftaas.TenantWorkload;
 import cola4j.gl.app.ftaas.UserSpec;
 import cola4j.models.data.DigitShift;
 import cola4j.models.site.Site;
@@ -22,11 +23,15 @@ import java.util.Map;
 public final class GrpcSession {
     private GrpcSession() {}
 
-    public static MethodResult run(DigitsTenants w, List<UserSpec> specs, SessionConfig cfg, String method,
-                                   long stepTimeoutMs) throws Exception {
+    /**
+     * @param w     the served workload; the users in this JVM draw their rows from its generators (as in-process)
+     * @param model its name (mlp, encoder, decoder, seq2seq)
+     */
+    public static <B> MethodResult run(TenantWorkload<B> w, List<UserSpec> specs, SessionConfig cfg, String method,
+                                       String model, long stepTimeoutMs) throws Exception {
         long t0 = System.nanoTime();
-        LoopbackSession.Result r = LoopbackSession.run(w, info -> w.data(), specs, cfg, "mlp", DigitShift.KINDS,
-                stepTimeoutMs, Map.of());
+        List<String> kinds = w instanceof DigitsTenants ? DigitShift.KINDS : List.of();
+        LoopbackSession.Result r = LoopbackSession.run(w, info -> w, specs, cfg, model, kinds, stepTimeoutMs, Map.of());
         int n = cfg.steps();
         List<Site> sites = w.adaptedSites(w.base());
         Map<String, Double> metrics = new LinkedHashMap<>();

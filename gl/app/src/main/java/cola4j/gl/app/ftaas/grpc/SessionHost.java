@@ -53,9 +53,17 @@ public final class SessionHost<B> {
      * @param auxSeed       user u's auxiliary seed is auxSeed + u (as {@code cola ftaas})
      * @param stepTimeoutMs how long a step waits for a user's message
      * @param startTimeoutMs how long the start waits for all users (then starts with those attached, if any)
+     * @param preset        a transformer's preset (tiny, small; "" for mlp): users build its task generators
+     * @param baseSeed      the seed of the served workload (users' task generators)
      */
     public record Config(String model, List<String> kinds, SessionConfig session, int users, long auxSeed,
-                         long stepTimeoutMs, long startTimeoutMs) {}
+                         long stepTimeoutMs, long startTimeoutMs, String preset, long baseSeed) {
+        /** An mlp session (no preset). */
+        public Config(String model, List<String> kinds, SessionConfig session, int users, long auxSeed,
+                      long stepTimeoutMs, long startTimeoutMs) {
+            this(model, kinds, session, users, auxSeed, stepTimeoutMs, startTimeoutMs, "", 0);
+        }
+    }
 
     /**
      * Message bytes of a session (safetensors files inside the gRPC messages; framing is not in here).
@@ -154,7 +162,7 @@ public final class SessionHost<B> {
         return new SessionInfo(spec.id(), cfg.model(), cfg.kinds(), workload.taskName(spec.id()), s.mode().cliName(),
                 s.steps(), s.rowsPerUser(), s.transfer().cliName(), workload.base().dtype(), s.dataSeed(spec.id()), shapes,
                 spec.auxType(), spec.rank(), spec.mlpHidden(), spec.interval(), spec.optimizer(), spec.lr(), spec.seed(),
-                started ? step + 1 : 0, cfg.stepTimeoutMs(), cfg.startTimeoutMs());
+                started ? step + 1 : 0, cfg.stepTimeoutMs(), cfg.startTimeoutMs(), cfg.preset(), cfg.baseSeed());
     }
 
     /** The peer of an attached user (gRPC thread), or null. */

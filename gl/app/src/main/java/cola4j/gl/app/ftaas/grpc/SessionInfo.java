@@ -31,6 +31,8 @@ import java.util.List;
  * @param startStep     the first step the user takes part in (0, or later after a re-attach)
  * @param stepTimeoutMs how long the server waits for the user's message of a step
  * @param startTimeoutMs how long the server waits for all users before the first step
+ * @param preset        a transformer's preset ("" for mlp)
+ * @param baseSeed      the served workload's seed (a user builds the family's task generators with it)
  */
 public record SessionInfo(@JsonProperty("user_id") int userId, @JsonProperty("model") String model,
                           @JsonProperty("kinds") List<String> kinds, @JsonProperty("task") String task,
@@ -44,7 +46,8 @@ public record SessionInfo(@JsonProperty("user_id") int userId, @JsonProperty("mo
                           @JsonProperty("optimizer") OptimizerKind optimizer, @JsonProperty("lr") double lr,
                           @JsonProperty("seed") long seed, @JsonProperty("start_step") int startStep,
                           @JsonProperty("step_timeout_ms") long stepTimeoutMs,
-                          @JsonProperty("start_timeout_ms") long startTimeoutMs) {
+                          @JsonProperty("start_timeout_ms") long startTimeoutMs,
+                          @JsonProperty("preset") String preset, @JsonProperty("base_seed") long baseSeed) {
     /** The user's spec as the server registered it. */
     public UserSpec spec() {
         return new UserSpec(userId, aux, rank, mlpHidden, interval, optimizer, lr, seed);
