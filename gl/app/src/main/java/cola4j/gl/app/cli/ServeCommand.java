@@ -109,6 +109,10 @@ public final class ServeCommand implements Command {
         NetServer.Tls tls = tls(cl);
         if (json != null) FtaasCommand.requireWritable(json);
         String bind = cl.getOptionValue("bind", "127.0.0.1");
+        if (tls == null && !loopback(bind)) {
+            throw new UsageException("--bind " + bind + " is not a loopback address: tokens would cross the network in"
+                    + " plaintext; serve TLS (--tls-cert, --tls-key)");
+        }
 
         SessionConfig cfg = new SessionConfig(steps, rows, mode, transfer, steps, seed, 2e-3);
         TenantWorkload<?> w;
@@ -144,7 +148,8 @@ public final class ServeCommand implements Command {
         for (UserResult r : outcome.users()) {
             t.row("user-" + r.user(), r.task(), r.spec(), Integer.toString(r.served()), Integer.toString(r.skipped()),
                     String.format("%.3f", Evaluation.plain(w, w.base(), r.user())),
-                    r.value() == null ? "-" : String.format("%.3f", r.value()), r.status() + (r.reason() == null ? "" : ": " + r.reason()));
+                    r.value() == null ? "-" : String.format("%.3f", r.value()), r.status() + (r.reason() == null ? "" : ": " + r.reason())
+                    + (r.capped() == null ? "" : " (ΔW capped in " + r.capped() + " uploads)"));
         }
         t.print(io.out());
         SessionHost.Traffic tr = outcome.traffic();
@@ -166,17 +171,32 @@ public final class ServeCommand implements Command {
         if (!cl.hasOption("tls-cert")) return null;
         File cert = new File(cl.getOptionValue("tls-cert")), key = new File(cl.getOptionValue("tls-key"));
         if (!cert.isFile() || !key.isFile()) throw new UsageException("--tls-cert/--tls-key: no such file");
+        try {
+            io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts.forServer(cert, key).build();   // fail now, not after pretraining
+        } catch (Exception e) {
+            throw new UsageException("--tls-cert/--tls-key: not a usable certificate chain and PKCS#8 private key (PEM): "
+                    + e.getMessage() + " (an EC/RSA key in another format: openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY8)");
+        }
         return new NetServer.Tls(cert, key);
     }
 
+    private static boolean loopback(String host) {
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new UsageException("--bind: unknown address " + host);
+        }
+    }
+
     /**
-     * The server's memory for this session, estimated before listening: the base model plus, per user, the largest
-     * message it may send (which bounds its replica or ΔW and its queued rows) and its adaptation data. Refused with
-     * one line when that exceeds the heap.
+     * The server's memory for this session, estimated before listening: the base model plus, per user, the messages
+     * it may have in flight ({@code Peer.INBOX} of the largest it may send, which also bounds its replica or ΔW and
+     * its queued rows) and its adaptation data, twice for the reply outbox and four times for the activations of its
+     * rows (a rough factor). Refused with one line when that exceeds the heap.
      */
     static void requireMemory(SessionHost<?> host, int users, Io io) {
         long base = host.baseBytes();
-        long perUser = host.maxMessageBytes() + host.adaptationBytesPerUser();
+        long perUser = 4L * host.maxMessageBytes() + 6L * host.adaptationBytesPerUser();
         long total = base + users * perUser, heap = Runtime.getRuntime().maxMemory();
         io.err().printf("cola serve: server memory estimate %.1f MiB (base %.1f MiB + %d users x %.1f MiB), heap %.0f MiB%n",
                 total / 1048576.0, base / 1048576.0, users, perUser / 1048576.0, heap / 1048576.0);

@@ -119,7 +119,11 @@ public final class RemoteUser<B> {
             info = Json.read(reply.getSessionJson(), SessionInfo.class);
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED) {
-                throw new Failure("no server reachable within " + connectTimeoutMs + " ms");
+                String d = String.valueOf(e.getStatus().getDescription());
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("Last Pick Failure=Status\\{code=(\\w+), "
+                        + "description=([^,}\\n]*)").matcher(d);
+                throw new Failure("no server reachable within " + connectTimeoutMs + " ms"
+                        + (m.find() ? " (last connection error: " + m.group(1) + " " + m.group(2).strip() + ")" : ""));
             }
             throw new Failure("refused at attach: " + describe(e.getStatus()));
         } catch (IllegalArgumentException e) {

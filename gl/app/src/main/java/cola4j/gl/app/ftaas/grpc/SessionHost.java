@@ -33,8 +33,9 @@ import java.util.TreeMap;
  *   <li>step s starts when the previous answers are sent; each registered user has {@code stepTimeoutMs} to send
  *       UserStep(s) (its rows, and its upload: parameters after a fit when unmerged, ΔW in merged modes);</li>
  *   <li>a user that misses the deadline is skipped at s: its rows are not served; when its late message arrives,
- *       its upload is still applied (the server never serves stale parameters silently) and it is answered with a
- *       skip notice, after which it continues with the next step;</li>
+ *       its upload is still applied in unmerged mode (the server never serves stale parameters silently; in merged
+ *       modes a late ΔW is stale and dropped, the next message carries a fresh one) and it is answered with a skip
+ *       notice, after which it continues with the next step;</li>
  *   <li>a user whose stream breaks is removed at the next step (others go on); it may re-attach with its token and is
  *       registered again at the following step, sending its parameters first;</li>
  *   <li>any bad message (undecodable, wrong names or shapes, non-finite, wrong dtype, too large) stops that user
@@ -232,7 +233,10 @@ public final class SessionHost<B> {
             if (p.registered && (p.gone() != null || p.left)) {
                 server.remove(p.id);
                 p.registered = false;
-                if (!p.left && !p.stopped) p.status = "disconnected";
+                if (!p.left && !p.stopped) {
+                    p.status = "disconnected";
+                    p.stopReason = p.gone();
+                }
                 if (p.left) p.finish(ServerStep.newBuilder().setStep(step).setResultJson(Json.write(result(p, null, null))).build());
             } else if (!p.registered && !p.stopped && !p.left && p.streaming()) {
                 server.register(p.spec);
@@ -320,6 +324,10 @@ public final class SessionHost<B> {
         for (Peer p : peers.values()) {
             Double value = null;
             String reason = null;
+            if (!p.registered && !p.stopped && !p.left && p.gone() != null && p.status.equals("attached")) {
+                p.status = "disconnected";   // its stream broke before it was ever served (e.g. an oversized message)
+                p.stopReason = p.gone();
+            }
             if (p.registered) {
                 UserStep m;
                 while ((m = p.next(deadline)) != null && m.getStep() < last) { /* late messages: the session is over */ }
