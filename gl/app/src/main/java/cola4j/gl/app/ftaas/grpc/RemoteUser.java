@@ -123,12 +123,14 @@ public final class RemoteUser<B> {
         }
         dirty = true;   // a (re-)attached user sends its parameters first
         LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
-        StreamObserver<UserStep> out = FtaasGrpc.newStub(channel).withCallCredentials(token).step(new StreamObserver<>() {
+        StreamObserver<UserStep> out = FtaasGrpc.newStub(channel).withCallCredentials(token)
+                .step(new StreamObserver<>() {
             @Override public void onNext(ServerStep m) { inbox.add(m); }
             @Override public void onError(Throwable t) { inbox.add(t); }
             @Override public void onCompleted() { inbox.add(END); }
         });
-        long waitMs = info.startTimeoutMs() + 2 * info.stepTimeoutMs() + 60_000;   // the first answer waits for the start
+        // the first answer waits for the start
+        long waitMs = info.startTimeoutMs() + 2 * info.stepTimeoutMs() + 60_000;
         try {
             out.onNext(message(info.startStep()));
             while (true) {
@@ -161,7 +163,9 @@ public final class RemoteUser<B> {
     private UserStep message(int s) {
         UserStep.Builder b = UserStep.newBuilder().setStep(s);
         ColaMode mode = info.colaMode();
-        if (s >= info.steps()) return b.setUpload(bytes(WireFormat.encodeUp(info.userId(), device.parameters()))).build();
+        if (s >= info.steps()) {
+            return b.setUpload(bytes(WireFormat.encodeUp(info.userId(), device.parameters()))).build();
+        }
         b.setBatch(bytes(WireFormat.encode("batch", data.encode(data.sample(info.userId(), info.rowsPerUser(), rng)))));
         if (mode != ColaMode.UNMERGED) {
             b.setUpload(bytes(WireFormat.encodeUp(info.userId(), device.deltas())));

@@ -111,7 +111,8 @@ public final class SessionHost<B> {
      * {@value FtaasService#MAX_MLP_HIDDEN}), plus 64 KiB for headers.
      */
     public int maxMessageBytes() {
-        long batch = WireFormat.encode("batch", workload.encode(workload.sample(0, maxRows, new cola4j.tensor.Rng(0)))).length;
+        long batch = WireFormat.encode("batch",
+                workload.encode(workload.sample(0, maxRows, new cola4j.tensor.Rng(0)))).length;
         long params = 0;
         for (SiteShape s : shapes) {
             long in = s.in(), out = s.out(), r = FtaasService.MAX_RANK, h = FtaasService.MAX_MLP_HIDDEN;
@@ -139,19 +140,25 @@ public final class SessionHost<B> {
     /** Attach (gRPC thread): the token's user joins with {@code spec}; the session info it gets back. */
     synchronized SessionInfo attach(UserSpec spec) {
         Peer p = peers.computeIfAbsent(spec.id(), Peer::new);
-        if (p.streaming() && p.registered) throw new IllegalStateException("user " + spec.id() + " is attached already");
+        if (p.streaming() && p.registered) {
+            throw new IllegalStateException("user " + spec.id() + " is attached already");
+        }
         if (p.stopped || p.left) throw new IllegalStateException("user " + spec.id() + " has " + p.status);
         if (p.spec != null && !p.spec.equals(spec)) {
-            throw new IllegalStateException("user " + spec.id() + " re-attached with another spec than " + p.spec.describe());
+            throw new IllegalStateException("user " + spec.id() + " re-attached with another spec than "
+                    + p.spec.describe());
         }
         if (cfg.session().mode() != ColaMode.UNMERGED && !spec.mergeable()) {
-            throw new IllegalArgumentException(spec.auxType() + " auxiliaries cannot be merged; the session is " + cfg.session().mode().cliName());
+            throw new IllegalArgumentException(spec.auxType() + " auxiliaries cannot be merged; the session is "
+                    + cfg.session().mode().cliName());
         }
         p.spec = spec;
         SessionConfig s = cfg.session();
         return new SessionInfo(spec.id(), cfg.model(), cfg.kinds(), workload.taskName(spec.id()), s.mode().cliName(),
-                s.steps(), s.rowsPerUser(), s.transfer().cliName(), workload.base().dtype(), s.dataSeed(spec.id()), shapes,
-                spec.auxType(), spec.rank(), spec.mlpHidden(), spec.interval(), spec.optimizer(), spec.lr(), spec.seed(),
+                s.steps(), s.rowsPerUser(), s.transfer().cliName(), workload.base().dtype(), s.dataSeed(spec.id()),
+                shapes,
+                spec.auxType(), spec.rank(), spec.mlpHidden(), spec.interval(), spec.optimizer(), spec.lr(),
+                spec.seed(),
                 started ? step + 1 : 0, cfg.stepTimeoutMs(), cfg.startTimeoutMs());
     }
 
@@ -182,7 +189,9 @@ public final class SessionHost<B> {
             if (cfg.session().mode() == ColaMode.MERGED) {
                 for (Map.Entry<Integer, UserStep> e : in.entrySet()) {
                     Peer p = peers.get(e.getKey());
-                    if (guard(p, () -> { submit(p, e.getValue()); upload(p, e.getValue()); })) deliver(s, Map.of(p.id, e.getValue()));
+                    if (guard(p, () -> { submit(p, e.getValue()); upload(p, e.getValue()); })) {
+                        deliver(s, Map.of(p.id, e.getValue()));
+                    }
                 }
             } else {
                 for (Map.Entry<Integer, UserStep> e : in.entrySet()) {
@@ -194,7 +203,8 @@ public final class SessionHost<B> {
             millis.add((System.nanoTime() - t0) / 1e6);
         }
         step = cfg.session().steps();
-        return new Outcome(finish(), millis, new Traffic(down, downHeader, up, upHeader, setupUp, batches), uploadsApplied);
+        return new Outcome(finish(), millis, new Traffic(down, downHeader, up, upHeader, setupUp, batches),
+                uploadsApplied);
     }
 
     private void awaitStart() throws InterruptedException {
@@ -220,7 +230,10 @@ public final class SessionHost<B> {
                 server.remove(p.id);
                 p.registered = false;
                 if (!p.left && !p.stopped) p.status = "disconnected";
-                if (p.left) p.finish(ServerStep.newBuilder().setStep(step).setResultJson(Json.write(result(p, null, null))).build());
+                if (p.left) {
+                    p.finish(ServerStep.newBuilder().setStep(step)
+                            .setResultJson(Json.write(result(p, null, null))).build());
+                }
             } else if (!p.registered && !p.stopped && !p.left && p.streaming()) {
                 server.register(p.spec);
                 p.registered = true;
@@ -282,7 +295,9 @@ public final class SessionHost<B> {
         try {
             out = server.step();
         } catch (RuntimeException e) {
-            for (int u : in.keySet()) if (peers.get(u).registered) stop(peers.get(u), "server step failed: " + e.getMessage());
+            for (int u : in.keySet()) {
+                if (peers.get(u).registered) stop(peers.get(u), "server step failed: " + e.getMessage());
+            }
             return;
         }
         server.stoppedInLastStep().forEach((u, why) -> stop(peers.get(u), why));
@@ -306,7 +321,9 @@ public final class SessionHost<B> {
             String reason = null;
             if (p.registered) {
                 UserStep m;
-                while ((m = p.next(deadline)) != null && m.getStep() < last) { /* late messages: the session is over */ }
+                while ((m = p.next(deadline)) != null && m.getStep() < last) {
+                    // late messages: the session is over
+                }
                 if (m == null) {
                     reason = "no final parameters within the step timeout";
                     p.status = "incomplete";

@@ -31,8 +31,8 @@ class FaultTest {
             for (int u = 0; u < 3; u++) {
                 int id = u;
                 ManagedChannel ch = h.channel();
-                RemoteUser<VectorBatch> user = new RemoteUser<>(ch, TokenAuth.credentials(h.tokens.get(u)), NetHarness.LOWRANK,
-                        info -> NetHarness.W.data());
+                RemoteUser<VectorBatch> user = new RemoteUser<>(ch, TokenAuth.credentials(h.tokens.get(u)),
+                        NetHarness.LOWRANK, info -> NetHarness.W.data());
                 RemoteUser.StepObserver obs = (step, d) -> {
                     if (id != 2 || step != AT) return;
                     if (kill) ch.shutdownNow();
@@ -74,7 +74,8 @@ class FaultTest {
             Map<Integer, LinkedHashMap<String, Tensor>> killed = session(true, mode), left = session(false, mode);
             for (int u = 0; u < 2; u++) {
                 for (String n : killed.get(u).keySet()) {
-                    assertThat(killed.get(u).get(n).bitEquals(left.get(u).get(n))).as(mode + " user " + u + " " + n).isTrue();
+                    assertThat(killed.get(u).get(n).bitEquals(left.get(u).get(n)))
+                            .as(mode + " user " + u + " " + n).isTrue();
                 }
             }
         }
