@@ -23,9 +23,9 @@ import cola4j.tensor.Tensor;
  *
  * <p><b>Why div and sqrt stay primitive.</b> Composing them through pow would change the numbers.
  * div(a, b) = mul(a, pow(b, −1)) rounds twice: 0.3 / 0.1 = 2.9999999999999996 but 0.3 · 0.1^(−1) = 3.0.
- * sqrt(a) = pow(a, 0.5) differs at −0 (√−0 = −0, pow(−0, 0.5) = +0) and in its VJP: g / (2√a) at a = 2, g = 1, is
- * 0.35355339059327373, pow's g · 0.5 · a^(−0.5) is 0.3535533905932738. (Java's {@link Math#sqrt} is correctly
- * rounded; {@link Math#pow} is only specified to 1 ulp.) exp, log, tanh, pow, maximum and where have no exact
+ * sqrt(a) = pow(a, 0.5) differs at −0 (√−0 = −0, pow(−0, 0.5) = +0) and in its VJP: g / (2√a) at a = 2,
+ * g = 1, is 0.35355339059327373, pow's g · 0.5 · a^(−0.5) is 0.3535533905932738. (Java's {@link Math#sqrt} is
+ * correctly rounded; {@link Math#pow} is only specified to 1 ulp.) exp, log, tanh, pow, maximum and where have no exact
  * composition from the others.
  */
 public final class ElementwiseOps {
@@ -67,7 +67,9 @@ public final class ElementwiseOps {
         }, a, b);
     }
 
-    /** z = a / b. VJP: ga = g / b, gb = -g ⊙ a / b² (computed as -(g ⊙ z) / b). Primitive (see the class comment). */
+    /**
+     * z = a / b. VJP: ga = g / b, gb = -g ⊙ a / b² (computed as -(g ⊙ z) / b). Primitive (see the class comment).
+     */
     public static Var div(Var a, Var b) {
         Tensor z = a.value().div(b.value());
         return Var.result(z, "div", g -> {

@@ -160,9 +160,9 @@ public final class GradCheck {
 
     /**
      * Compares given analytic gradients dL/dθ (null = zero) of a scalar loss with central differences
-     * (L(θ + h·e_i) − L(θ − h·e_i)) / 2h, for {@code min(perParam, numel)} entries of each parameter: all of them
-     * in order when perParam ≥ numel (pass {@link Integer#MAX_VALUE} for all), else indices drawn with replacement
-     * by {@code nextInt(numel)} from one {@link Rng}(sampleSeed), parameter by parameter in map order.
+     * (L(θ + h·e_i) − L(θ − h·e_i)) / 2h, for {@code min(perParam, numel)} entries of each parameter: all of
+     * them in order when perParam ≥ numel (pass {@link Integer#MAX_VALUE} for all), else indices drawn with
+     * replacement by {@code nextInt(numel)} from one {@link Rng}(sampleSeed), parameter by parameter in map order.
      *
      * @param loss   rebuilds the graph on each call and is deterministic (dropout from a freshly seeded Rng)
      * @param params float64 leaves; each value is perturbed in place and restored bit-exactly

@@ -63,7 +63,8 @@ public final class LayoutOps {
 
     /** Elements [start, end) along axis. VJP: zero-pad g back to the full axis. */
     public static Var slice(Var a, int axis, int start, int end) {
-        Tensor out = a.value().slice(axis, start, end); // validates axis and range (IllegalArgumentException "slice: ...")
+        // validates axis and range (IllegalArgumentException "slice: ...")
+        Tensor out = a.value().slice(axis, start, end);
         int size = a.value().dim(axis);
         return Var.result(out, "slice", g -> a.accumulate(g.pad(axis, start, size - end)), a);
     }

@@ -41,6 +41,7 @@ public final class LinalgOps {
      */
     public static Var gatherRows(Var table, int[] idx) {
         int n = table.value().dim(0);
-        return Var.result(table.value().gatherRows(idx), "gather_rows", g -> table.accumulate(g.scatterAddRows(idx, n)), table);
+        return Var.result(table.value().gatherRows(idx), "gather_rows", g -> table.accumulate(g.scatterAddRows(idx, n)),
+                table);
     }
 }

@@ -41,8 +41,8 @@ public final class Losses {
     public static Var crossEntropy(Var logits, int[] targets, int ignoreIndex, Reduction reduction) {
         int[] s = logits.shape();
         if (s.length != 2 || s[0] != targets.length) {
-            throw new IllegalArgumentException("crossEntropy: logits " + Arrays.toString(s) + " need shape [N, C] with N = "
-                    + targets.length + " targets");
+            throw new IllegalArgumentException("crossEntropy: logits " + Arrays.toString(s)
+                    + " need shape [N, C] with N = " + targets.length + " targets");
         }
         int n = s[0], c = s[1];
         Tensor pick = Tensor.zeros(logits.value().dtype(), n, c); // [N, C]: 1 at (i, t_i) for counted rows
@@ -60,8 +60,8 @@ public final class Losses {
         Var picked = Activations.logSoftmax(logits, 1).mul(Var.constant(pick)).sum(false); // Σ_i logp_i[t_i], shape []
         if (reduction == Reduction.SUM) return picked.neg();
         if (counted == 0) {
-            throw new IllegalArgumentException("crossEntropy: all " + n + " targets equal the ignore index " + ignoreIndex
-                    + "; the MEAN is undefined");
+            throw new IllegalArgumentException("crossEntropy: all " + n + " targets equal the ignore index "
+                    + ignoreIndex + "; the MEAN is undefined");
         }
         return picked.mul(-1.0 / counted);
     }

@@ -37,8 +37,8 @@ public final class Normalization {
 
     private static void checkAffine(String what, Var p, int c, Var x) {
         if (p != null && (p.shape().length != 1 || p.shape()[0] != c)) {
-            throw new IllegalArgumentException("layerNorm: " + what + " " + Arrays.toString(p.shape()) + " must be [" + c
-                    + "] for input " + Arrays.toString(x.shape()));
+            throw new IllegalArgumentException("layerNorm: " + what + " " + Arrays.toString(p.shape()) + " must be ["
+                    + c + "] for input " + Arrays.toString(x.shape()));
         }
     }
 }

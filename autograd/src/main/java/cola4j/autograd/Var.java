@@ -87,7 +87,9 @@ public final class Var {
      * whose VJPs captured the old value.
      */
     public void setValue(Tensor v) {
-        if (parents.length > 0) throw new IllegalStateException("setValue: only leaves can be assigned, not the result of '" + op + "'");
+        if (parents.length > 0) {
+            throw new IllegalStateException("setValue: only leaves can be assigned, not the result of '" + op + "'");
+        }
         if (!java.util.Arrays.equals(v.shape(), value.shape()) || v.dtype() != value.dtype()) {
             throw new IllegalArgumentException("setValue: " + v.dtype() + " " + java.util.Arrays.toString(v.shape())
                     + " does not match " + value.dtype() + " " + java.util.Arrays.toString(value.shape()));
@@ -176,7 +178,10 @@ public final class Var {
      * ColA captures the gradient of hidden representations this way. Returns a handle that removes the hook.
      */
     public Runnable registerHook(Consumer<Tensor> hook) {
-        if (!requiresGrad) throw new IllegalStateException("registerHook: node '" + op + "' does not require grad; no gradient will reach it");
+        if (!requiresGrad) {
+            throw new IllegalStateException("registerHook: node '" + op
+                    + "' does not require grad; no gradient will reach it");
+        }
         if (hooks == null) hooks = new ArrayList<>();
         hooks.add(hook);
         return () -> hooks.remove(hook);
@@ -204,10 +209,14 @@ public final class Var {
      *     gradient would otherwise flow silently into float64 parameters); the message names the op and both
      */
     public void backward(Tensor upstream) {
-        if (!requiresGrad) throw new IllegalStateException("backward: output does not require grad (no parameter reached it, or it was built under noGrad)");
+        if (!requiresGrad) {
+            throw new IllegalStateException(
+                    "backward: output does not require grad (no parameter reached it, or it was built under noGrad)");
+        }
         if (!java.util.Arrays.equals(upstream.shape(), value.shape()) || upstream.dtype() != value.dtype()) {
-            throw new IllegalArgumentException("backward: upstream gradient " + upstream.dtype() + " " + java.util.Arrays.toString(upstream.shape())
-                    + " does not match output of '" + op + "' " + value.dtype() + " " + java.util.Arrays.toString(value.shape()));
+            throw new IllegalArgumentException("backward: upstream gradient " + upstream.dtype() + " "
+                    + java.util.Arrays.toString(upstream.shape()) + " does not match output of '" + op + "' "
+                    + value.dtype() + " " + java.util.Arrays.toString(value.shape()));
         }
         List<Var> order = topoOrder();
         accumulate(upstream);

@@ -30,7 +30,8 @@ class AutogradShapeErrorsTest {
                 .hasMessage("matmul: [2, 2, 2, 3, 4] x [4, 6]: operands must have rank 2 to 4");
         assertThatThrownBy(() -> v(2, 3, 4).matmul(Var.param(Tensor.zeros(DType.FLOAT32, 4, 6))))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("matmul: dtype mismatch float64 [2, 3, 4] vs float32 [4, 6] (convert explicitly with to())");
+                .hasMessage(
+                        "matmul: dtype mismatch float64 [2, 3, 4] vs float32 [4, 6] (convert explicitly with to())");
         // the batched path and the 2-D path report the same way
         assertThatThrownBy(() -> v(2, 3, 4).matmul(v(2, 5, 6))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("matmul: [2, 3, 4] x [2, 5, 6]: inner dimensions 4 and 5 differ");
@@ -85,8 +86,8 @@ class AutogradShapeErrorsTest {
                 .hasMessageStartingWith("reshape: cannot reshape [2, 3]").hasMessageContaining("[4, 2]");
         assertThatThrownBy(() -> LayoutOps.concat(0, v(2, 3), v(2, 4))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("concat: shapes [2, 3] and [2, 4] differ outside axis 0");
-        assertThatThrownBy(() -> LinalgOps.gatherRows(v(3, 4), new int[] {0, 3})).isInstanceOf(IndexOutOfBoundsException.class)
-                .hasMessage("gatherRows: index 3 out of range [0, 3)");
+        assertThatThrownBy(() -> LinalgOps.gatherRows(v(3, 4), new int[] {0, 3}))
+                .isInstanceOf(IndexOutOfBoundsException.class).hasMessage("gatherRows: index 3 out of range [0, 3)");
         assertThatThrownBy(() -> v(2, 3).sum(false, 2)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("sum: axis 2 out of range for rank 2");
         assertThatThrownBy(() -> v(2, 3).mean(false, -3)).isInstanceOf(IllegalArgumentException.class)

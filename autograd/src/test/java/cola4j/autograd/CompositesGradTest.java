@@ -19,7 +19,9 @@ class CompositesGradTest {
         require("sigmoid", v -> Activations.sigmoid(v.get(0)), randn(301, 3, 4).mul(3.0));
         Tensor x = Tensor.of(new double[] {-800, -2, 0, 1.5, 800}, 5);
         Tensor y = Activations.sigmoid(Var.constant(x)).value();
-        for (int i = 0; i < 5; i++) assertThat(y.getFlat(i)).isCloseTo(1 / (1 + Math.exp(-x.getFlat(i))), within(1e-15));
+        for (int i = 0; i < 5; i++) {
+            assertThat(y.getFlat(i)).isCloseTo(1 / (1 + Math.exp(-x.getFlat(i))), within(1e-15));
+        }
         Var big = Var.param(x);
         Activations.sigmoid(big).sum(false).backward();
         assertThat(big.grad().isFinite()).as("no 0·∞ at |x| = 800").isTrue();
@@ -105,7 +107,8 @@ class CompositesGradTest {
         require("mse MEAN", v -> Losses.mse(v.get(0), v.get(1), Reduction.MEAN), randn(307, 3, 4), randn(308, 3, 4));
         require("mse SUM", v -> Losses.mse(v.get(0), v.get(1), Reduction.SUM), randn(309, 3, 4), randn(310, 3, 4));
         Tensor a = Tensor.of(new double[] {1, 2, 3}, 3), b = Tensor.of(new double[] {0, 2, 5}, 3);
-        assertThat(Losses.mse(Var.constant(a), Var.constant(b), Reduction.MEAN).value().item()).isCloseTo(5.0 / 3, within(1e-15));
+        assertThat(Losses.mse(Var.constant(a), Var.constant(b), Reduction.MEAN).value().item())
+                .isCloseTo(5.0 / 3, within(1e-15));
         assertThat(Losses.mse(Var.constant(a), Var.constant(b), Reduction.SUM).value().item()).isEqualTo(5.0);
     }
 
@@ -143,7 +146,8 @@ class CompositesGradTest {
         assertThat(Dropout.dropout(in, 0.3, new Rng(9), false)).as("identity in eval mode").isSameAs(in);
         assertThat(Dropout.dropout(in, 0.0, new Rng(9), true)).isSameAs(in);
         assertThat(Dropout.dropout(in, 1.0, new Rng(9), true).value().maxAbs()).isEqualTo(0.0);
-        assertThatThrownBy(() -> Dropout.dropout(in, 1.5, new Rng(9), true)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Dropout.dropout(in, 1.5, new Rng(9), true))
+                .isInstanceOf(IllegalArgumentException.class);
         // same seed, same mask; the expected keep rate over many draws is 1 - p
         Tensor big = Dropout.mask(Tensor.ones(DType.FLOAT64, 100000), 0.3, new Rng(5));
         assertThat(big.bitEquals(Dropout.mask(Tensor.ones(DType.FLOAT64, 100000), 0.3, new Rng(5)))).isTrue();

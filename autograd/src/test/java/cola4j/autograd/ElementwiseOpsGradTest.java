@@ -106,7 +106,8 @@ class ElementwiseOpsGradTest {
     @Test
     void float64Only() {
         Tensor f32 = Tensor.zeros(DType.FLOAT32, 2);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> GradCheck.check(v -> v.get(0).exp(), java.util.List.of(f32)))
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> GradCheck.check(v -> v.get(0).exp(), java.util.List.of(f32)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("float64");
     }
 }

@@ -44,7 +44,8 @@ class GradCheckTest {
     void numericGradientOfAKnownFunction() {
         // L = Σ x³, dL/dx = 3x²
         Tensor x = randn(504, 5);
-        Tensor g = GradCheck.numericGradients(v -> v.get(0).pow(3).sum(false), List.of(x), Tensor.scalar(1.0), 1e-5).get(0);
+        Tensor g = GradCheck.numericGradients(v -> v.get(0).pow(3).sum(false), List.of(x), Tensor.scalar(1.0), 1e-5)
+                .get(0);
         assertThat(g.maxAbsDiff(x.pow(2).mul(3.0))).isLessThan(1e-9);
         assertThat(x.bitEquals(randn(504, 5))).as("inputs untouched").isTrue();
     }

@@ -39,7 +39,8 @@ class TapeBehaviourTest {
 
         // reference: FD of L wrt a perturbation δ added at v (δ = 0), so dL/dδ = dL/dv
         Tensor vValue = x0.matmul(w0).tanh();
-        GradCheck.Result r = GradCheck.check(in -> tail.apply(Var.constant(vValue).add(in.get(0))), List.of(Tensor.zerosLike(vValue)));
+        GradCheck.Result r = GradCheck.check(in -> tail.apply(Var.constant(vValue).add(in.get(0))),
+                List.of(Tensor.zerosLike(vValue)));
         Tensor numeric = GradCheck.numericGradients(in -> tail.apply(Var.constant(vValue).add(in.get(0))),
                 List.of(Tensor.zerosLike(vValue)), Tensor.scalar(1.0), GradCheck.Config.DEFAULT.h()).get(0);
         double rel = seen.get(0).maxAbsDiff(numeric) / numeric.maxAbs();
@@ -102,8 +103,8 @@ class TapeBehaviourTest {
         Var y = x.exp();
         assertThatThrownBy(y::backward).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not a scalar").hasMessageContaining("[2, 3]");
-        assertThatThrownBy(() -> y.backward(Tensor.ones(DType.FLOAT64, 3, 2))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("[3, 2]");
+        assertThatThrownBy(() -> y.backward(Tensor.ones(DType.FLOAT64, 3, 2)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[3, 2]");
         y.backward(Tensor.ones(DType.FLOAT64, 2, 3));
         assertThat(x.grad().maxAbsDiff(x.value().exp())).isEqualTo(0.0);
     }

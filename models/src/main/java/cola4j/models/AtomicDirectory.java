@@ -30,9 +30,9 @@ final class AtomicDirectory {
 
     /**
      * Replaces (or creates) {@code dir} by what {@code writer} writes: {@link #recover} first; write into a fresh
-     * sibling; rename an existing {@code dir} aside; rename the new one to {@code dir}; fsync the parent; delete the old
-     * one. If the writer or the second rename fails, the temporary is deleted and {@code dir} is left (or put back) as
-     * it was.
+     * sibling; rename an existing {@code dir} aside; rename the new one to {@code dir}; fsync the parent; delete the
+     * old one. If the writer or the second rename fails, the temporary is deleted and {@code dir} is left (or put
+     * back) as it was.
      */
     static void replace(Path dir, Writer writer) throws IOException {
         Path target = dir.toAbsolutePath();
@@ -79,7 +79,8 @@ final class AtomicDirectory {
         if (parent == null || !Files.isDirectory(parent)) return List.of();
         String prefix = oldPrefix(target);
         try (Stream<Path> s = Files.list(parent)) {
-            List<Path> olds = new ArrayList<>(s.filter(p -> p.getFileName().toString().startsWith(prefix) && Files.isDirectory(p)).toList());
+            List<Path> olds = new ArrayList<>(s.filter(p -> p.getFileName().toString().startsWith(prefix)
+                    && Files.isDirectory(p)).toList());
             olds.sort(Comparator.comparing(AtomicDirectory::modified).reversed());
             return olds;
         }

@@ -13,7 +13,9 @@ final class Configs {
     }
 
     static void heads(String what, int dModel, int heads) {
-        if (dModel % heads != 0) throw new IllegalArgumentException(what + ": dModel " + dModel + " is not divisible by heads " + heads);
+        if (dModel % heads != 0) {
+            throw new IllegalArgumentException(what + ": dModel " + dModel + " is not divisible by heads " + heads);
+        }
     }
 
     static void dropout(String what, double p) {

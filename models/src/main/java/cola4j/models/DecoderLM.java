@@ -30,7 +30,8 @@ public final class DecoderLM implements Model {
 
     public DecoderLM(DecoderLMConfig c, Rng rng) {
         this.config = c;
-        this.stack = new TransformerStack("", c.vocabSize(), c.maxLen(), c.dModel(), c.layers(), c.heads(), c.dropout(), true, false, c.dtype(), rng);
+        this.stack = new TransformerStack("", c.vocabSize(), c.maxLen(), c.dModel(), c.layers(), c.heads(), c.dropout(),
+                true, false, c.dtype(), rng);
         this.lmHead = new Linear("lm_head", c.dModel(), c.vocabSize(), false, c.dtype(), rng);
     }
 
@@ -55,7 +56,8 @@ public final class DecoderLM implements Model {
     public Var loss(int[][] inputs, int[][] targets, ForwardContext ctx) {
         int b = inputs.length, t = Tokens.width(inputs, "DecoderLM.loss");
         if (targets.length != b || Tokens.width(targets, "DecoderLM.loss targets") != t) {
-            throw new IllegalArgumentException("DecoderLM.loss: targets [" + targets.length + "][" + targets[0].length + "] must match inputs [" + b + "][" + t + "]");
+            throw new IllegalArgumentException("DecoderLM.loss: targets [" + targets.length + "][" + targets[0].length
+                    + "] must match inputs [" + b + "][" + t + "]");
         }
         Var logits = forward(inputs, ctx).reshape(b * t, config.vocabSize()); // [B, T, V] -> [B*T, V]
         return Losses.crossEntropy(logits, flatten(targets));
@@ -64,7 +66,9 @@ public final class DecoderLM implements Model {
     /** Loss of predicting ids[:, 1:] from ids[:, :-1]. */
     public Var nextTokenLoss(int[][] ids, ForwardContext ctx) {
         int t = Tokens.width(ids, "DecoderLM.nextTokenLoss");
-        if (t < 2) throw new IllegalArgumentException("DecoderLM.nextTokenLoss: sequences need at least 2 tokens, got " + t);
+        if (t < 2) {
+            throw new IllegalArgumentException("DecoderLM.nextTokenLoss: sequences need at least 2 tokens, got " + t);
+        }
         int[][] in = new int[ids.length][], tg = new int[ids.length][];
         for (int i = 0; i < ids.length; i++) {
             in[i] = Arrays.copyOfRange(ids[i], 0, t - 1);
@@ -73,7 +77,10 @@ public final class DecoderLM implements Model {
         return loss(in, tg, ctx);
     }
 
-    /** Greedy continuation: appends argmax tokens until {@code endToken} (−1: none) or maxNewTokens; returns prompt + new tokens. */
+    /**
+     * Greedy continuation: appends argmax tokens until {@code endToken} (−1: none) or maxNewTokens; returns
+     * prompt + new tokens.
+     */
     public int[] generateGreedy(int[] prompt, int maxNewTokens, int endToken) {
         return generate(prompt, maxNewTokens, endToken, 0.0, null);
     }
@@ -83,14 +90,19 @@ public final class DecoderLM implements Model {
      * {@code rng.nextDouble()} per token (inverse CDF over ids 0..V−1). Same rng seed, same output.
      */
     public int[] generateSampled(int[] prompt, int maxNewTokens, int endToken, double temperature, Rng rng) {
-        if (!(temperature > 0)) throw new IllegalArgumentException("DecoderLM.generateSampled: temperature must be > 0, got " + temperature);
+        if (!(temperature > 0)) {
+            throw new IllegalArgumentException("DecoderLM.generateSampled: temperature must be > 0, got "
+                    + temperature);
+        }
         if (rng == null) throw new IllegalArgumentException("DecoderLM.generateSampled: rng is null");
         return generate(prompt, maxNewTokens, endToken, temperature, rng);
     }
 
     private int[] generate(int[] prompt, int maxNewTokens, int endToken, double temperature, Rng rng) {
         if (prompt.length == 0) throw new IllegalArgumentException("DecoderLM.generate: empty prompt");
-        if (maxNewTokens < 0) throw new IllegalArgumentException("DecoderLM.generate: maxNewTokens " + maxNewTokens + " < 0");
+        if (maxNewTokens < 0) {
+            throw new IllegalArgumentException("DecoderLM.generate: maxNewTokens " + maxNewTokens + " < 0");
+        }
         List<Integer> seq = new ArrayList<>();
         for (int p : prompt) seq.add(p);
         try (var s = GradMode.noGrad()) {

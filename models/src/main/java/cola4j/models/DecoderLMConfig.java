@@ -13,9 +13,11 @@ import cola4j.tensor.DType;
  * @param dropout   dropout probability on embeddings, attention weights and residual branches
  * @param dtype     float32 or float64
  */
-public record DecoderLMConfig(int vocabSize, int maxLen, int dModel, int layers, int heads, double dropout, DType dtype) {
+public record DecoderLMConfig(int vocabSize, int maxLen, int dModel, int layers, int heads, double dropout,
+                              DType dtype) {
     public DecoderLMConfig {
-        Configs.positive("DecoderLMConfig", "vocabSize", vocabSize, "maxLen", maxLen, "dModel", dModel, "layers", layers, "heads", heads);
+        Configs.positive("DecoderLMConfig", "vocabSize", vocabSize, "maxLen", maxLen, "dModel", dModel, "layers",
+                layers, "heads", heads);
         Configs.heads("DecoderLMConfig", dModel, heads);
         Configs.dropout("DecoderLMConfig", dropout);
         if (dtype == null) throw new IllegalArgumentException("DecoderLMConfig: dtype is null");
@@ -26,7 +28,9 @@ public record DecoderLMConfig(int vocabSize, int maxLen, int dModel, int layers,
         return new DecoderLMConfig(11, 8, 8, 2, 2, 0.1, DType.FLOAT64);
     }
 
-    /** Demo size: C = 64, 2 layers, 4 heads, T ≤ 128, no dropout, float32 (about a minute of pretraining on 2 cores). */
+    /**
+     * Demo size: C = 64, 2 layers, 4 heads, T ≤ 128, no dropout, float32 (about a minute of pretraining on 2 cores).
+     */
     public static DecoderLMConfig small(int vocabSize) {
         return new DecoderLMConfig(vocabSize, 128, 64, 2, 4, 0.0, DType.FLOAT32);
     }

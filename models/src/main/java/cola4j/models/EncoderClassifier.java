@@ -32,7 +32,8 @@ public final class EncoderClassifier implements Model {
     /** Initializes every parameter from {@code rng} in parameter order. */
     public EncoderClassifier(EncoderClassifierConfig c, Rng rng) {
         this.config = c;
-        this.stack = new TransformerStack("", c.vocabSize(), c.maxLen(), c.dModel(), c.layers(), c.heads(), c.dropout(), false, false, c.dtype(), rng);
+        this.stack = new TransformerStack("", c.vocabSize(), c.maxLen(), c.dModel(), c.layers(), c.heads(), c.dropout(),
+                false, false, c.dtype(), rng);
         this.dense = new Linear("head.dense", c.dModel(), c.dModel(), true, c.dtype(), rng);
         this.out = new Linear("head.out", c.dModel(), c.classes(), true, c.dtype(), rng);
         this.dropout = new Dropout(c.dropout());

@@ -14,10 +14,11 @@ import cola4j.tensor.DType;
  * @param classes   number of output classes K
  * @param dtype     float32 or float64 for all parameters and activations
  */
-public record EncoderClassifierConfig(int vocabSize, int maxLen, int dModel, int layers, int heads, double dropout, int classes, DType dtype) {
+public record EncoderClassifierConfig(int vocabSize, int maxLen, int dModel, int layers, int heads, double dropout,
+                                      int classes, DType dtype) {
     public EncoderClassifierConfig {
-        Configs.positive("EncoderClassifierConfig", "vocabSize", vocabSize, "maxLen", maxLen, "dModel", dModel, "layers", layers,
-                "heads", heads, "classes", classes);
+        Configs.positive("EncoderClassifierConfig", "vocabSize", vocabSize, "maxLen", maxLen, "dModel", dModel,
+                "layers", layers, "heads", heads, "classes", classes);
         Configs.heads("EncoderClassifierConfig", dModel, heads);
         Configs.dropout("EncoderClassifierConfig", dropout);
         if (dtype == null) throw new IllegalArgumentException("EncoderClassifierConfig: dtype is null");

@@ -17,9 +17,9 @@ import java.util.List;
 /**
  * BART-style encoder-decoder (pre-LN; separate source/target embeddings, untied head):
  * <pre>
- *   m = encoder(src)                         encoder.embed.*, encoder.blocks.i (non-causal, src padding mask), encoder.ln_f
- *   h = decoder(tgtIn, m)                    decoder.embed.*, decoder.blocks.i (causal self-attn, cross-attn to m), decoder.ln_f
- *   logits = h·W_lmᵀ                         lm_head [V, C], no bias          → [B, Tt, V]
+ *   m = encoder(src)               encoder.embed.*, encoder.blocks.i (non-causal, src padding mask), encoder.ln_f
+ *   h = decoder(tgtIn, m)          decoder.embed.*, decoder.blocks.i (causal self-attn, cross-attn to m), decoder.ln_f
+ *   logits = h·W_lmᵀ               lm_head [V, C], no bias          → [B, Tt, V]
  * </pre>
  * Teacher forcing: {@code tgtIn} is the target shifted right behind a start token, {@code tgtOut} the target
  * (−100 = ignored, e.g. right padding). Padded source positions are masked as keys in encoder self-attention and
@@ -33,8 +33,10 @@ public final class EncoderDecoder implements Model {
 
     public EncoderDecoder(EncoderDecoderConfig c, Rng rng) {
         this.config = c;
-        this.encoder = new TransformerStack("encoder", c.vocabSize(), c.maxLen(), c.dModel(), c.encoderLayers(), c.heads(), c.dropout(), false, false, c.dtype(), rng);
-        this.decoder = new TransformerStack("decoder", c.vocabSize(), c.maxLen(), c.dModel(), c.decoderLayers(), c.heads(), c.dropout(), true, true, c.dtype(), rng);
+        this.encoder = new TransformerStack("encoder", c.vocabSize(), c.maxLen(), c.dModel(), c.encoderLayers(),
+                c.heads(), c.dropout(), false, false, c.dtype(), rng);
+        this.decoder = new TransformerStack("decoder", c.vocabSize(), c.maxLen(), c.dModel(), c.decoderLayers(),
+                c.heads(), c.dropout(), true, true, c.dtype(), rng);
         this.lmHead = new Linear("lm_head", c.dModel(), c.vocabSize(), false, c.dtype(), rng);
     }
 
@@ -54,7 +56,10 @@ public final class EncoderDecoder implements Model {
 
     /** Teacher-forced logits [B, Tt, V]. */
     public Var forward(int[][] src, int[][] srcMask, int[][] tgtIn, ForwardContext ctx) {
-        if (tgtIn.length != src.length) throw new IllegalArgumentException("EncoderDecoder: " + src.length + " sources but " + tgtIn.length + " targets");
+        if (tgtIn.length != src.length) {
+            throw new IllegalArgumentException("EncoderDecoder: " + src.length + " sources but "
+                    + tgtIn.length + " targets");
+        }
         return decode(encode(src, srcMask, ctx), srcMask, tgtIn, ctx);
     }
 
@@ -62,7 +67,8 @@ public final class EncoderDecoder implements Model {
     public Var loss(int[][] src, int[][] srcMask, int[][] tgtIn, int[][] tgtOut, ForwardContext ctx) {
         int b = tgtIn.length, t = Tokens.width(tgtIn, "EncoderDecoder.loss");
         if (tgtOut.length != b || Tokens.width(tgtOut, "EncoderDecoder.loss tgtOut") != t) {
-            throw new IllegalArgumentException("EncoderDecoder.loss: tgtOut [" + tgtOut.length + "][" + tgtOut[0].length + "] must match tgtIn [" + b + "][" + t + "]");
+            throw new IllegalArgumentException("EncoderDecoder.loss: tgtOut [" + tgtOut.length + "][" + tgtOut[0].length
+                    + "] must match tgtIn [" + b + "][" + t + "]");
         }
         Var logits = forward(src, srcMask, tgtIn, ctx).reshape(b * t, config.vocabSize()); // [B, Tt, V] -> [B*Tt, V]
         return Losses.crossEntropy(logits, DecoderLM.flatten(tgtOut));
@@ -75,7 +81,8 @@ public final class EncoderDecoder implements Model {
      */
     public int[] greedyDecode(int[] src, int startToken, int endToken, int maxNewTokens) {
         if (maxNewTokens < 0 || maxNewTokens + 1 > config.maxLen()) {
-            throw new IllegalArgumentException("EncoderDecoder.greedyDecode: maxNewTokens " + maxNewTokens + " must be in [0, maxLen - 1 = " + (config.maxLen() - 1) + "]");
+            throw new IllegalArgumentException("EncoderDecoder.greedyDecode: maxNewTokens " + maxNewTokens
+                    + " must be in [0, maxLen - 1 = " + (config.maxLen() - 1) + "]");
         }
         List<Integer> out = new ArrayList<>();
         out.add(startToken);

@@ -14,8 +14,8 @@ import cola4j.tensor.DType;
  * @param dropout       dropout probability on embeddings, attention weights and residual branches
  * @param dtype         float32 or float64
  */
-public record EncoderDecoderConfig(int vocabSize, int maxLen, int dModel, int encoderLayers, int decoderLayers, int heads,
-                                   double dropout, DType dtype) {
+public record EncoderDecoderConfig(int vocabSize, int maxLen, int dModel, int encoderLayers, int decoderLayers,
+                                   int heads, double dropout, DType dtype) {
     public EncoderDecoderConfig {
         Configs.positive("EncoderDecoderConfig", "vocabSize", vocabSize, "maxLen", maxLen, "dModel", dModel,
                 "encoderLayers", encoderLayers, "decoderLayers", decoderLayers, "heads", heads);
@@ -29,7 +29,10 @@ public record EncoderDecoderConfig(int vocabSize, int maxLen, int dModel, int en
         return new EncoderDecoderConfig(11, 8, 8, 2, 2, 2, 0.1, DType.FLOAT64);
     }
 
-    /** Demo size: C = 64, 2 + 2 layers, 4 heads, T ≤ 128, no dropout, float32 (about a minute of pretraining on 2 cores). */
+    /**
+     * Demo size: C = 64, 2 + 2 layers, 4 heads, T ≤ 128, no dropout, float32 (about a minute of
+     * pretraining on 2 cores).
+     */
     public static EncoderDecoderConfig small(int vocabSize) {
         return new EncoderDecoderConfig(vocabSize, 128, 64, 2, 2, 4, 0.0, DType.FLOAT32);
     }

@@ -13,7 +13,9 @@ import cola4j.tensor.Rng;
  */
 public record ForwardContext(boolean training, Rng rng, SiteInterceptor interceptor) {
     public ForwardContext {
-        if (training && rng == null) throw new IllegalArgumentException("ForwardContext: training mode needs an Rng for dropout");
+        if (training && rng == null) {
+            throw new IllegalArgumentException("ForwardContext: training mode needs an Rng for dropout");
+        }
     }
 
     /** Evaluation: no dropout, no interceptor. */

@@ -46,8 +46,9 @@ public final class MlpClassifier implements Model {
     /** x [B, D] or [B, ...] with D elements per example, in the model's dtype → logits [B, K]. */
     public Var forward(Tensor x, ForwardContext ctx) {
         if (x.rank() < 2 || x.numel() / x.dim(0) != config.inputDim() || x.dtype() != config.dtype()) {
-            throw new IllegalArgumentException("MlpClassifier: input " + x.dtype() + " " + java.util.Arrays.toString(x.shape())
-                    + " needs shape [B, ...] with " + config.inputDim() + " elements per example and dtype " + config.dtype());
+            throw new IllegalArgumentException("MlpClassifier: input " + x.dtype() + " "
+                    + java.util.Arrays.toString(x.shape()) + " needs shape [B, ...] with " + config.inputDim()
+                    + " elements per example and dtype " + config.dtype());
         }
         Var a = Var.constant(x.reshape(x.dim(0), config.inputDim())); // [B, ...] -> [B, D]
         for (Linear l : layers) a = dropout.forward(Activations.relu(l.forward(a, ctx)), ctx);

@@ -15,7 +15,9 @@ import java.util.List;
 public record MlpClassifierConfig(int inputDim, List<Integer> hidden, int classes, double dropout, DType dtype) {
     public MlpClassifierConfig {
         Configs.positive("MlpClassifierConfig", "inputDim", inputDim, "classes", classes);
-        if (hidden == null) throw new IllegalArgumentException("MlpClassifierConfig: hidden is null (use an empty list)");
+        if (hidden == null) {
+            throw new IllegalArgumentException("MlpClassifierConfig: hidden is null (use an empty list)");
+        }
         hidden = List.copyOf(hidden);
         for (int h : hidden) Configs.positive("MlpClassifierConfig", "hidden width", h);
         Configs.dropout("MlpClassifierConfig", dropout);
@@ -27,7 +29,9 @@ public record MlpClassifierConfig(int inputDim, List<Integer> hidden, int classe
         return new MlpClassifierConfig(6, List.of(5, 4), 3, 0.1, DType.FLOAT64);
     }
 
-    /** Demo size: inputDim → 256 → 128 → classes (e.g. 64 → … → 10 for 8×8 digits), dropout 0.1, float32. */
+    /**
+     * Demo size: inputDim → 256 → 128 → classes (e.g. 64 → … → 10 for 8×8 digits), dropout 0.1, float32.
+     */
     public static MlpClassifierConfig small(int inputDim, int classes) {
         return new MlpClassifierConfig(inputDim, List.of(256, 128), classes, 0.1, DType.FLOAT32);
     }

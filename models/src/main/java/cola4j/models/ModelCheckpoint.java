@@ -43,10 +43,11 @@ import java.util.Map;
  * then gets "missing config.json"). A crash leaves:
  * <ul>
  *   <li>while writing: {@code dir} untouched, plus a {@code .<name>.tmp-*} leftover (safe to delete);</li>
- *   <li>between the renames: no {@code dir}, the complete previous checkpoint in {@code .<name>.old-<n>} (and the new one
- *       in {@code .<name>.tmp-*}): {@link #recover} renames the previous one back; {@link #save} does so before it
+ *   <li>between the renames: no {@code dir}, the complete previous checkpoint in {@code .<name>.old-<n>} (and the new
+ *       one in {@code .<name>.tmp-*}): {@link #recover} renames the previous one back; {@link #save} does so before it
  *       writes, and {@link #load} names the leftover in its error;</li>
- *   <li>after the second rename: the new checkpoint at {@code dir} and a {@code .<name>.old-<n>} leftover (safe to delete).</li>
+ *   <li>after the second rename: the new checkpoint at {@code dir} and a {@code .<name>.old-<n>} leftover (safe
+ *       to delete).</li>
  * </ul>
  * One writer per directory at a time (concurrent saves to the same {@code dir} are not supported).
  *
@@ -78,7 +79,8 @@ public final class ModelCheckpoint {
         if (model instanceof DecoderLM) return "decoder";
         if (model instanceof EncoderDecoder) return "seq2seq";
         if (model instanceof MlpClassifier) return "mlp";
-        throw new IllegalArgumentException("ModelCheckpoint: unsupported model type " + model.getClass().getName() + "; supported: " + FAMILIES);
+        throw new IllegalArgumentException("ModelCheckpoint: unsupported model type " + model.getClass().getName()
+                + "; supported: " + FAMILIES);
     }
 
     /** The config record of a model. */
@@ -90,7 +92,10 @@ public final class ModelCheckpoint {
         throw new IllegalArgumentException("ModelCheckpoint: unsupported model type " + model.getClass().getName());
     }
 
-    /** The exact config.json text of a model: {@code {"family": ..., <config components>}} (stable; used as a cache key). */
+    /**
+     * The exact config.json text of a model: {@code {"family": ..., <config components>}} (stable; used
+     * as a cache key).
+     */
     public static String configJson(Model model) {
         ObjectNode node = JSON.createObjectNode();
         node.put("family", family(model));
@@ -114,10 +119,15 @@ public final class ModelCheckpoint {
     /** Parses a config.json text (strict: see the class comment). */
     public static Record parseConfig(String json) throws IOException {
         JsonNode root = JSON.readTree(json);
-        if (root == null || !root.isObject()) throw new IOException("config: expected a JSON object, got " + (root == null ? "nothing" : root.getNodeType()));
+        if (root == null || !root.isObject()) {
+            throw new IOException("config: expected a JSON object, got "
+                    + (root == null ? "nothing" : root.getNodeType()));
+        }
         ObjectNode obj = ((ObjectNode) root).deepCopy();
         JsonNode fam = obj.remove("family");
-        if (fam == null || !fam.isTextual()) throw new IOException("config: missing string field \"family\" (one of " + FAMILIES + ")");
+        if (fam == null || !fam.isTextual()) {
+            throw new IOException("config: missing string field \"family\" (one of " + FAMILIES + ")");
+        }
         Class<? extends Record> type = switch (fam.asText()) {
             case "encoder" -> EncoderClassifierConfig.class;
             case "decoder" -> DecoderLMConfig.class;
@@ -125,14 +135,15 @@ public final class ModelCheckpoint {
             case "mlp" -> MlpClassifierConfig.class;
             default -> throw new IOException("config: unknown family '" + fam.asText() + "'; known: " + FAMILIES);
         };
-        List<String> known = Arrays.stream(type.getRecordComponents()).map(java.lang.reflect.RecordComponent::getName).toList();
+        List<String> known = Arrays.stream(type.getRecordComponents())
+                .map(java.lang.reflect.RecordComponent::getName).toList();
         List<String> unknown = new ArrayList<>();
         obj.fieldNames().forEachRemaining(k -> {
             if (!known.contains(k)) unknown.add(k);
         });
         if (!unknown.isEmpty()) {
-            throw new IOException("config (family " + fam.asText() + "): unknown key(s) " + unknown + "; known: [family, "
-                    + String.join(", ", known) + "]");
+            throw new IOException("config (family " + fam.asText() + "): unknown key(s) " + unknown
+                    + "; known: [family, " + String.join(", ", known) + "]");
         }
         try {
             return JSON.treeToValue(obj, type); // FAIL_ON_UNKNOWN_PROPERTIES also guards nested values
@@ -172,7 +183,8 @@ public final class ModelCheckpoint {
         if (!Files.exists(dir)) {
             List<Path> olds = AtomicDirectory.leftovers(dir.toAbsolutePath());
             if (!olds.isEmpty()) {
-                throw new IOException("checkpoint " + dir + ": missing " + CONFIG_FILE + " (the directory does not exist; an interrupted save left the "
+                throw new IOException("checkpoint " + dir + ": missing " + CONFIG_FILE
+                        + " (the directory does not exist; an interrupted save left the "
                         + "previous checkpoint in " + olds.get(0) + ": ModelCheckpoint.recover restores it)");
             }
         }
@@ -197,7 +209,10 @@ public final class ModelCheckpoint {
     /** {@link #load(Path)} checked to be of {@code type}. */
     public static <M extends Model> M load(Path dir, Class<M> type) throws IOException {
         Model m = load(dir);
-        if (!type.isInstance(m)) throw new IOException("checkpoint " + dir + " holds a " + family(m) + " model, not a " + type.getSimpleName());
+        if (!type.isInstance(m)) {
+            throw new IOException("checkpoint " + dir + " holds a " + family(m) + " model, not a "
+                    + type.getSimpleName());
+        }
         return type.cast(m);
     }
 
@@ -220,8 +235,8 @@ public final class ModelCheckpoint {
         });
         for (String name : weights.keySet()) if (!params.containsKey(name)) unexpected.add(name);
         if (!missing.isEmpty() || !unexpected.isEmpty() || !mismatched.isEmpty()) {
-            throw new IllegalArgumentException("checkpoint does not fit the " + family(model) + " model: missing " + missing
-                    + "; unexpected " + unexpected + "; mismatched " + mismatched);
+            throw new IllegalArgumentException("checkpoint does not fit the " + family(model) + " model: missing "
+                    + missing + "; unexpected " + unexpected + "; mismatched " + mismatched);
         }
         List<String> nonFinite = new ArrayList<>();
         params.keySet().forEach(name -> {
@@ -229,7 +244,8 @@ public final class ModelCheckpoint {
             if (bad != null) nonFinite.add(name + " (" + bad + ")");
         });
         if (!nonFinite.isEmpty()) {
-            throw new IllegalArgumentException("checkpoint for the " + family(model) + " model has non-finite weights (NaN/Inf): " + nonFinite);
+            throw new IllegalArgumentException("checkpoint for the " + family(model)
+                    + " model has non-finite weights (NaN/Inf): " + nonFinite);
         }
         params.forEach((name, p) -> p.value().copyFrom(weights.get(name)));
     }

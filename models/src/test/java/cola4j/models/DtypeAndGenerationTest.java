@@ -18,7 +18,8 @@ class DtypeAndGenerationTest {
         int[][] ids = {{0, 5, 7, 2, 1}, {0, 12, 3, 9, 9}}, mask = {{1, 1, 1, 1, 1}, {1, 1, 1, 0, 0}};
         // same seed: float32 parameters are the float64 draws rounded, so outputs agree to float32 precision
         EncoderClassifier c64 = new EncoderClassifier(EncoderClassifierConfig.tiny(), new Rng(1));
-        EncoderClassifier c32 = new EncoderClassifier(EncoderClassifierConfig.tiny().withDtype(DType.FLOAT32), new Rng(1));
+        EncoderClassifier c32 = new EncoderClassifier(EncoderClassifierConfig.tiny().withDtype(DType.FLOAT32),
+                new Rng(1));
         Tensor a = c64.forward(ids, mask, EVAL).value(), b = c32.forward(ids, mask, EVAL).value();
         assertThat(b.dtype()).isEqualTo(DType.FLOAT32);
         assertThat(a.maxAbsDiff(b)).isLessThan(1e-5);
@@ -29,24 +30,27 @@ class DtypeAndGenerationTest {
         DecoderLM d32 = new DecoderLM(DecoderLMConfig.tiny().withDtype(DType.FLOAT32), new Rng(2));
         DecoderLM d64 = new DecoderLM(DecoderLMConfig.tiny(), new Rng(2));
         int[][] lmIds = {{0, 5, 7, 2, 1}, {0, 10, 3, 9, 9}};
-        assertThat(d32.nextTokenLoss(lmIds, EVAL).value().item()).isCloseTo(d64.nextTokenLoss(lmIds, EVAL).value().item(),
-                org.assertj.core.data.Offset.offset(1e-5));
+        assertThat(d32.nextTokenLoss(lmIds, EVAL).value().item())
+                .isCloseTo(d64.nextTokenLoss(lmIds, EVAL).value().item(), org.assertj.core.data.Offset.offset(1e-5));
         EncoderDecoder e32 = new EncoderDecoder(EncoderDecoderConfig.tiny().withDtype(DType.FLOAT32), new Rng(2));
         EncoderDecoder e64 = new EncoderDecoder(EncoderDecoderConfig.tiny(), new Rng(2));
         int[][] src = {{3, 4, 5}}, tin = {{1, 6}}, tout = {{6, 2}};
-        assertThat(e32.loss(src, null, tin, tout, EVAL).value().item()).isCloseTo(e64.loss(src, null, tin, tout, EVAL).value().item(),
-                org.assertj.core.data.Offset.offset(1e-5));
+        assertThat(e32.loss(src, null, tin, tout, EVAL).value().item()).isCloseTo(
+                e64.loss(src, null, tin, tout, EVAL).value().item(), org.assertj.core.data.Offset.offset(1e-5));
         MlpClassifier m32 = new MlpClassifier(MlpClassifierConfig.tiny().withDtype(DType.FLOAT32), new Rng(2));
         MlpClassifier m64 = new MlpClassifier(MlpClassifierConfig.tiny(), new Rng(2));
         Tensor x = new Rng(4).normal(DType.FLOAT64, 0, 1, 3, 6);
-        assertThat(m32.forward(x.to(DType.FLOAT32), EVAL).value().maxAbsDiff(m64.forward(x, EVAL).value())).isLessThan(1e-5);
-        assertThatThrownBy(() -> m32.forward(x, EVAL)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dtype float32");
+        assertThat(m32.forward(x.to(DType.FLOAT32), EVAL).value().maxAbsDiff(m64.forward(x, EVAL).value()))
+                .isLessThan(1e-5);
+        assertThatThrownBy(() -> m32.forward(x, EVAL)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("dtype float32");
     }
 
     @Test
     void sameSeedSameNumbersAndDropoutOnlyInTraining() {
         int[][] ids = {{1, 4, 6, 2, 8}};
-        DecoderLM a = new DecoderLM(DecoderLMConfig.tiny(), new Rng(7)), b = new DecoderLM(DecoderLMConfig.tiny(), new Rng(7));
+        DecoderLM a = new DecoderLM(DecoderLMConfig.tiny(), new Rng(7)),
+                b = new DecoderLM(DecoderLMConfig.tiny(), new Rng(7));
         assertThat(a.forward(ids, EVAL).value().bitEquals(b.forward(ids, EVAL).value())).isTrue();
         Tensor t1 = a.forward(ids, ForwardContext.train(new Rng(5))).value();
         Tensor t2 = a.forward(ids, ForwardContext.train(new Rng(5))).value();
@@ -55,7 +59,8 @@ class DtypeAndGenerationTest {
         assertThat(t1.maxAbsDiff(t3)).isGreaterThan(1e-6);
         assertThat(t1.maxAbsDiff(a.forward(ids, EVAL).value())).isGreaterThan(1e-6);
         DecoderLM noDrop = new DecoderLM(DecoderLMConfig.tiny().withDropout(0), new Rng(7));
-        assertThat(noDrop.forward(ids, ForwardContext.train(new Rng(5))).value().bitEquals(noDrop.forward(ids, EVAL).value())).isTrue();
+        assertThat(noDrop.forward(ids,
+                ForwardContext.train(new Rng(5))).value().bitEquals(noDrop.forward(ids, EVAL).value())).isTrue();
     }
 
     @Test
@@ -87,7 +92,8 @@ class DtypeAndGenerationTest {
         int[] c = m.generateSampled(new int[] {1}, 20, -1, 1.0, new Rng(12));
         assertThat(a).containsExactly(b).hasSize(21);
         assertThat(a).isNotEqualTo(c);
-        assertThat(m.generateSampled(new int[] {1}, 6, -1, 1e-9, new Rng(11))).containsExactly(m.generateGreedy(new int[] {1}, 6, -1));
+        assertThat(m.generateSampled(new int[] {1}, 6, -1, 1e-9, new Rng(11)))
+                .containsExactly(m.generateGreedy(new int[] {1}, 6, -1));
     }
 
     @Test
@@ -99,7 +105,8 @@ class DtypeAndGenerationTest {
         int[] prefix = new int[6];
         prefix[0] = 1;
         System.arraycopy(out, 0, prefix, 1, 5);
-        Tensor logits = m.forward(new int[][] {src}, null, new int[][] {java.util.Arrays.copyOf(prefix, 5)}, EVAL).value();
+        Tensor logits = m.forward(new int[][] {src}, null, new int[][] {java.util.Arrays.copyOf(prefix, 5)}, EVAL)
+                .value();
         for (int t = 0; t < 5; t++) {
             Tensor row = logits.slice(1, t, t + 1).reshape(-1);
             int best = 0;
@@ -119,7 +126,8 @@ class DtypeAndGenerationTest {
             int first = 0;
             while (free[first] != end) first++;
             // stops right after the first occurrence of the end token, which is included; the prefix is unchanged
-            assertThat(m.greedyDecode(src, 1, end, 7)).as("end token %d", end).containsExactly(java.util.Arrays.copyOf(free, first + 1));
+            assertThat(m.greedyDecode(src, 1, end, 7)).as("end token %d", end)
+                    .containsExactly(java.util.Arrays.copyOf(free, first + 1));
         }
         // an end token never produced changes nothing
         int unused = 0;
@@ -136,12 +144,16 @@ class DtypeAndGenerationTest {
     @Test
     void badInputsNameTheProblem() {
         EncoderClassifier m = new EncoderClassifier(EncoderClassifierConfig.tiny(), new Rng(1));
-        assertThatThrownBy(() -> m.forward(new int[][] {{1, 13}}, null, EVAL)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("id 13");
+        assertThatThrownBy(() -> m.forward(new int[][] {{1, 13}}, null, EVAL))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("id 13");
         assertThatThrownBy(() -> m.forward(new int[][] {{1, 2}, {1}}, null, EVAL)).hasMessageContaining("ragged");
         assertThatThrownBy(() -> m.forward(new int[][] {new int[9]}, null, EVAL)).hasMessageContaining("length 9");
-        assertThatThrownBy(() -> m.forward(new int[][] {{1, 2}}, new int[][] {{0, 0}}, EVAL)).hasMessageContaining("all padding");
-        assertThatThrownBy(() -> m.loss(new int[][] {{1, 2}}, null, new int[] {3}, EVAL)).hasMessageContaining("target 3");
-        assertThatThrownBy(() -> new EncoderClassifierConfig(13, 8, 10, 2, 3, 0.1, 3, DType.FLOAT64)).hasMessageContaining("not divisible");
+        assertThatThrownBy(() -> m.forward(new int[][] {{1, 2}}, new int[][] {{0, 0}}, EVAL))
+                .hasMessageContaining("all padding");
+        assertThatThrownBy(() -> m.loss(new int[][] {{1, 2}}, null, new int[] {3}, EVAL))
+                .hasMessageContaining("target 3");
+        assertThatThrownBy(() -> new EncoderClassifierConfig(13, 8, 10, 2, 3, 0.1, 3, DType.FLOAT64))
+                .hasMessageContaining("not divisible");
         assertThatThrownBy(() -> ForwardContext.train(null)).hasMessageContaining("Rng");
     }
 }

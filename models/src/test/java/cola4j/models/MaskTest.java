@@ -25,7 +25,8 @@ class MaskTest {
             changed[k] = (base[k] + 5) % 11;
             Tensor out = m.forward(new int[][] {changed}, EVAL).value();
             assertThat(out.slice(1, 0, k).bitEquals(ref.slice(1, 0, k))).as("positions before %d", k).isTrue();
-            assertThat(out.slice(1, k, k + 1).maxAbsDiff(ref.slice(1, k, k + 1))).as("position %d itself changes", k).isGreaterThan(1e-6);
+            assertThat(out.slice(1, k, k + 1).maxAbsDiff(ref.slice(1, k, k + 1))).as("position %d itself changes", k)
+                    .isGreaterThan(1e-6);
         }
     }
 
@@ -65,8 +66,10 @@ class MaskTest {
         assertThat(out.slice(0, 1, 2).bitEquals(ref.slice(0, 1, 2))).isTrue();
         // without the mask the padded ids do reach the real positions (the mask is what protects them)
         Tensor unmasked = m.forward(new int[][] {{8, 10, 4, 7, 2}, {3, 9, 1, 5, 6}}, null, EVAL).value();
-        assertThat(unmasked.slice(0, 0, 1).slice(1, 2, 5).maxAbsDiff(ref.slice(0, 0, 1).slice(1, 2, 5))).isGreaterThan(1e-6);
-        // learned positions: left padding shifts the real tokens to positions 2..4, so the result is not the unpadded one
+        assertThat(unmasked.slice(0, 0, 1).slice(1, 2, 5).maxAbsDiff(ref.slice(0, 0, 1).slice(1, 2, 5)))
+                .isGreaterThan(1e-6);
+        // learned positions: left padding shifts the real tokens to positions 2..4,
+        // so the result is not the unpadded one
         Tensor alone = m.forward(new int[][] {{4, 7, 2}}, EVAL).value();
         assertThat(alone.maxAbsDiff(ref.slice(0, 0, 1).slice(1, 2, 5))).isGreaterThan(1e-6);
         // and the gradient of a loss on real positions never reaches the padded ids' embedding rows
@@ -75,7 +78,9 @@ class MaskTest {
         Var loss = Losses.crossEntropy(logits, new int[] {-100, -100, 7, 2, 5, 9, 1, 5, 6, 3});
         loss.backward();
         Tensor embGrad = g.namedParameters().get("embed.token.weight").grad(); // [V, C]
-        for (int id : new int[] {8, 10}) assertThat(embGrad.slice(0, id, id + 1).maxAbs()).as("grad of padded id %d", id).isZero();
+        for (int id : new int[] {8, 10}) {
+            assertThat(embGrad.slice(0, id, id + 1).maxAbs()).as("grad of padded id %d", id).isZero();
+        }
     }
 
     @Test
@@ -117,7 +122,9 @@ class MaskTest {
                     for (int j = 0; j < t; j++) if (!Double.isNaN(s[j])) z += Math.exp(s[j] - max);
                     for (int d = 0; d < hs; d++) {
                         double acc = 0;
-                        for (int j = 0; j < t; j++) if (!Double.isNaN(s[j])) acc += Math.exp(s[j] - max) / z * v.get(n, j, h * hs + d);
+                        for (int j = 0; j < t; j++) {
+                            if (!Double.isNaN(s[j])) acc += Math.exp(s[j] - max) / z * v.get(n, j, h * hs + d);
+                        }
                         y.setFlat((n * t + i) * c + h * hs + d, acc);
                     }
                 }

@@ -38,7 +38,8 @@ class ModelCheckpointTest {
         for (DType dtype : DType.values()) {
             for (Model m : models(dtype)) {
                 // perturb so that the loaded weights cannot come from re-initialization with the same seed
-                m.namedParameters().values().forEach(p -> p.value().addInPlace(Tensor.full(p.value().dtype(), 0.125, p.shape()), 1.0));
+                m.namedParameters().values()
+                        .forEach(p -> p.value().addInPlace(Tensor.full(p.value().dtype(), 0.125, p.shape()), 1.0));
                 Path dir = tmp.resolve(ModelCheckpoint.family(m) + "-" + dtype);
                 ModelCheckpoint.save(m, dir);
                 Model back = ModelCheckpoint.load(dir);
@@ -61,7 +62,8 @@ class ModelCheckpointTest {
         String json = Files.readString(tmp.resolve("d").resolve(ModelCheckpoint.CONFIG_FILE));
         assertThat(json).contains("\"family\" : \"decoder\"", "\"vocabSize\" : 11", "\"dtype\" : \"FLOAT64\"");
         assertThat(ModelCheckpoint.parseConfig(json)).isEqualTo(DecoderLMConfig.tiny());
-        assertThat(ModelCheckpoint.parseConfig(ModelCheckpoint.configJson(new MlpClassifier(MlpClassifierConfig.tiny(), new Rng(1)))))
+        assertThat(ModelCheckpoint.parseConfig(
+                        ModelCheckpoint.configJson(new MlpClassifier(MlpClassifierConfig.tiny(), new Rng(1)))))
                 .isEqualTo(MlpClassifierConfig.tiny());
     }
 
@@ -72,7 +74,8 @@ class ModelCheckpointTest {
         DecoderLM second = new DecoderLM(DecoderLMConfig.tiny(), new Rng(2));
         ModelCheckpoint.save(second, dir);
         DecoderLM back = ModelCheckpoint.load(dir, DecoderLM.class);
-        assertThat(back.namedParameters().get("lm_head.weight").value().bitEquals(second.namedParameters().get("lm_head.weight").value())).isTrue();
+        assertThat(back.namedParameters().get("lm_head.weight").value().bitEquals(
+                second.namedParameters().get("lm_head.weight").value())).isTrue();
         try (Stream<Path> s = Files.list(tmp)) {
             assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactly("ckpt");
         }
@@ -86,13 +89,15 @@ class ModelCheckpointTest {
      */
     @Test
     void savedCheckpointHasPlainPermissions() throws IOException {
-        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.FileSystems.getDefault()
+                .supportedFileAttributeViews().contains("posix"));
         Path dir = tmp.resolve("perm");
         ModelCheckpoint.save(new MlpClassifier(MlpClassifierConfig.tiny(), new Rng(1)), dir);
         ModelCheckpoint.save(new MlpClassifier(MlpClassifierConfig.tiny(), new Rng(2)), dir); // the replacing path too
         var dirMode = Files.getPosixFilePermissions(Files.createDirectory(tmp.resolve("ref-dir")));
         var fileMode = Files.getPosixFilePermissions(Files.createFile(tmp.resolve("ref-file")));
-        org.junit.jupiter.api.Assumptions.assumeTrue(dirMode.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ), "umask denies group read");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                dirMode.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ), "umask denies group read");
         assertThat(Files.getPosixFilePermissions(dir)).isEqualTo(dirMode);
         assertThat(Files.getPosixFilePermissions(dir.resolve(ModelCheckpoint.CONFIG_FILE))).isEqualTo(fileMode);
         assertThat(Files.getPosixFilePermissions(dir.resolve(ModelCheckpoint.WEIGHTS_FILE))).isEqualTo(fileMode);
@@ -109,13 +114,15 @@ class ModelCheckpointTest {
         Files.move(dir, old);
         Files.createDirectories(tmp.resolve(".ckpt.tmp-crashed"));
         Files.writeString(tmp.resolve(".ckpt.tmp-crashed").resolve(ModelCheckpoint.CONFIG_FILE), "{");
-        assertThatThrownBy(() -> ModelCheckpoint.load(dir)).isInstanceOf(IOException.class).hasMessageContaining("missing config.json")
-                .hasMessageContaining(old.toString()).hasMessageContaining("ModelCheckpoint.recover");
+        assertThatThrownBy(() -> ModelCheckpoint.load(dir)).isInstanceOf(IOException.class)
+                .hasMessageContaining("missing config.json").hasMessageContaining(old.toString())
+                .hasMessageContaining("ModelCheckpoint.recover");
 
         assertThat(ModelCheckpoint.recover(dir)).isTrue();
         assertThat(old).doesNotExist();
         DecoderLM back = ModelCheckpoint.load(dir, DecoderLM.class);
-        first.namedParameters().forEach((k, v) -> assertThat(back.namedParameters().get(k).value().bitEquals(v.value())).as(k).isTrue());
+        first.namedParameters().forEach((k, v) ->
+                assertThat(back.namedParameters().get(k).value().bitEquals(v.value())).as(k).isTrue());
         assertThat(ModelCheckpoint.recover(dir)).as("nothing left to recover").isFalse();
 
         // save() restores such a leftover before replacing it, so no .old- directory survives it
@@ -152,7 +159,8 @@ class ModelCheckpointTest {
             m.namedParameters().get("layers.1.bias").value().setFlat(0, Double.NaN);
             ModelCheckpoint.save(m, dir);
             assertThatThrownBy(() -> ModelCheckpoint.load(dir)).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining(dir.resolve(ModelCheckpoint.WEIGHTS_FILE).toString()).hasMessageContaining("layers.1.bias (NaN");
+                    .hasMessageContaining(dir.resolve(ModelCheckpoint.WEIGHTS_FILE).toString())
+                    .hasMessageContaining("layers.1.bias (NaN");
         }
     }
 
@@ -172,22 +180,26 @@ class ModelCheckpointTest {
                 .hasMessageContaining("unknown family 'rnn'").hasMessageContaining("seq2seq");
 
         Files.writeString(cfg, json.replace("\"heads\" : 2,", ""));
-        assertThatThrownBy(() -> ModelCheckpoint.load(dir)).isInstanceOf(IOException.class).hasMessageContaining("heads");
+        assertThatThrownBy(() -> ModelCheckpoint.load(dir)).isInstanceOf(IOException.class)
+                .hasMessageContaining("heads");
 
         Files.writeString(cfg, json.replace("\"heads\" : 2", "\"heads\" : 3"));
         assertThatThrownBy(() -> ModelCheckpoint.load(dir)).isInstanceOf(IOException.class)
                 .hasMessageContaining("not divisible by heads 3");
 
-        // dtype is spelled as the Java enum constant (FLOAT32 / FLOAT64) in config.json; the CLI's "float32" is rejected
+        // dtype is spelled as the Java enum constant (FLOAT32 / FLOAT64) in config.json;
+        // the CLI's "float32" is rejected
         Files.writeString(cfg, json.replace("\"FLOAT64\"", "\"float64\""));
-        assertThatThrownBy(() -> ModelCheckpoint.load(dir)).isInstanceOf(IOException.class).hasMessageContaining("float64")
-                .hasMessageContaining("FLOAT64");
+        assertThatThrownBy(() -> ModelCheckpoint.load(dir)).isInstanceOf(IOException.class)
+                .hasMessageContaining("float64").hasMessageContaining("FLOAT64");
 
         Files.writeString(cfg, "[1, 2]");
-        assertThatThrownBy(() -> ModelCheckpoint.load(dir)).isInstanceOf(IOException.class).hasMessageContaining("JSON object");
+        assertThatThrownBy(() -> ModelCheckpoint.load(dir)).isInstanceOf(IOException.class)
+                .hasMessageContaining("JSON object");
 
         Files.delete(cfg);
-        assertThatThrownBy(() -> ModelCheckpoint.load(dir)).isInstanceOf(IOException.class).hasMessageContaining("missing config.json");
+        assertThatThrownBy(() -> ModelCheckpoint.load(dir)).isInstanceOf(IOException.class)
+                .hasMessageContaining("missing config.json");
     }
 
     @Test
@@ -223,21 +235,24 @@ class ModelCheckpointTest {
         Files.write(w, Arrays.copyOf(good, good.length - 5));
         assertThatThrownBy(() -> ModelCheckpoint.load(dir)).isInstanceOf(SafetensorsException.class)
                 .hasMessageContaining(w.toString())
-                .satisfies(e -> assertThat(((SafetensorsException) e).kind()).isIn(SafetensorsException.Kind.OFFSETS_OUT_OF_BOUNDS,
-                        SafetensorsException.Kind.TRUNCATED));
+                .satisfies(e -> assertThat(((SafetensorsException) e).kind())
+                        .isIn(SafetensorsException.Kind.OFFSETS_OUT_OF_BOUNDS, SafetensorsException.Kind.TRUNCATED));
 
         Files.write(w, Arrays.copyOf(good, 4));
         assertThatThrownBy(() -> ModelCheckpoint.load(dir)).isInstanceOf(SafetensorsException.class)
-                .satisfies(e -> assertThat(((SafetensorsException) e).kind()).isEqualTo(SafetensorsException.Kind.TRUNCATED));
+                .satisfies(e -> assertThat(((SafetensorsException) e).kind())
+                        .isEqualTo(SafetensorsException.Kind.TRUNCATED));
 
         byte[] bad = good.clone();
         bad[9] = (byte) '#'; // inside the JSON header
         Files.write(w, bad);
         assertThatThrownBy(() -> ModelCheckpoint.load(dir)).isInstanceOf(SafetensorsException.class)
-                .satisfies(e -> assertThat(((SafetensorsException) e).kind()).isEqualTo(SafetensorsException.Kind.INVALID_JSON));
+                .satisfies(e -> assertThat(((SafetensorsException) e).kind())
+                        .isEqualTo(SafetensorsException.Kind.INVALID_JSON));
 
         Files.write(w, "not a checkpoint".getBytes(StandardCharsets.UTF_8));
-        assertThatThrownBy(() -> ModelCheckpoint.load(dir)).isInstanceOf(SafetensorsException.class).hasMessageContaining("safetensors");
+        assertThatThrownBy(() -> ModelCheckpoint.load(dir)).isInstanceOf(SafetensorsException.class)
+                .hasMessageContaining("safetensors");
     }
 
     @Test

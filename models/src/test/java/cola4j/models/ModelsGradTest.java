@@ -54,7 +54,8 @@ class ModelsGradTest {
             for (int v = 0; v < row.numel(); v++) z += Math.exp(row.getFlat(v) - max);
             want += -(row.getFlat(tg[0][t]) - max - Math.log(z));
         }
-        assertThat(m.loss(in, tg, ForwardContext.eval()).value().item()).isCloseTo(want / 2, org.assertj.core.data.Offset.offset(1e-13));
+        assertThat(m.loss(in, tg, ForwardContext.eval()).value().item())
+                .isCloseTo(want / 2, org.assertj.core.data.Offset.offset(1e-13));
     }
 
     @Test
@@ -79,12 +80,15 @@ class ModelsGradTest {
     @Test
     void namesArePinned() {
         EncoderDecoder m = new EncoderDecoder(EncoderDecoderConfig.tiny(), new Rng(3));
-        assertThat(m.namedParameters().keySet()).startsWith("encoder.embed.token.weight", "encoder.embed.position.weight",
+        assertThat(m.namedParameters().keySet())
+                .startsWith("encoder.embed.token.weight", "encoder.embed.position.weight",
                 "encoder.blocks.0.ln1.weight", "encoder.blocks.0.ln1.bias", "encoder.blocks.0.attn.query.weight");
-        assertThat(m.namedParameters()).containsKeys("decoder.blocks.1.cross_attn.value.bias", "decoder.blocks.1.ln_cross.weight",
-                "decoder.ln_f.bias", "lm_head.weight").doesNotContainKey("lm_head.bias");
+        assertThat(m.namedParameters()).containsKeys("decoder.blocks.1.cross_attn.value.bias",
+                        "decoder.blocks.1.ln_cross.weight", "decoder.ln_f.bias", "lm_head.weight")
+                .doesNotContainKey("lm_head.bias");
         EncoderClassifier c = new EncoderClassifier(EncoderClassifierConfig.tiny(), new Rng(1));
-        assertThat(c.namedParameters()).containsKeys("blocks.1.mlp.fc1.weight", "head.dense.bias", "head.out.weight", "ln_f.weight");
+        assertThat(c.namedParameters())
+                .containsKeys("blocks.1.mlp.fc1.weight", "head.dense.bias", "head.out.weight", "ln_f.weight");
         for (Var v : c.namedParameters().values()) assertThat(v.requiresGrad()).isTrue();
     }
 }

@@ -26,7 +26,8 @@ class SiteTest {
     @Test
     void everySiteHasItsParameters() {
         for (Model m : List.<Model>of(new EncoderClassifier(EncoderClassifierConfig.tiny(), new Rng(1)),
-                new DecoderLM(DecoderLMConfig.tiny(), new Rng(1)), new EncoderDecoder(EncoderDecoderConfig.tiny(), new Rng(1)),
+                new DecoderLM(DecoderLMConfig.tiny(), new Rng(1)),
+                new EncoderDecoder(EncoderDecoderConfig.tiny(), new Rng(1)),
                 new MlpClassifier(MlpClassifierConfig.tiny(), new Rng(1)))) {
             var params = m.namedParameters();
             for (Site s : m.sites().values()) {
@@ -40,14 +41,19 @@ class SiteTest {
     void selectionBySuffixRegexAndLayers() {
         EncoderDecoder m = new EncoderDecoder(EncoderDecoderConfig.tiny(), new Rng(1));
         assertThat(names(m.sites(SiteSelector.suffixes("query", "value")))).containsExactly(
-                "encoder.blocks.0.attn.query", "encoder.blocks.0.attn.value", "encoder.blocks.1.attn.query", "encoder.blocks.1.attn.value",
-                "decoder.blocks.0.attn.query", "decoder.blocks.0.attn.value", "decoder.blocks.0.cross_attn.query", "decoder.blocks.0.cross_attn.value",
-                "decoder.blocks.1.attn.query", "decoder.blocks.1.attn.value", "decoder.blocks.1.cross_attn.query", "decoder.blocks.1.cross_attn.value");
+                "encoder.blocks.0.attn.query", "encoder.blocks.0.attn.value",
+                "encoder.blocks.1.attn.query", "encoder.blocks.1.attn.value",
+                "decoder.blocks.0.attn.query", "decoder.blocks.0.attn.value",
+                "decoder.blocks.0.cross_attn.query", "decoder.blocks.0.cross_attn.value",
+                "decoder.blocks.1.attn.query", "decoder.blocks.1.attn.value",
+                "decoder.blocks.1.cross_attn.query", "decoder.blocks.1.cross_attn.value");
         assertThat(names(m.sites(SiteSelector.suffixes("attn.query")))).containsExactly(
-                "encoder.blocks.0.attn.query", "encoder.blocks.1.attn.query", "decoder.blocks.0.attn.query", "decoder.blocks.1.attn.query");
+                "encoder.blocks.0.attn.query", "encoder.blocks.1.attn.query",
+                "decoder.blocks.0.attn.query", "decoder.blocks.1.attn.query");
         assertThat(names(m.sites(SiteSelector.regex("decoder\\.blocks\\.\\d+\\.cross_attn\\.(key|out)").layers(1))))
                 .containsExactly("decoder.blocks.1.cross_attn.key", "decoder.blocks.1.cross_attn.out");
-        assertThat(names(m.sites(SiteSelector.suffixes("fc1").layers(0)))).containsExactly("encoder.blocks.0.mlp.fc1", "decoder.blocks.0.mlp.fc1");
+        assertThat(names(m.sites(SiteSelector.suffixes("fc1").layers(0))))
+                .containsExactly("encoder.blocks.0.mlp.fc1", "decoder.blocks.0.mlp.fc1");
         assertThat(names(m.sites(SiteSelector.suffixes("lm_head")))).containsExactly("lm_head");
         assertThat(m.sites(SiteSelector.all())).hasSize(m.sites().size());
         // regex must match the whole name: "query" alone matches nothing
@@ -60,11 +66,14 @@ class SiteTest {
     @Test
     void unknownPatternsListTheAvailableNames() {
         DecoderLM m = new DecoderLM(DecoderLMConfig.tiny(), new Rng(1));
-        assertThatThrownBy(() -> m.sites(SiteSelector.suffixes("query", "c_attn"))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'c_attn'").hasMessageContaining("blocks.1.mlp.fc2").hasMessageContaining("lm_head");
-        assertThatThrownBy(() -> m.sites(SiteSelector.suffixes("query").layers(5))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("layer 5").hasMessageContaining("blocks.0.attn.query");
-        assertThatThrownBy(() -> SiteSelector.regex("(")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid regex");
+        assertThatThrownBy(() -> m.sites(SiteSelector.suffixes("query", "c_attn")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'c_attn'")
+                .hasMessageContaining("blocks.1.mlp.fc2").hasMessageContaining("lm_head");
+        assertThatThrownBy(() -> m.sites(SiteSelector.suffixes("query").layers(5)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("layer 5")
+                .hasMessageContaining("blocks.0.attn.query");
+        assertThatThrownBy(() -> SiteSelector.regex("(")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("invalid regex");
     }
 
     @Test
@@ -119,11 +128,13 @@ class SiteTest {
     @Test
     void deltaShapeErrors() {
         Linear l = new Linear("blocks.0.attn.query", 4, 3, false, DType.FLOAT64, new Rng(1));
-        assertThatThrownBy(() -> l.addDelta(Tensor.zeros(DType.FLOAT64, 4, 3), null)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("blocks.0.attn.query").hasMessageContaining("[4, 3]").hasMessageContaining("[3, 4]");
+        assertThatThrownBy(() -> l.addDelta(Tensor.zeros(DType.FLOAT64, 4, 3), null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blocks.0.attn.query")
+                .hasMessageContaining("[4, 3]").hasMessageContaining("[3, 4]");
         assertThatThrownBy(() -> l.addDelta(Tensor.zeros(DType.FLOAT64, 3, 4), Tensor.zeros(DType.FLOAT64, 3)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no bias");
-        assertThatThrownBy(() -> l.addDelta(Tensor.zeros(DType.FLOAT32, 3, 4), null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> l.addDelta(Tensor.zeros(DType.FLOAT32, 3, 4), null))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -139,7 +150,8 @@ class SiteTest {
                 boolean pos = site.name().endsWith("position"); // positions are looked up once, [1, T, maxLen]
                 assertThat(x.shape()).containsExactly(pos ? 1 : 2, 4, site.inFeatures());
                 assertThat(h.shape()).containsExactly(pos ? 1 : 2, 4, site.outFeatures());
-                assertThat(x.value().sum(false, -1).maxAbsDiff(Tensor.ones(DType.FLOAT64, x.shape()[0], x.shape()[1]))).isZero();
+                assertThat(x.value().sum(false, -1).maxAbsDiff(Tensor.ones(DType.FLOAT64, x.shape()[0], x.shape()[1])))
+                        .isZero();
             } else if (site.name().startsWith("head")) {
                 assertThat(x.shape()).containsExactly(2, site.inFeatures());
                 assertThat(h.shape()).containsExactly(2, site.outFeatures());
@@ -176,7 +188,8 @@ class SiteTest {
         assertThat(dh.sum(false, 0, 1).maxAbsDiff(biasGrad)).isLessThan(1e-14);
         Tensor wGrad = m.namedParameters().get("blocks.0.attn.query.weight").grad();
         GradientProbe.Capture q = trainProbe.only("blocks.0.attn.query");
-        Tensor fromCapture = q.gradH().reshape(-1, 8).matmul(q.x().reshape(-1, 8), true, false); // dWᵀ... = Σ dhᵀ·x  [out, in]
+        // dWᵀ... = Σ dhᵀ·x  [out, in]
+        Tensor fromCapture = q.gradH().reshape(-1, 8).matmul(q.x().reshape(-1, 8), true, false);
         assertThat(fromCapture.maxAbsDiff(wGrad)).isLessThan(1e-14);
 
         m.freeze();

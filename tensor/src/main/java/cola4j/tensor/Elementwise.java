@@ -58,7 +58,8 @@ final class Elementwise {
 
     static void requireSameShape(String op, Tensor a, Tensor b) {
         if (!Arrays.equals(a.shape(), b.shape())) {
-            throw new IllegalArgumentException(op + ": shapes " + Shapes.str(a.shape()) + " and " + Shapes.str(b.shape()) + " differ");
+            throw new IllegalArgumentException(op + ": shapes " + Shapes.str(a.shape()) + " and "
+                    + Shapes.str(b.shape()) + " differ");
         }
     }
 
@@ -150,7 +151,8 @@ final class Elementwise {
     }
 
     /** One innermost row of {@link #broadcast}, float32: o[oo + j] = x[ox + j·sx] (op) y[oy + j·sy]. */
-    private static void floatRow(Bin op, float[] x, int ox, int sx, float[] y, int oy, int sy, float[] o, int oo, int n) {
+    private static void floatRow(Bin op, float[] x, int ox, int sx, float[] y, int oy, int sy, float[] o, int oo,
+            int n) {
         switch (op) {
             case ADD: for (int j = 0; j < n; j++) o[oo + j] = x[ox + j * sx] + y[oy + j * sy]; break;
             case SUB: for (int j = 0; j < n; j++) o[oo + j] = x[ox + j * sx] - y[oy + j * sy]; break;
@@ -161,7 +163,8 @@ final class Elementwise {
     }
 
     /** {@link #floatRow} for float64. */
-    private static void doubleRow(Bin op, double[] x, int ox, int sx, double[] y, int oy, int sy, double[] o, int oo, int n) {
+    private static void doubleRow(Bin op, double[] x, int ox, int sx, double[] y, int oy, int sy, double[] o, int oo,
+            int n) {
         switch (op) {
             case ADD: for (int j = 0; j < n; j++) o[oo + j] = x[ox + j * sx] + y[oy + j * sy]; break;
             case SUB: for (int j = 0; j < n; j++) o[oo + j] = x[ox + j * sx] - y[oy + j * sy]; break;
@@ -199,7 +202,8 @@ final class Elementwise {
         float[] x = a.f, o = new float[n];
         if (op == Un.NEG) for (int i = 0; i < n; i++) o[i] = -x[i];
         else if (op == Un.TANH) for (int i = 0; i < n; i++) o[i] = tanhFloat(x[i]);
-        // x·x is exact in double for a float x, so (x·x)·x is x³ correctly rounded to double (Math.pow: within 1 ulp)
+        // x·x is exact in double for a float x, so (x·x)·x is x³ correctly rounded to double
+        // (Math.pow: within 1 ulp)
         else if (op == Un.POW && p == 3.0) for (int i = 0; i < n; i++) o[i] = (float) ((double) x[i] * x[i] * x[i]);
         else for (int i = 0; i < n; i++) o[i] = (float) apply(op, x[i], p);
         return new Tensor(o, a.shape());

@@ -15,7 +15,9 @@ final class Indexing {
         out[0] = idx.length;
         Tensor res = Tensor.zeros(t.dtype(), out);
         for (int k = 0; k < idx.length; k++) {
-            if (idx[k] < 0 || idx[k] >= n) throw new IndexOutOfBoundsException("gatherRows: index " + idx[k] + " out of range [0, " + n + ")");
+            if (idx[k] < 0 || idx[k] >= n) {
+                throw new IndexOutOfBoundsException("gatherRows: index " + idx[k] + " out of range [0, " + n + ")");
+            }
             if (t.d != null) System.arraycopy(t.d, idx[k] * row, res.d, k * row, row);
             else System.arraycopy(t.f, idx[k] * row, res.f, k * row, row);
         }
@@ -26,14 +28,17 @@ final class Indexing {
     static Tensor scatterAddRows(Tensor t, int[] idx, int n) {
         int[] shape = t.shape();
         if (shape.length == 0 || shape[0] != idx.length) {
-            throw new IllegalArgumentException("scatterAddRows: " + idx.length + " indices for tensor " + Shapes.str(shape));
+            throw new IllegalArgumentException("scatterAddRows: " + idx.length + " indices for tensor "
+                    + Shapes.str(shape));
         }
         int row = idx.length == 0 ? Shapes.numel(Arrays.copyOfRange(shape, 1, shape.length)) : t.numel() / idx.length;
         int[] out = shape.clone();
         out[0] = n;
         Tensor res = Tensor.zeros(t.dtype(), out);
         for (int k = 0; k < idx.length; k++) {
-            if (idx[k] < 0 || idx[k] >= n) throw new IndexOutOfBoundsException("scatterAddRows: index " + idx[k] + " out of range [0, " + n + ")");
+            if (idx[k] < 0 || idx[k] >= n) {
+                throw new IndexOutOfBoundsException("scatterAddRows: index " + idx[k] + " out of range [0, " + n + ")");
+            }
             int o = idx[k] * row, s = k * row;
             if (t.d != null) for (int j = 0; j < row; j++) res.d[o + j] += t.d[s + j];
             else for (int j = 0; j < row; j++) res.f[o + j] += t.f[s + j];
@@ -45,7 +50,10 @@ final class Indexing {
     static Tensor oneHot(DType dtype, int[] labels, int classes) {
         Tensor res = Tensor.zeros(dtype, labels.length, classes);
         for (int i = 0; i < labels.length; i++) {
-            if (labels[i] < 0 || labels[i] >= classes) throw new IndexOutOfBoundsException("oneHot: label " + labels[i] + " out of range [0, " + classes + ")");
+            if (labels[i] < 0 || labels[i] >= classes) {
+                throw new IndexOutOfBoundsException("oneHot: label " + labels[i]
+                        + " out of range [0, " + classes + ")");
+            }
             res.setFlat(i * classes + labels[i], 1.0);
         }
         return res;

@@ -20,13 +20,17 @@ final class Inspection {
         return true;
     }
 
-    /** Throws {@link IllegalArgumentException} naming {@code what}, the first bad value and its flat index; else returns t. */
+    /**
+     * Throws {@link IllegalArgumentException} naming {@code what}, the first bad value and its flat index;
+     * else returns t.
+     */
     static Tensor requireFinite(Tensor t, String what) {
         if (!isFinite(t)) {
             for (int i = 0; i < t.numel(); i++) {
                 double v = t.getFlat(i);
                 if (!Double.isFinite(v)) {
-                    throw new IllegalArgumentException(what + ": non-finite value " + v + " at flat index " + i + " of tensor " + Shapes.str(t.shape()));
+                    throw new IllegalArgumentException(what + ": non-finite value " + v + " at flat index " + i
+                            + " of tensor " + Shapes.str(t.shape()));
                 }
             }
         }

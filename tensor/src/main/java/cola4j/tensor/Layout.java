@@ -12,7 +12,9 @@ final class Layout {
         int infer = -1, known = 1;
         for (int i = 0; i < s.length; i++) {
             if (s[i] == -1) {
-                if (infer >= 0) throw new IllegalArgumentException("reshape: more than one -1 in " + Shapes.str(newShape));
+                if (infer >= 0) {
+                    throw new IllegalArgumentException("reshape: more than one -1 in " + Shapes.str(newShape));
+                }
                 infer = i;
             } else {
                 known *= s[i];
@@ -20,7 +22,8 @@ final class Layout {
         }
         if (infer >= 0) {
             if (known == 0 || t.numel() % known != 0) {
-                throw new IllegalArgumentException("reshape: cannot reshape " + Shapes.str(t.shape()) + " to " + Shapes.str(newShape));
+                throw new IllegalArgumentException("reshape: cannot reshape " + Shapes.str(t.shape()) + " to "
+                        + Shapes.str(newShape));
             }
             s[infer] = t.numel() / known;
         }
@@ -35,13 +38,17 @@ final class Layout {
     static Tensor permute(Tensor t, int[] perm) {
         int r = t.rank();
         int[] shape = t.shape();
-        if (perm.length != r) throw new IllegalArgumentException("permute: " + Arrays.toString(perm) + " for shape " + Shapes.str(shape));
+        if (perm.length != r) {
+            throw new IllegalArgumentException("permute: " + Arrays.toString(perm) + " for shape " + Shapes.str(shape));
+        }
         boolean[] seen = new boolean[r];
         int[] out = new int[r];
         int[] src = Shapes.strides(shape), st = new int[r];
         for (int k = 0; k < r; k++) {
             int p = Shapes.axis("permute", perm[k], r);
-            if (seen[p]) throw new IllegalArgumentException("permute: " + Arrays.toString(perm) + " is not a permutation");
+            if (seen[p]) {
+                throw new IllegalArgumentException("permute: " + Arrays.toString(perm) + " is not a permutation");
+            }
             seen[p] = true;
             out[k] = shape[p];
             st[k] = src[p];
@@ -62,7 +69,8 @@ final class Layout {
     static Tensor expand(Tensor t, int[] target) {
         int[] b = Shapes.broadcast("expand", t.shape(), target);
         if (!Arrays.equals(b, target)) {
-            throw new IllegalArgumentException("expand: " + Shapes.str(t.shape()) + " cannot be expanded to " + Shapes.str(target));
+            throw new IllegalArgumentException("expand: " + Shapes.str(t.shape()) + " cannot be expanded to "
+                    + Shapes.str(target));
         }
         if (Arrays.equals(t.shape(), target)) return t;
         return gather(t, target, Shapes.broadcastStrides(t.shape(), target));
@@ -115,7 +123,9 @@ final class Layout {
     static Tensor pad(Tensor t, int axis, int before, int after) {
         int[] shape = t.shape();
         int a = Shapes.axis("pad", axis, shape.length);
-        if (before < 0 || after < 0) throw new IllegalArgumentException("pad: negative padding " + before + ", " + after);
+        if (before < 0 || after < 0) {
+            throw new IllegalArgumentException("pad: negative padding " + before + ", " + after);
+        }
         int[] out = shape.clone();
         out[a] = shape[a] + before + after;
         Tensor res = Tensor.zeros(t.dtype(), out);
@@ -136,7 +146,10 @@ final class Layout {
             Elementwise.requireDtype("concat", parts[0], p);
             boolean ok = s.length == first.length;
             for (int i = 0; ok && i < s.length; i++) ok = i == a || s[i] == first[i];
-            if (!ok) throw new IllegalArgumentException("concat: shapes " + Shapes.str(first) + " and " + Shapes.str(s) + " differ outside axis " + a);
+            if (!ok) {
+                throw new IllegalArgumentException("concat: shapes " + Shapes.str(first) + " and " + Shapes.str(s)
+                        + " differ outside axis " + a);
+            }
             total += s[a];
         }
         int[] out = first.clone();

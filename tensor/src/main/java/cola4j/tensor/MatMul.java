@@ -58,28 +58,31 @@ public final class MatMul {
      * dimensions equal, batch axes broadcastable. Callers that reshape operands before the product (the autograd's
      * linear-layer path) call this first, so that errors name the shapes the caller passed.
      *
-     * @throws IllegalArgumentException {@code "matmul: [2, 3, 4] x [5, 6]: inner dimensions 4 and 5 differ"} and the like
+     * @throws IllegalArgumentException {@code "matmul: [2, 3, 4] x [5, 6]: inner dimensions 4 and 5 differ"}
+     *                                  and the like
      */
     public static int[] outputShape(Tensor a, Tensor b, boolean transA, boolean transB) {
         Elementwise.requireDtype("matmul", a, b);
         int[] sa = a.shape(), sb = b.shape();
         if (sa.length < 2 || sb.length < 2 || sa.length > 4 || sb.length > 4) {
-            throw new IllegalArgumentException("matmul: " + Shapes.str(sa) + " x " + Shapes.str(sb) + ": operands must have rank 2 to 4");
+            throw new IllegalArgumentException("matmul: " + Shapes.str(sa) + " x " + Shapes.str(sb)
+                    + ": operands must have rank 2 to 4");
         }
         int ra = sa.length, rb = sb.length;
         int m = transA ? sa[ra - 1] : sa[ra - 2], ka = transA ? sa[ra - 2] : sa[ra - 1];
         int kb = transB ? sb[rb - 1] : sb[rb - 2], n = transB ? sb[rb - 2] : sb[rb - 1];
         if (ka != kb) {
-            throw new IllegalArgumentException("matmul: " + Shapes.str(sa) + (transA ? "ᵀ" : "") + " x " + Shapes.str(sb) + (transB ? "ᵀ" : "")
-                    + ": inner dimensions " + ka + " and " + kb + " differ");
+            throw new IllegalArgumentException("matmul: " + Shapes.str(sa) + (transA ? "ᵀ" : "") + " x "
+                    + Shapes.str(sb) + (transB ? "ᵀ" : "") + ": inner dimensions " + ka + " and " + kb + " differ");
         }
         int[] batchA = Arrays.copyOf(sa, ra - 2), batchB = Arrays.copyOf(sb, rb - 2);
         int[] batch;
         try {
             batch = Shapes.broadcast("matmul", batchA, batchB);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("matmul: " + Shapes.str(sa) + " x " + Shapes.str(sb) + ": batch dimensions "
-                    + Shapes.str(batchA) + " and " + Shapes.str(batchB) + " do not broadcast", e);
+            throw new IllegalArgumentException("matmul: " + Shapes.str(sa) + " x " + Shapes.str(sb)
+                    + ": batch dimensions " + Shapes.str(batchA) + " and " + Shapes.str(batchB) + " do not broadcast",
+                    e);
         }
         int[] outShape = Arrays.copyOf(batch, batch.length + 2);
         outShape[batch.length] = m;
@@ -125,17 +128,22 @@ public final class MatMul {
     }
 
     /** C[q] = op(A at offA[q]) · op(B at offB[q]) for each batch q; C batches are contiguous. */
-    private static void gemm(boolean tA, boolean tB, int m, int n, int k, Tensor a, int[] offA, Tensor b, int[] offB, Tensor c) {
+    private static void gemm(boolean tA, boolean tB, int m, int n, int k, Tensor a, int[] offA, Tensor b, int[] offB,
+            Tensor c) {
         int lda = tA ? m : k, ldb = tB ? k : n;
         if ((long) m * n * k <= TINY) {
-            for (int q = 0; q < offA.length; q++) javaGemm(tA, tB, m, n, k, a, offA[q], lda, b, offB[q], ldb, c, q * m * n);
+            for (int q = 0; q < offA.length; q++) {
+                javaGemm(tA, tB, m, n, k, a, offA[q], lda, b, offB[q], ldb, c, q * m * n);
+            }
             return;
         }
-        int ta = tA ? openblas.CblasTrans : openblas.CblasNoTrans, tb = tB ? openblas.CblasTrans : openblas.CblasNoTrans;
+        int ta = tA ? openblas.CblasTrans : openblas.CblasNoTrans,
+                tb = tB ? openblas.CblasTrans : openblas.CblasNoTrans;
         NativeScratch s = NativeScratch.get();
         if (a.d != null) {
             DoublePointer ma = a.storage.mirror(a.d), mb = b.storage.mirror(b.d);
-            DoublePointer pa = ma != null ? ma : s.doubles(0, a.d.length), pb = mb != null ? mb : s.doubles(1, b.d.length);
+            DoublePointer pa = ma != null ? ma : s.doubles(0, a.d.length),
+                    pb = mb != null ? mb : s.doubles(1, b.d.length);
             DoublePointer pc = s.doubles(2, c.d.length);
             try {
                 if (ma == null) pa.put(a.d);

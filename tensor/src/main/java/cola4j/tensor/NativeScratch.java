@@ -40,7 +40,9 @@ final class NativeScratch {
         return LOCAL.get();
     }
 
-    /** A float buffer of at least {@code n} elements at position 0 (contents unspecified). Pass it to {@link #recycle}. */
+    /**
+     * A float buffer of at least {@code n} elements at position 0 (contents unspecified). Pass it to {@link #recycle}.
+     */
     FloatPointer floats(int slot, long n) {
         FloatPointer p = f[slot];
         if (p != null && p.capacity() >= n) return p.position(0);
@@ -51,7 +53,9 @@ final class NativeScratch {
         return p;
     }
 
-    /** A double buffer of at least {@code n} elements at position 0 (contents unspecified). Pass it to {@link #recycle}. */
+    /**
+     * A double buffer of at least {@code n} elements at position 0 (contents unspecified). Pass it to {@link #recycle}.
+     */
     DoublePointer doubles(int slot, long n) {
         DoublePointer p = d[slot];
         if (p != null && p.capacity() >= n) return p.position(0);

@@ -20,7 +20,8 @@ final class Nd4jInterop {
         INDArray c = a.dup('c');
         if (a.dataType() == DataType.DOUBLE) return new Tensor(c.data().asDouble(), shape);
         if (a.dataType() == DataType.FLOAT) return new Tensor(c.data().asFloat(), shape);
-        throw new IllegalArgumentException("tensor: unsupported ND4J dtype " + a.dataType() + " (float or double only)");
+        throw new IllegalArgumentException("tensor: unsupported ND4J dtype " + a.dataType()
+                + " (float or double only)");
     }
 
     /** A new c-order ND4J array with t's dtype, shape and contents. */

@@ -33,7 +33,9 @@ final class Reductions {
         return java.util.stream.IntStream.range(0, shape.length).filter(i -> !red[i]).map(i -> shape[i]).toArray();
     }
 
-    /** Core loop: visits every input element once, accumulating into the kept-dims output via stride 0 on reduced axes. */
+    /**
+     * Core loop: visits every input element once, accumulating into the kept-dims output via stride 0 on reduced axes.
+     */
     private static double[] reduce(Tensor t, boolean[] red, boolean max) {
         int[] shape = t.shape();
         int[] kept = keptShape(shape, red);
@@ -108,7 +110,9 @@ final class Reductions {
     static Tensor max(Tensor t, boolean keepDims, int... axes) {
         boolean[] red = mark("max", t.rank(), axes);
         for (int i = 0; i < red.length; i++) {
-            if (red[i] && t.shape()[i] == 0) throw new IllegalArgumentException("max: empty axis " + i + " in shape " + Shapes.str(t.shape()));
+            if (red[i] && t.shape()[i] == 0) {
+                throw new IllegalArgumentException("max: empty axis " + i + " in shape " + Shapes.str(t.shape()));
+            }
         }
         double[] acc = reduce(t, red, true);
         return wrap(t.dtype(), acc, keepDims ? keptShape(t.shape(), red) : droppedShape(t.shape(), red));
@@ -129,7 +133,8 @@ final class Reductions {
         if (Arrays.equals(shape, target)) return t;
         int[] b = Shapes.broadcast("sumTo", target, shape);
         if (!Arrays.equals(b, shape)) {
-            throw new IllegalArgumentException("sumTo: " + Shapes.str(target) + " does not broadcast to " + Shapes.str(shape));
+            throw new IllegalArgumentException("sumTo: " + Shapes.str(target) + " does not broadcast to "
+                    + Shapes.str(shape));
         }
         int lead = shape.length - target.length;
         boolean[] red = new boolean[shape.length];

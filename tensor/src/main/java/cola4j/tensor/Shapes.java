@@ -6,13 +6,18 @@ import java.util.Arrays;
 public final class Shapes {
     private Shapes() {}
 
-    /** Product of the dimensions; 1 for a scalar shape {@code []}. Throws if any dimension is negative or the count overflows int. */
+    /**
+     * Product of the dimensions; 1 for a scalar shape {@code []}. Throws if any dimension is negative or the
+     * count overflows int.
+     */
     public static int numel(int[] shape) {
         long n = 1;
         for (int d : shape) {
             if (d < 0) throw new IllegalArgumentException("negative dimension in shape " + str(shape));
             n *= d;
-            if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("shape " + str(shape) + " has more than 2^31-1 elements");
+            if (n > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("shape " + str(shape) + " has more than 2^31-1 elements");
+            }
         }
         return (int) n;
     }
@@ -63,7 +68,9 @@ public final class Shapes {
     /** Normalizes a possibly negative axis for a tensor of the given rank. */
     public static int axis(String op, int axis, int rank) {
         int a = axis < 0 ? axis + rank : axis;
-        if (a < 0 || a >= rank) throw new IllegalArgumentException(op + ": axis " + axis + " out of range for rank " + rank);
+        if (a < 0 || a >= rank) {
+            throw new IllegalArgumentException(op + ": axis " + axis + " out of range for rank " + rank);
+        }
         return a;
     }
 

@@ -108,7 +108,9 @@ final class Storage {
         return true;
     }
 
-    /** Allocates a mirror of {@code bytes} already reserved; null (reservation returned) if native memory is refused. */
+    /**
+     * Allocates a mirror of {@code bytes} already reserved; null (reservation returned) if native memory is refused.
+     */
     private Pointer allocate(Supplier<Pointer> alloc, long bytes) {
         Pointer p;
         try {

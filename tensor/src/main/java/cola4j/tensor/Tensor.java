@@ -56,7 +56,8 @@ public final class Tensor {
 
     private static void check(int len, int[] shape) {
         if (Shapes.numel(shape) != len) {
-            throw new IllegalArgumentException("tensor: data of length " + len + " does not fill shape " + Shapes.str(shape));
+            throw new IllegalArgumentException("tensor: data of length " + len + " does not fill shape "
+                    + Shapes.str(shape));
         }
     }
 
@@ -121,7 +122,9 @@ public final class Tensor {
         return t;
     }
 
-    /** Copies an ND4J array (float or double, any order) into a new tensor of the same dtype (see {@link Nd4jInterop}). */
+    /**
+     * Copies an ND4J array (float or double, any order) into a new tensor of the same dtype (see {@link Nd4jInterop}).
+     */
     public static Tensor of(INDArray a) {
         return Nd4jInterop.fromINDArray(a);
     }
@@ -175,7 +178,8 @@ public final class Tensor {
         int flat = 0;
         for (int i = 0; i < idx.length; i++) {
             if (idx[i] < 0 || idx[i] >= shape[i]) {
-                throw new IndexOutOfBoundsException("get: index " + Arrays.toString(idx) + " out of bounds for shape " + Shapes.str(shape));
+                throw new IndexOutOfBoundsException("get: index " + Arrays.toString(idx) + " out of bounds for shape "
+                        + Shapes.str(shape));
             }
             flat = flat * shape[i] + idx[i];
         }
@@ -184,7 +188,10 @@ public final class Tensor {
 
     /** The value of a one-element tensor. */
     public double item() {
-        if (numel() != 1) throw new IllegalArgumentException("item: tensor of shape " + Shapes.str(shape) + " has " + numel() + " elements, not 1");
+        if (numel() != 1) {
+            throw new IllegalArgumentException("item: tensor of shape " + Shapes.str(shape) + " has " + numel()
+                    + " elements, not 1");
+        }
         return getFlat(0);
     }
 
@@ -284,7 +291,9 @@ public final class Tensor {
     public Tensor gatherRows(int[] idx) { return Indexing.gatherRows(this, idx); }
     /** [rows, ...] zeros of shape {@code [n, ...]} with row idx[k] += this[k] (VJP of gatherRows). */
     public Tensor scatterAddRows(int[] idx, int n) { return Indexing.scatterAddRows(this, idx, n); }
-    public static Tensor oneHot(DType dtype, int[] labels, int classes) { return Indexing.oneHot(dtype, labels, classes); }
+    public static Tensor oneHot(DType dtype, int[] labels, int classes) {
+        return Indexing.oneHot(dtype, labels, classes);
+    }
 
     // ------------------------------------------------------------------ matmul (see MatMul)
 
@@ -293,7 +302,8 @@ public final class Tensor {
     /** op(this) x op(o) where op transposes the last two axes when the flag is set. */
     public Tensor matmul(Tensor o, boolean transA, boolean transB) { return MatMul.matmul(this, o, transA, transB); }
 
-    // ------------------------------------------------------------------ inspection and printing (see Inspection, TensorFormat)
+    // ------------------------------------------------------------------ inspection and printing
+    // (see Inspection, TensorFormat)
 
     /** True if every element is finite (no NaN, no ±Inf). */
     public boolean isFinite() { return Inspection.isFinite(this); }

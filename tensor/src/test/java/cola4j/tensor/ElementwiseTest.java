@@ -52,7 +52,8 @@ class ElementwiseTest {
         double[] e = new double[Ref.numel(out)];
         for (int i = 0; i < e.length; i++) {
             int[] idx = Ref.unravel(i, out);
-            e[i] = f.applyAsDouble(a.getFlat(Ref.broadcastFlat(idx, a.shape())), b.getFlat(Ref.broadcastFlat(idx, b.shape())));
+            e[i] = f.applyAsDouble(a.getFlat(Ref.broadcastFlat(idx, a.shape())),
+                    b.getFlat(Ref.broadcastFlat(idx, b.shape())));
         }
         return e;
     }
@@ -136,8 +137,10 @@ class ElementwiseTest {
     @EnumSource(DType.class)
     void specialValuesPropagate(DType dt) {
         Tensor x = Ref.tensor(dt, new double[] {-1, 0, Double.POSITIVE_INFINITY, Double.NaN}, 4);
-        Ref.assertExact(x.log(), dt, new int[] {4}, new double[] {Double.NaN, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NaN});
-        Ref.assertExact(x.maximum(Tensor.zeros(dt, 4)), dt, new int[] {4}, new double[] {0, 0, Double.POSITIVE_INFINITY, Double.NaN});
+        Ref.assertExact(x.log(), dt, new int[] {4},
+                new double[] {Double.NaN, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NaN});
+        Ref.assertExact(x.maximum(Tensor.zeros(dt, 4)), dt, new int[] {4},
+                new double[] {0, 0, Double.POSITIVE_INFINITY, Double.NaN});
         Ref.assertExact(x.eq(x), dt, new int[] {4}, new double[] {1, 1, 1, 0});
     }
 
@@ -165,20 +168,25 @@ class ElementwiseTest {
         Tensor a = Tensor.zeros(DType.FLOAT64, 2, 3), b = Tensor.zeros(DType.FLOAT64, 4);
         for (Op op : OPS) {
             assertThatThrownBy(() -> op.engine.apply(a, b)).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining(op.name.equals("maximum") ? "max" : op.name).hasMessageContaining("[2, 3]").hasMessageContaining("[4]");
+                    .hasMessageContaining(op.name.equals("maximum") ? "max" : op.name).hasMessageContaining("[2, 3]")
+                    .hasMessageContaining("[4]");
         }
         assertThatThrownBy(() -> Tensor.where(Tensor.zeros(DType.FLOAT64, 5), a, a))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("where").hasMessageContaining("[5]").hasMessageContaining("[2, 3]");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("where").hasMessageContaining("[5]")
+                .hasMessageContaining("[2, 3]");
     }
 
     @Test
     void dtypeMismatchThrows() {
         Tensor a = Tensor.zeros(DType.FLOAT64, 2), b = Tensor.zeros(DType.FLOAT32, 2);
         for (Op op : OPS) {
-            assertThatThrownBy(() -> op.engine.apply(a, b)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dtype mismatch");
+            assertThatThrownBy(() -> op.engine.apply(a, b)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("dtype mismatch");
         }
-        assertThatThrownBy(() -> Tensor.where(a, a, b)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("where: dtype mismatch");
-        assertThatThrownBy(() -> a.addInPlace(b, 1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("addInPlace");
+        assertThatThrownBy(() -> Tensor.where(a, a, b)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("where: dtype mismatch");
+        assertThatThrownBy(() -> a.addInPlace(b, 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("addInPlace");
     }
 
     @ParameterizedTest

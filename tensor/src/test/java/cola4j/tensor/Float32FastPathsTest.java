@@ -28,7 +28,8 @@ class Float32FastPathsTest {
         assertThat(worst).as("max ulp distance").isLessThanOrEqualTo(1);
         assertThat(equal).as("bit-equal results of " + n).isGreaterThan(n - n / 1000);
         for (float x : new float[] {1e-4f, Math.nextDown(1e-4f), 20f, Math.nextUp(20f), -1e-4f, -20f, 0.5f, -3f}) {
-            assertThat(ulpDistance(Elementwise.tanhFloat(x), (float) Math.tanh(x))).as("x = " + x).isLessThanOrEqualTo(1);
+            assertThat(ulpDistance(Elementwise.tanhFloat(x), (float) Math.tanh(x))).as("x = " + x)
+                    .isLessThanOrEqualTo(1);
         }
     }
 
@@ -55,7 +56,9 @@ class Float32FastPathsTest {
             assertThat(ulpDistance((float) c.getFlat(i), (float) Math.pow(v, 3))).isLessThanOrEqualTo(1);
         }
         Tensor xd = x.to(DType.FLOAT64), td = xd.tanh();
-        for (int i = 0; i < x.numel(); i++) assertThat(td.getFlat(i)).isEqualTo(Math.tanh(xd.getFlat(i))); // float64 unchanged
+        for (int i = 0; i < x.numel(); i++) {
+            assertThat(td.getFlat(i)).isEqualTo(Math.tanh(xd.getFlat(i))); // float64 unchanged
+        }
     }
 
     @Test

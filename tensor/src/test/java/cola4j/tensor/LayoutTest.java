@@ -14,7 +14,8 @@ class LayoutTest {
     void reshapeKeepsOrderAndSharesStorage(DType dt) {
         Tensor t = Ref.rand(new Rng(20), dt, 2, 3, 4);
         double[] flat = t.toDoubleArray();
-        int[][][] cases = {{{6, -1}, {6, 4}}, {{-1}, {24}}, {{4, 3, 2}, {4, 3, 2}}, {{2, -1, 3}, {2, 4, 3}}, {{1, 24, 1}, {1, 24, 1}}};
+        int[][][] cases = {{{6, -1}, {6, 4}}, {{-1}, {24}}, {{4, 3, 2}, {4, 3, 2}}, {{2, -1, 3}, {2, 4, 3}},
+                {{1, 24, 1}, {1, 24, 1}}};
         for (int[][] c : cases) Ref.assertExact(t.reshape(c[0]), dt, c[1], flat.clone());
         Tensor v = t.reshape(24);
         v.setFlat(5, 42);
@@ -29,8 +30,10 @@ class LayoutTest {
         Tensor t = Tensor.zeros(DType.FLOAT64, 2, 3);
         assertThatThrownBy(() -> t.reshape(4, 2)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("reshape").hasMessageContaining("[2, 3]").hasMessageContaining("[4, 2]");
-        assertThatThrownBy(() -> t.reshape(-1, -1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("more than one -1");
-        assertThatThrownBy(() -> t.reshape(4, -1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[4, -1]");
+        assertThatThrownBy(() -> t.reshape(-1, -1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("more than one -1");
+        assertThatThrownBy(() -> t.reshape(4, -1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("[4, -1]");
         assertThatThrownBy(() -> t.reshape(-2, -3)).isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -61,15 +64,18 @@ class LayoutTest {
         Ref.assertExact(t.permute(-4, -3, -1, -2), dt, new int[] {2, 3, 5, 4}, naivePermute(t, new int[] {0, 1, 3, 2}));
         Tensor m = Ref.tensor(dt, new double[] {1, 2, 3, 4, 5, 6}, 2, 3);
         Ref.assertExact(m.transpose(0, 1), dt, new int[] {3, 2}, new double[] {1, 4, 2, 5, 3, 6});
-        assertThatThrownBy(() -> m.permute(0, 0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a permutation");
-        assertThatThrownBy(() -> m.permute(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("permute").hasMessageContaining("[2, 3]");
+        assertThatThrownBy(() -> m.permute(0, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a permutation");
+        assertThatThrownBy(() -> m.permute(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("permute").hasMessageContaining("[2, 3]");
     }
 
     @ParameterizedTest
     @EnumSource(DType.class)
     void expandBroadcasts(DType dt) {
         Rng rng = new Rng(22);
-        int[][][] cases = {{{3, 1}, {2, 3, 4}}, {{}, {2, 2}}, {{4}, {3, 4}}, {{1, 1}, {1, 1}}, {{2, 1, 3}, {2, 5, 3}}, {{1}, {0}}};
+        int[][][] cases = {{{3, 1}, {2, 3, 4}}, {{}, {2, 2}}, {{4}, {3, 4}}, {{1, 1}, {1, 1}}, {{2, 1, 3}, {2, 5, 3}},
+                {{1}, {0}}};
         for (int[][] c : cases) {
             Tensor t = Ref.rand(rng, dt, c[0]);
             double[] e = new double[Ref.numel(c[1])];
@@ -116,10 +122,14 @@ class LayoutTest {
         Ref.assertExact(t.slice(1, 2, 2), dt, new int[] {3, 0, 5}, new double[] {});
         assertThatThrownBy(() -> t.slice(1, 2, 5)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("slice").hasMessageContaining("[2, 5)").hasMessageContaining("[3, 4, 5]");
-        assertThatThrownBy(() -> t.slice(0, 2, 1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("slice");
-        assertThatThrownBy(() -> t.slice(0, -1, 1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("slice");
-        assertThatThrownBy(() -> t.pad(0, -1, 0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pad");
-        assertThatThrownBy(() -> t.slice(3, 0, 1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("slice: axis 3");
+        assertThatThrownBy(() -> t.slice(0, 2, 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("slice");
+        assertThatThrownBy(() -> t.slice(0, -1, 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("slice");
+        assertThatThrownBy(() -> t.pad(0, -1, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("pad");
+        assertThatThrownBy(() -> t.slice(3, 0, 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("slice: axis 3");
     }
 
     @ParameterizedTest
@@ -146,9 +156,10 @@ class LayoutTest {
         Tensor a = Tensor.zeros(dt, 2, 3), b = Tensor.zeros(dt, 3, 3);
         assertThatThrownBy(() -> Tensor.concat(1, a, b)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("concat").hasMessageContaining("[2, 3]").hasMessageContaining("[3, 3]");
-        assertThatThrownBy(() -> Tensor.concat(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("concat");
+        assertThatThrownBy(() -> Tensor.concat(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("concat");
         DType other = dt == DType.FLOAT64 ? DType.FLOAT32 : DType.FLOAT64;
-        assertThatThrownBy(() -> Tensor.concat(0, a, Tensor.zeros(other, 2, 3))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("concat: dtype mismatch");
+        assertThatThrownBy(() -> Tensor.concat(0, a, Tensor.zeros(other, 2, 3)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("concat: dtype mismatch");
     }
 }

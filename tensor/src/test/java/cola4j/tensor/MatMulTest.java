@@ -63,17 +63,21 @@ class MatMulTest {
                 int[] out = shapeA(batchOut, m, n, false);
                 double[][] ref = naive(a, b, tA, tB, out);
                 Tensor c = a.matmul(b, tA, tB);
-                String what = dt + " " + Arrays.toString(a.shape()) + (tA ? "ᵀ" : "") + " x " + Arrays.toString(b.shape()) + (tB ? "ᵀ" : "");
+                String what = dt + " " + Arrays.toString(a.shape()) + (tA ? "ᵀ" : "") + " x "
+                        + Arrays.toString(b.shape()) + (tB ? "ᵀ" : "");
                 assertThat(c.dtype()).as(what).isEqualTo(dt);
                 assertThat(c.shape()).as(what).containsExactly(out);
                 double tol = dt == DType.FLOAT64 ? 1e-13 : 1e-5;
                 for (int i = 0; i < c.numel(); i++) {
                     double err = Math.abs(c.getFlat(i) - ref[0][i]);
                     if (err > tol * ref[1][i] + Double.MIN_NORMAL) {
-                        throw new AssertionError(what + ": element " + i + " got " + c.getFlat(i) + " expected " + ref[0][i]);
+                        throw new AssertionError(what + ": element " + i + " got " + c.getFlat(i)
+                                + " expected " + ref[0][i]);
                     }
                 }
-                if (!tA && !tB) assertThat(c.bitEquals(a.matmul(b))).as("matmul(b) is matmul(b, false, false)").isTrue();
+                if (!tA && !tB) {
+                    assertThat(c.bitEquals(a.matmul(b))).as("matmul(b) is matmul(b, false, false)").isTrue();
+                }
             }
         }
     }
@@ -113,8 +117,10 @@ class MatMulTest {
     @EnumSource(DType.class)
     void emptyOperands(DType dt) {
         Ref.assertExact(Tensor.zeros(dt, 3, 0).matmul(Tensor.zeros(dt, 0, 4)), dt, new int[] {3, 4}, new double[12]);
-        Ref.assertExact(Tensor.zeros(dt, 0, 2, 3).matmul(Tensor.zeros(dt, 3, 4)), dt, new int[] {0, 2, 4}, new double[0]);
-        Ref.assertExact(Tensor.zeros(dt, 0, 2).matmul(Tensor.zeros(dt, 0, 4), true, false), dt, new int[] {2, 4}, new double[8]);
+        Ref.assertExact(Tensor.zeros(dt, 0, 2, 3).matmul(Tensor.zeros(dt, 3, 4)), dt, new int[] {0, 2, 4},
+                new double[0]);
+        Ref.assertExact(Tensor.zeros(dt, 0, 2).matmul(Tensor.zeros(dt, 0, 4), true, false), dt, new int[] {2, 4},
+                new double[8]);
     }
 
     @Test
@@ -123,7 +129,8 @@ class MatMulTest {
         Tensor b = Tensor.of(new double[] {7, 8, 9, 10, 11, 12}, 3, 2);
         Ref.assertExact(a.matmul(b), DType.FLOAT64, new int[] {2, 2}, new double[] {58, 64, 139, 154});
         Ref.assertExact(a.matmul(a, false, true), DType.FLOAT64, new int[] {2, 2}, new double[] {14, 32, 32, 77});
-        Ref.assertExact(a.matmul(a, true, false), DType.FLOAT64, new int[] {3, 3}, new double[] {17, 22, 27, 22, 29, 36, 27, 36, 45});
+        Ref.assertExact(a.matmul(a, true, false), DType.FLOAT64, new int[] {3, 3},
+                new double[] {17, 22, 27, 22, 29, 36, 27, 36, 45});
     }
 
     @Test
@@ -137,10 +144,12 @@ class MatMulTest {
         assertThatThrownBy(() -> c.matmul(d)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("matmul: [2, 4, 8] x [3, 8, 5]: batch dimensions [2] and [3] do not broadcast");
         assertThatThrownBy(() -> Tensor.zeros(DType.FLOAT64, 8).matmul(Tensor.zeros(DType.FLOAT64, 8, 2)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("matmul: [8] x [8, 2]").hasMessageContaining("rank 2 to 4");
-        assertThatThrownBy(() -> Tensor.zeros(DType.FLOAT64, 1, 1, 1, 1, 2, 2).matmul(Tensor.zeros(DType.FLOAT64, 2, 2)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("matmul: [8] x [8, 2]")
+                .hasMessageContaining("rank 2 to 4");
+        assertThatThrownBy(() ->
+                        Tensor.zeros(DType.FLOAT64, 1, 1, 1, 1, 2, 2).matmul(Tensor.zeros(DType.FLOAT64, 2, 2)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rank 2 to 4");
-        assertThatThrownBy(() -> a.matmul(Tensor.zeros(DType.FLOAT32, 8, 3))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("matmul: dtype mismatch");
+        assertThatThrownBy(() -> a.matmul(Tensor.zeros(DType.FLOAT32, 8, 3)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("matmul: dtype mismatch");
     }
 }

@@ -7,7 +7,9 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The per-thread scratch buffers behind {@link MatMul}: reuse, growth, the size bound, release, and thread confinement. */
+/**
+ * The per-thread scratch buffers behind {@link MatMul}: reuse, growth, the size bound, release, and thread confinement.
+ */
 class NativeScratchTest {
     @AfterEach
     void release() {

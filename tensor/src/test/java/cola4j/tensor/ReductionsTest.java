@@ -98,22 +98,27 @@ class ReductionsTest {
         Ref.assertExact(z.sum(false, 0), dt, new int[] {3}, new double[] {0, 0, 0});
         Ref.assertExact(z.sum(true, 1), dt, new int[] {0, 1}, new double[] {});
         Ref.assertExact(z.max(false, 1), dt, new int[] {0}, new double[] {});
-        assertThatThrownBy(() -> z.max(false, 0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max").hasMessageContaining("[0, 3]");
+        assertThatThrownBy(() -> z.max(false, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("max").hasMessageContaining("[0, 3]");
     }
 
     @Test
     void badAxesThrow() {
         Tensor t = Tensor.zeros(DType.FLOAT64, 2, 3);
-        assertThatThrownBy(() -> t.sum(false, 2)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sum: axis 2 out of range for rank 2");
-        assertThatThrownBy(() -> t.mean(false, -3)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mean");
-        assertThatThrownBy(() -> t.max(false, 1, -1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("repeated");
+        assertThatThrownBy(() -> t.sum(false, 2)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("sum: axis 2 out of range for rank 2");
+        assertThatThrownBy(() -> t.mean(false, -3)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("mean");
+        assertThatThrownBy(() -> t.max(false, 1, -1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("repeated");
     }
 
     @ParameterizedTest
     @EnumSource(DType.class)
     void sumToIsTheAdjointOfExpand(DType dt) {
         Rng rng = new Rng(11);
-        int[][][] cases = {{{2, 3, 4}, {3, 4}}, {{2, 3, 4}, {3, 1}}, {{2, 3, 4}, {1, 3, 1}}, {{2, 3, 4}, {}}, {{2, 3, 4}, {1}},
+        int[][][] cases = {{{2, 3, 4}, {3, 4}}, {{2, 3, 4}, {3, 1}}, {{2, 3, 4}, {1, 3, 1}}, {{2, 3, 4}, {}},
+                {{2, 3, 4}, {1}},
             {{2, 3, 4}, {2, 3, 4}}, {{5, 1, 2}, {1, 2}}, {{4, 3}, {4, 1}}};
         for (int[][] c : cases) {
             int[] big = c[0], small = c[1];
@@ -124,12 +129,14 @@ class ReductionsTest {
             Ref.assertClose(g.sumTo(small), dt, small, e, Ref.tol(dt));
             // <expand(x), g> == <x, sumTo(g)>
             Tensor x = Ref.rand(rng, dt, small);
-            double lhs = x.expand(big).mul(g).to(DType.FLOAT64).sumAll(), rhs = x.mul(g.sumTo(small)).to(DType.FLOAT64).sumAll();
+            double lhs = x.expand(big).mul(g).to(DType.FLOAT64).sumAll(),
+                    rhs = x.mul(g.sumTo(small)).to(DType.FLOAT64).sumAll();
             assertThat(Math.abs(lhs - rhs)).isLessThanOrEqualTo(Ref.tol(dt) * 10 * Math.max(1, Math.abs(lhs)));
         }
-        assertThatThrownBy(() -> Tensor.zeros(dt, 2, 3).sumTo(new int[] {2})).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("sumTo").hasMessageContaining("[2]").hasMessageContaining("[2, 3]");
-        assertThatThrownBy(() -> Tensor.zeros(dt, 3).sumTo(new int[] {2, 3})).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("sumTo");
+        assertThatThrownBy(() -> Tensor.zeros(dt, 2, 3).sumTo(new int[] {2}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sumTo").hasMessageContaining("[2]")
+                .hasMessageContaining("[2, 3]");
+        assertThatThrownBy(() -> Tensor.zeros(dt, 3).sumTo(new int[] {2, 3}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sumTo");
     }
 }

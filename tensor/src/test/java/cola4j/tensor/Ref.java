@@ -81,8 +81,8 @@ final class Ref {
         for (int i = 0; i < expected.length; i++) {
             double a = actual.getFlat(i), e = expected[i];
             if (Math.abs(a - e) > tol * Math.max(1, Math.abs(e))) {
-                throw new AssertionError("element " + i + " of " + Arrays.toString(shape) + ": got " + a + ", expected " + e
-                        + " (tol " + tol + ")");
+                throw new AssertionError("element " + i + " of " + Arrays.toString(shape) + ": got " + a + ", expected "
+                        + e + " (tol " + tol + ")");
             }
         }
     }

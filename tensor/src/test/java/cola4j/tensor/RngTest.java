@@ -87,7 +87,8 @@ class RngTest {
             max = Math.max(max, k.getFlat(i));
         }
         double mean = k.sumAll() / k.numel(), var = k.add(-mean).pow(2).sumAll() / (k.numel() - 1);
-        System.out.printf("kaiming %s b=%.4f: min %.6f max %.6f mean %.2e var %.6f (b^2/3 = %.6f)%n", dt, b, min, max, mean, var, b * b / 3);
+        System.out.printf("kaiming %s b=%.4f: min %.6f max %.6f mean %.2e var %.6f (b^2/3 = %.6f)%n", dt, b, min, max,
+                mean, var, b * b / 3);
         assertThat(k.maxAbs()).isLessThanOrEqualTo(b);
         assertThat(max).isGreaterThan(b * (1 - 1e-3));
         assertThat(min).isLessThan(-b * (1 - 1e-3));

@@ -55,7 +55,9 @@ class StorageMirrorTest {
         double[][] ref = MatMulTest.naive(a, b, false, false, new int[] {64, 64});
         Tensor c = a.matmul(b);
         double tol = dt == DType.FLOAT64 ? 1e-13 : 1e-5;
-        for (int i = 0; i < c.numel(); i++) assertThat(Math.abs(c.getFlat(i) - ref[0][i])).isLessThanOrEqualTo(tol * ref[1][i]);
+        for (int i = 0; i < c.numel(); i++) {
+            assertThat(Math.abs(c.getFlat(i) - ref[0][i])).isLessThanOrEqualTo(tol * ref[1][i]);
+        }
     }
 
     /** Each in-place write kind, applied to {@code target} (the original tensor or a view). */
@@ -70,7 +72,8 @@ class StorageMirrorTest {
     @EnumSource(DType.class)
     void writeThroughAnyViewIsSeenByTheNextProduct(DType dt) {
         for (int w = 0; w < writes().size(); w++) {
-            for (String via : List.of("self", "view made before", "view made after", "view of view", "operand B view")) {
+            for (String via : List.of("self", "view made before", "view made after", "view of view",
+                    "operand B view")) {
                 Tensor[] ab = operands(dt, 10 + w);
                 Tensor a = ab[0], b = ab[1];
                 Tensor earlyView = a.reshape(128, 64);
@@ -84,13 +87,17 @@ class StorageMirrorTest {
                 };
                 writes().get(w).accept(target);
                 String what = dt + " write " + w + " via " + via;
-                assertThat(a.storage.hasCurrentMirror() && b.storage.hasCurrentMirror()).as(what + ": a mirror is now stale").isFalse();
+                assertThat(a.storage.hasCurrentMirror() && b.storage.hasCurrentMirror())
+                        .as(what + ": a mirror is now stale").isFalse();
                 Tensor after = a.matmul(b);
-                assertThat(after.bitEquals(a.copy().matmul(b.copy()))).as(what + ": product equals one on fresh copies").isTrue();
+                assertThat(after.bitEquals(a.copy().matmul(b.copy())))
+                        .as(what + ": product equals one on fresh copies").isTrue();
                 assertThat(after.bitEquals(before)).as(what + ": the write changed the product").isFalse();
-                assertThat(a.storage.hasCurrentMirror() && b.storage.hasCurrentMirror()).as(what + ": mirror refreshed").isTrue();
+                assertThat(a.storage.hasCurrentMirror() && b.storage.hasCurrentMirror())
+                        .as(what + ": mirror refreshed").isTrue();
                 // a product read through a view uses the same (refreshed) mirror
-                assertThat(a.reshape(64, 128).matmul(b).bitEquals(after)).as(what + ": product through a view").isTrue();
+                assertThat(a.reshape(64, 128).matmul(b).bitEquals(after))
+                        .as(what + ": product through a view").isTrue();
             }
         }
     }
@@ -107,7 +114,8 @@ class StorageMirrorTest {
             assertThat(a.matmul(b).bitEquals(r1)).as("broadcast batch " + i).isTrue();
             assertThat(a3.matmul(bt, false, true).bitEquals(r2)).as("transposed batch " + i).isTrue();
         }
-        assertThat(a.storage.hasCurrentMirror() && b.storage.hasCurrentMirror() && bt.storage.hasCurrentMirror()).isTrue();
+        assertThat(a.storage.hasCurrentMirror() && b.storage.hasCurrentMirror() && bt.storage.hasCurrentMirror())
+                .isTrue();
         b.reshape(-1).setFlat(5 * 128 * 40 - 1, 2.0); // last element of the last batch of B
         assertThat(a.matmul(b).bitEquals(a.copy().matmul(b.copy()))).isTrue();
         assertThat(a.matmul(b).bitEquals(r1)).isFalse();
@@ -142,7 +150,8 @@ class StorageMirrorTest {
             System.gc();
             Thread.sleep(20);
         }
-        assertThat(Storage.mirrorBytes()).as("both mirrors returned to the budget").isLessThanOrEqualTo(held - 2 * 64 * 128 * 8);
+        assertThat(Storage.mirrorBytes()).as("both mirrors returned to the budget")
+                .isLessThanOrEqualTo(held - 2 * 64 * 128 * 8);
     }
 
     @Test
@@ -168,7 +177,9 @@ class StorageMirrorTest {
                         return ok;
                     }));
                 }
-                for (Future<Integer> f : done) assertThat(f.get()).as(dt + " products equal to the single-thread result").isEqualTo(80);
+                for (Future<Integer> f : done) {
+                    assertThat(f.get()).as(dt + " products equal to the single-thread result").isEqualTo(80);
+                }
             } finally {
                 pool.shutdown();
             }

@@ -23,8 +23,10 @@ class TensorTest {
         assertThat(t.dim(-1)).isEqualTo(3);
         assertThat(t.rank()).isEqualTo(2);
         assertThat(t.bytes()).isEqualTo(6L * dt.bytes);
-        assertThat(t.toString()).isEqualTo("Tensor(" + dt.cliName + ", [2, 3], [[1.00000, 2.00000, 3.00000], [4.00000, 5.00000, 6.00000]])");
-        assertThatThrownBy(() -> t.get(2, 0)).isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("[2, 3]");
+        assertThat(t.toString()).isEqualTo("Tensor(" + dt.cliName
+                + ", [2, 3], [[1.00000, 2.00000, 3.00000], [4.00000, 5.00000, 6.00000]])");
+        assertThatThrownBy(() -> t.get(2, 0)).isInstanceOf(IndexOutOfBoundsException.class)
+                .hasMessageContaining("[2, 3]");
         assertThatThrownBy(() -> t.get(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rank 1");
         assertThatThrownBy(t::item).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("item");
         assertThat(Tensor.scalar(dt, 3).item()).isEqualTo(3.0);
@@ -36,7 +38,8 @@ class TensorTest {
     void constructorRejectsMismatchedData() {
         assertThatThrownBy(() -> Tensor.of(new double[5], 2, 3)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("tensor: data of length 5 does not fill shape [2, 3]");
-        assertThatThrownBy(() -> Tensor.zeros(DType.FLOAT32, 2, -1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("negative");
+        assertThatThrownBy(() -> Tensor.zeros(DType.FLOAT32, 2, -1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("negative");
     }
 
     @Test
@@ -49,7 +52,8 @@ class TensorTest {
         assertThat(d.to(DType.FLOAT64)).isNotSameAs(d);
         assertThat(DType.parse("F32")).isEqualTo(DType.FLOAT32);
         assertThat(DType.parse("float64")).isEqualTo(DType.FLOAT64);
-        assertThatThrownBy(() -> DType.parse("int8")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("int8");
+        assertThatThrownBy(() -> DType.parse("int8")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("int8");
     }
 
     @ParameterizedTest
@@ -59,7 +63,8 @@ class TensorTest {
         INDArray a = t.toINDArray();
         assertThat(a.shape()).containsExactly(2L, 3L, 4L);
         assertThat(Tensor.of(a).bitEquals(t)).isTrue();
-        assertThat(Tensor.of(a.permute(2, 0, 1)).bitEquals(t.permute(2, 0, 1))).isTrue(); // f/strided views are copied in c-order
+        // f/strided views are copied in c-order
+        assertThat(Tensor.of(a.permute(2, 0, 1)).bitEquals(t.permute(2, 0, 1))).isTrue();
     }
 
     @ParameterizedTest
@@ -72,6 +77,7 @@ class TensorTest {
         Tensor ok = Tensor.ones(dt, 2);
         assertThat(ok.requireFinite("x")).isSameAs(ok);
         assertThat(Ref.tensor(dt, new double[] {3, -4}, 2).norm()).isEqualTo(5.0);
-        assertThat(Ref.tensor(dt, new double[] {3, -4}, 2).maxAbsDiff(Ref.tensor(dt, new double[] {1, 1}, 2))).isEqualTo(5.0);
+        assertThat(Ref.tensor(dt, new double[] {3, -4}, 2).maxAbsDiff(Ref.tensor(dt, new double[] {1, 1}, 2)))
+                .isEqualTo(5.0);
     }
 }

@@ -71,7 +71,10 @@ public final class SameDiffOracle {
     public Result run(SDVariable loss) {
         sd.setLossVariables(loss);
         INDArray value = sd.output(Map.of(), loss.name()).get(loss.name());
-        if (value.length() != 1) throw new IllegalArgumentException("SameDiffOracle.run: loss has shape " + java.util.Arrays.toString(value.shape()));
+        if (value.length() != 1) {
+            throw new IllegalArgumentException("SameDiffOracle.run: loss has shape "
+                    + java.util.Arrays.toString(value.shape()));
+        }
         Map<String, INDArray> g = sd.calculateGradients(Map.of(), params);
         Map<String, Tensor> grads = new LinkedHashMap<>();
         for (String p : params) grads.put(p, Tensor.of(g.get(p)));

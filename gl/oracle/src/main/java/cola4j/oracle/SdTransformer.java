@@ -11,8 +11,9 @@ import org.nd4j.autodiff.samediff.SDVariable;
 /**
  * cola4j's transformer layers rebuilt in SameDiff from the formulas in {@code docs/models.md}, not from our
  * code: every named parameter of a cola4j module becomes a trainable SameDiff variable of the same name
- * and value (float64 in the equivalence tests, float32 in {@code cola bench samediff}) ({@link Tensor#toINDArray()}), and each layer is written with SameDiff primitives (mmul, reshape,
- * permute, softmax, tanh, mean, sqrt) so the gradients come from libnd4j's own *_bp kernels.
+ * and value (float64 in the equivalence tests, float32 in {@code cola bench samediff}) ({@link Tensor#toINDArray()}),
+ * and each layer is written with SameDiff primitives (mmul, reshape, permute, softmax, tanh, mean, sqrt) so the
+ * gradients come from libnd4j's own *_bp kernels.
  *
  * <p>Sequence activations are kept as 2-D [B·T, C] row-major (row b·T + t), which is the same memory as
  * [B, T, C]; attention reshapes to heads explicitly. Eval mode only: dropout is the identity.
@@ -65,7 +66,8 @@ public final class SdTransformer {
      *
      * @param allowed [B, Tq, Tk] with 1 = may attend, 0 = masked; null = nothing masked
      */
-    public SDVariable attention(String a, SDVariable xq, SDVariable xkv, int b, int tq, int tk, int c, double[][][] allowed) {
+    public SDVariable attention(String a, SDVariable xq, SDVariable xkv, int b, int tq, int tk, int c,
+            double[][][] allowed) {
         int hs = c / heads;
         SDVariable q = splitHeads(linear(a + ".query", xq, true), b, tq, c); // [B·nh, Tq, hs]
         SDVariable k = splitHeads(linear(a + ".key", xkv, true), b, tk, c);  // [B·nh, Tk, hs]
@@ -88,14 +90,15 @@ public final class SdTransformer {
         }
         SDVariable att = softmaxOverKeys(s, allowed);                            // [B·nh, Tq, Tk]
         SDVariable y = o.sd().mmul(att, v, false, false, false);                 // [B·nh, Tq, hs]
-        y = y.reshape(b, heads, tq, hs).permute(0, 2, 1, 3).reshape(b * tq, c);  // [B, nh, Tq, hs] -> [B, Tq, nh, hs] -> [B·Tq, C]
+        // [B, nh, Tq, hs] -> [B, Tq, nh, hs] -> [B·Tq, C]
+        y = y.reshape(b, heads, tq, hs).permute(0, 2, 1, 3).reshape(b * tq, c);
         return linear(a + ".out", y, true);
     }
 
     /**
      * softmax over the last axis of [B·nh, Tq, Tk]. SameDiff's fused softmax where every query sees at least one
-     * key; where some query sees none (a row of −1e30) from primitives, exp(S − max S) / Σ exp(S − max S), because
-     * libnd4j 1.0.0-M2.1's softmax returns NaN for a row whose entries are all −1e30 (checked: softmax of
+     * key; where some query sees none (a row of −1e30) from primitives, exp(S − max S) / Σ exp(S − max S),
+     * because libnd4j 1.0.0-M2.1's softmax returns NaN for a row whose entries are all −1e30 (checked: softmax of
      * [−1e30, −1e30, −1e30] is [NaN, NaN, NaN]) whereas docs/models.md specifies a uniform row.
      */
     private SDVariable softmaxOverKeys(SDVariable s, double[][][] allowed) {
@@ -126,7 +129,9 @@ public final class SdTransformer {
         double[][][] m = new double[b][tq][tk];
         for (int n = 0; n < b; n++) {
             for (int i = 0; i < tq; i++) {
-                for (int j = 0; j < tk; j++) m[n][i][j] = (!causal || j <= i) && (keyMask == null || keyMask[n][j] != 0) ? 1 : 0;
+                for (int j = 0; j < tk; j++) {
+                    m[n][i][j] = (!causal || j <= i) && (keyMask == null || keyMask[n][j] != 0) ? 1 : 0;
+                }
             }
         }
         return m;
@@ -171,10 +176,14 @@ public final class SdTransformer {
             }
         }
         int vocab = (int) w(prefix, "embed.token.weight").getArr().size(0);
-        SDVariable tok = constant(Tensor.oneHot(o.dtype(), flat, vocab)).mmul(w(prefix, "embed.token.weight")); // [B·T, C]
-        SDVariable posE = constant(Tensor.oneHot(o.dtype(), pos, maxLen)).mmul(w(prefix, "embed.position.weight")); // [B·T, C]
+        // [B·T, C]
+        SDVariable tok = constant(Tensor.oneHot(o.dtype(), flat, vocab)).mmul(w(prefix, "embed.token.weight"));
+        // [B·T, C]
+        SDVariable posE = constant(Tensor.oneHot(o.dtype(), pos, maxLen)).mmul(w(prefix, "embed.position.weight"));
         SDVariable x = tok.add(posE);
-        for (int l = 0; l < layers; l++) x = block(join(prefix, "blocks." + l), x, b, t, c, causal, mask, memory, s, memoryMask);
+        for (int l = 0; l < layers; l++) {
+            x = block(join(prefix, "blocks." + l), x, b, t, c, causal, mask, memory, s, memoryMask);
+        }
         return layerNorm(join(prefix, "ln_f"), x);
     }
 

@@ -13,7 +13,8 @@ public record ClassificationBatch(int[][] tokens, int[][] mask, int[] labels) {
     public ClassificationBatch {
         Batches.requireSameShape("ClassificationBatch", "tokens", tokens, "mask", mask);
         if (labels.length != tokens.length)
-            throw new IllegalArgumentException("ClassificationBatch: labels length " + labels.length + " != batch size " + tokens.length);
+            throw new IllegalArgumentException("ClassificationBatch: labels length " + labels.length
+                    + " != batch size " + tokens.length);
     }
 
     /** Batch size B. */
@@ -28,8 +29,8 @@ public record ClassificationBatch(int[][] tokens, int[][] mask, int[] labels) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ClassificationBatch b && Arrays.deepEquals(tokens, b.tokens) && Arrays.deepEquals(mask, b.mask)
-                && Arrays.equals(labels, b.labels);
+        return o instanceof ClassificationBatch b && Arrays.deepEquals(tokens, b.tokens)
+                && Arrays.deepEquals(mask, b.mask) && Arrays.equals(labels, b.labels);
     }
 
     @Override

@@ -7,7 +7,8 @@ import java.util.List;
  *
  * <p>Pretraining mixture: {@code first_last}, {@code majority}, {@code is_sorted}, {@code contains}
  * (see {@link ClassificationProblems} for the exact definitions). {@code first_last} replaced {@code parity}, which the
- * small encoder does not learn within the one-minute pretraining budget (it stayed at chance, 0.5–0.64). Downstream, per user:
+ * small encoder does not learn within the one-minute pretraining budget (it stayed at chance, 0.5–0.64).
+ * Downstream, per user:
  * <ul>
  *   <li>{@code sum_mod_k}: sum of digits mod k, k = 3 + user mod 8 (k classes);</li>
  *   <li>{@code permuted_majority}: majority letter relabelled by the user's derangement of 4 labels (user mod 9);</li>

@@ -18,7 +18,9 @@ public record ClassificationProblem(String name, String variant, int numClasses,
                                     Function<Rng, int[]> sampler, ToIntFunction<int[]> labeler) {
     public ClassificationProblem {
         SymbolVocab.taskToken(name); // validates the name
-        if (numClasses < 2) throw new IllegalArgumentException("ClassificationProblem " + name + ": numClasses " + numClasses + " < 2");
+        if (numClasses < 2) {
+            throw new IllegalArgumentException("ClassificationProblem " + name + ": numClasses " + numClasses + " < 2");
+        }
     }
 
     /** A body drawn from the problem's input distribution. */
@@ -30,7 +32,8 @@ public record ClassificationProblem(String name, String variant, int numClasses,
     public int label(int[] body) {
         int y = labeler.applyAsInt(body);
         if (y < 0 || y >= numClasses)
-            throw new IllegalStateException("ClassificationProblem " + name + ": label " + y + " not in 0.." + (numClasses - 1));
+            throw new IllegalStateException("ClassificationProblem " + name + ": label " + y + " not in 0.."
+                    + (numClasses - 1));
         return y;
     }
 }

@@ -37,12 +37,15 @@ public final class ClassificationProblems {
             int[] b = new int[n];
             for (int i = 0; i < n; i++) b[i] = SymbolVocab.letter(rng.nextInt(SMALL_ALPHABET));
             int first = SymbolVocab.letterIndex(b[0]);
-            b[n - 1] = rng.nextInt(2) == 1 ? b[0] : SymbolVocab.letter((first + 1 + rng.nextInt(SMALL_ALPHABET - 1)) % SMALL_ALPHABET);
+            b[n - 1] = rng.nextInt(2) == 1 ? b[0]
+                    : SymbolVocab.letter((first + 1 + rng.nextInt(SMALL_ALPHABET - 1)) % SMALL_ALPHABET);
             return b;
         }, body -> body[0] == body[body.length - 1] ? 1 : 0);
     }
 
-    /** {@code majority}: letters a..d with a unique most frequent letter (rejection sampling); label = its index 0..3. */
+    /**
+     * {@code majority}: letters a..d with a unique most frequent letter (rejection sampling); label = its index 0..3.
+     */
     public static ClassificationProblem majority(LengthRange len) {
         return new ClassificationProblem("majority", "", MAJORITY_SYMBOLS, rng -> majorityBody(len, rng),
                 ClassificationProblems::majorityLabel);
@@ -71,7 +74,9 @@ public final class ClassificationProblems {
             int q = rng.nextInt(SMALL_ALPHABET);
             int[] b = new int[n];
             b[0] = SymbolVocab.letter(q);
-            for (int i = 1; i < n; i++) b[i] = SymbolVocab.letter((q + 1 + rng.nextInt(SMALL_ALPHABET - 1)) % SMALL_ALPHABET);
+            for (int i = 1; i < n; i++) {
+                b[i] = SymbolVocab.letter((q + 1 + rng.nextInt(SMALL_ALPHABET - 1)) % SMALL_ALPHABET);
+            }
             if (rng.nextInt(2) == 1) {
                 int copies = 1 + rng.nextInt(3);
                 for (int c = 0; c < copies; c++) b[1 + rng.nextInt(n - 1)] = b[0];
@@ -105,19 +110,21 @@ public final class ClassificationProblems {
     }
 
     /**
-     * The label permutation of user {@code user} in {@code permuted_majority}: the {@code (user mod 9)}-th derangement of
-     * {0,1,2,3} in lexicographic order (no label keeps its meaning; users 0..8 all differ).
+     * The label permutation of user {@code user} in {@code permuted_majority}: the {@code (user mod 9)}-th derangement
+     * of {0,1,2,3} in lexicographic order (no label keeps its meaning; users 0..8 all differ).
      */
     public static int[] majorityDerangement(int user) {
         List<int[]> ds = derangements(MAJORITY_SYMBOLS);
         return ds.get(TaskFamily.requireUser(user) % ds.size()).clone();
     }
 
-    /** {@code permuted_majority}: the {@code majority} input; label = perm[majority letter] with the user's derangement. */
+    /**
+     * {@code permuted_majority}: the {@code majority} input; label = perm[majority letter] with the user's derangement.
+     */
     public static ClassificationProblem permutedMajority(LengthRange len, int user) {
         int[] perm = majorityDerangement(user);
-        return new ClassificationProblem("permuted_majority", "perm=" + java.util.Arrays.toString(perm), MAJORITY_SYMBOLS,
-                rng -> majorityBody(len, rng), body -> perm[majorityLabel(body)]);
+        return new ClassificationProblem("permuted_majority", "perm=" + java.util.Arrays.toString(perm),
+                MAJORITY_SYMBOLS, rng -> majorityBody(len, rng), body -> perm[majorityLabel(body)]);
     }
 
     /** The counted letter index of user {@code user} in {@code count_symbol}: {@code user mod 8} (a..h). */
@@ -127,7 +134,8 @@ public final class ClassificationProblems {
 
     /**
      * {@code count_symbol}: letters a..h; label = number of occurrences of the user's letter s, capped at 5.
-     * Drawn balanced: a count c uniform in 0..min(5, n) is drawn, s is placed at c distinct positions, the rest avoid s.
+     * Drawn balanced: a count c uniform in 0..min(5, n) is drawn, s is placed at c distinct positions,
+     * the rest avoid s.
      */
     public static ClassificationProblem countSymbol(LengthRange len, int user) {
         int s = countSymbol(user);
@@ -136,7 +144,9 @@ public final class ClassificationProblems {
             int n = len.sample(rng);
             int c = rng.nextInt(Math.min(MAX_COUNT, n) + 1);
             int[] b = new int[n];
-            for (int i = 0; i < n; i++) b[i] = SymbolVocab.letter((s + 1 + rng.nextInt(SMALL_ALPHABET - 1)) % SMALL_ALPHABET);
+            for (int i = 0; i < n; i++) {
+                b[i] = SymbolVocab.letter((s + 1 + rng.nextInt(SMALL_ALPHABET - 1)) % SMALL_ALPHABET);
+            }
             int[] pos = rng.permutation(n);
             for (int i = 0; i < c; i++) b[pos[i]] = sTok;
             return b;

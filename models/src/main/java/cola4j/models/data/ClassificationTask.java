@@ -30,7 +30,8 @@ public final class ClassificationTask implements Task<ClassificationBatch> {
         this.numClasses = problems.stream().mapToInt(ClassificationProblem::numClasses).max().getAsInt();
         ClassificationProblem p0 = problems.get(0);
         this.description = problems.size() == 1 && !p0.variant().isEmpty() ? name + " (" + p0.variant() + ")"
-                : problems.size() == 1 ? name : name + " " + problems.stream().map(ClassificationProblem::name).toList();
+                : problems.size() == 1 ? name
+                : name + " " + problems.stream().map(ClassificationProblem::name).toList();
     }
 
     @Override
@@ -70,7 +71,8 @@ public final class ClassificationTask implements Task<ClassificationBatch> {
         int[][] mask = new int[size][];
         int[] labels = new int[size];
         for (int b = 0; b < size; b++) {
-            ClassificationProblem p = problems.size() == 1 ? problems.get(0) : problems.get(rng.nextInt(problems.size()));
+            ClassificationProblem p = problems.size() == 1 ? problems.get(0)
+                    : problems.get(rng.nextInt(problems.size()));
             int[] body = p.sample(rng);
             int[] seq = new int[body.length + 2];
             seq[0] = SymbolVocab.CLS;

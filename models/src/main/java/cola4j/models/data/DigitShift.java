@@ -16,10 +16,10 @@ import java.util.List;
  *   <li>{@code rotate}: quarter turns, ROT90 for even users, ROT270 for odd users;</li>
  *   <li>{@code flip}: mirrors about a diagonal, TRANSPOSE for even users, ANTI_TRANSPOSE for odd users;</li>
  *   <li>{@code invert}: INVERT, x → 1 − x (one variant: every user gets the same shift). Undoing it exactly at the
- *       first layer, (W₀ + ΔW₀)(1 − x) + b + Δb = W₀x + b for every x, needs ΔW₀ = −2W₀ and Δb = W₀·1: a full-rank
- *       change that no rank-r adapter of that layer can make. Within the demo's budget rank-8 adapters did not learn
- *       it otherwise either (they ended at one class), so the demo gives it to no user; {@code cola ftaas --model mlp}
- *       still does (user 2 mod 4);</li>
+ *       first layer, (W₀ + ΔW₀)(1 − x) + b + Δb = W₀x + b for every x, needs ΔW₀ = −2W₀ and
+ *       Δb = W₀·1: a full-rank change that no rank-r adapter of that layer can make. Within the demo's budget
+ *       rank-8 adapters did not learn it otherwise either (they ended at one class), so the demo gives it to no user;
+ *       {@code cola ftaas --model mlp} still does (user 2 mod 4);</li>
  *   <li>{@code mixed}: {@link #AXIS_SWAPS}[user mod 4] and then the labels shifted by s = 1 + (user mod 9): 36
  *       pairwise different (image, label) maps for users 0..35, each different from every {@code rotate} and
  *       {@code flip} variant (s ≠ 0).</li>
@@ -33,12 +33,14 @@ public record DigitShift(List<ImageShift> steps, int labelShift) {
     public static final List<String> KINDS = List.of("rotate", "flip", "invert", "mixed");
 
     /** The maps that exchange rows and columns: ROT90, TRANSPOSE, ROT270, ANTI_TRANSPOSE. */
-    public static final List<ImageShift> AXIS_SWAPS = List.of(ImageShift.ROT90, ImageShift.TRANSPOSE, ImageShift.ROT270, ImageShift.ANTI_TRANSPOSE);
+    public static final List<ImageShift> AXIS_SWAPS = List.of(ImageShift.ROT90, ImageShift.TRANSPOSE, ImageShift.ROT270,
+            ImageShift.ANTI_TRANSPOSE);
 
     public DigitShift {
         steps = List.copyOf(steps);
         if (labelShift < 0 || labelShift >= Digits.CLASSES)
-            throw new IllegalArgumentException("DigitShift: labelShift must be in 0.." + (Digits.CLASSES - 1) + ", got " + labelShift);
+            throw new IllegalArgumentException("DigitShift: labelShift must be in 0.." + (Digits.CLASSES - 1)
+                    + ", got " + labelShift);
     }
 
     /** Image shifts only, labels unchanged. */

@@ -13,7 +13,8 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * The 8x8 handwritten digits data set (UCI "Optical Recognition of Handwritten Digits", test part; E. Alpaydin,
- * C. Kaynak, 1998; CC BY 4.0), vendored as the classpath resource {@value #RESOURCE} with its attribution README beside it.
+ * C. Kaynak, 1998; CC BY 4.0), vendored as the classpath resource {@value #RESOURCE} with its attribution
+ * README beside it.
  *
  * <p>1797 rows; each row 64 integer pixels 0..16 in row-major 8x8 order (pixel (r, c) at index {@code 8r + c}) and a
  * label 0..9. {@link #split} gives a deterministic train/test split with pixels normalized to [0, 1] (divided by 16).
@@ -45,8 +46,11 @@ public final class Digits {
     /** Loads the vendored data set from the classpath, validating every row. */
     public static Digits load() {
         try (InputStream raw = Digits.class.getResourceAsStream(RESOURCE)) {
-            if (raw == null) throw new IllegalStateException("Digits.load: classpath resource " + RESOURCE + " not found");
-            BufferedReader in = new BufferedReader(new InputStreamReader(new GZIPInputStream(raw), StandardCharsets.US_ASCII));
+            if (raw == null) {
+                throw new IllegalStateException("Digits.load: classpath resource " + RESOURCE + " not found");
+            }
+            BufferedReader in = new BufferedReader(new InputStreamReader(new GZIPInputStream(raw),
+                    StandardCharsets.US_ASCII));
             List<int[]> px = new ArrayList<>();
             List<Integer> ys = new ArrayList<>();
             String line;
@@ -54,15 +58,19 @@ public final class Digits {
                 if (line.isBlank()) continue;
                 String[] f = line.split(",");
                 if (f.length != PIXELS + 1)
-                    throw new IllegalStateException("Digits.load: row " + px.size() + " has " + f.length + " fields, expected " + (PIXELS + 1));
+                    throw new IllegalStateException("Digits.load: row " + px.size() + " has " + f.length
+                            + " fields, expected " + (PIXELS + 1));
                 int[] p = new int[PIXELS];
                 for (int i = 0; i < PIXELS; i++) {
                     p[i] = Integer.parseInt(f[i].trim());
                     if (p[i] < 0 || p[i] > MAX_PIXEL)
-                        throw new IllegalStateException("Digits.load: row " + px.size() + " pixel " + i + " = " + p[i] + " not in 0..16");
+                        throw new IllegalStateException("Digits.load: row " + px.size() + " pixel " + i + " = "
+                                + p[i] + " not in 0..16");
                 }
                 int y = Integer.parseInt(f[PIXELS].trim());
-                if (y < 0 || y >= CLASSES) throw new IllegalStateException("Digits.load: row " + px.size() + " label " + y + " not in 0..9");
+                if (y < 0 || y >= CLASSES) {
+                    throw new IllegalStateException("Digits.load: row " + px.size() + " label " + y + " not in 0..9");
+                }
                 px.add(p);
                 ys.add(y);
             }

@@ -4,9 +4,10 @@ import java.util.List;
 
 /**
  * The digits family for a model-agnostic base (e.g. an MLP on 64 inputs): pretraining on the unshifted images
- * (task {@code "digits"}), downstream per user under the distribution shifts {@code rotate} (quarter turns), {@code flip}
- * (mirrors about a diagonal), {@code invert} (x → 1 − x) and {@code mixed} (a quarter turn or diagonal mirror plus a
- * per-user label permutation), see {@link DigitShift#forUser}. Every task shares one deterministic train/test split.
+ * (task {@code "digits"}), downstream per user under the distribution shifts {@code rotate} (quarter turns),
+ * {@code flip} (mirrors about a diagonal), {@code invert} (x → 1 − x) and {@code mixed} (a quarter turn or diagonal
+ * mirror plus a per-user label permutation), see {@link DigitShift#forUser}. Every task shares one deterministic
+ * train/test split.
  */
 public final class DigitsFamily implements TaskFamily<VectorBatch> {
     /** Default split seed and test fraction. */
@@ -16,7 +17,9 @@ public final class DigitsFamily implements TaskFamily<VectorBatch> {
 
     private final Digits.Split split;
 
-    /** Loads the data set and splits it with {@code new Rng(splitSeed)}, {@code testFraction} of the rows for testing. */
+    /**
+     * Loads the data set and splits it with {@code new Rng(splitSeed)}, {@code testFraction} of the rows for testing.
+     */
     public DigitsFamily(long splitSeed, double testFraction) {
         this.split = Digits.load().split(splitSeed, testFraction);
     }

@@ -1,8 +1,8 @@
 package cola4j.models.data;
 
 /**
- * Elementary distribution shifts of an 8x8 image stored row-major (pixel (r, c) at index {@code 8r + c}, r = row from the
- * top, c = column from the left), values normalized to [0, 1].
+ * Elementary distribution shifts of an 8x8 image stored row-major (pixel (r, c) at index {@code 8r + c}, r = row from
+ * the top, c = column from the left), values normalized to [0, 1].
  *
  * <p>Conventions (source pixel (r, c) moves to the given destination):
  * <ul>
@@ -12,7 +12,8 @@ package cola4j.models.data;
  *   <li>{@link #FLIP_H}: mirror left-right, (r, c) -&gt; (r, 7 - c);</li>
  *   <li>{@link #FLIP_V}: mirror top-bottom, (r, c) -&gt; (7 - r, c);</li>
  *   <li>{@link #TRANSPOSE}: mirror about the main diagonal, (r, c) -&gt; (c, r) (= FLIP_H then ROT270);</li>
- *   <li>{@link #ANTI_TRANSPOSE}: mirror about the anti-diagonal, (r, c) -&gt; (7 - c, 7 - r) (= FLIP_H then ROT90);</li>
+ *   <li>{@link #ANTI_TRANSPOSE}: mirror about the anti-diagonal, (r, c) -&gt; (7 - c, 7 - r) (= FLIP_H
+ *       then ROT90);</li>
  *   <li>{@link #INVERT}: value x -&gt; 1 - x at every pixel.</li>
  * </ul>
  */
@@ -24,7 +25,8 @@ public enum ImageShift {
     /** The shifted image (a new array); IllegalArgumentException unless {@code img} has 64 values. */
     public double[] apply(double[] img) {
         if (img.length != S * S)
-            throw new IllegalArgumentException("ImageShift." + name() + ": image has " + img.length + " values, expected " + S * S);
+            throw new IllegalArgumentException("ImageShift." + name() + ": image has " + img.length
+                    + " values, expected " + S * S);
         double[] out = new double[img.length];
         if (this == INVERT) {
             for (int i = 0; i < img.length; i++) out[i] = 1.0 - img[i];

@@ -11,7 +11,8 @@ import java.util.Arrays;
  *
  * @param inputs  token ids [B, T] fed to the model
  * @param targets next-token targets [B, T]; {@code -100} = ignore (prompt and padding positions)
- * @param mask    attention (padding) mask of {@code inputs} [B, T]: 1 = real token, 0 = padding; causality is the model's
+ * @param mask    attention (padding) mask of {@code inputs} [B, T]: 1 = real token, 0 = padding;
+ *                causality is the model's
  */
 public record LmBatch(int[][] inputs, int[][] targets, int[][] mask) {
     public LmBatch {

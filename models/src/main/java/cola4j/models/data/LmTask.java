@@ -10,7 +10,8 @@ import java.util.List;
  * <p>Full sequence (n input letters, m = n output letters):
  * <pre>
  *   position  0      1       2 .. n+1   n+2    n+3 .. n+m+2   n+m+3
- *   token     &lt;bos&gt;  &lt;task&gt;  x1 .. xn   &lt;sep&gt;  y1 .. ym       &lt;eos&gt;     then &lt;pad&gt; up to 2*maxLen + 4
+ *   token     &lt;bos&gt;  &lt;task&gt;  x1 .. xn   &lt;sep&gt;  y1 .. ym       &lt;eos&gt;
+ *             then &lt;pad&gt; up to 2*maxLen + 4
  * </pre>
  * {@code inputs = seq[0 .. L-2]}, {@code targets[t] = seq[t+1]} for {@code t+1} in the answer span
  * ({@code y1 .. ym <eos>}, i.e. {@code n+2 <= t <= n+m+2}), else {@code -100}; T = 2*maxLen + 3.
@@ -85,7 +86,8 @@ public final class LmTask implements Task<LmBatch> {
             int[] x = SequenceProblems.sampleInput(len, rng);
             int[] seq = format(p, x);
             if (seq.length - 1 > seqLen)
-                throw new IllegalStateException("LmTask " + name + ": sequence of length " + seq.length + " exceeds " + (seqLen + 1));
+                throw new IllegalStateException("LmTask " + name + ": sequence of length " + seq.length
+                        + " exceeds " + (seqLen + 1));
             int answerStart = x.length + 3; // index in seq of y1
             inputs[b] = Tokenizer.pad(Arrays.copyOf(seq, seq.length - 1), seqLen);
             mask[b] = Tokenizer.mask(seq.length - 1, seqLen);

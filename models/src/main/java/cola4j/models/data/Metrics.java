@@ -25,7 +25,9 @@ public final class Metrics {
 
         /** Adds {@code value} with weight {@code weight > 0}; IllegalArgumentException for non-finite values. */
         public Mean add(double value, double weight) {
-            if (!Double.isFinite(value)) throw new IllegalArgumentException("Metrics.Mean.add: value " + value + " is not finite");
+            if (!Double.isFinite(value)) {
+                throw new IllegalArgumentException("Metrics.Mean.add: value " + value + " is not finite");
+            }
             if (!(weight > 0) || !Double.isFinite(weight))
                 throw new IllegalArgumentException("Metrics.Mean.add: weight " + weight + " must be finite and > 0");
             weightedSum += weight * value;
@@ -48,8 +50,8 @@ public final class Metrics {
     /** Fraction of {@code i} with {@code pred[i] == labels[i]}. */
     public static double accuracy(int[] pred, int[] labels) {
         if (pred.length != labels.length || pred.length == 0)
-            throw new IllegalArgumentException("Metrics.accuracy: pred length " + pred.length + ", labels length " + labels.length
-                    + " (need equal and > 0)");
+            throw new IllegalArgumentException("Metrics.accuracy: pred length " + pred.length + ", labels length "
+                    + labels.length + " (need equal and > 0)");
         int ok = 0;
         for (int i = 0; i < pred.length; i++) if (pred[i] == labels[i]) ok++;
         return ok / (double) pred.length;
@@ -74,7 +76,9 @@ public final class Metrics {
                 if (all) ok++;
             }
         }
-        if (rows == 0) throw new IllegalArgumentException("Metrics.exactMatch: no scored (non -100) position in the batch");
+        if (rows == 0) {
+            throw new IllegalArgumentException("Metrics.exactMatch: no scored (non -100) position in the batch");
+        }
         return ok / (double) rows;
     }
 
@@ -88,7 +92,9 @@ public final class Metrics {
                 n++;
                 if (pred[b][t] == targets[b][t]) ok++;
             }
-        if (n == 0) throw new IllegalArgumentException("Metrics.tokenAccuracy: no scored (non -100) position in the batch");
+        if (n == 0) {
+            throw new IllegalArgumentException("Metrics.tokenAccuracy: no scored (non -100) position in the batch");
+        }
         return ok / (double) n;
     }
 
@@ -99,7 +105,8 @@ public final class Metrics {
      *   <li>{@code ACCURACY}: rate of the most frequent label (column 0);</li>
      *   <li>{@code EXACT_MATCH}: rate of the most frequent scored answer (its values at its scored positions) among the
      *       rows with a scored position;</li>
-     *   <li>{@code TOKEN_ACCURACY}: Σ_t (count of the most frequent value at position t) / number of scored positions.</li>
+     *   <li>{@code TOKEN_ACCURACY}: Σ_t (count of the most frequent value at position t) / number of scored
+     *       positions.</li>
      * </ul>
      * IllegalArgumentException for no rows or no scored position.
      */
@@ -126,11 +133,16 @@ public final class Metrics {
                 long best = 0;
                 for (int t = 0; t < width; t++) {
                     counts.clear();
-                    for (int[] row : gold) if (t < row.length && row[t] != SymbolVocab.IGNORE_INDEX) counts.merge(row[t], 1, Integer::sum);
+                    for (int[] row : gold) {
+                        if (t < row.length && row[t] != SymbolVocab.IGNORE_INDEX) counts.merge(row[t], 1, Integer::sum);
+                    }
                     if (!counts.isEmpty()) best += maxCount(counts, "TOKEN_ACCURACY");
                 }
                 int n = scoredCount(gold);
-                if (n == 0) throw new IllegalArgumentException("Metrics.chance: TOKEN_ACCURACY with no scored (non -100) position");
+                if (n == 0) {
+                    throw new IllegalArgumentException(
+                            "Metrics.chance: TOKEN_ACCURACY with no scored (non -100) position");
+                }
                 return best / (double) n;
             }
             default -> throw new IllegalArgumentException("Metrics.chance: unknown metric " + metric);
@@ -138,7 +150,9 @@ public final class Metrics {
     }
 
     private static int maxCount(java.util.Map<Object, Integer> counts, String what) {
-        if (counts.isEmpty()) throw new IllegalArgumentException("Metrics.chance: " + what + " with no scored (non -100) row");
+        if (counts.isEmpty()) {
+            throw new IllegalArgumentException("Metrics.chance: " + what + " with no scored (non -100) row");
+        }
         return counts.values().stream().mapToInt(Integer::intValue).max().getAsInt();
     }
 
@@ -159,7 +173,9 @@ public final class Metrics {
 
     /** Row-wise argmax of logits [B, C] -&gt; [B]. */
     public static int[] argmaxRows(Tensor logits) {
-        if (logits.rank() != 2) throw new IllegalArgumentException("Metrics.argmaxRows: logits rank " + logits.rank() + ", need [B, C]");
+        if (logits.rank() != 2) {
+            throw new IllegalArgumentException("Metrics.argmaxRows: logits rank " + logits.rank() + ", need [B, C]");
+        }
         int bsz = logits.dim(0), c = logits.dim(1);
         double[] v = logits.toDoubleArray();
         int[] out = new int[bsz];
@@ -169,7 +185,10 @@ public final class Metrics {
 
     /** Position-wise argmax of logits [B, T, V] -&gt; [B, T]. */
     public static int[][] argmaxTokens(Tensor logits) {
-        if (logits.rank() != 3) throw new IllegalArgumentException("Metrics.argmaxTokens: logits rank " + logits.rank() + ", need [B, T, V]");
+        if (logits.rank() != 3) {
+            throw new IllegalArgumentException("Metrics.argmaxTokens: logits rank " + logits.rank()
+                    + ", need [B, T, V]");
+        }
         int bsz = logits.dim(0), tl = logits.dim(1), vs = logits.dim(2);
         double[] v = logits.toDoubleArray();
         int[][] out = new int[bsz][tl];
@@ -186,8 +205,8 @@ public final class Metrics {
 
     private static void requireSameShape(String op, int[][] pred, int[][] targets) {
         if (pred.length != targets.length || pred.length == 0)
-            throw new IllegalArgumentException("Metrics." + op + ": pred has " + pred.length + " rows, targets " + targets.length
-                    + " (need equal and > 0)");
+            throw new IllegalArgumentException("Metrics." + op + ": pred has " + pred.length + " rows, targets "
+                    + targets.length + " (need equal and > 0)");
         for (int b = 0; b < pred.length; b++)
             if (pred[b].length != targets[b].length)
                 throw new IllegalArgumentException("Metrics." + op + ": row " + b + " pred length " + pred[b].length

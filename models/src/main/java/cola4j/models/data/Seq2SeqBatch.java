@@ -20,7 +20,8 @@ public record Seq2SeqBatch(int[][] src, int[][] srcMask, int[][] tgtIn, int[][] 
         Batches.requireSameShape("Seq2SeqBatch", "tgtIn", tgtIn, "tgtOut", tgtOut);
         Batches.requireSameShape("Seq2SeqBatch", "tgtIn", tgtIn, "tgtMask", tgtMask);
         if (src.length != tgtIn.length)
-            throw new IllegalArgumentException("Seq2SeqBatch: src batch " + src.length + " != tgt batch " + tgtIn.length);
+            throw new IllegalArgumentException("Seq2SeqBatch: src batch " + src.length
+                    + " != tgt batch " + tgtIn.length);
     }
 
     /** Batch size B. */
@@ -31,7 +32,8 @@ public record Seq2SeqBatch(int[][] src, int[][] srcMask, int[][] tgtIn, int[][] 
     @Override
     public boolean equals(Object o) {
         return o instanceof Seq2SeqBatch b && Arrays.deepEquals(src, b.src) && Arrays.deepEquals(srcMask, b.srcMask)
-                && Arrays.deepEquals(tgtIn, b.tgtIn) && Arrays.deepEquals(tgtOut, b.tgtOut) && Arrays.deepEquals(tgtMask, b.tgtMask);
+                && Arrays.deepEquals(tgtIn, b.tgtIn) && Arrays.deepEquals(tgtOut, b.tgtOut)
+                && Arrays.deepEquals(tgtMask, b.tgtMask);
     }
 
     @Override

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * The encoder-decoder task family (format: {@link Seq2SeqTask}). Pretraining mixture {@code copy}, {@code reverse},
- * {@code sort}; downstream per user {@code shift}, {@code cipher}, {@code rotate} (definitions in {@link SequenceProblems}).
+ * {@code sort}; downstream per user {@code shift}, {@code cipher}, {@code rotate} (definitions in
+ * {@link SequenceProblems}).
  */
 public final class Seq2SeqFamily implements TaskFamily<Seq2SeqBatch> {
     private final LengthRange len;

@@ -12,7 +12,8 @@ import java.util.Arrays;
  *   <li>{@code shift}: y_i = letter((x_i + k) mod 16) with k = 1 + user mod 15;</li>
  *   <li>{@code cipher}: y_i = letter(pi(x_i)) with the user's substitution pi, a derangement of 0..15 drawn from
  *       {@code new Rng(CIPHER_SALT + user)} (no letter maps to itself);</li>
- *   <li>{@code rotate}: rotate left by r, y_i = x_{(i + r) mod n}, with r = 1 + user mod (minLen - 1), so 0 &lt; r &lt; n.</li>
+ *   <li>{@code rotate}: rotate left by r, y_i = x_{(i + r) mod n}, with r = 1 + user mod (minLen - 1), so 0
+ *       &lt; r &lt; n.</li>
  * </ul>
  */
 public final class SequenceProblems {
@@ -83,7 +84,9 @@ public final class SequenceProblems {
         return new SequenceProblem("cipher", sb.toString(), x -> mapLetters(x, i -> table[i]));
     }
 
-    /** The left rotation of user {@code user} for bodies of at least {@code minLen}: {@code 1 + user mod (minLen - 1)}. */
+    /**
+     * The left rotation of user {@code user} for bodies of at least {@code minLen}: {@code 1 + user mod (minLen - 1)}.
+     */
     public static int rotateAmount(int user, int minLen) {
         return 1 + TaskFamily.requireUser(user) % (minLen - 1);
     }
@@ -103,7 +106,10 @@ public final class SequenceProblems {
         int[] y = new int[x.length];
         for (int i = 0; i < x.length; i++) {
             int l = SymbolVocab.letterIndex(x[i]);
-            if (l < 0) throw new IllegalArgumentException("SequenceProblems: token " + x[i] + " (" + SymbolVocab.name(x[i]) + ") is not a letter");
+            if (l < 0) {
+                throw new IllegalArgumentException("SequenceProblems: token " + x[i] + " (" + SymbolVocab.name(x[i])
+                        + ") is not a letter");
+            }
             y[i] = SymbolVocab.letter(f.applyAsInt(l));
         }
         return y;

@@ -11,18 +11,19 @@ import java.util.Map;
  *
  * <p>Layout of the ids (stable; checkpoints depend on it):
  * <pre>
- *   0 PAD   1 BOS   2 EOS   3 SEP   4 CLS                      special tokens
- *   5 ..  5+|TASKS|-1                                           one task-prefix token per task name, in {@link #TASKS} order
- *   SYMBOL_BASE .. SYMBOL_BASE+|SYMBOLS|-1                      one token per symbol character of {@link #SYMBOLS}
+ *   0 PAD   1 BOS   2 EOS   3 SEP   4 CLS              special tokens
+ *   5 ..  5+|TASKS|-1                                   one task-prefix token per task name, in {@link #TASKS} order
+ *   SYMBOL_BASE .. SYMBOL_BASE+|SYMBOLS|-1              one token per symbol character of {@link #SYMBOLS}
  * </pre>
- * Token names: specials are {@code <pad> <bos> <eos> <sep> <cls>}, a task prefix is {@code <name>} (e.g. {@code <first_last>}),
- * a symbol is its single character ({@code 0}..{@code 9}, {@code a}..{@code p}).
+ * Token names: specials are {@code <pad> <bos> <eos> <sep> <cls>}, a task prefix is {@code <name>} (e.g.
+ * {@code <first_last>}), a symbol is its single character ({@code 0}..{@code 9}, {@code a}..{@code p}).
  *
  * <p>Every task name, pretraining or downstream, owns a prefix token. Downstream prefixes never occur in pretraining
  * batches, so in a pretrained base model their embeddings are untouched (random init): adapters learn to use them.
  * All user variants of a downstream task share its prefix (the user is not visible in the input).
  *
- * <p>Targets use {@link #IGNORE_INDEX} ({@code -100}, as PyTorch's {@code cross_entropy}) at positions that carry no loss.
+ * <p>Targets use {@link #IGNORE_INDEX} ({@code -100}, as PyTorch's {@code cross_entropy}) at positions
+ * that carry no loss.
  */
 public final class SymbolVocab {
     /** Target value meaning "no loss and no metric at this position": {@link cola4j.autograd.Losses#IGNORE_INDEX}. */
@@ -80,14 +81,19 @@ public final class SymbolVocab {
     /** The prefix token id of a task name; IllegalArgumentException listing the names if unknown. */
     public static int taskToken(String task) {
         int i = TASKS.indexOf(task);
-        if (i < 0) throw new IllegalArgumentException("SymbolVocab.taskToken: unknown task '" + task + "'; available: " + TASKS);
+        if (i < 0) {
+            throw new IllegalArgumentException("SymbolVocab.taskToken: unknown task '" + task
+                    + "'; available: " + TASKS);
+        }
         return TASK_BASE + i;
     }
 
     /** Token id of a symbol character ({@code '0'..'9', 'a'..'p'}). */
     public static int symbol(char c) {
         int i = SYMBOLS.indexOf(c);
-        if (i < 0) throw new IllegalArgumentException("SymbolVocab.symbol: '" + c + "' is not a symbol; symbols: " + SYMBOLS);
+        if (i < 0) {
+            throw new IllegalArgumentException("SymbolVocab.symbol: '" + c + "' is not a symbol; symbols: " + SYMBOLS);
+        }
         return SYMBOL_BASE + i;
     }
 
@@ -122,7 +128,9 @@ public final class SymbolVocab {
 
     /** The name of a token id ({@code <pad>}, {@code <first_last>}, {@code 7}, {@code c}, ...). */
     public static String name(int id) {
-        if (id < 0 || id >= SIZE) throw new IllegalArgumentException("SymbolVocab.name: id " + id + " not in 0.." + (SIZE - 1));
+        if (id < 0 || id >= SIZE) {
+            throw new IllegalArgumentException("SymbolVocab.name: id " + id + " not in 0.." + (SIZE - 1));
+        }
         return NAMES.get(id);
     }
 

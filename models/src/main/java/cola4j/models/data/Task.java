@@ -11,7 +11,10 @@ import cola4j.tensor.Rng;
  * @param <B> the batch record ({@link ClassificationBatch}, {@link LmBatch}, {@link Seq2SeqBatch}, {@link VectorBatch})
  */
 public interface Task<B> {
-    /** The task name ({@code "first_last"}, {@code "shift"}, {@code "pretrain"} for a family's pretraining mixture, ...). */
+    /**
+     * The task name ({@code "first_last"}, {@code "shift"}, {@code "pretrain"} for a family's
+     * pretraining mixture, ...).
+     */
     String name();
 
     /** A human-readable description including the user variant, e.g. {@code "shift (user 3: k=4)"}. */

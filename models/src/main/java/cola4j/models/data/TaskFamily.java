@@ -14,7 +14,10 @@ public interface TaskFamily<B> {
     /** Names of the pretraining tasks, in mixture order. */
     List<String> pretrainingNames();
 
-    /** The pretraining mixture: each example is drawn from a uniformly chosen pretraining task. Named {@code "pretrain"}. */
+    /**
+     * The pretraining mixture: each example is drawn from a uniformly chosen pretraining task. Named
+     * {@code "pretrain"}.
+     */
     Task<B> pretraining();
 
     /** One pretraining task alone (for per-task evaluation); IllegalArgumentException listing the names if unknown. */

@@ -29,13 +29,16 @@ public final class Tokenizer {
             char c = text.charAt(i);
             if (c == '<') {
                 int end = text.indexOf('>', i);
-                if (end < 0) throw new IllegalArgumentException("Tokenizer.encode: unclosed '<' at position " + i + " in \"" + text + "\"");
+                if (end < 0) {
+                    throw new IllegalArgumentException("Tokenizer.encode: unclosed '<' at position " + i
+                            + " in \"" + text + "\"");
+                }
                 ids.add(SymbolVocab.id(text.substring(i, end + 1)));
                 i = end + 1;
             } else {
                 if (SymbolVocab.SYMBOLS.indexOf(c) < 0)
-                    throw new IllegalArgumentException("Tokenizer.encode: '" + c + "' at position " + i + " is not a symbol ("
-                            + SymbolVocab.SYMBOLS + ") in \"" + text + "\"");
+                    throw new IllegalArgumentException("Tokenizer.encode: '" + c + "' at position " + i
+                            + " is not a symbol (" + SymbolVocab.SYMBOLS + ") in \"" + text + "\"");
                 ids.add(SymbolVocab.symbol(c));
                 i++;
             }
@@ -53,7 +56,8 @@ public final class Tokenizer {
     /** Text of the real tokens only (positions where {@code mask == 1}). */
     public static String decode(int[] ids, int[] mask) {
         if (ids.length != mask.length)
-            throw new IllegalArgumentException("Tokenizer.decode: ids length " + ids.length + " != mask length " + mask.length);
+            throw new IllegalArgumentException("Tokenizer.decode: ids length " + ids.length
+                    + " != mask length " + mask.length);
         StringBuilder sb = new StringBuilder();
         for (int t = 0; t < ids.length; t++) if (mask[t] == 1) sb.append(SymbolVocab.name(ids[t]));
         return sb.toString();
@@ -67,7 +71,8 @@ public final class Tokenizer {
     /** {@code ids} right-padded with {@code fill} to {@code length}; IllegalArgumentException if longer. */
     public static int[] padWith(int[] ids, int length, int fill) {
         if (ids.length > length)
-            throw new IllegalArgumentException("Tokenizer.pad: sequence of length " + ids.length + " exceeds pad length " + length);
+            throw new IllegalArgumentException("Tokenizer.pad: sequence of length " + ids.length
+                    + " exceeds pad length " + length);
         int[] out = Arrays.copyOf(ids, length);
         Arrays.fill(out, ids.length, length, fill);
         return out;
@@ -76,7 +81,8 @@ public final class Tokenizer {
     /** Mask of a sequence of {@code realLength} real tokens padded to {@code length}: [1]*real + [0]*rest. */
     public static int[] mask(int realLength, int length) {
         if (realLength > length)
-            throw new IllegalArgumentException("Tokenizer.mask: real length " + realLength + " exceeds pad length " + length);
+            throw new IllegalArgumentException("Tokenizer.mask: real length " + realLength
+                    + " exceeds pad length " + length);
         int[] m = new int[length];
         Arrays.fill(m, 0, realLength, 1);
         return m;

@@ -14,7 +14,8 @@ public record VectorBatch(double[][] x, int[] y) {
             throw new IllegalArgumentException("VectorBatch: x has " + x.length + " rows but y has " + y.length);
         for (int i = 1; i < x.length; i++)
             if (x[i].length != x[0].length)
-                throw new IllegalArgumentException("VectorBatch: row " + i + " has length " + x[i].length + " != " + x[0].length);
+                throw new IllegalArgumentException("VectorBatch: row " + i + " has length " + x[i].length
+                        + " != " + x[0].length);
     }
 
     /** Batch size B. */

@@ -25,7 +25,10 @@ public final class Embedding implements Module, Site {
 
     /** A table of {@code num} embeddings of width {@code dim}, N(0, 0.02²) from {@code rng}. */
     public Embedding(String name, int num, int dim, DType dtype, Rng rng) {
-        if (num <= 0 || dim <= 0) throw new IllegalArgumentException("Embedding " + name + ": sizes must be positive, got num=" + num + " dim=" + dim);
+        if (num <= 0 || dim <= 0) {
+            throw new IllegalArgumentException("Embedding " + name + ": sizes must be positive, got num="
+                    + num + " dim=" + dim);
+        }
         this.name = name;
         this.num = num;
         this.dim = dim;
@@ -39,13 +42,17 @@ public final class Embedding implements Module, Site {
         for (int i = 0; i < b; i++) {
             for (int j = 0; j < t; j++) {
                 int id = ids[i][j];
-                if (id < 0 || id >= num) throw new IllegalArgumentException("Embedding " + name + ": id " + id + " at [" + i + "][" + j + "] outside [0, " + num + ")");
+                if (id < 0 || id >= num) {
+                    throw new IllegalArgumentException("Embedding " + name + ": id " + id + " at [" + i + "][" + j
+                            + "] outside [0, " + num + ")");
+                }
                 flat[i * t + j] = id;
             }
         }
         Var h = LinalgOps.gatherRows(weight, flat).reshape(b, t, dim); // [B*T, dim] -> [B, T, dim]
         if (ctx.interceptor() == null) return h;
-        Tensor onehot = Tensor.oneHot(weight.value().dtype(), flat, num).reshape(b, t, num); // [B*T, num] -> [B, T, num]
+        // [B*T, num] -> [B, T, num]
+        Tensor onehot = Tensor.oneHot(weight.value().dtype(), flat, num).reshape(b, t, num);
         return Linear.intercept(this, Var.constant(onehot), h, ctx);
     }
 

@@ -33,7 +33,8 @@ public final class LayerNorm implements Module {
     public Var forward(Var x) {
         int[] s = x.shape();
         if (s.length == 0 || s[s.length - 1] != dim) {
-            throw new IllegalArgumentException("LayerNorm " + name + ": input " + java.util.Arrays.toString(s) + " needs last dim " + dim);
+            throw new IllegalArgumentException("LayerNorm " + name + ": input " + java.util.Arrays.toString(s)
+                    + " needs last dim " + dim);
         }
         return Normalization.layerNorm(x, weight, bias, EPS);
     }

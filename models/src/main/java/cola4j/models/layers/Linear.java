@@ -24,7 +24,10 @@ public final class Linear implements Module, Site {
 
     /** A Linear named {@code name} (its full site path) with the PyTorch default init drawn from {@code rng}. */
     public Linear(String name, int in, int out, boolean hasBias, DType dtype, Rng rng) {
-        if (in <= 0 || out <= 0) throw new IllegalArgumentException("Linear " + name + ": sizes must be positive, got in=" + in + " out=" + out);
+        if (in <= 0 || out <= 0) {
+            throw new IllegalArgumentException("Linear " + name + ": sizes must be positive, got in="
+                    + in + " out=" + out);
+        }
         this.name = name;
         this.in = in;
         this.out = out;
@@ -37,8 +40,8 @@ public final class Linear implements Module, Site {
     public Var forward(Var x, ForwardContext ctx) {
         int[] s = x.shape();
         if (s.length == 0 || s[s.length - 1] != in || x.value().dtype() != weight.value().dtype()) {
-            throw new IllegalArgumentException("Linear " + name + ": input " + x.value().dtype() + " " + Arrays.toString(s)
-                    + " needs last dim " + in + " and dtype " + weight.value().dtype());
+            throw new IllegalArgumentException("Linear " + name + ": input " + x.value().dtype() + " "
+                    + Arrays.toString(s) + " needs last dim " + in + " and dtype " + weight.value().dtype());
         }
         Var h = x.matmul(weight, false, true); // [..., in]·[out, in]ᵀ -> [..., out]
         if (bias != null) h = h.add(bias);

@@ -34,7 +34,8 @@ public final class MultiHeadAttention implements Module {
     /** Sites are named {@code name + ".query"} etc.; init draws query, key, value, out in that order. */
     public MultiHeadAttention(String name, int dModel, int heads, double dropout, DType dtype, Rng rng) {
         if (heads <= 0 || dModel % heads != 0) {
-            throw new IllegalArgumentException("MultiHeadAttention " + name + ": d_model " + dModel + " is not divisible by heads " + heads);
+            throw new IllegalArgumentException("MultiHeadAttention " + name + ": d_model " + dModel
+                    + " is not divisible by heads " + heads);
         }
         this.dModel = dModel;
         this.heads = heads;
@@ -55,17 +56,23 @@ public final class MultiHeadAttention implements Module {
     public Var forward(Var xq, Var xkv, boolean causal, int[][] keyMask, ForwardContext ctx) {
         int[] sq = xq.shape(), sk = xkv.shape();
         if (sq.length != 3 || sk.length != 3 || sq[2] != dModel || sk[2] != dModel || sq[0] != sk[0]) {
-            throw new IllegalArgumentException("MultiHeadAttention: query input " + java.util.Arrays.toString(sq) + " and key/value input "
-                    + java.util.Arrays.toString(sk) + " must be [B, T, " + dModel + "] with the same B");
+            throw new IllegalArgumentException("MultiHeadAttention: query input " + java.util.Arrays.toString(sq)
+                    + " and key/value input " + java.util.Arrays.toString(sk) + " must be [B, T, " + dModel
+                    + "] with the same B");
         }
         int b = sq[0], tq = sq[1], tk = sk[1];
-        if (causal && tq != tk) throw new IllegalArgumentException("MultiHeadAttention: causal mask needs Tq == Tk, got " + tq + " and " + tk);
+        if (causal && tq != tk) {
+            throw new IllegalArgumentException("MultiHeadAttention: causal mask needs Tq == Tk, got "
+                    + tq + " and " + tk);
+        }
         Var q = heads(query.forward(xq, ctx), b, tq); // [B, nh, Tq, hs]
         Var k = heads(key.forward(xkv, ctx), b, tk);  // [B, nh, Tk, hs]
         Var v = heads(value.forward(xkv, ctx), b, tk); // [B, nh, Tk, hs]
         Var scores = q.matmul(k, false, true).mul(1.0 / Math.sqrt(headSize)); // [B, nh, Tq, Tk]
         Tensor allowed = allowed(b, tq, tk, causal, keyMask, xq.value().dtype()); // [B or 1, 1, Tq, Tk]
-        if (allowed != null) scores = ElementwiseOps.where(allowed, scores, Var.constant(Tensor.scalar(scores.value().dtype(), MASKED)));
+        if (allowed != null) {
+            scores = ElementwiseOps.where(allowed, scores, Var.constant(Tensor.scalar(scores.value().dtype(), MASKED)));
+        }
         Var att = attnDropout.forward(Activations.softmax(scores, -1), ctx); // [B, nh, Tq, Tk]
         Var y = att.matmul(v)                 // [B, nh, Tq, hs]
                 .permute(0, 2, 1, 3)          // [B, Tq, nh, hs]
@@ -82,7 +89,8 @@ public final class MultiHeadAttention implements Module {
     static Tensor allowed(int b, int tq, int tk, boolean causal, int[][] keyMask, DType dtype) {
         if (!causal && keyMask == null) return null;
         if (keyMask != null && (keyMask.length != b || Tokens.width(keyMask, "key mask") != tk)) {
-            throw new IllegalArgumentException("MultiHeadAttention: key mask [" + keyMask.length + "][" + keyMask[0].length + "] must be [" + b + "][" + tk + "]");
+            throw new IllegalArgumentException("MultiHeadAttention: key mask [" + keyMask.length + "]["
+                    + keyMask[0].length + "] must be [" + b + "][" + tk + "]");
         }
         int nb = keyMask == null ? 1 : b;
         Tensor m = Tensor.zeros(dtype, nb, 1, tq, tk);

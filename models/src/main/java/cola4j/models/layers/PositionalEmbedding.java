@@ -23,7 +23,10 @@ public final class PositionalEmbedding implements Module {
 
     /** Positions 0..T−1 → [1, T, dim]. */
     public Var forward(int t, ForwardContext ctx) {
-        if (t <= 0 || t > maxLen) throw new IllegalArgumentException("PositionalEmbedding " + table.name() + ": length " + t + " outside [1, " + maxLen + "]");
+        if (t <= 0 || t > maxLen) {
+            throw new IllegalArgumentException("PositionalEmbedding " + table.name() + ": length " + t
+                    + " outside [1, " + maxLen + "]");
+        }
         int[] pos = new int[t];
         for (int i = 0; i < t; i++) pos[i] = i;
         return table.forward(new int[][] {pos}, ctx);

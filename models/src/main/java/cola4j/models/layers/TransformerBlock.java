@@ -30,12 +30,14 @@ public final class TransformerBlock implements Module {
      * @param name  block path, e.g. {@code decoder.blocks.1}
      * @param cross add a cross-attention sub-layer over an encoder memory
      */
-    public TransformerBlock(String name, int dModel, int heads, double dropout, boolean causal, boolean cross, DType dtype, Rng rng) {
+    public TransformerBlock(String name, int dModel, int heads, double dropout, boolean causal, boolean cross,
+            DType dtype, Rng rng) {
         this.causal = causal;
         this.ln1 = new LayerNorm(name + ".ln1", dModel, dtype);
         this.attn = new MultiHeadAttention(name + ".attn", dModel, heads, dropout, dtype, rng);
         this.lnCross = cross ? new LayerNorm(name + ".ln_cross", dModel, dtype) : null;
-        this.crossAttn = cross ? new MultiHeadAttention(name + ".cross_attn", dModel, heads, dropout, dtype, rng) : null;
+        this.crossAttn = cross
+                ? new MultiHeadAttention(name + ".cross_attn", dModel, heads, dropout, dtype, rng) : null;
         this.ln2 = new LayerNorm(name + ".ln2", dModel, dtype);
         this.mlp = new Mlp(name + ".mlp", dModel, 4 * dModel, dtype, rng);
         this.residDropout = new Dropout(dropout);
@@ -51,8 +53,11 @@ public final class TransformerBlock implements Module {
         Var a = ln1.forward(x);
         x = x.add(residDropout.forward(attn.forward(a, a, causal, keyMask, ctx), ctx));
         if (crossAttn != null) {
-            if (memory == null) throw new IllegalArgumentException("TransformerBlock: cross-attention block needs an encoder memory");
-            x = x.add(residDropout.forward(crossAttn.forward(lnCross.forward(x), memory, false, memoryKeyMask, ctx), ctx));
+            if (memory == null) {
+                throw new IllegalArgumentException("TransformerBlock: cross-attention block needs an encoder memory");
+            }
+            x = x.add(residDropout.forward(crossAttn.forward(lnCross.forward(x), memory, false, memoryKeyMask, ctx),
+                    ctx));
         }
         return x.add(residDropout.forward(mlp.forward(ln2.forward(x), ctx), ctx));
     }

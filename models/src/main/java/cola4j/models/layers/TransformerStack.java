@@ -33,7 +33,9 @@ public final class TransformerStack implements Module {
         String p = prefix.isEmpty() ? "" : prefix + ".";
         this.token = new Embedding(p + "embed.token", vocab, dModel, dtype, rng);
         this.position = new PositionalEmbedding(p + "embed.position", maxLen, dModel, dtype, rng);
-        for (int i = 0; i < layers; i++) blocks.add(new TransformerBlock(p + "blocks." + i, dModel, heads, dropout, causal, cross, dtype, rng));
+        for (int i = 0; i < layers; i++) {
+            blocks.add(new TransformerBlock(p + "blocks." + i, dModel, heads, dropout, causal, cross, dtype, rng));
+        }
         this.lnF = new LayerNorm(p + "ln_f", dModel, dtype);
         this.embedDropout = new Dropout(dropout);
     }

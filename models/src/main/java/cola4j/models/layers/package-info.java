@@ -1,6 +1,6 @@
 /**
  * Layers: {@link Linear}, Embedding, LayerNorm, Gelu, Dropout, Mlp, MultiHeadAttention, TransformerBlock/Stack.
- * PyTorch formulas: h = x·Wᵀ + b; attention softmax(Q·Kᵀ/√hs)·V with masked keys at −1e30 (weight exactly 0).
- * LayersGradTest (finite differences), MaskTest → SameDiffBlockTest (tests/, 1e-10 relative).
+ * PyTorch formulas: h = x·Wᵀ + b; attention softmax(Q·Kᵀ/√hs)·V with masked keys at −1e30 (weight exactly
+ * 0). LayersGradTest (finite differences), MaskTest → SameDiffBlockTest (tests/, 1e-10 relative).
  */
 package cola4j.models.layers;

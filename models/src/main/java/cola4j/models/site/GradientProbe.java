@@ -66,8 +66,8 @@ public final class GradientProbe implements SiteInterceptor {
     public Capture only(String siteName) {
         List<Capture> c = captures.get(siteName);
         if (c == null || c.size() != 1) {
-            throw new IllegalArgumentException("GradientProbe: site " + siteName + " was captured " + (c == null ? 0 : c.size())
-                    + " times; captured sites: " + captures.keySet());
+            throw new IllegalArgumentException("GradientProbe: site " + siteName + " was captured "
+                    + (c == null ? 0 : c.size()) + " times; captured sites: " + captures.keySet());
         }
         return c.get(0);
     }

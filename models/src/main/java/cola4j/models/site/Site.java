@@ -21,10 +21,11 @@ import java.util.regex.Pattern;
  * <p><b>Merge and unmerge.</b> {@link #addDelta} and {@link #subtractDelta} update the live weight in place
  * with one rounding per element: W₁ = fl(W + ΔW), then W₂ = fl(W₁ − ΔW). In floating point W₂ is
  * <em>not</em> always bit-identical to W (e.g. in float64 0.1 + 0.2 − 0.2 = 0.10000000000000003): writing
- * W₁ = W + ΔW + e₁ and W₂ = W₁ − ΔW + e₂ with |e₁| ≤ ulp(W₁)/2, |e₂| ≤ ulp(W₂)/2 gives, per element,
- * |W₂ − W| ≤ (ulp(W₁) + ulp(W₂))/2, i.e. at most one ulp of max(|W₁|, |W₂|). We keep no hidden copy (a copy doubles the memory of a large model); a caller who
- * needs an exact restore takes {@code weight().copy()} before merging and later
- * {@code weight().copyFrom(saved)}, which is bit-exact. Both behaviours are asserted in the tests.
+ * W₁ = W + ΔW + e₁ and W₂ = W₁ − ΔW + e₂ with |e₁| ≤ ulp(W₁)/2, |e₂| ≤ ulp(W₂)/2
+ * gives, per element, |W₂ − W| ≤ (ulp(W₁) + ulp(W₂))/2, i.e. at most one ulp of max(|W₁|, |W₂|). We keep
+ * no hidden copy (a copy doubles the memory of a large model); a caller who needs an exact restore takes
+ * {@code weight().copy()} before merging and later {@code weight().copyFrom(saved)}, which is bit-exact.
+ * Both behaviours are asserted in the tests.
  * Never merge between a forward and its backward: the recorded graph refers to the live weight.
  */
 public interface Site {
@@ -75,9 +76,13 @@ public interface Site {
         }
         if (db != null) {
             Tensor b = s.bias();
-            if (b == null) throw new IllegalArgumentException("site " + s.name() + ": has no bias, got delta bias " + describe(db));
+            if (b == null) {
+                throw new IllegalArgumentException("site " + s.name()
+                        + ": has no bias, got delta bias " + describe(db));
+            }
             if (!Arrays.equals(db.shape(), b.shape()) || db.dtype() != b.dtype()) {
-                throw new IllegalArgumentException("site " + s.name() + ": delta bias " + describe(db) + " must match the bias " + describe(b));
+                throw new IllegalArgumentException("site " + s.name() + ": delta bias " + describe(db)
+                        + " must match the bias " + describe(b));
             }
             b.addInPlace(db, sign);
         }

@@ -35,7 +35,8 @@ public record SiteSelector(List<String> targetModules, String regex, List<Intege
             try {
                 Pattern.compile(regex);
             } catch (PatternSyntaxException e) {
-                throw new IllegalArgumentException("SiteSelector: invalid regex '" + regex + "': " + e.getDescription(), e);
+                throw new IllegalArgumentException("SiteSelector: invalid regex '" + regex + "': " + e.getDescription(),
+                        e);
             }
         }
         if (layersToTransform != null) layersToTransform = List.copyOf(layersToTransform);
@@ -70,22 +71,26 @@ public record SiteSelector(List<String> targetModules, String regex, List<Intege
         if (targetModules != null) {
             for (String suffix : targetModules) {
                 if (sites.stream().noneMatch(s -> matchesSuffix(s.name(), suffix))) {
-                    throw new IllegalArgumentException("SiteSelector: target module '" + suffix + "' matches no site; available: " + names);
+                    throw new IllegalArgumentException("SiteSelector: target module '" + suffix
+                            + "' matches no site; available: " + names);
                 }
             }
             for (S s : sites) if (targetModules.stream().anyMatch(t -> matchesSuffix(s.name(), t))) out.add(s);
         } else {
             Pattern p = Pattern.compile(regex);
             for (S s : sites) if (p.matcher(s.name()).matches()) out.add(s);
-            if (out.isEmpty()) throw new IllegalArgumentException("SiteSelector: regex '" + regex + "' matches no site; available: " + names);
+            if (out.isEmpty()) {
+                throw new IllegalArgumentException("SiteSelector: regex '" + regex
+                        + "' matches no site; available: " + names);
+            }
         }
         if (layersToTransform == null) return out;
         TreeSet<Integer> present = new TreeSet<>();
         for (S s : out) s.layerIndex().ifPresent(present::add);
         for (int l : layersToTransform) {
             if (!present.contains(l)) {
-                throw new IllegalArgumentException("SiteSelector: layer " + l + " has no selected site; selected sites have layers "
-                        + present + "; available: " + names);
+                throw new IllegalArgumentException("SiteSelector: layer " + l
+                        + " has no selected site; selected sites have layers " + present + "; available: " + names);
             }
         }
         List<S> kept = new ArrayList<>();

@@ -52,7 +52,8 @@ class ClassificationFamilyTest {
             }
             if (!t.name().equals("pretrain")) {
                 for (int c = 0; c < t.numClasses(); c++)
-                    assertThat(counts[c]).as(t.description() + " class " + c + " frequency").isGreaterThan(200 / t.numClasses() / 4);
+                    assertThat(counts[c]).as(t.description() + " class " + c + " frequency")
+                            .isGreaterThan(200 / t.numClasses() / 4);
             }
         }
     }
@@ -100,7 +101,9 @@ class ClassificationFamilyTest {
             ks.add(ClassificationProblems.sumModK(u));
             symbols.add(ClassificationProblems.countSymbol(u));
         }
-        for (int u = 0; u < 9; u++) perms.add(java.util.Arrays.stream(ClassificationProblems.majorityDerangement(u)).boxed().toList());
+        for (int u = 0; u < 9; u++) {
+            perms.add(java.util.Arrays.stream(ClassificationProblems.majorityDerangement(u)).boxed().toList());
+        }
         assertThat(ks).hasSize(8);
         assertThat(symbols).hasSize(8);
         assertThat(perms).hasSize(9);
@@ -122,8 +125,9 @@ class ClassificationFamilyTest {
     @Test
     void downstreamLabelsAreNotPretrainingLabels() {
         LengthRange len = LengthRange.DEFAULT;
-        List<ClassificationProblem> pre = List.of(ClassificationProblems.firstLast(len), ClassificationProblems.majority(len),
-                ClassificationProblems.isSorted(len), ClassificationProblems.contains(len));
+        List<ClassificationProblem> pre = List.of(ClassificationProblems.firstLast(len),
+                ClassificationProblems.majority(len), ClassificationProblems.isSorted(len),
+                ClassificationProblems.contains(len));
         for (String name : family.downstreamNames()) {
             for (int u = 0; u < 4; u++) {
                 ClassificationProblem d = family.downstream(name, u).problems().get(0);
@@ -136,8 +140,11 @@ class ClassificationFamilyTest {
                     for (int j = 0; j < pre.size(); j++) if (pre.get(j).label(body) == y) agree[j]++;
                 }
                 for (int j = 0; j < pre.size(); j++)
-                    assertThat(agree[j] / (double) n).as(name + " user " + u + " vs " + pre.get(j).name()).isLessThan(0.6);
-                if (name.equals("permuted_majority")) assertThat(agree[1]).as("derangement never keeps the majority label").isZero();
+                    assertThat(agree[j] / (double) n).as(name + " user " + u + " vs " + pre.get(j).name())
+                            .isLessThan(0.6);
+                if (name.equals("permuted_majority")) {
+                    assertThat(agree[1]).as("derangement never keeps the majority label").isZero();
+                }
             }
         }
     }

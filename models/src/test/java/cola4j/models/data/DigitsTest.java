@@ -39,7 +39,8 @@ class DigitsTest {
         // first row of the file
         assertThat(digits.pixels(0)).startsWith(0, 0, 5, 13, 9, 1, 0, 0, 0, 0, 13, 15, 10, 15, 5, 0);
         assertThat(digits.label(0)).isZero();
-        assertThat(Digits.class.getResource("/cola4j/models/data/digits/README.md")).as("attribution beside the data").isNotNull();
+        assertThat(Digits.class.getResource("/cola4j/models/data/digits/README.md"))
+                .as("attribution beside the data").isNotNull();
     }
 
     @Test
@@ -59,7 +60,9 @@ class DigitsTest {
         assertThat(max).isEqualTo(1.0);
         // train + test together hold every row exactly once (compare raw multisets via string keys)
         List<String> all = new java.util.ArrayList<>();
-        for (int i = 0; i < digits.size(); i++) all.add(java.util.Arrays.toString(Digits.normalize(digits.pixels(i))) + digits.label(i));
+        for (int i = 0; i < digits.size(); i++) {
+            all.add(java.util.Arrays.toString(Digits.normalize(digits.pixels(i))) + digits.label(i));
+        }
         List<String> split = new java.util.ArrayList<>();
         for (VectorBatch vb : List.of(a.train(), a.test()))
             for (int i = 0; i < vb.size(); i++) split.add(java.util.Arrays.toString(vb.x()[i]) + vb.y()[i]);
@@ -70,8 +73,10 @@ class DigitsTest {
     @Test
     void elementaryShiftsFollowTheStatedConventions() {
         double[] img = positional();
-        double[] r90 = ImageShift.ROT90.apply(img), r180 = ImageShift.ROT180.apply(img), r270 = ImageShift.ROT270.apply(img);
-        double[] fh = ImageShift.FLIP_H.apply(img), fv = ImageShift.FLIP_V.apply(img), inv = ImageShift.INVERT.apply(img);
+        double[] r90 = ImageShift.ROT90.apply(img), r180 = ImageShift.ROT180.apply(img),
+                r270 = ImageShift.ROT270.apply(img);
+        double[] fh = ImageShift.FLIP_H.apply(img), fv = ImageShift.FLIP_V.apply(img),
+                inv = ImageShift.INVERT.apply(img);
         double[] tr = ImageShift.TRANSPOSE.apply(img), atr = ImageShift.ANTI_TRANSPOSE.apply(img);
         for (int r = 0; r < 8; r++) {
             for (int c = 0; c < 8; c++) {
@@ -136,12 +141,14 @@ class DigitsTest {
         assertThat(DigitShift.forUser("mixed", 14)).isEqualTo(new DigitShift(List.of(ImageShift.ROT270), 6));
         assertThat(DigitShift.forUser("invert", 5).apply(img)).containsExactly(ImageShift.INVERT.apply(img));
         assertThat(DigitShift.forUser("invert", 5).labelShift()).isZero();
-        assertThatThrownBy(() -> new DigitShift(List.of(), 10)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0..9");
+        assertThatThrownBy(() -> new DigitShift(List.of(), 10)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("0..9");
     }
 
     @Test
     void tasksApplyTheirShiftAndAreDeterministic() {
-        DigitsTask base = family.pretraining(), rot = family.downstream("rotate", 1), mix = family.downstream("mixed", 3);
+        DigitsTask base = family.pretraining(), rot = family.downstream("rotate", 1),
+                mix = family.downstream("mixed", 3);
         assertThat(rot.testSet().size()).isEqualTo(359);
         for (int i = 0; i < 10; i++) {
             assertThat(rot.testSet().x()[i]).containsExactly(ImageShift.ROT270.apply(base.testSet().x()[i]));

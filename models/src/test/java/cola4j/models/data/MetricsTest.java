@@ -12,14 +12,16 @@ class MetricsTest {
     @Test
     void accuracyOnHandExample() {
         assertThat(Metrics.accuracy(new int[] {1, 2, 3, 0}, new int[] {1, 0, 3, 0})).isEqualTo(0.75);
-        assertThatThrownBy(() -> Metrics.accuracy(new int[] {1}, new int[] {1, 2})).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Metrics.accuracy(new int[] {1}, new int[] {1, 2}))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void exactMatchAndTokenAccuracyIgnoreMinus100() {
         int[][] targets = {{X, 5, 6, X}, {X, 7, 8, 9}, {X, X, X, X}};
         int[][] pred = {{0, 5, 6, 0}, {7, 7, 1, 9}, {1, 2, 3, 4}};
-        // row 0: both scored positions right (the ignored ones are wrong) -> match; row 1: 2 of 3 right; row 2: not scored
+        // row 0: both scored positions right (the ignored ones are wrong) -> match;
+        // row 1: 2 of 3 right; row 2: not scored
         assertThat(Metrics.exactMatch(pred, targets)).isEqualTo(0.5);
         assertThat(Metrics.tokenAccuracy(pred, targets)).isEqualTo(4.0 / 5.0);
         assertThat(Metrics.scoredCount(targets)).isEqualTo(5);
@@ -46,7 +48,8 @@ class MetricsTest {
         assertThat(Metrics.argmaxRows(rows)).containsExactly(1, 0);
         Tensor toks = Tensor.of(new double[] {1, 0, 0, 2, 9, 8, 7, 6}, 2, 2, 2);
         assertThat(Metrics.argmaxTokens(toks)).isDeepEqualTo(new int[][] {{0, 1}, {0, 0}});
-        assertThatThrownBy(() -> Metrics.argmaxRows(toks)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rank 3");
+        assertThatThrownBy(() -> Metrics.argmaxRows(toks)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("rank 3");
     }
 
     @Test
@@ -62,9 +65,9 @@ class MetricsTest {
         // the constant prediction that achieves it really scores that much
         int[][] constant = {{5, 5, 6}, {5, 5, 6}, {5, 5, 6}, {5, 5, 6}, {5, 5, 6}};
         assertThat(Metrics.tokenAccuracy(constant, seqs)).isEqualTo(6 / 8.0);
-        assertThatThrownBy(() -> Metrics.chance(Metric.ACCURACY, new int[0][])).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("no rows");
-        assertThatThrownBy(() -> Metrics.chance(Metric.EXACT_MATCH, new int[][] {{I, I}})).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("no scored");
+        assertThatThrownBy(() -> Metrics.chance(Metric.ACCURACY, new int[0][]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no rows");
+        assertThatThrownBy(() -> Metrics.chance(Metric.EXACT_MATCH, new int[][] {{I, I}}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no scored");
     }
 }

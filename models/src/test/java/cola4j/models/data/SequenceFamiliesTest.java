@@ -70,7 +70,8 @@ class SequenceFamiliesTest {
             StringBuilder y = new StringBuilder();
             for (char c : x.toCharArray()) y.append((char) ('a' + (c - 'a' + 3) % 16));
             assertThat(Tokenizer.decode(b.tgtIn()[i], b.tgtMask()[i])).isEqualTo("<bos>" + y);
-            int[] expectedOut = Tokenizer.padWith(Tokenizer.encode(y + "<eos>"), s2s.tgtLen(), SymbolVocab.IGNORE_INDEX);
+            int[] expectedOut = Tokenizer.padWith(Tokenizer.encode(y + "<eos>"), s2s.tgtLen(),
+                    SymbolVocab.IGNORE_INDEX);
             assertThat(b.tgtOut()[i]).containsExactly(expectedOut);
             assertThat(b.src()[i]).hasSize(13);
         }
@@ -86,7 +87,8 @@ class SequenceFamiliesTest {
         assertThat(SequenceProblems.shiftAmount(1)).isEqualTo(2);
         assertThat(Tokenizer.decode(SequenceProblems.shift(1).apply(x))).isEqualTo("bdec");
         assertThat(SequenceProblems.rotateAmount(1, 6)).isEqualTo(2);
-        assertThat(Tokenizer.decode(SequenceProblems.rotate(1, LengthRange.DEFAULT).apply(Tokenizer.encode("abcdef")))).isEqualTo("cdefab");
+        assertThat(Tokenizer.decode(SequenceProblems.rotate(1, LengthRange.DEFAULT).apply(Tokenizer.encode("abcdef"))))
+                .isEqualTo("cdefab");
         int[] table = SequenceProblems.cipherTable(3);
         StringBuilder enc = new StringBuilder();
         for (char c : "pbca".toCharArray()) enc.append((char) ('a' + table[c - 'a']));
@@ -101,7 +103,8 @@ class SequenceFamiliesTest {
         for (int u = 0; u < 15; u++) {
             shifts.add(SequenceProblems.shiftAmount(u));
             int[] t = SequenceProblems.cipherTable(u);
-            assertThat(Arrays.stream(t).sorted().toArray()).as("a permutation").isEqualTo(java.util.stream.IntStream.range(0, 16).toArray());
+            assertThat(Arrays.stream(t).sorted().toArray()).as("a permutation")
+                    .isEqualTo(java.util.stream.IntStream.range(0, 16).toArray());
             for (int i = 0; i < 16; i++) assertThat(t[i]).as("derangement").isNotEqualTo(i);
             tables.add(Arrays.stream(t).boxed().toList());
         }
@@ -109,7 +112,8 @@ class SequenceFamiliesTest {
         assertThat(shifts).hasSize(15).doesNotContain(0);
         assertThat(tables).hasSize(15);
         assertThat(rots).containsExactlyInAnyOrder(1, 2, 3, 4, 5);
-        assertThat(SequenceProblems.cipherTable(7)).as("deterministic").containsExactly(SequenceProblems.cipherTable(7));
+        assertThat(SequenceProblems.cipherTable(7)).as("deterministic")
+                .containsExactly(SequenceProblems.cipherTable(7));
         for (String name : lm.downstreamNames()) {
             SequenceProblem a = SequenceTasks.downstream(name, 0, LengthRange.DEFAULT, "LM");
             SequenceProblem b = SequenceTasks.downstream(name, 1, LengthRange.DEFAULT, "LM");
@@ -120,7 +124,8 @@ class SequenceFamiliesTest {
                 if (!Arrays.equals(a.apply(x), b.apply(x))) differ++;
             }
             assertThat(differ).as(name + ": users 0 and 1 give different targets").isGreaterThan(190);
-            assertThat(lm.downstream(name, 0).batch(8, new Rng(1))).isNotEqualTo(lm.downstream(name, 1).batch(8, new Rng(1)));
+            assertThat(lm.downstream(name, 0).batch(8, new Rng(1)))
+                    .isNotEqualTo(lm.downstream(name, 1).batch(8, new Rng(1)));
         }
     }
 
@@ -142,7 +147,8 @@ class SequenceFamiliesTest {
                         }
                     }
                 }
-                assertThat(same / (double) n).as(name + " user " + u + " agrees with a pretraining task").isLessThan(0.02);
+                assertThat(same / (double) n).as(name + " user " + u + " agrees with a pretraining task")
+                        .isLessThan(0.02);
             }
         }
     }
@@ -179,7 +185,8 @@ class SequenceFamiliesTest {
      */
     @Test
     void shortRotationsOftenCoincideWithSortOrReverse() {
-        SequenceProblem rotate = SequenceProblems.rotate(0, new LengthRange(3, 6)), sort = SequenceProblems.sort(), reverse = SequenceProblems.reverse();
+        SequenceProblem rotate = SequenceProblems.rotate(0, new LengthRange(3, 6)), sort = SequenceProblems.sort(),
+                reverse = SequenceProblems.reverse();
         assertThat(SequenceProblems.rotateAmount(0, 3)).isEqualTo(1);
         for (int n : new int[] {3, 4}) {
             long count = 0, total = 1L << (4 * n);

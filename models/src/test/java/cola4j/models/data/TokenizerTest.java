@@ -29,7 +29,8 @@ class TokenizerTest {
         int[] ids = Tokenizer.encode(text);
         assertThat(ids).containsExactly(1, SymbolVocab.taskToken("copy"), 28, 29, 27, 3, 28, 29, 27, 2);
         assertThat(Tokenizer.decode(ids)).isEqualTo(text);
-        for (String s : List.of("", "0123456789abcdefghijklmnop", "<cls><first_last>abca", "<pad><pad>", "<rotate>pona")) {
+        for (String s : List.of("", "0123456789abcdefghijklmnop", "<cls><first_last>abca", "<pad><pad>",
+                "<rotate>pona")) {
             assertThat(Tokenizer.decode(Tokenizer.encode(s))).isEqualTo(s);
         }
         for (int id = 0; id < SymbolVocab.size(); id++) {
@@ -55,9 +56,12 @@ class TokenizerTest {
     void badInputIsRejectedWithClearMessages() {
         assertThatThrownBy(() -> Tokenizer.encode("abz")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'z'").hasMessageContaining("position 2");
-        assertThatThrownBy(() -> Tokenizer.encode("<bos")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unclosed");
-        assertThatThrownBy(() -> Tokenizer.encode("<nope>")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("<nope>");
-        assertThatThrownBy(() -> SymbolVocab.taskToken("nope")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("first_last");
+        assertThatThrownBy(() -> Tokenizer.encode("<bos")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unclosed");
+        assertThatThrownBy(() -> Tokenizer.encode("<nope>")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("<nope>");
+        assertThatThrownBy(() -> SymbolVocab.taskToken("nope")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("first_last");
         assertThatThrownBy(() -> SymbolVocab.name(SymbolVocab.size())).isInstanceOf(IllegalArgumentException.class);
     }
 }

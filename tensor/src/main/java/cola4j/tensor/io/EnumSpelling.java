@@ -22,7 +22,10 @@ public final class EnumSpelling {
         return Arrays.stream(values).map(EnumSpelling::cliName).toList();
     }
 
-    /** The constant of {@code values} spelled {@code s}; IllegalArgumentException naming {@code what} and the choices otherwise. */
+    /**
+     * The constant of {@code values} spelled {@code s}; IllegalArgumentException naming {@code what} and the
+     * choices otherwise.
+     */
     public static <E extends Enum<E>> E parse(E[] values, String s, String what) {
         for (E v : values) if (cliName(v).equals(s)) return v;
         throw new IllegalArgumentException(what + " '" + s + "' is not one of " + names(values));

@@ -35,7 +35,8 @@ public final class HalfFloats {
         if (Double.isInfinite(a)) return (int) (sign | 0x7F80);
         double r = roundMagnitude(a, 8, -126);
         if (r > 0x1.FEp127) return (int) (sign | 0x7F80);    // rounded past the largest finite bfloat16
-        return (int) (sign | (Float.floatToRawIntBits((float) r) >>> 16)); // r is exact in float32 with 16 zero low bits
+        // r is exact in float32 with 16 zero low bits
+        return (int) (sign | (Float.floatToRawIntBits((float) r) >>> 16));
     }
 
     /** binary16 bits of {@code x}, rounded to nearest even. */

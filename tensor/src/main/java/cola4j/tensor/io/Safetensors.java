@@ -53,7 +53,8 @@ public final class Safetensors {
      *
      * @throws IllegalArgumentException for an invalid name (reserved, not valid Unicode) before anything is written
      */
-    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata, StorageType storage) throws IOException {
+    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata,
+            StorageType storage) throws IOException {
         Plan plan = plan(tensors, metadata, storage);
         AtomicFiles.write(file, out -> emit(plan, out));
     }
@@ -62,7 +63,8 @@ public final class Safetensors {
     public static SafetensorsFile read(Path file) throws IOException {
         long size = Files.size(file);
         if (size > Integer.MAX_VALUE - 16) {
-            throw new SafetensorsException(Kind.FILE_TOO_LARGE, file + " has " + size + " bytes; this reader loads whole files up to 2 GiB");
+            throw new SafetensorsException(Kind.FILE_TOO_LARGE,
+                    file + " has " + size + " bytes; this reader loads whole files up to 2 GiB");
         }
         try {
             return decode(Files.readAllBytes(file));
@@ -77,7 +79,9 @@ public final class Safetensors {
     public static byte[] encode(Map<String, Tensor> tensors, Map<String, String> metadata, StorageType storage) {
         Plan plan = plan(tensors, metadata, storage);
         long total = 8 + plan.header.length + plan.dataLen;
-        if (total > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("encode: " + total + " bytes do not fit in one array; use write()");
+        if (total > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("encode: " + total + " bytes do not fit in one array; use write()");
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream((int) total);
         try {
             emit(plan, out);
@@ -89,14 +93,19 @@ public final class Safetensors {
 
     /** Parses and validates safetensors bytes (see {@link SafetensorsException.Kind} for what is rejected). */
     public static SafetensorsFile decode(byte[] bytes) throws SafetensorsException {
-        if (bytes.length < 8) throw new SafetensorsException(Kind.TRUNCATED, "input has " + bytes.length + " bytes, fewer than the 8-byte header length");
+        if (bytes.length < 8) {
+            throw new SafetensorsException(Kind.TRUNCATED,
+                    "input has " + bytes.length + " bytes, fewer than the 8-byte header length");
+        }
         ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         long n = buf.getLong(0);
         if (n < 0 || n > MAX_HEADER_BYTES) {
-            throw new SafetensorsException(Kind.HEADER_TOO_LARGE, "header length " + Long.toUnsignedString(n) + " exceeds " + MAX_HEADER_BYTES + " bytes");
+            throw new SafetensorsException(Kind.HEADER_TOO_LARGE,
+                    "header length " + Long.toUnsignedString(n) + " exceeds " + MAX_HEADER_BYTES + " bytes");
         }
         if (n > bytes.length - 8) {
-            throw new SafetensorsException(Kind.TRUNCATED, "header length " + n + " exceeds the " + (bytes.length - 8) + " bytes after the length field");
+            throw new SafetensorsException(Kind.TRUNCATED,
+                    "header length " + n + " exceeds the " + (bytes.length - 8) + " bytes after the length field");
         }
         int dataStart = 8 + (int) n;
         SafetensorsHeader.Parsed header = SafetensorsHeader.parse(bytes, 8, (int) n, bytes.length - dataStart);
@@ -110,10 +119,13 @@ public final class Safetensors {
     // ------------------------------------------------------------------ encoding plan
 
     /** Header bytes (padded) and the tensors with their resolved storage, in order. */
-    private record Plan(byte[] header, List<String> names, List<Tensor> tensors, List<StorageType> types, long dataLen) {}
+    private record Plan(byte[] header, List<String> names, List<Tensor> tensors, List<StorageType> types,
+                        long dataLen) {}
 
     private static Plan plan(Map<String, Tensor> tensors, Map<String, String> metadata, StorageType storage) {
-        if (tensors == null || storage == null) throw new IllegalArgumentException("safetensors: tensors and storage must not be null");
+        if (tensors == null || storage == null) {
+            throw new IllegalArgumentException("safetensors: tensors and storage must not be null");
+        }
         ObjectNode root = SafetensorsHeader.JSON.createObjectNode();
         if (metadata != null && !metadata.isEmpty()) {
             ObjectNode meta = root.putObject(SafetensorsHeader.METADATA_KEY);
@@ -130,7 +142,9 @@ public final class Safetensors {
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             String name = e.getKey();
             requireUnicode("tensor name", name);
-            if (name.equals(SafetensorsHeader.METADATA_KEY)) throw new IllegalArgumentException("safetensors: tensor name '__metadata__' is reserved");
+            if (name.equals(SafetensorsHeader.METADATA_KEY)) {
+                throw new IllegalArgumentException("safetensors: tensor name '__metadata__' is reserved");
+            }
             Tensor t = e.getValue();
             if (t == null) throw new IllegalArgumentException("safetensors: tensor '" + name + "' is null");
             StorageType type = storage.resolve(t.dtype());
@@ -153,7 +167,7 @@ public final class Safetensors {
         } catch (IOException ex) {
             throw new IllegalStateException("header serialization failed", ex);
         }
-        int padded = (json.length + 7) / 8 * 8;                      // data section starts at 8 + padded, a multiple of 8
+        int padded = (json.length + 7) / 8 * 8;                    // data section starts at 8 + padded, a multiple of 8
         byte[] header = java.util.Arrays.copyOf(json, padded);
         java.util.Arrays.fill(header, json.length, padded, (byte) ' ');
         return new Plan(header, names, ts, types, at);
@@ -165,7 +179,8 @@ public final class Safetensors {
             char c = s.charAt(i);
             if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) i++;
             else if (Character.isSurrogate(c)) {
-                throw new IllegalArgumentException("safetensors: " + what + " '" + s + "' has an unpaired surrogate at index " + i + " (not valid Unicode)");
+                throw new IllegalArgumentException("safetensors: " + what + " '" + s
+                        + "' has an unpaired surrogate at index " + i + " (not valid Unicode)");
             }
         }
     }

@@ -16,7 +16,9 @@ public final class SafetensorsException extends IOException {
         FILE_TOO_LARGE,
         /** header is not valid UTF-8 JSON (includes duplicate keys and trailing garbage) */
         INVALID_JSON,
-        /** JSON is well formed but not a safetensors header (not an object, missing/ill-typed fields, bad __metadata__) */
+        /**
+         * JSON is well formed but not a safetensors header (not an object, missing/ill-typed fields, bad __metadata__)
+         */
         INVALID_HEADER,
         /** dtype tag other than F32, F64, F16, BF16 */
         UNKNOWN_DTYPE,

@@ -18,11 +18,11 @@ import java.util.Map;
 /**
  * Parses and validates a safetensors JSON header against the length of the data section.
  *
- * <p>Header: {@code {"__metadata__": {str: str}, name: {"dtype": tag, "shape": [d0, ...], "data_offsets": [begin, end]}, ...}},
- * offsets in bytes relative to the data section. Rules enforced (each a {@link Kind}): UTF-8 JSON object with no
- * duplicate keys and nothing but whitespace after it; known dtype; non-negative integer shape; offsets two
- * integers 0 ≤ begin ≤ end ≤ data length; end − begin = product(shape) × dtype size; ranges neither overlap nor
- * leave holes, so the ranges sorted by begin tile the data section exactly (the official spec requires the byte
+ * <p>Header: {@code {"__metadata__": {str: str}, name: {"dtype": tag, "shape": [d0, ...], "data_offsets": [begin,
+ * end]}, ...}}, offsets in bytes relative to the data section. Rules enforced (each a {@link Kind}): UTF-8 JSON object
+ * with no duplicate keys and nothing but whitespace after it; known dtype; non-negative integer shape; offsets two
+ * integers 0 ≤ begin ≤ end ≤ data length; end − begin = product(shape) × dtype size; ranges neither overlap
+ * nor leave holes, so the ranges sorted by begin tile the data section exactly (the official spec requires the byte
  * buffer to be entirely indexed, as does the reference Rust reader). Zero-size tensors have begin = end and must sit on
  * a boundary between other tensors' ranges. Fields other than dtype/shape/data_offsets in an entry are ignored.
  */
@@ -48,7 +48,10 @@ final class SafetensorsHeader {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
-    /** Parses {@code len} header bytes at {@code off} of {@code buf} and checks them against a data section of {@code dataLen} bytes. */
+    /**
+     * Parses {@code len} header bytes at {@code off} of {@code buf} and checks them against a data section of
+     * {@code dataLen} bytes.
+     */
     static Parsed parse(byte[] buf, int off, int len, long dataLen) throws SafetensorsException {
         JsonNode root;
         try {
@@ -59,7 +62,8 @@ final class SafetensorsHeader {
             throw new SafetensorsException(Kind.INVALID_JSON, "header could not be parsed: " + e.getMessage(), e);
         }
         if (root == null || !root.isObject()) {
-            throw new SafetensorsException(Kind.INVALID_HEADER, "header must be a JSON object, got " + (root == null ? "nothing" : root.getNodeType()));
+            throw new SafetensorsException(Kind.INVALID_HEADER,
+                    "header must be a JSON object, got " + (root == null ? "nothing" : root.getNodeType()));
         }
         Map<String, String> metadata = new LinkedHashMap<>();
         List<Entry> entries = new ArrayList<>();
@@ -73,13 +77,16 @@ final class SafetensorsHeader {
     }
 
     private static Map<String, String> metadata(JsonNode node) throws SafetensorsException {
-        if (!node.isObject()) throw new SafetensorsException(Kind.INVALID_HEADER, METADATA_KEY + " must be an object of strings, got " + node.getNodeType());
+        if (!node.isObject()) {
+            throw new SafetensorsException(Kind.INVALID_HEADER,
+                    METADATA_KEY + " must be an object of strings, got " + node.getNodeType());
+        }
         Map<String, String> m = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> f = it.next();
             if (!f.getValue().isTextual()) {
-                throw new SafetensorsException(Kind.INVALID_HEADER, METADATA_KEY + " value for key '" + f.getKey() + "' must be a string, got "
-                        + f.getValue().getNodeType());
+                throw new SafetensorsException(Kind.INVALID_HEADER, METADATA_KEY + " value for key '" + f.getKey()
+                        + "' must be a string, got " + f.getValue().getNodeType());
             }
             m.put(f.getKey(), f.getValue().textValue());
         }
@@ -88,40 +95,56 @@ final class SafetensorsHeader {
 
     private static Entry entry(String name, JsonNode node, long dataLen) throws SafetensorsException {
         String what = "tensor '" + name + "'";
-        if (!node.isObject()) throw new SafetensorsException(Kind.INVALID_HEADER, what + ": entry must be an object, got " + node.getNodeType());
+        if (!node.isObject()) {
+            throw new SafetensorsException(Kind.INVALID_HEADER,
+                    what + ": entry must be an object, got " + node.getNodeType());
+        }
         JsonNode dtype = node.get("dtype"), shape = node.get("shape"), offsets = node.get("data_offsets");
         if (dtype == null || shape == null || offsets == null) {
-            throw new SafetensorsException(Kind.INVALID_HEADER, what + ": entry needs dtype, shape and data_offsets, got " + node);
+            throw new SafetensorsException(Kind.INVALID_HEADER,
+                    what + ": entry needs dtype, shape and data_offsets, got " + node);
         }
-        if (!dtype.isTextual()) throw new SafetensorsException(Kind.INVALID_HEADER, what + ": dtype must be a string, got " + dtype);
+        if (!dtype.isTextual()) {
+            throw new SafetensorsException(Kind.INVALID_HEADER, what + ": dtype must be a string, got " + dtype);
+        }
         StorageType type = StorageType.ofTag(dtype.textValue());
         if (type == null) {
-            throw new SafetensorsException(Kind.UNKNOWN_DTYPE, what + ": dtype '" + dtype.textValue() + "' is not supported (F32, F64, F16, BF16)");
+            throw new SafetensorsException(Kind.UNKNOWN_DTYPE,
+                    what + ": dtype '" + dtype.textValue() + "' is not supported (F32, F64, F16, BF16)");
         }
-        if (!shape.isArray()) throw new SafetensorsException(Kind.INVALID_SHAPE, what + ": shape must be an array, got " + shape);
+        if (!shape.isArray()) {
+            throw new SafetensorsException(Kind.INVALID_SHAPE, what + ": shape must be an array, got " + shape);
+        }
         int[] dims = new int[shape.size()];
         long numel = 1;
         for (int i = 0; i < dims.length; i++) {
             JsonNode d = shape.get(i);
             if (!d.isIntegralNumber() || d.bigIntegerValue().signum() < 0 || !d.canConvertToInt()) {
-                throw new SafetensorsException(Kind.INVALID_SHAPE, what + ": shape " + shape + " must hold non-negative integers below 2^31");
+                throw new SafetensorsException(Kind.INVALID_SHAPE,
+                        what + ": shape " + shape + " must hold non-negative integers below 2^31");
             }
             dims[i] = d.intValue();
             numel *= dims[i];
-            if (numel > Integer.MAX_VALUE) throw new SafetensorsException(Kind.INVALID_SHAPE, what + ": shape " + shape + " has more than 2^31-1 elements");
+            if (numel > Integer.MAX_VALUE) {
+                throw new SafetensorsException(Kind.INVALID_SHAPE,
+                        what + ": shape " + shape + " has more than 2^31-1 elements");
+            }
         }
-        if (!offsets.isArray() || offsets.size() != 2 || !nonNegativeLong(offsets.get(0)) || !nonNegativeLong(offsets.get(1))
-                || offsets.get(0).longValue() > offsets.get(1).longValue()) {
-            throw new SafetensorsException(Kind.INVALID_OFFSETS, what + ": data_offsets " + offsets + " must be [begin, end] with 0 <= begin <= end");
+        if (!offsets.isArray() || offsets.size() != 2 || !nonNegativeLong(offsets.get(0))
+                || !nonNegativeLong(offsets.get(1)) || offsets.get(0).longValue() > offsets.get(1).longValue()) {
+            throw new SafetensorsException(Kind.INVALID_OFFSETS,
+                    what + ": data_offsets " + offsets + " must be [begin, end] with 0 <= begin <= end");
         }
         long begin = offsets.get(0).longValue(), end = offsets.get(1).longValue();
         if (end > dataLen) {
-            throw new SafetensorsException(Kind.OFFSETS_OUT_OF_BOUNDS, what + ": data_offsets " + offsets + " end beyond the data section of " + dataLen + " bytes");
+            throw new SafetensorsException(Kind.OFFSETS_OUT_OF_BOUNDS,
+                    what + ": data_offsets " + offsets + " end beyond the data section of " + dataLen + " bytes");
         }
         long expected = numel * type.bytes;
         if (end - begin != expected) {
-            throw new SafetensorsException(Kind.SIZE_MISMATCH, what + ": data_offsets " + offsets + " span " + (end - begin) + " bytes but shape "
-                    + Arrays.toString(dims) + " of " + type.tag + " needs " + numel + " x " + type.bytes + " = " + expected);
+            throw new SafetensorsException(Kind.SIZE_MISMATCH, what + ": data_offsets " + offsets + " span "
+                    + (end - begin) + " bytes but shape " + Arrays.toString(dims) + " of " + type.tag + " needs "
+                    + numel + " x " + type.bytes + " = " + expected);
         }
         return new Entry(name, type, dims, begin, end);
     }
@@ -130,7 +153,10 @@ final class SafetensorsHeader {
         return n.isIntegralNumber() && n.canConvertToLong() && n.longValue() >= 0;
     }
 
-    /** Sorted by (begin, end), each range must start exactly where the previous one ended, and the last must end at dataLen. */
+    /**
+     * Sorted by (begin, end), each range must start exactly where the previous one ended, and the last must
+     * end at dataLen.
+     */
     private static void checkTiling(List<Entry> entries, long dataLen) throws SafetensorsException {
         List<Entry> sorted = new ArrayList<>(entries);
         sorted.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
@@ -138,17 +164,20 @@ final class SafetensorsHeader {
         Entry prev = null;
         for (Entry e : sorted) {
             if (e.begin() < at) {
-                throw new SafetensorsException(Kind.OVERLAPPING_OFFSETS, "tensor '" + e.name() + "' [" + e.begin() + ", " + e.end()
-                        + ") overlaps tensor '" + prev.name() + "' [" + prev.begin() + ", " + prev.end() + ")");
+                throw new SafetensorsException(Kind.OVERLAPPING_OFFSETS,
+                        "tensor '" + e.name() + "' [" + e.begin() + ", " + e.end() + ") overlaps tensor '" + prev.name()
+                        + "' [" + prev.begin() + ", " + prev.end() + ")");
             }
             if (e.begin() > at) {
-                throw new SafetensorsException(Kind.DATA_NOT_COVERED, "bytes [" + at + ", " + e.begin() + ") of the data section belong to no tensor");
+                throw new SafetensorsException(Kind.DATA_NOT_COVERED,
+                        "bytes [" + at + ", " + e.begin() + ") of the data section belong to no tensor");
             }
             at = e.end();
             prev = e;
         }
         if (at != dataLen) {
-            throw new SafetensorsException(Kind.DATA_NOT_COVERED, "bytes [" + at + ", " + dataLen + ") of the data section belong to no tensor");
+            throw new SafetensorsException(Kind.DATA_NOT_COVERED,
+                    "bytes [" + at + ", " + dataLen + ") of the data section belong to no tensor");
         }
     }
 }

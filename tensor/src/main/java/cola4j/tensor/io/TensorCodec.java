@@ -17,7 +17,8 @@ final class TensorCodec {
     static void write(Tensor t, StorageType type, OutputStream out) throws IOException {
         int n = t.numel();
         ByteBuffer buf = ByteBuffer.allocate(CHUNK * type.bytes).order(ByteOrder.LITTLE_ENDIAN);
-        // bit-exact sources: float32 storage as float[], float64 as double[] (no widening round trip through double for NaN payloads)
+        // bit-exact sources: float32 storage as float[], float64 as double[] (no widening round trip through double
+        // for NaN payloads)
         float[] f = t.dtype() == DType.FLOAT32 ? t.toFloatArray() : null;
         double[] d = f == null ? t.toDoubleArray() : null;
         for (int start = 0; start < n; start += CHUNK) {

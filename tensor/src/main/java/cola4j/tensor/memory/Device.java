@@ -8,7 +8,9 @@ package cola4j.tensor.memory;
  */
 public record Device(String name) {
     public Device {
-        if (name == null || name.isBlank()) throw new IllegalArgumentException("device: name must be non-blank, got '" + name + "'");
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("device: name must be non-blank, got '" + name + "'");
+        }
     }
 
     /** Shorthand for {@code new Device(name)}. */

@@ -42,16 +42,24 @@ public final class MemoryLedger {
 
     private final Map<Device, Book> books = new LinkedHashMap<>();
 
-    /** Records {@code t.bytes()} under (device, category, key), replacing a previous entry with the same key. Returns the bytes recorded. */
+    /**
+     * Records {@code t.bytes()} under (device, category, key), replacing a previous entry with the same key. Returns
+     * the bytes recorded.
+     */
     public long track(Device device, MemCategory category, String key, Tensor t) {
-        if (t == null) throw new IllegalArgumentException("track: tensor for key '" + key + "' on " + device + " is null");
+        if (t == null) {
+            throw new IllegalArgumentException("track: tensor for key '" + key + "' on " + device + " is null");
+        }
         return track(device, category, key, t.bytes());
     }
 
     /** Records a raw byte count (for buffers that are not tensors), replacing a previous entry with the same key. */
     public synchronized long track(Device device, MemCategory category, String key, long bytes) {
         check("track", device, category, key);
-        if (bytes < 0) throw new IllegalArgumentException("track: negative byte count " + bytes + " for key '" + key + "' on " + device);
+        if (bytes < 0) {
+            throw new IllegalArgumentException("track: negative byte count " + bytes + " for key '" + key
+                    + "' on " + device);
+        }
         Book b = books.computeIfAbsent(device, d -> new Book());
         Long old = b.entries.get(category).put(key, bytes);
         b.add(category, bytes - (old == null ? 0 : old));
@@ -67,12 +75,17 @@ public final class MemoryLedger {
         check("release", device, category, key);
         Book b = books.get(device);
         Long old = b == null ? null : b.entries.get(category).remove(key);
-        if (old == null) throw new IllegalArgumentException("release: no " + category + " entry '" + key + "' tracked on " + device);
+        if (old == null) {
+            throw new IllegalArgumentException("release: no " + category + " entry '" + key + "' tracked on " + device);
+        }
         b.add(category, -old);
         return old;
     }
 
-    /** Removes every entry of {@code category} on {@code device} (e.g. activations after a step); returns the bytes freed. */
+    /**
+     * Removes every entry of {@code category} on {@code device} (e.g. activations after a step); returns
+     * the bytes freed.
+     */
     public synchronized long releaseAll(Device device, MemCategory category) {
         check("releaseAll", device, category, "*");
         Book b = books.get(device);
@@ -150,7 +163,8 @@ public final class MemoryLedger {
 
     private static void check(String op, Device device, MemCategory category, String key) {
         if (device == null || category == null || key == null) {
-            throw new IllegalArgumentException(op + ": device, category and key must be non-null, got " + device + ", " + category + ", " + key);
+            throw new IllegalArgumentException(op + ": device, category and key must be non-null, got " + device + ", "
+                    + category + ", " + key);
         }
     }
 }

@@ -24,7 +24,8 @@ public record MemorySnapshot(List<DeviceUsage> devices) {
      * @param total     sum of {@code current} over categories
      * @param peakTotal highest value {@code total} reached (at one moment; not the sum of category peaks)
      */
-    public record DeviceUsage(Device device, Map<MemCategory, Long> current, Map<MemCategory, Long> peak, long total, long peakTotal) {
+    public record DeviceUsage(Device device, Map<MemCategory, Long> current, Map<MemCategory, Long> peak, long total,
+                              long peakTotal) {
         public DeviceUsage {
             current = java.util.Collections.unmodifiableMap(new EnumMap<>(current));
             peak = java.util.Collections.unmodifiableMap(new EnumMap<>(peak));
@@ -47,11 +48,15 @@ public record MemorySnapshot(List<DeviceUsage> devices) {
     /** A plain-text table: one row per device, current/peak bytes per category and in total. */
     public String format() {
         StringBuilder sb = new StringBuilder(String.format("%-12s", "device"));
-        for (MemCategory c : MemCategory.values()) sb.append(String.format(" %24s", c.name().toLowerCase() + " cur/peak"));
+        for (MemCategory c : MemCategory.values()) {
+            sb.append(String.format(" %24s", c.name().toLowerCase() + " cur/peak"));
+        }
         sb.append(String.format(" %24s%n", "total cur/peak"));
         for (DeviceUsage u : devices) {
             sb.append(String.format("%-12s", u.device().name()));
-            for (MemCategory c : MemCategory.values()) sb.append(String.format(" %24s", u.current().get(c) + "/" + u.peak().get(c)));
+            for (MemCategory c : MemCategory.values()) {
+                sb.append(String.format(" %24s", u.current().get(c) + "/" + u.peak().get(c)));
+            }
             sb.append(String.format(" %24s%n", u.total() + "/" + u.peakTotal()));
         }
         return sb.toString();

@@ -11,7 +11,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link AtomicFiles}: the target is replaced whole on success and untouched on failure, with no temporary file left. */
+/**
+ * {@link AtomicFiles}: the target is replaced whole on success and untouched on failure, with no temporary file left.
+ */
 class AtomicFilesTest {
     @TempDir
     Path dir;

@@ -19,7 +19,8 @@ class HalfFloatsTest {
         assertThat(HalfFloats.f16ToFloat(0x7C00)).isEqualTo(Float.POSITIVE_INFINITY);
         assertThat(HalfFloats.f16ToFloat(0xFC00)).isEqualTo(Float.NEGATIVE_INFINITY);
         assertThat(Float.floatToRawIntBits(HalfFloats.f16ToFloat(0x8000))).isEqualTo(0x80000000);
-        assertThat(Float.floatToRawIntBits(HalfFloats.f16ToFloat(0x7E01))).isEqualTo(0x7FC02000); // NaN payload moved up
+        // NaN payload moved up
+        assertThat(Float.floatToRawIntBits(HalfFloats.f16ToFloat(0x7E01))).isEqualTo(0x7FC02000);
         assertThat(HalfFloats.bf16ToFloat(0x3F80)).isEqualTo(1.0f);
         assertThat(HalfFloats.bf16ToFloat(0xC0A0)).isEqualTo(-5.0f);
         assertThat(HalfFloats.bf16ToFloat(0x4049)).isEqualTo(3.140625f);
@@ -35,14 +36,16 @@ class HalfFloatsTest {
         assertThat(HalfFloats.toBf16(1 + 0x1p-8)).isEqualTo(0x3F80);             // tie, 0x3F80 is even
         assertThat(HalfFloats.toBf16(1 + 3 * 0x1p-8)).isEqualTo(0x3F82);         // tie between 0x3F81 and 0x3F82
         assertThat(HalfFloats.toBf16(1 + 0x1p-8 + 0x1p-20)).isEqualTo(0x3F81);   // just above the tie
-        assertThat(HalfFloats.toBf16(1 + 0x1p-8 + 0x1p-30)).isEqualTo(0x3F81);   // float64 input rounded once (via float32 it would tie down to 0x3F80)
+        // float64 input rounded once (via float32 it would tie down to 0x3F80)
+        assertThat(HalfFloats.toBf16(1 + 0x1p-8 + 0x1p-30)).isEqualTo(0x3F81);
         assertThat(HalfFloats.toBf16(-5.0)).isEqualTo(0xC0A0);
         assertThat(HalfFloats.toBf16(Math.PI)).isEqualTo(0x4049);
         assertThat(HalfFloats.toBf16(0x1.FEp127)).isEqualTo(0x7F7F);
         assertThat(HalfFloats.toBf16(0x1.FFp127)).isEqualTo(0x7F80);             // tie at the top rounds to infinity
         assertThat(HalfFloats.toBf16(Float.MAX_VALUE)).isEqualTo(0x7F80);
         assertThat(HalfFloats.toBf16(-1e300)).isEqualTo(0xFF80);
-        assertThat(HalfFloats.toBf16(0x1p-134)).isEqualTo(0x0000);               // half the smallest subnormal: tie to 0
+        // half the smallest subnormal: tie to 0
+        assertThat(HalfFloats.toBf16(0x1p-134)).isEqualTo(0x0000);
         assertThat(HalfFloats.toBf16(0x1.8p-134)).isEqualTo(0x0001);
         assertThat(HalfFloats.toBf16(-0.0)).isEqualTo(0x8000);
         assertThat(HalfFloats.toBf16(Double.NaN)).isEqualTo(0x7FC0);
@@ -63,7 +66,8 @@ class HalfFloatsTest {
         assertThat(HalfFloats.toF16(0x1p-25)).isEqualTo(0x0000);                 // tie to even (zero)
         assertThat(HalfFloats.toF16(0x1.8p-25)).isEqualTo(0x0001);
         assertThat(HalfFloats.toF16(3 * 0x1p-25)).isEqualTo(0x0002);             // 1.5 units: tie to even (2)
-        assertThat(HalfFloats.toF16(0x1.FFCp-15)).isEqualTo(0x0400);             // largest subnormal + half unit rounds up to the smallest normal
+        // largest subnormal + half unit rounds up to the smallest normal
+        assertThat(HalfFloats.toF16(0x1.FFCp-15)).isEqualTo(0x0400);
         assertThat(HalfFloats.toF16(-0.0)).isEqualTo(0x8000);
         assertThat(HalfFloats.toF16(Double.NaN)).isEqualTo(0x7E00);
     }

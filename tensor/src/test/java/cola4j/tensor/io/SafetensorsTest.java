@@ -24,10 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Round trips, the on-disk layout, files built by hand as another tool would, and atomic writes. */
 class SafetensorsTest {
-    /** Special float32 values: quiet NaNs with payloads (both signs), a signaling NaN, ±0, subnormals, ±inf, extremes. */
+    /**
+     * Special float32 values: quiet NaNs with payloads (both signs), a signaling NaN, ±0, subnormals, ±inf, extremes.
+     */
     static final int[] F32_BITS = {0x7FC00001, 0xFFC12345, 0x7F800001, 0x80000000, 0x00000000, 0x00000001, 0x807FFFFF,
         0x7F800000, 0xFF800000, 0x7F7FFFFF, 0x00800000, 0x3DCCCCCD};
-    static final long[] F64_BITS = {0x7FF8000000000001L, 0xFFF80000DEADBEEFL, 0x7FF0000000000001L, 0x8000000000000000L, 0L, 1L,
+    static final long[] F64_BITS = {0x7FF8000000000001L, 0xFFF80000DEADBEEFL, 0x7FF0000000000001L, 0x8000000000000000L,
+            0L, 1L,
         0x800FFFFFFFFFFFFFL, 0x7FF0000000000000L, 0xFFF0000000000000L, 0x7FEFFFFFFFFFFFFFL, 0x3FB999999999999AL};
 
     static Map<String, Tensor> sample() {
@@ -65,10 +68,16 @@ class SafetensorsTest {
             assertThat(a.shape()).as(k).containsExactly(e.shape());
             if (e.dtype() == DType.FLOAT32) {
                 float[] x = e.toFloatArray(), y = a.toFloatArray();
-                for (int i = 0; i < x.length; i++) assertThat(Float.floatToRawIntBits(y[i])).as(k + "[" + i + "]").isEqualTo(Float.floatToRawIntBits(x[i]));
+                for (int i = 0; i < x.length; i++) {
+                    assertThat(Float.floatToRawIntBits(y[i])).as(k + "[" + i + "]")
+                            .isEqualTo(Float.floatToRawIntBits(x[i]));
+                }
             } else {
                 double[] x = e.toDoubleArray(), y = a.toDoubleArray();
-                for (int i = 0; i < x.length; i++) assertThat(Double.doubleToRawLongBits(y[i])).as(k + "[" + i + "]").isEqualTo(Double.doubleToRawLongBits(x[i]));
+                for (int i = 0; i < x.length; i++) {
+                    assertThat(Double.doubleToRawLongBits(y[i])).as(k + "[" + i + "]")
+                            .isEqualTo(Double.doubleToRawLongBits(x[i]));
+                }
             }
         }
     }
@@ -116,7 +125,8 @@ class SafetensorsTest {
         }
         assertThat(b.length).isEqualTo(8 + n + at);
         // name bytes in the header are the UTF-8 of the Java string
-        assertThat(header.getBytes(StandardCharsets.UTF_8)).containsSequence("ünïcødé/名前/😀".getBytes(StandardCharsets.UTF_8));
+        assertThat(header.getBytes(StandardCharsets.UTF_8))
+                .containsSequence("ünïcødé/名前/😀".getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -130,14 +140,16 @@ class SafetensorsTest {
 
     @Test
     void handBuiltFileFromAnotherToolLoads() throws Exception {
-        // keys not in offset order, metadata last, header padded to 8 bytes; data: c (F16), a (F64), b (BF16), e (F32 scalar)
+        // keys not in offset order, metadata last, header padded to 8 bytes;
+        // data: c (F16), a (F64), b (BF16), e (F32 scalar)
         String header = "{\"b\":{\"dtype\":\"BF16\",\"shape\":[2],\"data_offsets\":[26,30]},"
                 + "\"a\":{\"dtype\":\"F64\",\"shape\":[1,2],\"data_offsets\":[6,22]},"
                 + "\"c\":{\"dtype\":\"F16\",\"shape\":[3],\"data_offsets\":[0,6]},"
                 + "\"e\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[22,26]},"
                 + "\"z\":{\"dtype\":\"F32\",\"shape\":[0,4],\"data_offsets\":[30,30]},"
                 + "\"__metadata__\":{\"format\":\"pt\"}}";
-        byte[] data = Bytes.concat(Bytes.u16(0x3C00, 0xC000, 0x3555), Bytes.f64(0.1, -2e300), Bytes.f32(7.5f), Bytes.u16(0x3F80, 0xC0A0));
+        byte[] data = Bytes.concat(Bytes.u16(0x3C00, 0xC000, 0x3555), Bytes.f64(0.1, -2e300), Bytes.f32(7.5f),
+                Bytes.u16(0x3F80, 0xC0A0));
         byte[] file = Bytes.file(header, true, data);
         int headerLen = file.length - data.length - 8;
         assertThat(headerLen % 8).isZero();
@@ -145,7 +157,8 @@ class SafetensorsTest {
         SafetensorsFile f = Safetensors.decode(file);
         assertThat(new ArrayList<>(f.tensors().keySet())).containsExactly("b", "a", "c", "e", "z");
         assertThat(f.metadata()).containsExactly(Map.entry("format", "pt"));
-        Tensor a = f.tensors().get("a"), b = f.tensors().get("b"), c = f.tensors().get("c"), e = f.tensors().get("e"), z = f.tensors().get("z");
+        Tensor a = f.tensors().get("a"), b = f.tensors().get("b"), c = f.tensors().get("c"), e = f.tensors().get("e"),
+                z = f.tensors().get("z");
         assertThat(a.dtype()).isEqualTo(DType.FLOAT64);
         assertThat(a.shape()).containsExactly(1, 2);
         assertThat(a.toDoubleArray()).containsExactly(0.1, -2e300);
@@ -181,10 +194,13 @@ class SafetensorsTest {
                 assertThat(got.shape()).containsExactly(src.shape());
                 for (int i = 0; i < src.numel(); i++) {
                     double x = src.getFlat(i);
-                    float want = half == StorageType.BF16 ? HalfFloats.bf16ToFloat(HalfFloats.toBf16(x)) : HalfFloats.f16ToFloat(HalfFloats.toF16(x));
+                    float want = half == StorageType.BF16 ? HalfFloats.bf16ToFloat(HalfFloats.toBf16(x))
+                            : HalfFloats.f16ToFloat(HalfFloats.toF16(x));
                     assertThat(got.getFlat(i)).isEqualTo((double) want);
-                    // relative rounding error at most half an ulp: 2^-8 (bf16, 8 significand bits) or 2^-11 (f16, 11 bits) for normal values
-                    assertThat(Math.abs(got.getFlat(i) - x)).isLessThanOrEqualTo(Math.abs(x) * (half == StorageType.BF16 ? 0x1p-8 : 0x1p-11));
+                    // relative rounding error at most half an ulp:
+                    // 2^-8 (bf16, 8 significand bits) or 2^-11 (f16, 11 bits) for normal values
+                    assertThat(Math.abs(got.getFlat(i) - x))
+                            .isLessThanOrEqualTo(Math.abs(x) * (half == StorageType.BF16 ? 0x1p-8 : 0x1p-11));
                 }
             }
         }
@@ -246,7 +262,9 @@ class SafetensorsTest {
     @Test
     void iterationOrderOfTheCallersMapIsKept() throws Exception {
         Map<String, Tensor> t = new LinkedHashMap<>();
-        for (String k : new String[] {"layer.10", "layer.2", "Layer.1", "a", "ä", "A"}) t.put(k, Tensor.scalar(k.length()));
+        for (String k : new String[] {"layer.10", "layer.2", "Layer.1", "a", "ä", "A"}) {
+            t.put(k, Tensor.scalar(k.length()));
+        }
         SafetensorsFile f = Safetensors.decode(Safetensors.encode(t, Map.of(), StorageType.NATIVE));
         Iterator<String> it = f.tensors().keySet().iterator();
         for (String k : t.keySet()) assertThat(it.next()).isEqualTo(k);

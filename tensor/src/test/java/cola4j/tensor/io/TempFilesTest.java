@@ -56,7 +56,8 @@ class TempFilesTest {
         Set<PosixFilePermission> fileMode = plainFileMode(dir), dirMode = plainDirMode(dir);
         System.out.println("plain new file " + fileMode + ", directory " + dirMode);
         // with the usual umask (group may read) this separates the fix from createTempFile's owner-only 0600
-        assumeTrue(fileMode.contains(PosixFilePermission.GROUP_READ), "umask denies group read; owner-only is then the plain mode");
+        assumeTrue(fileMode.contains(PosixFilePermission.GROUP_READ),
+                "umask denies group read; owner-only is then the plain mode");
         Set<String> names = new HashSet<>();
         for (int i = 0; i < 20; i++) {
             Path f = TempFiles.createFile(dir, ".x.", ".tmp");

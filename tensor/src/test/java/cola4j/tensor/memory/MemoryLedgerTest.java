@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /** Exact byte counts: float32 [3, 4] = 48 B, float64 [10] = 80 B, float64 [2, 5, 5] = 400 B. */
 class MemoryLedgerTest {
     static final Device SERVER = Device.of("server"), USER = Device.of("user-3");
-    static final Tensor F32_3x4 = Tensor.zeros(DType.FLOAT32, 3, 4), F64_10 = Tensor.zeros(DType.FLOAT64, 10), F64_2x5x5 = Tensor.zeros(DType.FLOAT64, 2, 5, 5);
+    static final Tensor F32_3x4 = Tensor.zeros(DType.FLOAT32, 3, 4), F64_10 = Tensor.zeros(DType.FLOAT64, 10),
+            F64_2x5x5 = Tensor.zeros(DType.FLOAT64, 2, 5, 5);
 
     @Test
     void tracksExactBytesPerDeviceAndCategory() {
@@ -67,7 +68,8 @@ class MemoryLedgerTest {
         assertThat(l.peak(SERVER, GRADIENTS)).isEqualTo(480);
         assertThat(l.peak(SERVER, PARAMETERS)).isEqualTo(80);
         // device peak is the total at one moment: 608 < 80 + 448 + 480 = 1008 (sum of category peaks)
-        assertThat(l.peak(SERVER)).isLessThan(l.peak(SERVER, PARAMETERS) + l.peak(SERVER, ACTIVATIONS) + l.peak(SERVER, GRADIENTS));
+        assertThat(l.peak(SERVER))
+                .isLessThan(l.peak(SERVER, PARAMETERS) + l.peak(SERVER, ACTIVATIONS) + l.peak(SERVER, GRADIENTS));
         l.resetPeaks();
         assertThat(l.peak(SERVER)).isEqualTo(128);
         assertThat(l.peak(SERVER, GRADIENTS)).isZero();
@@ -131,10 +133,13 @@ class MemoryLedgerTest {
         assertThatThrownBy(() -> l.release(SERVER, PARAMETERS, "w")).isInstanceOf(IllegalArgumentException.class);
         assertThat(l.current(SERVER)).isZero();
         assertThat(l.devices()).containsExactly(SERVER); // a device stays known (its peak is history)
-        assertThatThrownBy(() -> l.track(SERVER, PARAMETERS, "w", -1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("negative");
-        assertThatThrownBy(() -> l.track(SERVER, PARAMETERS, "w", (Tensor) null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> l.track(SERVER, PARAMETERS, "w", -1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("negative");
+        assertThatThrownBy(() -> l.track(SERVER, PARAMETERS, "w", (Tensor) null))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> l.track(null, PARAMETERS, "w", F64_10)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Device.of(" ")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("non-blank");
+        assertThatThrownBy(() -> Device.of(" ")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("non-blank");
         assertThat(Device.of("user-3")).isEqualTo(USER);
         assertThat(Map.of(USER, 1)).containsKey(new Device("user-3"));
     }

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The layout's rules, checked on the compiled main classes of every module (README "Modules"):
  * <ol type="a">
- *   <li>dependencies point one way, tensor ← autograd ← models ← gl library ← gl programs: no lower module and no
- *       library package ({@code cola4j.gl..} outside {@code cola4j.gl.app..}) depends on a program package; the
+ *   <li>dependencies point one way, tensor ← autograd ← models ← gl library ← gl programs: no lower module and
+ *       no library package ({@code cola4j.gl..} outside {@code cola4j.gl.app..}) depends on a program package; the
  *       library does not use the SameDiff oracle (test support);</li>
  *   <li>no package cycle among the {@code cola4j.gl} packages (library and programs);</li>
  *   <li>the library uses none of the programs' own dependencies: commons-cli, progressbar, XChart.</li>

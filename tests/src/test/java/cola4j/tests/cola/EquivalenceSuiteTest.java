@@ -46,21 +46,24 @@ class EquivalenceSuiteTest {
 
     @Test
     void p1_embeddingAdapterOnTokenIdsAtEmbeddingSites() {
-        PropositionResult r = GradientPropositions.p1(FX, AuxiliaryKind.EMBEDDING, GradientPropositions.EMBEDDING_SITES, TOL);
+        PropositionResult r = GradientPropositions.p1(FX, AuxiliaryKind.EMBEDDING, GradientPropositions.EMBEDDING_SITES,
+                TOL);
         assertThat(r.setting()).startsWith("EmbeddingLowRankAux on token ids at embed.token:");
         assertPass(r);
     }
 
     @Test
     void p1_plainLowRankOnOneHotInputAtEmbeddingSites() {
-        PropositionResult r = GradientPropositions.p1(FX, AuxiliaryKind.LOWRANK, GradientPropositions.EMBEDDING_SITES, TOL);
+        PropositionResult r = GradientPropositions.p1(FX, AuxiliaryKind.LOWRANK, GradientPropositions.EMBEDDING_SITES,
+                TOL);
         assertThat(r.setting()).startsWith("LowRankAux on one-hot input at embed.token:");
         assertPass(r);
     }
 
     @Test
     void p1_linearOnOneHotInputAtEmbeddingSites() {
-        PropositionResult r = GradientPropositions.p1(FX, AuxiliaryKind.LINEAR, GradientPropositions.EMBEDDING_SITES, TOL);
+        PropositionResult r = GradientPropositions.p1(FX, AuxiliaryKind.LINEAR, GradientPropositions.EMBEDDING_SITES,
+                TOL);
         assertThat(r.setting()).startsWith("LinearAux on one-hot input at embed.token");
         assertPass(r);
     }
@@ -76,19 +79,24 @@ class EquivalenceSuiteTest {
 
     @Test
     void p2_hiddenGradientEqualsAuxOutputGradientAtLinearSites() {
-        for (AuxiliaryKind t : GradientPropositions.LINEAR_SITE_TYPES) assertPass(GradientPropositions.p2(FX, t, Fixture.SITES, TOL));
+        for (AuxiliaryKind t : GradientPropositions.LINEAR_SITE_TYPES) {
+            assertPass(GradientPropositions.p2(FX, t, Fixture.SITES, TOL));
+        }
     }
 
     @Test
     void p2_hiddenGradientEqualsAuxOutputGradientAtEmbeddingSites() {
-        for (AuxiliaryKind t : GradientPropositions.EMBEDDING_SITE_TYPES) assertPass(GradientPropositions.p2(FX, t, GradientPropositions.EMBEDDING_SITES, TOL));
+        for (AuxiliaryKind t : GradientPropositions.EMBEDDING_SITE_TYPES) {
+            assertPass(GradientPropositions.p2(FX, t, GradientPropositions.EMBEDDING_SITES, TOL));
+        }
     }
 
     @Test
     void p2_holdsWhenEverySiteOfTheModelIsAdapted() {
         // every site of the tiny decoder with a row axis: the token embedding (LowRank on the one-hot), every linear
         // layer of both blocks, the LM head (all but embed.position, whose output is shared by every row)
-        PropositionResult r = GradientPropositions.p2(FX, AuxiliaryKind.LOWRANK, SiteSelector.regex("embed\\.token|blocks\\..*|lm_head"), TOL);
+        PropositionResult r = GradientPropositions.p2(FX, AuxiliaryKind.LOWRANK,
+                SiteSelector.regex("embed\\.token|blocks\\..*|lm_head"), TOL);
         assertThat(r.setting()).contains((FX.model().sites().size() - 1) + " sites (embed.token, …, lm_head)");
         assertPass(r);
     }
@@ -131,7 +139,8 @@ class EquivalenceSuiteTest {
     @Test
     void anotherSeedPassesToo() {
         Fixture fx = new Fixture(DType.FLOAT64, 42);
-        List<PropositionResult> r = List.of(TrajectoryPropositions.p3(fx, "adamw", TOL), MultiUserProposition.p7(fx, TOL));
+        List<PropositionResult> r = List.of(TrajectoryPropositions.p3(fx, "adamw", TOL),
+                MultiUserProposition.p7(fx, TOL));
         r.forEach(EquivalenceSuiteTest::assertPass);
     }
 }

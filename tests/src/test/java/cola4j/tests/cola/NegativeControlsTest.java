@@ -41,7 +41,8 @@ class NegativeControlsTest {
         List<Site> s1 = FX.sites(m1);
         LinkedHashMap<String, AuxiliaryModel> a1 = FX.auxiliaries(s1, AuxiliaryKind.LOWRANK, 0, true);
         ColaServer server = new ColaServer(m1, s1);
-        Map<String, Tensor> good = server.pass(FX.loss(m1, 0), Map.of(0, a1), RowRouting.single(0, Fixture.B), ColaMode.UNMERGED, null).hiddenGradients();
+        Map<String, Tensor> good = server.pass(FX.loss(m1, 0), Map.of(0, a1), RowRouting.single(0, Fixture.B),
+                ColaMode.UNMERGED, null).hiddenGradients();
 
         m2.freeze();
         LinkedHashMap<String, AuxiliaryModel> a2 = FX.auxiliaries(FX.sites(m2), AuxiliaryKind.LOWRANK, 0, true);
@@ -89,12 +90,15 @@ class NegativeControlsTest {
         DecoderLM m = FX.model();
         List<Site> s = FX.sites(m);
         ColaServer server = new ColaServer(m, s);
-        server.pass(FX.loss(m, 0), Map.of(0, FX.auxiliaries(s, AuxiliaryKind.LOWRANK, 0, true)), RowRouting.single(0, Fixture.B), ColaMode.UNMERGED, null);
+        server.pass(FX.loss(m, 0), Map.of(0, FX.auxiliaries(s, AuxiliaryKind.LOWRANK, 0, true)),
+                RowRouting.single(0, Fixture.B), ColaMode.UNMERGED, null);
         m.namedParameters().values().forEach(p -> assertThat(p.grad()).isNull());
         m.namedParameters().values().forEach(p -> assertThat(p.requiresGrad()).isFalse());
-        assertThatThrownBy(() -> server.pass(FX.loss(m, 0), Map.of(0, FX.auxiliaries(s, AuxiliaryKind.MLP, 0, true)), RowRouting.single(0, Fixture.B), ColaMode.MERGED, null))
+        assertThatThrownBy(() -> server.pass(FX.loss(m, 0), Map.of(0, FX.auxiliaries(s, AuxiliaryKind.MLP, 0, true)),
+                        RowRouting.single(0, Fixture.B), ColaMode.MERGED, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not mergeable");
-        assertThatThrownBy(() -> server.pass(FX.loss(m, 0), Map.of(0, FX.auxiliaries(s, AuxiliaryKind.LOWRANK, 0, true), 1, FX.auxiliaries(s, AuxiliaryKind.LOWRANK, 1, true)),
+        assertThatThrownBy(() -> server.pass(FX.loss(m, 0), Map.of(0, FX.auxiliaries(s, AuxiliaryKind.LOWRANK, 0, true),
+                1, FX.auxiliaries(s, AuxiliaryKind.LOWRANK, 1, true)),
                 new RowRouting(new int[] {0, 1, 0, 1}), ColaMode.MERGED, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("merged-average");
     }
@@ -109,7 +113,8 @@ class NegativeControlsTest {
         List<Site> s = FX.sites(m);
         ColaServer server = new ColaServer(m, s);
         m.setTrainable(true);
-        assertThatThrownBy(() -> server.pass(FX.loss(m, 0), Map.of(0, FX.auxiliaries(s, AuxiliaryKind.LOWRANK, 0, true)), RowRouting.single(0, Fixture.B),
+        assertThatThrownBy(() -> server.pass(FX.loss(m, 0),
+                Map.of(0, FX.auxiliaries(s, AuxiliaryKind.LOWRANK, 0, true)), RowRouting.single(0, Fixture.B),
                 ColaMode.UNMERGED, null))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("ColA server: parameter gradients were allocated for [")
@@ -125,7 +130,8 @@ class NegativeControlsTest {
     void aWholeBatchMeanLossBreaksP7() {
         PropositionResult good = MultiUserProposition.p7(FX, 1e-10);
         PropositionResult bad = MultiUserProposition.p7(FX, 1e-10, MultiUserProposition.MixedLoss.WHOLE_BATCH_MEAN);
-        System.out.printf("P7 control: sum of per-user means %.3e, whole-batch mean %.3e (max rel)%n", good.maxRel(), bad.maxRel());
+        System.out.printf("P7 control: sum of per-user means %.3e, whole-batch mean %.3e (max rel)%n", good.maxRel(),
+                bad.maxRel());
         assertThat(good.pass()).isTrue();
         assertThat(bad.maxRel()).isGreaterThan(1e-6);
         assertThat(bad.pass()).isFalse();

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ServeProcessesTest {
     private static Process cola(Path log, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 "cola4j.gl.app.cli.Main"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(log != null);
@@ -44,10 +45,11 @@ class ServeProcessesTest {
     @Timeout(240)
     void serverAndTwoUserProcessesCompleteASessionOnLoopback(@TempDir Path dir) throws Exception {
         Path tokens = dir.resolve("tokens");
-        Process server = cola(null, "serve", "--users", "2", "--tokens", tokens.toString(), "--port", "0", "--steps", "5",
-                "--rows", "8", "--pretrain-steps", "20", "--start-timeout", "120000");
+        Process server = cola(null, "serve", "--users", "2", "--tokens", tokens.toString(), "--port", "0", "--steps",
+                "5", "--rows", "8", "--pretrain-steps", "20", "--start-timeout", "120000");
         List<String> lines = new ArrayList<>();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(),
+                StandardCharsets.UTF_8))) {
             String first = out.readLine();
             assertThat(first).matches("listening on 127\\.0\\.0\\.1:\\d+");
             String addr = first.substring("listening on ".length());
@@ -55,14 +57,17 @@ class ServeProcessesTest {
             Files.writeString(bad, "0".repeat(64));
             Path badLog = dir.resolve("bad.log");
             assertThat(finish(cola(badLog, "user", "--server", addr, "--token-file", bad.toString()), 60)).isEqualTo(1);
-            assertThat(Files.readAllLines(badLog)).containsExactly("cola user: refused at attach: UNAUTHENTICATED (missing or unknown token)");
+            assertThat(Files.readAllLines(badLog))
+                    .containsExactly("cola user: refused at attach: UNAUTHENTICATED (missing or unknown token)");
             Path log0 = dir.resolve("u0.log"), log1 = dir.resolve("u1.log");
-            Process u0 = cola(log0, "user", "--server", addr, "--token-file", tokens.resolve("user-0.token").toString());
+            Process u0 = cola(log0, "user", "--server", addr, "--token-file",
+                    tokens.resolve("user-0.token").toString());
             Process u1 = cola(log1, "user", "--server", addr, "--token-file", tokens.resolve("user-1.token").toString(),
                     "--aux", "linear");
             assertThat(finish(u0, 120)).as(Files.readString(log0)).isZero();
             assertThat(finish(u1, 120)).as(Files.readString(log1)).isZero();
-            assertThat(Files.readString(log0)).contains("user-0 (").contains("after 5 steps served, 0 skipped; finished");
+            assertThat(Files.readString(log0)).contains("user-0 (")
+                    .contains("after 5 steps served, 0 skipped; finished");
             assertThat(Files.readString(log1)).contains("user-1 (").contains("linear");
             String line;
             while ((line = out.readLine()) != null) lines.add(line);

@@ -59,9 +59,10 @@ final class Agreement {
             if (n.endsWith("attn.key.bias")) {
                 double z = Math.max(g.maxAbs(), r.maxAbs()) / scale;
                 maxZeroGrad = Math.max(maxZeroGrad, z);
-                System.out.printf("SameDiff %-22s %-34s grad  = 0 analytically: max|g|/scale ours %.2e ref %.2e%n", what, n,
-                        g.maxAbs() / scale, r.maxAbs() / scale);
-                assertThat(z).as(what + " grad " + n + " (zero by softmax shift invariance)").isLessThanOrEqualTo(ZERO_TOL);
+                System.out.printf("SameDiff %-22s %-34s grad  = 0 analytically: max|g|/scale ours %.2e ref %.2e%n",
+                        what, n, g.maxAbs() / scale, r.maxAbs() / scale);
+                assertThat(z).as(what + " grad " + n + " (zero by softmax shift invariance)")
+                        .isLessThanOrEqualTo(ZERO_TOL);
                 continue;
             }
             double err = SameDiffOracle.relError(g, r);
@@ -74,8 +75,8 @@ final class Agreement {
 
     /** One summary line for the report. */
     void summary() {
-        System.out.printf("SameDiff %-22s SUMMARY max value rel %.2e, max grad rel %.2e, max analytically-zero grad %.2e%n",
-                what, maxValueErr, maxGradErr, maxZeroGrad);
+        System.out.printf("SameDiff %-22s SUMMARY max value rel %.2e, max grad rel %.2e, "
+                + "max analytically-zero grad %.2e%n", what, maxValueErr, maxGradErr, maxZeroGrad);
     }
 
     /**
@@ -84,6 +85,8 @@ final class Agreement {
      */
     static void perturb(Map<String, Var> params, long seed, double sigma) {
         Rng rng = new Rng(seed);
-        for (Var v : params.values()) v.value().addInPlace(rng.normal(v.value().dtype(), 0, sigma, v.value().shape()), 1.0);
+        for (Var v : params.values()) {
+            v.value().addInPlace(rng.normal(v.value().dtype(), 0, sigma, v.value().shape()), 1.0);
+        }
     }
 }

@@ -51,7 +51,8 @@ class SameDiffBlockTest {
     }
 
     private static void check(String what, boolean causal, boolean cross, int[][] mask, long seed) {
-        TransformerBlock block = new TransformerBlock("blocks.0", C, NH, 0.1, causal, cross, DType.FLOAT64, new Rng(seed));
+        TransformerBlock block = new TransformerBlock("blocks.0", C, NH, 0.1, causal, cross, DType.FLOAT64,
+                new Rng(seed));
         Map<String, Var> params = block.namedParameters();
         Agreement.perturb(params, seed + 1000, 0.1);
         Rng rng = new Rng(seed + 2000);

@@ -40,7 +40,8 @@ class SameDiffCrossCheckTest {
             Tensor theirs = ref.grads().get(e.getKey());
             assertThat(ours).as(what + " grad " + e.getKey()).isNotNull();
             double err = SameDiffOracle.relError(ours, theirs);
-            System.out.printf("SameDiff %-28s grad %-6s rel %.2e (max|g| %.3g)%n", what, e.getKey(), err, theirs.maxAbs());
+            System.out.printf("SameDiff %-28s grad %-6s rel %.2e (max|g| %.3g)%n", what, e.getKey(), err,
+                    theirs.maxAbs());
             assertThat(theirs.maxAbs()).as("non-trivial reference gradient").isGreaterThan(1e-6);
             assertThat(err).as(what + " grad " + e.getKey()).isLessThanOrEqualTo(TOL);
         }
@@ -123,7 +124,8 @@ class SameDiffCrossCheckTest {
 
         SameDiffOracle o = new SameDiffOracle();
         SDVariable y = o.layerNorm(o.param("x", x), o.param("gamma", gamma), o.param("beta", beta), 1e-5, 2);
-        assertAgree("layerNorm", loss, o.run(y.mul(o.constant("p", p)).sum()), Map.of("x", vx, "gamma", vg, "beta", vb));
+        assertAgree("layerNorm", loss, o.run(y.mul(o.constant("p", p)).sum()),
+                Map.of("x", vx, "gamma", vg, "beta", vb));
     }
 
     @Test

@@ -55,7 +55,8 @@ class SameDiffModelsTest {
         SDVariable first = h.reshape(b, t, c.dModel()).get(SDIndex.all(), SDIndex.point(0), SDIndex.all()); // [B, C]
         SDVariable z = sdt.oracle().sd().math().tanh(sdt.linear("head.dense", first, true));
         SDVariable sLogits = sdt.linear("head.out", z, true); // [B, K]
-        check("EncoderClassifier", sdt, params, logits, sLogits, loss, sdt.crossEntropy(sLogits, labels, c.classes()), b, c.classes());
+        check("EncoderClassifier", sdt, params, logits, sLogits, loss, sdt.crossEntropy(sLogits, labels, c.classes()),
+                b, c.classes());
     }
 
     @Test
@@ -74,7 +75,8 @@ class SameDiffModelsTest {
         loss.backward();
 
         SdTransformer sdt = new SdTransformer(new SameDiffOracle(), params, c.heads());
-        SDVariable h = sdt.stack("", inputs, null, c.layers(), c.dModel(), c.maxLen(), true, null, 0, null); // [B·T, C]
+        // [B·T, C]
+        SDVariable h = sdt.stack("", inputs, null, c.layers(), c.dModel(), c.maxLen(), true, null, 0, null);
         SDVariable sLogits = sdt.linear("lm_head", h, false); // [B·T, V]
         check("DecoderLM", sdt, params, logits.reshape(b * t, v), sLogits, loss,
                 sdt.crossEntropy(sLogits, flatten(targets), v), b * t, v);
@@ -97,8 +99,10 @@ class SameDiffModelsTest {
         loss.backward();
 
         SdTransformer sdt = new SdTransformer(new SameDiffOracle(), params, c.heads());
-        SDVariable memory = sdt.stack("encoder", src, srcMask, c.encoderLayers(), c.dModel(), c.maxLen(), false, null, 0, null); // [B·S, C]
-        SDVariable h = sdt.stack("decoder", tgtIn, null, c.decoderLayers(), c.dModel(), c.maxLen(), true, memory, s, srcMask); // [B·Tt, C]
+        SDVariable memory = sdt.stack("encoder", src, srcMask, c.encoderLayers(), c.dModel(), c.maxLen(), false, null,
+                0, null); // [B·S, C]
+        SDVariable h = sdt.stack("decoder", tgtIn, null, c.decoderLayers(), c.dModel(), c.maxLen(), true, memory, s,
+                srcMask); // [B·Tt, C]
         SDVariable sLogits = sdt.linear("lm_head", h, false); // [B·Tt, V]
         check("EncoderDecoder", sdt, params, logits.reshape(b * t, v), sLogits, loss,
                 sdt.crossEntropy(sLogits, flatten(tgtOut), v), b * t, v);
@@ -119,13 +123,17 @@ class SameDiffModelsTest {
 
         SdTransformer sdt = new SdTransformer(new SameDiffOracle(), params, 1);
         SDVariable a = sdt.constant(x.reshape(4, c.inputDim()));
-        for (int i = 0; i < c.hidden().size(); i++) a = sdt.oracle().sd().nn().relu(sdt.linear("layers." + i, a, true), 0.0);
+        for (int i = 0; i < c.hidden().size(); i++) {
+            a = sdt.oracle().sd().nn().relu(sdt.linear("layers." + i, a, true), 0.0);
+        }
         SDVariable sLogits = sdt.linear("head", a, true);
-        check("MlpClassifier", sdt, params, logits, sLogits, loss, sdt.crossEntropy(sLogits, labels, c.classes()), 4, c.classes());
+        check("MlpClassifier", sdt, params, logits, sLogits, loss, sdt.crossEntropy(sLogits, labels, c.classes()), 4,
+                c.classes());
     }
 
     /** Logits, loss and all parameter gradients; refLogits is [rows, k]. */
-    private static void check(String what, SdTransformer sdt, Map<String, Var> params, Tensor logits, SDVariable refLogits,
+    private static void check(String what, SdTransformer sdt, Map<String, Var> params, Tensor logits,
+            SDVariable refLogits,
                               Var loss, SDVariable refLoss, int rows, int k) {
         SameDiffOracle.Result ref = sdt.oracle().run(refLoss);
         Agreement a = new Agreement(what, TOL);

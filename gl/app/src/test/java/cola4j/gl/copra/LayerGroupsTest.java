@@ -32,7 +32,8 @@ class LayerGroupsTest {
     void encoderAndDecoderBlocksOfSeq2seqAreDifferentLayers() {
         List<Site> s = sites("seq2seq", "attn.query", "attn.value");
         LayerGroups g = new LayerGroups(s);
-        int perStack = (int) s.stream().filter(x -> x.name().startsWith("encoder.")).map(x -> x.layerIndex().getAsInt()).distinct().count();
+        int perStack = (int) s.stream().filter(x -> x.name().startsWith("encoder.")).map(x -> x.layerIndex().getAsInt())
+                .distinct().count();
         assertThat(perStack).isGreaterThanOrEqualTo(2);
         assertThat(g.size()).as("one group per (stack, block)").isEqualTo(2 * perStack);
         assertThat(g.names()).startsWith("encoder layer 0", "encoder layer 1");
@@ -43,8 +44,10 @@ class LayerGroupsTest {
         // the layer patterns count the 2·L layers in depth order: encoder first
         Set<String> lower = PrunePattern.third(0).removed(g), upper = PrunePattern.third(2).removed(g);
         assertThat(lower).contains("encoder.blocks.0.attn.query").noneMatch(n -> n.startsWith("decoder."));
-        assertThat(upper).contains("decoder.blocks." + (perStack - 1) + ".attn.value").noneMatch(n -> n.startsWith("encoder."));
-        assertThat(PrunePattern.everyOther().removed(g)).contains("encoder.blocks.1.attn.query", "decoder.blocks.1.attn.value")
+        assertThat(upper).contains("decoder.blocks." + (perStack - 1) + ".attn.value")
+                .noneMatch(n -> n.startsWith("encoder."));
+        assertThat(PrunePattern.everyOther().removed(g))
+                .contains("encoder.blocks.1.attn.query", "decoder.blocks.1.attn.value")
                 .doesNotContain("encoder.blocks.0.attn.query", "decoder.blocks.0.attn.query");
     }
 
@@ -53,10 +56,13 @@ class LayerGroupsTest {
         LayerGroups g = new LayerGroups(sites("decoder", "attn.query", "attn.value", "attn.out"));
         Set<String> removed = PrunePattern.siteKind("attn.value").removed(g);
         assertThat(removed).containsExactlyInAnyOrder("blocks.0.attn.value", "blocks.1.attn.value");
-        // seq2seq with cross-attention adapted: "attn.value" is the self-attention's value only (cross_attn.value differs)
+        // seq2seq with cross-attention adapted: "attn.value" is the self-attention's value only
+        // (cross_attn.value differs)
         LayerGroups s2s = new LayerGroups(sites("seq2seq", "attn.value", "cross_attn.value"));
-        assertThat(PrunePattern.siteKind("attn.value").removed(s2s)).allMatch(n -> n.endsWith(".attn.value") && !n.contains("cross_attn"));
-        assertThat(PrunePattern.siteKind("cross_attn.value").removed(s2s)).isNotEmpty().allMatch(n -> n.contains("cross_attn.value"));
+        assertThat(PrunePattern.siteKind("attn.value").removed(s2s))
+                .allMatch(n -> n.endsWith(".attn.value") && !n.contains("cross_attn"));
+        assertThat(PrunePattern.siteKind("cross_attn.value").removed(s2s)).isNotEmpty()
+                .allMatch(n -> n.contains("cross_attn.value"));
     }
 
     @Test
@@ -64,7 +70,8 @@ class LayerGroupsTest {
         assertThat(LayerGroups.stackPrefix("blocks.3.attn.query")).isEmpty();
         assertThat(LayerGroups.stackPrefix("encoder.blocks.0.mlp.fc1")).isEqualTo("encoder.");
         assertThat(LayerGroups.stackPrefix("a.layers.1.blocks.2.x")).isEqualTo("a.layers.1.");
-        assertThatThrownBy(() -> LayerGroups.stackPrefix("lm_head")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lm_head");
+        assertThatThrownBy(() -> LayerGroups.stackPrefix("lm_head")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("lm_head");
         assertThatThrownBy(() -> new LayerGroups(List.of())).isInstanceOf(IllegalArgumentException.class);
     }
 }

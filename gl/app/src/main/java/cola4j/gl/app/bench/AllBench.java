@@ -38,10 +38,14 @@ public final class AllBench implements Command {
     @Override
     public Options options() {
         Options o = new Options();
-        o.addOption(Option.builder().longOpt("json").hasArg().argName("FILE").desc("Write every result as one JSON object to FILE (atomic write)").build());
-        o.addOption(Option.builder().longOpt("md").hasArg().argName("FILE").desc("Also write the Markdown summary to FILE").build());
-        o.addOption(Option.builder().longOpt("png").hasArg().argName("FILE").desc("The memory plot (default: beside --json, same name .png)").build());
-        o.addOption(Option.builder().longOpt("quick").desc("Tiny sizes and repetitions everywhere (for tests; numbers are meaningless)").build());
+        o.addOption(Option.builder().longOpt("json").hasArg().argName("FILE")
+                .desc("Write every result as one JSON object to FILE (atomic write)").build());
+        o.addOption(Option.builder().longOpt("md").hasArg().argName("FILE")
+                .desc("Also write the Markdown summary to FILE").build());
+        o.addOption(Option.builder().longOpt("png").hasArg().argName("FILE")
+                .desc("The memory plot (default: beside --json, same name .png)").build());
+        o.addOption(Option.builder().longOpt("quick")
+                .desc("Tiny sizes and repetitions everywhere (for tests; numbers are meaningless)").build());
         return o;
     }
 
@@ -49,10 +53,14 @@ public final class AllBench implements Command {
     static List<Map.Entry<BenchCommand<?>, String[]>> plan(boolean quick, Path png) {
         List<Map.Entry<BenchCommand<?>, String[]>> p = new ArrayList<>();
         String[] q = quick ? new String[] {"--quick"} : new String[0];
-        p.add(Map.entry(new GemmBench(), quick ? new String[] {"--sizes", "16,32", "--reps", "1", "--warmup", "0", "--warmup-ms", "0"} : new String[0]));
+        p.add(Map.entry(new GemmBench(),
+                quick ? new String[] {"--sizes", "16,32", "--reps", "1", "--warmup", "0", "--warmup-ms", "0"}
+                : new String[0]));
         p.add(Map.entry(new OpsBench(), quick ? new String[] {"--reps", "1", "--warmup", "0"} : new String[0]));
-        p.add(Map.entry(new StepBench(), quick ? new String[] {"--quick", "--steps", "1", "--warmup", "0"} : new String[0]));
-        p.add(Map.entry(new SameDiffBench(), quick ? new String[] {"--quick", "--steps", "1", "--warmup", "0"} : new String[0]));
+        p.add(Map.entry(new StepBench(),
+                quick ? new String[] {"--quick", "--steps", "1", "--warmup", "0"} : new String[0]));
+        p.add(Map.entry(new SameDiffBench(),
+                quick ? new String[] {"--quick", "--steps", "1", "--warmup", "0"} : new String[0]));
         List<String> mem = new ArrayList<>(List.of(q));
         if (quick) mem.addAll(List.of("--users", "1,2,4"));
         if (png != null) mem.addAll(List.of("--png", png.toString()));
@@ -65,9 +73,13 @@ public final class AllBench implements Command {
     public int run(CommandLine cl, Io io) throws Exception {
         Path json = Args.path(cl, "json"), md = Args.path(cl, "md");
         Path png = Args.path(cl, "png");
-        if (png == null && json != null) png = MemoryBench.pngPath(new DefaultParser().parse(new MemoryBench().options(), new String[] {"--json", json.toString()}));
+        if (png == null && json != null) {
+            png = MemoryBench.pngPath(new DefaultParser()
+                    .parse(new MemoryBench().options(), new String[] {"--json", json.toString()}));
+        }
         Map<String, Object> doc = new LinkedHashMap<>();
-        StringBuilder sb = new StringBuilder("## Benchmarks (`cola bench all" + (cl.hasOption("quick") ? " --quick" : "") + "`)\n\n");
+        StringBuilder sb = new StringBuilder("## Benchmarks (`cola bench all"
+                + (cl.hasOption("quick") ? " --quick" : "") + "`)\n\n");
         sb.append(Machine.describe()).append('\n');
         for (Map.Entry<BenchCommand<?>, String[]> e : plan(cl.hasOption("quick"), png)) {
             BenchCommand<?> b = e.getKey();
@@ -98,9 +110,11 @@ public final class AllBench implements Command {
         private Machine() {}
 
         static String describe() {
-            return "Machine: nproc = " + Runtime.getRuntime().availableProcessors() + "; CPU: " + cpuModel() + "; load average (1, 5, 15 min) at start: "
-                    + loadAverage() + "; Java " + System.getProperty("java.version") + "; OMP_NUM_THREADS = "
-                    + (System.getenv("OMP_NUM_THREADS") == null ? "unset" : System.getenv("OMP_NUM_THREADS")) + "; " + Instant.now() + "\n";
+            return "Machine: nproc = " + Runtime.getRuntime().availableProcessors() + "; CPU: "
+                    + cpuModel() + "; load average (1, 5, 15 min) at start: " + loadAverage()
+                    + "; Java " + System.getProperty("java.version") + "; OMP_NUM_THREADS = "
+                    + (System.getenv("OMP_NUM_THREADS") == null ? "unset" : System.getenv("OMP_NUM_THREADS")) + "; "
+                    + Instant.now() + "\n";
         }
 
         private static String cpuModel() {

@@ -44,7 +44,8 @@ public abstract class BenchCommand<R> implements Command {
     @Override
     public final Options options() {
         Options o = new Options();
-        o.addOption(Option.builder().longOpt("json").hasArg().argName("FILE").desc("Also write the results as JSON to FILE (atomic write)").build());
+        o.addOption(Option.builder().longOpt("json").hasArg().argName("FILE")
+                .desc("Also write the results as JSON to FILE (atomic write)").build());
         addOptions(o);
         return o;
     }

@@ -11,7 +11,7 @@ public final class Benches {
     private Benches() {}
 
     public static List<Command> all() {
-        return List.of(new GemmBench(), new OpsBench(), new StepBench(), new SameDiffBench(), new MemoryBench(), new CommBench(), new ServeBench(),
-                new AllBench());
+        return List.of(new GemmBench(), new OpsBench(), new StepBench(), new SameDiffBench(), new MemoryBench(),
+                new CommBench(), new ServeBench(), new AllBench());
     }
 }

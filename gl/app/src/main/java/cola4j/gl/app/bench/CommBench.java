@@ -61,12 +61,14 @@ public final class CommBench extends BenchCommand<CommBench.Row> {
 
     @Override
     public String description() {
-        return "adaptation bytes per step (safetensors, float32 and bf16) vs batch size, sequence length and sites, with the analytic value";
+        return "adaptation bytes per step (safetensors, float32 and bf16) vs batch size, sequence length and sites, "
+                + "with the analytic value";
     }
 
     @Override
     protected void addOptions(Options o) {
-        o.addOption(Option.builder().longOpt("quick").desc("Tiny model (for tests), instead of the reference shape").build());
+        o.addOption(Option.builder().longOpt("quick")
+                .desc("Tiny model (for tests), instead of the reference shape").build());
     }
 
     @Override
@@ -97,7 +99,8 @@ public final class CommBench extends BenchCommand<CommBench.Row> {
         Map<Integer, Map<String, AuxiliaryModel>> aux = Map.of(0, new LinkedHashMap<>(LmShape.auxiliaries(sites, 0)));
         int[][][] batch = shape.withBatch(b).withSeqLen(t).batch(StepBench.BATCH_SEED);
         LossFunction loss = ctx -> model.loss(batch[0], batch[1], ctx);
-        List<AdaptationData> data = server.pass(loss, aux, RowRouting.single(0, b), ColaMode.UNMERGED, null).dataByUser().get(0);
+        List<AdaptationData> data = server.pass(loss, aux, RowRouting.single(0, b), ColaMode.UNMERGED, null)
+                .dataByUser().get(0);
         Map<String, Tensor> msg = new LinkedHashMap<>();
         for (AdaptationData d : data) {
             msg.put(d.site() + "/x", d.x());
@@ -122,9 +125,11 @@ public final class CommBench extends BenchCommand<CommBench.Row> {
 
     @Override
     protected Table table(List<Row> rows) {
-        Table t = new Table("vary", "B", "T", "sites", "dtype", "payload bytes", "analytic bytes", "header bytes", "payload == analytic");
+        Table t = new Table("vary", "B", "T", "sites", "dtype", "payload bytes", "analytic bytes", "header bytes",
+                "payload == analytic");
         for (Row r : rows) {
-            t.row(r.vary(), Integer.toString(r.batch()), Integer.toString(r.seq()), Integer.toString(r.sites()), r.dtype(),
+            t.row(r.vary(), Integer.toString(r.batch()), Integer.toString(r.seq()), Integer.toString(r.sites()),
+                    r.dtype(),
                     Long.toString(r.payloadBytes()), Long.toString(r.analyticBytes()), Long.toString(r.headerBytes()),
                     r.payloadBytes() == r.analyticBytes() ? "yes" : "NO");
         }

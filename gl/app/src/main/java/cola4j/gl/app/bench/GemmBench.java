@@ -72,10 +72,15 @@ public final class GemmBench extends BenchCommand<GemmBench.Row> {
 
     @Override
     protected void addOptions(Options o) {
-        o.addOption(Option.builder().longOpt("sizes").hasArg().argName("N,N,...").desc("Matrix sizes n (default 256,512,1024)").build());
-        o.addOption(Option.builder().longOpt("reps").hasArg().argName("N").desc("Timed sample pairs (engine, direct) per size; medians are reported (default 15)").build());
-        o.addOption(Option.builder().longOpt("warmup").hasArg().argName("N").desc("Untimed calls before timing ND4J mmul (default 2)").build());
-        o.addOption(Option.builder().longOpt("warmup-ms").hasArg().argName("MS").desc("Warm-up time of engine and of direct BLAS, each, per size (default " + DEFAULT_WARMUP_MS + ")").build());
+        o.addOption(Option.builder().longOpt("sizes").hasArg().argName("N,N,...")
+                .desc("Matrix sizes n (default 256,512,1024)").build());
+        o.addOption(Option.builder().longOpt("reps").hasArg().argName("N")
+                .desc("Timed sample pairs (engine, direct) per size; medians are reported (default 15)").build());
+        o.addOption(Option.builder().longOpt("warmup").hasArg().argName("N")
+                .desc("Untimed calls before timing ND4J mmul (default 2)").build());
+        o.addOption(Option.builder().longOpt("warmup-ms").hasArg().argName("MS")
+                .desc("Warm-up time of engine and of direct BLAS, each, per size (default " + DEFAULT_WARMUP_MS + ")")
+                .build());
     }
 
     @Override
@@ -92,14 +97,17 @@ public final class GemmBench extends BenchCommand<GemmBench.Row> {
                 INDArray na = a.toINDArray(), nb = b.toINDArray(), nc = Tensor.zeros(dt, n, n).toINDArray();
                 double flops = 2.0 * n * n * n;
                 // Engine and direct BLAS interleaved sample by sample; ND4J (not part of the target) on its own.
-                double[] pair = Timing.paired(() -> a.matmul(b), direct(dt, n, na, nb, nc), warmupNanos, reps, MIN_SAMPLE_NANOS);
-                double nd4j = flops / 1e9 / Timing.medianSeconds(() -> na.mmul(nb), warmup, 0, Math.min(reps, 7), MIN_SAMPLE_NANOS);
+                double[] pair = Timing.paired(() -> a.matmul(b), direct(dt, n, na, nb, nc), warmupNanos, reps,
+                        MIN_SAMPLE_NANOS);
+                double nd4j = flops / 1e9 / Timing.medianSeconds(() -> na.mmul(nb), warmup, 0, Math.min(reps, 7),
+                        MIN_SAMPLE_NANOS);
                 rows.add(new Row(n, dt, flops / 1e9 / pair[0], flops / 1e9 / pair[1], nd4j, pair[2]));
             }
         }
-        io.err().println("gemm: engine and direct: " + reps + " interleaved sample pairs after " + warmupNanos / 1_000_000
-                + " ms warm-up each, engine/direct = median of the pair ratios; OpenBLAS threads: " + openblas.blas_get_num_threads()
-                + ", available processors: " + Runtime.getRuntime().availableProcessors());
+        io.err().println("gemm: engine and direct: " + reps + " interleaved sample pairs after "
+                + warmupNanos / 1_000_000 + " ms warm-up each, engine/direct = median of the pair ratios; "
+                + "OpenBLAS threads: " + openblas.blas_get_num_threads() + ", available processors: "
+                + Runtime.getRuntime().availableProcessors());
         return rows;
     }
 
@@ -107,13 +115,15 @@ public final class GemmBench extends BenchCommand<GemmBench.Row> {
     private static Supplier<?> direct(DType dt, int n, INDArray a, INDArray b, INDArray c) {
         int row = openblas.CblasRowMajor, no = openblas.CblasNoTrans;
         if (dt == DType.FLOAT32) {
-            FloatPointer pa = (FloatPointer) a.data().pointer(), pb = (FloatPointer) b.data().pointer(), pc = (FloatPointer) c.data().pointer();
+            FloatPointer pa = (FloatPointer) a.data().pointer(), pb = (FloatPointer) b.data().pointer(),
+                    pc = (FloatPointer) c.data().pointer();
             return () -> {
                 openblas.cblas_sgemm(row, no, no, n, n, n, 1f, pa, n, pb, n, 0f, pc, n);
                 return pc;
             };
         }
-        DoublePointer pa = (DoublePointer) a.data().pointer(), pb = (DoublePointer) b.data().pointer(), pc = (DoublePointer) c.data().pointer();
+        DoublePointer pa = (DoublePointer) a.data().pointer(), pb = (DoublePointer) b.data().pointer(),
+                pc = (DoublePointer) c.data().pointer();
         return () -> {
             openblas.cblas_dgemm(row, no, no, n, n, n, 1.0, pa, n, pb, n, 0.0, pc, n);
             return pc;
@@ -124,8 +134,8 @@ public final class GemmBench extends BenchCommand<GemmBench.Row> {
     protected Table table(List<Row> rows) {
         Table t = new Table("n", "dtype", "engine GFLOP/s", "direct GFLOP/s", "nd4j GFLOP/s", "engine/direct");
         for (Row r : rows) {
-            t.row(Integer.toString(r.n()), r.dtype().cliName, fmt(r.engineGflops()), fmt(r.directGflops()), fmt(r.nd4jGflops()),
-                    String.format("%.2f", r.ratio()));
+            t.row(Integer.toString(r.n()), r.dtype().cliName, fmt(r.engineGflops()), fmt(r.directGflops()),
+                    fmt(r.nd4jGflops()), String.format("%.2f", r.ratio()));
         }
         return t;
     }

@@ -33,7 +33,8 @@ public record LmShape(int vocab, int seqLen, int dModel, int layers, int heads, 
 
     public LmShape {
         if (vocab < 2 || seqLen < 1 || dModel < 1 || layers < 1 || heads < 1 || batch < 1 || dModel % heads != 0) {
-            throw new IllegalArgumentException("bench shape: need vocab >= 2 and positive sizes with dModel % heads == 0, got " + this);
+            throw new IllegalArgumentException(
+                    "bench shape: need vocab >= 2 and positive sizes with dModel % heads == 0, got " + this);
         }
     }
 
@@ -84,7 +85,8 @@ public record LmShape(int vocab, int seqLen, int dModel, int layers, int heads, 
         for (int i = 0; i < sites.size(); i++) {
             Site s = sites.get(i);
             AuxSpec spec = AuxSpec.defaults(DType.FLOAT32, 1000L * user + i);
-            spec = new AuxSpec(RANK, ALPHA, spec.hiddenSize(), spec.hiddenLayers(), spec.activation(), spec.bias(), DType.FLOAT32, spec.seed());
+            spec = new AuxSpec(RANK, ALPHA, spec.hiddenSize(), spec.hiddenLayers(), spec.activation(), spec.bias(),
+                    DType.FLOAT32, spec.seed());
             m.put(s.name(), AuxiliaryFactory.create(AuxiliaryKind.LOWRANK, s.inFeatures(), s.outFeatures(), spec));
         }
         return m;

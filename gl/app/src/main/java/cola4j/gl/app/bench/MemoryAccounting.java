@@ -41,7 +41,8 @@ public final class MemoryAccounting {
     }
 
     /** x and dL/dh of every site of one batch's adaptation data. */
-    public static void trackAdaptationData(MemoryLedger ledger, Device device, String prefix, List<AdaptationData> data) {
+    public static void trackAdaptationData(MemoryLedger ledger, Device device, String prefix,
+            List<AdaptationData> data) {
         for (AdaptationData d : data) {
             ledger.track(device, MemCategory.BUFFERS, prefix + d.site() + "/x", d.x());
             ledger.track(device, MemCategory.BUFFERS, prefix + d.site() + "/grad_h", d.gradH());
@@ -52,13 +53,18 @@ public final class MemoryAccounting {
      * What a merged-mode pass allocates besides the model, whatever the number of users: the saved copy of every
      * adapted weight (and bias) for the bit-exact restore, and the one user's ΔW (Δb) being merged.
      */
-    public static void trackMergeScratch(MemoryLedger ledger, Device device, Collection<Site> sites, Map<String, AuxiliaryModel> oneUsersAux) {
+    public static void trackMergeScratch(MemoryLedger ledger, Device device, Collection<Site> sites,
+            Map<String, AuxiliaryModel> oneUsersAux) {
         for (Site s : sites) {
             ledger.track(device, MemCategory.BUFFERS, "merge/saved/" + s.name() + ".weight", s.weight());
-            if (s.bias() != null) ledger.track(device, MemCategory.BUFFERS, "merge/saved/" + s.name() + ".bias", s.bias());
+            if (s.bias() != null) {
+                ledger.track(device, MemCategory.BUFFERS, "merge/saved/" + s.name() + ".bias", s.bias());
+            }
             AuxiliaryModel a = oneUsersAux.get(s.name());
             ledger.track(device, MemCategory.BUFFERS, "merge/delta/" + s.name() + ".weight", a.deltaWeight());
-            if (a.deltaBias() != null) ledger.track(device, MemCategory.BUFFERS, "merge/delta/" + s.name() + ".bias", a.deltaBias());
+            if (a.deltaBias() != null) {
+                ledger.track(device, MemCategory.BUFFERS, "merge/delta/" + s.name() + ".bias", a.deltaBias());
+            }
         }
     }
 }

@@ -76,10 +76,14 @@ public final class MemoryBench extends BenchCommand<MemoryBench.Row> {
 
     @Override
     protected void addOptions(Options o) {
-        o.addOption(Option.builder().longOpt("users").hasArg().argName("K,K,...").desc("Numbers of users (default 1,2,4,8,16,32,64)").build());
-        o.addOption(Option.builder().longOpt("rows").hasArg().argName("N").desc("Rows of each user's batch (default 1)").build());
-        o.addOption(Option.builder().longOpt("png").hasArg().argName("FILE").desc("Write the plot here (default: beside --json, same name .png)").build());
-        o.addOption(Option.builder().longOpt("quick").desc("Tiny model (for tests), instead of the reference shape").build());
+        o.addOption(Option.builder().longOpt("users").hasArg().argName("K,K,...")
+                .desc("Numbers of users (default 1,2,4,8,16,32,64)").build());
+        o.addOption(Option.builder().longOpt("rows").hasArg().argName("N")
+                .desc("Rows of each user's batch (default 1)").build());
+        o.addOption(Option.builder().longOpt("png").hasArg().argName("FILE")
+                .desc("Write the plot here (default: beside --json, same name .png)").build());
+        o.addOption(Option.builder().longOpt("quick")
+                .desc("Tiny model (for tests), instead of the reference shape").build());
     }
 
     @Override
@@ -118,11 +122,13 @@ public final class MemoryBench extends BenchCommand<MemoryBench.Row> {
         for (int u = 0; u < k; u++) aux.put(u, LmShape.auxiliaries(sites, u));
         switch (method) {
             case "lora" -> {
-                LoraTrainer t = new LoraTrainer(model, sites, aux, StepBench.adamW(), null, 1, Double.POSITIVE_INFINITY);
+                LoraTrainer t = new LoraTrainer(model, sites, aux, StepBench.adamW(), null, 1,
+                        Double.POSITIVE_INFINITY);
                 for (int u = 0; u < k; u++) t.step(loss(model, shape, u), RowRouting.single(u, shape.batch()), null);
                 MemoryAccounting.trackParameters(ledger, SERVER, "base/", model.namedParameters());
                 for (int u = 0; u < k; u++) {
-                    MemoryAccounting.trackParameters(ledger, SERVER, "user-" + u + "/", UserFit.parameters(t.auxiliaries().get(u)));
+                    MemoryAccounting.trackParameters(ledger, SERVER, "user-" + u + "/",
+                            UserFit.parameters(t.auxiliaries().get(u)));
                     MemoryAccounting.trackOptimizer(ledger, SERVER, "user-" + u + "/optimizer", t.optimizer(u));
                 }
             }
@@ -131,8 +137,10 @@ public final class MemoryBench extends BenchCommand<MemoryBench.Row> {
                 ColaServer server = new ColaServer(model, sites);
                 MemoryAccounting.trackParameters(ledger, SERVER, "base/", model.namedParameters());
                 for (int u = 0; u < k; u++) {
-                    UserFit user = new UserFit(u, aux.get(u), StepBench.adamW().apply(UserFit.parameters(aux.get(u))), new UserFitConfig(1, Double.POSITIVE_INFINITY), null);
-                    ColaServer.Pass p = server.pass(loss(model, shape, u), Map.of(u, aux.get(u)), RowRouting.single(u, shape.batch()), mode, null);
+                    UserFit user = new UserFit(u, aux.get(u), StepBench.adamW().apply(UserFit.parameters(aux.get(u))),
+                            new UserFitConfig(1, Double.POSITIVE_INFINITY), null);
+                    ColaServer.Pass p = server.pass(loss(model, shape, u), Map.of(u, aux.get(u)),
+                            RowRouting.single(u, shape.batch()), mode, null);
                     List<AdaptationData> data = p.dataByUser().get(u);
                     user.offer(data).orElseThrow();
                     Device d = Device.of("user-" + u);
@@ -142,13 +150,15 @@ public final class MemoryBench extends BenchCommand<MemoryBench.Row> {
                     // the server's outgoing data of a pass: one key set, replaced by every pass (one pass at a time)
                     MemoryAccounting.trackAdaptationData(ledger, SERVER, "outgoing/", data);
                     if (mode == ColaMode.UNMERGED) {
-                        MemoryAccounting.trackValues(ledger, SERVER, "replica/user-" + u + "/", UserFit.parameters(user.auxiliaries()));
+                        MemoryAccounting.trackValues(ledger, SERVER, "replica/user-" + u + "/",
+                                UserFit.parameters(user.auxiliaries()));
                     } else {
                         MemoryAccounting.trackMergeScratch(ledger, SERVER, server.sites().values(), user.auxiliaries());
                     }
                 }
             }
-            default -> throw new IllegalArgumentException("memory bench: unknown method " + method + "; expected one of " + METHODS);
+            default -> throw new IllegalArgumentException("memory bench: unknown method " + method
+                    + "; expected one of " + METHODS);
         }
         long user = 0;
         for (Device d : ledger.devices()) if (!d.equals(SERVER)) user = Math.max(user, ledger.current(d));
@@ -169,7 +179,8 @@ public final class MemoryBench extends BenchCommand<MemoryBench.Row> {
         for (Row r : rows) {
             long f = first.computeIfAbsent(r.method(), m -> r.serverBytes());
             t.row(r.method(), Integer.toString(r.users()), String.format("%.3f", r.serverBytes() / 1048576.0),
-                    String.format("%+.2f%%", 100.0 * (r.serverBytes() - f) / f), String.format("%.1f", r.userBytes() / 1024.0));
+                    String.format("%+.2f%%", 100.0 * (r.serverBytes() - f) / f),
+                    String.format("%.1f", r.userBytes() / 1024.0));
         }
         return t;
     }

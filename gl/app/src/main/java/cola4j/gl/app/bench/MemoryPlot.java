@@ -21,13 +21,18 @@ final class MemoryPlot {
     static void write(Path png, List<MemoryBench.Row> rows, String subtitle) throws IOException {
         if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
         XYChart chart = new XYChartBuilder().width(800).height(500)
-                .title("Server memory vs users (" + subtitle + ")").xAxisTitle("users K (log scale)").yAxisTitle("server MiB").build();
+                .title("Server memory vs users (" + subtitle + ")").xAxisTitle("users K (log scale)")
+                .yAxisTitle("server MiB").build();
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setChartTitleFont(chart.getStyler().getChartTitleFont().deriveFont(11f));
         Map<String, List<double[]>> byMethod = new LinkedHashMap<>();
-        for (MemoryBench.Row r : rows) byMethod.computeIfAbsent(r.method(), m -> new ArrayList<>()).add(new double[] {r.users(), r.serverBytes() / 1048576.0});
+        for (MemoryBench.Row r : rows) {
+            byMethod.computeIfAbsent(r.method(), m -> new ArrayList<>())
+                    .add(new double[] {r.users(), r.serverBytes() / 1048576.0});
+        }
         byMethod.forEach((m, pts) -> {
-            double[] x = pts.stream().mapToDouble(p -> p[0]).toArray(), y = pts.stream().mapToDouble(p -> p[1]).toArray();
+            double[] x = pts.stream().mapToDouble(p -> p[0]).toArray(),
+                    y = pts.stream().mapToDouble(p -> p[1]).toArray();
             chart.addSeries(m, x, y).setMarker(SeriesMarkers.CIRCLE);
         });
         writeAtomic(png, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));

@@ -61,8 +61,10 @@ public final class OpsBench extends BenchCommand<OpsBench.Row> {
 
     @Override
     protected void addOptions(Options o) {
-        o.addOption(Option.builder().longOpt("reps").hasArg().argName("N").desc("Timed samples per measurement; the median is reported (default 51)").build());
-        o.addOption(Option.builder().longOpt("warmup").hasArg().argName("N").desc("Untimed calls before each measurement, for the JIT; warm-up also lasts >= 0.5 s unless N is 0 (default 50000)").build());
+        o.addOption(Option.builder().longOpt("reps").hasArg().argName("N")
+                .desc("Timed samples per measurement; the median is reported (default 51)").build());
+        o.addOption(Option.builder().longOpt("warmup").hasArg().argName("N").desc("Untimed calls before each "
+                + "measurement, for the JIT; warm-up also lasts >= 0.5 s unless N is 0 (default 50000)").build());
     }
 
     @Override
@@ -91,7 +93,8 @@ public final class OpsBench extends BenchCommand<OpsBench.Row> {
             varOp.apply(a, b).backward(ones);
             return a.grad();
         };
-        return new Row(op, us(engine, warmup, warmupNanos, reps), us(fwd, warmup, warmupNanos, reps), us(fwdBwd, warmup, warmupNanos, reps));
+        return new Row(op, us(engine, warmup, warmupNanos, reps), us(fwd, warmup, warmupNanos, reps),
+                us(fwdBwd, warmup, warmupNanos, reps));
     }
 
     private static double us(Supplier<?> task, int warmup, long warmupNanos, int reps) {

@@ -58,7 +58,8 @@ public final class SameDiffBench extends BenchCommand<SameDiffBench.Row> {
      * @param finalLossRelDiff  the same after warmup + steps SGD steps on both sides
      * @param ompNumThreads     OMP_NUM_THREADS of this process ("unset" if not set)
      */
-    @JsonPropertyOrder({"ours_ms", "samediff_ms", "ratio", "initial_loss_rel_diff", "final_loss_rel_diff", "omp_num_threads"})
+    @JsonPropertyOrder({"ours_ms", "samediff_ms", "ratio", "initial_loss_rel_diff", "final_loss_rel_diff",
+            "omp_num_threads"})
     public record Row(@JsonProperty("ours_ms") double oursMs, @JsonProperty("samediff_ms") double samediffMs,
                       @JsonProperty("ratio") double ratio,
                       @JsonProperty("initial_loss_rel_diff") double initialLossRelDiff,
@@ -79,9 +80,12 @@ public final class SameDiffBench extends BenchCommand<SameDiffBench.Row> {
 
     @Override
     protected void addOptions(Options o) {
-        o.addOption(Option.builder().longOpt("steps").hasArg().argName("N").desc("Timed steps per side; medians are reported (default 10)").build());
-        o.addOption(Option.builder().longOpt("warmup").hasArg().argName("N").desc("Untimed steps per side first (default 3)").build());
-        o.addOption(Option.builder().longOpt("quick").desc("Tiny model and batch (for tests), instead of the reference shape").build());
+        o.addOption(Option.builder().longOpt("steps").hasArg().argName("N")
+                .desc("Timed steps per side; medians are reported (default 10)").build());
+        o.addOption(Option.builder().longOpt("warmup").hasArg().argName("N")
+                .desc("Untimed steps per side first (default 3)").build());
+        o.addOption(Option.builder().longOpt("quick")
+                .desc("Tiny model and batch (for tests), instead of the reference shape").build());
     }
 
     @Override
@@ -95,9 +99,11 @@ public final class SameDiffBench extends BenchCommand<SameDiffBench.Row> {
         DecoderLM model = shape.model(StepBench.MODEL_SEED);
         model.setTrainable(true);
         // SameDiff side: variables are copies of the initial weights, taken before we train
-        SdTransformer sdt = new SdTransformer(new SameDiffOracle(DType.FLOAT32), model.namedParameters(), shape.heads());
+        SdTransformer sdt = new SdTransformer(new SameDiffOracle(DType.FLOAT32), model.namedParameters(),
+                shape.heads());
         SameDiff sd = sdt.oracle().sd();
-        SDVariable h = sdt.stack("", batch[0], null, shape.layers(), shape.dModel(), shape.seqLen(), true, null, 0, null); // [B·T, C]
+        SDVariable h = sdt.stack("", batch[0], null, shape.layers(), shape.dModel(), shape.seqLen(), true, null, 0,
+                null); // [B·T, C]
         SDVariable logits = sdt.linear("lm_head", h, false); // [B·T, V]
         SDVariable sdLoss = sdt.crossEntropy(logits, flatten(batch[1]), v);
         sd.setLossVariables(sdLoss);

@@ -52,21 +52,28 @@ public final class ServeBench extends BenchCommand<ServeBench.Row> {
 
     @Override
     public String description() {
-        return "the gRPC FTaaS server under K users on loopback: steps/s, p50/p99 step ms, server bytes, wire bytes, losses";
+        return "the gRPC FTaaS server under K users on loopback: steps/s, p50/p99 step ms, server bytes, "
+                + "wire bytes, losses";
     }
 
     @Override
     protected void addOptions(Options o) {
-        o.addOption(Option.builder().longOpt("users").hasArg().argName("K1,K2,...").desc("user counts (default 1,4,16,64; at most 256)").build());
-        o.addOption(Option.builder().longOpt("steps").hasArg().argName("S").desc("server steps per session (default 20)").build());
-        o.addOption(Option.builder().longOpt("rows").hasArg().argName("B").desc("rows per user per step (default 16)").build());
-        o.addOption(Option.builder().longOpt("modes").hasArg().argName("M1,M2").desc("unmerged,merged (default both)").build());
+        o.addOption(Option.builder().longOpt("users").hasArg().argName("K1,K2,...")
+                .desc("user counts (default 1,4,16,64; at most 256)").build());
+        o.addOption(Option.builder().longOpt("steps").hasArg().argName("S")
+                .desc("server steps per session (default 20)").build());
+        o.addOption(Option.builder().longOpt("rows").hasArg().argName("B")
+                .desc("rows per user per step (default 16)").build());
+        o.addOption(Option.builder().longOpt("modes").hasArg().argName("M1,M2")
+                .desc("unmerged,merged (default both)").build());
     }
 
     @Override
     public List<Row> measure(CommandLine cl, Io io) throws Exception {
         int[] users = Args.intList(cl, "users", new int[] {1, 4, 16, 64}, 1);
-        if (Arrays.stream(users).anyMatch(k -> k > 256)) throw new UsageException("--users: at most 256 users per session here");
+        if (Arrays.stream(users).anyMatch(k -> k > 256)) {
+            throw new UsageException("--users: at most 256 users per session here");
+        }
         int steps = Args.intValue(cl, "steps", 20, 1), rows = Args.intValue(cl, "rows", 16, 1);
         List<ColaMode> modes = new ArrayList<>();
         for (String m : cl.getOptionValue("modes", "unmerged,merged").split(",")) {
@@ -79,7 +86,8 @@ public final class ServeBench extends BenchCommand<ServeBench.Row> {
         for (ColaMode mode : modes) {
             for (int k : users) {
                 io.err().println("bench serve: " + mode.cliName() + ", " + k + " users, " + steps + " steps...");
-                List<UserSpec> specs = UserPattern.uniform(AuxiliaryKind.LOWRANK, 8, 1, OptimizerKind.ADAMW, 0.02).cycle(k, 32, 1);
+                List<UserSpec> specs = UserPattern.uniform(AuxiliaryKind.LOWRANK, 8, 1, OptimizerKind.ADAMW, 0.02)
+                        .cycle(k, 32, 1);
                 SessionConfig cfg = new SessionConfig(steps, rows, mode, TransferDtype.NATIVE, steps, 0, 2e-3);
                 LoopbackSession.Result r = LoopbackSession.run(w, info -> w.data(), specs, cfg, "mlp", DigitShift.KINDS,
                         60_000, Map.of());
@@ -106,7 +114,8 @@ public final class ServeBench extends BenchCommand<ServeBench.Row> {
         Table t = new Table("mode", "users", "steps", "steps/s", "p50 step ms", "p99 step ms", "server bytes",
                 "wire bytes/step", "lost uploads", "skipped");
         for (Row r : rows) {
-            t.row(r.mode(), Integer.toString(r.users()), Integer.toString(r.steps()), String.format("%.2f", r.stepsPerS()),
+            t.row(r.mode(), Integer.toString(r.users()), Integer.toString(r.steps()),
+                    String.format("%.2f", r.stepsPerS()),
                     String.format("%.1f", r.p50StepMs()), String.format("%.1f", r.p99StepMs()),
                     Long.toString(r.serverBytes()), String.format("%.0f", r.wireBytesPerStep()),
                     Long.toString(r.lostUploads()), Integer.toString(r.skipped()));

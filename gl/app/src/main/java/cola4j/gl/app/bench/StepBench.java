@@ -71,15 +71,20 @@ public final class StepBench extends BenchCommand<StepBench.Row> {
 
     @Override
     public String description() {
-        return "ms per training step (reference decoder LM): full, LoRA, ColA unmerged and merged (server and user parts)";
+        return "ms per training step (reference decoder LM): full, LoRA, "
+                + "ColA unmerged and merged (server and user parts)";
     }
 
     @Override
     protected void addOptions(Options o) {
-        o.addOption(Option.builder().longOpt("steps").hasArg().argName("N").desc("Timed steps; medians are reported (default 10)").build());
-        o.addOption(Option.builder().longOpt("warmup").hasArg().argName("N").desc("Untimed steps first, for the JIT (default 3)").build());
-        o.addOption(Option.builder().longOpt("methods").hasArg().argName("M,M,...").desc("Subset of full,lora,cola-unmerged,cola-merged (default all)").build());
-        o.addOption(Option.builder().longOpt("quick").desc("Tiny model and batch (seconds; for tests), instead of the reference shape").build());
+        o.addOption(Option.builder().longOpt("steps").hasArg().argName("N")
+                .desc("Timed steps; medians are reported (default 10)").build());
+        o.addOption(Option.builder().longOpt("warmup").hasArg().argName("N")
+                .desc("Untimed steps first, for the JIT (default 3)").build());
+        o.addOption(Option.builder().longOpt("methods").hasArg().argName("M,M,...")
+                .desc("Subset of full,lora,cola-unmerged,cola-merged (default all)").build());
+        o.addOption(Option.builder().longOpt("quick")
+                .desc("Tiny model and batch (seconds; for tests), instead of the reference shape").build());
     }
 
     /** The shape given by {@code --quick} (or the reference one). */
@@ -106,7 +111,10 @@ public final class StepBench extends BenchCommand<StepBench.Row> {
         List<String> out = new ArrayList<>();
         for (String m : cl.getOptionValue("methods").split(",")) {
             String t = m.trim();
-            if (!METHODS.contains(t)) throw new UsageException("--methods: unknown method '" + t + "'; expected some of " + String.join(",", METHODS));
+            if (!METHODS.contains(t)) {
+                throw new UsageException("--methods: unknown method '" + t + "'; expected some of "
+                        + String.join(",", METHODS));
+            }
             out.add(t);
         }
         return out;
@@ -143,7 +151,8 @@ public final class StepBench extends BenchCommand<StepBench.Row> {
             case "full", "lora" -> {
                 Trainer t = method.equals("full")
                         ? new FullFineTuneTrainer(model, null, adamW(), null, 1, Double.POSITIVE_INFINITY)
-                        : new LoraTrainer(model, sites, Map.of(0, LmShape.auxiliaries(sites, 0)), adamW(), null, 1, Double.POSITIVE_INFINITY);
+                        : new LoraTrainer(model, sites, Map.of(0, LmShape.auxiliaries(sites, 0)), adamW(), null, 1,
+                                Double.POSITIVE_INFINITY);
                 return () -> {
                     long t0 = System.nanoTime();
                     Timing.sink = t.step(loss, routing, null);
@@ -154,7 +163,8 @@ public final class StepBench extends BenchCommand<StepBench.Row> {
                 ColaMode mode = method.equals("cola-merged") ? ColaMode.MERGED : ColaMode.UNMERGED;
                 ColaServer server = new ColaServer(model, sites);
                 LinkedHashMap<String, AuxiliaryModel> aux = LmShape.auxiliaries(sites, 0);
-                UserFit user = new UserFit(0, aux, adamW().apply(UserFit.parameters(aux)), new UserFitConfig(1, Double.POSITIVE_INFINITY), null);
+                UserFit user = new UserFit(0, aux, adamW().apply(UserFit.parameters(aux)),
+                        new UserFitConfig(1, Double.POSITIVE_INFINITY), null);
                 Map<Integer, Map<String, AuxiliaryModel>> auxByUser = Map.of(0, aux);
                 return () -> {
                     long t0 = System.nanoTime();
@@ -165,16 +175,19 @@ public final class StepBench extends BenchCommand<StepBench.Row> {
                     return new long[] {t1 - t0, System.nanoTime() - t1};
                 };
             }
-            default -> throw new IllegalArgumentException("step bench: unknown method " + method + "; expected one of " + METHODS);
+            default -> throw new IllegalArgumentException("step bench: unknown method " + method
+                    + "; expected one of " + METHODS);
         }
     }
 
     @Override
     protected Table table(List<Row> rows) {
         Table t = new Table("method", "server ms", "user ms", "total ms", "total / full");
-        double full = rows.stream().filter(r -> r.method().equals("full")).mapToDouble(Row::totalMs).findFirst().orElse(Double.NaN);
+        double full = rows.stream().filter(r -> r.method().equals("full")).mapToDouble(Row::totalMs).findFirst()
+                .orElse(Double.NaN);
         for (Row r : rows) {
-            t.row(r.method(), fmt(r.serverMs()), fmt(r.userMs()), fmt(r.totalMs()), String.format("%.2f", r.totalMs() / full));
+            t.row(r.method(), fmt(r.serverMs()), fmt(r.userMs()), fmt(r.totalMs()),
+                    String.format("%.2f", r.totalMs() / full));
         }
         return t;
     }

@@ -7,11 +7,11 @@ import java.util.function.Supplier;
  * Median wall-clock time per call of a task, the way the benchmarks measure everything.
  *
  * <p>Procedure: run at least {@code warmup} calls and for at least {@code warmupNanos} (JIT tiers — C2 compiles
- * in a background thread, which is slow to get CPU on a busy machine —, caches, BLAS thread start-up); time one call to choose
- * {@code inner}, the number of calls per sample, so that a sample lasts at least {@code minSampleNanos}
- * (System.nanoTime resolution and loop overhead are then negligible); take {@code reps} samples of
- * {@code inner} calls; return the median of (sample time / inner). The median, not the mean, so a sample
- * disturbed by GC or by another process on the shared machine does not move the result.
+ * in a background thread, which is slow to get CPU on a busy machine —, caches, BLAS thread start-up); time one call
+ * to choose {@code inner}, the number of calls per sample, so that a sample lasts at least {@code minSampleNanos}
+ * (System.nanoTime resolution and loop overhead are then negligible); take {@code reps} samples of {@code inner} calls;
+ * return the median of (sample time / inner). The median, not the mean, so a sample disturbed by GC or by another
+ * process on the shared machine does not move the result.
  *
  * <p>Each call returns its result, which is stored in the static field {@link #sink}: a stored object escapes,
  * so the JIT can neither drop the work nor scalar-replace a small result array (C2 does that for arrays of up to

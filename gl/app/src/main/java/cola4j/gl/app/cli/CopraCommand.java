@@ -34,12 +34,12 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 /**
- * {@code cola copra --model FAMILY [--tasks T1,T2,…] [--method lora|cola] [--seeds 3] [--steps N] [--json FILE]}: on a
- * pretrained base (the {@code cola pretrain} cache), trains plain and progressive (CopRA) low-rank adapters per task and
- * seed, and prints mean ± std over seeds of the single-task metric, the multi-task metric of each merge, the metric
- * after each pruning pattern, the spread (max − min) of the per-layer (or, with {@code --shapley sites}, per-site)
- * Shapley values, and the Shapley values themselves (with the Monte Carlo standard error above 12 players). See
- * {@link CopraExperiment} and docs/copra.md.
+ * {@code cola copra --model FAMILY [--tasks T1,T2,…] [--method lora|cola] [--seeds 3] [--steps N] [--json FILE]}: on
+ * a pretrained base (the {@code cola pretrain} cache), trains plain and progressive (CopRA) low-rank adapters per task
+ * and seed, and prints mean ± std over seeds of the single-task metric, the multi-task metric of each merge, the
+ * metric after each pruning pattern, the spread (max − min) of the per-layer (or, with {@code --shapley sites},
+ * per-site) Shapley values, and the Shapley values themselves (with the Monte Carlo standard error above 12 players).
+ * See {@link CopraExperiment} and docs/copra.md.
  */
 public final class CopraCommand implements Command {
     @Override
@@ -55,18 +55,30 @@ public final class CopraCommand implements Command {
     @Override
     public Options options() {
         Options o = new Options();
-        o.addOption(Option.builder().longOpt("model").hasArg().argName("FAMILY").required().desc("Base model family: " + String.join(", ", Workloads.families())).build());
-        o.addOption(Option.builder().longOpt("tasks").hasArg().argName("T1,T2,...").desc("Downstream tasks (user 0's variants; default: all of the family)").build());
-        o.addOption(Option.builder().longOpt("method").hasArg().argName("lora|cola").desc("Adapter training: LoRA backprop or ColA Gradient Learning (default lora)").build());
-        o.addOption(Option.builder().longOpt("seeds").hasArg().argName("N").desc("Seeds per configuration (default 3)").build());
-        o.addOption(Option.builder().longOpt("steps").hasArg().argName("N").desc("Training steps per task (default 200)").build());
-        o.addOption(Option.builder().longOpt("eval").hasArg().argName("N").desc("Held-out examples per evaluation (default 500)").build());
-        o.addOption(Option.builder().longOpt("sites").hasArg().argName("S1,S2,...").desc("Adapted site suffixes (default attn.query,attn.value; mlp: every layer)").build());
-        o.addOption(Option.builder().longOpt("preset").hasArg().argName("NAME").desc("Model size: " + String.join(", ", Workloads.presets()) + " (default small)").build());
-        o.addOption(Option.builder().longOpt("cache").hasArg().argName("DIR").desc("Pretrained checkpoint cache (default as cola pretrain)").build());
-        o.addOption(Option.builder().longOpt("shapley").hasArg().argName("layers|sites").desc("Shapley players: layer groups or single sites (default layers)").build());
-        o.addOption(Option.builder().longOpt("permutations").hasArg().argName("N").desc("Monte Carlo Shapley permutations when more than 12 players (default 200)").build());
-        o.addOption(Option.builder().longOpt("json").hasArg().argName("FILE").desc("Also write the results as JSON to FILE (atomic write)").build());
+        o.addOption(Option.builder().longOpt("model").hasArg().argName("FAMILY").required()
+                .desc("Base model family: " + String.join(", ", Workloads.families())).build());
+        o.addOption(Option.builder().longOpt("tasks").hasArg().argName("T1,T2,...")
+                .desc("Downstream tasks (user 0's variants; default: all of the family)").build());
+        o.addOption(Option.builder().longOpt("method").hasArg().argName("lora|cola")
+                .desc("Adapter training: LoRA backprop or ColA Gradient Learning (default lora)").build());
+        o.addOption(Option.builder().longOpt("seeds").hasArg().argName("N")
+                .desc("Seeds per configuration (default 3)").build());
+        o.addOption(Option.builder().longOpt("steps").hasArg().argName("N")
+                .desc("Training steps per task (default 200)").build());
+        o.addOption(Option.builder().longOpt("eval").hasArg().argName("N")
+                .desc("Held-out examples per evaluation (default 500)").build());
+        o.addOption(Option.builder().longOpt("sites").hasArg().argName("S1,S2,...")
+                .desc("Adapted site suffixes (default attn.query,attn.value; mlp: every layer)").build());
+        o.addOption(Option.builder().longOpt("preset").hasArg().argName("NAME")
+                .desc("Model size: " + String.join(", ", Workloads.presets()) + " (default small)").build());
+        o.addOption(Option.builder().longOpt("cache").hasArg().argName("DIR")
+                .desc("Pretrained checkpoint cache (default as cola pretrain)").build());
+        o.addOption(Option.builder().longOpt("shapley").hasArg().argName("layers|sites")
+                .desc("Shapley players: layer groups or single sites (default layers)").build());
+        o.addOption(Option.builder().longOpt("permutations").hasArg().argName("N")
+                .desc("Monte Carlo Shapley permutations when more than 12 players (default 200)").build());
+        o.addOption(Option.builder().longOpt("json").hasArg().argName("FILE")
+                .desc("Also write the results as JSON to FILE (atomic write)").build());
         return o;
     }
 
@@ -81,8 +93,8 @@ public final class CopraCommand implements Command {
      * @param config       the experiment's settings
      * @param rows         plain, then progressive
      */
-    record Report(String model, String preset, List<String> tasks, int seeds, @JsonProperty("base_pretrain") BasePretrain basePretrain,
-                  CopraConfig config, List<CopraRow> rows) {}
+    record Report(String model, String preset, List<String> tasks, int seeds,
+                  @JsonProperty("base_pretrain") BasePretrain basePretrain, CopraConfig config, List<CopraRow> rows) {}
 
     /**
      * The base model as {@code cola pretrain} reported it.
@@ -92,7 +104,8 @@ public final class CopraCommand implements Command {
      * @param checkpoint the cache entry's directory name
      * @param fromCache  true when the base was loaded from the cache, false when this run pretrained it
      */
-    record BasePretrain(String metric, @JsonProperty("held_out") double heldOut, String checkpoint, @JsonProperty("from_cache") boolean fromCache) {}
+    record BasePretrain(String metric, @JsonProperty("held_out") double heldOut, String checkpoint,
+                        @JsonProperty("from_cache") boolean fromCache) {}
 
     @Override
     public int run(CommandLine cl, Io io) throws Exception {
@@ -105,29 +118,35 @@ public final class CopraCommand implements Command {
         PretrainCache cache = cacheDir != null ? new PretrainCache(cacheDir) : PretrainCache.atDefaultLocation();
         List<String> available = Workloads.create(family, preset, DType.FLOAT32, 0).downstreamNames();
         List<String> names = cl.hasOption("tasks") ? taskList(cl.getOptionValue("tasks"), available) : available;
-        PretrainResult pre = new Pretrainer(cache, io.err(), false).run(family, preset, DType.FLOAT32, 0, PretrainConfig.defaults(family, preset), false);
+        PretrainResult pre = new Pretrainer(cache, io.err(), false)
+                .run(family, preset, DType.FLOAT32, 0, PretrainConfig.defaults(family, preset), false);
         Workload w = pre.workload();
         List<Task<?>> tasks = new ArrayList<>();
         for (String n : names) tasks.add(w.downstream(n, 0));
         boolean mlp = family.equals("mlp");
         List<Site> sites;
         try {
-            sites = cl.hasOption("sites") ? w.model().sites(SiteSelector.suffixes(cl.getOptionValue("sites").split(",")))
-                    : mlp ? w.model().sites(SiteSelector.all()) : w.model().sites(SiteSelector.suffixes("attn.query", "attn.value"));
+            sites = cl.hasOption("sites")
+                    ? w.model().sites(SiteSelector.suffixes(cl.getOptionValue("sites").split(",")))
+                    : mlp ? w.model().sites(SiteSelector.all())
+                    : w.model().sites(SiteSelector.suffixes("attn.query", "attn.value"));
         } catch (IllegalArgumentException e) {
             throw new UsageException("--sites: " + e.getMessage());
         }
         List<String> pruneKinds = mlp ? List.of("head") : List.of("attn.value");
         CopraConfig cfg = CopraConfig.defaults(method, pruneKinds);
-        cfg = cfg.withSteps(Args.intValue(cl, "steps", cfg.steps(), 1)).withEvalExamples(Args.intValue(cl, "eval", cfg.evalExamples(), 1))
-                .withShapleyPlayers(CopraConfig.ShapleyPlayers.valueOf(Args.choice(cl, "shapley", "layers", List.of("layers", "sites")).toUpperCase()))
+        cfg = cfg.withSteps(Args.intValue(cl, "steps", cfg.steps(), 1))
+                .withEvalExamples(Args.intValue(cl, "eval", cfg.evalExamples(), 1))
+                .withShapleyPlayers(CopraConfig.ShapleyPlayers.valueOf(
+                        Args.choice(cl, "shapley", "layers", List.of("layers", "sites")).toUpperCase()))
                 .withShapleyPermutations(Args.intValue(cl, "permutations", cfg.shapleyPermutations(), 2));
         CopraExperiment exp = new CopraExperiment(w, sites, cfg);
-        io.err().printf("copra: %s %s, %d sites in %d layer groups %s, tasks %s, %d seeds x %d steps%n", family, method, sites.size(),
-                exp.groups().size(), exp.groups().names(), names, seeds, cfg.steps());
+        io.err().printf("copra: %s %s, %d sites in %d layer groups %s, tasks %s, %d seeds x %d steps%n", family, method,
+                sites.size(), exp.groups().size(), exp.groups().names(), names, seeds, cfg.steps());
         int layers = exp.groups().layers();
         for (PrunePattern p : exp.prunedSkipped()) {
-            io.err().printf("pruned: %s removes nothing with %d layer group%s; skipped%n", p.name(), layers, layers == 1 ? "" : "s");
+            io.err().printf("pruned: %s removes nothing with %d layer group%s; skipped%n", p.name(), layers,
+                    layers == 1 ? "" : "s");
         }
 
         List<String> players = exp.playerNames();
@@ -138,18 +157,22 @@ public final class CopraCommand implements Command {
             for (int s = 0; s < seeds; s++) {
                 long t0 = System.nanoTime();
                 runs.add(exp.run(tasks, progressive, s));
-                io.err().printf("copra: %s seed %d done in %.1f s%n", progressive ? "progressive" : "plain", s, (System.nanoTime() - t0) / 1e9);
+                io.err().printf("copra: %s seed %d done in %.1f s%n", progressive ? "progressive" : "plain", s,
+                        (System.nanoTime() - t0) / 1e9);
             }
-            rows.add(CopraRow.of(method, progressive, runs, progressive ? plainRuns : null, exp.prunedSkipped(), players));
+            rows.add(CopraRow.of(method, progressive, runs, progressive ? plainRuns : null, exp.prunedSkipped(),
+                    players));
             if (!progressive) plainRuns = runs;
         }
         table(rows, method.equals("cola")).print(io.out());
         for (CopraRow r : rows) io.out().println(shapleyLine(r, cfg.shapleyPermutations()));
-        io.out().println("metric: " + tasks.get(0).metric().id() + "; " + (seeds == 1 ? "1 seed, so no std (" + MeanStd.NONE + ")" : "mean ± std over " + seeds + " seeds")
-                + "; merged/pruned/single/shapley averaged over tasks " + names + (seeds == 1 ? "" : "; shapley ± is the std over seeds")
-                + "; SE is the Monte Carlo standard error");
+        io.out().println("metric: " + tasks.get(0).metric().id() + "; "
+                + (seeds == 1 ? "1 seed, so no std (" + MeanStd.NONE + ")" : "mean ± std over " + seeds + " seeds")
+                + "; merged/pruned/single/shapley averaged over tasks " + names
+                + (seeds == 1 ? "" : "; shapley ± is the std over seeds") + "; SE is the Monte Carlo standard error");
         if (json != null) {
-            BasePretrain bp = new BasePretrain(pre.metric(), pre.pretrainMetric(), pre.checkpoint() == null ? null : pre.checkpoint().getFileName().toString(), pre.fromCache());
+            BasePretrain bp = new BasePretrain(pre.metric(), pre.pretrainMetric(),
+                    pre.checkpoint() == null ? null : pre.checkpoint().getFileName().toString(), pre.fromCache());
             JsonFiles.writeAtomic(json, new Report(family, preset, names, seeds, bp, cfg, rows));
             io.err().println("wrote " + json);
         }
@@ -163,8 +186,12 @@ public final class CopraCommand implements Command {
     static List<String> taskList(String value, List<String> available) {
         Set<String> out = new LinkedHashSet<>();
         for (String n : value.split(",", -1)) {
-            if (n.isBlank()) throw new UsageException("--tasks: empty task name in '" + value + "'; available: " + available);
-            if (!available.contains(n)) throw new UsageException("--tasks: unknown task '" + n + "'; available: " + available);
+            if (n.isBlank()) {
+                throw new UsageException("--tasks: empty task name in '" + value + "'; available: " + available);
+            }
+            if (!available.contains(n)) {
+                throw new UsageException("--tasks: unknown task '" + n + "'; available: " + available);
+            }
             if (!out.add(n)) throw new UsageException("--tasks: task '" + n + "' given twice in '" + value + "'");
         }
         return List.copyOf(out);
@@ -183,7 +210,8 @@ public final class CopraCommand implements Command {
         }
         Table t = new Table(head.toArray(new String[0]));
         for (CopraRow r : rows) {
-            List<String> cells = new ArrayList<>(List.of(r.method(), Boolean.toString(r.progressive()), r.base().format(4), r.single().format(4)));
+            List<String> cells = new ArrayList<>(List.of(r.method(), Boolean.toString(r.progressive()),
+                    r.base().format(4), r.single().format(4)));
             for (AuxiliaryMerge.Kind k : first.merged().keySet()) cells.add(r.merged().get(k).format(4));
             for (PrunePattern p : first.pruned().keySet()) cells.add(r.pruned().get(p).format(4));
             cells.add(r.shapleySpread().format(4));
@@ -198,10 +226,12 @@ public final class CopraCommand implements Command {
 
     /** {@code shapley (lora, plain, exact): layer 0 0.2126 ± 0.0579, …} with the Monte Carlo SE when not exact. */
     private static String shapleyLine(CopraRow r, int permutations) {
-        StringBuilder line = new StringBuilder(String.format("shapley (%s, %s, %s): ", r.method(), r.progressive() ? "progressive" : "plain",
+        StringBuilder line = new StringBuilder(String.format("shapley (%s, %s, %s): ",
+                r.method(), r.progressive() ? "progressive" : "plain",
                 r.shapleyExact() ? "exact" : "Monte Carlo " + permutations + " permutations"));
         for (int g = 0; g < r.shapley().length; g++) {
-            line.append(g == 0 ? "" : ", ").append(r.shapleyPlayers().get(g)).append(' ').append(r.shapleyOf(g).format(4));
+            line.append(g == 0 ? "" : ", ").append(r.shapleyPlayers().get(g)).append(' ')
+                    .append(r.shapleyOf(g).format(4));
             if (!r.shapleyExact()) line.append(String.format(" (SE %.4f)", r.shapleySe()[g]));
         }
         return line.toString();

@@ -36,8 +36,10 @@ public final class DemoCommand implements Command {
 
     @Override
     public String description() {
-        return "The ColA demo end to end (the main job; under 5 minutes on 2 cores): pretrain a digits MLP, serve 4 users with different "
-                + "shifts, compare ColA (merged, merged-average, unmerged; low-rank, linear, MLP) with LoRA and full fine-tuning; "
+        return "The ColA demo end to end (the main job; under 5 minutes on 2 cores): pretrain a digits MLP, "
+                + "serve 4 users with different "
+                + "shifts, compare ColA (merged, merged-average, unmerged; low-rank, linear, MLP) with LoRA "
+                + "and full fine-tuning; "
                 + "tables, per-user verdicts, report.md, results.json, PNG curves";
     }
 
@@ -46,17 +48,22 @@ public final class DemoCommand implements Command {
         DemoPlan q = DemoPlan.quick(), f = DemoPlan.full();
         return new Options()
                 .addOption(Option.builder().longOpt("out").hasArg().argName("DIR")
-                        .desc("output directory, created if missing; must be writable (default runs/demo-<timestamp>)").build())
+                        .desc("output directory, created if missing; must be writable (default runs/demo-<timestamp>)")
+                        .build())
                 .addOption(Option.builder().longOpt("quick").desc(String.format(java.util.Locale.ROOT,
-                        "smoke-test size, seconds instead of minutes (the end-to-end test runs it): %d pretraining steps instead of %d, "
-                                + "%d server steps per method instead of %d, %d seed instead of %d (so no ColA-vs-LoRA seed verdict)",
+                        "smoke-test size, seconds instead of minutes (the end-to-end test runs it): "
+                                + "%d pretraining steps instead of %d, "
+                                + "%d server steps per method instead of %d, "
+                                + "%d seed instead of %d (so no ColA-vs-LoRA seed verdict)",
                         q.pretrainSteps(), f.pretrainSteps(), q.steps(), f.steps(), q.seeds(), f.seeds())).build());
     }
 
     @Override
     public int run(CommandLine cl, Io io) throws Exception {
         Path out = Args.path(cl, "out");
-        if (out == null) out = Path.of("runs", "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        if (out == null) {
+            out = Path.of("runs", "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        }
         requireWritableDir(out);
         DemoPlan plan = cl.hasOption("quick") ? DemoPlan.quick() : DemoPlan.full();
         DemoRun run = DemoRun.run(plan, io.err());
@@ -79,19 +86,23 @@ public final class DemoCommand implements Command {
         o.println(DemoSummary.merges(run));
         o.println(DemoSummary.seeds(run));
         List<Path> files = DemoReport.write(run, out);
-        o.println("wrote " + files.size() + " files to " + out.toAbsolutePath() + " (report.md, results.json, curves-*.png)");
+        o.println("wrote " + files.size() + " files to " + out.toAbsolutePath()
+                + " (report.md, results.json, curves-*.png)");
         return 0;
     }
 
     /** Creates {@code dir} if needed and checks that a file can be written in it; UsageException (exit 2) otherwise. */
     static void requireWritableDir(Path dir) {
-        if (Files.exists(dir) && !Files.isDirectory(dir)) throw new UsageException("--out: '" + dir + "' exists and is not a directory");
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new UsageException("--out: '" + dir + "' exists and is not a directory");
+        }
         try {
             Files.createDirectories(dir);
             Path probe = Files.createTempFile(dir, ".cola-write-check", ".tmp");
             Files.delete(probe);
         } catch (IOException | SecurityException e) {
-            String why = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason() : e.getClass().getSimpleName();
+            String why = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason()
+                    : e.getClass().getSimpleName();
             throw new UsageException("--out: cannot create or write the directory '" + dir + "' (" + why + ")");
         }
     }

@@ -32,21 +32,26 @@ public final class ExplainCommand implements Command {
     @Override
     public Options options() {
         return new Options()
-                .addOption(Option.builder().longOpt("aux").hasArg().argName("lowrank|linear|mlp").desc("auxiliary type (default lowrank)").build())
-                .addOption(Option.builder().longOpt("site").hasArg().argName("NAME").desc("site of the tiny decoder (default blocks.0.attn.query)").build())
-                .addOption(Option.builder().longOpt("dtype").hasArg().argName("float64|float32").desc("element type (default float64)").build())
+                .addOption(Option.builder().longOpt("aux").hasArg().argName("lowrank|linear|mlp")
+                        .desc("auxiliary type (default lowrank)").build())
+                .addOption(Option.builder().longOpt("site").hasArg().argName("NAME")
+                        .desc("site of the tiny decoder (default blocks.0.attn.query)").build())
+                .addOption(Option.builder().longOpt("dtype").hasArg().argName("float64|float32")
+                        .desc("element type (default float64)").build())
                 .addOption(Option.builder().longOpt("seed").hasArg().argName("S").desc("seed (default 0)").build());
     }
 
     @Override
     public int run(CommandLine cl, Io io) {
-        AuxiliaryKind aux = AuxiliaryKind.parseUserChoice(Args.choice(cl, "aux", "lowrank", AuxiliaryKind.userChoiceNames()));
+        AuxiliaryKind aux = AuxiliaryKind.parseUserChoice(Args.choice(cl, "aux", "lowrank",
+                AuxiliaryKind.userChoiceNames()));
         DType dtype = DType.parse(Args.choice(cl, "dtype", "float64", List.of("float64", "float32")));
         String site = cl.getOptionValue("site", "blocks.0.attn.query");
         List<String> names = List.copyOf(new DecoderLM(DecoderLMConfig.tiny(), new Rng(0)).sites().keySet());
         if (!names.contains(site)) throw new UsageException("--site: unknown site '" + site + "'; available: " + names);
         if (site.equals("embed.token") || site.equals("embed.position")) {
-            throw new UsageException("--site: choose a linear site (embedding sites take the 'embedding' auxiliary; see cola verify)");
+            throw new UsageException(
+                    "--site: choose a linear site (embedding sites take the 'embedding' auxiliary; see cola verify)");
         }
         new Walkthrough(io.out()).run(new Fixture(dtype, Args.intValue(cl, "seed", 0, 0)), aux, site);
         return 0;

@@ -46,15 +46,16 @@ import org.apache.commons.cli.Options;
  * each way (analytic payload beside), the time split and every user's metric.
  *
  * <p>Models: {@code mlp} (digits; the base is pretrained in-process) or a transformer family {@code encoder},
- * {@code decoder}, {@code seq2seq} at {@code --preset tiny|small} (the base comes from the pretraining cache, trained on
- * first use). For sequences the adaptation data has B × T token rows per site (T the padded length; padded positions
- * are sent too). Users' default learning rate: 0.02 for the MLP, 0.03 for the transformers (decoder small, K = 4, 100 steps, 32 rows:
- * mean exact match of multi-tenant LoRA 0.252 at lr 0.01, 0.448 at lr 0.03; base 0.015).
+ * {@code decoder}, {@code seq2seq} at {@code --preset tiny|small} (the base comes from the pretraining cache, trained
+ * on first use). For sequences the adaptation data has B × T token rows per site (T the padded length; padded
+ * positions are sent too). Users' default learning rate: 0.02 for the MLP, 0.03 for the transformers (decoder small,
+ * K = 4, 100 steps, 32 rows: mean exact match of multi-tenant LoRA 0.252 at lr 0.01, 0.448 at lr 0.03; base 0.015).
  *
- * <p>Users: {@code --aux}, {@code --rank}, {@code --interval}, {@code --optimizer} and {@code --lr} are {@link UserPattern}s
- * ({@code v1~v2~…}, user k gets entry k mod n of each); the LoRA baseline gives every user the same rank, interval,
- * optimizer and lr with a low-rank adapter. A bad entry is a usage error naming the option (exit 2), as is a
- * {@code --json} path that cannot be written (checked before the run; missing parent directories are created).
+ * <p>Users: {@code --aux}, {@code --rank}, {@code --interval}, {@code --optimizer} and {@code --lr} are
+ * {@link UserPattern}s ({@code v1~v2~…}, user k gets entry k mod n of each); the LoRA baseline gives every user the
+ * same rank, interval, optimizer and lr with a low-rank adapter. A bad entry is a usage error naming the option (exit
+ * 2), as is a {@code --json} path that cannot be written (checked before the run; missing parent
+ * directories are created).
  */
 public final class FtaasCommand implements Command {
     @Override
@@ -64,10 +65,13 @@ public final class FtaasCommand implements Command {
 
     @Override
     public String description() {
-        return "Fine-tuning as a service: K users on one server, ColA vs multi-tenant LoRA (bytes, traffic, time, metrics)";
+        return "Fine-tuning as a service: K users on one server, ColA vs multi-tenant LoRA (bytes, "
+                + "traffic, time, metrics)";
     }
 
-    /** Default users' learning rate: the MLP's, and the transformers' (tuned on decoder small, see the class comment). */
+    /**
+     * Default users' learning rate: the MLP's, and the transformers' (tuned on decoder small, see the class comment).
+     */
     static final double MLP_LR = 0.02, TRANSFORMER_LR = 0.03;
 
     @Override
@@ -75,28 +79,37 @@ public final class FtaasCommand implements Command {
         return new Options()
                 .addOption(opt("model", "M", "base model: " + String.join(", ", FtaasModels.MODELS) + " (default mlp)"))
                 .addOption(opt("preset", "tiny|small", "size of a transformer base (default small; ignored for mlp)"))
-                .addOption(opt("sites", "S1,S2,...", "adapted site-name suffixes of a transformer (default " + String.join(",", FtaasModels.TRANSFORMER_SITES)
-                        + "; mlp: every layer)"))
+                .addOption(opt("sites", "S1,S2,...", "adapted site-name suffixes of a transformer (default "
+                        + String.join(",", FtaasModels.TRANSFORMER_SITES) + "; mlp: every layer)"))
                 .addOption(opt("users", "K", "number of users (default 4)"))
-                .addOption(opt("aux", "PATTERN", "auxiliary types cycled over users, e.g. lowrank~linear (lowrank, linear, mlp; default lowrank)."
-                        + " --aux, --rank, --interval, --optimizer and --lr all take v1~v2~...: user k gets entry k mod n of each"))
-                .addOption(Option.builder().longOpt("merged").desc("merge each user's ΔW into the base, per-user sub-batches").build())
-                .addOption(Option.builder().longOpt("merged-average").desc("merge the average ΔW of the batch's users once").build())
-                .addOption(opt("interval", "I[~I...]", "adaptation interval per user: batches per user step, e.g. 1~2 (default 1)"))
+                .addOption(opt("aux", "PATTERN", "auxiliary types cycled over users, e.g. lowrank~linear "
+                        + "(lowrank, linear, mlp; default lowrank)."
+                        + " --aux, --rank, --interval, --optimizer and --lr all take v1~v2~...:"
+                        + " user k gets entry k mod n of each"))
+                .addOption(Option.builder().longOpt("merged")
+                        .desc("merge each user's ΔW into the base, per-user sub-batches").build())
+                .addOption(Option.builder().longOpt("merged-average")
+                        .desc("merge the average ΔW of the batch's users once").build())
+                .addOption(opt("interval", "I[~I...]",
+                        "adaptation interval per user: batches per user step, e.g. 1~2 (default 1)"))
                 .addOption(opt("steps", "N", "server steps (default 200)"))
                 .addOption(opt("rows", "B", "examples per user per step (default 32)"))
                 .addOption(opt("rank", "R[~R...]", "LoRA rank of lowrank auxiliaries per user, e.g. 4~8 (default 8)"))
-                .addOption(opt("optimizer", "O[~O...]", "users' optimizers: " + String.join(", ", OptimizerKind.names()) + ", e.g. sgd~adamw (default adamw;"
+                .addOption(opt("optimizer", "O[~O...]", "users' optimizers: "
+                        + String.join(", ", OptimizerKind.names()) + ", e.g. sgd~adamw (default adamw;"
                         + " sgd has momentum 0.9; the same optimizer trains the user's LoRA adapter)"))
                 .addOption(opt("lr", "LR[~LR...]", "users' learning rates (default " + MLP_LR + " for mlp, " + TRANSFORMER_LR + " for transformers)"))
                 .addOption(opt("transport", "inprocess|grpc", "how the ColA server and users talk: in this process (default) or"
                         + " gRPC over loopback sockets in this JVM (wire bytes measured)"))
                 .addOption(opt("transfer-dtype", "float32|bf16", "element type of adaptation data on the wire (default float32)"))
                 .addOption(opt("seed", "S", "seed of base, users and data (default 0)"))
-                .addOption(opt("pretrain-steps", "N", "pretraining steps of the base (default 300 for mlp; transformers: the family's tuned default)"))
-                .addOption(opt("eval", "N", "held-out examples per user evaluation of a transformer task (default 256)"))
+                .addOption(opt("pretrain-steps", "N", "pretraining steps of the base (default 300 for mlp; "
+                        + "transformers: the family's tuned default)"))
+                .addOption(opt("eval", "N",
+                        "held-out examples per user evaluation of a transformer task (default 256)"))
                 .addOption(opt("cache", "DIR", "pretrained-checkpoint cache (default $COLA_CACHE or .cache/cola4j)"))
-                .addOption(opt("json", "FILE", "also write the results as JSON (atomically; missing parent directories are created;"
+                .addOption(opt("json", "FILE",
+                        "also write the results as JSON (atomically; missing parent directories are created;"
                         + " checked before the run: a path that cannot be written is a usage error)"));
     }
 
@@ -110,8 +123,11 @@ public final class FtaasCommand implements Command {
         boolean mlp = model.equals("mlp");
         String preset = Args.choice(cl, "preset", "small", Workloads.presets());
         int users = Args.intValue(cl, "users", 4, 1);
-        if (cl.hasOption("merged") && cl.hasOption("merged-average")) throw new UsageException("--merged and --merged-average exclude each other");
-        ColaMode mode = cl.hasOption("merged") ? ColaMode.MERGED : cl.hasOption("merged-average") ? ColaMode.MERGED_AVERAGE : ColaMode.UNMERGED;
+        if (cl.hasOption("merged") && cl.hasOption("merged-average")) {
+            throw new UsageException("--merged and --merged-average exclude each other");
+        }
+        ColaMode mode = cl.hasOption("merged") ? ColaMode.MERGED : cl.hasOption("merged-average")
+                ? ColaMode.MERGED_AVERAGE : ColaMode.UNMERGED;
         int steps = Args.intValue(cl, "steps", 200, 1), rows = Args.intValue(cl, "rows", 32, 1);
         int seed = Args.intValue(cl, "seed", 0, 0), eval = Args.intValue(cl, "eval", 256, 1);
         Integer pre = cl.hasOption("pretrain-steps") ? Args.intValue(cl, "pretrain-steps", 300, mlp ? 0 : 1) : null;
@@ -130,7 +146,10 @@ public final class FtaasCommand implements Command {
         String tooBig = SessionLimits.sizeProblem(users, rows, steps, pattern.ranks());
         if (tooBig != null) throw new UsageException(tooBig);
         List<UserSpec> specs = pattern.cycle(users, 32, seed * 100L + 1);
-        if (mode != ColaMode.UNMERGED && specs.stream().anyMatch(s -> !s.mergeable())) throw new UsageException("--" + mode.cliName() + " needs linear auxiliaries (lowrank, linear), got --aux " + aux);
+        if (mode != ColaMode.UNMERGED && specs.stream().anyMatch(s -> !s.mergeable())) {
+            throw new UsageException("--" + mode.cliName()
+                    + " needs linear auxiliaries (lowrank, linear), got --aux " + aux);
+        }
         if (json != null) requireWritable(json);
         TenantWorkload<?> w;
         if (mlp) {
@@ -162,7 +181,8 @@ public final class FtaasCommand implements Command {
             }
         }
         try (Progress p = new Progress(io.err(), "lora (multi-tenant)", steps)) {
-            results.add(new LoraSession<>(w, specs.stream().map(s -> s.withAux(AuxiliaryKind.LOWRANK)).toList(), cfg).run(p.onStep()));
+            results.add(new LoraSession<>(w, specs.stream().map(s -> s.withAux(AuxiliaryKind.LOWRANK)).toList(), cfg)
+                    .run(p.onStep()));
         }
         print(io, w, specs, results, transfer);
         if (json != null) {
@@ -216,12 +236,14 @@ public final class FtaasCommand implements Command {
         try {
             Files.createDirectories(dir);
         } catch (IOException | SecurityException e) {
-            throw new UsageException("--json: cannot create directory " + dir + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+            throw new UsageException("--json: cannot create directory " + dir + " (" + e.getClass().getSimpleName()
+                    + ": " + e.getMessage() + ")");
         }
         try {
             Files.delete(Files.createTempFile(dir, ".cola-ftaas-probe.", ".tmp"));
         } catch (IOException | SecurityException e) {
-            throw new UsageException("--json: cannot write in " + dir + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+            throw new UsageException("--json: cannot write in " + dir + " (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + ")");
         }
     }
 
@@ -245,29 +267,40 @@ public final class FtaasCommand implements Command {
         return m;
     }
 
-    private static void print(Io io, TenantWorkload<?> w, List<UserSpec> specs, List<MethodResult> results, TransferDtype transfer) {
+    private static void print(Io io, TenantWorkload<?> w, List<UserSpec> specs, List<MethodResult> results,
+            TransferDtype transfer) {
         List<String> users = specs.stream().map(s -> "user-" + s.id()).toList();
         Table t = new Table(ResultTable.headers(users).toArray(String[]::new));
         t.row(ResultTable.row("base", baseMetrics(w, specs), users, null).toArray(String[]::new));
         for (MethodResult r : results) {
             t.row(ResultTable.row(r.method(), r.metrics(), users, r).toArray(String[]::new));
             // merged-average: also the model that mode serves to everyone (base + mean ΔW), metrics only
-            if (r.averagedModelMetrics() != null) t.row(ResultTable.row("  served: base + mean ΔW", r.averagedModelMetrics(), users, null).toArray(String[]::new));
+            if (r.averagedModelMetrics() != null) {
+                t.row(ResultTable.row("  served: base + mean ΔW", r.averagedModelMetrics(), users, null)
+                        .toArray(String[]::new));
+            }
         }
-        io.out().println("tasks: " + String.join(", ", specs.stream().map(s -> "user-" + s.id() + " " + w.taskName(s.id()) + " (" + s.auxType() + ")").toList())
+        io.out().println("tasks: "
+                + String.join(", ", specs.stream()
+                        .map(s -> "user-" + s.id() + " " + w.taskName(s.id()) + " (" + s.auxType() + ")").toList())
                 + "; metric " + w.metricName() + "; adaptation data on the wire: " + transfer.cliName()
-                + (w.positionsPerRow() > 1 ? " (" + w.positionsPerRow() + " token rows per example, padding included)" : ""));
-        io.out().println("users: " + String.join(", ", specs.stream().map(s -> "user-" + s.id() + " " + s.describe()).toList())
+                + (w.positionsPerRow() > 1
+                        ? " (" + w.positionsPerRow() + " token rows per example, padding included)" : ""));
+        io.out().println("users: "
+                + String.join(", ", specs.stream().map(s -> "user-" + s.id() + " " + s.describe()).toList())
                 + " (LoRA: the same with lowrank adapters)");
         t.print(io.out());
         for (MethodResult r : results) {
             if (r.wire() == null) continue;
             io.out().printf("%s over gRPC, measured on the sockets per step: down %s (messages %s), up %s (uploads %s +"
                     + " training rows %s; the rest is HTTP/2 and gRPC framing)%n", r.method(),
-                    ResultTable.bytes((long) r.wire().downBytesPerStep()), ResultTable.bytes((long) r.downBytesPerStep()),
+                    ResultTable.bytes((long) r.wire().downBytesPerStep()),
+                    ResultTable.bytes((long) r.downBytesPerStep()),
                     ResultTable.bytes((long) r.wire().upBytesPerStep()), ResultTable.bytes((long) r.upBytesPerStep()),
                     ResultTable.bytes((long) r.wire().upRowsPerStep()));
         }
-        for (MethodResult r : results) r.errors().forEach((u, e) -> io.err().println("cola: " + r.method() + ": " + u + " was stopped: " + e));
+        for (MethodResult r : results) {
+            r.errors().forEach((u, e) -> io.err().println("cola: " + r.method() + ": " + u + " was stopped: " + e));
+        }
     }
 }

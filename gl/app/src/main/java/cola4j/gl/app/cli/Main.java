@@ -63,7 +63,9 @@ public final class Main {
             printGroupHelp(path, commands, io.out());
             return OK;
         }
-        if (first.startsWith("-")) return usageError(path, "unknown option '" + first + "' (options go after the command)", io);
+        if (first.startsWith("-")) {
+            return usageError(path, "unknown option '" + first + "' (options go after the command)", io);
+        }
         for (Command c : commands) {
             if (!c.name().equals(first)) continue;
             List<String> rest = args.subList(1, args.size());
@@ -132,7 +134,9 @@ public final class Main {
     private static Options withHelp(Options options) {
         Options all = new Options();
         for (Option o : options.getOptions()) all.addOption(o);
-        if (!all.hasOption("help")) all.addOption(Option.builder("h").longOpt("help").desc("Show this help and exit").build());
+        if (!all.hasOption("help")) {
+            all.addOption(Option.builder("h").longOpt("help").desc("Show this help and exit").build());
+        }
         return all;
     }
 

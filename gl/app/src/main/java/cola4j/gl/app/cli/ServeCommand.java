@@ -68,17 +68,25 @@ public final class ServeCommand implements Command {
                 .addOption(FtaasCommand.opt("bind", "ADDR", "address to listen on (default 127.0.0.1)"))
                 .addOption(FtaasCommand.opt("steps", "N", "server steps (default 100)"))
                 .addOption(FtaasCommand.opt("rows", "B", "examples per user per step (default 32)"))
-                .addOption(Option.builder().longOpt("merged").desc("merge each user's ΔW into the base, per-user sub-batches").build())
-                .addOption(Option.builder().longOpt("merged-average").desc("merge the mean ΔW of the step's users once (for mutually trusting users)").build())
-                .addOption(FtaasCommand.opt("step-timeout", "MS", "how long a step waits for each user's message (default 30000)"))
-                .addOption(FtaasCommand.opt("start-timeout", "MS", "how long to wait for all users to attach (default 300000)"))
-                .addOption(FtaasCommand.opt("max-users", "N", "refuse --users above N (default 64, at most " + MAX_USERS + ")"))
-                .addOption(FtaasCommand.opt("transfer-dtype", "float32|bf16", "adaptation data on the wire (default float32)"))
+                .addOption(Option.builder().longOpt("merged")
+                        .desc("merge each user's ΔW into the base, per-user sub-batches").build())
+                .addOption(Option.builder().longOpt("merged-average")
+                        .desc("merge the mean ΔW of the step's users once (for mutually trusting users)").build())
+                .addOption(FtaasCommand.opt("step-timeout", "MS",
+                        "how long a step waits for each user's message (default 30000)"))
+                .addOption(FtaasCommand.opt("start-timeout", "MS",
+                        "how long to wait for all users to attach (default 300000)"))
+                .addOption(FtaasCommand.opt("max-users", "N",
+                        "refuse --users above N (default 64, at most " + MAX_USERS + ")"))
+                .addOption(FtaasCommand.opt("transfer-dtype", "float32|bf16",
+                        "adaptation data on the wire (default float32)"))
                 .addOption(FtaasCommand.opt("seed", "S", "seed of base, users and data (default 0)"))
                 .addOption(FtaasCommand.opt("pretrain-steps", "N", "pretraining steps of the base (default 300)"))
-                .addOption(FtaasCommand.opt("tls-cert", "PEM", "serve TLS with this certificate chain (with --tls-key)"))
+                .addOption(FtaasCommand.opt("tls-cert", "PEM",
+                        "serve TLS with this certificate chain (with --tls-key)"))
                 .addOption(FtaasCommand.opt("tls-key", "PEM", "private key of --tls-cert (PKCS#8 PEM)"))
-                .addOption(FtaasCommand.opt("json", "FILE", "also write the users' results as JSON (checked before the run)"));
+                .addOption(FtaasCommand.opt("json", "FILE",
+                        "also write the users' results as JSON (checked before the run)"));
     }
 
     @Override
@@ -135,8 +143,8 @@ public final class ServeCommand implements Command {
         Server server = NetServer.start(host, tokens, bind, port, tls);
         io.out().println("listening on " + bind + ":" + server.getPort());
         io.out().flush();
-        io.err().println("cola serve: " + users + " user(s), tokens in " + dir + ", " + steps + " steps, " + mode.cliName()
-                + ", step timeout " + stepTimeout + " ms" + (tls != null ? ", TLS" : ", plaintext"));
+        io.err().println("cola serve: " + users + " user(s), tokens in " + dir + ", " + steps + " steps, "
+                + mode.cliName() + ", step timeout " + stepTimeout + " ms" + (tls != null ? ", TLS" : ", plaintext"));
         SessionHost.Outcome outcome;
         try {
             outcome = host.run();
@@ -144,7 +152,8 @@ public final class ServeCommand implements Command {
             server.shutdown();
             if (!server.awaitTermination(5, TimeUnit.SECONDS)) server.shutdownNow();
         }
-        Table t = new Table("user", "task", "auxiliary", "served", "skipped", "base " + w.metricName(), w.metricName(), "status");
+        Table t = new Table("user", "task", "auxiliary", "served", "skipped", "base " + w.metricName(), w.metricName(),
+                "status");
         for (UserResult r : outcome.users()) {
             t.row("user-" + r.user(), r.task(), r.spec(), Integer.toString(r.served()), Integer.toString(r.skipped()),
                     String.format("%.3f", Evaluation.plain(w, w.base(), r.user())),
@@ -153,11 +162,15 @@ public final class ServeCommand implements Command {
         }
         t.print(io.out());
         SessionHost.Traffic tr = outcome.traffic();
-        io.out().printf("messages per step: adaptation data %.1f KiB down; uploads %.1f KiB and training rows %.1f KiB up"
-                + " (safetensors bytes; initial replicas %.1f KiB)%n", tr.down() / 1024.0 / steps, tr.up() / 1024.0 / steps,
-                tr.batches() / 1024.0 / steps, tr.setupUp() / 1024.0);
-        if (json != null) JsonFiles.writeAtomic(json, Map.of("users", outcome.users(), "step_ms", outcome.stepMillis()));
-        return outcome.users().stream().allMatch(r -> r.status().equals("finished")) && outcome.users().size() == users ? 0 : 1;
+        io.out().printf(
+                "messages per step: adaptation data %.1f KiB down; uploads %.1f KiB and training rows %.1f KiB up"
+                + " (safetensors bytes; initial replicas %.1f KiB)%n", tr.down() / 1024.0 / steps,
+                tr.up() / 1024.0 / steps, tr.batches() / 1024.0 / steps, tr.setupUp() / 1024.0);
+        if (json != null) {
+            JsonFiles.writeAtomic(json, Map.of("users", outcome.users(), "step_ms", outcome.stepMillis()));
+        }
+        return outcome.users().stream().allMatch(r -> r.status().equals("finished"))
+                && outcome.users().size() == users ? 0 : 1;
     }
 
     private static int bounded(CommandLine cl, String opt, int dflt, int max) {
@@ -167,7 +180,9 @@ public final class ServeCommand implements Command {
     }
 
     private static NetServer.Tls tls(CommandLine cl) {
-        if (cl.hasOption("tls-cert") != cl.hasOption("tls-key")) throw new UsageException("--tls-cert and --tls-key go together");
+        if (cl.hasOption("tls-cert") != cl.hasOption("tls-key")) {
+            throw new UsageException("--tls-cert and --tls-key go together");
+        }
         if (!cl.hasOption("tls-cert")) return null;
         File cert = new File(cl.getOptionValue("tls-cert")), key = new File(cl.getOptionValue("tls-key"));
         if (!cert.isFile() || !key.isFile()) throw new UsageException("--tls-cert/--tls-key: no such file");
@@ -198,10 +213,11 @@ public final class ServeCommand implements Command {
         long base = host.baseBytes();
         long perUser = 4L * host.maxMessageBytes() + 6L * host.adaptationBytesPerUser();
         long total = base + users * perUser, heap = Runtime.getRuntime().maxMemory();
-        io.err().printf("cola serve: server memory estimate %.1f MiB (base %.1f MiB + %d users x %.1f MiB), heap %.0f MiB%n",
-                total / 1048576.0, base / 1048576.0, users, perUser / 1048576.0, heap / 1048576.0);
+        io.err().printf("cola serve: server memory estimate %.1f MiB (base %.1f MiB + %d users x %.1f MiB), "
+                + "heap %.0f MiB%n", total / 1048576.0, base / 1048576.0, users, perUser / 1048576.0, heap / 1048576.0);
         if (total > heap) {
-            throw new UsageException(String.format("the session needs about %.0f MiB but the heap is %.0f MiB; fewer users or"
+            throw new UsageException(String.format(
+                    "the session needs about %.0f MiB but the heap is %.0f MiB; fewer users or"
                     + " a larger heap (COLA_JAVA_OPTS=-Xmx...)", total / 1048576.0, heap / 1048576.0));
         }
     }

@@ -34,8 +34,8 @@ import org.apache.commons.cli.Options;
 
 /**
  * {@code cola train --model M --task T --method full|lora|ia3|cola [options]}: fine-tunes the cached pretrained base
- * (see {@code cola pretrain}) on one downstream task with {@link TrainLoop}; writes checkpoints, metrics and an optional
- * per-step trace; {@code --resume DIR} continues a run bit-exactly. Layout and examples: docs/train.md.
+ * (see {@code cola pretrain}) on one downstream task with {@link TrainLoop}; writes checkpoints, metrics and an
+ * optional per-step trace; {@code --resume DIR} continues a run bit-exactly. Layout and examples: docs/train.md.
  */
 public final class TrainCommand implements Command {
     /**
@@ -49,9 +49,10 @@ public final class TrainCommand implements Command {
      * @param steps       completed steps
      * @param seconds     training wall time (all sessions of a resumed run)
      */
-    public record Report(@JsonProperty("method") String method, @JsonProperty("metric") String metric, @JsonProperty("final_metric") double finalMetric,
-                         @JsonProperty("final_loss") double finalLoss, @JsonProperty("final_eval_loss") double finalEvalLoss,
-                         @JsonProperty("steps") int steps, @JsonProperty("seconds") double seconds) {}
+    public record Report(@JsonProperty("method") String method, @JsonProperty("metric") String metric,
+                         @JsonProperty("final_metric") double finalMetric, @JsonProperty("final_loss") double finalLoss,
+                         @JsonProperty("final_eval_loss") double finalEvalLoss, @JsonProperty("steps") int steps,
+                         @JsonProperty("seconds") double seconds) {}
 
     @Override
     public String name() {
@@ -60,7 +61,8 @@ public final class TrainCommand implements Command {
 
     @Override
     public String description() {
-        return "Fine-tune a pretrained base on a task: full, LoRA, IA3 or ColA (checkpoints, metrics, --resume, --trace)";
+        return "Fine-tune a pretrained base on a task: full, LoRA, IA3 or ColA (checkpoints, metrics, "
+                + "--resume, --trace)";
     }
 
     @Override
@@ -89,7 +91,8 @@ public final class TrainCommand implements Command {
         opt(o, "eval-every", "K", "Evaluate and checkpoint every K steps (default ~steps/10)");
         opt(o, "eval-examples", "N", "Held-out examples per evaluation (default 500)");
         opt(o, "stop-at", "K", "Stop after step K with a resumable checkpoint (simulates an interruption)");
-        opt(o, "out", "DIR", "Output directory (default runs/train-<model>-<task>-<method>-s<seed>; with --resume: DIR)");
+        opt(o, "out", "DIR",
+                "Output directory (default runs/train-<model>-<task>-<method>-s<seed>; with --resume: DIR)");
         opt(o, "resume", "DIR", "Continue the run whose output (or checkpoint) directory is DIR");
         opt(o, "trace", "DIR", "Write per-step tensors (batch, loss, adaptation data, parameters) to DIR");
         opt(o, "json", "FILE", "Write {method, final_metric, final_loss, steps, seconds} to FILE");
@@ -109,19 +112,26 @@ public final class TrainCommand implements Command {
         TrainConfig cfg = config(cl, saved == null ? null : saved.config());
         if (saved != null) requireSame(saved.config(), cfg);
         List<String> tasks = Workloads.create(cfg.model(), cfg.preset(), cfg.dtype(), cfg.baseSeed()).downstreamNames();
-        if (!tasks.contains(cfg.task())) throw new UsageException("--task: unknown task '" + cfg.task() + "' for " + cfg.model() + "; available: " + tasks);
+        if (!tasks.contains(cfg.task())) {
+            throw new UsageException("--task: unknown task '" + cfg.task() + "' for " + cfg.model()
+                    + "; available: " + tasks);
+        }
         int stopAt = Args.intValue(cl, "stop-at", cfg.steps(), 1);
         if (stopAt > cfg.steps() || stopAt % cfg.interval() != 0 || (saved != null && stopAt <= saved.step())) {
-            throw new UsageException("--stop-at " + stopAt + " must be a multiple of the interval " + cfg.interval() + " in ["
-                    + (saved == null ? 1 : saved.step() + 1) + ", " + cfg.steps() + "]");
+            throw new UsageException("--stop-at " + stopAt + " must be a multiple of the interval " + cfg.interval()
+                    + " in [" + (saved == null ? 1 : saved.step() + 1) + ", " + cfg.steps() + "]");
         }
         Path out = Args.path(cl, "out");
-        if (out == null) out = resume != null ? resume : Path.of("runs", "train-" + cfg.model() + "-" + cfg.task() + "-" + cfg.method() + "-s" + cfg.seed());
+        if (out == null) {
+            out = resume != null ? resume : Path.of("runs",
+                    "train-" + cfg.model() + "-" + cfg.task() + "-" + cfg.method() + "-s" + cfg.seed());
+        }
         Path cacheDir = Args.path(cl, "cache");
         PretrainCache cache = cacheDir != null ? new PretrainCache(cacheDir) : PretrainCache.atDefaultLocation();
 
         Workload w = new Pretrainer(cache, io.err(), !cl.hasOption("quiet"))
-                .run(cfg.model(), cfg.preset(), cfg.dtype(), cfg.baseSeed(), PretrainConfig.defaults(cfg.model(), cfg.preset()), false).workload();
+                .run(cfg.model(), cfg.preset(), cfg.dtype(), cfg.baseSeed(),
+                        PretrainConfig.defaults(cfg.model(), cfg.preset()), false).workload();
         MethodSetup setup;
         try {
             setup = MethodSetup.create(w, cfg);
@@ -135,17 +145,24 @@ public final class TrainCommand implements Command {
             io.err().println("cola train: resumed " + TrainState.locate(resume) + " at step " + saved.step());
         }
         long trainable = setup.trainedParameters().values().stream().mapToLong(v -> v.value().numel()).sum();
-        io.out().printf("train: %s (%s, %s) task %s, method %s%s, %d trainable parameters, %d steps x batch %d, %s lr %.3g %s%n", cfg.model(),
-                cfg.preset(), cfg.dtype(), cfg.task(), cfg.method(), cfg.hasSiteAuxiliaries() ? " (" + cfg.aux() + (cfg.merged() ? ", merged" : "") + ", "
-                        + setup.sites().size() + " sites)" : "", trainable, cfg.steps(), cfg.batch(), cfg.optimizer(), cfg.lr(), cfg.schedule());
+        io.out().printf("train: %s (%s, %s) task %s, method %s%s, %d trainable parameters, %d steps x batch %d, "
+                + "%s lr %.3g %s%n", cfg.model(),
+                cfg.preset(), cfg.dtype(), cfg.task(), cfg.method(),
+                cfg.hasSiteAuxiliaries()
+                        ? " (" + cfg.aux() + (cfg.merged() ? ", merged" : "") + ", " + setup.sites().size() + " sites)"
+                        : "",
+                trainable, cfg.steps(), cfg.batch(), cfg.optimizer(), cfg.lr(), cfg.schedule());
         Path tracePath = Args.path(cl, "trace");
         StepTrace trace = tracePath == null ? null : new StepTrace(tracePath, cfg.method().cliName(), from.step());
-        TrainLoop.Result r = new TrainLoop(w, setup, w.downstream(cfg.task(), 0), out, trace, io.err(), !cl.hasOption("quiet")).run(from, stopAt);
-        io.out().printf("%s at step %d/%d: loss %.4f, eval_loss %.4f, %s %.4f (%.1f s); checkpoint %s%n", stopAt < cfg.steps() ? "stopped" : "done",
-                r.steps(), cfg.steps(), r.finalLoss(), r.finalEvalLoss(), r.metricName(), r.finalMetric(), r.seconds(), r.checkpoint());
+        TrainLoop.Result r = new TrainLoop(w, setup, w.downstream(cfg.task(), 0), out, trace, io.err(),
+                !cl.hasOption("quiet")).run(from, stopAt);
+        io.out().printf("%s at step %d/%d: loss %.4f, eval_loss %.4f, %s %.4f (%.1f s); checkpoint %s%n",
+                stopAt < cfg.steps() ? "stopped" : "done", r.steps(), cfg.steps(), r.finalLoss(), r.finalEvalLoss(),
+                r.metricName(), r.finalMetric(), r.seconds(), r.checkpoint());
         Path json = Args.path(cl, "json");
         if (json != null) {
-            JsonFiles.writeAtomic(json, new Report(cfg.method().cliName(), r.metricName(), r.finalMetric(), r.finalLoss(), r.finalEvalLoss(), r.steps(), r.seconds()));
+            JsonFiles.writeAtomic(json, new Report(cfg.method().cliName(), r.metricName(), r.finalMetric(),
+                    r.finalLoss(), r.finalEvalLoss(), r.steps(), r.seconds()));
             io.err().println("wrote " + json);
         }
         return 0;
@@ -156,10 +173,14 @@ public final class TrainCommand implements Command {
         boolean b = base != null;
         String model = Args.choice(cl, "model", b ? base.model() : null, Workloads.families());
         String task = cl.hasOption("task") ? cl.getOptionValue("task") : b ? base.task() : null;
-        TrainMethod method = cl.hasOption("method") ? TrainMethod.parse(Args.choice(cl, "method", null, TrainMethod.names())) : b ? base.method() : null;
-        if (model == null || task == null || method == null) throw new UsageException("--model, --task and --method are required (unless --resume)");
+        TrainMethod method = cl.hasOption("method")
+                ? TrainMethod.parse(Args.choice(cl, "method", null, TrainMethod.names())) : b ? base.method() : null;
+        if (model == null || task == null || method == null) {
+            throw new UsageException("--model, --task and --method are required (unless --resume)");
+        }
         String preset = Args.choice(cl, "preset", b ? base.preset() : "small", Workloads.presets());
-        DType dtype = DType.parse(Args.choice(cl, "dtype", b ? base.dtype().cliName : "float32", List.of("float32", "float64")));
+        DType dtype = DType.parse(Args.choice(cl, "dtype", b ? base.dtype().cliName : "float32",
+                List.of("float32", "float64")));
         long baseSeed = Args.intValue(cl, "base-seed", b ? (int) base.baseSeed() : 0, 0);
         AuxiliaryKind aux = AuxiliaryKind.parseUserChoice(
                 Args.choice(cl, "aux", b ? base.aux().cliName() : "lowrank", AuxiliaryKind.userChoiceNames()));
@@ -167,22 +188,29 @@ public final class TrainCommand implements Command {
         double alpha = Args.doubleValue(cl, "alpha", b ? base.alpha() : 8);
         int interval = Args.intValue(cl, "interval", b ? base.interval() : 1, 1);
         boolean merged = cl.hasOption("merged") || (b && base.merged());
-        List<String> sites = cl.hasOption("sites") ? Arrays.asList(cl.getOptionValue("sites").split(",")) : b ? base.sites() : List.of();
-        if (!sites.isEmpty() && !(method == TrainMethod.LORA || method == TrainMethod.COLA)) throw new UsageException("--sites applies to lora and cola only (" + method + " chooses its own)");
-        OptimizerKind optimizer = OptimizerKind.parse(Args.choice(cl, "optimizer", b ? base.optimizer().cliName() : "adamw", OptimizerKind.names()));
+        List<String> sites = cl.hasOption("sites") ? Arrays.asList(cl.getOptionValue("sites").split(",")) : b
+                ? base.sites() : List.of();
+        if (!sites.isEmpty() && !(method == TrainMethod.LORA || method == TrainMethod.COLA)) {
+            throw new UsageException("--sites applies to lora and cola only (" + method + " chooses its own)");
+        }
+        OptimizerKind optimizer = OptimizerKind.parse(Args.choice(cl, "optimizer",
+                b ? base.optimizer().cliName() : "adamw", OptimizerKind.names()));
         double lr = Args.doubleValue(cl, "lr", b ? base.lr() : method == TrainMethod.FULL ? 1e-3 : 3e-3);
-        ScheduleKind schedule = ScheduleKind.parse(Args.choice(cl, "schedule", b ? base.schedule().cliName() : "linear", ScheduleKind.names()));
+        ScheduleKind schedule = ScheduleKind.parse(Args.choice(cl, "schedule", b ? base.schedule().cliName() : "linear",
+                ScheduleKind.names()));
         double clip = Args.doubleValue(cl, "clip", b ? base.clip() : 1.0);
         int steps = Args.intValue(cl, "steps", b ? base.steps() : 200, 1);
         int updates = TrainConfig.optimizerSteps(steps, interval);
-        int warmup = Args.intValue(cl, "warmup", b ? base.warmup() : schedule == ScheduleKind.CONSTANT ? 0 : updates / 10, 0);
+        int warmup = Args.intValue(cl, "warmup",
+                b ? base.warmup() : schedule == ScheduleKind.CONSTANT ? 0 : updates / 10, 0);
         int batch = Args.intValue(cl, "batch", b ? base.batch() : 32, 1);
         long seed = Args.intValue(cl, "seed", b ? (int) base.seed() : 0, 0);
-        int evalEvery = Args.intValue(cl, "eval-every", b ? base.evalEvery() : Math.max(1, (steps / 10 + interval - 1) / interval) * interval, 1);
+        int evalEvery = Args.intValue(cl, "eval-every",
+                b ? base.evalEvery() : Math.max(1, (steps / 10 + interval - 1) / interval) * interval, 1);
         int evalExamples = Args.intValue(cl, "eval-examples", b ? base.evalExamples() : 500, 1);
         try {
-            return new TrainConfig(model, preset, dtype, baseSeed, task, method, aux, rank, alpha, interval, merged, sites, optimizer, lr, schedule, warmup,
-                    clip, steps, batch, seed, evalEvery, evalExamples);
+            return new TrainConfig(model, preset, dtype, baseSeed, task, method, aux, rank, alpha, interval, merged,
+                    sites, optimizer, lr, schedule, warmup, clip, steps, batch, seed, evalEvery, evalExamples);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -199,6 +227,8 @@ public final class TrainCommand implements Command {
                 throw new IllegalStateException(e);
             }
         }
-        if (!diff.isEmpty()) throw new UsageException("--resume: options differ from the checkpoint's run: " + String.join(", ", diff));
+        if (!diff.isEmpty()) {
+            throw new UsageException("--resume: options differ from the checkpoint's run: " + String.join(", ", diff));
+        }
     }
 }

@@ -63,8 +63,10 @@ public final class UserCommand implements Command {
                 .addOption(FtaasCommand.opt("interval", "I", "adaptation interval: batches per fit (default 1)"))
                 .addOption(FtaasCommand.opt("optimizer", "O", "sgd, adam or adamw (default adamw)"))
                 .addOption(FtaasCommand.opt("lr", "LR", "learning rate (default 0.02)"))
-                .addOption(FtaasCommand.opt("connect-timeout", "MS", "how long to wait for the server to be reachable (default 30000)"))
-                .addOption(FtaasCommand.opt("tls-ca", "PEM", "trust this certificate (the server's, or its CA) and use TLS"))
+                .addOption(FtaasCommand.opt("connect-timeout", "MS",
+                        "how long to wait for the server to be reachable (default 30000)"))
+                .addOption(FtaasCommand.opt("tls-ca", "PEM",
+                        "trust this certificate (the server's, or its CA) and use TLS"))
                 .addOption(FtaasCommand.opt("json", "FILE", "also write this user's result as JSON"));
     }
 
@@ -84,7 +86,8 @@ public final class UserCommand implements Command {
         if (port < 1 || port > 65535) throw new UsageException("--server: port must be 1..65535");
         Path tokenFile = Args.path(cl, "token-file");
         if (tokenFile == null) throw new UsageException("--token-file FILE is required");
-        AuxiliaryKind aux = AuxiliaryKind.parseUserChoice(Args.choice(cl, "aux", "lowrank", AuxiliaryKind.userChoiceNames()));
+        AuxiliaryKind aux = AuxiliaryKind.parseUserChoice(Args.choice(cl, "aux", "lowrank",
+                AuxiliaryKind.userChoiceNames()));
         OptimizerKind opt = OptimizerKind.parse(Args.choice(cl, "optimizer", "adamw", OptimizerKind.names()));
         AttachRequest request = AttachRequest.newBuilder().setAux(aux.cliName()).setRank(Args.intValue(cl, "rank", 8, 1))
                 .setMlpHidden(Args.intValue(cl, "mlp-hidden", 32, 1)).setInterval(Args.intValue(cl, "interval", 1, 1))
@@ -117,8 +120,9 @@ public final class UserCommand implements Command {
                     .connectTimeout(connectTimeout);
             UserResult r = user.run((step, d) -> { });
             SessionInfo info = user.info();
-            io.out().printf("user-%d (%s, %s): %s %s after %d steps served, %d skipped; %s%n", r.user(), r.task(), r.spec(),
-                    r.metric(), r.value() == null ? "-" : String.format("%.3f", r.value()), r.served(), r.skipped(),
+            io.out().printf("user-%d (%s, %s): %s %s after %d steps served, %d skipped; %s%n", r.user(), r.task(),
+                    r.spec(), r.metric(), r.value() == null ? "-" : String.format("%.3f", r.value()), r.served(),
+                    r.skipped(),
                     r.status() + (r.reason() == null ? "" : ": " + r.reason()));
             if (json != null) JsonFiles.writeAtomic(json, r);
             return r.status().equals("finished") && info != null ? 0 : 1;

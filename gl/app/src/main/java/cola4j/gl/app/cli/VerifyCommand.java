@@ -33,8 +33,9 @@ public final class VerifyCommand implements Command {
      * @param tol     the bound on maxRel
      * @param pass    maxRel ≤ tol
      */
-    public record Row(@JsonProperty("id") String id, @JsonProperty("setting") String setting, @JsonProperty("max_abs") double maxAbs,
-                      @JsonProperty("max_rel") double maxRel, @JsonProperty("tol") double tol, @JsonProperty("pass") boolean pass) {
+    public record Row(@JsonProperty("id") String id, @JsonProperty("setting") String setting,
+                      @JsonProperty("max_abs") double maxAbs, @JsonProperty("max_rel") double maxRel,
+                      @JsonProperty("tol") double tol, @JsonProperty("pass") boolean pass) {
         static Row of(PropositionResult r) {
             return new Row(r.id(), r.setting(), r.maxAbs(), r.maxRel(), r.tol(), r.pass());
         }
@@ -47,7 +48,8 @@ public final class VerifyCommand implements Command {
      * @param propositions one row per check, in the order of the table
      */
     public record Report(@JsonProperty("dtype") @JsonSerialize(using = DTypeJson.Writer.class)
-            @JsonDeserialize(using = DTypeJson.Reader.class) DType dtype, @JsonProperty("propositions") List<Row> propositions) {}
+                         @JsonDeserialize(using = DTypeJson.Reader.class) DType dtype,
+                         @JsonProperty("propositions") List<Row> propositions) {}
 
     /** (dtype, seed) → the results; {@link Verifier#runAll} except in tests. */
     private final BiFunction<DType, Long, List<PropositionResult>> suite;
@@ -67,7 +69,9 @@ public final class VerifyCommand implements Command {
         return r;
     }
 
-    /** A command that reports {@code suite}'s results instead of running the equivalence suite (tests: forced FAILs). */
+    /**
+     * A command that reports {@code suite}'s results instead of running the equivalence suite (tests: forced FAILs).
+     */
     VerifyCommand(BiFunction<DType, Long, List<PropositionResult>> suite) {
         this.suite = suite;
     }
@@ -85,9 +89,12 @@ public final class VerifyCommand implements Command {
     @Override
     public Options options() {
         return new Options()
-                .addOption(Option.builder().longOpt("dtype").hasArg().argName("float64|float32").desc("element type (default float64)").build())
-                .addOption(Option.builder().longOpt("seed").hasArg().argName("S").desc("seed of model, data and adapters (default 0)").build())
-                .addOption(Option.builder().longOpt("json").hasArg().argName("FILE").desc("also write the results as JSON").build());
+                .addOption(Option.builder().longOpt("dtype").hasArg().argName("float64|float32")
+                        .desc("element type (default float64)").build())
+                .addOption(Option.builder().longOpt("seed").hasArg().argName("S")
+                        .desc("seed of model, data and adapters (default 0)").build())
+                .addOption(Option.builder().longOpt("json").hasArg().argName("FILE")
+                        .desc("also write the results as JSON").build());
     }
 
     @Override

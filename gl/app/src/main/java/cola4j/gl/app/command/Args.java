@@ -41,7 +41,10 @@ public final class Args {
         int[] v = new int[parts.length];
         for (int i = 0; i < parts.length; i++) {
             v[i] = parseInt(opt, parts[i]);
-            if (v[i] < min) throw new UsageException("--" + opt + ": every value must be >= " + min + ", got " + v[i] + " in '" + s + "'");
+            if (v[i] < min) {
+                throw new UsageException("--" + opt + ": every value must be >= " + min + ", got " + v[i]
+                        + " in '" + s + "'");
+            }
         }
         return v;
     }
@@ -50,7 +53,9 @@ public final class Args {
     public static String choice(CommandLine cl, String opt, String dflt, List<String> allowed) {
         if (!cl.hasOption(opt)) return dflt;
         String s = cl.getOptionValue(opt);
-        if (!allowed.contains(s)) throw new UsageException("--" + opt + ": '" + s + "' is not one of " + String.join(", ", allowed));
+        if (!allowed.contains(s)) {
+            throw new UsageException("--" + opt + ": '" + s + "' is not one of " + String.join(", ", allowed));
+        }
         return s;
     }
 

@@ -3,12 +3,13 @@ package cola4j.gl.app.demo;
 import java.util.List;
 
 /**
- * The sizes and pass criteria of {@code cola demo}: full (≤ 5 minutes on 2 cores) or quick (a few seconds, used by the
- * end-to-end test).
+ * The sizes and pass criteria of {@code cola demo}: full (≤ 5 minutes on 2 cores) or quick (a few seconds, used by
+ * the end-to-end test).
  *
  * @param users           users (each a different task: kinds cycled, each user in its own variant)
  * @param taskKinds       digits shift kinds cycled over users (user u gets taskKinds[u mod n] in variant u); the
- *                        demo leaves out {@code invert}, which rank-8 adapters do not learn (see {@link cola4j.models.data.DigitShift})
+ *                        demo leaves out {@code invert}, which rank-8 adapters do not learn (see
+ *                        {@link cola4j.models.data.DigitShift})
  * @param pretrainSteps   pretraining steps of the base MLP
  * @param steps           server steps per method
  * @param rowsPerUser     examples per user per step
@@ -20,14 +21,16 @@ import java.util.List;
  * @param margin          a method passes for a user when its accuracy ≥ max(base, chance) + margin
  * @param chanceTolerance the base counts as near chance on a user when |base − chance| ≤ chanceTolerance
  */
-public record DemoPlan(int users, List<String> taskKinds, int pretrainSteps, int steps, int rowsPerUser, int evalEvery, int seeds, int rank,
-                       double lr, double fullLr, double margin, double chanceTolerance) {
+public record DemoPlan(int users, List<String> taskKinds, int pretrainSteps, int steps, int rowsPerUser, int evalEvery,
+                       int seeds, int rank, double lr, double fullLr, double margin, double chanceTolerance) {
     /** The demo's tasks: every digits kind but {@code invert}. */
     public static final List<String> TASK_KINDS = List.of("rotate", "flip", "mixed");
 
     public DemoPlan {
         taskKinds = List.copyOf(taskKinds);
-        if (users < 1 || taskKinds.isEmpty() || steps < 1 || seeds < 1) throw new IllegalArgumentException("demo plan: users, task kinds, steps and seeds must be >= 1");
+        if (users < 1 || taskKinds.isEmpty() || steps < 1 || seeds < 1) {
+            throw new IllegalArgumentException("demo plan: users, task kinds, steps and seeds must be >= 1");
+        }
     }
 
     public static DemoPlan full() {

@@ -10,7 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Writes what {@code cola demo} produced: report.md ({@link DemoMarkdown}), results.json, learning-curve PNGs (one per user and the mean). */
+/**
+ * Writes what {@code cola demo} produced: report.md ({@link DemoMarkdown}), results.json, learning-curve PNGs (one per
+ * user and the mean).
+ */
 public final class DemoReport {
     private DemoReport() {}
 
@@ -24,9 +27,12 @@ public final class DemoReport {
         List<Path> files = new ArrayList<>();
         for (String u : users(run)) {
             Map<String, List<double[]>> series = new LinkedHashMap<>();
-            for (MethodResult r : run.results()) if (r.curves().containsKey(u)) series.put(r.method(), r.curves().get(u));
+            for (MethodResult r : run.results()) {
+                if (r.curves().containsKey(u)) series.put(r.method(), r.curves().get(u));
+            }
             Path f = dir.resolve("curves-" + u + ".png");
-            LearningCurves.write(f, u + ": " + run.tasks().get(u) + " " + run.shifts().get(u), "accuracy", series, run.base().get(u));
+            LearningCurves.write(f, u + ": " + run.tasks().get(u) + " " + run.shifts().get(u), "accuracy", series,
+                    run.base().get(u));
             files.add(f);
         }
         Map<String, List<double[]>> mean = new LinkedHashMap<>();
@@ -44,7 +50,9 @@ public final class DemoReport {
         j.put("plan", run.plan());
         j.put("pretrain_seconds", run.pretrainSeconds());
         Map<String, Object> verdicts = new LinkedHashMap<>();
-        for (MethodResult r : run.results()) verdicts.put(r.method(), DemoVerdict.appliesTo(r.method()) ? run.failingUsers(r) : "n/a");
+        for (MethodResult r : run.results()) {
+            verdicts.put(r.method(), DemoVerdict.appliesTo(r.method()) ? run.failingUsers(r) : "n/a");
+        }
         j.put("failing_users", verdicts);
         j.put("base_not_near_chance", run.baseNotNearChance());
         j.put("seed_margins", run.margins());

@@ -26,13 +26,15 @@ import java.util.Set;
  * downstream shifts ({@link DemoPlan#taskKinds()}), and per method one FTaaS session on the same base, the same users
  * and the same data streams:
  * <pre>
- *   cola-lowrank-merged, cola-lowrank-merged-average,                                     (ColA, Gradient Learning on the users;
- *   cola-lowrank-unmerged, cola-linear-unmerged, cola-mlp-unmerged                          merged: per-user vs averaged ΔW)
- *   lora (multi-tenant, adapters on the server), full (one model copy per user)            (baselines)
- *   cola-lowrank-unmerged-bf16                                                             (adaptation data sent as bfloat16)
+ *   cola-lowrank-merged, cola-lowrank-merged-average,                  (ColA, Gradient Learning on the users;
+ *   cola-lowrank-unmerged, cola-linear-unmerged, cola-mlp-unmerged       merged: per-user vs averaged ΔW)
+ *   lora (multi-tenant, adapters on the server),                        (baselines)
+ *   full (one model copy per user)
+ *   cola-lowrank-unmerged-bf16                                          (adaptation data sent as bfloat16)
  * </pre>
  * With {@code seeds > 1} it repeats ColA low-rank (merged) and LoRA for seeds 1 .. seeds−1 (other user
- * initializations and data streams) to compare their difference with LoRA's seed-to-seed noise ({@link SeedComparison}).
+ * initializations and data streams) to compare their difference with LoRA's seed-to-seed noise
+ * ({@link SeedComparison}).
  *
  * @param base            accuracy of the untouched base per user (user-k → value)
  * @param chance          chance level per user (the commonest test label's rate)
@@ -43,8 +45,9 @@ import java.util.Set;
  * @param pretrainSeconds wall time of pretraining
  * @param plan            the plan it ran
  */
-public record DemoRun(Map<String, Double> base, Map<String, Double> chance, Map<String, String> tasks, Map<String, String> shifts,
-                      List<MethodResult> results, Map<Integer, double[]> seedRuns, double pretrainSeconds, DemoPlan plan) {
+public record DemoRun(Map<String, Double> base, Map<String, Double> chance, Map<String, String> tasks,
+                      Map<String, String> shifts, List<MethodResult> results, Map<Integer, double[]> seedRuns,
+                      double pretrainSeconds, DemoPlan plan) {
 
     /** The merged-average method's name (the reference implementation's collaboration mode). */
     public static final String MERGED_AVERAGE = DemoVerdict.MERGED_AVERAGE;
@@ -80,7 +83,8 @@ public record DemoRun(Map<String, Double> base, Map<String, Double> chance, Map<
         }
         results.add(cola(w, low, cfg.withTransfer(TransferDtype.BF16), "cola-lowrank-unmerged-bf16", log));
         Map<Integer, double[]> seedRuns = new LinkedHashMap<>();
-        seedRuns.put(0, new double[] {find(results, "cola-lowrank-merged").meanMetric(), find(results, "lora").meanMetric()});
+        seedRuns.put(0,
+                new double[] {find(results, "cola-lowrank-merged").meanMetric(), find(results, "lora").meanMetric()});
         for (int seed = 1; seed < plan.seeds(); seed++) {
             List<UserSpec> s = specs(plan, "lowrank", seed);
             SessionConfig c = config(plan, seed);
@@ -95,23 +99,27 @@ public record DemoRun(Map<String, Double> base, Map<String, Double> chance, Map<
     }
 
     private static SessionConfig config(DemoPlan plan, int seed) {
-        return new SessionConfig(plan.steps(), plan.rowsPerUser(), ColaMode.UNMERGED, TransferDtype.NATIVE, plan.evalEvery(), seed, plan.fullLr());
+        return new SessionConfig(plan.steps(), plan.rowsPerUser(), ColaMode.UNMERGED, TransferDtype.NATIVE,
+                plan.evalEvery(), seed, plan.fullLr());
     }
 
-    private static <B> MethodResult cola(TenantWorkload<B> w, List<UserSpec> specs, SessionConfig cfg, String name, PrintStream log) {
+    private static <B> MethodResult cola(TenantWorkload<B> w, List<UserSpec> specs, SessionConfig cfg, String name,
+            PrintStream log) {
         try (Progress p = new Progress(log, name, cfg.steps())) {
             return new ColaSession<>(w, specs, cfg, name.split(" ")[0]).run(p.onStep());
         }
     }
 
-    private static <B> MethodResult lora(TenantWorkload<B> w, List<UserSpec> specs, SessionConfig cfg, PrintStream log) {
+    private static <B> MethodResult lora(TenantWorkload<B> w, List<UserSpec> specs, SessionConfig cfg,
+            PrintStream log) {
         try (Progress p = new Progress(log, "lora (multi-tenant)", cfg.steps())) {
             return new LoraSession<>(w, specs, cfg).run(p.onStep());
         }
     }
 
     private static MethodResult find(List<MethodResult> results, String method) {
-        return results.stream().filter(r -> r.method().equals(method)).findFirst().orElseThrow(() -> new IllegalArgumentException("no method " + method));
+        return results.stream().filter(r -> r.method().equals(method)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no method " + method));
     }
 
     /** Mean over users of the base metric. */
@@ -136,12 +144,14 @@ public record DemoRun(Map<String, Double> base, Map<String, Double> chance, Map<
 
     /** ColA low-rank (merged) vs LoRA over the seeds. */
     public SeedComparison seedComparison() {
-        return SeedComparison.of(seedRuns.values().stream().mapToDouble(v -> v[0]).toArray(), seedRuns.values().stream().mapToDouble(v -> v[1]).toArray());
+        return SeedComparison.of(seedRuns.values().stream().mapToDouble(v -> v[0]).toArray(),
+                seedRuns.values().stream().mapToDouble(v -> v[1]).toArray());
     }
 
     /** Users on which {@code method} does not beat base and chance by the plan's margin ({@link DemoVerdict}). */
     public List<String> failingUsers(MethodResult r) {
-        return DemoVerdict.failing(r.metrics(), base, chance, plan.margin(), r.errors() == null ? Set.of() : r.errors().keySet());
+        return DemoVerdict.failing(r.metrics(), base, chance, plan.margin(),
+                r.errors() == null ? Set.of() : r.errors().keySet());
     }
 
     /** Users on which the base is not near chance. */

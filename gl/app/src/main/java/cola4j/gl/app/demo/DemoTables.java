@@ -13,9 +13,12 @@ import java.util.Map;
  * The tables {@code cola demo} prints and report.md repeats, split so that each fits a terminal:
  * <ol>
  *   <li>{@link #users}: each user's task, its shift, the untouched base's accuracy and the chance level;</li>
- *   <li>{@link #accuracy}: final accuracy per user and method, their mean, and the per-user verdict ({@link DemoVerdict});</li>
- *   <li>{@link #memory}: peak bytes on the server (total at one moment, then per category) and on the largest user device;</li>
- *   <li>{@link #traffic}: bytes per server step each way (measured, with the analytic payload beside it) and the time split.</li>
+ *   <li>{@link #accuracy}: final accuracy per user and method, their mean, and the per-user verdict
+ *       ({@link DemoVerdict});</li>
+ *   <li>{@link #memory}: peak bytes on the server (total at one moment, then per category) and on the largest
+ *       user device;</li>
+ *   <li>{@link #traffic}: bytes per server step each way (measured, with the analytic payload beside it) and the
+ *       time split.</li>
  * </ol>
  */
 public final class DemoTables {
@@ -23,10 +26,13 @@ public final class DemoTables {
 
     /** user | task | shift | base | chance | base near chance. */
     public static Table users(DemoRun run) {
-        Table t = new Table("user", "task", "shift", "base", "chance", String.format(Locale.ROOT, "|base - chance| <= %.2f", run.plan().chanceTolerance())).alignLeft(0, 1, 2, 5);
+        Table t = new Table("user", "task", "shift", "base", "chance",
+                        String.format(Locale.ROOT, "|base - chance| <= %.2f", run.plan().chanceTolerance()))
+                .alignLeft(0, 1, 2, 5);
         for (String u : run.base().keySet()) {
             double b = run.base().get(u), c = run.chance().get(u);
-            t.row(u, run.tasks().get(u), run.shifts().get(u), f3(b), f3(c), DemoVerdict.nearChance(b, c, run.plan().chanceTolerance()) ? "yes" : "NO");
+            t.row(u, run.tasks().get(u), run.shifts().get(u), f3(b), f3(c),
+                    DemoVerdict.nearChance(b, c, run.plan().chanceTolerance()) ? "yes" : "NO");
         }
         return t;
     }
@@ -54,11 +60,14 @@ public final class DemoTables {
 
     /** method | server peak | parameters | gradients | optimizer | activations | buffers | user device. */
     public static Table memory(DemoRun run) {
-        Table t = new Table("method", "server peak", "params", "grads", "opt state", "activations", "buffers", "user device").alignLeft(0);
+        Table t = new Table("method", "server peak", "params", "grads", "opt state", "activations", "buffers",
+                "user device").alignLeft(0);
         for (MethodResult r : run.results()) {
             Map<String, Long> b = r.serverBytesByCategory();
-            t.row(r.method(), ResultTable.bytes(r.serverBytes()), ResultTable.bytes(b.get("parameters")), ResultTable.bytes(b.get("gradients")),
-                    ResultTable.bytes(b.get("optimizer_state")), ResultTable.bytes(b.get("activations")), ResultTable.bytes(b.get("buffers")),
+            t.row(r.method(), ResultTable.bytes(r.serverBytes()), ResultTable.bytes(b.get("parameters")),
+                    ResultTable.bytes(b.get("gradients")),
+                    ResultTable.bytes(b.get("optimizer_state")), ResultTable.bytes(b.get("activations")),
+                    ResultTable.bytes(b.get("buffers")),
                     ResultTable.bytes(r.userBytesMax()));
         }
         return t;
@@ -66,9 +75,11 @@ public final class DemoTables {
 
     /** method | down/step | analytic | up/step | analytic | fwd+bwd s | transfer s | user fit s | total s. */
     public static Table traffic(DemoRun run) {
-        Table t = new Table("method", "down/step", "(analytic)", "up/step", "(analytic)", "fwd+bwd s", "transfer s", "user fit s", "total s").alignLeft(0);
+        Table t = new Table("method", "down/step", "(analytic)", "up/step", "(analytic)", "fwd+bwd s", "transfer s",
+                "user fit s", "total s").alignLeft(0);
         for (MethodResult r : run.results()) {
-            t.row(r.method(), perStep(r.downBytesPerStep()), perStep(r.downBytesPerStep() == 0 ? 0 : r.downBytesAnalytic()),
+            t.row(r.method(), perStep(r.downBytesPerStep()),
+                    perStep(r.downBytesPerStep() == 0 ? 0 : r.downBytesAnalytic()),
                     perStep(r.upBytesPerStep()), perStep(r.upBytesPerStep() == 0 ? 0 : r.upBytesAnalytic()),
                     f2(r.serverSeconds()), f2(r.transferSeconds()), f2(r.userSeconds()), f2(r.totalSeconds()));
         }

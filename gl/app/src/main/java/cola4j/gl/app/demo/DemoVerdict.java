@@ -39,7 +39,8 @@ public final class DemoVerdict {
     }
 
     /** The users (keys of {@code base}, in order) on which {@code metrics} does not clearly beat base and chance. */
-    public static List<String> failing(Map<String, Double> metrics, Map<String, Double> base, Map<String, Double> chance, double margin) {
+    public static List<String> failing(Map<String, Double> metrics, Map<String, Double> base,
+            Map<String, Double> chance, double margin) {
         return failing(metrics, base, chance, margin, Set.of());
     }
 
@@ -47,7 +48,8 @@ public final class DemoVerdict {
      * As {@link #failing(Map, Map, Map, double)}, where the users in {@code stopped} (a session stopped them, e.g. on
      * divergence: {@link MethodResult#errors}) always fail, marked "(stopped)", whatever metric they last reported.
      */
-    public static List<String> failing(Map<String, Double> metrics, Map<String, Double> base, Map<String, Double> chance, double margin,
+    public static List<String> failing(Map<String, Double> metrics, Map<String, Double> base,
+            Map<String, Double> chance, double margin,
                                        Set<String> stopped) {
         List<String> out = new ArrayList<>();
         for (String u : base.keySet()) {

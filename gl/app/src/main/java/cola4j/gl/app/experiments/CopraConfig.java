@@ -21,12 +21,13 @@ import java.util.List;
  * @param tiesDensity   TIES: fraction of entries kept per task and site
  * @param taLambda      task arithmetic: λ in λ Σ_t ΔW_t
  * @param pruneSuffixes site-name suffixes for the "only one kind" pruning patterns (e.g. {@code attn.value})
- * @param shapleyPermutations Monte Carlo permutations when there are more than {@link Shapley#EXACT_MAX_PLAYERS} players
+ * @param shapleyPermutations Monte Carlo permutations when there are more than
+ *                            {@link Shapley#EXACT_MAX_PLAYERS} players
  * @param shapleyPlayers      who the Shapley players are: the layer groups (CopRA's study) or the individual sites
  */
-public record CopraConfig(String method, int steps, int batchSize, double lr, int rank, double alpha, double p0, double stage1Ratio,
-                          int evalExamples, double tiesDensity, double taLambda, List<String> pruneSuffixes, int shapleyPermutations,
-                          ShapleyPlayers shapleyPlayers) {
+public record CopraConfig(String method, int steps, int batchSize, double lr, int rank, double alpha,
+                          double p0, double stage1Ratio, int evalExamples, double tiesDensity, double taLambda,
+                          List<String> pruneSuffixes, int shapleyPermutations, ShapleyPlayers shapleyPlayers) {
     /** The players of the Shapley study. */
     public enum ShapleyPlayers {
         /** One player per {@link LayerGroups} group (all adapters of a transformer layer together). */
@@ -40,39 +41,54 @@ public record CopraConfig(String method, int steps, int batchSize, double lr, in
     }
 
     public CopraConfig {
-        if (!method.equals("lora") && !method.equals("cola")) throw new IllegalArgumentException("copra: method must be lora or cola, got '" + method + "'");
-        if (steps < 1 || batchSize < 1 || evalExamples < 1 || rank < 1) {
-            throw new IllegalArgumentException("copra: steps, batchSize, evalExamples and rank must be >= 1, got " + steps + ", " + batchSize + ", " + evalExamples + ", " + rank);
+        if (!method.equals("lora") && !method.equals("cola")) {
+            throw new IllegalArgumentException("copra: method must be lora or cola, got '" + method + "'");
         }
-        if (!(lr > 0) || !(alpha > 0)) throw new IllegalArgumentException("copra: lr and alpha must be > 0, got " + lr + ", " + alpha);
-        if (shapleyPermutations < 2) throw new IllegalArgumentException("copra: shapleyPermutations must be >= 2, got " + shapleyPermutations);
+        if (steps < 1 || batchSize < 1 || evalExamples < 1 || rank < 1) {
+            throw new IllegalArgumentException("copra: steps, batchSize, evalExamples and rank must be >= 1, got "
+                    + steps + ", " + batchSize + ", " + evalExamples + ", " + rank);
+        }
+        if (!(lr > 0) || !(alpha > 0)) {
+            throw new IllegalArgumentException("copra: lr and alpha must be > 0, got " + lr + ", " + alpha);
+        }
+        if (shapleyPermutations < 2) {
+            throw new IllegalArgumentException("copra: shapleyPermutations must be >= 2, got " + shapleyPermutations);
+        }
         if (shapleyPlayers == null) throw new IllegalArgumentException("copra: shapleyPlayers is null");
         pruneSuffixes = List.copyOf(pruneSuffixes);
     }
 
-    /** Defaults: 200 steps of batch 32, AdamW 3e-3, rank 4, α 8, p₀ 0.1, ratio 0.75, 500 eval examples, TIES 0.5, λ 0.5, 200 Monte Carlo permutations, players = layers. */
+    /**
+     * Defaults: 200 steps of batch 32, AdamW 3e-3, rank 4, α 8, p₀ 0.1, ratio 0.75, 500 eval examples, TIES 0.5, λ
+     * 0.5, 200 Monte Carlo permutations, players = layers.
+     */
     public static CopraConfig defaults(String method, List<String> pruneSuffixes) {
-        return new CopraConfig(method, 200, 32, 3e-3, 4, 8, ProgressiveSchedule.DEFAULT_P0, ProgressiveSchedule.DEFAULT_STAGE1_RATIO,
-                500, 0.5, 0.5, pruneSuffixes, 200, ShapleyPlayers.LAYERS);
+        return new CopraConfig(method, 200, 32, 3e-3, 4, 8, ProgressiveSchedule.DEFAULT_P0,
+                ProgressiveSchedule.DEFAULT_STAGE1_RATIO, 500, 0.5, 0.5, pruneSuffixes, 200, ShapleyPlayers.LAYERS);
     }
 
     public CopraConfig withMethod(String m) {
-        return new CopraConfig(m, steps, batchSize, lr, rank, alpha, p0, stage1Ratio, evalExamples, tiesDensity, taLambda, pruneSuffixes, shapleyPermutations, shapleyPlayers);
+        return new CopraConfig(m, steps, batchSize, lr, rank, alpha, p0, stage1Ratio, evalExamples, tiesDensity,
+                taLambda, pruneSuffixes, shapleyPermutations, shapleyPlayers);
     }
 
     public CopraConfig withSteps(int s) {
-        return new CopraConfig(method, s, batchSize, lr, rank, alpha, p0, stage1Ratio, evalExamples, tiesDensity, taLambda, pruneSuffixes, shapleyPermutations, shapleyPlayers);
+        return new CopraConfig(method, s, batchSize, lr, rank, alpha, p0, stage1Ratio, evalExamples, tiesDensity,
+                taLambda, pruneSuffixes, shapleyPermutations, shapleyPlayers);
     }
 
     public CopraConfig withEvalExamples(int n) {
-        return new CopraConfig(method, steps, batchSize, lr, rank, alpha, p0, stage1Ratio, n, tiesDensity, taLambda, pruneSuffixes, shapleyPermutations, shapleyPlayers);
+        return new CopraConfig(method, steps, batchSize, lr, rank, alpha, p0, stage1Ratio, n, tiesDensity, taLambda,
+                pruneSuffixes, shapleyPermutations, shapleyPlayers);
     }
 
     public CopraConfig withShapleyPlayers(ShapleyPlayers p) {
-        return new CopraConfig(method, steps, batchSize, lr, rank, alpha, p0, stage1Ratio, evalExamples, tiesDensity, taLambda, pruneSuffixes, shapleyPermutations, p);
+        return new CopraConfig(method, steps, batchSize, lr, rank, alpha, p0, stage1Ratio, evalExamples, tiesDensity,
+                taLambda, pruneSuffixes, shapleyPermutations, p);
     }
 
     public CopraConfig withShapleyPermutations(int m) {
-        return new CopraConfig(method, steps, batchSize, lr, rank, alpha, p0, stage1Ratio, evalExamples, tiesDensity, taLambda, pruneSuffixes, m, shapleyPlayers);
+        return new CopraConfig(method, steps, batchSize, lr, rank, alpha, p0, stage1Ratio, evalExamples, tiesDensity,
+                taLambda, pruneSuffixes, m, shapleyPlayers);
     }
 }

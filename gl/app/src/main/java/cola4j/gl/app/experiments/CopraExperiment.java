@@ -41,14 +41,15 @@ import java.util.Set;
  *
  * <ul>
  *   <li>single: each task's metric with its own adapters;</li>
- *   <li>merged: the mean over tasks of the metric of one merged adapter set (linear, task arithmetic, TIES, concat);</li>
+ *   <li>merged: the mean over tasks of the metric of one merged adapter set (linear, task arithmetic,
+ *       TIES, concat);</li>
  *   <li>pruned: the mean over tasks of the metric with each task's adapters minus a {@link PrunePattern}'s sites
  *       (patterns that remove nothing with these layer groups, e.g. middle_third of 2 layers, are skipped and listed by
  *       {@link #prunedSkipped()});</li>
  *   <li>shapley: per player (a layer group, or a site with {@link CopraConfig.ShapleyPlayers#SITES}), the mean over
- *       tasks of its Shapley value, v(S) = metric with only S's adapters; exact for ≤ {@link Shapley#EXACT_MAX_PLAYERS}
- *       players, otherwise Monte Carlo with a standard error (tasks use independent permutation streams, so the
- *       standard error of the task mean is √(Σ_t SE_t²) / T).</li>
+ *       tasks of its Shapley value, v(S) = metric with only S's adapters; exact
+ *       for ≤ {@link Shapley#EXACT_MAX_PLAYERS} players, otherwise Monte Carlo with a standard error (tasks use
+ *       independent permutation streams, so the standard error of the task mean is √(Σ_t SE_t²) / T).</li>
  * </ul>
  *
  * Adapters are evaluated by folding their deltas into the base weights (copy, W += ΔW, evaluate, restore the copy:
@@ -56,7 +57,8 @@ import java.util.Set;
  */
 public final class CopraExperiment {
     /** Seed salts for the data, dropout and activation streams of a (seed, task) run. */
-    static final long DATA_SALT = 0x9E3779B97F4A7C15L, DROPOUT_SALT = 0xC2B2AE3D27D4EB4FL, ACTIVATION_SALT = 0x165667B19E3779F9L, EVAL_SEED = 20241030L;
+    static final long DATA_SALT = 0x9E3779B97F4A7C15L, DROPOUT_SALT = 0xC2B2AE3D27D4EB4FL,
+            ACTIVATION_SALT = 0x165667B19E3779F9L, EVAL_SEED = 20241030L;
 
     private final Workload w;
     private final List<Site> sites;
@@ -69,7 +71,10 @@ public final class CopraExperiment {
      */
     public CopraExperiment(Workload workload, List<Site> sites, CopraConfig cfg) {
         for (Site s : sites) {
-            if (s.kind() != Site.Kind.LINEAR) throw new IllegalArgumentException("copra: site " + s.name() + " is not linear (low-rank adapters on linear sites only)");
+            if (s.kind() != Site.Kind.LINEAR) {
+                throw new IllegalArgumentException("copra: site " + s.name()
+                        + " is not linear (low-rank adapters on linear sites only)");
+            }
         }
         this.w = workload;
         this.sites = List.copyOf(sites);
@@ -91,12 +96,16 @@ public final class CopraExperiment {
         return out;
     }
 
-    /** Every pruning pattern of the study: every_other, the three thirds, one per {@link CopraConfig#pruneSuffixes()}. */
+    /**
+     * Every pruning pattern of the study: every_other, the three thirds, one per {@link CopraConfig#pruneSuffixes()}.
+     */
     public List<PrunePattern> prunePatterns() {
         return PrunePattern.standard(cfg.pruneSuffixes().toArray(new String[0]));
     }
 
-    /** The pruning patterns that remove no site with these layer groups (e.g. middle_third with 2 layers): not measured. */
+    /**
+     * The pruning patterns that remove no site with these layer groups (e.g. middle_third with 2 layers): not measured.
+     */
     public List<PrunePattern> prunedSkipped() {
         return prunePatterns().stream().filter(p -> p.removed(groups).isEmpty()).toList();
     }
@@ -114,25 +123,32 @@ public final class CopraExperiment {
         }
     }
 
-    /** Trains fresh adapters on {@code task}; the initialization depends on (seed, taskIndex, site) only, not on progressive. */
+    /**
+     * Trains fresh adapters on {@code task}; the initialization depends on (seed, taskIndex, site) only, not
+     * on progressive.
+     */
     public Trained train(Task<?> task, int taskIndex, boolean progressive, long seed) {
         LinkedHashMap<String, AuxiliaryModel> aux = new LinkedHashMap<>();
         LinkedHashMap<String, LowRankAux> lora = new LinkedHashMap<>();
         for (int i = 0; i < sites.size(); i++) {
             Site s = sites.get(i);
-            LowRankAux a = new LowRankAux(s.inFeatures(), s.outFeatures(), new LowRankConfig(cfg.rank(), cfg.alpha(), s.dtype(), seed * 1_000_003L + taskIndex * 7919L + i));
+            LowRankAux a = new LowRankAux(s.inFeatures(), s.outFeatures(),
+                    new LowRankConfig(cfg.rank(), cfg.alpha(), s.dtype(), seed * 1_000_003L + taskIndex * 7919L + i));
             aux.put(s.name(), a);
             lora.put(s.name(), a);
         }
         AdamConfig ac = AdamConfig.adamW(cfg.lr());
         LrSchedule sch = LrSchedule.linearWarmupDecay(cfg.lr(), cfg.steps() / 10, cfg.steps());
         long runSeed = seed * 31 + taskIndex;
-        ProgressiveSchedule ps = progressive ? new ProgressiveSchedule(cfg.p0(), cfg.stage1Ratio(), cfg.steps()) : ProgressiveSchedule.always(cfg.steps());
+        ProgressiveSchedule ps = progressive ? new ProgressiveSchedule(cfg.p0(), cfg.stage1Ratio(), cfg.steps())
+                : ProgressiveSchedule.always(cfg.steps());
         ProgressiveActivation act = new ProgressiveActivation(ps, groups, new Rng(runSeed ^ ACTIVATION_SALT));
         ProgressiveTrainer t = cfg.method().equals("lora")
-                ? ProgressiveTrainer.lora(act, new LoraTrainer(w.model(), sites, Map.of(0, aux), p -> new AdamW(p, ac), sch, 1, 1.0))
+                ? ProgressiveTrainer.lora(act,
+                        new LoraTrainer(w.model(), sites, Map.of(0, aux), p -> new AdamW(p, ac), sch, 1, 1.0))
                 : ProgressiveTrainer.cola(act, new ColaTrainer(new ColaServer(w.model(), sites),
-                        List.of(new UserFit(0, aux, new AdamW(UserFit.parameters(aux), ac), new UserFitConfig(1, 1.0), sch)), ColaMode.UNMERGED));
+                        List.of(new UserFit(0, aux, new AdamW(UserFit.parameters(aux), ac), new UserFitConfig(1, 1.0),
+                                sch)), ColaMode.UNMERGED));
         Rng data = new Rng(runSeed ^ DATA_SALT), dropout = new Rng(runSeed ^ DROPOUT_SALT);
         for (int k = 0; k < cfg.steps(); k++) {
             Batch b = w.sample(task, cfg.batchSize(), data);
@@ -169,8 +185,9 @@ public final class CopraExperiment {
      * @param shapleyExact true when every task used the exact formula
      * @param bytesSent    ColA: adaptation-data bytes sent while training all tasks; 0 for LoRA
      */
-    public record RunResult(double base, double single, Map<AuxiliaryMerge.Kind, Double> merged, Map<PrunePattern, Double> pruned, double[] shapley,
-                            double[] shapleySe, boolean shapleyExact, long bytesSent) {}
+    public record RunResult(double base, double single, Map<AuxiliaryMerge.Kind, Double> merged,
+                            Map<PrunePattern, Double> pruned, double[] shapley, double[] shapleySe,
+                            boolean shapleyExact, long bytesSent) {}
 
     /** Trains every task and measures single, merged, pruned and Shapley metrics. */
     public RunResult run(List<? extends Task<?>> tasks, boolean progressive, long seed) {
@@ -183,9 +200,11 @@ public final class CopraExperiment {
         merges.put(AuxiliaryMerge.Kind.LINEAR, AuxiliaryMerge.linear(deltas));
         merges.put(AuxiliaryMerge.Kind.TASK_ARITHMETIC, AuxiliaryMerge.taskArithmetic(deltas, cfg.taLambda()));
         merges.put(AuxiliaryMerge.Kind.TIES, AuxiliaryMerge.ties(deltas, cfg.tiesDensity(), null, 1.0));
-        merges.put(AuxiliaryMerge.Kind.CONCAT, LowRankConcat.deltas(LowRankConcat.concat(trained.stream().map(Trained::auxiliaries).toList(), null)));
+        merges.put(AuxiliaryMerge.Kind.CONCAT,
+                LowRankConcat.deltas(LowRankConcat.concat(trained.stream().map(Trained::auxiliaries).toList(), null)));
         Map<AuxiliaryMerge.Kind, Double> merged = new EnumMap<>(AuxiliaryMerge.Kind.class);
-        merges.forEach((k, d) -> merged.put(k, tasks.stream().mapToDouble(t -> evaluate(t, d)).average().orElseThrow()));
+        merges.forEach((k, d) -> merged.put(k,
+                tasks.stream().mapToDouble(t -> evaluate(t, d)).average().orElseThrow()));
         Map<PrunePattern, Double> pruned = new LinkedHashMap<>();
         for (PrunePattern p : prunePatterns()) {
             Set<String> removed = p.removed(groups);
@@ -212,7 +231,8 @@ public final class CopraExperiment {
                 only.keySet().retainAll(on);
                 return evaluate(task, only);
             };
-            Shapley.Result r = Shapley.compute(n, v, cfg.shapleyPermutations(), new Rng(seed ^ EVAL_SEED ^ (t + 1) * 0x9E3779B97F4A7C15L));
+            Shapley.Result r = Shapley.compute(n, v, cfg.shapleyPermutations(),
+                    new Rng(seed ^ EVAL_SEED ^ (t + 1) * 0x9E3779B97F4A7C15L));
             exact &= r.exact();
             for (int i = 0; i < n; i++) {
                 shapley[i] += r.values()[i] / tn;

@@ -32,8 +32,10 @@ import java.util.function.ToDoubleFunction;
  * @param progressive    true for CopRA's progressive activation, false for plain training
  * @param base           metric of the base model without adapters
  * @param single         each task's metric with its own adapters
- * @param merged         per merge kind, the metric of the merged adapter set (JSON keys {@link AuxiliaryMerge.Kind#id()})
- * @param pruned         per pruning pattern that removes something, the metric after pruning (JSON keys {@link PrunePattern#name()})
+ * @param merged         per merge kind, the metric of the merged adapter set (JSON keys
+ *                       {@link AuxiliaryMerge.Kind#id()})
+ * @param pruned         per pruning pattern that removes something, the metric after pruning (JSON keys
+ *                       {@link PrunePattern#name()})
  * @param prunedSkipped  the patterns that remove nothing with this model's layer groups (e.g. middle_third for L = 2)
  * @param shapley        per player, the mean Shapley value
  * @param shapleyStd     per player, the sample std over seeds; null for one seed
@@ -41,11 +43,13 @@ import java.util.function.ToDoubleFunction;
  * @param shapleyExact   true when every run used the exact formula
  * @param shapleyPlayers the players' names (layer groups or sites)
  * @param shapleySpread  max − min of the per-run Shapley values
- * @param mbSent         ColA: megabytes (10⁶ bytes) of adaptation data sent per run of all tasks; null (absent) for LoRA
- * @param mbSaved        progressive ColA: megabytes saved against the plain run of the same seed; null (absent) otherwise
+ * @param mbSent         ColA: megabytes (10⁶ bytes) of adaptation data sent per run of all tasks; null
+ *                       (absent) for LoRA
+ * @param mbSaved        progressive ColA: megabytes saved against the plain run of the same seed; null
+ *                       (absent) otherwise
  */
-@JsonPropertyOrder({"method", "progressive", "base", "single", "merged", "pruned", "pruned_skipped", "shapley", "shapley_std", "shapley_se",
-        "shapley_exact", "shapley_players", "shapley_spread", "mb_sent", "mb_saved"})
+@JsonPropertyOrder({"method", "progressive", "base", "single", "merged", "pruned", "pruned_skipped", "shapley",
+        "shapley_std", "shapley_se", "shapley_exact", "shapley_players", "shapley_spread", "mb_sent", "mb_saved"})
 public record CopraRow(
         String method,
         boolean progressive,
@@ -71,8 +75,9 @@ public record CopraRow(
      * @param skipped   the pruning patterns the experiment skipped ({@link CopraExperiment#prunedSkipped()})
      * @param players   the Shapley players' names ({@link CopraExperiment#playerNames()})
      */
-    public static CopraRow of(String method, boolean progressive, List<CopraExperiment.RunResult> runs, List<CopraExperiment.RunResult> plainRuns,
-                              List<PrunePattern> skipped, List<String> players) {
+    public static CopraRow of(String method, boolean progressive, List<CopraExperiment.RunResult> runs,
+                              List<CopraExperiment.RunResult> plainRuns, List<PrunePattern> skipped,
+                              List<String> players) {
         if (runs.isEmpty()) throw new IllegalArgumentException("copra row: no runs");
         CopraExperiment.RunResult first = runs.get(0);
         Map<AuxiliaryMerge.Kind, MeanStd> merged = new EnumMap<>(AuxiliaryMerge.Kind.class);
@@ -80,7 +85,10 @@ public record CopraRow(
         Map<PrunePattern, MeanStd> pruned = new LinkedHashMap<>();
         for (PrunePattern p : first.pruned().keySet()) pruned.put(p, over(runs, r -> r.pruned().get(p)));
         int n = first.shapley().length, s = runs.size();
-        if (players.size() != n) throw new IllegalArgumentException("copra row: " + players.size() + " player names for " + n + " Shapley values");
+        if (players.size() != n) {
+            throw new IllegalArgumentException("copra row: " + players.size() + " player names for " + n
+                    + " Shapley values");
+        }
         double[] mean = new double[n], sd = s > 1 ? new double[n] : null, se = new double[n];
         for (int i = 0; i < n; i++) {
             final int ii = i;
@@ -96,13 +104,17 @@ public record CopraRow(
         MeanStd mbSent = cola ? over(runs, r -> r.bytesSent() / 1e6) : null;
         MeanStd mbSaved = null;
         if (cola && progressive && plainRuns != null) {
-            if (plainRuns.size() != s) throw new IllegalArgumentException("copra row: " + plainRuns.size() + " plain runs for " + s + " progressive runs");
+            if (plainRuns.size() != s) {
+                throw new IllegalArgumentException("copra row: " + plainRuns.size() + " plain runs for " + s
+                        + " progressive runs");
+            }
             double[] saved = new double[s];
             for (int i = 0; i < s; i++) saved[i] = (plainRuns.get(i).bytesSent() - runs.get(i).bytesSent()) / 1e6;
             mbSaved = MeanStd.of(saved);
         }
-        return new CopraRow(method, progressive, over(runs, CopraExperiment.RunResult::base), over(runs, CopraExperiment.RunResult::single), merged,
-                pruned, List.copyOf(skipped), mean, sd, se, exact, List.copyOf(players), over(runs, r -> Shapley.spread(r.shapley())), mbSent, mbSaved);
+        return new CopraRow(method, progressive, over(runs, CopraExperiment.RunResult::base),
+                over(runs, CopraExperiment.RunResult::single), merged, pruned, List.copyOf(skipped), mean, sd, se,
+                exact, List.copyOf(players), over(runs, r -> Shapley.spread(r.shapley())), mbSent, mbSaved);
     }
 
     /** Player i's Shapley value as mean ± std over seeds (std null for one seed). */

@@ -4,7 +4,7 @@ package cola4j.gl.app.experiments;
  * Mean and sample standard deviation of one quantity over S seeds:
  *
  * <pre>
- *   mean = (1/S) Σ_s v_s        std = √( Σ_s (v_s − mean)² / (S − 1) )   (null when S = 1: no spread is measured)
+ *   mean = (1/S) Σ_s v_s    std = √( Σ_s (v_s − mean)² / (S − 1) )   (null when S = 1: no spread is measured)
  * </pre>
  *
  * Serialized by Jackson as {@code {"mean": …, "std": …}} ({@code "std": null} for one seed).
@@ -17,7 +17,9 @@ public record MeanStd(double mean, Double std) {
     public static final String NONE = "–";
 
     public MeanStd {
-        if (std != null && !(std >= 0)) throw new IllegalArgumentException("MeanStd: std must be >= 0 or null, got " + std);
+        if (std != null && !(std >= 0)) {
+            throw new IllegalArgumentException("MeanStd: std must be >= 0 or null, got " + std);
+        }
     }
 
     /** Mean and sample std of {@code v} (at least one value). */

@@ -18,10 +18,11 @@ import java.util.Map;
  *   auxiliary parameters A_u = Σ_s  r(in + out)                      lowrank (LoRA A [r, in], B [out, r])
  *                                   in·out + bias·out                linear
  *                                   in·h + h + h·out + out           mlp (one hidden layer of width h, biases)
- *   down payload / step     = Σ_users Σ_s rows × (in_s + out_s) × e_wire        rows = rowsPerUser × positionsPerRow
+ *   down payload / step     = Σ_users Σ_s rows × (in_s + out_s) × e_wire   rows = rowsPerUser × positionsPerRow
  *   up payload / step       = unmerged: Σ_u A_u·e·⌊N/I_u⌋ / N      merged: Σ_u Σ_s (in·out + [Δb] out)·e
- *   optimizer state O_u(n, t) of n elements in t tensors, by user u's optimizer ({@link UserSpec#newOptimizer}): Adam and AdamW
- *                          2·n·e + 8·t (m, v and a float64 step scalar per tensor), SGD with momentum n·e
+ *   optimizer state O_u(n, t) of n elements in t tensors, by user u's optimizer ({@link UserSpec#newOptimizer}):
+ *                          Adam and AdamW 2·n·e + 8·t (m, v and a float64 step scalar per tensor),
+ *                          SGD with momentum n·e
  *   memory (parameters, gradients, optimizer state):
  *     full        server:  K·P·e,            K·P·e,         Σ_u O_u(P, T_base)
  *     lora        server:  P·e + Σ A_u·e,    Σ A_u·e,       Σ O_u(A_u, T_u)
@@ -29,7 +30,8 @@ import java.util.Map;
  *     cola merged (both) server: P·e, 0, 0 (independent of K);      user u: as unmerged
  *   server buffers ({@link #serverBuffers}; D_u = user u's ΔW/Δb bytes, X = one user's adaptation data of one step,
  *   M = the merge backup Σ_s (in·out + bias·out)·e):
- *     full, lora 0;  cola unmerged K·X;  cola merged max_u D_u + max(M, X);  cola merged-average Σ_u D_u + max(M, K·X)
+ *     full, lora 0;  cola unmerged K·X;  cola merged max_u D_u + max(M, X);
+ *     cola merged-average Σ_u D_u + max(M, K·X)
  * </pre>
  * Users are the sessions' {@link UserSpec}s: each with its own auxiliary type, rank, interval and optimizer.
  */
@@ -71,7 +73,10 @@ public final class AnalyticBytes {
         return optimizerState(u.optimizer(), elements, tensors, dtype);
     }
 
-    /** O(n, t) of an optimizer kind as {@link UserSpec#newOptimizer} builds it: sgd n·e (momentum buffer), adam and adamw 2·n·e + 8·t. */
+    /**
+     * O(n, t) of an optimizer kind as {@link UserSpec#newOptimizer} builds it: sgd n·e (momentum buffer), adam and
+     * adamw 2·n·e + 8·t.
+     */
     public static long optimizerState(OptimizerKind kind, long elements, long tensors, DType dtype) {
         return kind == OptimizerKind.SGD ? elements * dtype.bytes : 2 * elements * dtype.bytes + 8 * tensors;
     }
@@ -82,14 +87,16 @@ public final class AnalyticBytes {
     }
 
     /** Down payload of one step with {@code users} active users. */
-    public static long downPayloadPerStep(List<Site> sites, int users, int rowsPerUser, int positionsPerRow, TransferDtype wire, DType dtype) {
+    public static long downPayloadPerStep(List<Site> sites, int users, int rowsPerUser, int positionsPerRow,
+            TransferDtype wire, DType dtype) {
         long perRow = 0;
         for (Site s : sites) perRow += s.inFeatures() + s.outFeatures();
         return (long) users * rowsPerUser * positionsPerRow * perRow * wire.bytesPerElement(dtype);
     }
 
     /** Up payload per step (averaged over {@code steps}); setup uploads not included. */
-    public static double upPayloadPerStep(List<UserSpec> users, List<Site> sites, ColaMode mode, int steps, DType dtype) {
+    public static double upPayloadPerStep(List<UserSpec> users, List<Site> sites, ColaMode mode, int steps,
+            DType dtype) {
         double total = 0;
         for (UserSpec u : users) {
             if (mode == ColaMode.UNMERGED) {
@@ -104,7 +111,10 @@ public final class AnalyticBytes {
     /** D_u: bytes of user u's upload in merged modes, Σ_s (in·out + [linear auxiliary and site bias] out)·e. */
     public static long deltaBytes(UserSpec u, List<Site> sites, DType dtype) {
         long d = 0;
-        for (Site s : sites) d += (long) s.inFeatures() * s.outFeatures() + (u.auxType() == AuxiliaryKind.LINEAR && s.bias() != null ? s.outFeatures() : 0);
+        for (Site s : sites) {
+            d += (long) s.inFeatures() * s.outFeatures()
+                    + (u.auxType() == AuxiliaryKind.LINEAR && s.bias() != null ? s.outFeatures() : 0);
+        }
         return d * dtype.bytes;
     }
 
@@ -115,30 +125,38 @@ public final class AnalyticBytes {
         return b * dtype.bytes;
     }
 
-    /** X: one user's adaptation data of one step as the server holds it, rows·positions·Σ_s (in + out)·e (model dtype). */
+    /**
+     * X: one user's adaptation data of one step as the server holds it, rows·positions·Σ_s
+     * (in + out)·e (model dtype).
+     */
     public static long adaptationDataBytes(List<Site> sites, int rowsPerUser, int positionsPerRow, DType dtype) {
         return downPayloadPerStep(sites, 1, rowsPerUser, positionsPerRow, TransferDtype.NATIVE, dtype);
     }
 
     /**
-     * Expected peak of the server's BUFFERS for a session of {@code steps} ≥ 2 steps run by {@link ColaSession} (users
-     * submitting and uploading in list order): unmerged, the outbox of one mixed step; merged, the uploaded ΔW of one
-     * user while the previous pass's outbox (X) or, during its own pass, the merge backup (M) is held; merged-average,
-     * every user's ΔW while the previous step's outbox (K·X) or the merge backup is held (formulas in the class comment).
-     * The full and LoRA baselines hold no buffer.
+     * Expected peak of the server's BUFFERS for a session of {@code steps} ≥ 2 steps run by {@link ColaSession}
+     * (users submitting and uploading in list order): unmerged, the outbox of one mixed step; merged, the uploaded ΔW
+     * of one user while the previous pass's outbox (X) or, during its own pass, the merge backup (M) is held;
+     * merged-average, every user's ΔW while the previous step's outbox (K·X) or the merge backup is held (formulas in
+     * the class comment). The full and LoRA baselines hold no buffer.
      */
-    public static long serverBuffers(ServingMethod method, List<UserSpec> users, List<Site> sites, int rowsPerUser, int positionsPerRow, DType dtype) {
-        long x = adaptationDataBytes(sites, rowsPerUser, positionsPerRow, dtype), m = mergeBackupBytes(sites, dtype), k = users.size();
+    public static long serverBuffers(ServingMethod method, List<UserSpec> users, List<Site> sites, int rowsPerUser,
+            int positionsPerRow, DType dtype) {
+        long x = adaptationDataBytes(sites, rowsPerUser, positionsPerRow, dtype), m = mergeBackupBytes(sites, dtype),
+                k = users.size();
         return switch (method) {
             case FULL, LORA -> 0;
             case COLA_UNMERGED -> k * x;
-            case COLA_MERGED -> users.stream().mapToLong(u -> deltaBytes(u, sites, dtype)).max().orElse(0) + Math.max(m, x);
-            case COLA_MERGED_AVERAGE -> users.stream().mapToLong(u -> deltaBytes(u, sites, dtype)).sum() + Math.max(m, k * x);
+            case COLA_MERGED -> users.stream().mapToLong(u -> deltaBytes(u, sites, dtype)).max().orElse(0)
+                    + Math.max(m, x);
+            case COLA_MERGED_AVERAGE -> users.stream().mapToLong(u -> deltaBytes(u, sites, dtype)).sum()
+                    + Math.max(m, k * x);
         };
     }
 
     /** Expected server bytes per category (parameters, gradients, optimizer state) for a method. */
-    public static Map<MemCategory, Long> server(ServingMethod method, Model base, List<UserSpec> users, List<Site> sites) {
+    public static Map<MemCategory, Long> server(ServingMethod method, Model base, List<UserSpec> users,
+            List<Site> sites) {
         long e = base.dtype().bytes, p = baseParameters(base) * e, a = 0, optA = 0, optFull = 0;
         for (UserSpec u : users) {
             a += auxParameters(u, sites) * e;

@@ -35,11 +35,12 @@ import java.util.function.IntConsumer;
  * at submit, non-finite or malformed uploads at upload), so a bad batch or ΔW is rejected before it enters a pass
  * or an average; a finite upload that still makes the user's own loss non-finite (a diverged auxiliary) is found by
  * the server when the pass fails (non-finite loss or adaptation data, {@link Server#stoppedInLastStep}) and that user
- * is removed before the step is redone for the others. Unmerged and merged, the others then train exactly as if the user had never joined (their passes
- * never depend on another user's rows or ΔW). Merged-average couples users by design: every pass merges the
- * average of the step's ΔW, so before it was stopped the user's (valid) ΔW shaped the others' passes, and after it
- * the average is over the remaining users; the others end as in a session where the user stopped at that step. A
- * finite ΔW that is merely bad (its own loss stays finite) is not detected and enters the average.
+ * is removed before the step is redone for the others. Unmerged and merged, the others then train exactly as if the
+ * user had never joined (their passes never depend on another user's rows or ΔW). Merged-average couples users by
+ * design: every pass merges the average of the step's ΔW, so before it was stopped the user's (valid) ΔW shaped the
+ * others' passes, and after it the average is over the remaining users; the others end as in a session where the user
+ * stopped at that step. A finite ΔW that is merely bad (its own loss stays finite) is not detected and
+ * enters the average.
  *
  * @param <B> batch type
  */
@@ -64,7 +65,8 @@ public final class ColaSession<B> {
      * @param transports builds the session's transport from the wire type of adaptation data and the model dtype
      *                   (default {@link InProcessTransport}; e.g. one with a {@link WireTap}, or a fault injector)
      */
-    public ColaSession(TenantWorkload<B> workload, List<UserSpec> specs, SessionConfig cfg, String method, BiFunction<TransferDtype, DType, Transport> transports) {
+    public ColaSession(TenantWorkload<B> workload, List<UserSpec> specs, SessionConfig cfg, String method,
+            BiFunction<TransferDtype, DType, Transport> transports) {
         this.workload = workload;
         this.specs = specs;
         this.cfg = cfg;
@@ -107,9 +109,9 @@ public final class ColaSession<B> {
         Curves curves = new Curves();
         for (int step = 0; step < cfg.steps(); step++) {
             if (cfg.mode() == ColaMode.MERGED) {
-                // one user at a time: its ΔW arrives just before its own sub-pass and is dropped right after it, so the
-                // server never holds more than one user's deltas (flat in K); the passes are the same as one step over
-                // all K queues, since each merged sub-pass sees only its own user's rows and ΔW.
+                // one user at a time: its ΔW arrives just before its own sub-pass and is dropped right after it, so
+                // the server never holds more than one user's deltas (flat in K); the passes are the same as one step
+                // over all K queues, since each merged sub-pass sees only its own user's rows and ΔW.
                 for (int u : new ArrayList<>(devices.keySet())) {
                     guard(u, () -> server.submit(u, workload.sample(u, cfg.rowsPerUser(), data.get(u))));
                     guard(u, () -> server.upload(u, transport.up(u, devices.get(u).deltas())));
@@ -118,28 +120,38 @@ public final class ColaSession<B> {
             } else {
                 for (int u : new ArrayList<>(devices.keySet())) {
                     guard(u, () -> server.submit(u, workload.sample(u, cfg.rowsPerUser(), data.get(u))));
-                    if (cfg.mode() == ColaMode.MERGED_AVERAGE) guard(u, () -> server.upload(u, transport.up(u, devices.get(u).deltas())));
+                    if (cfg.mode() == ColaMode.MERGED_AVERAGE) {
+                        guard(u, () -> server.upload(u, transport.up(u, devices.get(u).deltas())));
+                    }
                 }
                 deliver(server.step());
             }
             if ((step + 1) % cfg.evalEvery() == 0 || step + 1 == cfg.steps()) {
-                for (LocalUserDevice d : devices.values()) curves.add(d.id(), step + 1, Evaluation.adapted(workload, workload.base(), d.id(), d.auxiliaries()));
+                for (LocalUserDevice d : devices.values()) {
+                    curves.add(d.id(), step + 1,
+                            Evaluation.adapted(workload, workload.base(), d.id(), d.auxiliaries()));
+                }
             }
             if (onStep != null) onStep.accept(step + 1);
         }
         TransferStats t = transport.stats().minus(setup);
         int n = cfg.steps();
         // analytic payload counts the users that finished (a user stopped at its first submit never sent anything)
-        long downAnalytic = AnalyticBytes.downPayloadPerStep(sites, specs.size() - errors.size(), cfg.rowsPerUser(), workload.positionsPerRow(), cfg.transfer(), workload.base().dtype());
+        long downAnalytic = AnalyticBytes.downPayloadPerStep(sites, specs.size() - errors.size(), cfg.rowsPerUser(),
+                workload.positionsPerRow(), cfg.transfer(), workload.base().dtype());
         List<UserSpec> active = specs.stream().filter(s -> !errors.containsKey(s.id())).toList();
         double upAnalytic = AnalyticBytes.upPayloadPerStep(active, sites, cfg.mode(), n, workload.base().dtype());
         long userNanos = devices.values().stream().mapToLong(LocalUserDevice::fitNanos).sum();
         Map<String, String> errs = new LinkedHashMap<>();
         errors.forEach((u, m) -> errs.put("user-" + u, m));
-        return new MethodResult(method, ledger.peak(LedgerView.SERVER), LedgerView.peaksByCategory(ledger, LedgerView.SERVER), LedgerView.userPeakMax(ledger),
-                (double) t.downTotal() / n, (double) t.downPayload() / n, downAnalytic, (double) t.upTotal() / n, (double) t.upPayload() / n, upAnalytic,
-                setup.upTotal(), server.passNanos() / 1e9, t.encodeNanos() / 1e9, userNanos / 1e9, (System.nanoTime() - t0) / 1e9,
-                curves.finals(), curves.points(), errs, cfg.mode() == ColaMode.MERGED_AVERAGE ? averagedModelMetrics(sites) : null);
+        return new MethodResult(method, ledger.peak(LedgerView.SERVER),
+                LedgerView.peaksByCategory(ledger, LedgerView.SERVER), LedgerView.userPeakMax(ledger),
+                (double) t.downTotal() / n, (double) t.downPayload() / n, downAnalytic, (double) t.upTotal() / n,
+                (double) t.upPayload() / n, upAnalytic,
+                setup.upTotal(), server.passNanos() / 1e9, t.encodeNanos() / 1e9, userNanos / 1e9,
+                (System.nanoTime() - t0) / 1e9,
+                curves.finals(), curves.points(), errs,
+                cfg.mode() == ColaMode.MERGED_AVERAGE ? averagedModelMetrics(sites) : null);
     }
 
     /**
@@ -166,7 +178,9 @@ public final class ColaSession<B> {
         Map<String, Double> m = new LinkedHashMap<>();
         Map<Integer, Map<String, AuxiliaryModel>> aux = new LinkedHashMap<>();
         devices.forEach((u, d) -> aux.put(u, d.auxiliaries()));
-        for (int u : devices.keySet()) m.put("user-" + u, Evaluation.averagedModel(workload, workload.base(), sites, aux, u));
+        for (int u : devices.keySet()) {
+            m.put("user-" + u, Evaluation.averagedModel(workload, workload.base(), sites, aux, u));
+        }
         return m;
     }
 

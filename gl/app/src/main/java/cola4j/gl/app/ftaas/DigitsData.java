@@ -86,23 +86,31 @@ public final class DigitsData implements TenantData<VectorBatch> {
             throw new IllegalArgumentException("batch: expected tensors x and y, got " + t.keySet());
         }
         Tensor x = t.get("x"), y = t.get("y");
-        if (x.dtype() != DType.FLOAT64 || y.dtype() != DType.FLOAT64) throw new IllegalArgumentException("batch: x and y must be float64");
+        if (x.dtype() != DType.FLOAT64 || y.dtype() != DType.FLOAT64) {
+            throw new IllegalArgumentException("batch: x and y must be float64");
+        }
         if (x.rank() != 2 || x.dim(1) != FEATURES || y.rank() != 1 || y.dim(0) != x.dim(0)) {
             throw new IllegalArgumentException("batch: expected x [rows, " + FEATURES + "] and y [rows], got "
                     + java.util.Arrays.toString(x.shape()) + " and " + java.util.Arrays.toString(y.shape()));
         }
         int rows = x.dim(0);
-        if (rows < 1 || rows > maxRows) throw new IllegalArgumentException("batch: " + rows + " rows, expected 1.." + maxRows);
+        if (rows < 1 || rows > maxRows) {
+            throw new IllegalArgumentException("batch: " + rows + " rows, expected 1.." + maxRows);
+        }
         double[][] xs = new double[rows][FEATURES];
         int[] ys = new int[rows];
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < FEATURES; j++) {
                 double v = x.getFlat(r * FEATURES + j);
-                if (!Double.isFinite(v)) throw new IllegalArgumentException("batch: non-finite input at row " + r + ", feature " + j);
+                if (!Double.isFinite(v)) {
+                    throw new IllegalArgumentException("batch: non-finite input at row " + r + ", feature " + j);
+                }
                 xs[r][j] = v;
             }
             double v = y.getFlat(r);
-            if (!(v >= 0 && v < CLASSES && v == Math.rint(v))) throw new IllegalArgumentException("batch: label " + v + " at row " + r + " is not 0..9");
+            if (!(v >= 0 && v < CLASSES && v == Math.rint(v))) {
+                throw new IllegalArgumentException("batch: label " + v + " at row " + r + " is not 0..9");
+            }
             ys[r] = (int) v;
         }
         return new VectorBatch(xs, ys);

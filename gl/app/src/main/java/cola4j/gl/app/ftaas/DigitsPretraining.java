@@ -30,8 +30,10 @@ public final class DigitsPretraining {
      * @param lr     AdamW learning rate
      * @param onStep progress callback (may be null)
      */
-    public static MlpClassifier pretrain(DigitsFamily family, int[] hidden, DType dtype, int steps, double lr, long seed, IntConsumer onStep) {
-        MlpClassifierConfig c = new MlpClassifierConfig(Digits.PIXELS, java.util.Arrays.stream(hidden).boxed().toList(), Digits.CLASSES, 0.0, dtype);
+    public static MlpClassifier pretrain(DigitsFamily family, int[] hidden, DType dtype, int steps, double lr,
+            long seed, IntConsumer onStep) {
+        MlpClassifierConfig c = new MlpClassifierConfig(Digits.PIXELS, java.util.Arrays.stream(hidden).boxed().toList(),
+                Digits.CLASSES, 0.0, dtype);
         MlpClassifier m = new MlpClassifier(c, new Rng(seed));
         m.setTrainable(true);
         AdamW opt = new AdamW(m.namedParameters(), new AdamConfig(lr, 0.9, 0.999, 1e-8, 0));

@@ -25,9 +25,9 @@ import java.util.Map;
  * The digits family as an FTaaS workload: an {@link MlpClassifier} (x [B, 64] → logits [B, 10]) pretrained on the
  * unshifted images; user u's task is kinds[u mod |kinds|] in u's variant ({@link DigitShift#forUser}; by default the
  * kinds are {@link DigitShift#KINDS}: {@code rotate} (quarter turn), {@code flip} (diagonal mirror), {@code invert},
- * {@code mixed} (quarter turn or diagonal mirror plus a label permutation)), so every user needs a different adaptation. Every
- * Linear site ({@code layers.i}, {@code head}) is adapted. Metric: accuracy on the user's shifted test split (359
- * images).
+ * {@code mixed} (quarter turn or diagonal mirror plus a label permutation)), so every user needs a different
+ * adaptation. Every Linear site ({@code layers.i}, {@code head}) is adapted. Metric: accuracy on the user's shifted
+ * test split (359 images).
  *
  * <p>Loss: ℓ_r = −log softmax(z_r)[y_r], grouped as in {@link TenantWorkload} (per group: rows gathered, then the
  * model's mean cross-entropy, summed over groups).
@@ -131,7 +131,10 @@ public final class DigitsTenants implements TenantWorkload<VectorBatch> {
         for (int r = 0; r < batch.size(); r++) {
             for (int j = 0; j < batch.dim(); j++) {
                 double v = batch.x()[r][j];
-                if (!Double.isFinite(v)) throw new IllegalArgumentException(what + ": non-finite input " + v + " at row " + r + ", feature " + j);
+                if (!Double.isFinite(v)) {
+                    throw new IllegalArgumentException(what + ": non-finite input " + v + " at row " + r
+                            + ", feature " + j);
+                }
             }
         }
     }
@@ -145,7 +148,10 @@ public final class DigitsTenants implements TenantWorkload<VectorBatch> {
 
     @Override
     public Var loss(Model model, VectorBatch batch, int[] rowGroup, ForwardContext ctx) {
-        if (rowGroup.length != batch.size()) throw new IllegalArgumentException("digits loss: " + rowGroup.length + " row groups for " + batch.size() + " rows");
+        if (rowGroup.length != batch.size()) {
+            throw new IllegalArgumentException("digits loss: " + rowGroup.length + " row groups for "
+                    + batch.size() + " rows");
+        }
         Var logits = ((MlpClassifier) model).forward(input(model, batch), ctx);          // [B, 10]
         Map<Integer, List<Integer>> groups = new LinkedHashMap<>();
         for (int r = 0; r < rowGroup.length; r++) groups.computeIfAbsent(rowGroup[r], g -> new ArrayList<>()).add(r);

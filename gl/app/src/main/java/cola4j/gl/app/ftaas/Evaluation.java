@@ -20,7 +20,10 @@ import java.util.Map;
 public final class Evaluation {
     private Evaluation() {}
 
-    /** Metric of {@code user}'s task on {@code model} plus the auxiliaries {@code aux} (site → model; empty: plain model). */
+    /**
+     * Metric of {@code user}'s task on {@code model} plus the auxiliaries {@code aux} (site → model;
+     * empty: plain model).
+     */
     public static <B> double adapted(TenantWorkload<B> w, Model model, int user, Map<String, AuxiliaryModel> aux) {
         SiteInterceptor icpt = (site, x, h) -> {
             if (!aux.containsKey(site.name())) return h;
@@ -32,11 +35,12 @@ public final class Evaluation {
 
     /**
      * Metric of {@code user}'s task on {@code model} with the mean of the users' delta weights merged at every site of
-     * {@code sites}: W + (1/K) Σ_u ΔW_u (and the same for biases), summed in the order of {@code auxByUser} by the same
-     * {@link MeanDeltaMerge} as the merged-average server pass. This is the model the merged-average (collaboration) mode serves to all users.
-     * The weights are restored bit-exactly from copies afterwards.
+     * {@code sites}: W + (1/K) Σ_u ΔW_u (and the same for biases), summed in the order of {@code auxByUser} by the
+     * same {@link MeanDeltaMerge} as the merged-average server pass. This is the model the merged-average
+     * (collaboration) mode serves to all users. The weights are restored bit-exactly from copies afterwards.
      */
-    public static <B> double averagedModel(TenantWorkload<B> w, Model model, List<Site> sites, Map<Integer, ? extends Map<String, AuxiliaryModel>> auxByUser, int user) {
+    public static <B> double averagedModel(TenantWorkload<B> w, Model model, List<Site> sites,
+            Map<Integer, ? extends Map<String, AuxiliaryModel>> auxByUser, int user) {
         Map<Site, Tensor[]> saved = MeanDeltaMerge.merge(sites, null, auxByUser);
         try {
             return plain(w, model, user);

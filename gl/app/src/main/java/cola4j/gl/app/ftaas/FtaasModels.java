@@ -17,8 +17,8 @@ import java.util.function.IntConsumer;
 /**
  * The base models {@code cola ftaas --model M} and {@code cola demo} can serve:
  * <ul>
- *   <li>{@code mlp}: an MLP 64 → 128 → 64 → 10 pretrained in-process on unshifted digits (float32); users fine-tune
- *       it to shifted digits ({@link DigitsTenants}; every Linear adapted);</li>
+ *   <li>{@code mlp}: an MLP 64 → 128 → 64 → 10 pretrained in-process on unshifted digits (float32); users
+ *       fine-tune it to shifted digits ({@link DigitsTenants}; every Linear adapted);</li>
  *   <li>{@code encoder}, {@code decoder}, {@code seq2seq}: the transformer workloads of {@link Workloads} (preset
  *       {@code tiny} or {@code small}, float32), pretrained by {@link Pretrainer} on the family's pretraining mixture
  *       and cached in the {@link PretrainCache}; users fine-tune to their variants of the downstream tasks
@@ -42,14 +42,18 @@ public final class FtaasModels {
      * @throws IllegalArgumentException for a model other than {@code mlp} (use {@link #transformer})
      */
     public static TenantWorkload<?> create(String model, int pretrainSteps, long seed, IntConsumer onStep) {
-        if (!model.equals("mlp")) throw new IllegalArgumentException("unknown model '" + model + "' for the in-process pretraining; available: mlp (transformers: FtaasModels.transformer)");
+        if (!model.equals("mlp")) {
+            throw new IllegalArgumentException("unknown model '" + model
+                    + "' for the in-process pretraining; available: mlp (transformers: FtaasModels.transformer)");
+        }
         return digits(pretrainSteps, seed, cola4j.models.data.DigitShift.KINDS, onStep);
     }
 
     /** The same digits MLP workload with users cycling over the shift kinds {@code kinds} ({@link DigitsTenants}). */
     public static DigitsTenants digits(int pretrainSteps, long seed, List<String> kinds, IntConsumer onStep) {
         DigitsFamily family = new DigitsFamily();
-        MlpClassifier base = DigitsPretraining.pretrain(family, MLP_HIDDEN, DType.FLOAT32, pretrainSteps, 2e-3, seed, onStep);
+        MlpClassifier base = DigitsPretraining.pretrain(family, MLP_HIDDEN, DType.FLOAT32, pretrainSteps, 2e-3, seed,
+                onStep);
         return new DigitsTenants(base, family, kinds);
     }
 
@@ -64,9 +68,13 @@ public final class FtaasModels {
      * @param log           cache hits and the pretraining progress bar
      * @throws IllegalArgumentException for an unknown family or preset, or sites that match nothing (listing the names)
      */
-    public static WorkloadTenants transformer(String family, String preset, long seed, Integer pretrainSteps, List<String> sites, int evalExamples,
+    public static WorkloadTenants transformer(String family, String preset, long seed, Integer pretrainSteps,
+            List<String> sites, int evalExamples,
                                               PretrainCache cache, PrintStream log) throws IOException {
-        if (!MODELS.contains(family) || family.equals("mlp")) throw new IllegalArgumentException("unknown transformer family '" + family + "'; available: encoder, decoder, seq2seq");
+        if (!MODELS.contains(family) || family.equals("mlp")) {
+            throw new IllegalArgumentException("unknown transformer family '" + family
+                    + "'; available: encoder, decoder, seq2seq");
+        }
         PretrainConfig cfg = PretrainConfig.defaults(family, preset);
         if (pretrainSteps != null) cfg = cfg.withSteps(pretrainSteps);
         PretrainResult pre = new Pretrainer(cache, log, true).run(family, preset, DType.FLOAT32, seed, cfg, false);

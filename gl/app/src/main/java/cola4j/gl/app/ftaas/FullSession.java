@@ -17,8 +17,9 @@ import java.util.function.IntConsumer;
 /**
  * The full fine-tuning baseline as a service: the server keeps one full copy of the base model per user and trains
  * each on that user's batch by backprop with the user's own optimizer kind and interval, at learning rate
- * {@link SessionConfig#fullLr} (full fine-tuning needs a smaller one than the adapters). Memory on device {@code server}: K copies (PARAMETERS), K full gradients (GRADIENTS), K optimizer
- * states (OPTIMIZER_STATE), the largest single graph (ACTIVATIONS; users are processed one after another).
+ * {@link SessionConfig#fullLr} (full fine-tuning needs a smaller one than the adapters). Memory on device
+ * {@code server}: K copies (PARAMETERS), K full gradients (GRADIENTS), K optimizer states (OPTIMIZER_STATE), the
+ * largest single graph (ACTIVATIONS; users are processed one after another).
  */
 public final class FullSession<B> {
     private final TenantWorkload<B> workload;
@@ -44,12 +45,15 @@ public final class FullSession<B> {
         Map<Integer, Rng> data = new LinkedHashMap<>();
         for (UserSpec s : specs) {
             Model m = workload.copyOfBase();
-            UserSpec full = new UserSpec(s.id(), AuxiliaryKind.LINEAR, 1, 1, s.interval(), s.optimizer(), cfg.fullLr(), s.seed());
-            FullFineTuneTrainer t = new FullFineTuneTrainer(m, null, full::newOptimizer, null, s.interval(), Double.POSITIVE_INFINITY);
+            UserSpec full = new UserSpec(s.id(), AuxiliaryKind.LINEAR, 1, 1, s.interval(), s.optimizer(), cfg.fullLr(),
+                    s.seed());
+            FullFineTuneTrainer t = new FullFineTuneTrainer(m, null, full::newOptimizer, null, s.interval(),
+                    Double.POSITIVE_INFINITY);
             models.put(s.id(), m);
             trainers.put(s.id(), t);
             data.put(s.id(), new Rng(cfg.dataSeed(s.id())));
-            ledger.track(server, MemCategory.PARAMETERS, "model-" + s.id(), LoraSession.bytes(m.namedParameters().values()));
+            ledger.track(server, MemCategory.PARAMETERS, "model-" + s.id(),
+                    LoraSession.bytes(m.namedParameters().values()));
         }
         Curves curves = new Curves();
         long serverNanos = 0;
@@ -69,14 +73,18 @@ public final class FullSession<B> {
                 long g = 0;
                 for (Var v : m.namedParameters().values()) if (v.grad() != null) g += v.grad().bytes();
                 ledger.track(server, MemCategory.GRADIENTS, "model-" + s.id(), g);
-                ledger.track(server, MemCategory.OPTIMIZER_STATE, "model-" + s.id(), trainers.get(s.id()).optimizer().stateBytes());
+                ledger.track(server, MemCategory.OPTIMIZER_STATE, "model-" + s.id(),
+                        trainers.get(s.id()).optimizer().stateBytes());
             }
             if ((step + 1) % cfg.evalEvery() == 0 || step + 1 == cfg.steps()) {
-                for (UserSpec s : specs) curves.add(s.id(), step + 1, Evaluation.plain(workload, models.get(s.id()), s.id()));
+                for (UserSpec s : specs) {
+                    curves.add(s.id(), step + 1, Evaluation.plain(workload, models.get(s.id()), s.id()));
+                }
             }
             if (onStep != null) onStep.accept(step + 1);
         }
-        return new MethodResult("full", ledger.peak(server), LedgerView.peaksByCategory(ledger, server), 0, 0, 0, 0, 0, 0, 0, 0,
-                serverNanos / 1e9, 0, 0, (System.nanoTime() - t0) / 1e9, curves.finals(), curves.points(), Map.of(), null);
+        return new MethodResult("full", ledger.peak(server), LedgerView.peaksByCategory(ledger, server), 0, 0, 0, 0,
+                0, 0, 0, 0, serverNanos / 1e9, 0, 0, (System.nanoTime() - t0) / 1e9, curves.finals(), curves.points(),
+                Map.of(), null);
     }
 }

@@ -87,9 +87,12 @@ public final class LocalServer<B> implements Server<B> {
 
     @Override
     public void register(UserSpec spec) {
-        if (specs.containsKey(spec.id())) throw new IllegalArgumentException("server: user " + spec.id() + " is already registered");
+        if (specs.containsKey(spec.id())) {
+            throw new IllegalArgumentException("server: user " + spec.id() + " is already registered");
+        }
         if (mode != ColaMode.UNMERGED && !spec.mergeable()) {
-            throw new IllegalArgumentException("server: user " + spec.id() + "'s " + spec.auxType() + " auxiliary cannot be merged; use unmerged mode");
+            throw new IllegalArgumentException("server: user " + spec.id() + "'s " + spec.auxType()
+                    + " auxiliary cannot be merged; use unmerged mode");
         }
         specs.put(spec.id(), spec);
         queues.put(spec.id(), new ArrayDeque<>());
@@ -125,7 +128,9 @@ public final class LocalServer<B> implements Server<B> {
 
     @Override
     public void upload(int user, LinkedHashMap<String, Tensor> tensors) {
-        if (!specs.containsKey(user)) throw new IllegalArgumentException("server: upload from unregistered user " + user);
+        if (!specs.containsKey(user)) {
+            throw new IllegalArgumentException("server: upload from unregistered user " + user);
+        }
         DType dtype = workload.base().dtype();
         tensors.forEach((n, t) -> {
             if (t.dtype() != dtype) {
@@ -184,12 +189,15 @@ public final class LocalServer<B> implements Server<B> {
                 if (!q.isEmpty() && !pendingDeltas.containsKey(u)) missing.add(u);
             });
             if (!missing.isEmpty()) {
-                throw new IllegalStateException("server: users " + missing + " have queued data but no uploaded delta for this step; upload ΔW first or remove them"
+                throw new IllegalStateException("server: users " + missing
+                        + " have queued data but no uploaded delta for this step; upload ΔW first or remove them"
                         + " (nothing was processed)");
             }
         }
         ledger.releaseAll(device, MemCategory.ACTIVATIONS);
-        if (ledger.bytes(device, MemCategory.BUFFERS, "outbox") >= 0) ledger.release(device, MemCategory.BUFFERS, "outbox");
+        if (ledger.bytes(device, MemCategory.BUFFERS, "outbox") >= 0) {
+            ledger.release(device, MemCategory.BUFFERS, "outbox");
+        }
         List<Integer> ready = new ArrayList<>();
         List<B> parts = new ArrayList<>();
         queues.forEach((u, q) -> {
@@ -203,13 +211,17 @@ public final class LocalServer<B> implements Server<B> {
         if (ready.isEmpty()) return out;
         try {
             if (mode == ColaMode.MERGED) {
-                for (int i = 0; i < ready.size(); i++) out.putAll(isolating(List.of(ready.get(i)), List.of(parts.get(i))));
+                for (int i = 0; i < ready.size(); i++) {
+                    out.putAll(isolating(List.of(ready.get(i)), List.of(parts.get(i))));
+                }
             } else {
                 out.putAll(isolating(ready, parts));
             }
         } finally {
             if (mode == ColaMode.MERGED_AVERAGE) {
-                for (int u : ready) if (pendingDeltas.remove(u) != null) ledger.release(device, MemCategory.BUFFERS, "delta-" + u);
+                for (int u : ready) {
+                    if (pendingDeltas.remove(u) != null) ledger.release(device, MemCategory.BUFFERS, "delta-" + u);
+                }
             }
         }
         long bytes = out.values().stream().flatMap(List::stream).mapToLong(AdaptationData::bytes).sum();
@@ -247,7 +259,8 @@ public final class LocalServer<B> implements Server<B> {
                     }
                 }
                 if (ok.size() == users.size()) {
-                    throw new NonFiniteException("server: the mixed batch is non-finite (" + e.getMessage() + ") although every user's own pass is finite");
+                    throw new NonFiniteException("server: the mixed batch is non-finite (" + e.getMessage()
+                            + ") although every user's own pass is finite");
                 }
             } else {
                 stop(users.get(0), e);
@@ -257,8 +270,9 @@ public final class LocalServer<B> implements Server<B> {
     }
 
     private void stop(int user, NonFiniteException e) {
-        stopped.put(user, "server: user " + user + "'s pass alone is non-finite with its " + (mode == ColaMode.UNMERGED ? "auxiliaries" : "ΔW")
-                + " (" + e.getMessage() + "); the user is removed");
+        stopped.put(user, "server: user " + user + "'s pass alone is non-finite with its "
+                + (mode == ColaMode.UNMERGED ? "auxiliaries" : "ΔW") + " (" + e.getMessage()
+                + "); the user is removed");
         remove(user);
     }
 
@@ -283,7 +297,10 @@ public final class LocalServer<B> implements Server<B> {
         Map<Integer, Map<String, AuxiliaryModel>> aux = new LinkedHashMap<>();
         for (int u : users) {
             Map<String, AuxiliaryModel> a = mode == ColaMode.UNMERGED ? replicas.get(u) : pendingDeltas.get(u);
-            if (a == null) throw new IllegalStateException("server: no " + (mode == ColaMode.UNMERGED ? "replica" : "uploaded delta") + " for user " + u);
+            if (a == null) {
+                throw new IllegalStateException("server: no "
+                        + (mode == ColaMode.UNMERGED ? "replica" : "uploaded delta") + " for user " + u);
+            }
             aux.put(u, a);
         }
         String key = "pass-" + users.get(0);
@@ -299,9 +316,13 @@ public final class LocalServer<B> implements Server<B> {
         } finally {
             passNanos += System.nanoTime() - t0;
             if (mode != ColaMode.UNMERGED) ledger.release(device, MemCategory.BUFFERS, "merge-backup");
-            if (ledger.bytes(device, MemCategory.ACTIVATIONS, key) >= 0) ledger.release(device, MemCategory.ACTIVATIONS, key);
+            if (ledger.bytes(device, MemCategory.ACTIVATIONS, key) >= 0) {
+                ledger.release(device, MemCategory.ACTIVATIONS, key);
+            }
             if (mode == ColaMode.MERGED) {
-                for (int u : users) if (pendingDeltas.remove(u) != null) ledger.release(device, MemCategory.BUFFERS, "delta-" + u);
+                for (int u : users) {
+                    if (pendingDeltas.remove(u) != null) ledger.release(device, MemCategory.BUFFERS, "delta-" + u);
+                }
             }
         }
     }

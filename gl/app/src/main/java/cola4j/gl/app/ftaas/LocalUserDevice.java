@@ -42,7 +42,8 @@ public final class LocalUserDevice implements UserDevice {
     public LocalUserDevice(UserSpec spec, DType dtype, MemoryLedger ledger, List<SiteShape> sites) {
         this.spec = spec;
         LinkedHashMap<String, AuxiliaryModel> aux = spec.auxiliariesAt(sites, dtype);
-        this.user = new UserFit(spec.id(), aux, spec.newOptimizer(UserFit.parameters(aux)), new UserFitConfig(spec.interval(), Double.POSITIVE_INFINITY), null);
+        this.user = new UserFit(spec.id(), aux, spec.newOptimizer(UserFit.parameters(aux)),
+                new UserFitConfig(spec.interval(), Double.POSITIVE_INFINITY), null);
         this.ledger = ledger;
         this.device = Device.of("user-" + spec.id());
         long p = 0;
@@ -97,7 +98,10 @@ public final class LocalUserDevice implements UserDevice {
     public LinkedHashMap<String, Tensor> deltas() {
         LinkedHashMap<String, Tensor> m = new LinkedHashMap<>();
         user.auxiliaries().forEach((site, a) -> {
-            if (!a.mergeable()) throw new IllegalStateException("user " + spec.id() + ": " + a.kind() + " auxiliary at " + site + " has no delta weight (use unmerged mode)");
+            if (!a.mergeable()) {
+                throw new IllegalStateException("user " + spec.id() + ": " + a.kind() + " auxiliary at " + site
+                        + " has no delta weight (use unmerged mode)");
+            }
             m.put(site + "/delta_weight", a.deltaWeight());
             Tensor b = a.deltaBias();
             if (b != null) m.put(site + "/delta_bias", b);

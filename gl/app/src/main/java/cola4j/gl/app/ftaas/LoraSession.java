@@ -59,13 +59,17 @@ public final class LoraSession<B> {
         List<Site> sites = workload.adaptedSites(workload.base());
         auxiliaries.clear();
         for (UserSpec s : specs) auxiliaries.put(s.id(), s.auxiliaries(sites, workload.base().dtype()));
-        Iterator<UserSpec> order = specs.iterator();                          // LoraTrainer builds optimizers in user order
+        // LoraTrainer builds optimizers in user order
+        Iterator<UserSpec> order = specs.iterator();
         Map<Integer, Integer> intervals = new LinkedHashMap<>();
         for (UserSpec s : specs) intervals.put(s.id(), s.interval());
-        LoraTrainer trainer = new LoraTrainer(workload.base(), sites, auxiliaries, p -> order.next().newOptimizer(p), null,
-                intervals::get, Double.POSITIVE_INFINITY);
+        LoraTrainer trainer = new LoraTrainer(workload.base(), sites, auxiliaries, p -> order.next().newOptimizer(p),
+                null, intervals::get, Double.POSITIVE_INFINITY);
         ledger.track(server, MemCategory.PARAMETERS, "base", bytes(workload.base().namedParameters().values()));
-        for (UserSpec s : specs) ledger.track(server, MemCategory.PARAMETERS, "adapters-" + s.id(), bytes(UserFit.parameters(auxiliaries.get(s.id())).values()));
+        for (UserSpec s : specs) {
+            ledger.track(server, MemCategory.PARAMETERS, "adapters-" + s.id(),
+                    bytes(UserFit.parameters(auxiliaries.get(s.id())).values()));
+        }
         Map<Integer, Rng> data = new LinkedHashMap<>();
         for (UserSpec s : specs) data.put(s.id(), new Rng(cfg.dataSeed(s.id())));
         Curves curves = new Curves();
@@ -89,14 +93,19 @@ public final class LoraSession<B> {
                     return l;
                 }, new RowRouting(owner), null);
             } catch (IllegalStateException | IllegalArgumentException e) {
-                // a non-finite loss (checked before backward) or gradient norm (checked before each user's optimizer step)
+                // a non-finite loss (checked before backward) or gradient norm (checked before each user's
+                // optimizer step)
                 serverNanos += System.nanoTime() - s0;
-                if (ledger.bytes(server, MemCategory.ACTIVATIONS, "graph") >= 0) ledger.release(server, MemCategory.ACTIVATIONS, "graph");
-                String why = "multi-tenant LoRA stopped at step " + (step + 1) + " of " + cfg.steps() + ": " + e.getMessage()
-                        + " (one loss and one backward over every user's rows, so one diverging user stops all; metrics are those of the adapters then)";
+                if (ledger.bytes(server, MemCategory.ACTIVATIONS, "graph") >= 0) {
+                    ledger.release(server, MemCategory.ACTIVATIONS, "graph");
+                }
+                String why = "multi-tenant LoRA stopped at step " + (step + 1) + " of " + cfg.steps()
+                        + ": " + e.getMessage() + " (one loss and one backward over every user's rows, "
+                        + "so one diverging user stops all; metrics are those of the adapters then)";
                 for (UserSpec s : specs) {
                     errors.put("user-" + s.id(), why);
-                    curves.add(s.id(), step, Evaluation.adapted(workload, workload.base(), s.id(), auxiliaries.get(s.id())));
+                    curves.add(s.id(), step,
+                            Evaluation.adapted(workload, workload.base(), s.id(), auxiliaries.get(s.id())));
                 }
                 break;
             }
@@ -111,12 +120,16 @@ public final class LoraSession<B> {
             ledger.track(server, MemCategory.GRADIENTS, "adapters", g);
             ledger.track(server, MemCategory.OPTIMIZER_STATE, "optimizers", opt);
             if ((step + 1) % cfg.evalEvery() == 0 || step + 1 == cfg.steps()) {
-                for (UserSpec s : specs) curves.add(s.id(), step + 1, Evaluation.adapted(workload, workload.base(), s.id(), auxiliaries.get(s.id())));
+                for (UserSpec s : specs) {
+                    curves.add(s.id(), step + 1,
+                            Evaluation.adapted(workload, workload.base(), s.id(), auxiliaries.get(s.id())));
+                }
             }
             if (onStep != null) onStep.accept(step + 1);
         }
-        return new MethodResult("lora", ledger.peak(server), LedgerView.peaksByCategory(ledger, server), 0, 0, 0, 0, 0, 0, 0, 0,
-                serverNanos / 1e9, 0, 0, (System.nanoTime() - t0) / 1e9, curves.finals(), curves.points(), errors, null);
+        return new MethodResult("lora", ledger.peak(server), LedgerView.peaksByCategory(ledger, server), 0, 0, 0, 0,
+                0, 0, 0, 0, serverNanos / 1e9, 0, 0, (System.nanoTime() - t0) / 1e9, curves.finals(), curves.points(),
+                errors, null);
     }
 
     static long bytes(Iterable<Var> vars) {

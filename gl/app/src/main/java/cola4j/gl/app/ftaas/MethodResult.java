@@ -14,7 +14,8 @@ import java.util.Map;
  *
  * @param method               {@code cola-lowrank-merged}, {@code lora}, {@code full}, …
  * @param serverBytes          peak total bytes on device {@code server}
- * @param serverBytesByCategory peak bytes per category on the server (parameters, gradients, optimizer_state, activations, buffers)
+ * @param serverBytesByCategory peak bytes per category on the server (parameters, gradients, optimizer_state,
+ *                              activations, buffers)
  * @param userBytesMax         the largest peak total over the user devices (0 when users hold nothing: LoRA, full)
  * @param downBytesPerStep     server → users bytes per step, payload + header
  * @param downPayloadPerStep   payload part of it
@@ -30,8 +31,8 @@ import java.util.Map;
  * @param metrics              user-k → final metric
  * @param curves               user-k → [[step, metric], …]
  * @param errors               user-k → why it was stopped (empty when all finished)
- * @param averagedModelMetrics merged-average only (else null): user-k → metric of the model that mode serves, the base
- *                             with the mean of the finishing users' ΔW merged ({@link Evaluation#averagedModel});
+ * @param averagedModelMetrics merged-average only (else null): user-k → metric of the model that mode serves, the
+ *                             base with the mean of the finishing users' ΔW merged ({@link Evaluation#averagedModel});
  *                             {@code metrics} holds each user's own adapter on the base, as for every ColA method
  * @param wire                 over gRPC only (else null, and absent from the JSON): bytes measured on the sockets
  */

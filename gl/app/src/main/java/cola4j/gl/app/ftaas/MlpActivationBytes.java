@@ -8,22 +8,24 @@ import java.util.List;
  * The analytic peak of the server's ACTIVATIONS for the digits MLP workload ({@link DigitsTenants}): what
  * {@link GraphBytes#activations} finds in one training pass, counted from shapes. Every recorded op (one whose input
  * requires a gradient) keeps its output; leaves (the input x, frozen weights, detached auxiliary weights) and ops on
- * leaves only are not recorded. With sites s = 0 … L (a chain of Linear layers in → out with bias β_s ∈ {0, 1}, ReLU
- * after every site but the head, head width C), b rows per user, users U of the pass, R = |U|·b rows:
+ * leaves only are not recorded. With sites s = 0 … L (a chain of Linear layers in → out with bias β_s ∈ {0, 1},
+ * ReLU after every site but the head, head width C), b rows per user, users U of the pass, R = |U|·b rows:
  * <pre>
  *   per site s (x_s requires a gradient iff s ≥ 1, or the weights are trainable = full fine-tuning):
- *     base     x·Wᵀ, + b                       R·out·(1 + β)          if x_s requires a gradient or W is trainable
- *     tap      ColA's hook on h                R·out                  ColA (every mode)
- *     aux      h + g_u(x) over the pass        R·out                  LoRA (trainable g), ColA unmerged (frozen g)
+ *     base     x·Wᵀ, + b                       R·out·(1 + β)        if x_s requires a gradient or W is trainable
+ *     tap      ColA's hook on h                R·out                ColA (every mode)
+ *     aux      h + g_u(x) over the pass        R·out                LoRA (trainable g), ColA unmerged (frozen g)
  *              g_u itself, per user u (b rows): lowrank  b·r + 2·b·out     (x·Aᵀ, ·Bᵀ, ·α/r)
  *                                               linear   b·out·(1 + β)
- *                                               mlp      b·h·(2 + β) + b·out·(1 + β)   (·W₁ᵀ, + b₁, relu, ·W₂ᵀ, + b₂)
+ *                                               mlp      b·h·(2 + β) + b·out·(1 + β)
+ *                                                        (·W₁ᵀ, + b₁, relu, ·W₂ᵀ, + b₂)
  *                                               recorded for LoRA always, for frozen g iff x_s requires a gradient
  *              routing, |U| > 1 (when g is recorded): gather of each user's input rows R·in (iff x_s requires a
  *                                               gradient), concat and gather back 2·R·out
  *     relu     R·out                           s &lt; L
  *   grouped cross-entropy over G = |U| groups (log-softmax, one-hot pick, mean):
- *     G = 1: 4·R·C + 2·R + 2;   G &gt; 1: G·(b·C + 4·b·C + 2·b + 2) + (G − 1)   (row gather per group, scalar sums)
+ *     G = 1: 4·R·C + 2·R + 2;   G &gt; 1: G·(b·C + 4·b·C + 2·b + 2) + (G − 1)
+ *     (row gather per group, scalar sums)
  *   bytes = elements × e
  * </pre>
  * Peak per method: full and ColA merged process one user at a time (max over users of a single-user pass); LoRA,
@@ -42,10 +44,13 @@ public final class MlpActivationBytes {
      *
      * @throws IllegalArgumentException if {@code sites} is not a chain of Linear layers (out of one = in of the next)
      */
-    public static long serverPeak(ServingMethod method, List<UserSpec> users, List<Site> sites, int rowsPerUser, DType dtype) {
+    public static long serverPeak(ServingMethod method, List<UserSpec> users, List<Site> sites, int rowsPerUser,
+            DType dtype) {
         for (int s = 0; s < sites.size(); s++) {
-            if (sites.get(s).kind() != Site.Kind.LINEAR || (s > 0 && sites.get(s - 1).outFeatures() != sites.get(s).inFeatures())) {
-                throw new IllegalArgumentException("MLP activations: the sites must be a chain of Linear layers, got " + sites.get(s).name());
+            if (sites.get(s).kind() != Site.Kind.LINEAR
+                    || (s > 0 && sites.get(s - 1).outFeatures() != sites.get(s).inFeatures())) {
+                throw new IllegalArgumentException("MLP activations: the sites must be a chain of Linear layers, got "
+                        + sites.get(s).name());
             }
         }
         long elements = switch (method) {
@@ -58,7 +63,8 @@ public final class MlpActivationBytes {
         return elements * dtype.bytes;
     }
 
-    private static long pass(List<UserSpec> users, List<Site> sites, long b, boolean trainableBase, boolean taps, Aux aux) {
+    private static long pass(List<UserSpec> users, List<Site> sites, long b, boolean trainableBase, boolean taps,
+            Aux aux) {
         long k = users.size(), rows = k * b, n = 0;
         int last = sites.size() - 1;
         for (int s = 0; s <= last; s++) {

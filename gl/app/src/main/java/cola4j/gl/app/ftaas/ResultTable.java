@@ -17,25 +17,32 @@ public final class ResultTable {
     public static List<String> headers(List<String> users) {
         List<String> h = new ArrayList<>(List.of("method"));
         h.addAll(users);
-        h.addAll(List.of("mean", "server", "params/grads/opt/act/buf", "user dev", "down/step (analytic)", "up/step (analytic)", "fwd+bwd s", "transfer s", "user fit s", "total s"));
+        h.addAll(List.of("mean", "server", "params/grads/opt/act/buf", "user dev", "down/step (analytic)",
+                "up/step (analytic)", "fwd+bwd s", "transfer s", "user fit s", "total s"));
         return h;
     }
 
     /** One row; {@code base} has no bytes (pass null for a pseudo-row of metrics only). */
     public static List<String> row(String method, Map<String, Double> metrics, List<String> users, MethodResult r) {
         List<String> c = new ArrayList<>(List.of(method));
-        for (String u : users) c.add(metrics.containsKey(u) ? String.format(Locale.ROOT, "%.3f", metrics.get(u)) : "stopped");
-        c.add(String.format(Locale.ROOT, "%.3f", metrics.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN)));
+        for (String u : users) {
+            c.add(metrics.containsKey(u) ? String.format(Locale.ROOT, "%.3f", metrics.get(u)) : "stopped");
+        }
+        c.add(String.format(Locale.ROOT, "%.3f",
+                metrics.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN)));
         if (r == null) {
             for (int i = 0; i < 9; i++) c.add("-");
             return c;
         }
         Map<String, Long> b = r.serverBytesByCategory();
         c.add(bytes(r.serverBytes()));
-        c.add(bytes(b.get("parameters")) + "/" + bytes(b.get("gradients")) + "/" + bytes(b.get("optimizer_state")) + "/" + bytes(b.get("activations")) + "/" + bytes(b.get("buffers")));
+        c.add(bytes(b.get("parameters")) + "/" + bytes(b.get("gradients")) + "/" + bytes(b.get("optimizer_state")) + "/"
+                + bytes(b.get("activations")) + "/" + bytes(b.get("buffers")));
         c.add(bytes(r.userBytesMax()));
-        c.add(r.downBytesPerStep() == 0 ? "-" : bytes(Math.round(r.downBytesPerStep())) + " (" + bytes(Math.round(r.downBytesAnalytic())) + ")");
-        c.add(r.upBytesPerStep() == 0 ? "-" : bytes(Math.round(r.upBytesPerStep())) + " (" + bytes(Math.round(r.upBytesAnalytic())) + ")");
+        c.add(r.downBytesPerStep() == 0 ? "-" : bytes(Math.round(r.downBytesPerStep())) + " ("
+                + bytes(Math.round(r.downBytesAnalytic())) + ")");
+        c.add(r.upBytesPerStep() == 0 ? "-" : bytes(Math.round(r.upBytesPerStep())) + " ("
+                + bytes(Math.round(r.upBytesAnalytic())) + ")");
         c.add(String.format(Locale.ROOT, "%.2f", r.serverSeconds()));
         c.add(String.format(Locale.ROOT, "%.2f", r.transferSeconds()));
         c.add(String.format(Locale.ROOT, "%.2f", r.userSeconds()));

@@ -53,7 +53,8 @@ public interface Server<B> {
      * {@code site/delta_weight} at every site, plus {@code site/delta_bias} where a linear auxiliary meets a site bias.
      *
      * @throws IllegalArgumentException for an unregistered user, unknown or missing names, wrong shapes or non-finite
-     *                                  values (nothing is changed: the replica, a pending delta and the ledger stay as they were)
+     *                                  values (nothing is changed: the replica, a pending delta and the ledger
+     *                                  stay as they were)
      */
     void upload(int user, LinkedHashMap<String, Tensor> tensors);
 

@@ -13,10 +13,15 @@ import cola4j.gl.cola.ColaMode;
  * @param dataSeed     seed of the users' data streams (user u draws from Rng(dataSeed·7919 + u))
  * @param fullLr       learning rate of the full fine-tuning baseline (with each user's own optimizer kind)
  */
-public record SessionConfig(int steps, int rowsPerUser, ColaMode mode, TransferDtype transfer, int evalEvery, long dataSeed, double fullLr) {
+public record SessionConfig(int steps, int rowsPerUser, ColaMode mode, TransferDtype transfer, int evalEvery,
+                            long dataSeed, double fullLr) {
     public SessionConfig {
-        if (steps < 1 || rowsPerUser < 1 || evalEvery < 1) throw new IllegalArgumentException("session: steps, rowsPerUser and evalEvery must be >= 1");
-        if (mode == null || transfer == null) throw new IllegalArgumentException("session: mode and transfer are required");
+        if (steps < 1 || rowsPerUser < 1 || evalEvery < 1) {
+            throw new IllegalArgumentException("session: steps, rowsPerUser and evalEvery must be >= 1");
+        }
+        if (mode == null || transfer == null) {
+            throw new IllegalArgumentException("session: mode and transfer are required");
+        }
         if (!(fullLr > 0)) throw new IllegalArgumentException("session: fullLr must be > 0, got " + fullLr);
     }
 

@@ -9,8 +9,8 @@ import cola4j.tensor.io.StorageType;
  *
  * <ul>
  *   <li>{@link #NATIVE}: the model's dtype (float32 → 4 bytes per element, float64 → 8), bit-exact;</li>
- *   <li>{@link #BF16}: bfloat16, 2 bytes, rounded to nearest-even: per element |x̃ − x| ≤ 2⁻⁸·|x| (8 significant bits),
- *       decoded exactly to float32 and converted to the model dtype on arrival.</li>
+ *   <li>{@link #BF16}: bfloat16, 2 bytes, rounded to nearest-even: per element |x̃ − x| ≤ 2⁻⁸·|x| (8
+ *       significant bits), decoded exactly to float32 and converted to the model dtype on arrival.</li>
  * </ul>
  */
 public enum TransferDtype {
@@ -22,7 +22,8 @@ public enum TransferDtype {
         return switch (s) {
             case "float32", "native", "float64" -> NATIVE;
             case "bf16", "bfloat16" -> BF16;
-            default -> throw new IllegalArgumentException("unknown transfer dtype '" + s + "': expected float32 or bf16");
+            default -> throw new IllegalArgumentException("unknown transfer dtype '" + s
+                    + "': expected float32 or bf16");
         };
     }
 

@@ -5,8 +5,8 @@ package cola4j.gl.app.ftaas;
  *
  * <pre>
  *   total   = the message's length in bytes
- *   header  = 8 + N                  (N: the JSON header length, read from the message's first 8 bytes)
- *   payload = total − header         (= Σ_tensors numel × bytes_per_element: what the analytic formulas predict exactly)
+ *   header  = 8 + N            (N: the JSON header length, read from the message's first 8 bytes)
+ *   payload = total − header   (= Σ_tensors numel × bytes_per_element: what the analytic formulas predict exactly)
  * </pre>
  *
  * "Down" is server → user (adaptation data x, dL/dh); "up" is user → server (auxiliary parameters or deltas).
@@ -19,7 +19,8 @@ package cola4j.gl.app.ftaas;
  * @param upMessages    messages sent up
  * @param encodeNanos   time spent encoding and decoding (both ways)
  */
-public record TransferStats(long downPayload, long downHeader, long downMessages, long upPayload, long upHeader, long upMessages, long encodeNanos) {
+public record TransferStats(long downPayload, long downHeader, long downMessages, long upPayload, long upHeader,
+                            long upMessages, long encodeNanos) {
     public static final TransferStats ZERO = new TransferStats(0, 0, 0, 0, 0, 0, 0);
 
     public long downTotal() {
@@ -32,7 +33,8 @@ public record TransferStats(long downPayload, long downHeader, long downMessages
 
     /** This minus an earlier reading (the traffic in between). */
     public TransferStats minus(TransferStats earlier) {
-        return new TransferStats(downPayload - earlier.downPayload, downHeader - earlier.downHeader, downMessages - earlier.downMessages,
-                upPayload - earlier.upPayload, upHeader - earlier.upHeader, upMessages - earlier.upMessages, encodeNanos - earlier.encodeNanos);
+        return new TransferStats(downPayload - earlier.downPayload, downHeader - earlier.downHeader,
+                downMessages - earlier.downMessages, upPayload - earlier.upPayload, upHeader - earlier.upHeader,
+                upMessages - earlier.upMessages, encodeNanos - earlier.encodeNanos);
     }
 }

@@ -25,7 +25,9 @@ final class UploadShapes {
         LinkedHashMap<String, int[]> expected = new LinkedHashMap<>();
         for (Site s : sites) {
             expected.put(s.name() + "/delta_weight", s.weight().shape());
-            if (spec.auxType() == AuxiliaryKind.LINEAR && s.bias() != null) expected.put(s.name() + "/delta_bias", s.bias().shape());
+            if (spec.auxType() == AuxiliaryKind.LINEAR && s.bias() != null) {
+                expected.put(s.name() + "/delta_bias", s.bias().shape());
+            }
         }
         return expected;
     }
@@ -37,12 +39,13 @@ final class UploadShapes {
     static void require(int user, Map<String, int[]> expected, Map<String, Tensor> tensors) {
         tensors.forEach((n, t) -> t.requireFinite("server: upload of user " + user + ", tensor '" + n + "'"));
         if (!expected.keySet().equals(tensors.keySet())) {
-            throw new IllegalArgumentException("server: user " + user + " uploaded " + tensors.keySet() + ", expected " + expected.keySet());
+            throw new IllegalArgumentException("server: user " + user + " uploaded " + tensors.keySet() + ", expected "
+                    + expected.keySet());
         }
         expected.forEach((n, shape) -> {
             if (!Arrays.equals(shape, tensors.get(n).shape())) {
-                throw new IllegalArgumentException("server: user " + user + " uploaded " + n + " " + Arrays.toString(tensors.get(n).shape())
-                        + ", expected " + Arrays.toString(shape));
+                throw new IllegalArgumentException("server: user " + user + " uploaded " + n + " "
+                        + Arrays.toString(tensors.get(n).shape()) + ", expected " + Arrays.toString(shape));
             }
         });
     }

@@ -24,7 +24,9 @@ public interface UserDevice {
     /** Current auxiliary parameters, named {@code site/param} (fresh copies). */
     LinkedHashMap<String, Tensor> parameters();
 
-    /** Current deltas {@code site/delta_weight} [out, in] and {@code site/delta_bias} [out] (linear auxiliaries only). */
+    /**
+     * Current deltas {@code site/delta_weight} [out, in] and {@code site/delta_bias} [out] (linear auxiliaries only).
+     */
     LinkedHashMap<String, Tensor> deltas();
 
     /** The auxiliaries by site (read only; for evaluating the user's adapted model). */

@@ -8,10 +8,10 @@ import java.util.function.Function;
 import java.util.stream.IntStream;
 
 /**
- * Per-user settings as cycling patterns: every list is a pattern {@code v₀~v₁~…~v_{n−1}} (a single value is a pattern
- * of length 1), and user u gets entry u mod n of each list independently. So {@code aux = lowrank~linear},
- * {@code ranks = 4~8}, {@code intervals = 1~2~3}, {@code optimizers = sgd~adamw} gives K = 4 users
- * (lowrank r4 I1 sgd), (linear r8 I2 adamw), (lowrank r4 I3 sgd), (linear r8 I1 adamw).
+ * Per-user settings as cycling patterns: every list is a pattern {@code v₀~v₁~…~v_{n−1}} (a single value is a
+ * pattern of length 1), and user u gets entry u mod n of each list independently. So {@code aux = lowrank~linear},
+ * {@code ranks = 4~8}, {@code intervals = 1~2~3}, {@code optimizers = sgd~adamw} gives K = 4 users (lowrank r4 I1 sgd),
+ * (linear r8 I2 adamw), (lowrank r4 I3 sgd), (linear r8 I1 adamw).
  *
  * @param aux        auxiliary types
  * @param ranks      LoRA ranks (used by lowrank users), each ≥ 1
@@ -19,7 +19,8 @@ import java.util.stream.IntStream;
  * @param optimizers optimizers
  * @param lrs        learning rates, each finite and &gt; 0
  */
-public record UserPattern(List<AuxiliaryKind> aux, List<Integer> ranks, List<Integer> intervals, List<OptimizerKind> optimizers, List<Double> lrs) {
+public record UserPattern(List<AuxiliaryKind> aux, List<Integer> ranks, List<Integer> intervals,
+                          List<OptimizerKind> optimizers, List<Double> lrs) {
     public UserPattern {
         aux = List.copyOf(aux);
         ranks = List.copyOf(ranks);
@@ -30,8 +31,14 @@ public record UserPattern(List<AuxiliaryKind> aux, List<Integer> ranks, List<Int
             throw new IllegalArgumentException("user pattern: every pattern needs at least one entry");
         }
         for (int r : ranks) if (r < 1) throw new IllegalArgumentException("user pattern: rank must be >= 1, got " + r);
-        for (int i : intervals) if (i < 1) throw new IllegalArgumentException("user pattern: interval must be >= 1, got " + i);
-        for (double lr : lrs) if (!(lr > 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("user pattern: lr must be finite and > 0, got " + lr);
+        for (int i : intervals) {
+            if (i < 1) throw new IllegalArgumentException("user pattern: interval must be >= 1, got " + i);
+        }
+        for (double lr : lrs) {
+            if (!(lr > 0) || !Double.isFinite(lr)) {
+                throw new IllegalArgumentException("user pattern: lr must be finite and > 0, got " + lr);
+            }
+        }
     }
 
     /** The same setting for every user. */
@@ -77,7 +84,9 @@ public record UserPattern(List<AuxiliaryKind> aux, List<Integer> ranks, List<Int
             } catch (NumberFormatException x) {
                 throw new IllegalArgumentException("entry '" + e + "' of '" + pattern + "' is not a number");
             }
-            if (!(v > 0) || !Double.isFinite(v)) throw new IllegalArgumentException("entry " + e + " of '" + pattern + "' must be finite and > 0");
+            if (!(v > 0) || !Double.isFinite(v)) {
+                throw new IllegalArgumentException("entry " + e + " of '" + pattern + "' must be finite and > 0");
+            }
             out.add(v);
         }
         return out;
@@ -90,8 +99,9 @@ public record UserPattern(List<AuxiliaryKind> aux, List<Integer> ranks, List<Int
 
     /** User u's spec: entry u mod n of every pattern, MLP hidden width {@code mlpHidden}, seed {@code seed + u}. */
     public UserSpec user(int u, int mlpHidden, long seed) {
-        return new UserSpec(u, aux.get(u % aux.size()), ranks.get(u % ranks.size()), mlpHidden, intervals.get(u % intervals.size()),
-                optimizers.get(u % optimizers.size()), lrs.get(u % lrs.size()), seed + u);
+        return new UserSpec(u, aux.get(u % aux.size()), ranks.get(u % ranks.size()), mlpHidden,
+                intervals.get(u % intervals.size()), optimizers.get(u % optimizers.size()), lrs.get(u % lrs.size()),
+                seed + u);
     }
 
     /** Users 0 … K−1 ({@link #user}). */
@@ -102,6 +112,7 @@ public record UserPattern(List<AuxiliaryKind> aux, List<Integer> ranks, List<Int
 
     /** Whether every pattern has one entry (all users alike but for their seeds). */
     public boolean isUniform() {
-        return aux.size() == 1 && ranks.size() == 1 && intervals.size() == 1 && optimizers.size() == 1 && lrs.size() == 1;
+        return aux.size() == 1 && ranks.size() == 1 && intervals.size() == 1 && optimizers.size() == 1
+                && lrs.size() == 1;
     }
 }

@@ -24,7 +24,8 @@ import java.util.List;
  * start from identical weights; every session (ColA, LoRA, full) honours the user's own interval and optimizer.
  *
  * @param id        user id (row owner in mixed batches)
- * @param auxType   auxiliary type (lowrank: (α/r)·B·A with α = r; linear: W (+ b iff the site has a bias); mlp: one hidden layer)
+ * @param auxType   auxiliary type (lowrank: (α/r)·B·A with α = r; linear: W (+ b iff the site has a bias); mlp:
+ *                  one hidden layer)
  * @param rank      LoRA rank r (lowrank); α = r, so the output scale α/r is 1
  * @param mlpHidden hidden width of an {@code mlp} auxiliary (one hidden layer, ReLU, with bias)
  * @param interval  adaptation interval I >= 1 (batches per optimizer step)
@@ -32,15 +33,23 @@ import java.util.List;
  * @param lr        learning rate
  * @param seed      seed of the auxiliary initialization (site i uses seed·1000 + i)
  */
-public record UserSpec(int id, AuxiliaryKind auxType, int rank, int mlpHidden, int interval, OptimizerKind optimizer, double lr, long seed) {
+public record UserSpec(int id, AuxiliaryKind auxType, int rank, int mlpHidden, int interval, OptimizerKind optimizer,
+                       double lr, long seed) {
     public UserSpec {
         if (id < 0) throw new IllegalArgumentException("user spec: id must be >= 0, got " + id);
-        if (auxType == null || optimizer == null) throw new IllegalArgumentException("user " + id + ": auxiliary type and optimizer are required");
-        if (!AuxiliaryKind.USER_CHOICES.contains(auxType)) {
-            throw new IllegalArgumentException("user " + id + ": auxiliary type must be one of " + AuxiliaryKind.userChoiceNames());
+        if (auxType == null || optimizer == null) {
+            throw new IllegalArgumentException("user " + id + ": auxiliary type and optimizer are required");
         }
-        if (rank < 1 || mlpHidden < 1 || interval < 1) throw new IllegalArgumentException("user " + id + ": rank, mlpHidden and interval must be >= 1");
-        if (!(lr > 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("user " + id + ": lr must be finite and > 0, got " + lr);
+        if (!AuxiliaryKind.USER_CHOICES.contains(auxType)) {
+            throw new IllegalArgumentException("user " + id + ": auxiliary type must be one of "
+                    + AuxiliaryKind.userChoiceNames());
+        }
+        if (rank < 1 || mlpHidden < 1 || interval < 1) {
+            throw new IllegalArgumentException("user " + id + ": rank, mlpHidden and interval must be >= 1");
+        }
+        if (!(lr > 0) || !Double.isFinite(lr)) {
+            throw new IllegalArgumentException("user " + id + ": lr must be finite and > 0, got " + lr);
+        }
     }
 
     /** The same user with another auxiliary type. */
@@ -53,7 +62,9 @@ public record UserSpec(int id, AuxiliaryKind auxType, int rank, int mlpHidden, i
         return new UserSpec(id, auxType, rank, mlpHidden, interval, optimizer, lr, s);
     }
 
-    /** Whether this user's auxiliaries are linear in x (lowrank, linear), so ΔW can be merged into the base weights. */
+    /**
+     * Whether this user's auxiliaries are linear in x (lowrank, linear), so ΔW can be merged into the base weights.
+     */
     public boolean mergeable() {
         return mergeable(auxType);
     }
@@ -81,7 +92,8 @@ public record UserSpec(int id, AuxiliaryKind auxType, int rank, int mlpHidden, i
         LinkedHashMap<String, AuxiliaryModel> m = new LinkedHashMap<>();
         for (int i = 0; i < sites.size(); i++) {
             SiteShape s = sites.get(i);
-            m.put(s.name(), AuxiliaryFactory.create(auxType.at(s.kind()), s.in(), s.out(), auxSpec(i, s.hasBias(), dtype)));
+            m.put(s.name(),
+                    AuxiliaryFactory.create(auxType.at(s.kind()), s.in(), s.out(), auxSpec(i, s.hasBias(), dtype)));
         }
         return m;
     }
@@ -101,8 +113,8 @@ public record UserSpec(int id, AuxiliaryKind auxType, int rank, int mlpHidden, i
 
     /** One line for reports: {@code lowrank r8 I1 adamw lr 0.02}. */
     public String describe() {
-        return auxType.cliName() + (auxType == AuxiliaryKind.LOWRANK ? " r" + rank : auxType == AuxiliaryKind.MLP ? " h" + mlpHidden : "") + " I" + interval + " "
-                + optimizer.cliName() + " lr " + lr;
+        return auxType.cliName() + (auxType == AuxiliaryKind.LOWRANK ? " r" + rank : auxType == AuxiliaryKind.MLP
+                ? " h" + mlpHidden : "") + " I" + interval + " " + optimizer.cliName() + " lr " + lr;
     }
 
     /**
@@ -111,9 +123,10 @@ public record UserSpec(int id, AuxiliaryKind auxType, int rank, int mlpHidden, i
      *
      * @throws IllegalArgumentException for an unknown auxiliary type or optimizer name, or a value out of range
      */
-    public static List<UserSpec> cycle(int users, String auxPattern, int rank, int mlpHidden, int interval, String optimizer, double lr, long seed) {
-        UserPattern p = new UserPattern(UserPattern.words(auxPattern, AuxiliaryKind::parseUserChoice), List.of(rank), List.of(interval),
-                List.of(OptimizerKind.parse(optimizer)), List.of(lr));
+    public static List<UserSpec> cycle(int users, String auxPattern, int rank, int mlpHidden, int interval,
+            String optimizer, double lr, long seed) {
+        UserPattern p = new UserPattern(UserPattern.words(auxPattern, AuxiliaryKind::parseUserChoice), List.of(rank),
+                List.of(interval), List.of(OptimizerKind.parse(optimizer)), List.of(lr));
         return p.cycle(users, mlpHidden, seed);
     }
 }

@@ -52,34 +52,41 @@ public final class WorkloadTenants implements TenantWorkload<Batch> {
 
     /**
      * @param base         the pretrained workload (its model is the server's base)
-     * @param fresh        builds a new workload of the same family and preset (for {@link #copyOfBase()}); its weights are overwritten
+     * @param fresh        builds a new workload of the same family and preset (for {@link #copyOfBase()}); its weights
+     *                     are overwritten
      * @param sites        which sites are adapted
      * @param evalExamples held-out examples per evaluation (≥ 1)
      */
     public WorkloadTenants(Workload base, Supplier<Workload> fresh, SiteSelector sites, int evalExamples) {
-        if (evalExamples < 1) throw new IllegalArgumentException("WorkloadTenants: evalExamples must be >= 1, got " + evalExamples);
+        if (evalExamples < 1) {
+            throw new IllegalArgumentException("WorkloadTenants: evalExamples must be >= 1, got " + evalExamples);
+        }
         this.base = base;
         this.fresh = fresh;
         this.sites = sites;
         this.evalExamples = evalExamples;
         this.positions = positions(base.tasks());
-        base.model().sites(sites);                           // fail early (listing the names) if the selection matches nothing
+        // fail early (listing the names) if the selection matches nothing
+        base.model().sites(sites);
         byModel.put(base.model(), base);
     }
 
-    /** T of a family (see the class comment); IllegalArgumentException for a family whose rows are not one fixed length. */
+    /**
+     * T of a family (see the class comment); IllegalArgumentException for a family whose rows are not one fixed length.
+     */
     static int positions(TaskFamily<?> f) {
         if (f instanceof LmFamily lm) return lm.seqLen();
         if (f instanceof ClassificationFamily c) return c.seqLen();
         if (f instanceof Seq2SeqFamily s) {
             if (s.srcLen() != s.tgtLen()) {
-                throw new IllegalArgumentException("WorkloadTenants: seq2seq source length " + s.srcLen() + " != target length " + s.tgtLen()
+                throw new IllegalArgumentException("WorkloadTenants: seq2seq source length "
+                        + s.srcLen() + " != target length " + s.tgtLen()
                         + "; the per-step byte formula assumes one T for every site");
             }
             return s.tgtLen();
         }
-        throw new IllegalArgumentException("WorkloadTenants: no fixed sequence length for task family " + f.getClass().getSimpleName()
-                + " (use DigitsTenants for the digits MLP)");
+        throw new IllegalArgumentException("WorkloadTenants: no fixed sequence length for task family "
+                + f.getClass().getSimpleName() + " (use DigitsTenants for the digits MLP)");
     }
 
     /** User u's task: downstream {@code names[u mod n]}, variant u. */
@@ -104,8 +111,9 @@ public final class WorkloadTenants implements TenantWorkload<Batch> {
     public Model copyOfBase() {
         Workload w = fresh.get();
         if (w.model().getClass() != base.model().getClass()) {
-            throw new IllegalStateException("WorkloadTenants: the fresh workload's model is a " + w.model().getClass().getSimpleName()
-                    + ", the base is a " + base.model().getClass().getSimpleName());
+            throw new IllegalStateException("WorkloadTenants: the fresh workload's model is a "
+                    + w.model().getClass().getSimpleName() + ", the base is a "
+                    + base.model().getClass().getSimpleName());
         }
         LinkedHashMap<String, Var> src = base.model().namedParameters();
         w.model().namedParameters().forEach((n, p) -> p.value().copyFrom(src.get(n).value()));
@@ -200,7 +208,10 @@ public final class WorkloadTenants implements TenantWorkload<Batch> {
         double[][] x = v.data().x();
         for (int r = 0; r < x.length; r++) {
             for (int j = 0; j < x[r].length; j++) {
-                if (!Double.isFinite(x[r][j])) throw new IllegalArgumentException(what + ": non-finite input " + x[r][j] + " at row " + r + ", feature " + j);
+                if (!Double.isFinite(x[r][j])) {
+                    throw new IllegalArgumentException(what + ": non-finite input " + x[r][j] + " at row " + r
+                            + ", feature " + j);
+                }
             }
         }
     }
@@ -218,7 +229,10 @@ public final class WorkloadTenants implements TenantWorkload<Batch> {
     /** The workload whose model is {@code model} (the base or a copy made by {@link #copyOfBase()}). */
     private Workload of(Model model) {
         Workload w = byModel.get(model);
-        if (w == null) throw new IllegalArgumentException("WorkloadTenants: model " + model.getClass().getSimpleName() + " is neither the base nor a copy of it");
+        if (w == null) {
+            throw new IllegalArgumentException("WorkloadTenants: model " + model.getClass().getSimpleName()
+                    + " is neither the base nor a copy of it");
+        }
         return w;
     }
 }

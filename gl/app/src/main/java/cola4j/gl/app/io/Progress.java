@@ -20,7 +20,8 @@ public final class Progress implements AutoCloseable {
     public Progress(PrintStream log, String name, int steps) {
         this.log = log;
         this.name = name;
-        this.bar = System.console() == null ? null : new ProgressBarBuilder().setTaskName(name).setInitialMax(steps).setStyle(ProgressBarStyle.ASCII)
+        this.bar = System.console() == null ? null
+                : new ProgressBarBuilder().setTaskName(name).setInitialMax(steps).setStyle(ProgressBarStyle.ASCII)
                 .setConsumer(new ConsoleProgressBarConsumer(log)).setUpdateIntervalMillis(200).build();
     }
 

@@ -19,10 +19,15 @@ public final class Table {
         this.left = new boolean[headers.length];
     }
 
-    /** Left-aligns the given columns (0-based) in {@link #print} and {@link #markdown}; IllegalArgumentException if out of range. */
+    /**
+     * Left-aligns the given columns (0-based) in {@link #print} and {@link #markdown}; IllegalArgumentException
+     * if out of range.
+     */
     public Table alignLeft(int... columns) {
         for (int c : columns) {
-            if (c < 0 || c >= headers.length) throw new IllegalArgumentException("Table.alignLeft: column " + c + " of " + headers.length);
+            if (c < 0 || c >= headers.length) {
+                throw new IllegalArgumentException("Table.alignLeft: column " + c + " of " + headers.length);
+            }
             left[c] = true;
         }
         return this;
@@ -31,7 +36,8 @@ public final class Table {
     /** Adds a row; it must have one cell per header. */
     public Table row(String... cells) {
         if (cells.length != headers.length) {
-            throw new IllegalArgumentException("Table.row: " + cells.length + " cells for " + headers.length + " columns");
+            throw new IllegalArgumentException("Table.row: " + cells.length + " cells for "
+                    + headers.length + " columns");
         }
         rows.add(cells.clone());
         return this;
@@ -50,7 +56,10 @@ public final class Table {
         for (String[] r : rows) out.println(line(r, w, left));
     }
 
-    /** The same table as GitHub-flavoured Markdown: the first column and those of {@link #alignLeft} left-aligned, the others right-aligned. */
+    /**
+     * The same table as GitHub-flavoured Markdown: the first column and those of {@link #alignLeft} left-aligned, the
+     * others right-aligned.
+     */
     public String markdown() {
         StringBuilder sb = new StringBuilder("|");
         for (String h : headers) sb.append(' ').append(h.replace("|", "\\|")).append(" |");

@@ -28,11 +28,13 @@ import java.util.Map;
  * <pre>
  *   adapter_model.safetensors   lora / cola / ia3: one tensor per trained parameter, named as below
  *   adapter_config.json         {@link Config}: peft_type, r, lora_alpha, target_modules, base model, method, aux type
- *   model/                      full fine-tuning only: the whole model ({@link ModelCheckpoint}: config.json + model.safetensors)
+ *   model/                      full fine-tuning only: the whole model ({@link ModelCheckpoint}: config.json +
+ *                               model.safetensors)
  * </pre>
  * Tensor names are {@code base_model.model.<site>.<param>} as PEFT writes them (adapter name stripped):
  * <ul>
- *   <li>lowrank: {@code <site>.lora_A.weight} [r, in], {@code <site>.lora_B.weight} [out, r] (exactly PEFT LoRA; ΔW = (α/r)·B·A);</li>
+ *   <li>lowrank: {@code <site>.lora_A.weight} [r, in], {@code <site>.lora_B.weight} [out, r] (exactly PEFT LoRA;
+ *       ΔW = (α/r)·B·A);</li>
  *   <li>linear (ColA's full-rank auxiliary, no PEFT equivalent): {@code <site>.cola_linear.weight} [out, in],
  *       {@code <site>.cola_linear.bias} [out];</li>
  *   <li>mlp (ColA's MLP auxiliary): {@code <site>.cola_mlp.layers.<k>.weight} / {@code .bias}, k = 0..L;</li>
@@ -66,12 +68,17 @@ public final class AdapterCheckpoint {
      * @param merged        ColA merged mode
      * @param task          downstream task trained on
      */
-    public record Config(@JsonProperty("peft_type") String peftType, @JsonProperty("r") int r, @JsonProperty("lora_alpha") double loraAlpha,
-                         @JsonProperty("target_modules") List<String> targetModules, @JsonProperty("base_model_name_or_path") String baseModel,
-                         @JsonProperty("base_model_family") String family, @JsonProperty("base_model_preset") String preset,
-                         @JsonProperty("base_model_seed") long baseSeed, @JsonProperty("dtype") @JsonSerialize(using = DTypeJson.Writer.class)
+    public record Config(@JsonProperty("peft_type") String peftType, @JsonProperty("r") int r,
+                         @JsonProperty("lora_alpha") double loraAlpha,
+                         @JsonProperty("target_modules") List<String> targetModules,
+                         @JsonProperty("base_model_name_or_path") String baseModel,
+                         @JsonProperty("base_model_family") String family,
+                         @JsonProperty("base_model_preset") String preset,
+                         @JsonProperty("base_model_seed") long baseSeed,
+                         @JsonProperty("dtype") @JsonSerialize(using = DTypeJson.Writer.class)
             @JsonDeserialize(using = DTypeJson.Reader.class) DType dtype, @JsonProperty("method") String method,
-                         @JsonProperty("aux_type") String auxType, @JsonProperty("merged") boolean merged, @JsonProperty("task") String task) {}
+                         @JsonProperty("aux_type") String auxType, @JsonProperty("merged") boolean merged,
+                         @JsonProperty("task") String task) {}
 
     /** The PEFT-style name prefix of an auxiliary's parameters: "" (lowrank), "cola_linear.", "cola_mlp.". */
     static String auxPrefix(AuxiliaryModel a) {
@@ -79,17 +86,21 @@ public final class AdapterCheckpoint {
             case LOWRANK -> "";
             case LINEAR -> "cola_linear.";
             case MLP -> "cola_mlp.";
-            case EMBEDDING -> throw new IllegalArgumentException("adapter checkpoint: unsupported auxiliary kind " + a.kind());
+            case EMBEDDING -> throw new IllegalArgumentException("adapter checkpoint: unsupported auxiliary kind "
+                    + a.kind());
         };
     }
 
-    /** The trained parameters of a setup by checkpoint name (see the class comment; full: the model's parameter names). */
+    /**
+     * The trained parameters of a setup by checkpoint name (see the class comment; full: the model's parameter names).
+     */
     public static LinkedHashMap<String, Var> names(MethodSetup s) {
         LinkedHashMap<String, Var> m = new LinkedHashMap<>();
         switch (s.config().method()) {
             case FULL -> m.putAll(s.optimizer().parameters());
             case IA3 -> ((Ia3Trainer) s.trainer()).scales().forEach((site, v) -> m.put(PREFIX + site + ".ia3_l", v));
-            default -> s.auxiliaries().forEach((site, a) -> a.namedParameters().forEach((p, v) -> m.put(PREFIX + site + "." + auxPrefix(a) + p, v)));
+            default -> s.auxiliaries().forEach((site, a) ->
+                    a.namedParameters().forEach((p, v) -> m.put(PREFIX + site + "." + auxPrefix(a) + p, v)));
         }
         return m;
     }
@@ -104,14 +115,17 @@ public final class AdapterCheckpoint {
                 case LOWRANK -> "LORA";
                 case LINEAR -> "COLA_LINEAR";
                 case MLP -> "COLA_MLP";
-                case EMBEDDING -> throw new IllegalStateException("unreachable: TrainConfig accepts lowrank, linear, mlp");
+                case EMBEDDING -> throw new IllegalStateException(
+                        "unreachable: TrainConfig accepts lowrank, linear, mlp");
             };
         };
         boolean lowrank = c.hasSiteAuxiliaries() && c.aux() == AuxiliaryKind.LOWRANK;
-        List<String> targets = c.method() == TrainMethod.IA3 ? new ArrayList<>(((Ia3Trainer) s.trainer()).scales().keySet())
+        List<String> targets = c.method() == TrainMethod.IA3
+                ? new ArrayList<>(((Ia3Trainer) s.trainer()).scales().keySet())
                 : s.sites().stream().map(cola4j.models.site.Site::name).toList();
         return new Config(type, lowrank ? c.rank() : 0, lowrank ? c.alpha() : 0, targets,
-                "cola4j:" + c.model() + "-" + c.preset() + "-seed" + c.baseSeed(), c.model(), c.preset(), c.baseSeed(), c.dtype(), c.method().cliName(),
+                "cola4j:" + c.model() + "-" + c.preset() + "-seed" + c.baseSeed(), c.model(), c.preset(), c.baseSeed(),
+                c.dtype(), c.method().cliName(),
                 c.hasSiteAuxiliaries() ? c.aux().cliName() : null, c.merged(), c.task());
     }
 
@@ -122,7 +136,8 @@ public final class AdapterCheckpoint {
         } else {
             LinkedHashMap<String, Tensor> t = new LinkedHashMap<>();
             names(s).forEach((n, v) -> t.put(n, v.value()));
-            Safetensors.write(dir.resolve(WEIGHTS_FILE), t, Map.of("format", "pt", "method", s.config().method().cliName()));
+            Safetensors.write(dir.resolve(WEIGHTS_FILE), t,
+                    Map.of("format", "pt", "method", s.config().method().cliName()));
         }
         JsonFiles.writeAtomic(dir.resolve(CONFIG_FILE), config(s));
     }
@@ -131,7 +146,8 @@ public final class AdapterCheckpoint {
      * Loads weights written by {@link #save} into the setup's parameters (full: into {@code model}).
      *
      * @throws IOException              for a missing or corrupt file
-     * @throws IllegalArgumentException listing every missing, unexpected and mismatched tensor (nothing is changed then)
+     * @throws IllegalArgumentException listing every missing, unexpected and mismatched tensor (nothing
+     *                                  is changed then)
      */
     public static void load(Path dir, MethodSetup s, Model model) throws IOException {
         if (s.config().method() == TrainMethod.FULL) {
@@ -151,11 +167,14 @@ public final class AdapterCheckpoint {
             Tensor t = stored.get(n);
             if (t == null) problems.add("missing " + n);
             else if (!Arrays.equals(t.shape(), v.value().shape()) || t.dtype() != v.value().dtype()) {
-                problems.add(n + " is " + t.dtype() + " " + Arrays.toString(t.shape()) + ", expected " + v.value().dtype() + " " + Arrays.toString(v.value().shape()));
+                problems.add(n + " is " + t.dtype() + " " + Arrays.toString(t.shape()) + ", expected "
+                        + v.value().dtype() + " " + Arrays.toString(v.value().shape()));
             }
         });
         for (String n : stored.keySet()) if (!params.containsKey(n)) problems.add("unexpected " + n);
-        if (!problems.isEmpty()) throw new IllegalArgumentException(what + " does not fit this run: " + String.join("; ", problems));
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(what + " does not fit this run: " + String.join("; ", problems));
+        }
         params.forEach((n, v) -> v.setValue(stored.get(n).copy()));
     }
 }

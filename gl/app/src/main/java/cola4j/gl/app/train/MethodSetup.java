@@ -54,7 +54,8 @@ public final class MethodSetup {
     private final LinkedHashMap<String, AuxiliaryModel> aux;
     private final SiteInterceptor evalInterceptor;
 
-    private MethodSetup(TrainConfig cfg, Trainer trainer, Optimizer optimizer, List<Site> sites, LinkedHashMap<String, AuxiliaryModel> aux,
+    private MethodSetup(TrainConfig cfg, Trainer trainer, Optimizer optimizer, List<Site> sites,
+            LinkedHashMap<String, AuxiliaryModel> aux,
                         SiteInterceptor evalInterceptor) {
         this.cfg = cfg;
         this.trainer = trainer;
@@ -87,13 +88,17 @@ public final class MethodSetup {
                 List<Site> sites = selectSites(w, c.sites());
                 LinkedHashMap<String, AuxiliaryModel> aux = auxiliaries(sites, c);
                 SiteInterceptor eval = (site, x, h) -> aux.containsKey(site.name())
-                        ? h.add(RoutedAuxiliary.output(Map.of(0, aux), RowRouting.single(0, h.shape()[0]), site, x, true)) : h;
+                        ? h.add(RoutedAuxiliary.output(Map.of(0, aux), RowRouting.single(0, h.shape()[0]), site, x,
+                                true)) : h;
                 if (c.method() == TrainMethod.LORA) {
-                    LoraTrainer t = new LoraTrainer(model, sites, Map.of(0, aux), opt, schedule, c.interval(), c.clip());
+                    LoraTrainer t = new LoraTrainer(model, sites, Map.of(0, aux), opt, schedule, c.interval(),
+                            c.clip());
                     return new MethodSetup(c, t, t.optimizer(0), sites, aux, eval);
                 }
-                UserFit user = new UserFit(0, aux, opt.apply(UserFit.parameters(aux)), new UserFitConfig(c.interval(), c.clip()), schedule);
-                ColaTrainer t = new ColaTrainer(new ColaServer(model, sites), List.of(user), c.merged() ? ColaMode.MERGED : ColaMode.UNMERGED);
+                UserFit user = new UserFit(0, aux, opt.apply(UserFit.parameters(aux)),
+                        new UserFitConfig(c.interval(), c.clip()), schedule);
+                ColaTrainer t = new ColaTrainer(new ColaServer(model, sites), List.of(user),
+                        c.merged() ? ColaMode.MERGED : ColaMode.UNMERGED);
                 return new MethodSetup(c, t, user.optimizer(), sites, aux, eval);
             }
         }
@@ -102,11 +107,13 @@ public final class MethodSetup {
     /** The adapted sites: the given suffixes, else attn.query + attn.value (transformers) or every site (mlp). */
     static List<Site> selectSites(Workload w, List<String> suffixes) {
         SiteSelector sel = !suffixes.isEmpty() ? new SiteSelector(suffixes, null, null)
-                : w.family().equals("mlp") ? SiteSelector.all() : new SiteSelector(DEFAULT_TRANSFORMER_SITES, null, null);
+                : w.family().equals("mlp") ? SiteSelector.all()
+                : new SiteSelector(DEFAULT_TRANSFORMER_SITES, null, null);
         List<Site> sites = w.model().sites(sel);
         for (Site s : sites) {
             if (s.kind() != Site.Kind.LINEAR) {
-                throw new IllegalArgumentException("site " + s.name() + " is an embedding; cola train adapts linear sites only");
+                throw new IllegalArgumentException("site " + s.name()
+                        + " is an embedding; cola train adapts linear sites only");
             }
         }
         return sites;
@@ -118,7 +125,8 @@ public final class MethodSetup {
         LinkedHashMap<String, AuxiliaryModel> m = new LinkedHashMap<>();
         for (int i = 0; i < sites.size(); i++) {
             Site s = sites.get(i);
-            m.put(s.name(), AuxiliaryFactory.create(c.aux(), s.inFeatures(), s.outFeatures(), spec.withSeed(StepSeeds.seed(c.seed(), StepSeeds.AUXILIARY_INIT, i))));
+            m.put(s.name(), AuxiliaryFactory.create(c.aux(), s.inFeatures(), s.outFeatures(),
+                    spec.withSeed(StepSeeds.seed(c.seed(), StepSeeds.AUXILIARY_INIT, i))));
         }
         return m;
     }

@@ -63,7 +63,8 @@ public final class MetricsLog {
         StringBuilder sb = new StringBuilder("step,loss,lr,eval_loss," + metricName + "\n");
         for (Row r : rows) {
             sb.append(r.step()).append(',').append(r.loss()).append(',').append(r.lr()).append(',')
-                    .append(r.evalLoss() == null ? "" : r.evalLoss()).append(',').append(r.metric() == null ? "" : r.metric()).append('\n');
+                    .append(r.evalLoss() == null ? "" : r.evalLoss()).append(',')
+                    .append(r.metric() == null ? "" : r.metric()).append('\n');
         }
         sb.setLength(sb.length() - 1); // writeAtomic appends the final newline
         JsonFiles.writeAtomic(dir.resolve(CSV), sb.toString().getBytes(StandardCharsets.UTF_8));

@@ -15,7 +15,8 @@ public final class StepSeeds {
     private StepSeeds() {}
 
     /** Salts of the purposes. */
-    public static final long BATCH = 0x9E3779B97F4A7C15L, DROPOUT = 0xC2B2AE3D27D4EB4FL, AUXILIARY_INIT = 0x165667B19E3779F9L;
+    public static final long BATCH = 0x9E3779B97F4A7C15L, DROPOUT = 0xC2B2AE3D27D4EB4FL,
+            AUXILIARY_INIT = 0x165667B19E3779F9L;
 
     /** The seed for draw {@code index} (a step, a site index) of a purpose. */
     public static long seed(long seed, long salt, long index) {

@@ -19,10 +19,11 @@ import java.util.Map;
  * {@code --trace DIR}: one safetensors file per training step, {@code step-000001.safetensors}, ..., holding
  * <pre>
  *   batch.&lt;field&gt;              the batch as float64 (integer ids exact): tokens/mask/labels (encoder),
- *                               inputs/targets/mask (decoder), src/src_mask/tgt_in/tgt_out/tgt_mask (seq2seq), x/y (mlp)
+ *                               inputs/targets/mask (decoder), src/src_mask/tgt_in/tgt_out/tgt_mask (seq2seq),
+ *                               x/y (mlp)
  *   loss                        scalar float64, the batch loss before the update
- *   adaptation.&lt;site&gt;.x        [rows, in]   site input     } cola only: the adaptation data the server sent this step
- *   adaptation.&lt;site&gt;.grad_h   [rows, out]  dL/dh          } (rows = batch × positions)
+ *   adaptation.&lt;site&gt;.x        [rows, in]   site input     } cola only: the adaptation data the server
+ *   adaptation.&lt;site&gt;.grad_h   [rows, out]  dL/dh          } sent this step (rows = batch × positions)
  *   param.&lt;checkpoint name&gt;     every trained parameter after the step (names as in {@link AdapterCheckpoint})
  * </pre>
  * and {@code index.json}: {@code {"method", "note", "steps": [{"step", "file", "tensors": {name: shape}}]}}, rewritten
@@ -45,12 +46,15 @@ public final class StepTrace {
         Files.createDirectories(dir);
         index = JsonFiles.MAPPER.createObjectNode();
         index.put("method", method);
-        index.put("note", method.equals("cola") ? "adaptation.<site>.x [rows, in] and adaptation.<site>.grad_h [rows, out] per step"
+        index.put("note", method.equals("cola")
+                ? "adaptation.<site>.x [rows, in] and adaptation.<site>.grad_h [rows, out] per step"
                 : "no adaptation data: only cola sends (x, dL/dh); files hold batch, loss and parameters");
         steps = index.putArray("steps");
         Path f = dir.resolve(INDEX);
         if (startStep > 0 && Files.isRegularFile(f)) {
-            for (JsonNode e : JsonFiles.MAPPER.readTree(f.toFile()).path("steps")) if (e.path("step").asInt() <= startStep) steps.add(e);
+            for (JsonNode e : JsonFiles.MAPPER.readTree(f.toFile()).path("steps")) {
+                if (e.path("step").asInt() <= startStep) steps.add(e);
+            }
         }
     }
 
@@ -60,7 +64,8 @@ public final class StepTrace {
     }
 
     /** Writes step {@code step}'s file and the updated index. */
-    public void write(int step, Batch batch, double loss, List<AdaptationData> data, Map<String, Var> params) throws IOException {
+    public void write(int step, Batch batch, double loss, List<AdaptationData> data,
+            Map<String, Var> params) throws IOException {
         LinkedHashMap<String, Tensor> t = new LinkedHashMap<>(batchTensors(batch));
         t.put("loss", Tensor.scalar(loss));
         for (AdaptationData d : data) {

@@ -39,14 +39,21 @@ import java.util.List;
  * @param evalEvery    evaluate and checkpoint every K batches (a multiple of interval)
  * @param evalExamples held-out examples per evaluation
  */
-public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("preset") String preset, @JsonProperty("dtype") @JsonSerialize(using = DTypeJson.Writer.class)
+public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("preset") String preset,
+                          @JsonProperty("dtype") @JsonSerialize(using = DTypeJson.Writer.class)
             @JsonDeserialize(using = DTypeJson.Reader.class) DType dtype,
-                          @JsonProperty("base_seed") long baseSeed, @JsonProperty("task") String task, @JsonProperty("method") TrainMethod method,
-                          @JsonProperty("aux") AuxiliaryKind aux, @JsonProperty("rank") int rank, @JsonProperty("alpha") double alpha,
-                          @JsonProperty("interval") int interval, @JsonProperty("merged") boolean merged, @JsonProperty("sites") List<String> sites,
-                          @JsonProperty("optimizer") OptimizerKind optimizer, @JsonProperty("lr") double lr, @JsonProperty("schedule") ScheduleKind schedule,
-                          @JsonProperty("warmup") int warmup, @JsonProperty("clip") double clip, @JsonProperty("steps") int steps,
-                          @JsonProperty("batch") int batch, @JsonProperty("seed") long seed, @JsonProperty("eval_every") int evalEvery,
+                          @JsonProperty("base_seed") long baseSeed, @JsonProperty("task") String task,
+                          @JsonProperty("method") TrainMethod method,
+                          @JsonProperty("aux") AuxiliaryKind aux, @JsonProperty("rank") int rank,
+                          @JsonProperty("alpha") double alpha,
+                          @JsonProperty("interval") int interval, @JsonProperty("merged") boolean merged,
+                          @JsonProperty("sites") List<String> sites,
+                          @JsonProperty("optimizer") OptimizerKind optimizer, @JsonProperty("lr") double lr,
+                          @JsonProperty("schedule") ScheduleKind schedule,
+                          @JsonProperty("warmup") int warmup, @JsonProperty("clip") double clip,
+                          @JsonProperty("steps") int steps,
+                          @JsonProperty("batch") int batch, @JsonProperty("seed") long seed,
+                          @JsonProperty("eval_every") int evalEvery,
                           @JsonProperty("eval_examples") int evalExamples) {
     /** Checks every field; IllegalArgumentException naming the field and the value. */
     public TrainConfig {
@@ -64,11 +71,15 @@ public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("pr
         check(evalExamples >= 1, "eval examples must be >= 1, got " + evalExamples);
         check(lr >= 0 && Double.isFinite(lr), "lr must be finite and >= 0, got " + lr);
         check(clip > 0, "clip must be > 0, got " + clip);
-        check(warmup >= 0 && warmup <= optimizerSteps(steps, interval), "warmup must be in [0, " + optimizerSteps(steps, interval) + "] optimizer steps, got " + warmup);
-        check(steps % interval == 0, "steps " + steps + " must be a multiple of the interval " + interval + " (checkpoints fall between intervals)");
-        check(evalEvery >= 1 && evalEvery % interval == 0, "eval-every " + evalEvery + " must be a positive multiple of the interval " + interval);
+        check(warmup >= 0 && warmup <= optimizerSteps(steps, interval),
+                "warmup must be in [0, " + optimizerSteps(steps, interval) + "] optimizer steps, got " + warmup);
+        check(steps % interval == 0, "steps " + steps + " must be a multiple of the interval " + interval
+                + " (checkpoints fall between intervals)");
+        check(evalEvery >= 1 && evalEvery % interval == 0,
+                "eval-every " + evalEvery + " must be a positive multiple of the interval " + interval);
         check(!merged || method == TrainMethod.COLA, "--merged applies to method cola only (got " + method + ")");
-        check(!merged || aux != AuxiliaryKind.MLP, "--merged needs a mergeable auxiliary (lowrank or linear); mlp is nonlinear in x");
+        check(!merged || aux != AuxiliaryKind.MLP,
+                "--merged needs a mergeable auxiliary (lowrank or linear); mlp is nonlinear in x");
         sites = List.copyOf(sites);
     }
 

@@ -22,9 +22,11 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * <pre>
  *   batch  = workload.sample(task, B, Rng(StepSeeds.seed(seed, BATCH, k)))
  *   loss   = trainer.step(ctx → workload.loss(batch, ctx), routing, Rng(StepSeeds.seed(seed, DROPOUT, k)))
- *   check  loss, every site's dL/dh (cola; checked by the server before anything is shipped) and trained parameters finite
+ *   check  loss, every site's dL/dh (cola; checked by the server before anything is shipped) and trained
+ *          parameters finite
  *   trace  (optional) batch, loss, adaptation data, parameters
- *   every K = evalEvery steps and at N: evaluate (held-out metric and loss on Rng(EVAL_SEED)), checkpoint, flush metrics
+ *   every K = evalEvery steps and at N: evaluate (held-out metric and loss on Rng(EVAL_SEED)), checkpoint,
+ *          flush metrics
  * </pre>
  * The trainer updates every {@code interval} steps (ColA: one Gradient Learning step per I batches; backprop methods:
  * gradient accumulation). A non-finite loss, adaptation datum, parameter or held-out evaluation stops the run with
@@ -44,7 +46,8 @@ public final class TrainLoop {
      * @param seconds       training wall time (including earlier runs of a resumed run)
      * @param checkpoint    the checkpoint directory (null when none was written)
      */
-    public record Result(String metricName, double finalMetric, double finalLoss, double finalEvalLoss, int steps, double seconds, Path checkpoint) {}
+    public record Result(String metricName, double finalMetric, double finalLoss, double finalEvalLoss, int steps,
+                         double seconds, Path checkpoint) {}
 
     private final Workload w;
     private final MethodSetup s;
@@ -60,7 +63,8 @@ public final class TrainLoop {
      * @param log      evaluation lines and the progress bar
      * @param progress show a progress bar (only when a console is attached)
      */
-    public TrainLoop(Workload w, MethodSetup s, Task<?> task, Path out, StepTrace trace, PrintStream log, boolean progress) {
+    public TrainLoop(Workload w, MethodSetup s, Task<?> task, Path out, StepTrace trace, PrintStream log,
+            boolean progress) {
         this.w = w;
         this.s = s;
         this.task = task;
@@ -79,7 +83,8 @@ public final class TrainLoop {
     public Result run(TrainState from, int stopAt) throws IOException {
         TrainConfig c = s.config();
         if (stopAt < from.step() || stopAt > c.steps() || stopAt % c.interval() != 0) {
-            throw new IllegalArgumentException("stop step " + stopAt + " must be a multiple of the interval " + c.interval() + " in [" + from.step() + ", " + c.steps() + "]");
+            throw new IllegalArgumentException("stop step " + stopAt + " must be a multiple of the interval "
+                    + c.interval() + " in [" + from.step() + ", " + c.steps() + "]");
         }
         MetricsLog metrics = new MetricsLog(out, task.metric().id(), from.metrics());
         Map<String, Var> params = s.trainedParameters();
@@ -98,7 +103,10 @@ public final class TrainLoop {
                     if (!Double.isFinite(lastLoss)) throw new NonFiniteException("loss is " + lastLoss);
                     for (Map.Entry<String, Var> p : params.entrySet()) {
                         String bad = NonFiniteException.firstNonFinite(p.getValue().value());
-                        if (bad != null) throw new NonFiniteException("parameter " + p.getKey() + " became non-finite (" + bad + ")");
+                        if (bad != null) {
+                            throw new NonFiniteException("parameter " + p.getKey()
+                                    + " became non-finite (" + bad + ")");
+                        }
                     }
                     if (evalNow) {
                         double[] me = evaluate(lastLoss);
@@ -108,11 +116,13 @@ public final class TrainLoop {
                 } catch (IllegalStateException | IllegalArgumentException e) {
                     metrics.flush();
                     throw new IllegalStateException("step " + k + ": " + e.getMessage() + "; training stopped"
-                            + (out == null ? "" : lastGood > 0 ? "; the last good checkpoint (step " + lastGood + ") is intact in " + out.resolve(TrainState.DIR)
-                            : "; no checkpoint was written yet"), e);
+                            + (out == null ? "" : lastGood > 0 ? "; the last good checkpoint (step "
+                                    + lastGood + ") is intact in " + out.resolve(TrainState.DIR)
+                                    : "; no checkpoint was written yet"), e);
                 }
                 if (trace != null) trace.write(k, b, lastLoss, s.lastAdaptationData(), params);
-                metrics.add(new MetricsLog.Row(k, lastLoss, s.optimizer().lr(), evalNow ? evalLoss : null, evalNow ? metric : null));
+                metrics.add(new MetricsLog.Row(k, lastLoss, s.optimizer().lr(), evalNow ? evalLoss : null,
+                        evalNow ? metric : null));
                 if (evalNow || k == stopAt) {
                     double secs = from.seconds() + (System.nanoTime() - t0) / 1e9;
                     if (out != null) {
@@ -121,8 +131,8 @@ public final class TrainLoop {
                         metrics.flush();
                     }
                     if (evalNow) {
-                        String line = String.format("step %d/%d  loss %.4f  lr %.3g  eval_loss %.4f  %s %.4f", k, c.steps(), lastLoss, s.optimizer().lr(),
-                                evalLoss, task.metric().id(), metric);
+                        String line = String.format("step %d/%d  loss %.4f  lr %.3g  eval_loss %.4f  %s %.4f", k,
+                                c.steps(), lastLoss, s.optimizer().lr(), evalLoss, task.metric().id(), metric);
                         if (bar != null) bar.setExtraMessage(" " + line);
                         else log.println(line);
                     }
@@ -141,21 +151,25 @@ public final class TrainLoop {
      */
     private double[] evaluate(double trainLoss) {
         try {
-            double metric = w.evaluate(task, s.config().evalExamples(), new Rng(Pretrainer.EVAL_SEED), s.evalInterceptor());
-            double loss = w.evalLoss(task, s.config().evalExamples(), new Rng(Pretrainer.EVAL_SEED), s.evalInterceptor());
+            double metric = w.evaluate(task, s.config().evalExamples(), new Rng(Pretrainer.EVAL_SEED),
+                    s.evalInterceptor());
+            double loss = w.evalLoss(task, s.config().evalExamples(), new Rng(Pretrainer.EVAL_SEED),
+                    s.evalInterceptor());
             if (!Double.isFinite(loss)) throw new IllegalStateException("held-out loss is " + loss);
             return new double[] {metric, loss};
         } catch (IllegalArgumentException | IllegalStateException e) {
             String m = String.valueOf(e.getMessage());
             boolean nonFinite = m.contains("finite") || m.contains("NaN") || m.contains("Infinity");
-            throw new NonFiniteException("held-out evaluation " + (nonFinite ? "is non-finite (" + m + "): the model diverged although the training loss ("
-                    + trainLoss + ") and the trained parameters are finite" : "failed: " + m));
+            throw new NonFiniteException("held-out evaluation "
+                    + (nonFinite ? "is non-finite (" + m + "): the model diverged although the training loss ("
+                            + trainLoss + ") and the trained parameters are finite" : "failed: " + m));
         }
     }
 
     private ProgressBar bar(int steps) {
         if (!progress || System.console() == null) return null;
-        return new ProgressBarBuilder().setTaskName("train " + s.config().method()).setInitialMax(steps).setStyle(ProgressBarStyle.ASCII)
-                .setConsumer(new ConsoleProgressBarConsumer(log)).setUpdateIntervalMillis(250).showSpeed().build();
+        return new ProgressBarBuilder().setTaskName("train " + s.config().method()).setInitialMax(steps)
+                .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(log))
+                .setUpdateIntervalMillis(250).showSpeed().build();
     }
 }

@@ -22,8 +22,10 @@ import java.util.Map;
 /**
  * What {@code --resume} needs besides the weights, and the atomic checkpoint directory that holds it all:
  * <pre>
- *   &lt;out&gt;/checkpoint/adapter_model.safetensors, adapter_config.json   (or model/ for full FT; {@link AdapterCheckpoint})
- *   &lt;out&gt;/checkpoint/training_state.safetensors   the optimizer state: "optimizer.step" and "optimizer.&lt;param&gt;.&lt;slot&gt;"
+ *   &lt;out&gt;/checkpoint/adapter_model.safetensors, adapter_config.json
+ *                                                  (or model/ for full FT; {@link AdapterCheckpoint})
+ *   &lt;out&gt;/checkpoint/training_state.safetensors   the optimizer state: "optimizer.step" and
+ *                                                  "optimizer.&lt;param&gt;.&lt;slot&gt;"
  *                                                  (Adam moments exp_avg/exp_avg_sq, SGD momentum_buffer)
  *   &lt;out&gt;/checkpoint/training_state.json          this record: config, completed step, seconds, metrics rows
  * </pre>
@@ -40,10 +42,12 @@ import java.util.Map;
  * @param seconds training wall time so far
  * @param metrics the metrics rows up to {@code step}
  */
-public record TrainState(@JsonProperty("config") TrainConfig config, @JsonProperty("step") int step, @JsonProperty("seconds") double seconds,
+public record TrainState(@JsonProperty("config") TrainConfig config,
+                         @JsonProperty("step") int step, @JsonProperty("seconds") double seconds,
                          @JsonProperty("metrics") List<MetricsLog.Row> metrics) {
     public static final String DIR = "checkpoint", JSON = "training_state.json", TENSORS = "training_state.safetensors";
-    private static final ObjectMapper READER = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper READER = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /**
      * Writes the checkpoint of a setup into {@code out/checkpoint}, atomically replacing the previous one.
@@ -77,7 +81,9 @@ public record TrainState(@JsonProperty("config") TrainConfig config, @JsonProper
         return Files.isDirectory(c) ? c : dir;
     }
 
-    /** Reads training_state.json of a checkpoint (see {@link #locate}); IOException naming the file when missing or bad. */
+    /**
+     * Reads training_state.json of a checkpoint (see {@link #locate}); IOException naming the file when missing or bad.
+     */
     public static TrainState read(Path dir) throws IOException {
         Path f = locate(dir).resolve(JSON);
         if (!Files.isRegularFile(f)) throw new IOException("no checkpoint in " + dir + " (missing " + f + ")");
@@ -94,7 +100,9 @@ public record TrainState(@JsonProperty("config") TrainConfig config, @JsonProper
         AdapterCheckpoint.load(c, s, model);
         LinkedHashMap<String, Tensor> opt = new LinkedHashMap<>();
         Safetensors.read(c.resolve(TENSORS)).tensors().forEach((k, v) -> {
-            if (!k.startsWith("optimizer.")) throw new IllegalArgumentException(c.resolve(TENSORS) + ": unexpected tensor " + k);
+            if (!k.startsWith("optimizer.")) {
+                throw new IllegalArgumentException(c.resolve(TENSORS) + ": unexpected tensor " + k);
+            }
             opt.put(k.substring("optimizer.".length()), v);
         });
         s.optimizer().loadStateDict(opt);
@@ -106,10 +114,16 @@ public record TrainState(@JsonProperty("config") TrainConfig config, @JsonProper
     /** Throws if a trained parameter or an optimizer-state tensor holds NaN or ±Inf. */
     static void requireFinite(MethodSetup s) {
         for (Map.Entry<String, Var> e : s.trainedParameters().entrySet()) {
-            if (!e.getValue().value().isFinite()) throw new IllegalStateException("parameter " + e.getKey() + " is not finite (NaN/Inf): refusing to checkpoint");
+            if (!e.getValue().value().isFinite()) {
+                throw new IllegalStateException("parameter " + e.getKey()
+                        + " is not finite (NaN/Inf): refusing to checkpoint");
+            }
         }
         for (Map.Entry<String, Tensor> e : s.optimizer().stateDict().entrySet()) {
-            if (!e.getValue().isFinite()) throw new IllegalStateException("optimizer state " + e.getKey() + " is not finite (NaN/Inf): refusing to checkpoint");
+            if (!e.getValue().isFinite()) {
+                throw new IllegalStateException("optimizer state " + e.getKey()
+                        + " is not finite (NaN/Inf): refusing to checkpoint");
+            }
         }
     }
 

@@ -61,7 +61,9 @@ abstract class AbstractWorkload<D, M extends Model> implements Workload {
     /** Rows of all parts in order, padded to a common length. */
     abstract D concat(List<D> parts);
 
-    /** The gold targets of a batch, one row per example: [B][1] labels, or [B][T] tokens with −100 where not scored. */
+    /**
+     * The gold targets of a batch, one row per example: [B][1] labels, or [B][T] tokens with −100 where not scored.
+     */
     abstract int[][] gold(D data);
 
     /** Number of scored positions of a batch (the weight of its mean loss). */
@@ -77,11 +79,16 @@ abstract class AbstractWorkload<D, M extends Model> implements Workload {
     List<D> evalData(Task<?> task, int examples, Rng rng) {
         if (examples < 1) throw new IllegalArgumentException(family + " workload: examples " + examples + " < 1");
         List<D> out = new ArrayList<>();
-        for (int done = 0; done < examples; done += EVAL_CHUNK) out.add(unwrap(sample(task, Math.min(EVAL_CHUNK, examples - done), rng)));
+        for (int done = 0; done < examples; done += EVAL_CHUNK) {
+            out.add(unwrap(sample(task, Math.min(EVAL_CHUNK, examples - done), rng)));
+        }
         return out;
     }
 
-    /** Default: endless fresh draws {@code sample(task, maxRows, rng)} (the stream {@link #evalData} takes its rows from). */
+    /**
+     * Default: endless fresh draws {@code sample(task, maxRows, rng)} (the stream {@link #evalData} takes
+     * its rows from).
+     */
     @Override
     public EvalSource evalSource(Task<?> task, int examples, Rng rng) {
         if (examples < 1) throw new IllegalArgumentException(family + " workload: examples " + examples + " < 1");
@@ -98,7 +105,11 @@ abstract class AbstractWorkload<D, M extends Model> implements Workload {
 
     @Override
     public Batch selectRows(Batch b, int[] rows) {
-        for (int r : rows) if (r < 0 || r >= b.rows()) throw new IllegalArgumentException(family + " workload: row " + r + " outside [0, " + b.rows() + ")");
+        for (int r : rows) {
+            if (r < 0 || r >= b.rows()) {
+                throw new IllegalArgumentException(family + " workload: row " + r + " outside [0, " + b.rows() + ")");
+            }
+        }
         return wrap(rows(unwrap(b), rows));
     }
 
@@ -131,8 +142,8 @@ abstract class AbstractWorkload<D, M extends Model> implements Workload {
     public Batch sample(Task<?> task, int size, Rng rng) {
         Object data = task.batch(size, rng);
         if (!dataType.isInstance(data)) {
-            throw new IllegalArgumentException(family + " workload: task '" + task.name() + "' yields " + data.getClass().getSimpleName()
-                    + ", not " + dataType.getSimpleName());
+            throw new IllegalArgumentException(family + " workload: task '" + task.name() + "' yields "
+                    + data.getClass().getSimpleName() + ", not " + dataType.getSimpleName());
         }
         return wrap(dataType.cast(data));
     }
@@ -144,7 +155,10 @@ abstract class AbstractWorkload<D, M extends Model> implements Workload {
 
     @Override
     public Var loss(Batch b, ForwardContext ctx, int[] rowGroup) {
-        if (rowGroup.length != b.rows()) throw new IllegalArgumentException(family + " workload: " + rowGroup.length + " row groups for " + b.rows() + " rows");
+        if (rowGroup.length != b.rows()) {
+            throw new IllegalArgumentException(family + " workload: " + rowGroup.length + " row groups for "
+                    + b.rows() + " rows");
+        }
         Scored s = score(unwrap(b), ctx);
         return GroupedLoss.crossEntropy(s.logits(), s.targets(), s.positionsPerRow(), rowGroup);
     }
@@ -157,13 +171,20 @@ abstract class AbstractWorkload<D, M extends Model> implements Workload {
 
     @Override
     public double evaluate(Task<?> task, int examples, Rng rng, ForwardContext ctx) {
-        if (ctx.training()) throw new IllegalArgumentException(family + " workload: evaluate needs an eval-mode context (no dropout)");
+        if (ctx.training()) {
+            throw new IllegalArgumentException(family + " workload: evaluate needs an eval-mode context (no dropout)");
+        }
         return evaluateOn(task.metric(), evalData(task, examples, rng), ctx);
     }
 
-    /** The metric of the rows of {@code data} under {@code ctx} (eval mode): argmax predictions against the gold targets. */
+    /**
+     * The metric of the rows of {@code data} under {@code ctx} (eval mode): argmax predictions against
+     * the gold targets.
+     */
     private double evaluateOn(Metric metric, List<D> data, ForwardContext ctx) {
-        if (ctx.training()) throw new IllegalArgumentException(family + " workload: evaluate needs an eval-mode context (no dropout)");
+        if (ctx.training()) {
+            throw new IllegalArgumentException(family + " workload: evaluate needs an eval-mode context (no dropout)");
+        }
         if (data.isEmpty()) throw new IllegalArgumentException(family + " workload: nothing to evaluate");
         List<int[]> pred = new ArrayList<>(), gold = new ArrayList<>();
         try (var s = GradMode.noGrad()) {
@@ -209,8 +230,8 @@ abstract class AbstractWorkload<D, M extends Model> implements Workload {
 
     /** The error for a batch of another family. */
     IllegalArgumentException wrongBatch(Batch b, Class<? extends Batch> expected) {
-        return new IllegalArgumentException(family + " workload: expected a Batch." + expected.getSimpleName() + ", got Batch."
-                + b.getClass().getSimpleName());
+        return new IllegalArgumentException(family + " workload: expected a Batch." + expected.getSimpleName()
+                + ", got Batch." + b.getClass().getSimpleName());
     }
 
     private static int[] column0(int[][] rows) {

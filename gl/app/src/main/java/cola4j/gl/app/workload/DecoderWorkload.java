@@ -18,7 +18,8 @@ public final class DecoderWorkload extends AbstractWorkload<LmBatch, DecoderLM> 
     public DecoderWorkload(DecoderLM model, LmFamily tasks) {
         super("decoder", model, tasks, LmBatch.class);
         if (model.config().maxLen() < tasks.seqLen()) {
-            throw new IllegalArgumentException("DecoderWorkload: model maxLen " + model.config().maxLen() + " < task length " + tasks.seqLen());
+            throw new IllegalArgumentException("DecoderWorkload: model maxLen " + model.config().maxLen()
+                    + " < task length " + tasks.seqLen());
         }
     }
 
@@ -66,7 +67,8 @@ public final class DecoderWorkload extends AbstractWorkload<LmBatch, DecoderLM> 
 
     @Override
     LmBatch rows(LmBatch d, int[] rows) {
-        return new LmBatch(Padding.pick(d.inputs(), rows), Padding.pick(d.targets(), rows), Padding.pick(d.mask(), rows));
+        return new LmBatch(Padding.pick(d.inputs(), rows), Padding.pick(d.targets(), rows),
+                Padding.pick(d.mask(), rows));
     }
 
     @Override

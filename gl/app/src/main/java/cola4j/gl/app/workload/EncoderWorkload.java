@@ -17,11 +17,12 @@ public final class EncoderWorkload extends AbstractWorkload<ClassificationBatch,
     public EncoderWorkload(EncoderClassifier model, ClassificationFamily tasks) {
         super("encoder", model, tasks, ClassificationBatch.class);
         if (model.config().classes() < ClassificationFamily.MAX_CLASSES) {
-            throw new IllegalArgumentException("EncoderWorkload: the classifier has " + model.config().classes() + " classes; the family needs "
-                    + ClassificationFamily.MAX_CLASSES);
+            throw new IllegalArgumentException("EncoderWorkload: the classifier has " + model.config().classes()
+                    + " classes; the family needs " + ClassificationFamily.MAX_CLASSES);
         }
         if (model.config().maxLen() < tasks.seqLen()) {
-            throw new IllegalArgumentException("EncoderWorkload: model maxLen " + model.config().maxLen() + " < task length " + tasks.seqLen());
+            throw new IllegalArgumentException("EncoderWorkload: model maxLen " + model.config().maxLen()
+                    + " < task length " + tasks.seqLen());
         }
     }
 
@@ -69,7 +70,8 @@ public final class EncoderWorkload extends AbstractWorkload<ClassificationBatch,
 
     @Override
     ClassificationBatch rows(ClassificationBatch d, int[] rows) {
-        return new ClassificationBatch(Padding.pick(d.tokens(), rows), Padding.pick(d.mask(), rows), Padding.pick(d.labels(), rows));
+        return new ClassificationBatch(Padding.pick(d.tokens(), rows), Padding.pick(d.mask(), rows),
+                Padding.pick(d.labels(), rows));
     }
 
     @Override

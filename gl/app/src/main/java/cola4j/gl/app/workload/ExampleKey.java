@@ -30,7 +30,9 @@ public record ExampleKey(long[] values) {
 
     /** The key of the first {@code length} token ids of {@code row}. */
     public static ExampleKey ofTokens(int[] row, int length) {
-        if (length < 0 || length > row.length) throw new IllegalArgumentException("ExampleKey: length " + length + " outside [0, " + row.length + "]");
+        if (length < 0 || length > row.length) {
+            throw new IllegalArgumentException("ExampleKey: length " + length + " outside [0, " + row.length + "]");
+        }
         long[] v = new long[length];
         for (int i = 0; i < length; i++) v[i] = row[i];
         return new ExampleKey(v);

@@ -34,14 +34,18 @@ public final class GroupedLoss {
      */
     public static Var crossEntropy(Var logits, int[] targets, int positionsPerRow, int[] rowGroup) {
         int[] s = logits.shape();
-        if (s.length != 2 || s[0] != targets.length || positionsPerRow < 1 || (long) rowGroup.length * positionsPerRow != s[0]) {
-            throw new IllegalArgumentException("GroupedLoss: logits " + Arrays.toString(s) + ", " + targets.length + " targets, "
-                    + rowGroup.length + " row groups × " + positionsPerRow + " positions per row do not agree (need [N, K], N targets, N = rows·P)");
+        if (s.length != 2 || s[0] != targets.length || positionsPerRow < 1
+                || (long) rowGroup.length * positionsPerRow != s[0]) {
+            throw new IllegalArgumentException("GroupedLoss: logits " + Arrays.toString(s) + ", "
+                    + targets.length + " targets, " + rowGroup.length + " row groups × " + positionsPerRow
+                    + " positions per row do not agree (need [N, K], N targets, N = rows·P)");
         }
         int n = s[0], k = s[1];
         int groups = 0;
         for (int r = 0; r < rowGroup.length; r++) {
-            if (rowGroup[r] < 0) throw new IllegalArgumentException("GroupedLoss: negative group id " + rowGroup[r] + " at row " + r);
+            if (rowGroup[r] < 0) {
+                throw new IllegalArgumentException("GroupedLoss: negative group id " + rowGroup[r] + " at row " + r);
+            }
             groups = Math.max(groups, rowGroup[r] + 1);
         }
         int[] counted = new int[groups];
@@ -51,11 +55,17 @@ public final class GroupedLoss {
             present[g] = true;
             int t = targets[i];
             if (t == SymbolVocab.IGNORE_INDEX) continue;
-            if (t < 0 || t >= k) throw new IllegalArgumentException("GroupedLoss: target " + t + " at position " + i + " outside [0, " + k + ") and not -100");
+            if (t < 0 || t >= k) {
+                throw new IllegalArgumentException("GroupedLoss: target " + t + " at position " + i + " outside [0, "
+                        + k + ") and not -100");
+            }
             counted[g]++;
         }
         for (int g = 0; g < groups; g++) {
-            if (present[g] && counted[g] == 0) throw new IllegalArgumentException("GroupedLoss: group " + g + " has rows but no scored position; its mean is undefined");
+            if (present[g] && counted[g] == 0) {
+                throw new IllegalArgumentException("GroupedLoss: group " + g
+                        + " has rows but no scored position; its mean is undefined");
+            }
         }
         Tensor w = Tensor.zeros(logits.value().dtype(), n, k); // [N, K]: 1/M_g at (n, t_n)
         for (int i = 0; i < n; i++) {

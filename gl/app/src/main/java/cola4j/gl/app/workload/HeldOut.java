@@ -11,9 +11,9 @@ import java.util.List;
  * <p>Draw rule: take the candidates of {@link Workload#evalSource} in order (for sequence families fresh i.i.d. draws
  * from {@code rng}; for digits the test split) and keep each one whose {@link ExampleKey} is not in the
  * {@link TrainingInputs}, until {@code examples} are kept, the source is used up, or {@link #MAX_DRAWS_PER_EXAMPLE}
- * · {@code examples} candidates have been drawn. Kept examples may repeat one another (draws are i.i.d.), exactly as in
- * an unfiltered evaluation; with no overlap the kept rows are exactly the rows
- * {@code evaluate(task, examples, rng)} scores. Zero kept examples is an error (nothing could be evaluated).
+ * · {@code examples} candidates have been drawn. Kept examples may repeat one another (draws are i.i.d.), exactly as
+ * in an unfiltered evaluation; with no overlap the kept rows are exactly the rows {@code evaluate(task, examples, rng)}
+ * scores. Zero kept examples is an error (nothing could be evaluated).
  *
  * <p>Note: for a task whose input space the training stream nearly covers (e.g. short bodies over a few letters), the
  * kept examples are the rarer inputs (typically the longest bodies): the held-out distribution is then not the training
@@ -70,13 +70,16 @@ public final class HeldOut {
             else if (k > 0) kept.add(w.selectRows(b, java.util.Arrays.copyOf(keep, k)));
         }
         if (used == 0) {
-            throw new IllegalStateException("held-out evaluation of " + w.family() + " task '" + task.name() + "': all " + drawn
-                    + " candidates drawn occurred in training (input space exhausted); nothing to evaluate");
+            throw new IllegalStateException("held-out evaluation of " + w.family() + " task '" + task.name() + "': all "
+                    + drawn + " candidates drawn occurred in training (input space exhausted); nothing to evaluate");
         }
         return new Examples(rechunk(w, kept), new Stats(examples, used, excluded, drawn, used < examples));
     }
 
-    /** The rows of {@code parts} regrouped in order into chunks of {@link AbstractWorkload#EVAL_CHUNK} (the last may be shorter). */
+    /**
+     * The rows of {@code parts} regrouped in order into chunks of {@link AbstractWorkload#EVAL_CHUNK} (the last
+     * may be shorter).
+     */
     private static List<Batch> rechunk(Workload w, List<Batch> parts) {
         Batch all = parts.size() == 1 ? parts.get(0) : w.concatRows(parts);
         List<Batch> out = new ArrayList<>();

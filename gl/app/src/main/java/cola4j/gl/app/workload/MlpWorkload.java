@@ -80,10 +80,15 @@ public final class MlpWorkload extends AbstractWorkload<VectorBatch, MlpClassifi
         return d.size();
     }
 
-    /** The test split once: all rows in file order when {@code examples} covers it, else a permutation drawn with {@code rng}. */
+    /**
+     * The test split once: all rows in file order when {@code examples} covers it, else a permutation drawn
+     * with {@code rng}.
+     */
     @Override
     public EvalSource evalSource(Task<?> task, int examples, Rng rng) {
-        if (!(task instanceof DigitsTask dt)) throw new IllegalArgumentException("mlp workload: task '" + task.name() + "' is not a digits task");
+        if (!(task instanceof DigitsTask dt)) {
+            throw new IllegalArgumentException("mlp workload: task '" + task.name() + "' is not a digits task");
+        }
         if (examples < 1) throw new IllegalArgumentException("mlp workload: examples " + examples + " < 1");
         VectorBatch test = dt.testSet();
         int[] order = examples >= test.size() ? null : rng.permutation(test.size());

@@ -24,7 +24,10 @@ final class Padding {
         int i = 0;
         for (int[][] p : parts) {
             for (int[] row : p) {
-                if (row.length > width) throw new IllegalArgumentException("Padding.concat: row of length " + row.length + " > width " + width);
+                if (row.length > width) {
+                    throw new IllegalArgumentException("Padding.concat: row of length " + row.length
+                            + " > width " + width);
+                }
                 out[i] = Arrays.copyOf(row, width);
                 Arrays.fill(out[i], row.length, width, fill);
                 i++;

@@ -22,9 +22,9 @@ import java.util.HexFormat;
  *
  * <p>Entry = {@code <root>/<family>-<preset>-<dtype>-seed<S>-<hash>/} holding {@link ModelCheckpoint}'s
  * {@code config.json} and {@code model.safetensors} plus {@code pretrain.json} ({@link Entry}). {@code hash} is the
- * first 12 hex digits of SHA-256 over the model's config JSON, the body lengths, the pretraining mixture (task names and
- * {@link #DATA_VERSION}) and the training hyper-parameters, so that any change that would change the weights selects
- * another entry.
+ * first 12 hex digits of SHA-256 over the model's config JSON, the body lengths, the pretraining mixture (task names
+ * and {@link #DATA_VERSION}) and the training hyper-parameters, so that any change that would change the weights
+ * selects another entry.
  */
 public final class PretrainCache {
     public static final String RECORD_FILE = "pretrain.json";
@@ -34,7 +34,8 @@ public final class PretrainCache {
      */
     public static final int DATA_VERSION = 2;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
 
     /**
      * The training record stored beside the weights.
@@ -46,9 +47,9 @@ public final class PretrainCache {
      * @param finalLoss    mean training loss over the last (up to) 20 steps
      * @param config       the training hyper-parameters
      */
-    public record Entry(@JsonProperty("family") String family, @JsonProperty("preset") String preset, @JsonProperty("seed") long seed,
-                        @JsonProperty("train_seconds") double trainSeconds, @JsonProperty("final_loss") double finalLoss,
-                        @JsonProperty("config") PretrainConfig config) {}
+    public record Entry(@JsonProperty("family") String family, @JsonProperty("preset") String preset,
+                        @JsonProperty("seed") long seed, @JsonProperty("train_seconds") double trainSeconds,
+                        @JsonProperty("final_loss") double finalLoss, @JsonProperty("config") PretrainConfig config) {}
 
     private final Path root;
 
@@ -82,7 +83,10 @@ public final class PretrainCache {
 
     private static Path repoRoot(Path from) {
         for (Path p = from.toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("cola")) && Files.isRegularFile(p.resolve("pom.xml")) && Files.isDirectory(p.resolve("gl"))) return p;
+            if (Files.isRegularFile(p.resolve("cola")) && Files.isRegularFile(p.resolve("pom.xml"))
+                    && Files.isDirectory(p.resolve("gl"))) {
+                return p;
+            }
         }
         return null;
     }
@@ -93,16 +97,21 @@ public final class PretrainCache {
         String material = keyMaterial(w, seed, cfg);
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8));
-            return w.family() + "-" + preset + "-" + m.dtype() + "-seed" + seed + "-" + HexFormat.of().formatHex(h).substring(0, 12);
+            return w.family() + "-" + preset + "-" + m.dtype() + "-seed" + seed + "-"
+                    + HexFormat.of().formatHex(h).substring(0, 12);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 unavailable", e);
         }
     }
 
-    /** The text hashed into the key: model config JSON, body lengths, mixture names and data version, training settings, seed. */
+    /**
+     * The text hashed into the key: model config JSON, body lengths, mixture names and data version, training
+     * settings, seed.
+     */
     static String keyMaterial(Workload w, long seed, PretrainConfig cfg) {
-        return ModelCheckpoint.configJson(w.model()) + "\nlengths=" + lengthsOf(w) + "\nmixture=" + w.tasks().pretrainingNames() + " v"
-                + DATA_VERSION + "\ntrain=" + cfg.trainingKey() + "\nseed=" + seed;
+        return ModelCheckpoint.configJson(w.model()) + "\nlengths=" + lengthsOf(w) + "\nmixture="
+                + w.tasks().pretrainingNames() + " v" + DATA_VERSION + "\ntrain=" + cfg.trainingKey()
+                + "\nseed=" + seed;
     }
 
     /** The entry directory of a workload's pretraining run. */
@@ -121,7 +130,8 @@ public final class PretrainCache {
         try {
             e = JSON.readValue(rec.toFile(), Entry.class);
         } catch (IOException ex) {
-            throw new IOException(rec + ": " + (ex instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : ex.getMessage()), ex);
+            throw new IOException(rec + ": " + (ex instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                    ? j.getOriginalMessage() : ex.getMessage()), ex);
         }
         Model stored = ModelCheckpoint.load(entry);
         String want = ModelCheckpoint.configJson(w.model()), got = ModelCheckpoint.configJson(stored);

@@ -16,47 +16,55 @@ package cola4j.gl.app.workload;
  * @param clipNorm     maximum global gradient 2-norm
  * @param evalExamples held-out examples per evaluated task
  */
-public record PretrainConfig(int steps, int batchSize, double lr, int warmupSteps, double weightDecay, double beta2, double clipNorm,
-                             int evalExamples) {
+public record PretrainConfig(int steps, int batchSize, double lr, int warmupSteps, double weightDecay, double beta2,
+                             double clipNorm, int evalExamples) {
     public PretrainConfig {
         if (steps < 1 || batchSize < 1 || evalExamples < 1) {
-            throw new IllegalArgumentException("PretrainConfig: steps " + steps + ", batchSize " + batchSize + ", evalExamples " + evalExamples + " must be >= 1");
+            throw new IllegalArgumentException("PretrainConfig: steps " + steps + ", batchSize " + batchSize
+                    + ", evalExamples " + evalExamples + " must be >= 1");
         }
-        if (warmupSteps < 0 || warmupSteps > steps) throw new IllegalArgumentException("PretrainConfig: warmupSteps " + warmupSteps + " outside [0, steps = " + steps + "]");
+        if (warmupSteps < 0 || warmupSteps > steps) {
+            throw new IllegalArgumentException("PretrainConfig: warmupSteps " + warmupSteps
+                    + " outside [0, steps = " + steps + "]");
+        }
         if (!(lr > 0) || !(weightDecay >= 0) || !(beta2 > 0 && beta2 < 1) || !(clipNorm > 0)) {
-            throw new IllegalArgumentException("PretrainConfig: need lr > 0, weightDecay >= 0, 0 < beta2 < 1, clipNorm > 0; got " + lr + ", "
-                    + weightDecay + ", " + beta2 + ", " + clipNorm);
+            throw new IllegalArgumentException("PretrainConfig: need lr > 0, weightDecay >= 0, 0 < beta2 < 1, "
+                    + "clipNorm > 0; got " + lr + ", " + weightDecay + ", " + beta2 + ", " + clipNorm);
         }
     }
 
     /**
      * The tuned defaults of a family and preset (measured on the 2-core development machine, float32, seeds 0-2): each
-     * {@code small} family reaches its {@link PretrainTarget} (held-out metric ≥ 0.95) in well under 60 s of training on
-     * a quiet machine; see docs/models.md "Pretraining targets". {@code tiny} is a few steps for tests.
+     * {@code small} family reaches its {@link PretrainTarget} (held-out metric ≥ 0.95) in well under 60 s of training
+     * on a quiet machine; see docs/models.md "Pretraining targets". {@code tiny} is a few steps for tests.
      */
     public static PretrainConfig defaults(String family, String preset) {
         if (preset.equals("tiny")) return new PretrainConfig(4, 8, 3e-3, 1, 0.01, 0.99, 1.0, 32);
         return switch (family) {
-            // 1200 steps left contains at 0.84 (mixture 0.945); by 1800 it has learnt it (mixture 0.995 seed 0, 0.975 seed 1)
+            // 1200 steps left contains at 0.84 (mixture 0.945);
+            // by 1800 it has learnt it (mixture 0.995 seed 0, 0.975 seed 1)
             case "encoder" -> new PretrainConfig(1800, 32, 3e-3, 180, 0.01, 0.98, 1.0, 1000);
-            // 900 steps (warm-up 90, beta2 0.98): exact match 0.964 in 29 s at load 1.7, but 61 s at load 5.7; 800 steps left
-            // seed 1 at 0.923. Shorter warm-up and beta2 0.99: 0.972 (seed 0) / 0.976 (seed 1) in 32 s at load 1.1-1.6
+            // 900 steps (warm-up 90, beta2 0.98): exact match 0.964 in 29 s at load 1.7, but 61 s at load 5.7; 800
+            // steps left seed 1 at 0.923. Shorter warm-up and beta2 0.99: 0.972 (seed 0) / 0.976 (seed 1) in 32 s
+            // at load 1.1-1.6
             case "decoder" -> new PretrainConfig(1000, 32, 3e-3, 50, 0.01, 0.99, 1.0, 1000);
             case "seq2seq" -> new PretrainConfig(600, 32, 3e-3, 60, 0.01, 0.98, 1.0, 1000);
             case "mlp" -> new PretrainConfig(1000, 64, 1e-3, 50, 0.01, 0.98, 1.0, 1000);
-            default -> throw new IllegalArgumentException("unknown model family '" + family + "'; available: " + Workloads.families());
+            default -> throw new IllegalArgumentException("unknown model family '" + family + "'; available: "
+                    + Workloads.families());
         };
     }
 
     /** The same config with {@code steps} steps (warm-up scaled proportionally, at least 0). */
     public PretrainConfig withSteps(int newSteps) {
         int w = (int) Math.round((double) warmupSteps * newSteps / steps);
-        return new PretrainConfig(newSteps, batchSize, lr, Math.min(w, newSteps), weightDecay, beta2, clipNorm, evalExamples);
+        return new PretrainConfig(newSteps, batchSize, lr, Math.min(w, newSteps), weightDecay, beta2, clipNorm,
+                evalExamples);
     }
 
     /** The fields that determine the trained weights (all but evalExamples), as text for cache keys. */
     public String trainingKey() {
-        return "steps=" + steps + " batch=" + batchSize + " lr=" + lr + " warmup=" + warmupSteps + " wd=" + weightDecay + " beta2=" + beta2
-                + " clip=" + clipNorm;
+        return "steps=" + steps + " batch=" + batchSize + " lr=" + lr + " warmup=" + warmupSteps + " wd=" + weightDecay
+                + " beta2=" + beta2 + " clip=" + clipNorm;
     }
 }

@@ -23,11 +23,13 @@ import java.util.LinkedHashMap;
  */
 public record PretrainResult(Workload workload, String metric, double pretrainMetric, double pretrainLoss,
                              LinkedHashMap<String, Double> pretrainPerTask, PretrainTarget target,
-                             LinkedHashMap<String, Double> downstreamBefore, LinkedHashMap<String, Double> downstreamChance, double trainSeconds, int steps, boolean fromCache,
+                             LinkedHashMap<String, Double> downstreamBefore,
+                             LinkedHashMap<String, Double> downstreamChance, double trainSeconds, int steps,
+                             boolean fromCache,
                              Path checkpoint, HeldOutReport heldOut) {
     /**
-     * The "near chance" rule for an untouched base on a downstream task: |score − chance| ≤ this (absolute, in metric
-     * units). A score further below chance is not near chance either (the base answers systematically wrong).
+     * The "near chance" rule for an untouched base on a downstream task: |score − chance| ≤ this (absolute, in
+     * metric units). A score further below chance is not near chance either (the base answers systematically wrong).
      */
     public static final double NEAR_CHANCE_TOLERANCE = 0.05;
 

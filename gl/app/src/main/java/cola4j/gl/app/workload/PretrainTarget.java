@@ -13,7 +13,8 @@ package cola4j.gl.app.workload;
  * @param metric     metric id of the pretraining mixture ({@code accuracy} or {@code exact_match})
  * @param documented the documented value of that metric
  * @param fraction   the share of {@code documented} that passes (0.95)
- * @param maxSeconds training wall-time budget in seconds on the 2-core reference machine (timing is not asserted by tests)
+ * @param maxSeconds training wall-time budget in seconds on the 2-core reference machine (timing is not
+ *                   asserted by tests)
  */
 public record PretrainTarget(String family, String metric, double documented, double fraction, double maxSeconds) {
     /** The share of the documented value that passes. */
@@ -23,17 +24,21 @@ public record PretrainTarget(String family, String metric, double documented, do
 
     public PretrainTarget {
         if (!(documented > 0 && documented <= 1) || !(fraction > 0 && fraction <= 1) || !(maxSeconds > 0)) {
-            throw new IllegalArgumentException("PretrainTarget " + family + ": need 0 < documented <= 1, 0 < fraction <= 1, maxSeconds > 0; got "
-                    + documented + ", " + fraction + ", " + maxSeconds);
+            throw new IllegalArgumentException("PretrainTarget " + family
+                    + ": need 0 < documented <= 1, 0 < fraction <= 1, maxSeconds > 0; got " + documented + ", "
+                    + fraction + ", " + maxSeconds);
         }
     }
 
-    /** The target of a family: accuracy (encoder, mlp) or exact match (decoder, seq2seq), documented 1.0, pass at 95%. */
+    /**
+     * The target of a family: accuracy (encoder, mlp) or exact match (decoder, seq2seq), documented 1.0, pass at 95%.
+     */
     public static PretrainTarget of(String family) {
         return switch (family) {
             case "encoder", "mlp" -> new PretrainTarget(family, "accuracy", 1.0, FRACTION, MAX_SECONDS);
             case "decoder", "seq2seq" -> new PretrainTarget(family, "exact_match", 1.0, FRACTION, MAX_SECONDS);
-            default -> throw new IllegalArgumentException("unknown model family '" + family + "'; available: " + Workloads.families());
+            default -> throw new IllegalArgumentException("unknown model family '" + family + "'; available: "
+                    + Workloads.families());
         };
     }
 

@@ -26,9 +26,10 @@ import me.tongfei.progressbar.ProgressBarStyle;
  *
  * <p>Training step s = 0 .. steps−1, all randomness explicit:
  * <pre>
- *   batch  = workload.sample(pretraining mixture, batchSize, dataRng)          dataRng    = Rng(seed ^ DATA_SALT) ({@link #dataRng})
- *   L      = workload.loss(batch, ForwardContext.train(dropoutRng))            dropoutRng = Rng(seed ^ DROPOUT_SALT)
- *   g      = clip(∇L, clipNorm)                                                 global 2-norm
+ *   batch  = workload.sample(pretraining mixture, batchSize, dataRng)   dataRng    = Rng(seed ^ DATA_SALT)
+ *                                                                       ({@link #dataRng})
+ *   L      = workload.loss(batch, ForwardContext.train(dropoutRng))     dropoutRng = Rng(seed ^ DROPOUT_SALT)
+ *   g      = clip(∇L, clipNorm)                                          global 2-norm
  *   θ      = AdamW(θ, g; lr(s))      lr(s): linear warm-up then linear decay to 0 ({@link PretrainConfig})
  * </pre>
  * <b>Held-out</b> pretraining evaluation (mixture and each pretraining task): candidates are drawn from
@@ -62,11 +63,14 @@ public final class Pretrainer {
      * Returns the pretrained workload with its report: loads the cached checkpoint for these arguments unless
      * {@code force} or the entry is unusable (reported on the log, deleted and retrained), else trains and caches.
      */
-    public PretrainResult run(String family, String preset, DType dtype, long seed, PretrainConfig cfg, boolean force) throws IOException {
+    public PretrainResult run(String family, String preset, DType dtype, long seed, PretrainConfig cfg,
+            boolean force) throws IOException {
         Workload w = Workloads.create(family, preset, dtype, seed);
         Path entry = cache.entry(w, preset, seed, cfg);
         PretrainCache.Entry rec = null;
-        if (cola4j.models.ModelCheckpoint.recover(entry)) log.println("cola: restored " + entry + " that an interrupted save had left aside");
+        if (cola4j.models.ModelCheckpoint.recover(entry)) {
+            log.println("cola: restored " + entry + " that an interrupted save had left aside");
+        }
         if (!force && Files.exists(entry)) {
             try {
                 rec = cache.load(entry, w);
@@ -80,7 +84,8 @@ public final class Pretrainer {
         boolean cached = rec != null;
         TrainingInputs seen;
         if (!cached) {
-            log.println("cola: pretraining " + family + " (" + preset + ", " + cfg.steps() + " steps; cached afterwards in " + entry + ")");
+            log.println("cola: pretraining " + family + " (" + preset + ", " + cfg.steps()
+                    + " steps; cached afterwards in " + entry + ")");
             seen = new TrainingInputs();
             long t0 = System.nanoTime();
             double finalLoss = train(w, cfg, seed, seen);
@@ -108,8 +113,9 @@ public final class Pretrainer {
             before.put(name, w.evaluate(t, cfg.evalExamples(), new Rng(EVAL_SEED)));
             chance.put(name, w.chance(t, cfg.evalExamples(), new Rng(EVAL_SEED)));
         }
-        return new PretrainResult(w, mix.metric().id(), metric, loss, perTask, PretrainTarget.of(family), before, chance, rec.trainSeconds(),
-                cfg.steps(), cached, entry, new PretrainResult.HeldOutReport(seen.examples(), seen.distinct(), mixSet.stats(), perTaskStats));
+        return new PretrainResult(w, mix.metric().id(), metric, loss, perTask, PretrainTarget.of(family),
+                before, chance, rec.trainSeconds(), cfg.steps(), cached, entry,
+                new PretrainResult.HeldOutReport(seen.examples(), seen.distinct(), mixSet.stats(), perTaskStats));
     }
 
     /** The data rng of the training stream of {@code seed}: {@code Rng(seed ^ DATA_SALT)}. */
@@ -146,12 +152,16 @@ public final class Pretrainer {
                 schedule.apply(opt);
                 opt.step();
                 double l = loss.value().item();
-                if (!Double.isFinite(l)) throw new IllegalStateException("pretraining " + w.family() + ": loss became " + l + " at step " + s);
+                if (!Double.isFinite(l)) {
+                    throw new IllegalStateException("pretraining " + w.family() + ": loss became "
+                            + l + " at step " + s);
+                }
                 recent.addLast(l);
                 if (recent.size() > 20) recent.removeFirst();
                 if (bar != null) {
                     bar.step();
-                    bar.setExtraMessage(String.format(" loss %.4f", recent.stream().mapToDouble(Double::doubleValue).average().orElse(l)));
+                    bar.setExtraMessage(String.format(" loss %.4f",
+                            recent.stream().mapToDouble(Double::doubleValue).average().orElse(l)));
                 }
             }
         }
@@ -161,7 +171,8 @@ public final class Pretrainer {
     /** A progress bar on the log stream, or null when disabled or when no console is attached (pipes, CI, tests). */
     private ProgressBar progressBar(String family, int steps) {
         if (!progress || System.console() == null) return null;
-        return new ProgressBarBuilder().setTaskName("pretrain " + family).setInitialMax(steps).setStyle(ProgressBarStyle.ASCII)
-                .setConsumer(new ConsoleProgressBarConsumer(log)).setUpdateIntervalMillis(250).showSpeed().build();
+        return new ProgressBarBuilder().setTaskName("pretrain " + family).setInitialMax(steps)
+                .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(log))
+                .setUpdateIntervalMillis(250).showSpeed().build();
     }
 }

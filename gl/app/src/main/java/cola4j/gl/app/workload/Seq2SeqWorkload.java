@@ -11,15 +11,16 @@ import java.util.List;
 
 /**
  * {@code seq2seq}: an {@link EncoderDecoder} on the {@link Seq2SeqFamily}, teacher-forced: src [B, S] (padding masked),
- * tgtIn [B, T] → logits [B, T, V], flattened to [B·T, V] against tgtOut [B·T] (−100 on padding). Metric: exact match
- * of the teacher-forced argmax over the whole target including {@code <eos>}.
+ * tgtIn [B, T] → logits [B, T, V], flattened to [B·T, V] against tgtOut [B·T] (−100 on padding). Metric: exact
+ * match of the teacher-forced argmax over the whole target including {@code <eos>}.
  */
 public final class Seq2SeqWorkload extends AbstractWorkload<Seq2SeqBatch, EncoderDecoder> {
     public Seq2SeqWorkload(EncoderDecoder model, Seq2SeqFamily tasks) {
         super("seq2seq", model, tasks, Seq2SeqBatch.class);
         int need = Math.max(tasks.srcLen(), tasks.tgtLen());
         if (model.config().maxLen() < need) {
-            throw new IllegalArgumentException("Seq2SeqWorkload: model maxLen " + model.config().maxLen() + " < task length " + need);
+            throw new IllegalArgumentException("Seq2SeqWorkload: model maxLen " + model.config().maxLen()
+                    + " < task length " + need);
         }
     }
 
@@ -42,7 +43,8 @@ public final class Seq2SeqWorkload extends AbstractWorkload<Seq2SeqBatch, Encode
     @Override
     Scored score(Seq2SeqBatch d, ForwardContext ctx) {
         int b = d.size(), t = d.tgtIn()[0].length;
-        Var logits = model.forward(d.src(), d.srcMask(), d.tgtIn(), ctx).reshape(b * t, model.config().vocabSize()); // [B, T, V] -> [B*T, V]
+        // [B, T, V] -> [B*T, V]
+        Var logits = model.forward(d.src(), d.srcMask(), d.tgtIn(), ctx).reshape(b * t, model.config().vocabSize());
         return new Scored(logits, Padding.concat(List.of(d.tgtOut())), t);
     }
 
@@ -70,8 +72,8 @@ public final class Seq2SeqWorkload extends AbstractWorkload<Seq2SeqBatch, Encode
 
     @Override
     Seq2SeqBatch rows(Seq2SeqBatch d, int[] rows) {
-        return new Seq2SeqBatch(Padding.pick(d.src(), rows), Padding.pick(d.srcMask(), rows), Padding.pick(d.tgtIn(), rows),
-                Padding.pick(d.tgtOut(), rows), Padding.pick(d.tgtMask(), rows));
+        return new Seq2SeqBatch(Padding.pick(d.src(), rows), Padding.pick(d.srcMask(), rows),
+                Padding.pick(d.tgtIn(), rows), Padding.pick(d.tgtOut(), rows), Padding.pick(d.tgtMask(), rows));
     }
 
     @Override

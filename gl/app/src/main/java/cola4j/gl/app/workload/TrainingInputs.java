@@ -44,8 +44,8 @@ public final class TrainingInputs {
 
     /**
      * The inputs of {@link Pretrainer#train}'s stream for {@code cfg} and {@code seed}: {@code cfg.steps()} batches of
-     * {@code cfg.batchSize()} from {@code w.pretraining()} drawn with {@link Pretrainer#dataRng(long)}. The model is not
-     * touched (sampling needs no weights).
+     * {@code cfg.batchSize()} from {@code w.pretraining()} drawn with {@link Pretrainer#dataRng(long)}. The model is
+     * not touched (sampling needs no weights).
      */
     public static TrainingInputs replay(Workload w, PretrainConfig cfg, long seed) {
         TrainingInputs t = new TrainingInputs();

@@ -56,7 +56,8 @@ public interface Workload {
     /**
      * The chance level of {@code task.metric()} on the same held-out examples {@link #evaluate} scores (same
      * {@code examples} and rng state give the same rows): the score of the best constant prediction
-     * ({@link cola4j.models.data.Metrics#chance}), e.g. the most frequent label's rate for accuracy. Needs no forward pass.
+     * ({@link cola4j.models.data.Metrics#chance}), e.g. the most frequent label's rate for accuracy. Needs
+     * no forward pass.
      */
     double chance(Task<?> task, int examples, Rng rng);
 
@@ -69,13 +70,15 @@ public interface Workload {
      */
     Var loss(Batch b, ForwardContext ctx, int[] rowGroup);
 
-    /** The rows of all {@code parts} in order, sequences right-padded to a common length (PAD, mask 0, target −100). */
+    /**
+     * The rows of all {@code parts} in order, sequences right-padded to a common length (PAD, mask 0, target −100).
+     */
     Batch concatRows(List<Batch> parts);
 
     /**
      * The task's metric ({@code task.metric()}: accuracy, exact match or token accuracy) on {@code examples} held-out
-     * examples drawn with {@code rng}, in eval mode (no dropout) under {@code GradMode.noGrad()}. Classifiers predict the
-     * argmax class; sequence models are scored by <b>teacher-forced</b> argmax at every scored position (position t
+     * examples drawn with {@code rng}, in eval mode (no dropout) under {@code GradMode.noGrad()}. Classifiers predict
+     * the argmax class; sequence models are scored by <b>teacher-forced</b> argmax at every scored position (position t
      * sees the true prefix, not the model's own earlier predictions), which bounds free-running generation from above.
      * The digits family scores its test split (the first {@code examples} rows of a shuffle drawn with {@code rng}).
      */
@@ -111,11 +114,11 @@ public interface Workload {
     }
 
     /**
-     * The candidates {@link #evaluate(Task, int, Rng)} scores, in the same order: its {@code examples} rows are the first
-     * {@code examples} candidates of this source (for the same rng state). Sequence families draw fresh i.i.d. examples
-     * forever (the task's own {@code batch}, so chunking does not change the stream); the digits family yields its test
-     * split once, in the order {@code evaluate} uses (all rows in file order when {@code examples} covers the split,
-     * else a permutation drawn with {@code rng}).
+     * The candidates {@link #evaluate(Task, int, Rng)} scores, in the same order: its {@code examples} rows are the
+     * first {@code examples} candidates of this source (for the same rng state). Sequence families draw fresh i.i.d.
+     * examples forever (the task's own {@code batch}, so chunking does not change the stream); the digits family yields
+     * its test split once, in the order {@code evaluate} uses (all rows in file order when {@code examples} covers the
+     * split, else a permutation drawn with {@code rng}).
      */
     EvalSource evalSource(Task<?> task, int examples, Rng rng);
 

@@ -24,8 +24,10 @@ import java.util.List;
  * {@link SymbolVocab#SIZE}, position table = the family's padded length, K = {@link ClassificationFamily#MAX_CLASSES}
  * (encoder) or 10 digits (mlp); widths and depths come from the models' {@code tiny()} / {@code small(...)} configs.
  * <ul>
- *   <li>{@code tiny}: the tiny widths (C = 8, 2 layers; mlp 64 → 16 → 10), bodies of 3..4 symbols — for tests;</li>
- *   <li>{@code small}: the small widths, bodies of {@link #SMALL_LENGTHS} symbols — for the demo and pretraining.</li>
+ *   <li>{@code tiny}: the tiny widths (C = 8, 2 layers; mlp 64 → 16 → 10), bodies of 3..4 symbols —
+ *       for tests;</li>
+ *   <li>{@code small}: the small widths, bodies of {@link #SMALL_LENGTHS} symbols — for the demo and
+ *       pretraining.</li>
  * </ul>
  * The dtype argument overrides the preset's; {@code seed} initializes the weights ({@code new Rng(seed)}).
  */
@@ -69,8 +71,10 @@ public final class Workloads {
         switch (family) {
             case "encoder" -> {
                 ClassificationFamily f = new ClassificationFamily(len);
-                EncoderClassifierConfig b = tiny ? EncoderClassifierConfig.tiny() : EncoderClassifierConfig.small(v, ClassificationFamily.MAX_CLASSES);
-                var c = new EncoderClassifierConfig(v, f.seqLen(), b.dModel(), b.layers(), b.heads(), b.dropout(), ClassificationFamily.MAX_CLASSES, dtype);
+                EncoderClassifierConfig b = tiny ? EncoderClassifierConfig.tiny()
+                        : EncoderClassifierConfig.small(v, ClassificationFamily.MAX_CLASSES);
+                var c = new EncoderClassifierConfig(v, f.seqLen(), b.dModel(), b.layers(), b.heads(), b.dropout(),
+                        ClassificationFamily.MAX_CLASSES, dtype);
                 return new EncoderWorkload(new EncoderClassifier(c, rng), f);
             }
             case "decoder" -> {
@@ -82,21 +86,26 @@ public final class Workloads {
             case "seq2seq" -> {
                 Seq2SeqFamily f = new Seq2SeqFamily(len);
                 EncoderDecoderConfig b = tiny ? EncoderDecoderConfig.tiny() : EncoderDecoderConfig.small(v);
-                var c = new EncoderDecoderConfig(v, Math.max(f.srcLen(), f.tgtLen()), b.dModel(), b.encoderLayers(), b.decoderLayers(), b.heads(),
-                        b.dropout(), dtype);
+                var c = new EncoderDecoderConfig(v, Math.max(f.srcLen(), f.tgtLen()), b.dModel(), b.encoderLayers(),
+                        b.decoderLayers(), b.heads(), b.dropout(), dtype);
                 return new Seq2SeqWorkload(new EncoderDecoder(c, rng), f);
             }
             case "mlp" -> {
-                MlpClassifierConfig c = tiny ? new MlpClassifierConfig(Digits.PIXELS, List.of(16), Digits.CLASSES, MlpClassifierConfig.tiny().dropout(), dtype)
+                MlpClassifierConfig c = tiny ? new MlpClassifierConfig(Digits.PIXELS,
+                                List.of(16), Digits.CLASSES, MlpClassifierConfig.tiny().dropout(), dtype)
                         : MlpClassifierConfig.small(Digits.PIXELS, Digits.CLASSES).withDtype(dtype);
                 return new MlpWorkload(new MlpClassifier(c, rng), new DigitsFamily());
             }
-            default -> throw new IllegalArgumentException("unknown model family '" + family + "'; available: " + String.join(", ", FAMILIES));
+            default -> throw new IllegalArgumentException("unknown model family '" + family + "'; available: "
+                    + String.join(", ", FAMILIES));
         }
     }
 
     private static String checkPreset(String preset) {
-        if (!PRESETS.contains(preset)) throw new IllegalArgumentException("unknown preset '" + preset + "'; available: " + String.join(", ", PRESETS));
+        if (!PRESETS.contains(preset)) {
+            throw new IllegalArgumentException("unknown preset '" + preset + "'; available: "
+                    + String.join(", ", PRESETS));
+        }
         return preset;
     }
 }

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchCommandsTest {
     static String run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        int code = Main.run(args, new Io(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
+        int code = Main.run(args, new Io(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)));
         assertThat(code).as("exit code; stderr: " + err).isZero();
         return out.toString(StandardCharsets.UTF_8);
     }
@@ -37,7 +38,8 @@ class BenchCommandsTest {
     @Test
     void gemmJsonHasOneRowPerSizeAndDtype(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("gemm.json");
-        String table = run("bench", "gemm", "--sizes", "8,33", "--reps", "1", "--warmup", "0", "--warmup-ms", "0", "--json", json.toString());
+        String table = run("bench", "gemm", "--sizes", "8,33", "--reps", "1", "--warmup", "0", "--warmup-ms", "0",
+                "--json", json.toString());
         assertThat(table).contains("engine/direct").contains("float32").contains("float64");
         JsonNode root = JsonFiles.MAPPER.readTree(json.toFile());
         assertThat(root.size()).isEqualTo(1);
@@ -48,10 +50,13 @@ class BenchCommandsTest {
         String[] dtypes = {"float32", "float64", "float32", "float64"};
         for (int i = 0; i < 4; i++) {
             JsonNode r = rows.get(i);
-            assertThat(r.fieldNames()).toIterable().containsExactly("n", "dtype", "engine_gflops", "direct_gflops", "nd4j_gflops", "engine_over_direct");
+            assertThat(r.fieldNames()).toIterable().containsExactly("n", "dtype", "engine_gflops", "direct_gflops",
+                    "nd4j_gflops", "engine_over_direct");
             assertThat(r.get("n").asInt()).isEqualTo(ns[i]);
             assertThat(r.get("dtype").asText()).isEqualTo(dtypes[i]);
-            for (String f : List.of("engine_gflops", "direct_gflops", "nd4j_gflops", "engine_over_direct")) assertPositive(r, f);
+            for (String f : List.of("engine_gflops", "direct_gflops", "nd4j_gflops", "engine_over_direct")) {
+                assertPositive(r, f);
+            }
         }
     }
 
@@ -64,7 +69,8 @@ class BenchCommandsTest {
         String[] ops = {"add", "mul", "sum"};
         for (int i = 0; i < 3; i++) {
             JsonNode r = rows.get(i);
-            assertThat(r.fieldNames()).toIterable().containsExactly("op", "engine_us", "autograd_fwd_us", "autograd_fwd_bwd_us");
+            assertThat(r.fieldNames()).toIterable()
+                    .containsExactly("op", "engine_us", "autograd_fwd_us", "autograd_fwd_bwd_us");
             assertThat(r.get("op").asText()).isEqualTo(ops[i]);
             for (String f : List.of("engine_us", "autograd_fwd_us", "autograd_fwd_bwd_us")) assertPositive(r, f);
         }

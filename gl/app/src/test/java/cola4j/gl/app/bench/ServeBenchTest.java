@@ -27,8 +27,10 @@ class ServeBenchTest {
             assertThat(r.p99StepMs()).isGreaterThanOrEqualTo(r.p50StepMs()).isPositive();
             assertThat(r.wireBytesPerStep()).isPositive();
         }
-        assertThat(rows.get(3).serverBytes()).as("merged: one user's ΔW at a time").isEqualTo(rows.get(2).serverBytes());
-        assertThat(rows.get(1).serverBytes()).as("unmerged: a replica per user").isGreaterThan(rows.get(0).serverBytes());
+        assertThat(rows.get(3).serverBytes()).as("merged: one user's ΔW at a time")
+                .isEqualTo(rows.get(2).serverBytes());
+        assertThat(rows.get(1).serverBytes()).as("unmerged: a replica per user")
+                .isGreaterThan(rows.get(0).serverBytes());
         assertThat(rows.get(1).wireBytesPerStep()).isGreaterThan(2.5 * rows.get(0).wireBytesPerStep());
     }
 }

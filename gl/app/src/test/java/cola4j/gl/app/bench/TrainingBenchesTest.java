@@ -51,7 +51,8 @@ class TrainingBenchesTest {
         JsonNode o = json(f, "samediff");
         assertThat(o.isObject()).isTrue();
         for (String k : List.of("ours_ms", "samediff_ms", "ratio")) assertPositive(o, k);
-        assertThat(o.get("ratio").asDouble()).isCloseTo(o.get("ours_ms").asDouble() / o.get("samediff_ms").asDouble(), org.assertj.core.data.Percentage.withPercentage(1e-9));
+        assertThat(o.get("ratio").asDouble()).isCloseTo(o.get("ours_ms").asDouble() / o.get("samediff_ms").asDouble(),
+                org.assertj.core.data.Percentage.withPercentage(1e-9));
         // same weights, same batch, same SGD: float32 rounding only (a wrong graph or update would differ by >= 1e-2)
         assertThat(o.get("initial_loss_rel_diff").asDouble()).isLessThan(1e-5);
         assertThat(o.get("final_loss_rel_diff").asDouble()).isLessThan(1e-4);
@@ -85,7 +86,8 @@ class TrainingBenchesTest {
         JsonNode lora1 = rows.get(0).get("server_by_category"), lora2 = rows.get(1).get("server_by_category");
         assertThat(lora2.get("parameters").asLong() - lora1.get("parameters").asLong()).isEqualTo(replica);
         assertThat(lora2.get("gradients").asLong() - lora1.get("gradients").asLong()).isEqualTo(replica);
-        assertThat(lora2.get("optimizer_state").asLong() - lora1.get("optimizer_state").asLong()).isGreaterThanOrEqualTo(2 * replica);
+        assertThat(lora2.get("optimizer_state").asLong() - lora1.get("optimizer_state").asLong())
+                .isGreaterThanOrEqualTo(2 * replica);
         assertThat(user.get("lora")).containsOnly(0L);
         assertThat(user.get("cola-merged")).containsOnly(user.get("cola-merged")[0]);
         assertThat(user.get("cola-merged")[0]).isGreaterThan(perUser); // adapter state + received adaptation data
@@ -106,7 +108,8 @@ class TrainingBenchesTest {
             for (JsonNode r : List.of(f32, bf16)) {
                 assertPositive(r, "payload_bytes");
                 assertPositive(r, "header_bytes");
-                assertThat(r.get("payload_bytes").asLong()).as(r.toString()).isEqualTo(r.get("analytic_bytes").asLong());
+                assertThat(r.get("payload_bytes").asLong()).as(r.toString())
+                        .isEqualTo(r.get("analytic_bytes").asLong());
             }
             assertThat(2 * bf16.get("payload_bytes").asLong()).isEqualTo(f32.get("payload_bytes").asLong());
         }
@@ -128,11 +131,13 @@ class TrainingBenchesTest {
     @Test
     void stepMethodsSubsetAndUnknownMethodIsAUsageError(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("step.json");
-        run("bench", "step", "--quick", "--methods", "cola-merged", "--steps", "1", "--warmup", "0", "--json", f.toString());
+        run("bench", "step", "--quick", "--methods", "cola-merged", "--steps", "1", "--warmup", "0", "--json",
+                f.toString());
         JsonNode rows = json(f, "step");
         assertThat(rows).hasSize(1);
         assertThat(rows.get(0).get("method").asText()).isEqualTo("cola-merged");
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(), err = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(),
+                err = new java.io.ByteArrayOutputStream();
         int code = cola4j.gl.app.cli.Main.run(new String[] {"bench", "step", "--quick", "--methods", "bogus"},
                 new cola4j.gl.app.io.Io(new java.io.PrintStream(out, true), new java.io.PrintStream(err, true)));
         assertThat(code).isEqualTo(2);

@@ -23,7 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ArgsAndJsonTest {
     static CommandLine parse(String... args) throws Exception {
         Options o = new Options();
-        for (String name : List.of("n", "xs", "f", "mode", "out")) o.addOption(Option.builder().longOpt(name).hasArg().build());
+        for (String name : List.of("n", "xs", "f", "mode", "out")) {
+            o.addOption(Option.builder().longOpt(name).hasArg().build());
+        }
         return new DefaultParser().parse(o, args);
     }
 
@@ -43,9 +45,12 @@ class ArgsAndJsonTest {
 
     @Test
     void badValuesNameTheOption() throws Exception {
-        assertThatThrownBy(() -> Args.doubleValue(parse("--f", "NaN"), "f", 0)).isInstanceOf(UsageException.class).hasMessage("--f: 'NaN' is not a finite number");
-        assertThatThrownBy(() -> Args.choice(parse("--mode", "c"), "mode", "a", List.of("a", "b"))).hasMessage("--mode: 'c' is not one of a, b");
-        assertThatThrownBy(() -> Args.intList(parse("--xs", "4,0"), "xs", new int[0], 1)).hasMessage("--xs: every value must be >= 1, got 0 in '4,0'");
+        assertThatThrownBy(() -> Args.doubleValue(parse("--f", "NaN"), "f", 0)).isInstanceOf(UsageException.class)
+                .hasMessage("--f: 'NaN' is not a finite number");
+        assertThatThrownBy(() -> Args.choice(parse("--mode", "c"), "mode", "a", List.of("a", "b")))
+                .hasMessage("--mode: 'c' is not one of a, b");
+        assertThatThrownBy(() -> Args.intList(parse("--xs", "4,0"), "xs", new int[0], 1))
+                .hasMessage("--xs: every value must be >= 1, got 0 in '4,0'");
     }
 
     @Test
@@ -65,7 +70,8 @@ class ArgsAndJsonTest {
     void tableAlignsColumnsAndRejectsRaggedRows() {
         var buf = new java.io.ByteArrayOutputStream();
         new Table("n", "value").row("1", "10.5").row("1024", "3").print(new java.io.PrintStream(buf, true));
-        assertThat(buf.toString().split("\n")).containsExactly("   n  value", "----  -----", "   1   10.5", "1024      3");
+        assertThat(buf.toString().split("\n"))
+                .containsExactly("   n  value", "----  -----", "   1   10.5", "1024      3");
         assertThatThrownBy(() -> new Table("a", "b").row("x")).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -23,7 +23,8 @@ class MainTest {
 
     static Result cola(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        int code = Main.run(args, new Io(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
+        int code = Main.run(args, new Io(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)));
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -55,7 +56,8 @@ class MainTest {
     void leafHelpPrintsItsOptions() {
         Result r = cola("bench", "gemm", "--help");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("cola bench gemm").contains("--sizes").contains("--reps").contains("--json").contains("--help");
+        assertThat(r.out()).contains("cola bench gemm").contains("--sizes").contains("--reps").contains("--json")
+                .contains("--help");
     }
 
     @Test
@@ -139,16 +141,19 @@ class MainTest {
             Result r = cola(args.toArray(String[]::new));
             assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
             assertThat(r.out()).isEmpty();
-            assertThat(r.err().split("\n")).containsExactly(path + ": option " + flag + " given more than once", "Run '" + path + " --help' for usage.");
+            assertThat(r.err().split("\n")).containsExactly(path + ": option " + flag + " given more than once",
+                    "Run '" + path + " --help' for usage.");
         });
     }
 
     @Test
     void repeatedStepsIsRejectedNotSilentlyTheFirst() {
-        Result r = cola("train", "--model", "mlp", "--task", "rotate", "--method", "cola", "--steps", "4", "--steps", "8");
+        Result r = cola("train", "--model", "mlp", "--task", "rotate", "--method", "cola", "--steps", "4", "--steps",
+                "8");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).startsWith("cola train: option --steps given more than once\n");
         // a flag (no value) given twice too
-        assertThat(cola("train", "--quiet", "--quiet").err()).startsWith("cola train: option --quiet given more than once");
+        assertThat(cola("train", "--quiet", "--quiet").err())
+                .startsWith("cola train: option --quiet given more than once");
     }
 }

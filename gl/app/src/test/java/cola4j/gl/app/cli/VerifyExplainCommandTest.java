@@ -33,7 +33,8 @@ class VerifyExplainCommandTest {
                 "P1", "P1", "P1", "P1", "P1", "P1", "P1", "P2", "P2", "P2", "P2", "P2", "P2", "P2", "P3", "P3", "P4", "P5", "P6", "P7", "P8",
                 "P9", "P9");
         for (JsonNode p : root.get("propositions")) {
-            assertThat(p.fieldNames()).toIterable().containsExactly("id", "setting", "max_abs", "max_rel", "tol", "pass");
+            assertThat(p.fieldNames()).toIterable()
+                    .containsExactly("id", "setting", "max_abs", "max_rel", "tol", "pass");
             assertThat(p.get("pass").asBoolean()).isTrue();
             assertThat(p.get("max_rel").asDouble()).isLessThanOrEqualTo(1e-10);
             if (p.get("id").asText().equals("P9")) assertThat(p.get("max_abs").asDouble()).isZero();
@@ -47,12 +48,15 @@ class VerifyExplainCommandTest {
         Path json = dir.resolve("v.json");
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         int code = Main.run(new String[] {"verify", "--json", json.toString()},
-                new Io(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)),
+                new Io(new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8)),
                 List.of(new VerifyCommand((dtype, seed) -> List.of(ok, bad))));
         String text = out.toString(StandardCharsets.UTF_8);
         assertThat(code).isEqualTo(1);
-        assertThat(text.lines()).anySatisfy(l -> assertThat(l).contains("P3").contains("forced failure").contains("2.50e-01").endsWith("FAIL"));
-        assertThat(text.lines()).anySatisfy(l -> assertThat(l).contains("P1").contains("passing setting").endsWith("PASS"));
+        assertThat(text.lines()).anySatisfy(l ->
+                assertThat(l).contains("P3").contains("forced failure").contains("2.50e-01").endsWith("FAIL"));
+        assertThat(text.lines())
+                .anySatisfy(l -> assertThat(l).contains("P1").contains("passing setting").endsWith("PASS"));
         assertThat(text).endsWith("SOME CHECKS FAILED: 1 of 2 (float64)\n");
         JsonNode root = JsonFiles.MAPPER.readTree(Files.readString(json));
         assertThat(root.get("propositions").get(1).get("pass").asBoolean()).isFalse();
@@ -74,10 +78,12 @@ class VerifyExplainCommandTest {
         // full, before (under the header) and after the update, next to the update itself
         String out = MainTest.cola("explain", "--aux", "lowrank", "--site", "blocks.1.mlp.fc1").out();
         for (String p : new String[] {"lora_A.weight", "lora_B.weight"}) {
-            for (String label : new String[] {"     " + p + " ", "     Δ" + p + " ", "     " + p + " after the step "}) {
+            for (String label : new String[] {"     " + p + " ", "     Δ" + p + " ",
+                    "     " + p + " after the step "}) {
                 int at = out.indexOf(label);
                 assertThat(at).as(label).isPositive();
-                assertThat(out.substring(at).lines().skip(1).findFirst().orElseThrow().trim()).as(label).startsWith("Tensor(float64");
+                assertThat(out.substring(at).lines().skip(1).findFirst().orElseThrow().trim()).as(label)
+                        .startsWith("Tensor(float64");
             }
         }
         // a linear auxiliary's weight [32, 8] has 256 elements: shape and norm only

@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The experiment on the tiny decoder (no pretraining: only the mechanics are checked). */
 class CopraExperimentTest {
     private static CopraConfig cfg(String method) {
-        return new CopraConfig(method, 6, 4, 1e-2, 2, 4, 0.1, 0.75, 16, 0.5, 0.5, List.of("attn.value"), 50, CopraConfig.ShapleyPlayers.LAYERS);
+        return new CopraConfig(method, 6, 4, 1e-2, 2, 4, 0.1, 0.75, 16, 0.5, 0.5, List.of("attn.value"), 50,
+                CopraConfig.ShapleyPlayers.LAYERS);
     }
 
     @ParameterizedTest
@@ -37,13 +38,16 @@ class CopraExperimentTest {
         List<Task<?>> tasks = List.of(w.downstream("shift", 0), w.downstream("cipher", 0));
 
         CopraExperiment.Trained a = e.train(tasks.get(0), 0, true, 5), b = e.train(tasks.get(0), 0, true, 5);
-        for (String s : a.auxiliaries().keySet()) assertThat(a.deltas().get(s).bitEquals(b.deltas().get(s))).as("same seed, same adapters").isTrue();
+        for (String s : a.auxiliaries().keySet()) {
+            assertThat(a.deltas().get(s).bitEquals(b.deltas().get(s))).as("same seed, same adapters").isTrue();
+        }
         assertThat(a.deltas().values().stream().mapToDouble(Tensor::maxAbs).max().orElseThrow()).isGreaterThan(0);
         if (method.equals("cola")) assertThat(a.bytesSent()).isGreaterThan(0);
         else assertThat(a.bytesSent()).isZero();
 
         double withAll = e.evaluate(tasks.get(0), a.deltas());
-        w.model().namedParameters().forEach((k, v) -> assertThat(v.value().bitEquals(base.get(k))).as(k + " restored").isTrue());
+        w.model().namedParameters()
+                .forEach((k, v) -> assertThat(v.value().bitEquals(base.get(k))).as(k + " restored").isTrue());
         assertThat(e.evaluate(tasks.get(0), a.deltas())).isEqualTo(withAll);
 
         // Shapley on the real game: efficiency against v(all) − v(none)
@@ -65,7 +69,8 @@ class CopraExperimentTest {
         assertThat(e.prunedSkipped()).containsExactly(PrunePattern.third(1));
         assertThat(run1.pruned()).doesNotContainKey(PrunePattern.third(1)).hasSize(e.prunePatterns().size() - 1);
         assertThat(run1.shapley()).hasSize(2).containsExactly(run2.shapley());
-        w.model().namedParameters().forEach((k, p) -> assertThat(p.value().bitEquals(base.get(k))).as(k + " untouched by training").isTrue());
+        w.model().namedParameters().forEach((k, p) ->
+                assertThat(p.value().bitEquals(base.get(k))).as(k + " untouched by training").isTrue());
     }
 
     /**
@@ -77,11 +82,14 @@ class CopraExperimentTest {
         Workload w = Workloads.create("encoder", "tiny", DType.FLOAT64, 1);
         List<Site> sites = w.model().sites(SiteSelector.suffixes("attn.query", "attn.value", "head.out"));
         // enough steps at a high rate that the tiny model's exact match moves away from the base (else every φ is 0)
-        CopraConfig c = new CopraConfig("lora", 60, 8, 5e-2, 2, 4, 0.1, 0.75, 64, 0.5, 0.5, List.of("attn.value"), 50, CopraConfig.ShapleyPlayers.SITES);
+        CopraConfig c = new CopraConfig("lora", 60, 8, 5e-2, 2, 4, 0.1, 0.75, 64, 0.5, 0.5, List.of("attn.value"), 50,
+                CopraConfig.ShapleyPlayers.SITES);
         CopraExperiment e = new CopraExperiment(w, sites, c);
         assertThat(e.groups().names()).containsExactly("layer 0", "layer 1", "head.out");
-        assertThat(e.playerNames()).containsExactly("blocks.0.attn.query", "blocks.0.attn.value", "blocks.1.attn.query", "blocks.1.attn.value", "head.out");
-        CopraExperiment.RunResult r = e.run(w.downstreamNames().stream().limit(2).map(n -> (Task<?>) w.downstream(n, 0)).toList(), true, 4);
+        assertThat(e.playerNames()).containsExactly("blocks.0.attn.query", "blocks.0.attn.value", "blocks.1.attn.query",
+                "blocks.1.attn.value", "head.out");
+        CopraExperiment.RunResult r = e.run(
+                w.downstreamNames().stream().limit(2).map(n -> (Task<?>) w.downstream(n, 0)).toList(), true, 4);
         assertThat(r.shapley()).hasSize(5);
         assertThat(r.shapleyExact()).isTrue();
         assertThat(r.shapleySe()).containsOnly(0.0);
@@ -89,7 +97,8 @@ class CopraExperimentTest {
         for (double p : r.shapley()) sum += p;
         // v(all) = the single-task metric, v(∅) = the base metric (both averaged over the same tasks)
         assertThat(sum).isCloseTo(r.single() - r.base(), within(1e-12));
-        assertThat(java.util.Arrays.stream(r.shapley()).map(Math::abs).max().orElseThrow()).as("some site matters").isGreaterThan(0);
+        assertThat(java.util.Arrays.stream(r.shapley()).map(Math::abs).max().orElseThrow())
+                .as("some site matters").isGreaterThan(0);
     }
 
     /**
@@ -102,8 +111,10 @@ class CopraExperimentTest {
         Workload w = Workloads.create("decoder", "tiny", DType.FLOAT64, 1);
         List<Site> sites = w.model().sites(SiteSelector.suffixes("attn.query", "attn.value"));
         Task<?> task = w.downstream("shift", 0);
-        CopraExperiment.Trained lora = new CopraExperiment(w, sites, cfg("lora").withSteps(12)).train(task, 0, progressive, 3);
-        CopraExperiment.Trained cola = new CopraExperiment(w, sites, cfg("cola").withSteps(12)).train(task, 0, progressive, 3);
+        CopraExperiment.Trained lora = new CopraExperiment(w, sites, cfg("lora").withSteps(12))
+                .train(task, 0, progressive, 3);
+        CopraExperiment.Trained cola = new CopraExperiment(w, sites, cfg("cola").withSteps(12))
+                .train(task, 0, progressive, 3);
         for (String s : lora.deltas().keySet()) {
             Tensor a = lora.deltas().get(s), b = cola.deltas().get(s);
             assertThat(a.maxAbs()).as(s + " trained").isGreaterThan(0);

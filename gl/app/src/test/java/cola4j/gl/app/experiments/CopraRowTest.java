@@ -26,7 +26,8 @@ class CopraRowTest {
         Map<PrunePattern, Double> pruned = new LinkedHashMap<>();
         pruned.put(EO, x / 2);
         pruned.put(VALUE, x / 4);
-        return new CopraExperiment.RunResult(0.25, x, merged, pruned, new double[] {x, 2 * x}, new double[] {se, 2 * se}, se == 0, bytes);
+        return new CopraExperiment.RunResult(0.25, x, merged, pruned, new double[] {x, 2 * x},
+                new double[] {se, 2 * se}, se == 0, bytes);
     }
 
     @Test
@@ -59,7 +60,8 @@ class CopraRowTest {
         assertThat(q.mbSent().mean()).isCloseTo(75, within(1e-12));
         assertThat(q.mbSaved().mean()).isCloseTo(35, within(1e-12));
         assertThat(q.mbSaved().std()).isCloseTo(Math.sqrt(50), within(1e-12));
-        assertThat(CopraRow.of("lora", true, prog, plain, List.of(), players).mbSent()).as("LoRA sends nothing").isNull();
+        assertThat(CopraRow.of("lora", true, prog, plain, List.of(), players).mbSent())
+                .as("LoRA sends nothing").isNull();
     }
 
     @Test
@@ -78,11 +80,13 @@ class CopraRowTest {
         List<CopraExperiment.RunResult> plain = List.of(run(0.2, 0, 100), run(0.4, 0, 120));
         List<CopraExperiment.RunResult> prog = List.of(run(0.3, 0, 70), run(0.5, 0, 80));
         List<String> players = List.of("layer 0", "layer 1");
-        JsonNode lora = JsonFiles.MAPPER.valueToTree(CopraRow.of("lora", false, plain, null, List.of(PrunePattern.third(1)), players));
-        List<String> common = List.of("method", "progressive", "base", "single", "merged", "pruned", "pruned_skipped", "shapley", "shapley_std",
-                "shapley_se", "shapley_exact", "shapley_players", "shapley_spread");
+        JsonNode lora = JsonFiles.MAPPER.valueToTree(CopraRow.of("lora", false, plain, null,
+                List.of(PrunePattern.third(1)), players));
+        List<String> common = List.of("method", "progressive", "base", "single", "merged", "pruned", "pruned_skipped",
+                "shapley", "shapley_std", "shapley_se", "shapley_exact", "shapley_players", "shapley_spread");
         assertThat(lora.fieldNames()).toIterable().containsExactlyElementsOf(common);
-        assertThat(lora.get("merged").fieldNames()).toIterable().containsExactly("linear", "task_arithmetic", "ties", "concat");
+        assertThat(lora.get("merged").fieldNames()).toIterable()
+                .containsExactly("linear", "task_arithmetic", "ties", "concat");
         assertThat(lora.get("pruned").fieldNames()).toIterable().containsExactly("every_other", "only_attn.value");
         assertThat(lora.get("pruned").get("every_other").get("mean").asDouble()).isCloseTo(0.15, within(1e-15));
         assertThat(lora.get("pruned_skipped").get(0).asText()).isEqualTo("middle_third");
@@ -90,7 +94,8 @@ class CopraRowTest {
         JsonNode cola = JsonFiles.MAPPER.valueToTree(CopraRow.of("cola", true, prog, plain, List.of(), players));
         assertThat(cola.has("mb_sent")).isTrue();
         assertThat(cola.get("mb_saved").get("mean").asDouble()).isCloseTo(35e-6, within(1e-18));
-        JsonNode one = JsonFiles.MAPPER.valueToTree(CopraRow.of("lora", false, plain.subList(0, 1), null, List.of(), players));
+        JsonNode one = JsonFiles.MAPPER.valueToTree(CopraRow.of("lora", false, plain.subList(0, 1), null, List.of(),
+                players));
         assertThat(one.get("single").get("std").isNull()).as("std of one seed is null").isTrue();
         assertThat(one.get("shapley_std").isNull()).isTrue();
     }

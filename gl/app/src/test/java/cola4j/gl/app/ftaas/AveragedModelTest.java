@@ -33,7 +33,8 @@ class AveragedModelTest {
         assertThat(r.errors()).isEmpty();
         assertThat(r.averagedModelMetrics()).containsOnlyKeys("user-0", "user-1", "user-2");
         for (int i = 0; i < sites.size(); i++) {
-            assertThat(sites.get(i).weight().bitEquals(before.get(i))).as("base restored bit-exactly: " + sites.get(i).name()).isTrue();
+            assertThat(sites.get(i).weight().bitEquals(before.get(i)))
+                    .as("base restored bit-exactly: " + sites.get(i).name()).isTrue();
         }
         Map<Integer, Map<String, AuxiliaryModel>> aux = new java.util.LinkedHashMap<>();
         session.devices().forEach((u, d) -> aux.put(u, d.auxiliaries()));
@@ -52,7 +53,8 @@ class AveragedModelTest {
         DigitsTenants w = FtaasFixtures.digits(DType.FLOAT64);
         List<UserSpec> users = UserSpec.cycle(2, "lowrank", 2, 5, 1, "adamw", 0.05, 11);
         SessionConfig cfg = new SessionConfig(2, 4, ColaMode.MERGED, TransferDtype.NATIVE, 2, 7, 2e-3);
-        assertThat(new ColaSession<>(w, users, cfg, "cola-lowrank-merged").run(s -> {}).averagedModelMetrics()).isNull();
+        assertThat(new ColaSession<>(w, users, cfg, "cola-lowrank-merged").run(s -> {}).averagedModelMetrics())
+                .isNull();
     }
 
     /** The metric with out = h + (1/K) Σ_u g_u(x) at every adapted site (no merge). */
@@ -62,7 +64,8 @@ class AveragedModelTest {
             if (!first.containsKey(site.name())) return h;
             cola4j.autograd.Var sum = null;
             for (Map<String, AuxiliaryModel> a : aux.values()) {
-                cola4j.autograd.Var g = cola4j.gl.cola.RoutedAuxiliary.output(Map.of(user, a), cola4j.gl.cola.RowRouting.single(user, h.shape()[0]), site, x, true);
+                cola4j.autograd.Var g = cola4j.gl.cola.RoutedAuxiliary.output(Map.of(user, a),
+                        cola4j.gl.cola.RowRouting.single(user, h.shape()[0]), site, x, true);
                 sum = sum == null ? g : sum.add(g);
             }
             return h.add(sum.mul(1.0 / aux.size()));

@@ -72,7 +72,8 @@ class DeltaCapTest {
             USERS.forEach(s::register);
             LinkedHashMap<String, Tensor> up = new LinkedHashMap<>();
             if (mode == ColaMode.UNMERGED) {
-                cola4j.gl.UserFit.parameters(USERS.get(1).auxiliaries(SITES, DType.FLOAT64)).forEach((n, v) -> up.put(n, v.value().to(DType.FLOAT32)));
+                cola4j.gl.UserFit.parameters(USERS.get(1).auxiliaries(SITES, DType.FLOAT64))
+                        .forEach((n, v) -> up.put(n, v.value().to(DType.FLOAT32)));
             } else {
                 deltas(0.1, 3).forEach((n, t) -> up.put(n, t.to(DType.FLOAT32)));
             }

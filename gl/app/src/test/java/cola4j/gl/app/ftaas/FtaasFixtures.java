@@ -31,7 +31,10 @@ public final class FtaasFixtures {
         return UserSpec.cycle(k, pattern, 2, 5, interval, "adamw", 0.01, 11);
     }
 
-    /** The digits workload, except that user {@code bad}'s batches carry a NaN pixel from its {@code from}-th batch on (0-based). */
+    /**
+     * The digits workload, except that user {@code bad}'s batches carry a NaN pixel from its {@code from}-th
+     * batch on (0-based).
+     */
     static final class PoisonedDigits extends Delegating {
         private final int bad, from;
         private int drawn;
@@ -82,11 +85,13 @@ public final class FtaasFixtures {
         }
 
         @Override
-        public java.util.LinkedHashMap<String, cola4j.tensor.Tensor> up(int user, java.util.LinkedHashMap<String, cola4j.tensor.Tensor> tensors) {
+        public java.util.LinkedHashMap<String, cola4j.tensor.Tensor> up(int user,
+                java.util.LinkedHashMap<String, cola4j.tensor.Tensor> tensors) {
             java.util.LinkedHashMap<String, cola4j.tensor.Tensor> got = inner.up(user, tensors);
             if (user == bad && uploads++ >= from) {
                 if (Double.isNaN(value)) got.values().iterator().next().setFlat(0, value);
-                else for (cola4j.tensor.Tensor t : got.values()) for (int i = 0; i < t.numel(); i++) t.setFlat(i, value);
+                else for (cola4j.tensor.Tensor t : got.values()) for (int i = 0; i < t.numel(); i++) t.setFlat(i,
+                        value);
             }
             return got;
         }
@@ -107,18 +112,22 @@ public final class FtaasFixtures {
 
         @Override public cola4j.models.Model base() { return inner.base(); }
         @Override public cola4j.models.Model copyOfBase() { return inner.copyOfBase(); }
-        @Override public List<cola4j.models.site.Site> adaptedSites(cola4j.models.Model m) { return inner.adaptedSites(m); }
+        @Override public List<cola4j.models.site.Site> adaptedSites(
+                cola4j.models.Model m) { return inner.adaptedSites(m); }
         @Override public String taskName(int user) { return inner.taskName(user); }
         @Override public String metricName() { return inner.metricName(); }
         @Override public VectorBatch sample(int user, int rows, Rng rng) { return inner.sample(user, rows, rng); }
         @Override public VectorBatch concat(List<VectorBatch> parts) { return inner.concat(parts); }
-        @Override public java.util.LinkedHashMap<String, cola4j.tensor.Tensor> encode(VectorBatch b) { return inner.encode(b); }
+        @Override public java.util.LinkedHashMap<String, cola4j.tensor.Tensor> encode(
+                VectorBatch b) { return inner.encode(b); }
         @Override public VectorBatch decode(java.util.Map<String, cola4j.tensor.Tensor> t, int max) {
             return inner.decode(t, max);
         }
         @Override public int rows(VectorBatch b) { return inner.rows(b); }
         @Override public void requireFinite(VectorBatch b, String what) { inner.requireFinite(b, what); }
-        @Override public cola4j.autograd.Var loss(cola4j.models.Model m, VectorBatch b, int[] g, cola4j.models.ForwardContext ctx) { return inner.loss(m, b, g, ctx); }
-        @Override public double evaluate(cola4j.models.Model m, int user, cola4j.models.ForwardContext ctx) { return inner.evaluate(m, user, ctx); }
+        @Override public cola4j.autograd.Var loss(cola4j.models.Model m, VectorBatch b, int[] g,
+                cola4j.models.ForwardContext ctx) { return inner.loss(m, b, g, ctx); }
+        @Override public double evaluate(cola4j.models.Model m, int user,
+                cola4j.models.ForwardContext ctx) { return inner.evaluate(m, user, ctx); }
     }
 }

@@ -39,7 +39,8 @@ class LedgerTest {
         assertThat(expected.keySet()).containsExactlyInAnyOrder(MemCategory.values());
         for (Map.Entry<MemCategory, Long> e : expected.entrySet()) {
             long got = ledger.peak(LedgerView.SERVER, e.getKey());
-            assertThat((double) got).as(method + " K=" + users.size() + " server " + e.getKey()).isCloseTo(e.getValue(), within(0.01 * e.getValue()));
+            assertThat((double) got).as(method + " K=" + users.size() + " server " + e.getKey())
+                    .isCloseTo(e.getValue(), within(0.01 * e.getValue()));
         }
         assertThat(ledger.peak(LedgerView.SERVER, MemCategory.ACTIVATIONS)).as("server activations").isPositive();
     }
@@ -48,7 +49,8 @@ class LedgerTest {
     @ValueSource(ints = {1, 4})
     void fullFineTuning(int k) {
         List<UserSpec> users = FtaasFixtures.users(k, "lowrank", 1);
-        FullSession<?> s = new FullSession<>(W, users, FtaasFixtures.config(2, ColaMode.UNMERGED, TransferDtype.NATIVE));
+        FullSession<?> s = new FullSession<>(W, users,
+                FtaasFixtures.config(2, ColaMode.UNMERGED, TransferDtype.NATIVE));
         s.run(null);
         assertServer(s.ledger(), ServingMethod.FULL, users);
     }
@@ -57,21 +59,26 @@ class LedgerTest {
     @ValueSource(ints = {1, 4})
     void multiTenantLora(int k) {
         List<UserSpec> users = FtaasFixtures.users(k, "lowrank", 1);
-        LoraSession<?> s = new LoraSession<>(W, users, FtaasFixtures.config(2, ColaMode.UNMERGED, TransferDtype.NATIVE));
+        LoraSession<?> s = new LoraSession<>(W, users,
+                FtaasFixtures.config(2, ColaMode.UNMERGED, TransferDtype.NATIVE));
         s.run(null);
         assertServer(s.ledger(), ServingMethod.LORA, users);
         long base = W.base().parameterCount() * 4, auxiliary = AnalyticBytes.auxParameters(users.get(0), SITES) * 4;
-        long total = s.ledger().peak(LedgerView.SERVER, MemCategory.PARAMETERS) + s.ledger().peak(LedgerView.SERVER, MemCategory.GRADIENTS)
+        long total = s.ledger().peak(LedgerView.SERVER, MemCategory.PARAMETERS)
+                + s.ledger().peak(LedgerView.SERVER, MemCategory.GRADIENTS)
                 + s.ledger().peak(LedgerView.SERVER, MemCategory.OPTIMIZER_STATE);
-        long steps = 8L * AnalyticBytes.auxTensors(users.get(0), SITES);                    // AdamW's float64 step scalar per tensor
-        assertThat(total).isEqualTo(base + k * (auxiliary + auxiliary + 2 * auxiliary + steps));  // base + K × (params + grads + 2 Adam moments)
+        // AdamW's float64 step scalar per tensor
+        long steps = 8L * AnalyticBytes.auxTensors(users.get(0), SITES);
+        // base + K × (params + grads + 2 Adam moments)
+        assertThat(total).isEqualTo(base + k * (auxiliary + auxiliary + 2 * auxiliary + steps));
     }
 
     @ParameterizedTest
     @ValueSource(ints = {1, 4})
     void colaUnmergedKeepsFrozenReplicasOnly(int k) {
         List<UserSpec> users = FtaasFixtures.users(k, "lowrank~linear~mlp", 2);
-        ColaSession<?> s = new ColaSession<>(W, users, FtaasFixtures.config(4, ColaMode.UNMERGED, TransferDtype.NATIVE), "cola");
+        ColaSession<?> s = new ColaSession<>(W, users, FtaasFixtures.config(4, ColaMode.UNMERGED, TransferDtype.NATIVE),
+                "cola");
         s.run(null);
         assertServer(s.ledger(), ServingMethod.COLA_UNMERGED, users);
         assertUsers(s.ledger(), users);
@@ -81,11 +88,14 @@ class LedgerTest {
     @ValueSource(ints = {1, 4})
     void colaMergedServerHoldsOnlyTheBase(int k) {
         List<UserSpec> users = FtaasFixtures.users(k, "lowrank~linear", 1);
-        ColaSession<?> s = new ColaSession<>(W, users, FtaasFixtures.config(3, ColaMode.MERGED, TransferDtype.NATIVE), "cola");
+        ColaSession<?> s = new ColaSession<>(W, users, FtaasFixtures.config(3, ColaMode.MERGED, TransferDtype.NATIVE),
+                "cola");
         s.run(null);
         assertServer(s.ledger(), ServingMethod.COLA_MERGED, users);
-        assertThat(s.ledger().peak(LedgerView.SERVER, MemCategory.PARAMETERS)).isEqualTo(W.base().parameterCount() * 4); // independent of K
-        assertThat(s.ledger().current(LedgerView.SERVER, MemCategory.BUFFERS) - s.ledger().bytes(LedgerView.SERVER, MemCategory.BUFFERS, "outbox"))
+        // independent of K
+        assertThat(s.ledger().peak(LedgerView.SERVER, MemCategory.PARAMETERS)).isEqualTo(W.base().parameterCount() * 4);
+        assertThat(s.ledger().current(LedgerView.SERVER, MemCategory.BUFFERS)
+                        - s.ledger().bytes(LedgerView.SERVER, MemCategory.BUFFERS, "outbox"))
                 .as("no delta is kept after the step").isZero();
         assertUsers(s.ledger(), users);
     }
@@ -94,21 +104,27 @@ class LedgerTest {
     @ValueSource(ints = {1, 4})
     void colaMergedAverageHoldsEveryDeltaOfTheStep(int k) {
         List<UserSpec> users = FtaasFixtures.users(k, "lowrank~linear", 1);
-        ColaSession<?> s = new ColaSession<>(W, users, FtaasFixtures.config(3, ColaMode.MERGED_AVERAGE, TransferDtype.NATIVE), "cola");
+        ColaSession<?> s = new ColaSession<>(W, users,
+                FtaasFixtures.config(3, ColaMode.MERGED_AVERAGE, TransferDtype.NATIVE), "cola");
         s.run(null);
         assertServer(s.ledger(), ServingMethod.COLA_MERGED_AVERAGE, users);
         assertUsers(s.ledger(), users);
     }
 
-    /** K = 4 users with optimizers sgd~adamw, intervals 1~2 and ranks 4~8 (ColA: auxiliaries lowrank~linear~lowrank~linear). */
+    /**
+     * K = 4 users with optimizers sgd~adamw, intervals 1~2 and ranks 4~8 (ColA: auxiliaries
+     * lowrank~linear~lowrank~linear).
+     */
     @ParameterizedTest
     @EnumSource(ServingMethod.class)
     void heterogeneousUsers(ServingMethod method) {
         boolean cola = method != ServingMethod.FULL && method != ServingMethod.LORA;
-        UserPattern p = new UserPattern(cola ? List.of(AuxiliaryKind.LOWRANK, AuxiliaryKind.LINEAR) : List.of(AuxiliaryKind.LOWRANK), List.of(4, 8, 8, 4), List.of(1, 2),
+        UserPattern p = new UserPattern(cola ? List.of(AuxiliaryKind.LOWRANK, AuxiliaryKind.LINEAR)
+                : List.of(AuxiliaryKind.LOWRANK), List.of(4, 8, 8, 4), List.of(1, 2),
                 List.of(OptimizerKind.SGD, OptimizerKind.ADAMW), List.of(0.01));
         List<UserSpec> users = p.cycle(4, 5, 11);
-        assertThat(users).extracting(UserSpec::optimizer).containsExactly(OptimizerKind.SGD, OptimizerKind.ADAMW, OptimizerKind.SGD, OptimizerKind.ADAMW);
+        assertThat(users).extracting(UserSpec::optimizer)
+                .containsExactly(OptimizerKind.SGD, OptimizerKind.ADAMW, OptimizerKind.SGD, OptimizerKind.ADAMW);
         SessionConfig cfg = FtaasFixtures.config(4, ColaMode.UNMERGED, TransferDtype.NATIVE);
         MemoryLedger ledger;
         switch (method) {
@@ -123,7 +139,8 @@ class LedgerTest {
                 ledger = s.ledger();
             }
             default -> {
-                ColaMode mode = method == ServingMethod.COLA_UNMERGED ? ColaMode.UNMERGED : method == ServingMethod.COLA_MERGED ? ColaMode.MERGED : ColaMode.MERGED_AVERAGE;
+                ColaMode mode = method == ServingMethod.COLA_UNMERGED ? ColaMode.UNMERGED
+                        : method == ServingMethod.COLA_MERGED ? ColaMode.MERGED : ColaMode.MERGED_AVERAGE;
                 ColaSession<?> s = new ColaSession<>(W, users, cfg.withMode(mode), "cola");
                 assertThat(s.run(null).errors()).isEmpty();
                 ledger = s.ledger();
@@ -142,12 +159,16 @@ class LedgerTest {
         }
     }
 
-    /** Each user's device: parameters, gradients, optimizer state as analytic; buffer peak = I_u batches of adaptation data. */
+    /**
+     * Each user's device: parameters, gradients, optimizer state as analytic; buffer peak = I_u batches of
+     * adaptation data.
+     */
     private static void assertUsers(MemoryLedger ledger, List<UserSpec> users) {
         long perBatch = AnalyticBytes.downPayloadPerStep(SITES, 1, ROWS, 1, TransferDtype.NATIVE, DType.FLOAT32);
         for (UserSpec u : users) {
             Device d = Device.of("user-" + u.id());
-            AnalyticBytes.user(u, SITES, DType.FLOAT32).forEach((c, v) -> assertThat(ledger.peak(d, c)).as(d + " " + c).isEqualTo(v));
+            AnalyticBytes.user(u, SITES, DType.FLOAT32)
+                    .forEach((c, v) -> assertThat(ledger.peak(d, c)).as(d + " " + c).isEqualTo(v));
             assertThat(ledger.peak(d, MemCategory.BUFFERS)).as(d + " buffer peak").isEqualTo(u.interval() * perBatch);
         }
     }

@@ -19,8 +19,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  *   <li>unmerged and merged (per-user passes): the others end exactly as in a session without that user (1e-12
  *       relative): their passes never depend on another user's rows or ΔW;</li>
  *   <li>merged-average couples users by design (every pass merges the average ΔW of the step's users): the others end
- *       differently from a session without the user (its good ΔW were in the first steps' averages), but the bad ΔW is
- *       rejected at upload, before any average: the others end exactly as in a session where the user's data stopped
+ *       differently from a session without the user (its good ΔW were in the first steps' averages), but the bad ΔW
+ *       is rejected at upload, before any average: the others end exactly as in a session where the user's data stopped
  *       at that same step.</li>
  * </ul>
  * A finite but diverged upload (its own loss is not finite) is found by the server when the pass fails and handled
@@ -53,7 +53,8 @@ class NanIsolationTest {
         assertStopped(poisoned, r, "non-finite", "NaN");
         ColaSession<?> without = new ColaSession<>(CLEAN, WITHOUT, cfg, "cola");
         without.run(null);
-        // unmerged and merged: as if user 2 had never joined; merged-average: its 3 good ΔW were in the others' averages
+        // unmerged and merged: as if user 2 had never joined;
+        // merged-average: its 3 good ΔW were in the others' averages
         assertOthers(poisoned, without, mode != ColaMode.MERGED_AVERAGE);
     }
 
@@ -66,7 +67,8 @@ class NanIsolationTest {
     @EnumSource(ColaMode.class)
     void nonFiniteUploadMidSessionIsRejectedBeforeItIsUsed(ColaMode mode) {
         SessionConfig cfg = FtaasFixtures.config(6, mode, TransferDtype.NATIVE);
-        ColaSession<?> corrupt = new ColaSession<>(CLEAN, ALL, cfg, "cola", (t, d) -> new FtaasFixtures.CorruptUploads(new InProcessTransport(t, d), 2, 3));
+        ColaSession<?> corrupt = new ColaSession<>(CLEAN, ALL, cfg, "cola",
+                (t, d) -> new FtaasFixtures.CorruptUploads(new InProcessTransport(t, d), 2, 3));
         MethodResult r = corrupt.run(null);
         assertStopped(corrupt, r, "server: upload of user 2", "non-finite value NaN");
         if (mode == ColaMode.UNMERGED) {
@@ -74,7 +76,8 @@ class NanIsolationTest {
             without.run(null);
             assertOthers(corrupt, without, true);
         } else {
-            ColaSession<?> stoppedAtStep4 = new ColaSession<>(new FtaasFixtures.PoisonedDigits(CLEAN, 2, 3), ALL, cfg, "cola");
+            ColaSession<?> stoppedAtStep4 = new ColaSession<>(new FtaasFixtures.PoisonedDigits(CLEAN, 2, 3), ALL, cfg,
+                    "cola");
             stoppedAtStep4.run(null);
             assertOthers(corrupt, stoppedAtStep4, true);
             ColaSession<?> without = new ColaSession<>(CLEAN, WITHOUT, cfg, "cola");
@@ -86,14 +89,16 @@ class NanIsolationTest {
     /**
      * User 2's 4th upload is finite but huge (every tensor filled with 1e308: a diverged auxiliary): it passes upload
      * validation, but its rows' loss is not finite (the head's products overflow; a hidden layer's ReLU would map
-     * −∞ and NaN to 0, so a corrupt hidden-layer auxiliary alone only spoils that user's own rows). The server finds it by passing each user's rows alone, removes it
-     * and redoes the step for the others: they end as in the NaN-upload case above.
+     * −∞ and NaN to 0, so a corrupt hidden-layer auxiliary alone only spoils that user's own rows). The server
+     * finds it by passing each user's rows alone, removes it and redoes the step for the others: they end as in the
+     * NaN-upload case above.
      */
     @ParameterizedTest
     @EnumSource(ColaMode.class)
     void finiteButDivergedUploadStopsOnlyThatUser(ColaMode mode) {
         SessionConfig cfg = FtaasFixtures.config(6, mode, TransferDtype.NATIVE);
-        ColaSession<?> diverged = new ColaSession<>(CLEAN, ALL, cfg, "cola", (t, d) -> new FtaasFixtures.CorruptUploads(new InProcessTransport(t, d), 2, 3, 1e308));
+        ColaSession<?> diverged = new ColaSession<>(CLEAN, ALL, cfg, "cola",
+                (t, d) -> new FtaasFixtures.CorruptUploads(new InProcessTransport(t, d), 2, 3, 1e308));
         MethodResult r = diverged.run(null);
         if (mode == ColaMode.MERGED_AVERAGE) {
             // the ΔW norm cap (‖ΔW‖ ≤ 10·‖W‖ per site) scales the 1e308 ΔW down before it enters the average: nobody
@@ -115,16 +120,18 @@ class NanIsolationTest {
      */
     @org.junit.jupiter.api.Test
     void divergingUserStopsMultiTenantLoraForAllButNotColA() {
-        List<UserSpec> users = new UserPattern(List.of(AuxiliaryKind.LOWRANK, AuxiliaryKind.LINEAR), List.of(2), List.of(1), List.of(OptimizerKind.SGD),
-                List.of(0.01, 0.01, 10.0, 0.01)).cycle(4, 5, 11);
+        List<UserSpec> users = new UserPattern(List.of(AuxiliaryKind.LOWRANK, AuxiliaryKind.LINEAR), List.of(2),
+                List.of(1), List.of(OptimizerKind.SGD), List.of(0.01, 0.01, 10.0, 0.01)).cycle(4, 5, 11);
         SessionConfig cfg = FtaasFixtures.config(10, ColaMode.UNMERGED, TransferDtype.NATIVE);
         MethodResult lora = new LoraSession<>(CLEAN, users, cfg).run(null);
         assertThat(lora.errors()).containsOnlyKeys("user-0", "user-1", "user-2", "user-3");
-        assertThat(lora.errors().get("user-0")).contains("multi-tenant LoRA stopped at step").contains("one diverging user stops all");
+        assertThat(lora.errors().get("user-0")).contains("multi-tenant LoRA stopped at step")
+                .contains("one diverging user stops all");
         assertThat(lora.metrics()).containsOnlyKeys("user-0", "user-1", "user-2", "user-3");
         ColaSession<?> cola = new ColaSession<>(CLEAN, users, cfg, "cola");
         assertThat(cola.run(null).errors()).doesNotContainKeys("user-0", "user-1", "user-3");
-        ColaSession<?> without = new ColaSession<>(CLEAN, users.stream().filter(u -> u.id() != 2).toList(), cfg, "cola");
+        ColaSession<?> without = new ColaSession<>(CLEAN, users.stream().filter(u -> u.id() != 2).toList(), cfg,
+                "cola");
         without.run(null);
         assertOthers(cola, without, true);
     }
@@ -157,6 +164,8 @@ class NanIsolationTest {
                 worst = Math.max(worst, diff / scale);
             }
         }
-        if (!same) assertThat(worst).as("the others are coupled to user 2 through the averaged ΔW").isGreaterThan(1e-6);
+        if (!same) {
+            assertThat(worst).as("the others are coupled to user 2 through the averaged ΔW").isGreaterThan(1e-6);
+        }
     }
 }

@@ -25,10 +25,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@link LocalServer#upload} rejects what it must — non-finite values, unknown or missing names, wrong shapes, an
- * unregistered user — with a clear error, and a rejected upload changes nothing: the replica (unmerged) or the pending
- * ΔW (merged modes) stays the last accepted one, bit for bit, and so does the ledger; the next step's adaptation data
- * equal those of a server that only ever saw the accepted upload. In merged modes a step with a queued batch but no
- * ΔW is refused before anything is dequeued.
+ * unregistered user — with a clear error, and a rejected upload changes nothing: the replica (unmerged) or the
+ * pending ΔW (merged modes) stays the last accepted one, bit for bit, and so does the ledger; the next step's
+ * adaptation data equal those of a server that only ever saw the accepted upload. In merged modes a step with a queued
+ * batch but no ΔW is refused before anything is dequeued.
  */
 class ServerUploadTest {
     private static final DigitsTenants W = FtaasFixtures.digits(DType.FLOAT64);
@@ -36,7 +36,10 @@ class ServerUploadTest {
     /** user 0 lowrank (uploads ΔW only), user 1 linear (ΔW and Δb). */
     private static final List<UserSpec> USERS = FtaasFixtures.users(2, "lowrank~linear", 1);
 
-    /** A valid upload of user u: its parameters moved off their initialization (unmerged) or their deltas (merged modes). */
+    /**
+     * A valid upload of user u: its parameters moved off their initialization (unmerged) or their deltas
+     * (merged modes).
+     */
     private static LinkedHashMap<String, Tensor> valid(UserSpec u, ColaMode mode) {
         LinkedHashMap<String, cola4j.gl.auxiliary.AuxiliaryModel> aux = u.auxiliaries(SITES, DType.FLOAT64);
         Rng rng = new Rng(40 + u.id());
@@ -53,7 +56,8 @@ class ServerUploadTest {
         return m;
     }
 
-    private static LinkedHashMap<String, Tensor> with(LinkedHashMap<String, Tensor> m, Consumer<LinkedHashMap<String, Tensor>> change) {
+    private static LinkedHashMap<String, Tensor> with(LinkedHashMap<String, Tensor> m,
+            Consumer<LinkedHashMap<String, Tensor>> change) {
         LinkedHashMap<String, Tensor> c = new LinkedHashMap<>();
         m.forEach((n, t) -> c.put(n, t.copy()));
         change.accept(c);
@@ -67,7 +71,8 @@ class ServerUploadTest {
     }
 
     /** One step over one batch per user (same data every call). */
-    private static Map<Integer, List<AdaptationData>> step(LocalServer<VectorBatch> s, ColaMode mode, Map<Integer, LinkedHashMap<String, Tensor>> uploads) {
+    private static Map<Integer, List<AdaptationData>> step(LocalServer<VectorBatch> s, ColaMode mode,
+            Map<Integer, LinkedHashMap<String, Tensor>> uploads) {
         for (UserSpec u : USERS) {
             s.submit(u.id(), W.sample(u.id(), 3, new Rng(70 + u.id())));
             if (mode != ColaMode.UNMERGED) s.upload(u.id(), uploads.get(u.id()));
@@ -80,26 +85,34 @@ class ServerUploadTest {
     void rejectedUploadsChangeNothing(ColaMode mode) {
         MemoryLedger ledger = new MemoryLedger();
         LocalServer<VectorBatch> s = server(mode, ledger);
-        Map<Integer, LinkedHashMap<String, Tensor>> good = Map.of(0, valid(USERS.get(0), mode), 1, valid(USERS.get(1), mode));
+        Map<Integer, LinkedHashMap<String, Tensor>> good = Map.of(0, valid(USERS.get(0), mode), 1,
+                valid(USERS.get(1), mode));
         for (UserSpec u : USERS) s.upload(u.id(), good.get(u.id()));
         MemorySnapshot before = ledger.snapshot();
         Map<Integer, Map<String, double[]>> replicas = replicaValues(s);
         String first = good.get(1).keySet().iterator().next();
         String site = SITES.get(0).name(), suffix = mode == ColaMode.UNMERGED ? "lora_A.weight" : "delta_weight";
 
-        assertRejected(s, 1, with(good.get(1), m -> m.put(first, nan(m.get(first)))), "user 1", "'" + first + "'", "non-finite value NaN");
-        assertRejected(s, 1, with(good.get(1), m -> m.put(first, inf(m.get(first)))), "user 1", "non-finite value Infinity");
-        assertRejected(s, 1, with(good.get(1), m -> m.put(site + "/gamma", Tensor.zeros(DType.FLOAT64, 2))), "user 1 uploaded", site + "/gamma", "expected");
+        assertRejected(s, 1, with(good.get(1), m -> m.put(first, nan(m.get(first)))), "user 1", "'" + first + "'",
+                "non-finite value NaN");
+        assertRejected(s, 1, with(good.get(1), m -> m.put(first, inf(m.get(first)))), "user 1",
+                "non-finite value Infinity");
+        assertRejected(s, 1, with(good.get(1), m -> m.put(site + "/gamma", Tensor.zeros(DType.FLOAT64, 2))),
+                "user 1 uploaded", site + "/gamma", "expected");
         assertRejected(s, 1, with(good.get(1), m -> m.remove(first)), "user 1 uploaded", "expected", first);
-        assertRejected(s, 1, with(good.get(1), m -> m.put(first, Tensor.zeros(DType.FLOAT64, 3, 3))), "user 1 uploaded " + first + " [3, 3]", "expected");
+        assertRejected(s, 1, with(good.get(1), m -> m.put(first, Tensor.zeros(DType.FLOAT64, 3, 3))),
+                "user 1 uploaded " + first + " [3, 3]", "expected");
         String lowrankName = site + "/" + suffix;
-        assertRejected(s, 0, with(good.get(0), m -> m.put(lowrankName, Tensor.zeros(DType.FLOAT64, 1, 1))), "user 0 uploaded " + lowrankName + " [1, 1]");
+        assertRejected(s, 0, with(good.get(0), m -> m.put(lowrankName, Tensor.zeros(DType.FLOAT64, 1, 1))),
+                "user 0 uploaded " + lowrankName + " [1, 1]");
         if (mode != ColaMode.UNMERGED) {
             // a low-rank user's ΔW comes without Δb; a Δb from it is as unexpected as any unknown name
-            assertRejected(s, 0, with(good.get(0), m -> m.put(site + "/delta_bias", Tensor.zeros(DType.FLOAT64, SITES.get(0).outFeatures()))),
+            assertRejected(s, 0, with(good.get(0),
+                            m -> m.put(site + "/delta_bias", Tensor.zeros(DType.FLOAT64, SITES.get(0).outFeatures()))),
                     "user 0 uploaded", site + "/delta_bias");
         }
-        assertThatThrownBy(() -> s.upload(9, good.get(0))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unregistered user 9");
+        assertThatThrownBy(() -> s.upload(9, good.get(0))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unregistered user 9");
 
         assertThat(ledger.snapshot()).as("ledger unchanged").usingRecursiveComparison().isEqualTo(before);
         assertThat(replicaValues(s)).as("replicas unchanged").usingRecursiveComparison().isEqualTo(replicas);
@@ -111,8 +124,10 @@ class ServerUploadTest {
         assertThat(got.keySet()).containsExactly(0, 1);
         for (int u : want.keySet()) {
             for (int i = 0; i < want.get(u).size(); i++) {
-                assertThat(got.get(u).get(i).x().toDoubleArray()).containsExactly(want.get(u).get(i).x().toDoubleArray());
-                assertThat(got.get(u).get(i).gradH().toDoubleArray()).containsExactly(want.get(u).get(i).gradH().toDoubleArray());
+                assertThat(got.get(u).get(i).x().toDoubleArray())
+                        .containsExactly(want.get(u).get(i).x().toDoubleArray());
+                assertThat(got.get(u).get(i).gradH().toDoubleArray())
+                        .containsExactly(want.get(u).get(i).gradH().toDoubleArray());
             }
         }
     }
@@ -132,7 +147,9 @@ class ServerUploadTest {
         assertThat(ledger.bytes(LedgerView.SERVER, MemCategory.BUFFERS, "delta-1")).isEqualTo(held);
     }
 
-    /** Merged modes: a user with queued data and no ΔW stops the step before anything is dequeued; the step then runs. */
+    /**
+     * Merged modes: a user with queued data and no ΔW stops the step before anything is dequeued; the step then runs.
+     */
     @ParameterizedTest
     @EnumSource(value = ColaMode.class, names = {"MERGED", "MERGED_AVERAGE"})
     void stepWithoutADeltaIsRefusedBeforeDequeuing(ColaMode mode) {
@@ -140,15 +157,17 @@ class ServerUploadTest {
         s.submit(0, W.sample(0, 3, new Rng(1)));
         s.submit(1, W.sample(1, 3, new Rng(2)));
         s.upload(0, valid(USERS.get(0), mode));
-        assertThatThrownBy(s::step).isInstanceOf(IllegalStateException.class).hasMessageContaining("users [1]").hasMessageContaining("no uploaded delta")
-                .hasMessageContaining("nothing was processed");
+        assertThatThrownBy(s::step).isInstanceOf(IllegalStateException.class).hasMessageContaining("users [1]")
+                .hasMessageContaining("no uploaded delta").hasMessageContaining("nothing was processed");
         s.upload(1, valid(USERS.get(1), mode));
         assertThat(s.step()).containsOnlyKeys(0, 1);                        // both batches were still queued
         assertThat(s.step()).isEmpty();
     }
 
-    private static void assertRejected(LocalServer<VectorBatch> s, int user, LinkedHashMap<String, Tensor> upload, String... messageParts) {
-        var t = assertThatThrownBy(() -> s.upload(user, upload)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("server:");
+    private static void assertRejected(LocalServer<VectorBatch> s, int user, LinkedHashMap<String, Tensor> upload,
+            String... messageParts) {
+        var t = assertThatThrownBy(() -> s.upload(user, upload)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("server:");
         for (String p : messageParts) t.hasMessageContaining(p);
     }
 

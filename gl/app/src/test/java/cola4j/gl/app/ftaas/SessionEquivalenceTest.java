@@ -15,11 +15,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The FTaaS sessions are the theory at work: in float64, ColA (unmerged and merged, K = 4 users in one mixed batch)
- * and the multi-tenant LoRA baseline end with the same adapters (max |Δ| ≤ 1e-10 · max |w|) and the same metric curves
- * after 40 steps at a high learning rate. Tolerance: both compute the same gradient by different summation order
- * (GL's surrogate vs backprop through the adapter; merged adds ΔW into W first), so they differ by rounding
- * (~1e-16 relative per step), amplified by AdamW's normalisation over 40 steps; 1e-10 leaves that room and still catches
- * any real difference (a wrong sign, scale or a stale ΔW moves weights by ≥ 1e-3 relative here).
+ * and the multi-tenant LoRA baseline end with the same adapters (max |Δ| ≤ 1e-10 · max |w|) and the same metric
+ * curves after 40 steps at a high learning rate. Tolerance: both compute the same gradient by different summation order
+ * (GL's surrogate vs backprop through the adapter; merged adds ΔW into W first), so they differ by rounding (~1e-16
+ * relative per step), amplified by AdamW's normalisation over 40 steps; 1e-10 leaves that room and still catches any
+ * real difference (a wrong sign, scale or a stale ΔW moves weights by ≥ 1e-3 relative here).
  *
  * <p>Two cases: four alike users (low-rank, rank 2, interval 1, AdamW), and four different ones — auxiliary types,
  * ranks, intervals and optimizers all differ across users — where ColA's per-user fit every I_u buffered batches must
@@ -41,11 +41,13 @@ class SessionEquivalenceTest {
      */
     @Test
     void heterogeneousUsersEndWithLorasAdaptersInFloat64() {
-        UserPattern p = new UserPattern(List.of(AuxiliaryKind.LOWRANK, AuxiliaryKind.LOWRANK, AuxiliaryKind.LINEAR), List.of(2, 4), List.of(1, 2, 3),
-                List.of(OptimizerKind.SGD, OptimizerKind.ADAMW, OptimizerKind.ADAM), List.of(0.2, 0.05, 0.05));
+        UserPattern p = new UserPattern(List.of(AuxiliaryKind.LOWRANK, AuxiliaryKind.LOWRANK, AuxiliaryKind.LINEAR),
+                List.of(2, 4), List.of(1, 2, 3), List.of(OptimizerKind.SGD, OptimizerKind.ADAMW, OptimizerKind.ADAM),
+                List.of(0.2, 0.05, 0.05));
         List<UserSpec> users = p.cycle(4, 5, 11);
         assertThat(users).extracting(UserSpec::interval).containsExactly(1, 2, 3, 1);
-        assertThat(users).extracting(UserSpec::optimizer).containsExactly(OptimizerKind.SGD, OptimizerKind.ADAMW, OptimizerKind.ADAM, OptimizerKind.SGD);
+        assertThat(users).extracting(UserSpec::optimizer)
+                .containsExactly(OptimizerKind.SGD, OptimizerKind.ADAMW, OptimizerKind.ADAM, OptimizerKind.SGD);
         assertEquivalent(users);
     }
 
@@ -60,7 +62,8 @@ class SessionEquivalenceTest {
             assertThat(c.errors()).as(mode + " errors").isEmpty();
             assertThat(c.metrics()).as(mode + " metrics").isEqualTo(l.metrics());
             for (String u : l.curves().keySet()) {
-                assertThat(c.curves().get(u)).as(mode + " curve " + u).usingRecursiveComparison().isEqualTo(l.curves().get(u));
+                assertThat(c.curves().get(u)).as(mode + " curve " + u).usingRecursiveComparison()
+                        .isEqualTo(l.curves().get(u));
             }
             for (UserSpec s : users) {
                 LinkedHashMap<String, Tensor> got = cola.devices().get(s.id()).parameters();

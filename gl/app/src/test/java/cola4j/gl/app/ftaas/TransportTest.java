@@ -56,13 +56,16 @@ class TransportTest {
             }
         }
 
-        /** Σ_tensors (end − start) of the header's data_offsets: the payload as the receiver's header declares it. */
+        /**
+         * Σ_tensors (end − start) of the header's data_offsets: the payload as the receiver's header declares it.
+         */
         long declaredPayload() {
             long b = 0;
             for (Iterator<Map.Entry<String, JsonNode>> it = header().fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (e.getKey().equals("__metadata__")) continue;
-                b += e.getValue().get("data_offsets").get(1).asLong() - e.getValue().get("data_offsets").get(0).asLong();
+                b += e.getValue().get("data_offsets").get(1).asLong()
+                        - e.getValue().get("data_offsets").get(0).asLong();
             }
             return b;
         }
@@ -77,8 +80,8 @@ class TransportTest {
     @EnumSource(ColaMode.class)
     void payloadPerStepEqualsTheFormulaExactly(ColaMode mode) {
         int k = 3, steps = 4;
-        List<UserSpec> users = new UserPattern(List.of(AuxiliaryKind.LOWRANK, AuxiliaryKind.LINEAR), List.of(2, 3), List.of(1, 2), List.of(OptimizerKind.ADAMW),
-                List.of(0.01)).cycle(k, 5, 11);
+        List<UserSpec> users = new UserPattern(List.of(AuxiliaryKind.LOWRANK, AuxiliaryKind.LINEAR), List.of(2, 3),
+                List.of(1, 2), List.of(OptimizerKind.ADAMW), List.of(0.01)).cycle(k, 5, 11);
         List<Message> wire = new ArrayList<>();
         ColaSession<?> s = new ColaSession<>(W, users, FtaasFixtures.config(steps, mode, TransferDtype.NATIVE), "cola",
                 (t, d) -> new InProcessTransport(t, d, (dir, u, b) -> wire.add(new Message(dir, u, b))));
@@ -86,28 +89,37 @@ class TransportTest {
         assertThat(r.errors()).isEmpty();
         List<Message> down = wire.stream().filter(m -> m.direction() == WireTap.Direction.DOWN).toList();
         List<Message> up = wire.stream().filter(m -> m.direction() == WireTap.Direction.UP).toList();
-        int setupUps = mode == ColaMode.UNMERGED ? k : 0;                                // unmerged: replicas built from an initial upload
+        // unmerged: replicas built from an initial upload
+        int setupUps = mode == ColaMode.UNMERGED ? k : 0;
         List<Message> setup = up.subList(0, setupUps), stepUps = up.subList(setupUps, up.size());
 
         long perUser = 0;
-        for (Site site : SITES) perUser += 4L * (site.inFeatures() + site.outFeatures()) * 4;   // rows × (in + out) × 4 bytes
+        for (Site site : SITES) {
+            perUser += 4L * (site.inFeatures() + site.outFeatures()) * 4; // rows × (in + out) × 4 bytes
+        }
         assertThat(down).hasSize(k * steps);
-        for (Message m : wire) assertThat(m.payload()).as("payload from the header's data offsets").isEqualTo(m.declaredPayload());
+        for (Message m : wire) {
+            assertThat(m.payload()).as("payload from the header's data offsets").isEqualTo(m.declaredPayload());
+        }
         for (Message m : down) {
             assertThat(m.kind()).isEqualTo("adaptation_data");
             assertThat(m.payload()).isEqualTo(perUser);
         }
-        long downPayload = down.stream().mapToLong(Message::payload).sum(), downTotal = down.stream().mapToLong(m -> m.bytes().length).sum();
+        long downPayload = down.stream().mapToLong(Message::payload).sum(),
+                downTotal = down.stream().mapToLong(m -> m.bytes().length).sum();
         assertThat(downPayload).isEqualTo(k * steps * perUser);
         assertThat((double) downPayload / steps).isEqualTo(r.downPayloadPerStep()).isEqualTo(r.downBytesAnalytic());
         assertThat((double) downTotal / steps).isEqualTo(r.downBytesPerStep()).isGreaterThan(r.downPayloadPerStep());
 
         long expectedUp = 0;
         for (UserSpec u : users) {
-            if (mode == ColaMode.UNMERGED) expectedUp += AnalyticBytes.auxParameters(u, SITES) * 4 * (steps / u.interval());   // parameters after each fit
-            else for (Site site : SITES) expectedUp += 4L * steps * (site.inFeatures() * site.outFeatures() + (u.auxType() == AuxiliaryKind.LINEAR ? site.outFeatures() : 0));
+            if (mode == ColaMode.UNMERGED) expectedUp += AnalyticBytes.auxParameters(u,
+                    SITES) * 4 * (steps / u.interval()); // parameters after each fit
+            else for (Site site : SITES) expectedUp += 4L * steps * (site.inFeatures() * site.outFeatures()
+                    + (u.auxType() == AuxiliaryKind.LINEAR ? site.outFeatures() : 0));
         }
-        long upPayload = stepUps.stream().mapToLong(Message::payload).sum(), upTotal = stepUps.stream().mapToLong(m -> m.bytes().length).sum();
+        long upPayload = stepUps.stream().mapToLong(Message::payload).sum(),
+                upTotal = stepUps.stream().mapToLong(m -> m.bytes().length).sum();
         assertThat(upPayload).isEqualTo(expectedUp);
         assertThat((double) upPayload / steps).isEqualTo(r.upPayloadPerStep()).isEqualTo(r.upBytesAnalytic());
         assertThat((double) upTotal / steps).isEqualTo(r.upBytesPerStep());
@@ -124,8 +136,10 @@ class TransportTest {
     @Test
     void bf16HalvesThePayload() {
         List<UserSpec> users = FtaasFixtures.users(2, "lowrank", 1);
-        MethodResult f = new ColaSession<>(W, users, FtaasFixtures.config(2, ColaMode.UNMERGED, TransferDtype.NATIVE), "f32").run(null);
-        MethodResult b = new ColaSession<>(W, users, FtaasFixtures.config(2, ColaMode.UNMERGED, TransferDtype.BF16), "bf16").run(null);
+        MethodResult f = new ColaSession<>(W, users, FtaasFixtures.config(2, ColaMode.UNMERGED, TransferDtype.NATIVE),
+                "f32").run(null);
+        MethodResult b = new ColaSession<>(W, users, FtaasFixtures.config(2, ColaMode.UNMERGED, TransferDtype.BF16),
+                "bf16").run(null);
         assertThat(b.downPayloadPerStep() * 2).isEqualTo(f.downPayloadPerStep());
         assertThat(b.downBytesAnalytic()).isEqualTo(b.downPayloadPerStep());
     }
@@ -139,7 +153,8 @@ class TransportTest {
         assertThat(exact.get(0).x()).isNotSameAs(x);
         assertThat(exact.get(0).x().toDoubleArray()).containsExactly(x.toDoubleArray());
         List<Message> wire = new ArrayList<>();
-        InProcessTransport t = new InProcessTransport(TransferDtype.BF16, DType.FLOAT64, (dir, u, b) -> wire.add(new Message(dir, u, b)));
+        InProcessTransport t = new InProcessTransport(TransferDtype.BF16, DType.FLOAT64,
+                (dir, u, b) -> wire.add(new Message(dir, u, b)));
         AdaptationData r = t.down(0, List.of(d)).get(0);
         assertThat(r.x().dtype()).isEqualTo(DType.FLOAT64);
         double worst = 0;
@@ -151,7 +166,8 @@ class TransportTest {
         assertThat(wire).hasSize(1);
         Message m = wire.get(0);
         assertThat(m.header().get("0/layers.0/x").get("dtype").asText()).isEqualTo("BF16");
-        assertThat(m.payload()).isEqualTo(m.declaredPayload()).isEqualTo((7L * 5 + 7L * 4) * 2);     // bf16: 2 bytes per element
+        // bf16: 2 bytes per element
+        assertThat(m.payload()).isEqualTo(m.declaredPayload()).isEqualTo((7L * 5 + 7L * 4) * 2);
         assertThat(m.headerLength() % 8).as("JSON header padded to a multiple of 8").isZero();
         assertThat(t.stats().downPayload()).isEqualTo(m.payload());
         assertThat(t.stats().downHeader()).isEqualTo(8 + m.headerLength());
@@ -161,15 +177,18 @@ class TransportTest {
     @Test
     void uploadsRoundTripBitExactly() {
         List<Message> wire = new ArrayList<>();
-        InProcessTransport t = new InProcessTransport(TransferDtype.BF16, DType.FLOAT32, (dir, u, b) -> wire.add(new Message(dir, u, b)));
+        InProcessTransport t = new InProcessTransport(TransferDtype.BF16, DType.FLOAT32,
+                (dir, u, b) -> wire.add(new Message(dir, u, b)));
         LinkedHashMap<String, Tensor> p = new LinkedHashMap<>();
         p.put("head/lora_A.weight", new Rng(1).normal(DType.FLOAT32, 0, 1, 2, 3));
         LinkedHashMap<String, Tensor> got = t.up(7, p);
-        assertThat(got.get("head/lora_A.weight").toDoubleArray()).containsExactly(p.get("head/lora_A.weight").toDoubleArray());
+        assertThat(got.get("head/lora_A.weight").toDoubleArray())
+                .containsExactly(p.get("head/lora_A.weight").toDoubleArray());
         assertThat(wire).singleElement().satisfies(m -> {
             assertThat(m.direction()).isEqualTo(WireTap.Direction.UP);
             assertThat(m.user()).isEqualTo(7);
-            assertThat(m.payload()).isEqualTo(6 * 4);                                          // float32 travels as is, bf16 notwithstanding
+            // float32 travels as is, bf16 notwithstanding
+            assertThat(m.payload()).isEqualTo(6 * 4);
             assertThat(m.header().get("head/lora_A.weight").get("dtype").asText()).isEqualTo("F32");
         });
         assertThat(t.stats().upPayload()).isEqualTo(6 * 4);
@@ -177,10 +196,12 @@ class TransportTest {
 
     @Test
     void aMessageWithoutAValidHeaderLengthIsRefused() {
-        assertThat(WireFormat.headerBytes(new byte[] {16, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})).isEqualTo(24);
+        assertThat(WireFormat.headerBytes(new byte[] {16, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+                13, 14, 15, 16})).isEqualTo(24);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> WireFormat.headerBytes(new byte[] {1, 2, 3}))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("no header length");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> WireFormat.headerBytes(new byte[] {100, 0, 0, 0, 0, 0, 0, 0, 1}))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                        WireFormat.headerBytes(new byte[] {100, 0, 0, 0, 0, 0, 0, 0, 1}))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("exceeds");
     }
 }

@@ -23,11 +23,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 class UserPatternTest {
     @Test
     void everyPatternCyclesOverUsersOnItsOwn() {
-        UserPattern p = new UserPattern(UserPattern.words("lowrank~linear", AuxiliaryKind::parseUserChoice), UserPattern.ints("4~8", 1), UserPattern.ints("1~2~3", 1),
+        UserPattern p = new UserPattern(UserPattern.words("lowrank~linear", AuxiliaryKind::parseUserChoice),
+                UserPattern.ints("4~8", 1), UserPattern.ints("1~2~3", 1),
                 UserPattern.words("sgd~adamw", OptimizerKind::parse), UserPattern.positives("0.1"));
         List<UserSpec> users = p.cycle(4, 5, 100);
-        assertThat(users).extracting(UserSpec::id, UserSpec::auxType, UserSpec::rank, UserSpec::interval, UserSpec::optimizer, UserSpec::lr, UserSpec::seed)
-                .containsExactly(
+        assertThat(users).extracting(UserSpec::id, UserSpec::auxType, UserSpec::rank, UserSpec::interval,
+                UserSpec::optimizer, UserSpec::lr, UserSpec::seed).containsExactly(
                         tuple(0, AuxiliaryKind.LOWRANK, 4, 1, OptimizerKind.SGD, 0.1, 100L),
                         tuple(1, AuxiliaryKind.LINEAR, 8, 2, OptimizerKind.ADAMW, 0.1, 101L),
                         tuple(2, AuxiliaryKind.LOWRANK, 4, 3, OptimizerKind.SGD, 0.1, 102L),
@@ -40,25 +41,34 @@ class UserPatternTest {
     @Test
     void theStringCycleOfEarlierCallersIsAUniformPattern() {
         List<UserSpec> a = UserSpec.cycle(3, "lowrank ~ mlp", 8, 32, 2, "sgd", 0.02, 1);
-        List<UserSpec> b = new UserPattern(List.of(AuxiliaryKind.LOWRANK, AuxiliaryKind.MLP), List.of(8), List.of(2), List.of(OptimizerKind.SGD), List.of(0.02)).cycle(3, 32, 1);
+        List<UserSpec> b = new UserPattern(List.of(AuxiliaryKind.LOWRANK, AuxiliaryKind.MLP), List.of(8), List.of(2),
+                List.of(OptimizerKind.SGD), List.of(0.02)).cycle(3, 32, 1);
         assertThat(a).isEqualTo(b);
         assertThat(UserPattern.uniform(AuxiliaryKind.LINEAR, 8, 1, OptimizerKind.ADAM, 0.1).isUniform()).isTrue();
     }
 
     @Test
     void badPatternsAreRejectedWithTheEntryNamed() {
-        assertThatThrownBy(() -> UserPattern.ints("4~", 1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'4~' has an empty entry");
-        assertThatThrownBy(() -> UserPattern.ints("4~x", 1)).hasMessageContaining("entry 'x' of '4~x' is not an integer");
+        assertThatThrownBy(() -> UserPattern.ints("4~", 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'4~' has an empty entry");
+        assertThatThrownBy(() -> UserPattern.ints("4~x", 1))
+                .hasMessageContaining("entry 'x' of '4~x' is not an integer");
         assertThatThrownBy(() -> UserPattern.ints("1~0", 1)).hasMessageContaining("entry 0 of '1~0' must be >= 1");
-        assertThatThrownBy(() -> UserPattern.positives("0.1~-1")).hasMessageContaining("entry -1 of '0.1~-1' must be finite and > 0");
+        assertThatThrownBy(() -> UserPattern.positives("0.1~-1"))
+                .hasMessageContaining("entry -1 of '0.1~-1' must be finite and > 0");
         assertThatThrownBy(() -> UserPattern.positives("NaN")).hasMessageContaining("must be finite and > 0");
-        assertThatThrownBy(() -> UserPattern.positives("fast")).hasMessageContaining("entry 'fast' of 'fast' is not a number");
-        assertThatThrownBy(() -> UserPattern.words("sgd~rmsprop", OptimizerKind::parse)).hasMessage("optimizer 'rmsprop' is not one of [sgd, adam, adamw]");
-        assertThatThrownBy(() -> UserPattern.words("lowrank~conv", AuxiliaryKind::parseUserChoice)).hasMessage("aux 'conv' is not one of [lowrank, linear, mlp]");
-        assertThatThrownBy(() -> new UserPattern(List.of(AuxiliaryKind.LINEAR), List.of(), List.of(1), List.of(OptimizerKind.SGD), List.of(0.1)))
-                .hasMessageContaining("at least one entry");
-        assertThatThrownBy(() -> UserPattern.uniform(AuxiliaryKind.LINEAR, 1, 0, OptimizerKind.SGD, 0.1)).hasMessageContaining("interval must be >= 1");
-        assertThatThrownBy(() -> UserPattern.uniform(AuxiliaryKind.LINEAR, 1, 1, OptimizerKind.SGD, 0.1).cycle(0, 5, 0)).hasMessageContaining("users must be >= 1");
+        assertThatThrownBy(() -> UserPattern.positives("fast"))
+                .hasMessageContaining("entry 'fast' of 'fast' is not a number");
+        assertThatThrownBy(() -> UserPattern.words("sgd~rmsprop", OptimizerKind::parse))
+                .hasMessage("optimizer 'rmsprop' is not one of [sgd, adam, adamw]");
+        assertThatThrownBy(() -> UserPattern.words("lowrank~conv", AuxiliaryKind::parseUserChoice))
+                .hasMessage("aux 'conv' is not one of [lowrank, linear, mlp]");
+        assertThatThrownBy(() -> new UserPattern(List.of(AuxiliaryKind.LINEAR), List.of(), List.of(1),
+                List.of(OptimizerKind.SGD), List.of(0.1))).hasMessageContaining("at least one entry");
+        assertThatThrownBy(() -> UserPattern.uniform(AuxiliaryKind.LINEAR, 1, 0, OptimizerKind.SGD, 0.1))
+                .hasMessageContaining("interval must be >= 1");
+        assertThatThrownBy(() -> UserPattern.uniform(AuxiliaryKind.LINEAR, 1, 1, OptimizerKind.SGD, 0.1).cycle(0, 5, 0))
+                .hasMessageContaining("users must be >= 1");
     }
 
     @Test
@@ -91,7 +101,8 @@ class UserPatternTest {
             if (o instanceof Adam adam) assertThat(adam.config().weightDecay()).isZero();
             for (Var v : params.values()) v.setGrad(rng.normal(dtype, 0, 1, v.shape()));
             o.step();
-            assertThat(o.stateBytes()).as(kind + " " + dtype).isEqualTo(AnalyticBytes.optimizerState(kind, 17, 2, dtype));
+            assertThat(o.stateBytes()).as(kind + " " + dtype)
+                    .isEqualTo(AnalyticBytes.optimizerState(kind, 17, 2, dtype));
         }
     }
 }

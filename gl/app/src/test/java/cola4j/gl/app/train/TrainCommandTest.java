@@ -37,17 +37,20 @@ class TrainCommandTest {
         all.add("--cache");
         all.add(cache.toString());
         all.add("--quiet");
-        int code = Main.run(all.toArray(new String[0]), new Io(new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8)));
+        int code = Main.run(all.toArray(new String[0]), new Io(new PrintStream(o, true, StandardCharsets.UTF_8),
+                new PrintStream(e, true, StandardCharsets.UTF_8)));
         return new Result(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
     }
 
     static String[] base(String method, String dtype, String... extra) {
-        List<String> a = new ArrayList<>(List.of("train", "--model", "mlp", "--preset", "tiny", "--task", "rotate", "--method", method, "--dtype", dtype,
-                "--steps", "8", "--batch", "8", "--eval-every", "4", "--eval-examples", "32"));
+        List<String> a = new ArrayList<>(List.of("train", "--model", "mlp", "--preset", "tiny", "--task", "rotate",
+                "--method", method, "--dtype", dtype, "--steps", "8", "--batch", "8", "--eval-every", "4",
+                "--eval-examples", "32"));
         for (int i = 0; i < extra.length; i++) {
             int at = a.indexOf(extra[i]);
             boolean flag = extra[i].equals("--merged");
-            if (at >= 0 && !flag) a.set(at + 1, extra[++i]); // override a default above (commons-cli keeps the first value)
+            // override a default above (commons-cli keeps the first value)
+            if (at >= 0 && !flag) a.set(at + 1, extra[++i]);
             else if (flag) a.add(extra[i]);
             else {
                 a.add(extra[i]);
@@ -98,22 +101,29 @@ class TrainCommandTest {
 
     @Test
     void absurdLearningRateStopsWithAClearErrorAndKeepsTheLastGoodCheckpoint() throws Exception {
-        // linear warm-up over 2 updates: update 1 uses lr 0 (finite, checkpointed at step 1), update 2 uses 5e29 and diverges
+        // linear warm-up over 2 updates: update 1 uses lr 0 (finite, checkpointed at step 1),
+        // update 2 uses 5e29 and diverges
         String[] args = {"--optimizer", "sgd", "--lr", "1e30", "--warmup", "2", "--clip", "1e30", "--eval-every", "1"};
         Path out = tmp.resolve("nan"), ref = tmp.resolve("ref");
         Result r = cola(base("cola", "float32", concat(args, "--out", out.toString())));
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("step 2: ").containsPattern("NaN|Inf|finite").contains("training stopped")
-                .contains("the last good checkpoint (step 1) is intact in " + out.resolve(TrainState.DIR)).doesNotContain("\tat ");
+                .contains("the last good checkpoint (step 1) is intact in " + out.resolve(TrainState.DIR))
+                .doesNotContain("\tat ");
         assertThat(TrainState.read(out).step()).isEqualTo(1);
         // the surviving checkpoint is byte for byte the one a run stopped cleanly at step 1 writes, and loadable
-        assertThat(cola(base("cola", "float32", concat(args, "--out", ref.toString(), "--stop-at", "1"))).code()).isZero();
+        assertThat(cola(base("cola", "float32", concat(args, "--out", ref.toString(), "--stop-at", "1"))).code())
+                .isZero();
         for (String f : List.of(AdapterCheckpoint.WEIGHTS_FILE, TrainState.TENSORS, AdapterCheckpoint.CONFIG_FILE)) {
-            assertThat(Files.readAllBytes(out.resolve(TrainState.DIR).resolve(f))).as(f).isEqualTo(Files.readAllBytes(ref.resolve(TrainState.DIR).resolve(f)));
+            assertThat(Files.readAllBytes(out.resolve(TrainState.DIR).resolve(f))).as(f)
+                    .isEqualTo(Files.readAllBytes(ref.resolve(TrainState.DIR).resolve(f)));
         }
-        for (Tensor t : tensors(out.resolve(TrainState.DIR).resolve(AdapterCheckpoint.WEIGHTS_FILE)).values()) assertThat(t.isFinite()).isTrue();
+        for (Tensor t : tensors(out.resolve(TrainState.DIR).resolve(AdapterCheckpoint.WEIGHTS_FILE)).values()) {
+            assertThat(t.isFinite()).isTrue();
+        }
         try (var files = Files.list(out)) {
-            assertThat(files.map(f -> f.getFileName().toString()).toList()).containsExactlyInAnyOrder(TrainState.DIR, MetricsLog.CSV, MetricsLog.JSON);
+            assertThat(files.map(f -> f.getFileName().toString()).toList())
+                    .containsExactlyInAnyOrder(TrainState.DIR, MetricsLog.CSV, MetricsLog.JSON);
         }
     }
 

@@ -39,8 +39,9 @@ class TrainLoopTest {
     Path tmp;
 
     static TrainConfig cfg(String family, String method, String aux, String dtype, int steps) {
-        return new TrainConfig(family, "tiny", DType.parse(dtype), 0, "rotate", TrainMethod.parse(method), AuxiliaryKind.parse(aux), 2, 4, 1, false, List.of(),
-                OptimizerKind.ADAMW, 1e-2, ScheduleKind.CONSTANT, 0, 1.0, steps, 4, 7, steps, 16);
+        return new TrainConfig(family, "tiny", DType.parse(dtype), 0, "rotate", TrainMethod.parse(method),
+                AuxiliaryKind.parse(aux), 2, 4, 1, false, List.of(), OptimizerKind.ADAMW, 1e-2, ScheduleKind.CONSTANT,
+                0, 1.0, steps, 4, 7, steps, 16);
     }
 
     static MethodSetup setup(Workload w, TrainConfig c) {
@@ -57,7 +58,8 @@ class TrainLoopTest {
         Workload w = Workloads.create("mlp", "tiny", DType.FLOAT64, 0);
         MethodSetup s = setup(w, c);
         Path dir = tmp.resolve("trace");
-        new TrainLoop(w, s, w.downstream("rotate", 0), null, new StepTrace(dir, "cola", 0), sink(), false).run(new TrainState(c, 0, 0, List.of()), 2);
+        new TrainLoop(w, s, w.downstream("rotate", 0), null, new StepTrace(dir, "cola", 0), sink(), false)
+                .run(new TrainState(c, 0, 0, List.of()), 2);
 
         Map<String, Tensor> t2 = Safetensors.read(dir.resolve(StepTrace.fileName(2))).tensors();
         List<AdaptationData> last = s.lastAdaptationData();
@@ -73,7 +75,8 @@ class TrainLoopTest {
         assertThat(t2.get("batch.x").shape()).containsExactly(4, 64);
         assertThat(t2.get("batch.y").shape()).containsExactly(4);
         assertThat(t2.get("loss").numel()).isEqualTo(1);
-        s.trainedParameters().forEach((n, v) -> assertThat(t2.get("param." + n).toDoubleArray()).as(n).containsExactly(v.value().toDoubleArray()));
+        s.trainedParameters().forEach((n, v) ->
+                assertThat(t2.get("param." + n).toDoubleArray()).as(n).containsExactly(v.value().toDoubleArray()));
 
         // independent check of step 1's dL/dh at the head site: lora_B = 0 so g = 0 and h = logits = x Wᵀ + b;
         // for the mean cross-entropy dL/dh = (softmax(h) − onehot(y)) / B
@@ -96,7 +99,8 @@ class TrainLoopTest {
         JsonNode index = JsonFiles.MAPPER.readTree(dir.resolve(StepTrace.INDEX).toFile());
         assertThat(index.get("steps")).hasSize(2);
         assertThat(index.get("steps").get(1).get("file").asText()).isEqualTo("step-000002.safetensors");
-        assertThat(index.get("steps").get(1).get("tensors").get("adaptation.head.grad_h").toString()).isEqualTo("[4,10]");
+        assertThat(index.get("steps").get(1).get("tensors").get("adaptation.head.grad_h").toString())
+                .isEqualTo("[4,10]");
     }
 
     @Test
@@ -105,10 +109,12 @@ class TrainLoopTest {
         Workload w = Workloads.create("decoder", "tiny", DType.FLOAT64, 0);
         MethodSetup s = setup(w, c);
         Path dir = tmp.resolve("t");
-        new TrainLoop(w, s, w.downstream("rotate", 0), null, new StepTrace(dir, "ia3", 0), sink(), false).run(new TrainState(c, 0, 0, List.of()), 1);
+        new TrainLoop(w, s, w.downstream("rotate", 0), null, new StepTrace(dir, "ia3", 0), sink(), false)
+                .run(new TrainState(c, 0, 0, List.of()), 1);
         Map<String, Tensor> t = Safetensors.read(dir.resolve(StepTrace.fileName(1))).tensors();
         assertThat(t.keySet()).noneMatch(n -> n.startsWith("adaptation."));
-        assertThat(t.keySet()).contains("batch.inputs", "batch.targets", "loss", "param.base_model.model.blocks.0.attn.key.ia3_l");
+        assertThat(t.keySet())
+                .contains("batch.inputs", "batch.targets", "loss", "param.base_model.model.blocks.0.attn.key.ia3_l");
     }
 
     @Test
@@ -118,7 +124,8 @@ class TrainLoopTest {
             Workload w = Workloads.create("decoder", "tiny", DType.FLOAT32, 0);
             MethodSetup s = setup(w, c);
             Path out = tmp.resolve(aux);
-            new TrainLoop(w, s, w.downstream("rotate", 0), out, null, sink(), false).run(new TrainState(c, 0, 0, List.of()), 2);
+            new TrainLoop(w, s, w.downstream("rotate", 0), out, null, sink(), false)
+                    .run(new TrainState(c, 0, 0, List.of()), 2);
             Path ck = out.resolve(TrainState.DIR);
             PlainModes.assertPlain(ck); // the directory and every file in it: plain modes, not owner-only temporaries
             Map<String, Tensor> stored = Safetensors.read(ck.resolve(AdapterCheckpoint.WEIGHTS_FILE)).tensors();
@@ -126,22 +133,28 @@ class TrainLoopTest {
             switch (aux) {
                 case "lowrank" -> assertThat(stored).containsKeys(q + "lora_A.weight", q + "lora_B.weight");
                 case "linear" -> assertThat(stored).containsKeys(q + "cola_linear.weight", q + "cola_linear.bias");
-                default -> assertThat(stored).containsKeys(q + "cola_mlp.layers.0.weight", q + "cola_mlp.layers.1.bias");
+                default -> assertThat(stored)
+                        .containsKeys(q + "cola_mlp.layers.0.weight", q + "cola_mlp.layers.1.bias");
             }
             assertThat(stored.get(stored.keySet().iterator().next()).dtype()).isEqualTo(DType.FLOAT32);
             JsonNode conf = JsonFiles.MAPPER.readTree(ck.resolve(AdapterCheckpoint.CONFIG_FILE).toFile());
-            assertThat(conf.get("peft_type").asText()).isEqualTo(Map.of("lowrank", "LORA", "linear", "COLA_LINEAR", "mlp", "COLA_MLP").get(aux));
-            assertThat(conf.get("target_modules").toString()).isEqualTo("[\"blocks.0.attn.query\",\"blocks.0.attn.value\",\"blocks.1.attn.query\",\"blocks.1.attn.value\"]");
+            assertThat(conf.get("peft_type").asText())
+                    .isEqualTo(Map.of("lowrank", "LORA", "linear", "COLA_LINEAR", "mlp", "COLA_MLP").get(aux));
+            assertThat(conf.get("target_modules").toString()).isEqualTo("[\"blocks.0.attn.query\","
+                    + "\"blocks.0.attn.value\",\"blocks.1.attn.query\",\"blocks.1.attn.value\"]");
             assertThat(conf.get("r").asInt()).isEqualTo(aux.equals("lowrank") ? 2 : 0);
             assertThat(conf.get("base_model_family").asText()).isEqualTo("decoder");
             assertThat(conf.get("method").asText()).isEqualTo("lora");
             assertThat(conf.get("aux_type").asText()).isEqualTo(aux);
 
             MethodSetup fresh = setup(Workloads.create("decoder", "tiny", DType.FLOAT32, 0), c);
-            assertThat(fresh.trainedParameters().entrySet()).as("training moved some parameter away from the initialization")
-                    .anySatisfy(e -> assertThat(e.getValue().value().toDoubleArray()).isNotEqualTo(s.trainedParameters().get(e.getKey()).value().toDoubleArray()));
+            assertThat(fresh.trainedParameters().entrySet())
+                    .as("training moved some parameter away from the initialization")
+                    .anySatisfy(e -> assertThat(e.getValue().value().toDoubleArray()).isNotEqualTo(
+                            s.trainedParameters().get(e.getKey()).value().toDoubleArray()));
             TrainState.restore(out, fresh, null);
-            s.trainedParameters().forEach((n, v) -> assertThat(fresh.trainedParameters().get(n).value().toDoubleArray()).as(n).containsExactly(v.value().toDoubleArray()));
+            s.trainedParameters().forEach((n, v) -> assertThat(fresh.trainedParameters().get(n).value().toDoubleArray())
+                    .as(n).containsExactly(v.value().toDoubleArray()));
             assertThat(fresh.optimizer().stepCount()).isEqualTo(2);
         }
     }
@@ -164,10 +177,12 @@ class TrainLoopTest {
         a.setValue(bad);
         TrainState at2 = TrainState.read(out);
         assertThatThrownBy(() -> loop.run(at2, 4)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("step 3: parameter layers.0/lora_A.weight is non-finite (NaN at flat index 0 (row 0)); training stopped")
+                .hasMessageContaining("step 3: parameter layers.0/lora_A.weight is non-finite (NaN at flat index 0 "
+                        + "(row 0)); training stopped")
                 .hasMessageContaining("last good checkpoint (step 2) is intact in " + ck);
         try (var files = Files.list(ck)) {
-            assertThat(files.map(f -> f.getFileName().toString()).toList()).containsExactlyInAnyOrderElementsOf(before.keySet());
+            assertThat(files.map(f -> f.getFileName().toString()).toList())
+                    .containsExactlyInAnyOrderElementsOf(before.keySet());
         }
         assertUnchanged(ck, before);
         try (var files = Files.list(out)) {
@@ -179,16 +194,17 @@ class TrainLoopTest {
         assertThat(TrainState.read(out).step()).isEqualTo(2);
 
         // and the writer itself refuses non-finite state
-        assertThatThrownBy(() -> TrainState.write(out, s, w.model(), at2)).isInstanceOf(IllegalStateException.class).hasMessageContaining("refusing to checkpoint");
+        assertThatThrownBy(() -> TrainState.write(out, s, w.model(), at2)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("refusing to checkpoint");
         assertUnchanged(ck, before);
     }
 
     /**
      * dL/dh overflows while the loss stays finite: the head's input is a tiny positive 1e-150 (layer 0's weight and
      * adapter zeroed, its bias 1e-150) and the head adapter's A and B hold entries of size 1e200. Forward:
-     * s·(x Aᵀ) Bᵀ ≈ 1e251, finite, so the loss is finite; backward: dL/dx = s·(G B) A ≈ 1e399 = Inf, so dL/dh at
-     * layers.0 is non-finite. The server stops before anything is shipped, the message names the site, and the
-     * last good checkpoint stays byte for byte.
+     * s·(x Aᵀ) Bᵀ ≈ 1e251, finite, so the loss is finite; backward: dL/dx = s·(G B) A ≈ 1e399 = Inf, so dL/dh
+     * at layers.0 is non-finite. The server stops before anything is shipped, the message names the site, and the last
+     * good checkpoint stays byte for byte.
      */
     @Test
     void aNonFiniteHiddenGradientWithAFiniteLossIsNamedAndStopsTheRun() throws Exception {
@@ -205,10 +221,12 @@ class TrainLoopTest {
         Site l0 = w.model().sites().get("layers.0");
         l0.weight().copyFrom(Tensor.zeros(DType.FLOAT64, l0.weight().shape()));
         l0.bias().copyFrom(Tensor.zeros(DType.FLOAT64, l0.bias().shape()).add(1e-150));
-        s.auxiliaries().get("layers.0").namedParameters().values().forEach(v -> v.setValue(Tensor.zeros(DType.FLOAT64, v.shape())));
+        s.auxiliaries().get("layers.0").namedParameters().values()
+                .forEach(v -> v.setValue(Tensor.zeros(DType.FLOAT64, v.shape())));
         var head = s.auxiliaries().get("head").namedParameters();
         head.get("lora_A.weight").setValue(Tensor.zeros(DType.FLOAT64, head.get("lora_A.weight").shape()).add(1e200));
-        head.get("lora_B.weight").setValue(new cola4j.tensor.Rng(3).normal(DType.FLOAT64, 0, 1e200, head.get("lora_B.weight").shape()));
+        head.get("lora_B.weight")
+                .setValue(new cola4j.tensor.Rng(3).normal(DType.FLOAT64, 0, 1e200, head.get("lora_B.weight").shape()));
 
         TrainState at2 = TrainState.read(out);
         assertThatThrownBy(() -> loop.run(at2, 4)).isInstanceOf(IllegalStateException.class)
@@ -227,18 +245,18 @@ class TrainLoopTest {
         TrainConfig c = cfg("decoder", "cola", "linear", "float32", 4);
         String json = JsonFiles.MAPPER.writeValueAsString(c);
         JsonNode tree = JsonFiles.MAPPER.readTree(json);
-        assertThat(List.of(tree.get("method").asText(), tree.get("aux").asText(), tree.get("optimizer").asText(), tree.get("schedule").asText()))
-                .containsExactly("cola", "linear", "adamw", "constant");
+        assertThat(List.of(tree.get("method").asText(), tree.get("aux").asText(), tree.get("optimizer").asText(),
+                tree.get("schedule").asText())).containsExactly("cola", "linear", "adamw", "constant");
         assertThat(JsonFiles.MAPPER.readValue(json, TrainConfig.class)).isEqualTo(c);
         assertThatThrownBy(() -> JsonFiles.MAPPER.readValue(json.replace("\"adamw\"", "\"adamx\""), TrainConfig.class))
                 .hasMessageContaining("optimizer 'adamx' is not one of [sgd, adam, adamw]");
         assertThat(TrainMethod.names()).containsExactly("full", "lora", "ia3", "cola");
         assertThat(AuxiliaryKind.userChoiceNames()).containsExactly("lowrank", "linear", "mlp");
         assertThat(tree.get("dtype").asText()).isEqualTo("float32");
-        assertThatThrownBy(() -> JsonFiles.MAPPER.readValue(json.replace("\"float32\"", "\"FLOAT32\""), TrainConfig.class))
-                .hasMessageContaining("dtype must be float32 or float64");
-        assertThatThrownBy(() -> JsonFiles.MAPPER.readValue(json.replace("\"linear\"", "\"embedding\""), TrainConfig.class))
-                .hasMessageContaining("aux 'embedding' is not one of [lowrank, linear, mlp]");
+        assertThatThrownBy(() -> JsonFiles.MAPPER.readValue(json.replace("\"float32\"", "\"FLOAT32\""),
+                TrainConfig.class)).hasMessageContaining("dtype must be float32 or float64");
+        assertThatThrownBy(() -> JsonFiles.MAPPER.readValue(json.replace("\"linear\"", "\"embedding\""),
+                TrainConfig.class)).hasMessageContaining("aux 'embedding' is not one of [lowrank, linear, mlp]");
         assertThat(ScheduleKind.names()).containsExactly("constant", "linear", "cosine");
     }
 
@@ -253,8 +271,9 @@ class TrainLoopTest {
     /** A float64 ColA low-rank run on the tiny MLP, evaluated (and checkpointed) every 2 steps. */
     private static TrainConfig colaMlpEvaluatedEveryTwoSteps() {
         TrainConfig c = cfg("mlp", "cola", "lowrank", "float64", 4);
-        return new TrainConfig(c.model(), c.preset(), c.dtype(), c.baseSeed(), c.task(), c.method(), c.aux(), c.rank(), c.alpha(), c.interval(), c.merged(),
-                c.sites(), c.optimizer(), c.lr(), c.schedule(), c.warmup(), c.clip(), c.steps(), c.batch(), c.seed(), 2, c.evalExamples());
+        return new TrainConfig(c.model(), c.preset(), c.dtype(), c.baseSeed(), c.task(), c.method(), c.aux(), c.rank(),
+                c.alpha(), c.interval(), c.merged(), c.sites(), c.optimizer(), c.lr(), c.schedule(), c.warmup(),
+                c.clip(), c.steps(), c.batch(), c.seed(), 2, c.evalExamples());
     }
 
     /** Every file of a checkpoint directory, name → bytes. */
@@ -268,6 +287,8 @@ class TrainLoopTest {
 
     /** Each file of {@code before} is still in {@code dir}, byte for byte. */
     private static void assertUnchanged(Path dir, Map<String, byte[]> before) throws IOException {
-        for (Map.Entry<String, byte[]> e : before.entrySet()) assertThat(Files.readAllBytes(dir.resolve(e.getKey()))).as(e.getKey()).isEqualTo(e.getValue());
+        for (Map.Entry<String, byte[]> e : before.entrySet()) {
+            assertThat(Files.readAllBytes(dir.resolve(e.getKey()))).as(e.getKey()).isEqualTo(e.getValue());
+        }
     }
 }

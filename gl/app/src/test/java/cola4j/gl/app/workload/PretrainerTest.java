@@ -40,9 +40,11 @@ class PretrainerTest {
             PlainModes.assertPlain(first.checkpoint());
             assertThat(first.downstreamBefore().keySet()).containsExactlyElementsOf(first.workload().downstreamNames());
             assertThat(first.pretrainMetric()).isBetween(0.0, 1.0);
-            assertThat(first.pretrainPerTask().keySet()).containsExactlyElementsOf(first.workload().tasks().pretrainingNames());
+            assertThat(first.pretrainPerTask().keySet())
+                    .containsExactlyElementsOf(first.workload().tasks().pretrainingNames());
             assertThat(first.downstreamChance().keySet()).containsExactlyElementsOf(first.workload().downstreamNames());
-            first.downstreamChance().forEach((k, c) -> assertThat(c).as(family + " " + k + " chance").isGreaterThan(0.0).isLessThan(1.0));
+            first.downstreamChance().forEach((k, c) ->
+                    assertThat(c).as(family + " " + k + " chance").isGreaterThan(0.0).isLessThan(1.0));
             assertThat(first.target()).isEqualTo(PretrainTarget.of(family));
             assertThat(first.target().metric()).isEqualTo(first.metric());
             assertThat(first.targetMet()).isEqualTo(first.pretrainMetric() >= 0.95);
@@ -61,16 +63,20 @@ class PretrainerTest {
             assertThat(second.downstreamBefore()).isEqualTo(first.downstreamBefore());
             assertThat(second.downstreamChance()).isEqualTo(first.downstreamChance());
             assertThat(second.pretrainPerTask()).isEqualTo(first.pretrainPerTask());
-            // held-out sets: inputs recorded while training (first) and replayed for the cached checkpoint (second) agree
+            // held-out sets: inputs recorded while training (first) and replayed for the cached
+            // checkpoint (second) agree
             assertThat(first.heldOut().trainingExamples()).isEqualTo((long) cfg.steps() * cfg.batchSize());
             assertThat(second.heldOut()).isEqualTo(first.heldOut());
-            assertThat(first.heldOut().perTask().keySet()).containsExactlyElementsOf(first.workload().tasks().pretrainingNames());
+            assertThat(first.heldOut().perTask().keySet())
+                    .containsExactlyElementsOf(first.workload().tasks().pretrainingNames());
             HeldOut.Stats mix = first.heldOut().mixture();
             assertThat(mix.drawn()).isEqualTo(mix.used() + mix.excludedSeen());
-            assertThat(mix.used()).isEqualTo(family.equals("mlp") ? mix.drawn() - mix.excludedSeen() : cfg.evalExamples());
+            assertThat(mix.used())
+                    .isEqualTo(family.equals("mlp") ? mix.drawn() - mix.excludedSeen() : cfg.evalExamples());
             assertThat(second.trainSeconds()).isEqualTo(first.trainSeconds());
             first.workload().model().namedParameters().forEach((k, v) ->
-                    assertThat(second.workload().model().namedParameters().get(k).value().bitEquals(v.value())).as(k).isTrue());
+                    assertThat(second.workload().model().namedParameters().get(k).value().bitEquals(v.value()))
+                            .as(k).isTrue());
         }
         assertThat(log.toString(StandardCharsets.UTF_8)).contains("loaded pretrained mlp from");
     }
@@ -83,8 +89,10 @@ class PretrainerTest {
         assertThat(b.fromCache()).isFalse();
         assertThat(b.pretrainLoss()).isEqualTo(a.pretrainLoss());
         // other seed or steps: another cache entry
-        assertThat(pretrainer().run("decoder", "tiny", DType.FLOAT64, 2, cfg, false).checkpoint()).isNotEqualTo(a.checkpoint());
-        assertThat(pretrainer().run("decoder", "tiny", DType.FLOAT64, 1, cfg.withSteps(2), false).checkpoint()).isNotEqualTo(a.checkpoint());
+        assertThat(pretrainer().run("decoder", "tiny", DType.FLOAT64, 2, cfg, false).checkpoint())
+                .isNotEqualTo(a.checkpoint());
+        assertThat(pretrainer().run("decoder", "tiny", DType.FLOAT64, 1, cfg.withSteps(2), false).checkpoint())
+                .isNotEqualTo(a.checkpoint());
     }
 
     @Test
@@ -96,7 +104,8 @@ class PretrainerTest {
         Files.write(weights, java.util.Arrays.copyOf(bytes, bytes.length / 2)); // truncated
         PretrainResult again = pretrainer().run("encoder", "tiny", DType.FLOAT64, 5, cfg, false);
         assertThat(again.fromCache()).isFalse();
-        assertThat(log.toString(StandardCharsets.UTF_8)).contains("is unusable (").contains("safetensors").contains("; retraining");
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("is unusable (").contains("safetensors")
+                .contains("; retraining");
         assertThat(again.pretrainMetric()).isEqualTo(good.pretrainMetric());
         assertThat(Files.size(weights)).isEqualTo(bytes.length);
 
@@ -109,28 +118,36 @@ class PretrainerTest {
     @Test
     void cliPrintsATableWritesJsonAndReusesTheCache() throws Exception {
         Path json = cacheDir.resolve("out/pretrain.json");
-        String[] args = {"pretrain", "--model", "seq2seq", "--preset", "tiny", "--seed", "4", "--steps", "3", "--json", json.toString(),
-                "--cache", cacheDir.resolve("c").toString(), "--quiet"};
+        String[] args = {"pretrain", "--model", "seq2seq", "--preset", "tiny", "--seed", "4", "--steps", "3", "--json",
+                json.toString(), "--cache", cacheDir.resolve("c").toString(), "--quiet"};
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        int code = Main.run(args, new Io(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
+        int code = Main.run(args, new Io(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)));
         assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("seq2seq (tiny, float32, seed 4): 3 steps").contains("exact_match")
-                .contains("pretrain").contains("shift").contains("cipher").contains("rotate").contains("chance").contains("copy")
-                .contains("target: exact_match >= 0.9500 (95% of documented 1.0000) in <= 60 s").containsPattern("exact_match (PASS|MISS) \\(");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("seq2seq (tiny, float32, seed 4): 3 steps")
+                .contains("exact_match").contains("pretrain").contains("shift")
+                .contains("cipher").contains("rotate").contains("chance").contains("copy")
+                .contains("target: exact_match >= 0.9500 (95% of documented 1.0000) in <= 60 s")
+                .containsPattern("exact_match (PASS|MISS) \\(");
         JsonNode doc = JsonFiles.MAPPER.readTree(json.toFile());
-        for (String k : List.of("model", "pretrain_metric", "seconds", "downstream_before")) assertThat(doc.has(k)).as(k).isTrue();
+        for (String k : List.of("model", "pretrain_metric", "seconds", "downstream_before")) {
+            assertThat(doc.has(k)).as(k).isTrue();
+        }
         assertThat(doc.get("model").asText()).isEqualTo("seq2seq");
         assertThat(doc.get("cached").asBoolean()).isFalse();
         assertThat(doc.get("downstream_before").size()).isEqualTo(3);
         assertThat(doc.get("downstream_chance").size()).isEqualTo(3);
         assertThat(doc.get("pretrain_per_task").size()).isEqualTo(3);
         assertThat(doc.get("target").get("threshold").asDouble()).isEqualTo(0.95);
-        assertThat(doc.get("target").get("metric_pass").asBoolean()).isEqualTo(doc.get("pretrain_metric").asDouble() >= 0.95);
+        assertThat(doc.get("target").get("metric_pass").asBoolean())
+                .isEqualTo(doc.get("pretrain_metric").asDouble() >= 0.95);
         // near-chance verdicts: |before - chance| <= tolerance, per downstream task
         assertThat(doc.get("near_chance_tolerance").asDouble()).isEqualTo(0.05);
         assertThat(doc.get("downstream_near_chance").size()).isEqualTo(3);
-        doc.get("downstream_near_chance").fields().forEachRemaining(e -> assertThat(e.getValue().asBoolean()).as(e.getKey()).isEqualTo(
-                Math.abs(doc.get("downstream_before").get(e.getKey()).asDouble() - doc.get("downstream_chance").get(e.getKey()).asDouble()) <= 0.05));
+        doc.get("downstream_near_chance").fields()
+                .forEachRemaining(e -> assertThat(e.getValue().asBoolean()).as(e.getKey()).isEqualTo(
+                Math.abs(doc.get("downstream_before").get(e.getKey()).asDouble()
+                        - doc.get("downstream_chance").get(e.getKey()).asDouble()) <= 0.05));
         // held-out accounting: 3 steps x 8 examples trained; used + excluded = drawn for the mixture and every task
         JsonNode held = doc.get("held_out");
         assertThat(held.get("training_examples").asLong()).isEqualTo(24);
@@ -140,21 +157,25 @@ class PretrainerTest {
         held.get("per_task").forEach(sets::add);
         assertThat(held.get("per_task").size()).isEqualTo(3);
         for (JsonNode set : sets) {
-            assertThat(set.get("used").asLong() + set.get("excluded_seen_in_training").asLong()).isEqualTo(set.get("drawn").asLong());
+            assertThat(set.get("used").asLong() + set.get("excluded_seen_in_training").asLong())
+                    .isEqualTo(set.get("drawn").asLong());
             assertThat(set.get("requested").asInt()).isEqualTo(32);
             assertThat(set.get("used").asInt()).isEqualTo(32);
         }
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("held-out used").contains("excluded (seen)").contains("near chance (±0.05)")
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("held-out used")
+                .contains("excluded (seen)").contains("near chance (±0.05)")
                 .containsPattern("user 0, untouched base .* (yes|no \\(above\\)|no \\(below\\))");
 
-        Main.run(args, new Io(new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream())));
+        Main.run(args,
+                new Io(new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream())));
         JsonNode again = JsonFiles.MAPPER.readTree(json.toFile());
         assertThat(again.get("cached").asBoolean()).isTrue();
         assertThat(again.get("pretrain_metric")).isEqualTo(doc.get("pretrain_metric"));
         assertThat(again.get("downstream_before")).isEqualTo(doc.get("downstream_before"));
 
         ByteArrayOutputStream err2 = new ByteArrayOutputStream();
-        int bad = Main.run(new String[] {"pretrain", "--model", "rnn"}, new Io(new PrintStream(new ByteArrayOutputStream()), new PrintStream(err2, true)));
+        int bad = Main.run(new String[] {"pretrain", "--model", "rnn"},
+                new Io(new PrintStream(new ByteArrayOutputStream()), new PrintStream(err2, true)));
         assertThat(bad).isEqualTo(2);
         assertThat(err2.toString()).contains("--model: 'rnn' is not one of encoder, decoder, seq2seq, mlp");
     }
@@ -174,7 +195,8 @@ class PretrainerTest {
         for (String family : Workloads.families()) {
             Workload w = Workloads.create(family, "tiny", DType.FLOAT64, 0);
             String material = PretrainCache.keyMaterial(w, 0, PretrainConfig.defaults(family, "tiny"));
-            assertThat(material).as(family).contains("mixture=" + w.tasks().pretrainingNames() + " v" + PretrainCache.DATA_VERSION);
+            assertThat(material).as(family)
+                    .contains("mixture=" + w.tasks().pretrainingNames() + " v" + PretrainCache.DATA_VERSION);
             PretrainTarget t = PretrainTarget.of(family);
             assertThat(t.metric()).isEqualTo(w.pretraining().metric().id());
             assertThat(t.threshold()).isEqualTo(0.95);
@@ -183,9 +205,9 @@ class PretrainerTest {
             assertThat(t.inTime(60)).isTrue();
             assertThat(t.inTime(60.5)).isFalse();
         }
-        assertThat(PretrainCache.keyMaterial(Workloads.create("encoder", "tiny", DType.FLOAT64, 0), 0, PretrainConfig.defaults("encoder", "tiny")))
-                .contains("first_last").doesNotContain("parity");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PretrainTarget.of("rnn")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("rnn");
+        assertThat(PretrainCache.keyMaterial(Workloads.create("encoder", "tiny", DType.FLOAT64, 0), 0,
+                PretrainConfig.defaults("encoder", "tiny"))).contains("first_last").doesNotContain("parity");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PretrainTarget.of("rnn"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rnn");
     }
 }

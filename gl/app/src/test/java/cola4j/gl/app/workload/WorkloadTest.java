@@ -24,7 +24,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Workload losses against the models' own, grouped losses against per-group training, concatenation, factory errors. */
+/**
+ * Workload losses against the models' own, grouped losses against per-group training, concatenation, factory errors.
+ */
 class WorkloadTest {
     static final ForwardContext EVAL = ForwardContext.eval();
 
@@ -36,9 +38,14 @@ class WorkloadTest {
 
     /** The model's own loss on the batch's data record, called directly. */
     static Var modelLoss(Workload w, Batch b) {
-        if (b instanceof Batch.Classification c) return ((EncoderClassifier) w.model()).loss(c.data().tokens(), c.data().mask(), c.data().labels(), EVAL);
+        if (b instanceof Batch.Classification c) {
+            return ((EncoderClassifier) w.model()).loss(c.data().tokens(), c.data().mask(), c.data().labels(), EVAL);
+        }
         if (b instanceof Batch.Lm l) return ((DecoderLM) w.model()).loss(l.data().inputs(), l.data().targets(), EVAL);
-        if (b instanceof Batch.Seq2Seq s) return ((EncoderDecoder) w.model()).loss(s.data().src(), s.data().srcMask(), s.data().tgtIn(), s.data().tgtOut(), EVAL);
+        if (b instanceof Batch.Seq2Seq s) {
+            return ((EncoderDecoder) w.model())
+                    .loss(s.data().src(), s.data().srcMask(), s.data().tgtIn(), s.data().tgtOut(), EVAL);
+        }
         Batch.Vectors v = (Batch.Vectors) b;
         return ((MlpClassifier) w.model()).loss(((MlpWorkload) w).input(v.data()), v.data().y(), EVAL);
     }
@@ -50,7 +57,8 @@ class WorkloadTest {
             assertThat(w.rows(b)).isEqualTo(6);
             double own = modelLoss(w, b).value().item();
             assertThat(w.loss(b, EVAL).value().item()).as(w.family()).isEqualTo(own);
-            assertThat(w.loss(b, EVAL, new int[6]).value().item()).as(w.family()).isCloseTo(own, within(1e-14 * Math.abs(own)));
+            assertThat(w.loss(b, EVAL, new int[6]).value().item()).as(w.family())
+                    .isCloseTo(own, within(1e-14 * Math.abs(own)));
         }
     }
 
@@ -59,7 +67,8 @@ class WorkloadTest {
         w.model().namedParameters().values().forEach(Var::zeroGrad);
         loss.backward();
         LinkedHashMap<String, Tensor> g = new LinkedHashMap<>();
-        w.model().namedParameters().forEach((k, v) -> g.put(k, v.grad() == null ? Tensor.zerosLike(v.value()) : v.grad().copy()));
+        w.model().namedParameters()
+                .forEach((k, v) -> g.put(k, v.grad() == null ? Tensor.zerosLike(v.value()) : v.grad().copy()));
         return g;
     }
 
@@ -78,7 +87,8 @@ class WorkloadTest {
             LinkedHashMap<String, Tensor> gA = grads(w, w.loss(a, EVAL)), gB = grads(w, w.loss(b, EVAL));
             gMixed.forEach((name, g) -> {
                 Tensor sum = gA.get(name).add(gB.get(name));
-                assertThat(g.maxAbsDiff(sum)).as(w.family() + " " + name).isLessThanOrEqualTo(1e-12 * Math.max(1, sum.maxAbs()));
+                assertThat(g.maxAbsDiff(sum)).as(w.family() + " " + name)
+                        .isLessThanOrEqualTo(1e-12 * Math.max(1, sum.maxAbs()));
             });
             // group ids need not be contiguous or sorted: {1, 0} swapped gives the same value
             int[] swapped = {1, 1, 1, 0, 0, 0, 0, 0};
@@ -90,24 +100,28 @@ class WorkloadTest {
     void concatRowsPadsSequencesToTheLongest() {
         Workload w = Workloads.create("decoder", "tiny", DType.FLOAT64, 1);
         LmBatch shortB = new LmBatch(new int[][] {{1, 2, 3}}, new int[][] {{-100, 5, 6}}, new int[][] {{1, 1, 1}});
-        LmBatch longB = new LmBatch(new int[][] {{1, 2, 3, 4, 5}}, new int[][] {{-100, -100, 7, 8, 9}}, new int[][] {{1, 1, 1, 1, 1}});
+        LmBatch longB = new LmBatch(new int[][] {{1, 2, 3, 4, 5}}, new int[][] {{-100, -100, 7, 8, 9}},
+                new int[][] {{1, 1, 1, 1, 1}});
         LmBatch c = ((Batch.Lm) w.concatRows(List.of(new Batch.Lm(shortB), new Batch.Lm(longB)))).data();
         assertThat(c.inputs()).isDeepEqualTo(new int[][] {{1, 2, 3, 0, 0}, {1, 2, 3, 4, 5}});
         assertThat(c.targets()).isDeepEqualTo(new int[][] {{-100, 5, 6, -100, -100}, {-100, -100, 7, 8, 9}});
         assertThat(c.mask()).isDeepEqualTo(new int[][] {{1, 1, 1, 0, 0}, {1, 1, 1, 1, 1}});
         // padding changes nothing: the padded batch's grouped loss equals the two batches' separate means
-        double sep = w.loss(new Batch.Lm(shortB), EVAL).value().item() + w.loss(new Batch.Lm(longB), EVAL).value().item();
+        double sep = w.loss(new Batch.Lm(shortB), EVAL).value().item()
+                + w.loss(new Batch.Lm(longB), EVAL).value().item();
         assertThat(w.loss(new Batch.Lm(c), EVAL, new int[] {0, 1}).value().item()).isCloseTo(sep, within(1e-12));
 
         Workload s = Workloads.create("seq2seq", "tiny", DType.FLOAT64, 1);
-        Seq2SeqBatch s1 = new Seq2SeqBatch(new int[][] {{5, 6}}, new int[][] {{1, 1}}, new int[][] {{1, 7}}, new int[][] {{7, 2}}, new int[][] {{1, 1}});
-        Seq2SeqBatch s2 = new Seq2SeqBatch(new int[][] {{5, 6, 7}}, new int[][] {{1, 1, 1}}, new int[][] {{1, 7, 8}}, new int[][] {{7, 8, 2}},
-                new int[][] {{1, 1, 1}});
+        Seq2SeqBatch s1 = new Seq2SeqBatch(new int[][] {{5, 6}}, new int[][] {{1, 1}}, new int[][] {{1, 7}},
+                new int[][] {{7, 2}}, new int[][] {{1, 1}});
+        Seq2SeqBatch s2 = new Seq2SeqBatch(new int[][] {{5, 6, 7}}, new int[][] {{1, 1, 1}}, new int[][] {{1, 7, 8}},
+                new int[][] {{7, 8, 2}}, new int[][] {{1, 1, 1}});
         Seq2SeqBatch sc = ((Batch.Seq2Seq) s.concatRows(List.of(new Batch.Seq2Seq(s1), new Batch.Seq2Seq(s2)))).data();
         assertThat(sc.src()[0]).containsExactly(5, 6, 0);
         assertThat(sc.srcMask()[0]).containsExactly(1, 1, 0);
         assertThat(sc.tgtOut()[0]).containsExactly(7, 2, -100);
-        double sepS = s.loss(new Batch.Seq2Seq(s1), EVAL).value().item() + s.loss(new Batch.Seq2Seq(s2), EVAL).value().item();
+        double sepS = s.loss(new Batch.Seq2Seq(s1), EVAL).value().item()
+                + s.loss(new Batch.Seq2Seq(s2), EVAL).value().item();
         assertThat(s.loss(new Batch.Seq2Seq(sc), EVAL, new int[] {0, 1}).value().item()).isCloseTo(sepS, within(1e-12));
     }
 
@@ -153,7 +167,8 @@ class WorkloadTest {
             var head = w.model().sites().get("lm_head");
             head.weight().copyFrom(Tensor.zerosLike(head.weight())); // logits 0: argmax is id 0 (PAD), never a target
             assertThat(w.evaluate(w.pretraining(), 40, new Rng(3))).as(f).isEqualTo(0.0);
-            assertThat(w.evalLoss(w.pretraining(), 40, new Rng(3))).as(f).isCloseTo(Math.log(head.outFeatures()), within(1e-12));
+            assertThat(w.evalLoss(w.pretraining(), 40, new Rng(3))).as(f)
+                    .isCloseTo(Math.log(head.outFeatures()), within(1e-12));
         }
     }
 
@@ -164,21 +179,25 @@ class WorkloadTest {
         Batch lm = dec.sample(dec.pretraining(), 2, new Rng(1));
         assertThatThrownBy(() -> enc.loss(lm, EVAL)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("encoder workload: expected a Batch.Classification, got Batch.Lm");
-        assertThatThrownBy(() -> enc.sample(dec.pretraining(), 2, new Rng(1))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("LmBatch");
+        assertThatThrownBy(() -> enc.sample(dec.pretraining(), 2, new Rng(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("LmBatch");
         assertThatThrownBy(() -> dec.loss(lm, EVAL, new int[3])).hasMessageContaining("3 row groups for 2 rows");
         assertThatThrownBy(() -> dec.loss(lm, EVAL, new int[] {0, -1})).hasMessageContaining("negative group id");
-        assertThatThrownBy(() -> Workloads.create("rnn", "tiny", DType.FLOAT64, 1)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Workloads.create("rnn", "tiny", DType.FLOAT64, 1))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("unknown model family 'rnn'; available: encoder, decoder, seq2seq, mlp");
-        assertThatThrownBy(() -> Workloads.create("mlp", "huge", DType.FLOAT64, 1)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Workloads.create("mlp", "huge", DType.FLOAT64, 1))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("unknown preset 'huge'; available: tiny, small");
     }
 
     @Test
     void groupWithoutScoredPositionsIsRejected() {
         Workload dec = Workloads.create("decoder", "tiny", DType.FLOAT64, 1);
-        LmBatch b = new LmBatch(new int[][] {{1, 2}, {1, 2}}, new int[][] {{-100, 5}, {-100, -100}}, new int[][] {{1, 1}, {1, 1}});
-        assertThatThrownBy(() -> dec.loss(new Batch.Lm(b), EVAL, new int[] {0, 1})).isInstanceOf(IllegalArgumentException.class)
+        LmBatch b = new LmBatch(new int[][] {{1, 2}, {1, 2}}, new int[][] {{-100, 5}, {-100, -100}},
+                new int[][] {{1, 1}, {1, 1}});
+        assertThatThrownBy(() -> dec.loss(new Batch.Lm(b), EVAL, new int[] {0, 1}))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("group 1 has rows but no scored position");
         assertThat(dec.loss(new Batch.Lm(b), EVAL, new int[] {0, 0}).value().item()).isFinite();
     }
@@ -190,10 +209,12 @@ class WorkloadTest {
             var enc = ((EncoderWorkload) Workloads.create("encoder", "small", dtype, 0)).model().config();
             var dec = ((DecoderWorkload) Workloads.create("decoder", "small", dtype, 0)).model().config();
             var s2s = ((Seq2SeqWorkload) Workloads.create("seq2seq", "small", dtype, 0)).model().config();
-            // small: bodies of 3..6 symbols; encoder <cls> <task> body = 6 + 2; LM 2·6 + 3; seq2seq <task> body = 6 + 1
+            // small: bodies of 3..6 symbols; encoder <cls> <task> body = 6 + 2; LM 2·6 + 3;
+            // seq2seq <task> body = 6 + 1
             assertThat(Workloads.lengths("small")).isEqualTo(new cola4j.models.data.LengthRange(3, 6));
             assertThat(List.of(enc.maxLen(), dec.maxLen(), s2s.maxLen())).containsExactly(8, 15, 7);
-            assertThat(List.of(enc.vocabSize(), dec.vocabSize(), s2s.vocabSize())).containsOnly(cola4j.models.data.SymbolVocab.SIZE);
+            assertThat(List.of(enc.vocabSize(), dec.vocabSize(), s2s.vocabSize()))
+                    .containsOnly(cola4j.models.data.SymbolVocab.SIZE);
             assertThat(enc.classes()).isEqualTo(10);
             assertThat(List.of(enc.dtype(), dec.dtype(), s2s.dtype())).containsOnly(dtype);
             assertThat(List.of(enc.dModel(), enc.layers(), enc.heads())).containsExactly(64, 2, 4);
@@ -215,9 +236,11 @@ class WorkloadTest {
     @Test
     void sameSeedSameModelAndBatches() {
         for (String f : Workloads.families()) {
-            Workload a = Workloads.create(f, "tiny", DType.FLOAT32, 11), b = Workloads.create(f, "tiny", DType.FLOAT32, 11);
+            Workload a = Workloads.create(f, "tiny", DType.FLOAT32, 11),
+                    b = Workloads.create(f, "tiny", DType.FLOAT32, 11);
             assertThat(a.model().dtype()).isEqualTo(DType.FLOAT32);
-            a.model().namedParameters().forEach((k, v) -> assertThat(v.value().bitEquals(b.model().namedParameters().get(k).value())).as(k).isTrue());
+            a.model().namedParameters().forEach((k, v) ->
+                    assertThat(v.value().bitEquals(b.model().namedParameters().get(k).value())).as(k).isTrue());
             Batch x = a.sample(a.pretraining(), 4, new Rng(5)), y = b.sample(b.pretraining(), 4, new Rng(5));
             assertThat(x).isEqualTo(y);
             assertThat(a.loss(x, EVAL).value().item()).isEqualTo(b.loss(y, EVAL).value().item());

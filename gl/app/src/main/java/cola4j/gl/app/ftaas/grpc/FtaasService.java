@@ -34,8 +34,8 @@ final class FtaasService extends FtaasGrpc.FtaasImplBase {
         try {
             if (r.getRank() < 1 || r.getRank() > MAX_RANK || r.getMlpHidden() < 1 || r.getMlpHidden() > MAX_MLP_HIDDEN
                     || r.getInterval() < 1 || r.getInterval() > MAX_INTERVAL) {
-                throw new IllegalArgumentException("rank must be in 1.." + MAX_RANK + ", mlp_hidden in 1.." + MAX_MLP_HIDDEN
-                        + ", interval in 1.." + MAX_INTERVAL);
+                throw new IllegalArgumentException("rank must be in 1.." + MAX_RANK + ", mlp_hidden in 1.."
+                        + MAX_MLP_HIDDEN + ", interval in 1.." + MAX_INTERVAL);
             }
             if (!(r.getLr() > 0) || !Double.isFinite(r.getLr()) || r.getLr() > 100) {
                 throw new IllegalArgumentException("lr must be finite, > 0 and <= 100");
@@ -57,7 +57,8 @@ final class FtaasService extends FtaasGrpc.FtaasImplBase {
         int user = TokenAuth.USER.get();
         Peer p = host.peer(user);
         if (p == null) {
-            out.onError(Status.FAILED_PRECONDITION.withDescription("attach before the step stream").asRuntimeException());
+            out.onError(Status.FAILED_PRECONDITION.withDescription("attach before the step stream")
+                    .asRuntimeException());
             return new StreamObserver<>() {
                 @Override public void onNext(UserStep m) {}
                 @Override public void onError(Throwable t) {}

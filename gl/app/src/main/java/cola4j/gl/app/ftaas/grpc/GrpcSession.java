@@ -58,6 +58,7 @@ public final class GrpcSession {
                 (double) tr.up() / n, (double) (tr.up() - tr.upHeader()) / n,
                 AnalyticBytes.upPayloadPerStep(active, sites, cfg.mode(), n, w.base().dtype()), tr.setupUp(),
                 r.passNanos() / 1e9, 0, userNanos / 1e9, (System.nanoTime() - t0) / 1e9, metrics, curves, errors, null,
-                new MethodResult.Wire("grpc", (double) r.wireDown() / n, (double) r.wireUp() / n, (double) tr.batches() / n));
+                new MethodResult.Wire("grpc", (double) r.wireDown() / n, (double) r.wireUp() / n,
+                        (double) tr.batches() / n));
     }
 }

@@ -53,11 +53,13 @@ public final class LoopbackSession {
         long auxSeed = specs.get(0).seed() - specs.get(0).id();
         for (int i = 0; i < specs.size(); i++) {
             UserSpec s = specs.get(i);
-            if (s.id() != i || s.seed() != auxSeed + i) throw new IllegalArgumentException("specs must be users 0..K-1 with seeds base + id");
+            if (s.id() != i || s.seed() != auxSeed + i) {
+                throw new IllegalArgumentException("specs must be users 0..K-1 with seeds base + id");
+            }
         }
         MemoryLedger ledger = new MemoryLedger();
-        SessionHost<B> host = new SessionHost<>(workload, new SessionHost.Config(model, kinds, cfg, specs.size(), auxSeed,
-                stepTimeoutMs, 60_000), ledger);
+        SessionHost<B> host = new SessionHost<>(workload,
+                new SessionHost.Config(model, kinds, cfg, specs.size(), auxSeed, stepTimeoutMs, 60_000), ledger);
         Map<String, Integer> tokens = new LinkedHashMap<>();
         List<String> byUser = new ArrayList<>();
         SecureRandom random = new SecureRandom();

@@ -40,8 +40,10 @@ public final class NetworkProposition {
         DigitsTenants w = new DigitsTenants(DigitsPretraining.pretrain(family, FtaasModels.MLP_HIDDEN, dtype, 20,
                 2e-3, seed, null), family, DigitShift.KINDS);
         List<PropositionResult> out = new ArrayList<>();
-        out.add(compare(w, ColaMode.UNMERGED, List.of(AuxiliaryKind.LOWRANK, AuxiliaryKind.LINEAR, AuxiliaryKind.MLP), seed));
-        out.add(compare(w, ColaMode.MERGED, List.of(AuxiliaryKind.LOWRANK, AuxiliaryKind.LINEAR, AuxiliaryKind.LOWRANK), seed));
+        out.add(compare(w, ColaMode.UNMERGED, List.of(AuxiliaryKind.LOWRANK, AuxiliaryKind.LINEAR, AuxiliaryKind.MLP),
+                seed));
+        out.add(compare(w, ColaMode.MERGED, List.of(AuxiliaryKind.LOWRANK, AuxiliaryKind.LINEAR, AuxiliaryKind.LOWRANK),
+                seed));
         return out;
     }
 
@@ -49,8 +51,8 @@ public final class NetworkProposition {
             throws Exception {
         int steps = 4;
         SessionConfig cfg = new SessionConfig(steps, 8, mode, TransferDtype.NATIVE, steps, seed, 2e-3);
-        List<UserSpec> specs = new UserPattern(aux, List.of(2), List.of(1, 2), List.of(OptimizerKind.ADAMW), List.of(0.02))
-                .cycle(aux.size(), 8, 100 * seed + 1);
+        List<UserSpec> specs = new UserPattern(aux, List.of(2), List.of(1, 2), List.of(OptimizerKind.ADAMW),
+                List.of(0.02)).cycle(aux.size(), 8, 100 * seed + 1);
         Map<Integer, Map<Integer, LinkedHashMap<String, Tensor>>> local = new TreeMap<>(), net = new TreeMap<>();
         ColaSession<VectorBatch> session = new ColaSession<>(w, specs, cfg, "p9");
         session.run(step -> session.devices().forEach((u, d) -> local.computeIfAbsent(u, k -> new TreeMap<>())
@@ -72,13 +74,15 @@ public final class NetworkProposition {
             for (int step = 0; step < steps; step++) {
                 LinkedHashMap<String, Tensor> a = net.getOrDefault(s.id(), Map.of()).get(step);
                 LinkedHashMap<String, Tensor> b = local.getOrDefault(s.id(), Map.of()).get(step);
-                if (a == null || b == null) throw new IllegalStateException("P9: user " + s.id() + " has no parameters at step " + step);
+                if (a == null || b == null) {
+                    throw new IllegalStateException("P9: user " + s.id() + " has no parameters at step " + step);
+                }
                 diff.addAll(a, b);
                 compared++;
             }
         }
-        String setting = "gRPC loopback vs in-process, " + mode.cliName() + ", 3 users (" + aux.get(0) + ", " + aux.get(1)
-                + ", " + aux.get(2) + "; I 1~2), " + compared + " parameter snapshots, bit for bit";
+        String setting = "gRPC loopback vs in-process, " + mode.cliName() + ", 3 users (" + aux.get(0) + ", "
+                + aux.get(1) + ", " + aux.get(2) + "; I 1~2), " + compared + " parameter snapshots, bit for bit";
         return diff.result("P9", setting, 0.0);
     }
 

@@ -136,12 +136,14 @@ public final class RemoteUser<B> {
         }
         dirty = true;   // a (re-)attached user sends its parameters first
         LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
-        StreamObserver<UserStep> out = FtaasGrpc.newStub(channel).withCallCredentials(token).step(new StreamObserver<>() {
+        StreamObserver<UserStep> out = FtaasGrpc.newStub(channel).withCallCredentials(token)
+                .step(new StreamObserver<>() {
             @Override public void onNext(ServerStep m) { inbox.add(m); }
             @Override public void onError(Throwable t) { inbox.add(t); }
             @Override public void onCompleted() { inbox.add(END); }
         });
-        long waitMs = info.startTimeoutMs() + 2 * info.stepTimeoutMs() + 60_000;   // the first answer waits for the start
+        // the first answer waits for the start
+        long waitMs = info.startTimeoutMs() + 2 * info.stepTimeoutMs() + 60_000;
         try {
             out.onNext(message(info.startStep()));
             while (true) {

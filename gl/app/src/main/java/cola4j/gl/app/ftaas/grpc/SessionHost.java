@@ -120,7 +120,8 @@ public final class SessionHost<B> {
      * {@value FtaasService#MAX_MLP_HIDDEN}), plus 64 KiB for headers.
      */
     public int maxMessageBytes() {
-        long batch = WireFormat.encode("batch", workload.encode(workload.sample(0, maxRows, new cola4j.tensor.Rng(0)))).length;
+        long batch = WireFormat.encode("batch",
+                workload.encode(workload.sample(0, maxRows, new cola4j.tensor.Rng(0)))).length;
         long params = 0;
         for (SiteShape s : shapes) {
             long in = s.in(), out = s.out(), r = FtaasService.MAX_RANK, h = FtaasService.MAX_MLP_HIDDEN;
@@ -149,13 +150,17 @@ public final class SessionHost<B> {
     synchronized SessionInfo attach(UserSpec spec, String task) {
         if (over) throw new IllegalStateException("the session is over");
         Peer p = peers.computeIfAbsent(spec.id(), Peer::new);
-        if (p.streaming() && p.registered) throw new IllegalStateException("user " + spec.id() + " is attached already");
+        if (p.streaming() && p.registered) {
+            throw new IllegalStateException("user " + spec.id() + " is attached already");
+        }
         if (p.stopped || p.left) throw new IllegalStateException("user " + spec.id() + " has " + p.status);
         if (p.spec != null && !p.spec.equals(spec)) {
-            throw new IllegalStateException("user " + spec.id() + " re-attached with another spec than " + p.spec.describe());
+            throw new IllegalStateException("user " + spec.id() + " re-attached with another spec than "
+                    + p.spec.describe());
         }
         if (cfg.session().mode() != ColaMode.UNMERGED && !spec.mergeable()) {
-            throw new IllegalArgumentException(spec.auxType() + " auxiliaries cannot be merged; the session is " + cfg.session().mode().cliName());
+            throw new IllegalArgumentException(spec.auxType() + " auxiliaries cannot be merged; the session is "
+                    + cfg.session().mode().cliName());
         }
         if (!task.isEmpty()) workload.choose(spec.id(), task);
         p.spec = spec;
@@ -193,7 +198,9 @@ public final class SessionHost<B> {
             if (cfg.session().mode() == ColaMode.MERGED) {
                 for (Map.Entry<Integer, UserStep> e : in.entrySet()) {
                     Peer p = peers.get(e.getKey());
-                    if (guard(p, () -> { submit(p, e.getValue()); upload(p, e.getValue()); })) deliver(s, Map.of(p.id, e.getValue()));
+                    if (guard(p, () -> { submit(p, e.getValue()); upload(p, e.getValue()); })) {
+                        deliver(s, Map.of(p.id, e.getValue()));
+                    }
                 }
             } else {
                 for (Map.Entry<Integer, UserStep> e : in.entrySet()) {
@@ -302,7 +309,9 @@ public final class SessionHost<B> {
         try {
             out = server.step();
         } catch (RuntimeException e) {
-            for (int u : in.keySet()) if (peers.get(u).registered) stop(peers.get(u), "server step failed: " + e.getMessage());
+            for (int u : in.keySet()) {
+                if (peers.get(u).registered) stop(peers.get(u), "server step failed: " + e.getMessage());
+            }
             return;
         }
         server.stoppedInLastStep().forEach((u, why) -> stop(peers.get(u), why));
@@ -330,7 +339,9 @@ public final class SessionHost<B> {
             }
             if (p.registered) {
                 UserStep m;
-                while ((m = p.next(deadline)) != null && m.getStep() < last) { /* late messages: the session is over */ }
+                while ((m = p.next(deadline)) != null && m.getStep() < last) {
+                    // late messages: the session is over
+                }
                 if (m == null) {
                     reason = "no final parameters within the step timeout";
                     p.status = "incomplete";

@@ -27,7 +27,8 @@ public final class TokenAuth implements ServerInterceptor {
     /** The authenticated user id of the current call. */
     public static final Context.Key<Integer> USER = Context.key("cola4j-ftaas-user");
 
-    static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization",
+            Metadata.ASCII_STRING_MARSHALLER);
     private static final String BEARER = "Bearer ";
 
     private record Entry(byte[] digest, int user) {}

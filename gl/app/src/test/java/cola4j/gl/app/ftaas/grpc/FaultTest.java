@@ -74,7 +74,8 @@ class FaultTest {
             Map<Integer, LinkedHashMap<String, Tensor>> killed = session(true, mode), left = session(false, mode);
             for (int u = 0; u < 2; u++) {
                 for (String n : killed.get(u).keySet()) {
-                    assertThat(killed.get(u).get(n).bitEquals(left.get(u).get(n))).as(mode + " user " + u + " " + n).isTrue();
+                    assertThat(killed.get(u).get(n).bitEquals(left.get(u).get(n)))
+                            .as(mode + " user " + u + " " + n).isTrue();
                 }
             }
         }

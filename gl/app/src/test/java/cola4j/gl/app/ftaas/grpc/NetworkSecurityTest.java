@@ -43,7 +43,8 @@ class NetworkSecurityTest {
         Function<SessionInfo, UserStep> badLabel = i -> step0(batch(99, 0.5), null);
         Function<SessionInfo, UserStep> nanPixel = i -> step0(batch(3, Double.NaN), null);
         Function<SessionInfo, UserStep> float64Upload = i -> step0(batch(3, 0.5), params(i, DType.FLOAT64, 0.1));
-        Function<SessionInfo, UserStep> infUpload = i -> step0(batch(3, 0.5), params(i, DType.FLOAT32, Double.POSITIVE_INFINITY));
+        Function<SessionInfo, UserStep> infUpload = i -> step0(batch(3, 0.5),
+                params(i, DType.FLOAT32, Double.POSITIVE_INFINITY));
         Function<SessionInfo, UserStep> hugeFloat64 = i -> step0(batch(3, 0.5), params(i, DType.FLOAT64, 1e300));
         Function<SessionInfo, UserStep> wrongNames = i -> {
             LinkedHashMap<String, Tensor> m = new LinkedHashMap<>();
@@ -75,8 +76,8 @@ class NetworkSecurityTest {
             assertThat(a.getUserId()).as("the token decides the id").isEqualTo(1);
             SessionInfo info = Json.read(a.getSessionJson(), SessionInfo.class);
             LinkedBlockingQueue<Object> in = new LinkedBlockingQueue<>();
-            StreamObserver<UserStep> out = FtaasGrpc.newStub(ch).withCallCredentials(TokenAuth.credentials(h.tokens.get(1)))
-                    .step(collector(in));
+            StreamObserver<UserStep> out = FtaasGrpc.newStub(ch)
+                    .withCallCredentials(TokenAuth.credentials(h.tokens.get(1))).step(collector(in));
             out.onNext(attack.apply(info));
             SessionHost.Outcome o = h.await();
             UserResult good = NetHarness.of(o, 0), bad = NetHarness.of(o, 1);
@@ -98,15 +99,17 @@ class NetworkSecurityTest {
         try (NetHarness h = new NetHarness(2, STEPS, ColaMode.UNMERGED, 20_000)) {
             var legit = h.user(0, NetHarness.LOWRANK);
             ManagedChannel ch = h.channel();
-            FtaasGrpc.newBlockingStub(ch).withCallCredentials(TokenAuth.credentials(h.tokens.get(1))).attach(NetHarness.LOWRANK);
+            FtaasGrpc.newBlockingStub(ch).withCallCredentials(TokenAuth.credentials(h.tokens.get(1)))
+                    .attach(NetHarness.LOWRANK);
             LinkedBlockingQueue<Object> in = new LinkedBlockingQueue<>();
-            StreamObserver<UserStep> out = FtaasGrpc.newStub(ch).withCallCredentials(TokenAuth.credentials(h.tokens.get(1)))
-                    .step(collector(in));
-            out.onNext(UserStep.newBuilder().setStep(0).setBatch(ByteString.copyFrom(new byte[h.host.maxMessageBytes() + 1]))
-                    .build());
+            StreamObserver<UserStep> out = FtaasGrpc.newStub(ch)
+                    .withCallCredentials(TokenAuth.credentials(h.tokens.get(1))).step(collector(in));
+            out.onNext(UserStep.newBuilder().setStep(0)
+                    .setBatch(ByteString.copyFrom(new byte[h.host.maxMessageBytes() + 1])).build());
             Object first = in.take();
             assertThat(first).isInstanceOf(Throwable.class);
-            assertThat(Status.fromThrowable((Throwable) first).getCode()).isIn(Status.Code.RESOURCE_EXHAUSTED, Status.Code.CANCELLED);
+            assertThat(Status.fromThrowable((Throwable) first).getCode())
+                    .isIn(Status.Code.RESOURCE_EXHAUSTED, Status.Code.CANCELLED);
             SessionHost.Outcome o = h.await();
             assertThat(NetHarness.of(o, 0).served()).isEqualTo(STEPS);
             assertThat(legit.get()).isInstanceOf(UserResult.class);
@@ -118,8 +121,9 @@ class NetworkSecurityTest {
     void wrongTokensAreRefusedAndATokenOnlyEverActsAsItsOwnUser() throws Exception {
         try (NetHarness h = new NetHarness(2, STEPS, ColaMode.UNMERGED, 20_000)) {
             ManagedChannel ch = h.channel();
-            assertThatThrownBy(() -> FtaasGrpc.newBlockingStub(ch).withCallCredentials(TokenAuth.credentials("0".repeat(64)))
-                    .attach(NetHarness.LOWRANK)).isInstanceOf(StatusRuntimeException.class).hasMessageContaining("UNAUTHENTICATED");
+            assertThatThrownBy(() -> FtaasGrpc.newBlockingStub(ch)
+                            .withCallCredentials(TokenAuth.credentials("0".repeat(64))).attach(NetHarness.LOWRANK))
+                    .isInstanceOf(StatusRuntimeException.class).hasMessageContaining("UNAUTHENTICATED");
             assertThatThrownBy(() -> FtaasGrpc.newBlockingStub(ch).attach(NetHarness.LOWRANK))
                     .hasMessageContaining("UNAUTHENTICATED");
             var u0 = h.user(0, NetHarness.LOWRANK);
@@ -137,8 +141,9 @@ class NetworkSecurityTest {
         try (NetHarness h = new NetHarness(1, 40, ColaMode.UNMERGED, 20_000)) {
             var u0 = h.user(0, NetHarness.LOWRANK);
             while (h.host.peer(0) == null || !h.host.peer(0).registered) Thread.sleep(20);
-            assertThatThrownBy(() -> FtaasGrpc.newBlockingStub(h.channel()).withCallCredentials(TokenAuth.credentials(h.tokens.get(0)))
-                    .attach(NetHarness.LOWRANK)).hasMessageContaining("FAILED_PRECONDITION").hasMessageContaining("attached already");
+            assertThatThrownBy(() -> FtaasGrpc.newBlockingStub(h.channel())
+                            .withCallCredentials(TokenAuth.credentials(h.tokens.get(0))).attach(NetHarness.LOWRANK))
+                    .hasMessageContaining("FAILED_PRECONDITION").hasMessageContaining("attached already");
             h.await();
             assertThat(u0.get()).isInstanceOf(UserResult.class);
         }

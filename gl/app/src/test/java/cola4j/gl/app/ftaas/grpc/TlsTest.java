@@ -37,7 +37,8 @@ class TlsTest {
         Server server = NetServer.start(host, Map.of(token, 0), "127.0.0.1", 0,
                 new NetServer.Tls(cert.certificate(), cert.privateKey()));
         ManagedChannel trusting = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort(),
-                TlsChannelCredentials.newBuilder().trustManager(cert.certificate()).build()).overrideAuthority("localhost").build();
+                TlsChannelCredentials.newBuilder().trustManager(cert.certificate()).build())
+                        .overrideAuthority("localhost").build();
         ManagedChannel untrusting = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort(),
                 TlsChannelCredentials.create()).overrideAuthority("localhost").build();
         try {

@@ -45,7 +45,8 @@ class TokenAuthTest {
     void start() throws IOException {
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).directExecutor()
-                .addService(ServerInterceptors.intercept(new Echo(), new TokenAuth(Map.of(A, 0, B, 1)))).build().start();
+                .addService(ServerInterceptors.intercept(new Echo(), new TokenAuth(Map.of(A, 0, B, 1))))
+                .build().start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     }
 
@@ -72,7 +73,8 @@ class TokenAuthTest {
     void missingWrongOrMangledTokensAreUnauthenticatedBeforeAnyServiceCode() {
         for (String t : new String[] {null, "c".repeat(64), A.substring(1), A + "0", A.toUpperCase(), ""}) {
             assertThatThrownBy(() -> attachAs(t)).isInstanceOf(StatusRuntimeException.class)
-                    .extracting(e -> ((StatusRuntimeException) e).getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+                    .extracting(e -> ((StatusRuntimeException) e).getStatus().getCode())
+                    .isEqualTo(Status.Code.UNAUTHENTICATED);
         }
         assertThat(serviceCalls).isZero();
         assertThat(new TokenAuth(Map.of(A, 0)).authenticate("Basic " + A)).isNull();
@@ -95,7 +97,8 @@ class TokenAuthTest {
         }
         Path bad = dir.resolve("bad.token");
         Files.writeString(bad, "not a token\n");
-        assertThatThrownBy(() -> Tokens.read(bad)).isInstanceOf(IOException.class).hasMessageContaining("64 hex digits");
+        assertThatThrownBy(() -> Tokens.read(bad)).isInstanceOf(IOException.class)
+                .hasMessageContaining("64 hex digits");
         Files.write(bad, new byte[4096]);
         assertThatThrownBy(() -> Tokens.read(bad)).hasMessageContaining("too large");
         assertThatThrownBy(() -> Tokens.read(dir.resolve("none"))).hasMessageContaining("does not exist");
