@@ -44,8 +44,9 @@ class GradientLearningTest {
         Tensor x = f.batch(22);
         LinkedHashMap<String, Tensor> gl = GradientLearning.gradient(aux, f.serverPass(aux, x));
         // every entry of every parameter, central differences with h = 1e-6 on the full (server + user) loss
-        GradCheck.Result r = GradCheck.checkParams(() -> f.fullLoss(aux, x), aux.namedParameters(), gl, Integer.MAX_VALUE,
-                0, GradCheck.Config.DEFAULT).require("GL vs finite differences [" + type + "]", GradCheck.TOL);
+        GradCheck.Result r = GradCheck.checkParams(() -> f.fullLoss(aux, x),
+                        aux.namedParameters(), gl, Integer.MAX_VALUE, 0, GradCheck.Config.DEFAULT)
+                .require("GL vs finite differences [" + type + "]", GradCheck.TOL);
         System.out.printf("GL vs finite differences [%s]: %s%n", type, r);
     }
 }

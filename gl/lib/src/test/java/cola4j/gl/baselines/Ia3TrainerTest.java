@@ -123,7 +123,8 @@ class Ia3TrainerTest {
         t.scales().forEach((n, l) -> grads.put(n, l.grad()));
 
         GradCheck.Result r = GradCheck.checkParams(() -> m.loss(INPUTS, TARGETS, with(t)), t.scales(), grads,
-                Integer.MAX_VALUE, 0, GradCheck.Config.MODEL).require("IA3 scale gradients vs central differences", 1e-7);
+                Integer.MAX_VALUE, 0, GradCheck.Config.MODEL)
+                        .require("IA3 scale gradients vs central differences", 1e-7);
         System.out.printf("IA3 scale gradients vs central differences: %s%n", r);
     }
 

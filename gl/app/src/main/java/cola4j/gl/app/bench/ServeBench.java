@@ -31,8 +31,9 @@ import org.apache.commons.cli.Options;
  * {@code cola bench serve}: the networked session under load, over loopback sockets in this JVM
  * ({@link LoopbackSession}: one gRPC server, K user threads with their own channels and tokens, a byte-counting
  * relay between them). Digits MLP, low-rank users (r 8, AdamW, lr 0.02), in unmerged and merged mode. Per row: step
- * throughput (steps over the summed step times, session setup excluded) and latency (p50, p99 of the server's step wall time, waiting for the users included), the server's
- * peak bytes, the socket bytes per step, uploads sent but not applied, and skipped user-steps.
+ * throughput (steps over the summed step times, session setup excluded) and latency (p50, p99 of the server's step wall
+ * time, waiting for the users included), the server's peak bytes, the socket bytes per step, uploads sent but not
+ * applied, and skipped user-steps.
  */
 public final class ServeBench extends BenchCommand<ServeBench.Row> {
     /** One session. */

@@ -98,10 +98,13 @@ public final class FtaasCommand implements Command {
                 .addOption(opt("optimizer", "O[~O...]", "users' optimizers: "
                         + String.join(", ", OptimizerKind.names()) + ", e.g. sgd~adamw (default adamw;"
                         + " sgd has momentum 0.9; the same optimizer trains the user's LoRA adapter)"))
-                .addOption(opt("lr", "LR[~LR...]", "users' learning rates (default " + MLP_LR + " for mlp, " + TRANSFORMER_LR + " for transformers)"))
-                .addOption(opt("transport", "inprocess|grpc", "how the ColA server and users talk: in this process (default) or"
+                .addOption(opt("lr", "LR[~LR...]", "users' learning rates (default " + MLP_LR + " for mlp, "
+                        + TRANSFORMER_LR + " for transformers)"))
+                .addOption(opt("transport", "inprocess|grpc",
+                        "how the ColA server and users talk: in this process (default) or"
                         + " gRPC over loopback sockets in this JVM (wire bytes measured)"))
-                .addOption(opt("transfer-dtype", "float32|bf16", "element type of adaptation data on the wire (default float32)"))
+                .addOption(opt("transfer-dtype", "float32|bf16",
+                        "element type of adaptation data on the wire (default float32)"))
                 .addOption(opt("seed", "S", "seed of base, users and data (default 0)"))
                 .addOption(opt("pretrain-steps", "N", "pretraining steps of the base (default 300 for mlp; "
                         + "transformers: the family's tuned default)"))
@@ -139,10 +142,15 @@ public final class FtaasCommand implements Command {
                 pattern(cl, "lr", Double.toString(mlp ? MLP_LR : TRANSFORMER_LR), UserPattern::positives));
         String aux = String.join("~", pattern.aux().stream().map(AuxiliaryKind::cliName).toList());
         String transport = Args.choice(cl, "transport", "inprocess", List.of("inprocess", "grpc"));
-        TransferDtype transfer = TransferDtype.parse(Args.choice(cl, "transfer-dtype", "float32", List.of("float32", "bf16")));
+        TransferDtype transfer = TransferDtype.parse(Args.choice(cl, "transfer-dtype", "float32",
+                List.of("float32", "bf16")));
         Path json = Args.path(cl, "json"), cacheDir = Args.path(cl, "cache");
-        if (mlp && cl.hasOption("sites")) throw new UsageException("--sites applies to transformer models; the mlp adapts every layer");
-        List<String> sites = cl.hasOption("sites") ? Arrays.stream(cl.getOptionValue("sites").split(",")).map(String::trim).toList() : FtaasModels.TRANSFORMER_SITES;
+        if (mlp && cl.hasOption("sites")) {
+            throw new UsageException("--sites applies to transformer models; the mlp adapts every layer");
+        }
+        List<String> sites = cl.hasOption("sites")
+                ? Arrays.stream(cl.getOptionValue("sites").split(",")).map(String::trim).toList()
+                : FtaasModels.TRANSFORMER_SITES;
         String tooBig = SessionLimits.sizeProblem(users, rows, steps, pattern.ranks());
         if (tooBig != null) throw new UsageException(tooBig);
         List<UserSpec> specs = pattern.cycle(users, 32, seed * 100L + 1);
@@ -176,7 +184,8 @@ public final class FtaasCommand implements Command {
             try (Progress p = new Progress(io.err(), method, steps)) {
                 ColaSession<?> session = new ColaSession<>(w, specs, cfg, method);
                 results.add(session.run(p.onStep()));
-                session.server().capped().forEach((u, n) -> io.err().println("cola: merged-average: user-" + u + "'s ΔW was"
+                session.server().capped()
+                        .forEach((u, n) -> io.err().println("cola: merged-average: user-" + u + "'s ΔW was"
                         + " scaled down to the norm cap (‖ΔW‖ ≤ 10·‖W‖ per site) in " + n + " upload(s)"));
             }
         }
@@ -211,8 +220,10 @@ public final class FtaasCommand implements Command {
         long heap = Runtime.getRuntime().maxMemory();
         io.err().printf("cola ftaas: memory estimate %.1f MiB, heap %.0f MiB%n", bytes / 1048576.0, heap / 1048576.0);
         if (bytes > heap) {
-            throw new UsageException(String.format("the session needs about %.0f MiB but the heap is %.0f MiB; fewer users,"
-                    + " a smaller rank or a larger heap (COLA_JAVA_OPTS=-Xmx...)", bytes / 1048576.0, heap / 1048576.0));
+            throw new UsageException(String.format(
+                    "the session needs about %.0f MiB but the heap is %.0f MiB; fewer users,"
+                    + " a smaller rank or a larger heap (COLA_JAVA_OPTS=-Xmx...)", bytes / 1048576.0,
+                    heap / 1048576.0));
         }
     }
 

@@ -59,9 +59,12 @@ public final class ServeCommand implements Command {
         return new Options()
                 .addOption(FtaasCommand.opt("model", "M", "base model: mlp, encoder, decoder, seq2seq (default mlp)"))
                 .addOption(FtaasCommand.opt("preset", "tiny|small", "size of a transformer base (default small)"))
-                .addOption(FtaasCommand.opt("sites", "S1,S2,...", "adapted site-name suffixes of a transformer (default attn.query,attn.value)"))
-                .addOption(FtaasCommand.opt("cache", "DIR", "pretrained-checkpoint cache (default $COLA_CACHE or .cache/cola4j)"))
-                .addOption(FtaasCommand.opt("eval", "N", "held-out examples per user evaluation of a transformer task (default 256)"))
+                .addOption(FtaasCommand.opt("sites", "S1,S2,...",
+                        "adapted site-name suffixes of a transformer (default attn.query,attn.value)"))
+                .addOption(FtaasCommand.opt("cache", "DIR",
+                        "pretrained-checkpoint cache (default $COLA_CACHE or .cache/cola4j)"))
+                .addOption(FtaasCommand.opt("eval", "N",
+                        "held-out examples per user evaluation of a transformer task (default 256)"))
                 .addOption(FtaasCommand.opt("users", "K", "users of the session, one token each (default 2)"))
                 .addOption(FtaasCommand.opt("tokens", "DIR", "where to write user-<k>.token (mode 0600); required"))
                 .addOption(FtaasCommand.opt("port", "P", "TCP port (default 50051; 0 picks a free one, printed)"))
@@ -96,8 +99,11 @@ public final class ServeCommand implements Command {
         String preset = Args.choice(cl, "preset", "small", Workloads.presets());
         int eval = Args.intValue(cl, "eval", 256, 1);
         Path cacheDir = Args.path(cl, "cache");
-        if (mlp && cl.hasOption("sites")) throw new UsageException("--sites applies to transformer models; the mlp adapts every layer");
-        List<String> sites = cl.hasOption("sites") ? Arrays.stream(cl.getOptionValue("sites").split(",")).map(String::trim).toList()
+        if (mlp && cl.hasOption("sites")) {
+            throw new UsageException("--sites applies to transformer models; the mlp adapts every layer");
+        }
+        List<String> sites = cl.hasOption("sites")
+                ? Arrays.stream(cl.getOptionValue("sites").split(",")).map(String::trim).toList()
                 : FtaasModels.TRANSFORMER_SITES;
         int maxUsers = Args.intValue(cl, "max-users", 64, 1);
         if (maxUsers > MAX_USERS) throw new UsageException("--max-users must be <= " + MAX_USERS);
@@ -106,12 +112,17 @@ public final class ServeCommand implements Command {
         int steps = bounded(cl, "steps", 100, MAX_STEPS), rows = bounded(cl, "rows", 32, MAX_ROWS);
         int port = Args.intValue(cl, "port", 50051, 0);
         if (port > 65535) throw new UsageException("--port must be <= 65535");
-        long stepTimeout = Args.intValue(cl, "step-timeout", 30_000, 1), startTimeout = Args.intValue(cl, "start-timeout", 300_000, 1);
+        long stepTimeout = Args.intValue(cl, "step-timeout", 30_000, 1),
+                startTimeout = Args.intValue(cl, "start-timeout", 300_000, 1);
         int seed = Args.intValue(cl, "seed", 0, 0);
         Integer pre = cl.hasOption("pretrain-steps") || mlp ? bounded(cl, "pretrain-steps", 300, 100_000) : null;
-        if (cl.hasOption("merged") && cl.hasOption("merged-average")) throw new UsageException("--merged and --merged-average exclude each other");
-        ColaMode mode = cl.hasOption("merged") ? ColaMode.MERGED : cl.hasOption("merged-average") ? ColaMode.MERGED_AVERAGE : ColaMode.UNMERGED;
-        TransferDtype transfer = TransferDtype.parse(Args.choice(cl, "transfer-dtype", "float32", List.of("float32", "bf16")));
+        if (cl.hasOption("merged") && cl.hasOption("merged-average")) {
+            throw new UsageException("--merged and --merged-average exclude each other");
+        }
+        ColaMode mode = cl.hasOption("merged") ? ColaMode.MERGED : cl.hasOption("merged-average")
+                ? ColaMode.MERGED_AVERAGE : ColaMode.UNMERGED;
+        TransferDtype transfer = TransferDtype.parse(Args.choice(cl, "transfer-dtype", "float32",
+                List.of("float32", "bf16")));
         Path dir = Args.path(cl, "tokens"), json = Args.path(cl, "json");
         if (dir == null) throw new UsageException("--tokens DIR is required");
         NetServer.Tls tls = tls(cl);
@@ -137,8 +148,8 @@ public final class ServeCommand implements Command {
                 throw new UsageException("--sites: " + e.getMessage());
             }
         }
-        SessionHost<?> host = new SessionHost<>(w, new SessionHost.Config(model, mlp ? DigitShift.KINDS : List.of(), cfg,
-                users, seed * 100L + 1, stepTimeout, startTimeout, mlp ? "" : preset, seed), new MemoryLedger());
+        SessionHost<?> host = new SessionHost<>(w, new SessionHost.Config(model, mlp ? DigitShift.KINDS : List.of(),
+                cfg, users, seed * 100L + 1, stepTimeout, startTimeout, mlp ? "" : preset, seed), new MemoryLedger());
         requireMemory(host, users, io);
         Server server = NetServer.start(host, tokens, bind, port, tls);
         io.out().println("listening on " + bind + ":" + server.getPort());
@@ -157,7 +168,8 @@ public final class ServeCommand implements Command {
         for (UserResult r : outcome.users()) {
             t.row("user-" + r.user(), r.task(), r.spec(), Integer.toString(r.served()), Integer.toString(r.skipped()),
                     String.format("%.3f", Evaluation.plain(w, w.base(), r.user())),
-                    r.value() == null ? "-" : String.format("%.3f", r.value()), r.status() + (r.reason() == null ? "" : ": " + r.reason())
+                    r.value() == null ? "-" : String.format("%.3f", r.value()),
+                    r.status() + (r.reason() == null ? "" : ": " + r.reason())
                     + (r.capped() == null ? "" : " (ΔW capped in " + r.capped() + " uploads)"));
         }
         t.print(io.out());
@@ -187,10 +199,12 @@ public final class ServeCommand implements Command {
         File cert = new File(cl.getOptionValue("tls-cert")), key = new File(cl.getOptionValue("tls-key"));
         if (!cert.isFile() || !key.isFile()) throw new UsageException("--tls-cert/--tls-key: no such file");
         try {
-            io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts.forServer(cert, key).build();   // fail now, not after pretraining
+            // fail now, not after pretraining
+            io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts.forServer(cert, key).build();
         } catch (Exception e) {
-            throw new UsageException("--tls-cert/--tls-key: not a usable certificate chain and PKCS#8 private key (PEM): "
-                    + e.getMessage() + " (an EC/RSA key in another format: openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY8)");
+            throw new UsageException("--tls-cert/--tls-key: "
+                    + "not a usable certificate chain and PKCS#8 private key (PEM): " + e.getMessage()
+                    + " (an EC/RSA key in another format: openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY8)");
         }
         return new NetServer.Tls(cert, key);
     }

@@ -55,8 +55,10 @@ public final class UserCommand implements Command {
     public Options options() {
         return new Options()
                 .addOption(FtaasCommand.opt("server", "HOST:PORT", "the server (required)"))
-                .addOption(FtaasCommand.opt("token-file", "FILE", "this user's token, as written by cola serve (required)"))
-                .addOption(FtaasCommand.opt("task", "T", "this user's task, one of the session's (default: the one the server assigns)"))
+                .addOption(FtaasCommand.opt("token-file", "FILE",
+                        "this user's token, as written by cola serve (required)"))
+                .addOption(FtaasCommand.opt("task", "T",
+                        "this user's task, one of the session's (default: the one the server assigns)"))
                 .addOption(FtaasCommand.opt("aux", "lowrank|linear|mlp", "auxiliary type (default lowrank)"))
                 .addOption(FtaasCommand.opt("rank", "R", "rank of a lowrank auxiliary (default 8)"))
                 .addOption(FtaasCommand.opt("mlp-hidden", "H", "hidden width of an mlp auxiliary (default 32)"))
@@ -89,10 +91,10 @@ public final class UserCommand implements Command {
         AuxiliaryKind aux = AuxiliaryKind.parseUserChoice(Args.choice(cl, "aux", "lowrank",
                 AuxiliaryKind.userChoiceNames()));
         OptimizerKind opt = OptimizerKind.parse(Args.choice(cl, "optimizer", "adamw", OptimizerKind.names()));
-        AttachRequest request = AttachRequest.newBuilder().setAux(aux.cliName()).setRank(Args.intValue(cl, "rank", 8, 1))
-                .setMlpHidden(Args.intValue(cl, "mlp-hidden", 32, 1)).setInterval(Args.intValue(cl, "interval", 1, 1))
-                .setOptimizer(opt.cliName()).setLr(Args.doubleValue(cl, "lr", 0.02))
-                .setTask(cl.getOptionValue("task", "")).build();
+        AttachRequest request = AttachRequest.newBuilder().setAux(aux.cliName())
+                .setRank(Args.intValue(cl, "rank", 8, 1)).setMlpHidden(Args.intValue(cl, "mlp-hidden", 32, 1))
+                .setInterval(Args.intValue(cl, "interval", 1, 1)).setOptimizer(opt.cliName())
+                .setLr(Args.doubleValue(cl, "lr", 0.02)).setTask(cl.getOptionValue("task", "")).build();
         int connectTimeout = Args.intValue(cl, "connect-timeout", 30_000, 1);
         Path json = Args.path(cl, "json");
         if (json != null) FtaasCommand.requireWritable(json);
@@ -141,7 +143,8 @@ public final class UserCommand implements Command {
     @SuppressWarnings({"unchecked", "rawtypes"})
     static TenantData data(SessionInfo info) {
         if (!info.model().equals("mlp")) {
-            return WorkloadTenants.userData(Workloads.create(info.model(), info.preset(), info.dtype(), info.baseSeed()));
+            return WorkloadTenants.userData(Workloads.create(info.model(), info.preset(), info.dtype(),
+                    info.baseSeed()));
         }
         DigitsData d = new DigitsData(new DigitsFamily(), info.kinds());
         d.choose(info.userId(), info.task());   // the task the server confirmed (assigned or chosen)

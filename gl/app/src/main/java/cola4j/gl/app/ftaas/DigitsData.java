@@ -42,7 +42,9 @@ public final class DigitsData implements TenantData<VectorBatch> {
         if (!kinds.contains(kind)) throw new IllegalArgumentException("task '" + kind + "' is not one of " + kinds);
         DigitsTask t = tasks.get(user);
         if (t != null && t.name().equals(kind)) return;
-        if (sampled.contains(user)) throw new IllegalArgumentException("user " + user + " already trains on " + t.name());
+        if (sampled.contains(user)) {
+            throw new IllegalArgumentException("user " + user + " already trains on " + t.name());
+        }
         tasks.put(user, family.downstream(kind, user));
     }
 

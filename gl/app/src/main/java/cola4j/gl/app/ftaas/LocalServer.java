@@ -161,10 +161,11 @@ public final class LocalServer<B> implements Server<B> {
     }
 
     /**
-     * Merged-average: the norm cap on one user's ΔW at a site, ‖ΔW‖_F ≤ {@link #DELTA_CAP}·‖W‖_F (10: far above what honest users reach in the demo, which stays bit-identical). Every user's ΔW
-     * enters every other user's pass through the mean, so one huge ΔW would swamp the others; a ΔW above the cap is
-     * scaled down to it and the user is counted in {@link #capped()}. The mode is for mutually trusting users; the
-     * cap bounds the damage of a broken or hostile one. A ΔW under the cap is used as is (bit-exact).
+     * Merged-average: the norm cap on one user's ΔW at a site, ‖ΔW‖_F ≤ {@link #DELTA_CAP}·‖W‖_F (10: far
+     * above what honest users reach in the demo, which stays bit-identical). Every user's ΔW enters every other user's
+     * pass through the mean, so one huge ΔW would swamp the others; a ΔW above the cap is scaled down to it and the
+     * user is counted in {@link #capped()}. The mode is for mutually trusting users; the cap bounds the damage of a
+     * broken or hostile one. A ΔW under the cap is used as is (bit-exact).
      */
     private Tensor cap(int user, Site s, Tensor dw) {
         double norm = dw.norm(), bound = DELTA_CAP * s.weight().norm();

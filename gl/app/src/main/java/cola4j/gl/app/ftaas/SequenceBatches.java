@@ -55,18 +55,20 @@ public final class SequenceBatches {
             names(t, "tokens", "mask", "labels");
             int rows = rows(t.get("labels"), maxRows);
             return new Batch.Classification(new ClassificationBatch(ids(t, "tokens", rows, c.seqLen(), false),
-                    bits(t, "mask", rows, c.seqLen()), ints(t.get("labels"), "labels", 0, ClassificationFamily.MAX_CLASSES)));
+                    bits(t, "mask", rows, c.seqLen()),
+                    ints(t.get("labels"), "labels", 0, ClassificationFamily.MAX_CLASSES)));
         }
         if (family instanceof LmFamily l) {
             names(t, "inputs", "targets", "mask");
             int rows = rows(t.get("inputs"), maxRows);
-            return new Batch.Lm(new LmBatch(ids(t, "inputs", rows, l.seqLen(), false), ids(t, "targets", rows, l.seqLen(), true),
-                    bits(t, "mask", rows, l.seqLen())));
+            return new Batch.Lm(new LmBatch(ids(t, "inputs", rows, l.seqLen(), false),
+                    ids(t, "targets", rows, l.seqLen(), true), bits(t, "mask", rows, l.seqLen())));
         }
         if (family instanceof Seq2SeqFamily s) {
             names(t, "src", "src_mask", "tgt_in", "tgt_out", "tgt_mask");
             int rows = rows(t.get("src"), maxRows);
-            return new Batch.Seq2Seq(new Seq2SeqBatch(ids(t, "src", rows, s.srcLen(), false), bits(t, "src_mask", rows, s.srcLen()),
+            return new Batch.Seq2Seq(new Seq2SeqBatch(ids(t, "src", rows, s.srcLen(), false),
+                    bits(t, "src_mask", rows, s.srcLen()),
                     ids(t, "tgt_in", rows, s.tgtLen(), false), ids(t, "tgt_out", rows, s.tgtLen(), true),
                     bits(t, "tgt_mask", rows, s.tgtLen())));
         }
@@ -85,13 +87,17 @@ public final class SequenceBatches {
             throw new IllegalArgumentException("batch: expected tensors " + List.of(expected) + ", got " + t.keySet());
         }
         for (Map.Entry<String, Tensor> e : t.entrySet()) {
-            if (e.getValue().dtype() != DType.FLOAT64) throw new IllegalArgumentException("batch: " + e.getKey() + " must be float64");
+            if (e.getValue().dtype() != DType.FLOAT64) {
+                throw new IllegalArgumentException("batch: " + e.getKey() + " must be float64");
+            }
         }
     }
 
     private static int rows(Tensor t, int maxRows) {
         int rows = t.rank() == 0 ? 0 : t.dim(0);
-        if (rows < 1 || rows > maxRows) throw new IllegalArgumentException("batch: " + rows + " rows, expected 1.." + maxRows);
+        if (rows < 1 || rows > maxRows) {
+            throw new IllegalArgumentException("batch: " + rows + " rows, expected 1.." + maxRows);
+        }
         return rows;
     }
 
@@ -110,13 +116,18 @@ public final class SequenceBatches {
 
     private static int[][] bits(Map<String, Tensor> t, String name, int rows, int len) {
         int[][] a = matrix(t.get(name), name, rows, len);
-        for (int[] row : a) for (int v : row) if (v != 0 && v != 1) throw new IllegalArgumentException("batch: " + name + " holds " + v);
+        for (int[] row : a) {
+            for (int v : row) {
+                if (v != 0 && v != 1) throw new IllegalArgumentException("batch: " + name + " holds " + v);
+            }
+        }
         return a;
     }
 
     private static int[][] matrix(Tensor x, String name, int rows, int len) {
         if (x.rank() != 2 || x.dim(0) != rows || x.dim(1) != len) {
-            throw new IllegalArgumentException("batch: " + name + " is " + Arrays.toString(x.shape()) + ", expected [" + rows + ", " + len + "]");
+            throw new IllegalArgumentException("batch: " + name + " is " + Arrays.toString(x.shape()) + ", expected ["
+                    + rows + ", " + len + "]");
         }
         int[][] a = new int[rows][len];
         for (int r = 0; r < rows; r++) for (int j = 0; j < len; j++) a[r][j] = integral(x.getFlat(r * len + j), name);
@@ -134,7 +145,9 @@ public final class SequenceBatches {
     }
 
     private static int integral(double v, String name) {
-        if (!(v == Math.rint(v)) || Math.abs(v) > 1 << 20) throw new IllegalArgumentException("batch: " + name + " holds " + v);
+        if (!(v == Math.rint(v)) || Math.abs(v) > 1 << 20) {
+            throw new IllegalArgumentException("batch: " + name + " holds " + v);
+        }
         return (int) v;
     }
 }

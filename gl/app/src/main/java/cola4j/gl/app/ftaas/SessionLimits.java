@@ -28,7 +28,8 @@ public final class SessionLimits {
     /** Estimated bytes of the ColA session of {@code users} on {@code w} in {@code mode}. */
     public static <B> long estimate(TenantWorkload<B> w, List<UserSpec> users, ServingMethod method, int rowsPerUser) {
         List<Site> sites = w.adaptedSites(w.base());
-        long total = AnalyticBytes.server(method, w.base(), users, sites).values().stream().mapToLong(Long::longValue).sum();
+        long total = AnalyticBytes.server(method, w.base(), users, sites).values().stream()
+                .mapToLong(Long::longValue).sum();
         total += AnalyticBytes.serverBuffers(method, users, sites, rowsPerUser, w.positionsPerRow(), w.base().dtype());
         for (UserSpec u : users) {
             total += AnalyticBytes.user(u, sites, w.base().dtype()).values().stream().mapToLong(Long::longValue).sum();

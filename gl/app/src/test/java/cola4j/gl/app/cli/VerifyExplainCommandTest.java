@@ -30,7 +30,8 @@ class VerifyExplainCommandTest {
         assertThat(root.get("dtype").asText()).isEqualTo("float64");
         assertThat(root.get("propositions")).hasSize(23);
         assertThat(root.get("propositions").findValuesAsText("id")).containsExactly(
-                "P1", "P1", "P1", "P1", "P1", "P1", "P1", "P2", "P2", "P2", "P2", "P2", "P2", "P2", "P3", "P3", "P4", "P5", "P6", "P7", "P8",
+                "P1", "P1", "P1", "P1", "P1", "P1", "P1", "P2", "P2", "P2", "P2", "P2", "P2", "P2", "P3", "P3", "P4",
+                "P5", "P6", "P7", "P8",
                 "P9", "P9");
         for (JsonNode p : root.get("propositions")) {
             assertThat(p.fieldNames()).toIterable()

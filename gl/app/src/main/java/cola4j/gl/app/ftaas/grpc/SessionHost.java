@@ -166,8 +166,10 @@ public final class SessionHost<B> {
         p.spec = spec;
         SessionConfig s = cfg.session();
         return new SessionInfo(spec.id(), cfg.model(), cfg.kinds(), workload.taskName(spec.id()), s.mode().cliName(),
-                s.steps(), s.rowsPerUser(), s.transfer().cliName(), workload.base().dtype(), s.dataSeed(spec.id()), shapes,
-                spec.auxType(), spec.rank(), spec.mlpHidden(), spec.interval(), spec.optimizer(), spec.lr(), spec.seed(),
+                s.steps(), s.rowsPerUser(), s.transfer().cliName(), workload.base().dtype(), s.dataSeed(spec.id()),
+                shapes,
+                spec.auxType(), spec.rank(), spec.mlpHidden(), spec.interval(), spec.optimizer(), spec.lr(),
+                spec.seed(),
                 started ? step + 1 : 0, cfg.stepTimeoutMs(), cfg.startTimeoutMs(), cfg.preset(), cfg.baseSeed());
     }
 
@@ -215,7 +217,8 @@ public final class SessionHost<B> {
             step = cfg.session().steps();
             over = true;
         }
-        return new Outcome(finish(), millis, new Traffic(down, downHeader, up, upHeader, setupUp, batches), uploadsApplied);
+        return new Outcome(finish(), millis, new Traffic(down, downHeader, up, upHeader, setupUp, batches),
+                uploadsApplied);
     }
 
     private void awaitStart() throws InterruptedException {
@@ -244,7 +247,10 @@ public final class SessionHost<B> {
                     p.status = "disconnected";
                     p.stopReason = p.gone();
                 }
-                if (p.left) p.finish(ServerStep.newBuilder().setStep(step).setResultJson(Json.write(result(p, null, null))).build());
+                if (p.left) {
+                    p.finish(ServerStep.newBuilder().setStep(step)
+                            .setResultJson(Json.write(result(p, null, null))).build());
+                }
             } else if (!p.registered && !p.stopped && !p.left && p.streaming()) {
                 server.register(p.spec);
                 p.registered = true;
@@ -347,7 +353,8 @@ public final class SessionHost<B> {
                     p.status = "incomplete";
                 } else {
                     try {
-                        byte[] params = (m.getUpload().isEmpty() ? m.getFinalParameters() : m.getUpload()).toByteArray();
+                        byte[] params = (m.getUpload().isEmpty() ? m.getFinalParameters() : m.getUpload())
+                                .toByteArray();
                         if (!m.getUpload().isEmpty()) {
                             up += params.length;
                             upHeader += WireFormat.headerBytes(params);

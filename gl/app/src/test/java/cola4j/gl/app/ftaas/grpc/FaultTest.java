@@ -31,8 +31,8 @@ class FaultTest {
             for (int u = 0; u < 3; u++) {
                 int id = u;
                 ManagedChannel ch = h.channel();
-                RemoteUser<VectorBatch> user = new RemoteUser<>(ch, TokenAuth.credentials(h.tokens.get(u)), NetHarness.LOWRANK,
-                        info -> h.w.data());
+                RemoteUser<VectorBatch> user = new RemoteUser<>(ch, TokenAuth.credentials(h.tokens.get(u)),
+                        NetHarness.LOWRANK, info -> h.w.data());
                 RemoteUser.StepObserver obs = (step, d) -> {
                     if (id != 2 || step != AT) return;
                     if (kill) ch.shutdownNow();
@@ -86,8 +86,8 @@ class FaultTest {
         try (NetHarness h = new NetHarness(2, 30, ColaMode.UNMERGED, 20_000)) {
             // user 0 waits 20 ms per step so that the session is still running when user 1 is back
             ManagedChannel c0 = h.channel();
-            RemoteUser<VectorBatch> slow = new RemoteUser<>(c0, TokenAuth.credentials(h.tokens.get(0)), NetHarness.LOWRANK,
-                    info -> h.w.data());
+            RemoteUser<VectorBatch> slow = new RemoteUser<>(c0, TokenAuth.credentials(h.tokens.get(0)),
+                    NetHarness.LOWRANK, info -> h.w.data());
             CompletableFuture<UserResult> u0 = CompletableFuture.supplyAsync(() -> {
                 try {
                     return slow.run((step, d) -> { try { Thread.sleep(20); } catch (InterruptedException e) { } });
@@ -96,8 +96,8 @@ class FaultTest {
                 }
             });
             ManagedChannel first = h.channel();
-            RemoteUser<VectorBatch> u1 = new RemoteUser<>(first, TokenAuth.credentials(h.tokens.get(1)), NetHarness.LOWRANK,
-                    info -> h.w.data());
+            RemoteUser<VectorBatch> u1 = new RemoteUser<>(first, TokenAuth.credentials(h.tokens.get(1)),
+                    NetHarness.LOWRANK, info -> h.w.data());
             Object dropped;
             try {
                 dropped = u1.run((step, d) -> { if (step == 2) first.shutdownNow(); });

@@ -28,7 +28,8 @@ class GrpcSessionTest {
             MethodResult grpc = GrpcSession.run(NetHarness.W, specs, cfg, "cola", "mlp", 20_000);
             MethodResult local = new ColaSession<>(NetHarness.W, specs, cfg, "cola").run(null);
             assertThat(grpc.errors()).isEmpty();
-            assertThat(grpc.downPayloadPerStep()).isEqualTo(grpc.downBytesAnalytic()).isEqualTo(local.downPayloadPerStep());
+            assertThat(grpc.downPayloadPerStep()).isEqualTo(grpc.downBytesAnalytic())
+                    .isEqualTo(local.downPayloadPerStep());
             assertThat(grpc.upPayloadPerStep()).isEqualTo(grpc.upBytesAnalytic()).isEqualTo(local.upPayloadPerStep());
             assertThat(grpc.downBytesPerStep()).isEqualTo(local.downBytesPerStep());
             assertThat(grpc.metrics()).isEqualTo(local.metrics());
@@ -53,16 +54,20 @@ class GrpcSessionTest {
         List<UserSpec> specs = FtaasFixtures.users(2, "lowrank~linear", 1);
         java.util.Map<Integer, java.util.LinkedHashMap<String, cola4j.tensor.Tensor>> net = new java.util.TreeMap<>();
         java.util.Map<Integer, RemoteUser.StepObserver> obs = new java.util.TreeMap<>();
-        for (UserSpec s : specs) obs.put(s.id(), (step, d) -> { synchronized (net) { net.put(s.id(), d.parameters()); } });
+        for (UserSpec s : specs) {
+            obs.put(s.id(), (step, d) -> { synchronized (net) { net.put(s.id(), d.parameters()); } });
+        }
         // the user side draws from its own generators, built from the family, preset and seed alone
         LoopbackSession.Result r = LoopbackSession.run(w,
-                info -> cola4j.gl.app.ftaas.WorkloadTenants.userData(fresh.get()), specs, cfg, "decoder", List.of(), 20_000, obs);
+                info -> cola4j.gl.app.ftaas.WorkloadTenants.userData(fresh.get()), specs, cfg, "decoder", List.of(),
+                20_000, obs);
         assertThat(r.failures()).isEmpty();
         assertThat(r.host().users()).extracting(UserResult::status).containsOnly("finished");
         ColaSession<?> local = new ColaSession<>(w, specs, cfg, "cola");
         MethodResult lr = local.run(null);
         for (UserSpec s : specs) {
-            java.util.LinkedHashMap<String, cola4j.tensor.Tensor> a = net.get(s.id()), b = local.devices().get(s.id()).parameters();
+            java.util.LinkedHashMap<String, cola4j.tensor.Tensor> a = net.get(s.id()),
+                    b = local.devices().get(s.id()).parameters();
             assertThat(a.keySet()).isEqualTo(b.keySet());
             a.forEach((n, t) -> assertThat(t.bitEquals(b.get(n))).as(s.id() + " " + n).isTrue());
             assertThat(NetHarness.of(r.host(), s.id()).value()).isEqualTo(lr.metrics().get("user-" + s.id()));

@@ -36,7 +36,8 @@ final class NetHarness implements AutoCloseable {
 
     NetHarness(int users, int steps, ColaMode mode, long stepTimeoutMs) throws Exception {
         SessionConfig cfg = new SessionConfig(steps, 4, mode, TransferDtype.NATIVE, steps, 7, 2e-3);
-        host = new SessionHost<>(w, new SessionHost.Config("mlp", DigitShift.KINDS, cfg, users, 11, stepTimeoutMs, 30_000),
+        host = new SessionHost<>(w,
+                new SessionHost.Config("mlp", DigitShift.KINDS, cfg, users, 11, stepTimeoutMs, 30_000),
                 new MemoryLedger());
         Map<String, Integer> byToken = new LinkedHashMap<>();
         for (int u = 0; u < users; u++) {

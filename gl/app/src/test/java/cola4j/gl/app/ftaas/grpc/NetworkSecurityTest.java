@@ -152,8 +152,8 @@ class NetworkSecurityTest {
     @Test
     void aUserMayChooseItsTaskAmongTheSessionsButNoOther() throws Exception {
         try (NetHarness h = new NetHarness(2, STEPS, ColaMode.UNMERGED, 20_000)) {
-            assertThatThrownBy(() -> FtaasGrpc.newBlockingStub(h.channel()).withCallCredentials(TokenAuth.credentials(h.tokens.get(1)))
-                    .attach(NetHarness.LOWRANK.toBuilder().setTask("chess").build()))
+            assertThatThrownBy(() -> FtaasGrpc.newBlockingStub(h.channel()).withCallCredentials(TokenAuth.credentials(
+                            h.tokens.get(1))).attach(NetHarness.LOWRANK.toBuilder().setTask("chess").build()))
                     .hasMessageContaining("INVALID_ARGUMENT").hasMessageContaining("task 'chess' is not one of");
             var u0 = h.user(0, NetHarness.LOWRANK.toBuilder().setTask("invert").build());
             var u1 = h.user(1, NetHarness.LOWRANK);
