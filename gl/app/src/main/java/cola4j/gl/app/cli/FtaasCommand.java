@@ -186,7 +186,7 @@ public final class FtaasCommand implements Command {
                 results.add(session.run(p.onStep()));
                 session.server().capped()
                         .forEach((u, n) -> io.err().println("cola: merged-average: user-" + u + "'s ΔW was"
-                        + " scaled down to the norm cap (‖ΔW‖ ≤ 10·‖W‖ per site) in " + n + " upload(s)"));
+                        + " scaled down to the norm cap (‖ΔW‖ ≤ 100·‖W‖ per site) in " + n + " upload(s)"));
             }
         }
         try (Progress p = new Progress(io.err(), "lora (multi-tenant)", steps)) {

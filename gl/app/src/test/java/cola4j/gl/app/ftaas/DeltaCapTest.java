@@ -17,7 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Merged-average: one user's ΔW is capped at ‖ΔW‖_F ≤ 10·‖W‖_F per site (reported), so a 1000× ΔW moves
+ * Merged-average: one user's ΔW is capped at ‖ΔW‖_F ≤ 100·‖W‖_F per site (reported), so a 1000× ΔW moves
  * the other user's adaptation data about as much as a ΔW at the cap, not 1000 times more; a ΔW under the cap is used
  * bit-exactly. Every mode refuses an upload in another dtype than the server's.
  */

@@ -101,7 +101,7 @@ class NanIsolationTest {
                 (t, d) -> new FtaasFixtures.CorruptUploads(new InProcessTransport(t, d), 2, 3, 1e308));
         MethodResult r = diverged.run(null);
         if (mode == ColaMode.MERGED_AVERAGE) {
-            // the ΔW norm cap (‖ΔW‖ ≤ 10·‖W‖ per site) scales the 1e308 ΔW down before it enters the
+            // the ΔW norm cap (‖ΔW‖ ≤ 100·‖W‖ per site) scales the 1e308 ΔW down before it enters the
             // average: nobody diverges, nobody is stopped, and the cap is reported for user 2
             assertThat(r.errors()).isEmpty();
             assertThat(diverged.server().capped()).containsOnlyKeys(2);

@@ -56,9 +56,9 @@ final class FtaasService extends FtaasGrpc.FtaasImplBase {
     public StreamObserver<UserStep> step(StreamObserver<ServerStep> out) {
         int user = TokenAuth.USER.get();
         Peer p = host.peer(user);
-        if (p == null) {
-            out.onError(Status.FAILED_PRECONDITION.withDescription("attach before the step stream")
-                    .asRuntimeException());
+        if (p == null || host.over()) {
+            String why = host.over() ? "the session is over" : "attach before the step stream";
+            out.onError(Status.FAILED_PRECONDITION.withDescription(why).asRuntimeException());
             return new StreamObserver<>() {
                 @Override public void onNext(UserStep m) {}
                 @Override public void onError(Throwable t) {}

@@ -173,6 +173,11 @@ public final class SessionHost<B> {
                 started ? step + 1 : 0, cfg.stepTimeoutMs(), cfg.startTimeoutMs(), cfg.preset(), cfg.baseSeed());
     }
 
+    /** True once the last step has run (no more attaches or streams). */
+    synchronized boolean over() {
+        return over;
+    }
+
     /** The peer of an attached user (gRPC thread), or null. */
     synchronized Peer peer(int user) {
         Peer p = peers.get(user);
@@ -255,6 +260,7 @@ public final class SessionHost<B> {
                 server.register(p.spec);
                 p.registered = true;
                 p.status = "active";
+                p.stopReason = null;   // back after a broken stream: the old reason no longer applies
             }
         }
     }
