@@ -12,6 +12,8 @@ import cola4j.gl.app.ftaas.FtaasModels;
 import cola4j.gl.app.ftaas.SessionConfig;
 import cola4j.gl.app.ftaas.TransferDtype;
 import cola4j.gl.app.ftaas.grpc.NetServer;
+import cola4j.gl.app.ftaas.grpc.HostConfig;
+import cola4j.gl.app.ftaas.grpc.HostOutcome;
 import cola4j.gl.app.ftaas.grpc.SessionHost;
 import cola4j.gl.app.ftaas.grpc.Tokens;
 import cola4j.gl.app.ftaas.grpc.UserResult;
@@ -148,7 +150,7 @@ public final class ServeCommand implements Command {
                 throw new UsageException("--sites: " + e.getMessage());
             }
         }
-        SessionHost<?> host = new SessionHost<>(w, new SessionHost.Config(model, mlp ? DigitShift.KINDS : List.of(),
+        SessionHost<?> host = new SessionHost<>(w, new HostConfig(model, mlp ? DigitShift.KINDS : List.of(),
                 cfg, users, seed * 100L + 1, stepTimeout, startTimeout, mlp ? "" : preset, seed), new MemoryLedger());
         requireMemory(host, users, io);
         Server server = NetServer.start(host, tokens, bind, port, tls);
@@ -156,7 +158,7 @@ public final class ServeCommand implements Command {
         io.out().flush();
         io.err().println("cola serve: " + users + " user(s), tokens in " + dir + ", " + steps + " steps, "
                 + mode.cliName() + ", step timeout " + stepTimeout + " ms" + (tls != null ? ", TLS" : ", plaintext"));
-        SessionHost.Outcome outcome;
+        HostOutcome outcome;
         try {
             outcome = host.run();
         } finally {
@@ -173,7 +175,7 @@ public final class ServeCommand implements Command {
                     + (r.capped() == null ? "" : " (ΔW capped in " + r.capped() + " uploads)"));
         }
         t.print(io.out());
-        SessionHost.Traffic tr = outcome.traffic();
+        HostOutcome.Traffic tr = outcome.traffic();
         io.out().printf(
                 "messages per step: adaptation data %.1f KiB down; uploads %.1f KiB and training rows %.1f KiB up"
                 + " (safetensors bytes; initial replicas %.1f KiB)%n", tr.down() / 1024.0 / steps,

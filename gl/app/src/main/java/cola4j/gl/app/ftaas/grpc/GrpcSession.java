@@ -48,7 +48,7 @@ public final class GrpcSession {
         }
         r.failures().forEach((u, why) -> errors.putIfAbsent("user-" + u, why));
         List<UserSpec> active = specs.stream().filter(s -> !errors.containsKey("user-" + s.id())).toList();
-        SessionHost.Traffic tr = r.host().traffic();
+        HostOutcome.Traffic tr = r.host().traffic();
         long userNanos = r.devices().values().stream().mapToLong(LocalUserDevice::fitNanos).sum();
         return new MethodResult(method, r.ledger().peak(LedgerView.SERVER),
                 LedgerView.peaksByCategory(r.ledger(), LedgerView.SERVER), LedgerView.userPeakMax(r.ledger()),

@@ -37,9 +37,9 @@ public final class LoopbackSession {
      * @param wireDown bytes server → users on the sockets
      * @param ledger   the server's and the users' memory (devices server, user-k)
      * @param passNanos the server's forward/backward time
-     * @param uploadsSent uploads the users sent during the steps (compare {@link SessionHost.Outcome#uploadsApplied})
+     * @param uploadsSent uploads the users sent during the steps (compare {@link HostOutcome#uploadsApplied})
      */
-    public record Result(SessionHost.Outcome host, Map<Integer, LocalUserDevice> devices, Map<Integer, String> failures,
+    public record Result(HostOutcome host, Map<Integer, LocalUserDevice> devices, Map<Integer, String> failures,
                          long wireUp, long wireDown, MemoryLedger ledger, long passNanos, long uploadsSent) {}
 
     /**
@@ -59,7 +59,7 @@ public final class LoopbackSession {
         }
         MemoryLedger ledger = new MemoryLedger();
         SessionHost<B> host = new SessionHost<>(workload,
-                new SessionHost.Config(model, kinds, cfg, specs.size(), auxSeed, stepTimeoutMs, 60_000), ledger);
+                new HostConfig(model, kinds, cfg, specs.size(), auxSeed, stepTimeoutMs, 60_000), ledger);
         Map<String, Integer> tokens = new LinkedHashMap<>();
         List<String> byUser = new ArrayList<>();
         SecureRandom random = new SecureRandom();
@@ -97,7 +97,7 @@ public final class LoopbackSession {
                 threads.add(t);
                 t.start();
             }
-            SessionHost.Outcome outcome = host.run();
+            HostOutcome outcome = host.run();
             for (Thread t : threads) t.join(60_000);
             proxy.awaitQuiet(100);
             return new Result(outcome, devices, failures, proxy.upBytes(), proxy.downBytes(), ledger,

@@ -1,10 +1,6 @@
 package cola4j.gl.app.ftaas.grpc;
 
-import cola4j.autograd.Var;
 import cola4j.gl.AdaptationData;
-import cola4j.gl.NonFiniteException;
-import cola4j.gl.UserFit;
-import cola4j.gl.app.ftaas.Evaluation;
 import cola4j.gl.app.ftaas.LocalServer;
 import cola4j.gl.app.ftaas.SessionConfig;
 import cola4j.gl.app.ftaas.SiteShape;
@@ -13,7 +9,6 @@ import cola4j.gl.app.ftaas.UserSpec;
 import cola4j.gl.app.ftaas.WireFormat;
 import cola4j.gl.app.ftaas.grpc.proto.ServerStep;
 import cola4j.gl.app.ftaas.grpc.proto.UserStep;
-import cola4j.gl.auxiliary.AuxiliaryModel;
 import cola4j.gl.cola.ColaMode;
 import cola4j.models.site.Site;
 import cola4j.tensor.Tensor;
@@ -46,43 +41,8 @@ import java.util.TreeMap;
  * @param <B> batch type
  */
 public final class SessionHost<B> {
-    /**
-     * @param model         served model name (reported to users)
-     * @param kinds         the digits shift kinds (users' tasks)
-     * @param session       steps, rows per user, mode, transfer dtype, data seed
-     * @param users         tokens exist for user ids 0..users-1; the session starts when all have attached
-     * @param auxSeed       user u's auxiliary seed is auxSeed + u (as {@code cola ftaas})
-     * @param stepTimeoutMs how long a step waits for a user's message
-     * @param startTimeoutMs how long the start waits for all users (then starts with those attached, if any)
-     * @param preset        a transformer's preset (tiny, small; "" for mlp): users build its task generators
-     * @param baseSeed      the seed of the served workload (users' task generators)
-     */
-    public record Config(String model, List<String> kinds, SessionConfig session, int users, long auxSeed,
-                         long stepTimeoutMs, long startTimeoutMs, String preset, long baseSeed) {
-        /** An mlp session (no preset). */
-        public Config(String model, List<String> kinds, SessionConfig session, int users, long auxSeed,
-                      long stepTimeoutMs, long startTimeoutMs) {
-            this(model, kinds, session, users, auxSeed, stepTimeoutMs, startTimeoutMs, "", 0);
-        }
-    }
-
-    /**
-     * Message bytes of a session (safetensors files inside the gRPC messages; framing is not in here).
-     *
-     * @param down       adaptation data messages, total bytes
-     * @param downHeader their headers (8 + N each)
-     * @param up         uploads (parameters, ΔW) after setup, total bytes
-     * @param upHeader   their headers
-     * @param setupUp    uploads of step 0 in unmerged mode (the initial replicas)
-     * @param batches    training-row messages (not counted by the in-process transport)
-     */
-    public record Traffic(long down, long downHeader, long up, long upHeader, long setupUp, long batches) {}
-
-    /** What a session measured: every user's result, the wall time of each step, the message bytes. */
-    public record Outcome(List<UserResult> users, List<Double> stepMillis, Traffic traffic, long uploadsApplied) {}
-
     private final TenantWorkload<B> workload;
-    private final Config cfg;
+    private final HostConfig cfg;
     private final LocalServer<B> server;
     private final List<Site> sites;
     private final List<SiteShape> shapes;
@@ -92,7 +52,7 @@ public final class SessionHost<B> {
     private boolean started, over;
     private long down, downHeader, up, upHeader, setupUp, batches, uploadsApplied;
 
-    public SessionHost(TenantWorkload<B> workload, Config cfg, MemoryLedger ledger) {
+    public SessionHost(TenantWorkload<B> workload, HostConfig cfg, MemoryLedger ledger) {
         this.workload = workload;
         this.cfg = cfg;
         this.server = new LocalServer<>(workload, cfg.session().mode(), ledger);
@@ -105,7 +65,7 @@ public final class SessionHost<B> {
         return shapes;
     }
 
-    public Config config() {
+    public HostConfig config() {
         return cfg;
     }
 
@@ -113,37 +73,19 @@ public final class SessionHost<B> {
         return server;
     }
 
-    /**
-     * The largest message a user may send (the transport refuses larger ones before reading them): one batch of
-     * this session (measured by encoding user 0's) plus the largest upload the spec bounds allow at these sites
-     * (full-rank linear ΔW with bias, low-rank of rank {@value FtaasService#MAX_RANK}, or an MLP of width
-     * {@value FtaasService#MAX_MLP_HIDDEN}), plus 64 KiB for headers.
-     */
+    /** The largest message a user may send ({@link SessionSizes#maxMessageBytes}). */
     public int maxMessageBytes() {
-        long batch = WireFormat.encode("batch",
-                workload.encode(workload.sample(0, maxRows, new cola4j.tensor.Rng(0)))).length;
-        long params = 0;
-        for (SiteShape s : shapes) {
-            long in = s.in(), out = s.out(), r = FtaasService.MAX_RANK, h = FtaasService.MAX_MLP_HIDDEN;
-            params += Math.max(in * out + out, Math.max(r * (in + out), in * h + h + h * out + out));
-        }
-        long total = batch + params * workload.base().dtype().bytes + (64 << 10);
-        if (total > Integer.MAX_VALUE) throw new IllegalArgumentException("messages of this session exceed 2 GiB");
-        return (int) total;
+        return SessionSizes.maxMessageBytes(workload, shapes, maxRows);
     }
 
     /** Bytes of the base model's parameters. */
     public long baseBytes() {
-        long b = 0;
-        for (Var v : workload.base().namedParameters().values()) b += v.value().bytes();
-        return b;
+        return SessionSizes.baseBytes(workload);
     }
 
-    /** Bytes of one user's adaptation data per step: rows × Σ_sites (in + out) × dtype bytes. */
+    /** Bytes of one user's adaptation data per step ({@link SessionSizes#adaptationBytesPerUser}). */
     public long adaptationBytesPerUser() {
-        long e = 0;
-        for (SiteShape s : shapes) e += s.in() + s.out();
-        return (long) maxRows * workload.positionsPerRow() * e * workload.base().dtype().bytes;
+        return SessionSizes.adaptationBytesPerUser(workload, shapes, maxRows);
     }
 
     /** Attach (gRPC thread): the token's user joins with {@code spec}; the session info it gets back. */
@@ -194,7 +136,7 @@ public final class SessionHost<B> {
     }
 
     /** Runs the session to its end; the calling thread is the session loop. */
-    public Outcome run() throws InterruptedException {
+    public HostOutcome run() throws InterruptedException {
         awaitStart();
         List<Double> millis = new ArrayList<>();
         for (int s = 0; s < cfg.session().steps(); s++) {
@@ -222,8 +164,9 @@ public final class SessionHost<B> {
             step = cfg.session().steps();
             over = true;
         }
-        return new Outcome(finish(), millis, new Traffic(down, downHeader, up, upHeader, setupUp, batches),
-                uploadsApplied);
+        List<UserResult> results = finish();   // first: the final messages' uploads are counted there
+        HostOutcome.Traffic traffic = new HostOutcome.Traffic(down, downHeader, up, upHeader, setupUp, batches);
+        return new HostOutcome(results, millis, traffic, uploadsApplied);
     }
 
     private void awaitStart() throws InterruptedException {
@@ -387,19 +330,7 @@ public final class SessionHost<B> {
     }
 
     private double evaluate(Peer p, LinkedHashMap<String, Tensor> params) {
-        LinkedHashMap<String, AuxiliaryModel> aux = p.spec.auxiliaries(sites, workload.base().dtype());
-        LinkedHashMap<String, Var> own = UserFit.parameters(aux);
-        if (!own.keySet().equals(params.keySet())) throw new IllegalArgumentException("expected " + own.keySet());
-        own.forEach((n, v) -> {
-            Tensor t = params.get(n);
-            if (!java.util.Arrays.equals(t.shape(), v.value().shape()) || t.dtype() != v.value().dtype()
-                    || NonFiniteException.firstNonFinite(t) != null) {
-                throw new IllegalArgumentException(n + " must be finite " + v.value().dtype() + " "
-                        + java.util.Arrays.toString(v.value().shape()));
-            }
-            v.value().copyFrom(t);
-        });
-        return Evaluation.adapted(workload, workload.base(), p.id, aux);
+        return SessionSizes.evaluate(workload, sites, p.spec, params);
     }
 
     private UserResult result(Peer p, Double value, String reason) {

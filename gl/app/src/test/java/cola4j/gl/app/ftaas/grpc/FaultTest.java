@@ -51,7 +51,7 @@ class FaultTest {
                     }
                 }));
             }
-            SessionHost.Outcome o = h.await();
+            HostOutcome o = h.await();
             for (int u = 0; u < 2; u++) {
                 UserResult r = NetHarness.of(o, u);
                 assertThat(r.status()).isEqualTo("finished");
@@ -107,7 +107,7 @@ class FaultTest {
             assertThat(dropped).isInstanceOf(String.class);
             UserResult r = u1.reconnect(h.channel()).run(null);
             assertThat(u1.info().startStep()).isGreaterThan(2);
-            SessionHost.Outcome o = h.await();
+            HostOutcome o = h.await();
             assertThat(r.status()).isEqualTo("finished");
             assertThat(r.served()).isGreaterThan(3).isLessThan(30);
             assertThat(r.value()).isNotNull();

@@ -31,13 +31,13 @@ final class NetHarness implements AutoCloseable {
     final SessionHost<VectorBatch> host;
     final Server server;
     final List<String> tokens = new ArrayList<>();
-    final CompletableFuture<SessionHost.Outcome> outcome;
+    final CompletableFuture<HostOutcome> outcome;
     private final List<ManagedChannel> channels = new ArrayList<>();
 
     NetHarness(int users, int steps, ColaMode mode, long stepTimeoutMs) throws Exception {
         SessionConfig cfg = new SessionConfig(steps, 4, mode, TransferDtype.NATIVE, steps, 7, 2e-3);
         host = new SessionHost<>(w,
-                new SessionHost.Config("mlp", DigitShift.KINDS, cfg, users, 11, stepTimeoutMs, 30_000),
+                new HostConfig("mlp", DigitShift.KINDS, cfg, users, 11, stepTimeoutMs, 30_000),
                 new MemoryLedger());
         Map<String, Integer> byToken = new LinkedHashMap<>();
         for (int u = 0; u < users; u++) {
@@ -77,11 +77,11 @@ final class NetHarness implements AutoCloseable {
         });
     }
 
-    SessionHost.Outcome await() throws Exception {
+    HostOutcome await() throws Exception {
         return outcome.get(120, TimeUnit.SECONDS);
     }
 
-    static UserResult of(SessionHost.Outcome o, int user) {
+    static UserResult of(HostOutcome o, int user) {
         return o.users().stream().filter(r -> r.user() == user).findFirst().orElseThrow();
     }
 

@@ -79,7 +79,7 @@ class NetworkSecurityTest {
             StreamObserver<UserStep> out = FtaasGrpc.newStub(ch)
                     .withCallCredentials(TokenAuth.credentials(h.tokens.get(1))).step(collector(in));
             out.onNext(attack.apply(info));
-            SessionHost.Outcome o = h.await();
+            HostOutcome o = h.await();
             UserResult good = NetHarness.of(o, 0), bad = NetHarness.of(o, 1);
             assertThat(good.status()).isEqualTo("finished");
             assertThat(good.served()).isEqualTo(STEPS);
@@ -110,7 +110,7 @@ class NetworkSecurityTest {
             assertThat(first).isInstanceOf(Throwable.class);
             assertThat(Status.fromThrowable((Throwable) first).getCode())
                     .isIn(Status.Code.RESOURCE_EXHAUSTED, Status.Code.CANCELLED);
-            SessionHost.Outcome o = h.await();
+            HostOutcome o = h.await();
             assertThat(NetHarness.of(o, 0).served()).isEqualTo(STEPS);
             assertThat(legit.get()).isInstanceOf(UserResult.class);
             assertThat(NetHarness.of(o, 1).status()).isNotEqualTo("finished");
@@ -128,7 +128,7 @@ class NetworkSecurityTest {
                     .hasMessageContaining("UNAUTHENTICATED");
             var u0 = h.user(0, NetHarness.LOWRANK);
             var u1 = h.user(1, NetHarness.LOWRANK);
-            SessionHost.Outcome o = h.await();
+            HostOutcome o = h.await();
             assertThat(u0.get()).isInstanceOf(UserResult.class);
             assertThat(((UserResult) u0.get()).user()).isZero();
             assertThat(((UserResult) u1.get()).user()).isEqualTo(1);
@@ -157,7 +157,7 @@ class NetworkSecurityTest {
                     .hasMessageContaining("INVALID_ARGUMENT").hasMessageContaining("task 'chess' is not one of");
             var u0 = h.user(0, NetHarness.LOWRANK.toBuilder().setTask("invert").build());
             var u1 = h.user(1, NetHarness.LOWRANK);
-            SessionHost.Outcome o = h.await();
+            HostOutcome o = h.await();
             assertThat(u0.get()).as("user 0").isInstanceOf(UserResult.class);
             assertThat(u1.get()).as("user 1").isInstanceOf(UserResult.class);
             assertThat(((UserResult) u0.get()).task()).isEqualTo("invert");

@@ -31,7 +31,7 @@ class TlsTest {
     void aSessionOverTlsWithATestCertificate() throws Exception {
         SelfSignedCertificate cert = new SelfSignedCertificate("localhost");
         SessionConfig cfg = new SessionConfig(2, 4, ColaMode.UNMERGED, TransferDtype.NATIVE, 2, 7, 2e-3);
-        SessionHost<VectorBatch> host = new SessionHost<>(NetHarness.W, new SessionHost.Config("mlp", DigitShift.KINDS,
+        SessionHost<VectorBatch> host = new SessionHost<>(NetHarness.W, new HostConfig("mlp", DigitShift.KINDS,
                 cfg, 1, 11, 20_000, 30_000), new MemoryLedger());
         String token = Tokens.generate(new java.security.SecureRandom());
         Server server = NetServer.start(host, Map.of(token, 0), "127.0.0.1", 0,
@@ -42,7 +42,7 @@ class TlsTest {
         ManagedChannel untrusting = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort(),
                 TlsChannelCredentials.create()).overrideAuthority("localhost").build();
         try {
-            CompletableFuture<SessionHost.Outcome> run = CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<HostOutcome> run = CompletableFuture.supplyAsync(() -> {
                 try {
                     return host.run();
                 } catch (InterruptedException e) {
