@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,11 +41,20 @@ class ServeProcessesTest {
     }
 
     @Test
-    @Timeout(240)
     void serverAndTwoUserProcessesCompleteASessionOnLoopback(@TempDir Path dir) throws Exception {
         Path tokens = dir.resolve("tokens");
         Process server = cola(null, "serve", "--users", "2", "--tokens", tokens.toString(), "--port", "0", "--steps",
                 "5", "--rows", "8", "--pretrain-steps", "20", "--start-timeout", "120000");
+        // a watchdog instead of a test timeout: a server that hangs is killed, its stdout closes, the test fails
+        Thread watchdog = new Thread(() -> {
+            try {
+                if (!server.waitFor(200, TimeUnit.SECONDS)) server.destroyForcibly();
+            } catch (InterruptedException e) {
+                server.destroyForcibly();
+            }
+        });
+        watchdog.setDaemon(true);
+        watchdog.start();
         List<String> lines = new ArrayList<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(),
                 StandardCharsets.UTF_8))) {

@@ -126,11 +126,7 @@ public final class FtaasCommand implements Command {
         boolean mlp = model.equals("mlp");
         String preset = Args.choice(cl, "preset", "small", Workloads.presets());
         int users = Args.intValue(cl, "users", 4, 1);
-        if (cl.hasOption("merged") && cl.hasOption("merged-average")) {
-            throw new UsageException("--merged and --merged-average exclude each other");
-        }
-        ColaMode mode = cl.hasOption("merged") ? ColaMode.MERGED : cl.hasOption("merged-average")
-                ? ColaMode.MERGED_AVERAGE : ColaMode.UNMERGED;
+        ColaMode mode = mode(cl);
         int steps = Args.intValue(cl, "steps", 200, 1), rows = Args.intValue(cl, "rows", 32, 1);
         int seed = Args.intValue(cl, "seed", 0, 0), eval = Args.intValue(cl, "eval", 256, 1);
         Integer pre = cl.hasOption("pretrain-steps") ? Args.intValue(cl, "pretrain-steps", 300, mlp ? 0 : 1) : null;
@@ -145,12 +141,7 @@ public final class FtaasCommand implements Command {
         TransferDtype transfer = TransferDtype.parse(Args.choice(cl, "transfer-dtype", "float32",
                 List.of("float32", "bf16")));
         Path json = Args.path(cl, "json"), cacheDir = Args.path(cl, "cache");
-        if (mlp && cl.hasOption("sites")) {
-            throw new UsageException("--sites applies to transformer models; the mlp adapts every layer");
-        }
-        List<String> sites = cl.hasOption("sites")
-                ? Arrays.stream(cl.getOptionValue("sites").split(",")).map(String::trim).toList()
-                : FtaasModels.TRANSFORMER_SITES;
+        List<String> sites = sites(cl, mlp);
         String tooBig = SessionLimits.sizeProblem(users, rows, steps, pattern.ranks());
         if (tooBig != null) throw new UsageException(tooBig);
         List<UserSpec> specs = pattern.cycle(users, 32, seed * 100L + 1);
@@ -159,22 +150,9 @@ public final class FtaasCommand implements Command {
                     + " needs linear auxiliaries (lowrank, linear), got --aux " + aux);
         }
         if (json != null) requireWritable(json);
-        TenantWorkload<?> w;
-        if (mlp) {
-            int steps0 = pre == null ? 300 : pre;
-            try (Progress p = new Progress(io.err(), "pretrain " + model, steps0)) {
-                w = FtaasModels.create(model, steps0, seed, p.onStep());
-            }
-        } else {
-            PretrainCache cache = cacheDir != null ? new PretrainCache(cacheDir) : PretrainCache.atDefaultLocation();
-            try {
-                w = FtaasModels.transformer(model, preset, seed, pre, sites, eval, cache, io.err());
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--sites: " + e.getMessage());
-            }
-        }
+        TenantWorkload<?> w = workload(model, preset, seed, pre, sites, eval, cacheDir, io);
         SessionConfig cfg = new SessionConfig(steps, rows, mode, transfer, Math.max(1, steps / 10), seed, 2e-3);
-        requireHeap(SessionLimits.estimate(w, specs, ServingMethod.cola(mode), rows), io);
+        requireHeap("ftaas", SessionLimits.estimate(w, specs, ServingMethod.cola(mode), rows), "", io);
         List<MethodResult> results = new ArrayList<>();
         String method = "cola-" + aux + "-" + mode.cliName();
         if (transport.equals("grpc")) {
@@ -215,10 +193,53 @@ public final class FtaasCommand implements Command {
         return results.stream().allMatch(r -> r.errors().isEmpty()) ? 0 : 1;
     }
 
-    /** Refuses (one line, exit 2) a session whose estimated memory exceeds the heap; prints the estimate. */
-    static void requireHeap(long bytes, Io io) {
+    /** The ColA mode of {@code --merged} / {@code --merged-average} (unmerged without either; both: usage error). */
+    static ColaMode mode(CommandLine cl) {
+        if (cl.hasOption("merged") && cl.hasOption("merged-average")) {
+            throw new UsageException("--merged and --merged-average exclude each other");
+        }
+        return cl.hasOption("merged") ? ColaMode.MERGED : cl.hasOption("merged-average")
+                ? ColaMode.MERGED_AVERAGE : ColaMode.UNMERGED;
+    }
+
+    /** {@code --sites} of a transformer (default {@link FtaasModels#TRANSFORMER_SITES}); a usage error for the mlp. */
+    static List<String> sites(CommandLine cl, boolean mlp) {
+        if (mlp && cl.hasOption("sites")) {
+            throw new UsageException("--sites applies to transformer models; the mlp adapts every layer");
+        }
+        return cl.hasOption("sites")
+                ? Arrays.stream(cl.getOptionValue("sites").split(",")).map(String::trim).toList()
+                : FtaasModels.TRANSFORMER_SITES;
+    }
+
+    /**
+     * The served workload: the digits MLP pretrained in-process ({@code pre} steps, default 300), or a transformer
+     * family from the pretraining cache ({@code pre} null: the family's tuned default).
+     */
+    static TenantWorkload<?> workload(String model, String preset, int seed, Integer pre, List<String> sites, int eval,
+                                      Path cacheDir, Io io) throws IOException {
+        if (model.equals("mlp")) {
+            int steps0 = pre == null ? 300 : pre;
+            try (Progress p = new Progress(io.err(), "pretrain " + model, steps0)) {
+                return FtaasModels.create(model, steps0, seed, p.onStep());
+            }
+        }
+        PretrainCache cache = cacheDir != null ? new PretrainCache(cacheDir) : PretrainCache.atDefaultLocation();
+        try {
+            return FtaasModels.transformer(model, preset, seed, pre, sites, eval, cache, io.err());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--sites: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Refuses (one line, exit 2) a session whose estimated memory exceeds the heap; prints the estimate as
+     * {@code cola <command>: memory estimate … (what), heap …}.
+     */
+    static void requireHeap(String command, long bytes, String what, Io io) {
         long heap = Runtime.getRuntime().maxMemory();
-        io.err().printf("cola ftaas: memory estimate %.1f MiB, heap %.0f MiB%n", bytes / 1048576.0, heap / 1048576.0);
+        io.err().printf("cola %s: memory estimate %.1f MiB%s, heap %.0f MiB%n", command, bytes / 1048576.0, what,
+                heap / 1048576.0);
         if (bytes > heap) {
             throw new UsageException(String.format(
                     "the session needs about %.0f MiB but the heap is %.0f MiB; fewer users,"

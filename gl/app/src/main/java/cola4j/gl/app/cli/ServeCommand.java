@@ -3,24 +3,21 @@ package cola4j.gl.app.cli;
 import cola4j.gl.app.command.Args;
 import cola4j.gl.app.command.Command;
 import cola4j.gl.app.command.UsageException;
-import cola4j.gl.app.ftaas.TenantWorkload;
-import cola4j.gl.app.workload.PretrainCache;
-import cola4j.gl.app.workload.Workloads;
-import java.util.Arrays;
 import cola4j.gl.app.ftaas.Evaluation;
-import cola4j.gl.app.ftaas.FtaasModels;
 import cola4j.gl.app.ftaas.SessionConfig;
+import cola4j.gl.app.ftaas.SessionLimits;
+import cola4j.gl.app.ftaas.TenantWorkload;
 import cola4j.gl.app.ftaas.TransferDtype;
-import cola4j.gl.app.ftaas.grpc.NetServer;
 import cola4j.gl.app.ftaas.grpc.HostConfig;
 import cola4j.gl.app.ftaas.grpc.HostOutcome;
+import cola4j.gl.app.ftaas.grpc.NetServer;
 import cola4j.gl.app.ftaas.grpc.SessionHost;
 import cola4j.gl.app.ftaas.grpc.Tokens;
 import cola4j.gl.app.ftaas.grpc.UserResult;
 import cola4j.gl.app.io.Io;
 import cola4j.gl.app.io.JsonFiles;
-import cola4j.gl.app.io.Progress;
 import cola4j.gl.app.io.Table;
+import cola4j.gl.app.workload.Workloads;
 import cola4j.gl.cola.ColaMode;
 import cola4j.models.data.DigitShift;
 import cola4j.tensor.memory.MemoryLedger;
@@ -43,8 +40,6 @@ import org.apache.commons.cli.Options;
  * allocated.
  */
 public final class ServeCommand implements Command {
-    /** Upper bounds of the sizes (checked before any allocation). */
-    static final int MAX_USERS = 1024, MAX_STEPS = 1_000_000, MAX_ROWS = 4096;
 
     @Override
     public String name() {
@@ -82,7 +77,7 @@ public final class ServeCommand implements Command {
                 .addOption(FtaasCommand.opt("start-timeout", "MS",
                         "how long to wait for all users to attach (default 300000)"))
                 .addOption(FtaasCommand.opt("max-users", "N",
-                        "refuse --users above N (default 64, at most " + MAX_USERS + ")"))
+                        "refuse --users above N (default 64, at most " + SessionLimits.MAX_USERS + ")"))
                 .addOption(FtaasCommand.opt("transfer-dtype", "float32|bf16",
                         "adaptation data on the wire (default float32)"))
                 .addOption(FtaasCommand.opt("seed", "S", "seed of base, users and data (default 0)"))
@@ -101,28 +96,22 @@ public final class ServeCommand implements Command {
         String preset = Args.choice(cl, "preset", "small", Workloads.presets());
         int eval = Args.intValue(cl, "eval", 256, 1);
         Path cacheDir = Args.path(cl, "cache");
-        if (mlp && cl.hasOption("sites")) {
-            throw new UsageException("--sites applies to transformer models; the mlp adapts every layer");
-        }
-        List<String> sites = cl.hasOption("sites")
-                ? Arrays.stream(cl.getOptionValue("sites").split(",")).map(String::trim).toList()
-                : FtaasModels.TRANSFORMER_SITES;
+        List<String> sites = FtaasCommand.sites(cl, mlp);
         int maxUsers = Args.intValue(cl, "max-users", 64, 1);
-        if (maxUsers > MAX_USERS) throw new UsageException("--max-users must be <= " + MAX_USERS);
+        if (maxUsers > SessionLimits.MAX_USERS) {
+            throw new UsageException("--max-users must be <= " + SessionLimits.MAX_USERS);
+        }
         int users = Args.intValue(cl, "users", 2, 1);
         if (users > maxUsers) throw new UsageException("--users " + users + " exceeds --max-users " + maxUsers);
-        int steps = bounded(cl, "steps", 100, MAX_STEPS), rows = bounded(cl, "rows", 32, MAX_ROWS);
+        int steps = bounded(cl, "steps", 100, SessionLimits.MAX_STEPS),
+                rows = bounded(cl, "rows", 32, SessionLimits.MAX_ROWS);
         int port = Args.intValue(cl, "port", 50051, 0);
         if (port > 65535) throw new UsageException("--port must be <= 65535");
         long stepTimeout = Args.intValue(cl, "step-timeout", 30_000, 1),
                 startTimeout = Args.intValue(cl, "start-timeout", 300_000, 1);
         int seed = Args.intValue(cl, "seed", 0, 0);
         Integer pre = cl.hasOption("pretrain-steps") || mlp ? bounded(cl, "pretrain-steps", 300, 100_000) : null;
-        if (cl.hasOption("merged") && cl.hasOption("merged-average")) {
-            throw new UsageException("--merged and --merged-average exclude each other");
-        }
-        ColaMode mode = cl.hasOption("merged") ? ColaMode.MERGED : cl.hasOption("merged-average")
-                ? ColaMode.MERGED_AVERAGE : ColaMode.UNMERGED;
+        ColaMode mode = FtaasCommand.mode(cl);
         TransferDtype transfer = TransferDtype.parse(Args.choice(cl, "transfer-dtype", "float32",
                 List.of("float32", "bf16")));
         Path dir = Args.path(cl, "tokens"), json = Args.path(cl, "json");
@@ -130,26 +119,14 @@ public final class ServeCommand implements Command {
         NetServer.Tls tls = tls(cl);
         if (json != null) FtaasCommand.requireWritable(json);
         String bind = cl.getOptionValue("bind", "127.0.0.1");
-        if (tls == null && !loopback(bind)) {
+        if (tls == null && !UserCommand.loopback(bind, "--bind")) {
             throw new UsageException("--bind " + bind + " is not a loopback address: tokens would cross the network in"
                     + " plaintext; serve TLS (--tls-cert, --tls-key)");
         }
 
         SessionConfig cfg = new SessionConfig(steps, rows, mode, transfer, steps, seed, 2e-3);
-        TenantWorkload<?> w;
         Map<String, Integer> tokens = Tokens.writeAll(dir, users);
-        if (mlp) {
-            try (Progress p = new Progress(io.err(), "pretrain " + model, pre)) {
-                w = FtaasModels.digits(pre, seed, DigitShift.KINDS, p.onStep());
-            }
-        } else {
-            PretrainCache cache = cacheDir != null ? new PretrainCache(cacheDir) : PretrainCache.atDefaultLocation();
-            try {
-                w = FtaasModels.transformer(model, preset, seed, pre, sites, eval, cache, io.err());
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--sites: " + e.getMessage());
-            }
-        }
+        TenantWorkload<?> w = FtaasCommand.workload(model, preset, seed, pre, sites, eval, cacheDir, io);
         SessionHost<?> host = new SessionHost<>(w, new HostConfig(model, mlp ? DigitShift.KINDS : List.of(),
                 cfg, users, seed * 100L + 1, stepTimeout, startTimeout, mlp ? "" : preset, seed), new MemoryLedger());
         requireMemory(host, users, io);
@@ -211,14 +188,6 @@ public final class ServeCommand implements Command {
         return new NetServer.Tls(cert, key);
     }
 
-    private static boolean loopback(String host) {
-        try {
-            return java.net.InetAddress.getByName(host).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
-            throw new UsageException("--bind: unknown address " + host);
-        }
-    }
-
     /**
      * The server's memory for this session, estimated before listening: the base model plus, per user, the messages
      * it may have in flight ({@code Peer.INBOX} of the largest it may send, which also bounds its replica or ΔW and
@@ -228,13 +197,8 @@ public final class ServeCommand implements Command {
     static void requireMemory(SessionHost<?> host, int users, Io io) {
         long base = host.baseBytes();
         long perUser = 4L * host.maxMessageBytes() + 6L * host.adaptationBytesPerUser();
-        long total = base + users * perUser, heap = Runtime.getRuntime().maxMemory();
-        io.err().printf("cola serve: server memory estimate %.1f MiB (base %.1f MiB + %d users x %.1f MiB), "
-                + "heap %.0f MiB%n", total / 1048576.0, base / 1048576.0, users, perUser / 1048576.0, heap / 1048576.0);
-        if (total > heap) {
-            throw new UsageException(String.format(
-                    "the session needs about %.0f MiB but the heap is %.0f MiB; fewer users or"
-                    + " a larger heap (COLA_JAVA_OPTS=-Xmx...)", total / 1048576.0, heap / 1048576.0));
-        }
+        FtaasCommand.requireHeap("serve", base + users * perUser,
+                String.format(" (base %.1f MiB + %d users x %.1f MiB)", base / 1048576.0, users, perUser / 1048576.0),
+                io);
     }
 }

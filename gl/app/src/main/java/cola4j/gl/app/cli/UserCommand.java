@@ -103,7 +103,7 @@ public final class UserCommand implements Command {
             File ca = new File(cl.getOptionValue("tls-ca"));
             if (!ca.isFile()) throw new UsageException("--tls-ca: no such file " + ca);
             creds = TlsChannelCredentials.newBuilder().trustManager(ca).build();
-        } else if (loopback(host)) {
+        } else if (loopback(host, "--server")) {
             creds = InsecureChannelCredentials.create();
         } else {
             throw new UsageException("--server " + host + " is not a loopback address: the token needs TLS (--tls-ca)");
@@ -151,11 +151,12 @@ public final class UserCommand implements Command {
         return d;
     }
 
-    private static boolean loopback(String host) {
+    /** Whether {@code host} is a loopback address; an unknown host is a usage error naming {@code option}. */
+    static boolean loopback(String host, String option) {
         try {
             return InetAddress.getByName(host).isLoopbackAddress();
         } catch (UnknownHostException e) {
-            throw new UsageException("--server: unknown host " + host);
+            throw new UsageException(option + ": unknown host " + host);
         }
     }
 }

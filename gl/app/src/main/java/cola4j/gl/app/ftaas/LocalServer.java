@@ -85,15 +85,22 @@ public final class LocalServer<B> implements Server<B> {
         return replicas;
     }
 
+    /**
+     * IllegalArgumentException if this server's mode cannot serve {@code spec} (merged modes need linear auxiliaries).
+     */
+    public void requireServable(UserSpec spec) {
+        if (mode != ColaMode.UNMERGED && !spec.mergeable()) {
+            throw new IllegalArgumentException("server: user " + spec.id() + "'s " + spec.auxType()
+                    + " auxiliary cannot be merged; use unmerged mode");
+        }
+    }
+
     @Override
     public void register(UserSpec spec) {
         if (specs.containsKey(spec.id())) {
             throw new IllegalArgumentException("server: user " + spec.id() + " is already registered");
         }
-        if (mode != ColaMode.UNMERGED && !spec.mergeable()) {
-            throw new IllegalArgumentException("server: user " + spec.id() + "'s " + spec.auxType()
-                    + " auxiliary cannot be merged; use unmerged mode");
-        }
+        requireServable(spec);
         specs.put(spec.id(), spec);
         queues.put(spec.id(), new ArrayDeque<>());
         if (mode == ColaMode.UNMERGED) {
@@ -132,21 +139,13 @@ public final class LocalServer<B> implements Server<B> {
             throw new IllegalArgumentException("server: upload from unregistered user " + user);
         }
         DType dtype = workload.base().dtype();
-        tensors.forEach((n, t) -> {
-            if (t.dtype() != dtype) {
-                throw new IllegalArgumentException("server: user " + user + " uploaded " + n + " as " + t.dtype()
-                        + "; the server's dtype is " + dtype);
-            }
-        });
         if (mode == ColaMode.UNMERGED) {
             LinkedHashMap<String, Var> params = UserFit.parameters(replicas.get(user));
-            LinkedHashMap<String, int[]> expected = new LinkedHashMap<>();
-            params.forEach((n, v) -> expected.put(n, v.value().shape()));
-            UploadShapes.require(user, expected, tensors);
+            UploadShapes.require(user, UploadShapes.parameters(replicas.get(user)), tensors, dtype);
             params.forEach((n, v) -> v.setValue(tensors.get(n).to(v.value().dtype())));
             return;
         }
-        UploadShapes.require(user, UploadShapes.deltas(specs.get(user), sites), tensors);
+        UploadShapes.require(user, UploadShapes.deltas(specs.get(user), sites), tensors, dtype);
         Map<String, AuxiliaryModel> deltas = new LinkedHashMap<>();
         long bytes = 0;
         for (Site s : sites) {

@@ -66,12 +66,7 @@ public record UserSpec(int id, AuxiliaryKind auxType, int rank, int mlpHidden, i
      * Whether this user's auxiliaries are linear in x (lowrank, linear), so ΔW can be merged into the base weights.
      */
     public boolean mergeable() {
-        return mergeable(auxType);
-    }
-
-    /** Whether auxiliaries of {@code type} can be merged (every type but mlp). */
-    public static boolean mergeable(AuxiliaryKind type) {
-        return type.mergeable();
+        return auxType.mergeable();
     }
 
     /** The factory spec of site number {@code siteIndex}. */

@@ -78,7 +78,7 @@ public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("pr
         check(evalEvery >= 1 && evalEvery % interval == 0,
                 "eval-every " + evalEvery + " must be a positive multiple of the interval " + interval);
         check(!merged || method == TrainMethod.COLA, "--merged applies to method cola only (got " + method + ")");
-        check(!merged || aux != AuxiliaryKind.MLP,
+        check(!merged || aux.mergeable(),
                 "--merged needs a mergeable auxiliary (lowrank or linear); mlp is nonlinear in x");
         sites = List.copyOf(sites);
     }

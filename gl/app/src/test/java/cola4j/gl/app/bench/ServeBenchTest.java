@@ -8,12 +8,10 @@ import java.io.PrintStream;
 import java.util.List;
 import org.apache.commons.cli.DefaultParser;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /** {@code cola bench serve} on a tiny load: one row per (mode, users), nothing lost, merged server bytes flat in K. */
 class ServeBenchTest {
     @Test
-    @Timeout(180)
     void rowsReportEveryUserServedAndNothingLost() throws Exception {
         ServeBench b = new ServeBench();
         var cl = new DefaultParser().parse(b.options(), new String[] {"--users", "1,3", "--steps", "3", "--rows", "4"});

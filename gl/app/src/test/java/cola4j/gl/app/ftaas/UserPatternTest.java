@@ -73,9 +73,9 @@ class UserPatternTest {
 
     @Test
     void mergeableTypes() {
-        assertThat(UserSpec.mergeable(AuxiliaryKind.LOWRANK)).isTrue();
-        assertThat(UserSpec.mergeable(AuxiliaryKind.LINEAR)).isTrue();
-        assertThat(UserSpec.mergeable(AuxiliaryKind.MLP)).isFalse();
+        assertThat(AuxiliaryKind.LOWRANK.mergeable()).isTrue();
+        assertThat(AuxiliaryKind.LINEAR.mergeable()).isTrue();
+        assertThat(AuxiliaryKind.MLP.mergeable()).isFalse();
     }
 
     /**

@@ -85,11 +85,4 @@ public final class NetworkProposition {
                 + aux.get(1) + ", " + aux.get(2) + "; I 1~2), " + compared + " parameter snapshots, bit for bit";
         return diff.result("P9", setting, 0.0);
     }
-
-    /** Every device's parameters (for callers that compare after the session). */
-    static Map<Integer, LinkedHashMap<String, Tensor>> parameters(Map<Integer, LocalUserDevice> devices) {
-        Map<Integer, LinkedHashMap<String, Tensor>> m = new TreeMap<>();
-        devices.forEach((u, d) -> m.put(u, d.parameters()));
-        return m;
-    }
 }

@@ -1,6 +1,7 @@
 package cola4j.gl.app.ftaas.grpc;
 
 import cola4j.gl.AdaptationData;
+import cola4j.gl.app.ftaas.AnalyticBytes;
 import cola4j.gl.app.ftaas.LocalServer;
 import cola4j.gl.app.ftaas.SessionConfig;
 import cola4j.gl.app.ftaas.SiteShape;
@@ -47,7 +48,7 @@ public final class SessionHost<B> {
     private final List<Site> sites;
     private final List<SiteShape> shapes;
     private final Map<Integer, Peer> peers = new TreeMap<>();
-    private final int maxRows;
+    private final int maxRows, maxMessageBytes;
     private volatile int step;
     private boolean started, over;
     private long down, downHeader, up, upHeader, setupUp, batches, uploadsApplied;
@@ -59,6 +60,7 @@ public final class SessionHost<B> {
         this.sites = workload.adaptedSites(workload.base());
         this.shapes = SiteShape.of(sites);
         this.maxRows = cfg.session().rowsPerUser();
+        this.maxMessageBytes = SessionSizes.maxMessageBytes(workload, shapes, maxRows);
     }
 
     public List<SiteShape> shapes() {
@@ -73,19 +75,19 @@ public final class SessionHost<B> {
         return server;
     }
 
-    /** The largest message a user may send ({@link SessionSizes#maxMessageBytes}). */
+    /** The largest message a user may send ({@link SessionSizes#maxMessageBytes}; computed once). */
     public int maxMessageBytes() {
-        return SessionSizes.maxMessageBytes(workload, shapes, maxRows);
+        return maxMessageBytes;
     }
 
     /** Bytes of the base model's parameters. */
     public long baseBytes() {
-        return SessionSizes.baseBytes(workload);
+        return AnalyticBytes.baseParameters(workload.base()) * workload.base().dtype().bytes;
     }
 
-    /** Bytes of one user's adaptation data per step ({@link SessionSizes#adaptationBytesPerUser}). */
+    /** Bytes of one user's adaptation data per step ({@link AnalyticBytes#adaptationDataBytes}). */
     public long adaptationBytesPerUser() {
-        return SessionSizes.adaptationBytesPerUser(workload, shapes, maxRows);
+        return AnalyticBytes.adaptationDataBytes(sites, maxRows, workload.positionsPerRow(), workload.base().dtype());
     }
 
     /** Attach (gRPC thread): the token's user joins with {@code spec}; the session info it gets back. */
@@ -100,10 +102,7 @@ public final class SessionHost<B> {
             throw new IllegalStateException("user " + spec.id() + " re-attached with another spec than "
                     + p.spec.describe());
         }
-        if (cfg.session().mode() != ColaMode.UNMERGED && !spec.mergeable()) {
-            throw new IllegalArgumentException(spec.auxType() + " auxiliaries cannot be merged; the session is "
-                    + cfg.session().mode().cliName());
-        }
+        server.requireServable(spec);   // refused at attach, not later at its first step
         if (!task.isEmpty()) workload.choose(spec.id(), task);
         p.spec = spec;
         SessionConfig s = cfg.session();

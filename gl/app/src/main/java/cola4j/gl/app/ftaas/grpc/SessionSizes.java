@@ -1,22 +1,20 @@
 package cola4j.gl.app.ftaas.grpc;
 
-import cola4j.autograd.Var;
-import cola4j.gl.NonFiniteException;
 import cola4j.gl.UserFit;
 import cola4j.gl.app.ftaas.Evaluation;
 import cola4j.gl.app.ftaas.SiteShape;
 import cola4j.gl.app.ftaas.TenantWorkload;
+import cola4j.gl.app.ftaas.UploadShapes;
 import cola4j.gl.app.ftaas.UserSpec;
 import cola4j.gl.app.ftaas.WireFormat;
 import cola4j.gl.auxiliary.AuxiliaryModel;
 import cola4j.models.site.Site;
 import cola4j.tensor.Rng;
 import cola4j.tensor.Tensor;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 
-/** The sizes a {@link SessionHost} bounds and estimates, and its evaluation of a user's final parameters. */
+/** The message bound of a {@link SessionHost} and its evaluation of a user's final parameters. */
 final class SessionSizes {
     private SessionSizes() {}
 
@@ -38,38 +36,15 @@ final class SessionSizes {
         return (int) total;
     }
 
-    /** Bytes of the base model's parameters. */
-    static long baseBytes(TenantWorkload<?> workload) {
-        long b = 0;
-        for (Var v : workload.base().namedParameters().values()) b += v.value().bytes();
-        return b;
-    }
-
-    /** Bytes of one user's adaptation data per step: rows × positions × Σ_sites (in + out) × dtype bytes. */
-    static long adaptationBytesPerUser(TenantWorkload<?> workload, List<SiteShape> shapes, int maxRows) {
-        long e = 0;
-        for (SiteShape s : shapes) e += s.in() + s.out();
-        return (long) maxRows * workload.positionsPerRow() * e * workload.base().dtype().bytes;
-    }
-
     /**
-     * The metric of the base with {@code spec}'s auxiliaries holding {@code params}: exactly the names, shapes and
-     * dtype of those auxiliaries, every value finite (IllegalArgumentException otherwise).
+     * The metric of the base with {@code spec}'s auxiliaries holding {@code params}, checked as every upload is
+     * ({@link UploadShapes#require}: names, shapes, dtype, finite values; IllegalArgumentException otherwise).
      */
     static <B> double evaluate(TenantWorkload<B> workload, List<Site> sites, UserSpec spec,
                                LinkedHashMap<String, Tensor> params) {
         LinkedHashMap<String, AuxiliaryModel> aux = spec.auxiliaries(sites, workload.base().dtype());
-        LinkedHashMap<String, Var> own = UserFit.parameters(aux);
-        if (!own.keySet().equals(params.keySet())) throw new IllegalArgumentException("expected " + own.keySet());
-        own.forEach((n, v) -> {
-            Tensor t = params.get(n);
-            if (!Arrays.equals(t.shape(), v.value().shape()) || t.dtype() != v.value().dtype()
-                    || NonFiniteException.firstNonFinite(t) != null) {
-                throw new IllegalArgumentException(n + " must be finite " + v.value().dtype() + " "
-                        + Arrays.toString(v.value().shape()));
-            }
-            v.value().copyFrom(t);
-        });
+        UploadShapes.require(spec.id(), UploadShapes.parameters(aux), params, workload.base().dtype());
+        UserFit.parameters(aux).forEach((n, v) -> v.value().copyFrom(params.get(n)));
         return Evaluation.adapted(workload, workload.base(), spec.id(), aux);
     }
 }

@@ -11,14 +11,12 @@ import cola4j.gl.app.ftaas.UserSpec;
 import cola4j.gl.cola.ColaMode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code cola ftaas --transport grpc}: the payload of the messages equals the analytic formula exactly and the
  * in-process session's bytes; the sockets carry that plus framing (and the training rows up); the users' final
  * metrics equal the in-process session's.
  */
-@Timeout(120)
 class GrpcSessionTest {
     @Test
     void payloadEqualsTheFormulaAndTheInProcessSessionAndTheWireAddsFraming() throws Exception {

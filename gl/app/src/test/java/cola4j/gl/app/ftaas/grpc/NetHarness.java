@@ -81,6 +81,18 @@ final class NetHarness implements AutoCloseable {
         return outcome.get(120, TimeUnit.SECONDS);
     }
 
+    /** A user's outcome; every wait in these tests is bounded (a hang fails instead of blocking the build). */
+    static <T> T done(CompletableFuture<T> f) throws Exception {
+        return f.get(180, TimeUnit.SECONDS);
+    }
+
+    /** The next message a raw client received, or an AssertionError after 120 s. */
+    static Object next(java.util.concurrent.BlockingQueue<Object> in) throws InterruptedException {
+        Object o = in.poll(120, TimeUnit.SECONDS);
+        if (o == null) throw new AssertionError("no message from the server within 120 s");
+        return o;
+    }
+
     static UserResult of(HostOutcome o, int user) {
         return o.users().stream().filter(r -> r.user() == user).findFirst().orElseThrow();
     }

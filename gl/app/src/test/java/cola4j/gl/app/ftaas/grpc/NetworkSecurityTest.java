@@ -22,7 +22,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -32,7 +31,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (or cut off) alone, with the reason, while user 0 is served every step and finishes. Wrong tokens are refused, and
  * a token only ever acts as its own user.
  */
-@Timeout(180)
 class NetworkSecurityTest {
     private static final int STEPS = 3;
 
@@ -84,11 +82,11 @@ class NetworkSecurityTest {
             assertThat(good.status()).isEqualTo("finished");
             assertThat(good.served()).isEqualTo(STEPS);
             assertThat(good.value()).isNotNull();
-            assertThat(legit.get()).isInstanceOf(UserResult.class);
+            assertThat(NetHarness.done(legit)).isInstanceOf(UserResult.class);
             assertThat(bad.status()).isEqualTo("stopped");
             assertThat(bad.served()).isZero();
             assertThat(bad.reason()).contains(reason);
-            Object last = in.take();
+            Object last = NetHarness.next(in);
             assertThat(last).isInstanceOf(ServerStep.class);
             assertThat(((ServerStep) last).getResultJson()).contains("stopped");
         }
@@ -106,13 +104,13 @@ class NetworkSecurityTest {
                     .withCallCredentials(TokenAuth.credentials(h.tokens.get(1))).step(collector(in));
             out.onNext(UserStep.newBuilder().setStep(0)
                     .setBatch(ByteString.copyFrom(new byte[h.host.maxMessageBytes() + 1])).build());
-            Object first = in.take();
+            Object first = NetHarness.next(in);
             assertThat(first).isInstanceOf(Throwable.class);
             assertThat(Status.fromThrowable((Throwable) first).getCode())
                     .isIn(Status.Code.RESOURCE_EXHAUSTED, Status.Code.CANCELLED);
             HostOutcome o = h.await();
             assertThat(NetHarness.of(o, 0).served()).isEqualTo(STEPS);
-            assertThat(legit.get()).isInstanceOf(UserResult.class);
+            assertThat(NetHarness.done(legit)).isInstanceOf(UserResult.class);
             assertThat(NetHarness.of(o, 1).status()).isNotEqualTo("finished");
         }
     }
@@ -129,9 +127,9 @@ class NetworkSecurityTest {
             var u0 = h.user(0, NetHarness.LOWRANK);
             var u1 = h.user(1, NetHarness.LOWRANK);
             HostOutcome o = h.await();
-            assertThat(u0.get()).isInstanceOf(UserResult.class);
-            assertThat(((UserResult) u0.get()).user()).isZero();
-            assertThat(((UserResult) u1.get()).user()).isEqualTo(1);
+            assertThat(NetHarness.done(u0)).isInstanceOf(UserResult.class);
+            assertThat(((UserResult) NetHarness.done(u0)).user()).isZero();
+            assertThat(((UserResult) NetHarness.done(u1)).user()).isEqualTo(1);
             assertThat(o.users()).extracting(UserResult::status).containsOnly("finished");
         }
     }
@@ -140,12 +138,15 @@ class NetworkSecurityTest {
     void aSecondAttachWithAnAttachedUsersTokenIsRefused() throws Exception {
         try (NetHarness h = new NetHarness(1, 40, ColaMode.UNMERGED, 20_000)) {
             var u0 = h.user(0, NetHarness.LOWRANK);
-            while (h.host.peer(0) == null || !h.host.peer(0).registered) Thread.sleep(20);
+            long deadline = System.nanoTime() + 60_000_000_000L;   // bounded: no test waits forever
+            while ((h.host.peer(0) == null || !h.host.peer(0).registered) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
             assertThatThrownBy(() -> FtaasGrpc.newBlockingStub(h.channel())
                             .withCallCredentials(TokenAuth.credentials(h.tokens.get(0))).attach(NetHarness.LOWRANK))
                     .hasMessageContaining("FAILED_PRECONDITION").hasMessageContaining("attached already");
             h.await();
-            assertThat(u0.get()).isInstanceOf(UserResult.class);
+            assertThat(NetHarness.done(u0)).isInstanceOf(UserResult.class);
         }
     }
 
@@ -158,10 +159,10 @@ class NetworkSecurityTest {
             var u0 = h.user(0, NetHarness.LOWRANK.toBuilder().setTask("invert").build());
             var u1 = h.user(1, NetHarness.LOWRANK);
             HostOutcome o = h.await();
-            assertThat(u0.get()).as("user 0").isInstanceOf(UserResult.class);
-            assertThat(u1.get()).as("user 1").isInstanceOf(UserResult.class);
-            assertThat(((UserResult) u0.get()).task()).isEqualTo("invert");
-            assertThat(((UserResult) u1.get()).task()).isEqualTo(h.w.taskName(1));
+            assertThat(NetHarness.done(u0)).as("user 0").isInstanceOf(UserResult.class);
+            assertThat(NetHarness.done(u1)).as("user 1").isInstanceOf(UserResult.class);
+            assertThat(((UserResult) NetHarness.done(u0)).task()).isEqualTo("invert");
+            assertThat(((UserResult) NetHarness.done(u1)).task()).isEqualTo(h.w.taskName(1));
             assertThat(o.users()).extracting(UserResult::status).containsOnly("finished");
         }
     }

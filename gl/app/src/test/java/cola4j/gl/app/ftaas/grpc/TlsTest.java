@@ -19,13 +19,11 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * TLS (netty-shaded): a certificate made in the test, the server started with it; a user trusting it finishes a
  * session, a user with the default trust store is refused at the handshake.
  */
-@Timeout(120)
 class TlsTest {
     @Test
     void aSessionOverTlsWithATestCertificate() throws Exception {
