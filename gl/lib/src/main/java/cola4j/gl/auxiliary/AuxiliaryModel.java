@@ -27,8 +27,10 @@ public interface AuxiliaryModel extends Module {
      */
     Var applyFrozen(Var x);
 
-    /** True if g_w is linear and {@link #deltaWeight()} exists. */
-    boolean mergeable();
+    /** True if g_w is linear and {@link #deltaWeight()} exists: decided by its {@link #kind()}. */
+    default boolean mergeable() {
+        return kind().mergeable();
+    }
 
     /**
      * ΔW such that g_w(x) = x·ΔWᵀ + Δb: shape [out, in] as an {@code nn.Linear} weight; for an embedding site

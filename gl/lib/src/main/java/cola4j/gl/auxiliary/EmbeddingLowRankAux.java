@@ -75,10 +75,6 @@ public final class EmbeddingLowRankAux implements AuxiliaryModel {
         return y.reshape(s);                                        // [tokens, d] -> [..., d]
     }
 
-    @Override
-    public boolean mergeable() {
-        return true;
-    }
 
     @Override
     public Tensor deltaWeight() {

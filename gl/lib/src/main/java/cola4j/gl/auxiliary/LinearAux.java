@@ -45,10 +45,6 @@ public final class LinearAux implements AuxiliaryModel {
         return Rows.unflatten(y, x.shape(), out);
     }
 
-    @Override
-    public boolean mergeable() {
-        return true;
-    }
 
     @Override
     public Tensor deltaWeight() {

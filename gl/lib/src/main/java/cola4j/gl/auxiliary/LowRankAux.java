@@ -56,10 +56,6 @@ public final class LowRankAux implements AuxiliaryModel {
         return Rows.unflatten(y, x.shape(), out);         // [..., out]
     }
 
-    @Override
-    public boolean mergeable() {
-        return true;
-    }
 
     @Override
     public Tensor deltaWeight() {

@@ -73,10 +73,6 @@ public final class MlpAux implements AuxiliaryModel {
         return Rows.unflatten(z, x.shape(), out);                   // [..., out]
     }
 
-    @Override
-    public boolean mergeable() {
-        return false;
-    }
 
     @Override
     public Tensor deltaWeight() {

@@ -29,10 +29,6 @@ final class UploadedDelta implements AuxiliaryModel {
         return apply(x);
     }
 
-    @Override
-    public boolean mergeable() {
-        return true;
-    }
 
     @Override
     public Tensor deltaWeight() {
