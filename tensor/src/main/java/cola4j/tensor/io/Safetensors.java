@@ -23,7 +23,8 @@ import java.util.Map;
  * <p>Layout: 8 bytes little-endian unsigned header length N; N bytes of UTF-8 JSON
  * {@code {"__metadata__": {str: str}, name: {"dtype": "F32", "shape": [..], "data_offsets": [begin, end]}, ...}},
  * possibly padded with trailing spaces; then the data section, little-endian, row-major, offsets relative to its start.
- * The writer emits tensors in the map's iteration order, contiguous, and pads the header with spaces so that the data
+ * The writer emits {@code __metadata__} first with its keys sorted (so equal maps give equal bytes in every JVM),
+ * then the tensors in the map's iteration order, contiguous, and pads the header with spaces so that the data
  * section starts at a multiple of 8. The reader accepts F32, F64, F16 and BF16 (the last two widened to float32) and
  * validates everything listed in {@link SafetensorsException.Kind}; see {@link SafetensorsHeader} for the rules.
  * In particular the tensors' byte ranges must tile the data section exactly: overlaps, holes and trailing bytes are
@@ -129,7 +130,7 @@ public final class Safetensors {
         ObjectNode root = SafetensorsHeader.JSON.createObjectNode();
         if (metadata != null && !metadata.isEmpty()) {
             ObjectNode meta = root.putObject(SafetensorsHeader.METADATA_KEY);
-            for (Map.Entry<String, String> m : metadata.entrySet()) {
+            for (Map.Entry<String, String> m : sortedMetadata(metadata).entrySet()) {
                 requireUnicode("metadata key", m.getKey());
                 requireUnicode("metadata value", m.getValue());
                 meta.put(m.getKey(), m.getValue());
@@ -171,6 +172,19 @@ public final class Safetensors {
         byte[] header = java.util.Arrays.copyOf(json, padded);
         java.util.Arrays.fill(header, json.length, padded, (byte) ' ');
         return new Plan(header, names, ts, types, at);
+    }
+
+    /**
+     * The metadata in key order (String.compareTo: UTF-16 code units), so the header bytes do not depend on the
+     * caller's map type ({@code Map.of} iterates in an order that changes from one JVM to the next).
+     */
+    private static java.util.TreeMap<String, String> sortedMetadata(Map<String, String> metadata) {
+        java.util.TreeMap<String, String> sorted = new java.util.TreeMap<>();
+        for (Map.Entry<String, String> m : metadata.entrySet()) {
+            requireUnicode("metadata key", m.getKey());
+            sorted.put(m.getKey(), m.getValue());
+        }
+        return sorted;
     }
 
     private static void requireUnicode(String what, String s) {

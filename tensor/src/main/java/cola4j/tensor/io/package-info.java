@@ -1,6 +1,9 @@
 /**
- * Safetensors files ({@link Safetensors}), bfloat16/binary16 (HalfFloats), atomic writes (AtomicFiles), EnumSpelling.
- * Byte ranges tile the data section exactly; narrowing rounds to nearest even; a reader sees the old file or the new.
- * SafetensorsTest, SafetensorsValidationTest, HalfFloatsTest, AtomicFilesTest, TempFilesTest.
+ * Safetensors files ({@link Safetensors}), bfloat16/binary16 (HalfFloats), atomic writes (AtomicFiles), EnumSpelling;
+ * a validated file's header layout for tools (SafetensorsLayout).
+ * Byte ranges tile the data section exactly; narrowing rounds to nearest even; a reader sees the old file or the new;
+ * metadata keys are written sorted, so equal inputs give equal bytes in every JVM.
+ * SafetensorsTest, SafetensorsValidationTest, HalfFloatsTest, AtomicFilesTest, TempFilesTest,
+ * SafetensorsLayoutTest (layout, sorted metadata).
  */
 package cola4j.tensor.io;
