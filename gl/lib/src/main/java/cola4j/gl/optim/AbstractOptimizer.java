@@ -115,12 +115,21 @@ public abstract class AbstractOptimizer implements Optimizer {
                             + Arrays.toString(t.shape()) + ", expected "
                             + (scalarSlot ? "a scalar" : v.dtype() + " " + Arrays.toString(v.shape())));
                 }
+                if (!t.isFinite()) {
+                    throw fail("state '" + e.getKey() + "." + slot + "' holds NaN or Inf (a corrupt checkpoint?)");
+                }
                 slots.put(slot, t.copy());
             }
             loaded.put(e.getKey(), slots);
         }
         Tensor step = in.get("step");
         if (step == null) throw fail("state has no 'step' entry");
+        double count = step.numel() == 1 ? step.item() : Double.NaN;
+        // a cast would turn NaN into 0 and 2.5 into 2: accept exact non-negative integers (below 2^53) only
+        if (!(count >= 0 && count <= 0x1p53 && count == Math.rint(count))) {
+            throw fail("state 'step' must be one integer >= 0, got " + (step.numel() == 1 ? count
+                    : step.numel() + " elements"));
+        }
         if (used + 1 != in.size()) {
             for (String k : in.keySet()) {
                 if (k.equals("step")) continue;
@@ -134,7 +143,7 @@ public abstract class AbstractOptimizer implements Optimizer {
         }
         state.clear();
         state.putAll(loaded);
-        steps = (long) step.item();
+        steps = (long) count;
     }
 
     @Override

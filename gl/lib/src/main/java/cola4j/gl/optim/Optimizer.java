@@ -42,7 +42,8 @@ public interface Optimizer {
 
     /**
      * Restores state exported by {@link #stateDict()} of an optimizer of the same type over parameters with the
-     * same names and shapes. Unknown names or mismatched shapes throw {@link IllegalArgumentException}.
+     * same names and shapes. Unknown names, mismatched shapes, a NaN/Inf state tensor or a {@code step} that is not
+     * one integer in [0, 2^53] throw {@link IllegalArgumentException} (and change nothing).
      */
     void loadStateDict(Map<String, Tensor> state);
 

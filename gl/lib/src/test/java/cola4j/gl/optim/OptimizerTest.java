@@ -169,6 +169,21 @@ class OptimizerTest {
         st.put("0.exp_avg", Tensor.zeros(DType.FLOAT64, 2));
         st.put("1.exp_avg", Tensor.zeros(DType.FLOAT64, 2));
         assertThatThrownBy(() -> opt.loadStateDict(st)).hasMessageContaining("unknown state entry '1.exp_avg'");
+        st.remove("1.exp_avg");
+        for (double bad : new double[] {Double.NaN, -5, 2.5, Double.POSITIVE_INFINITY, 0x1p60}) {
+            st.put("step", Tensor.scalar(bad));
+            assertThatThrownBy(() -> opt.loadStateDict(st)).as("step " + bad)
+                    .hasMessageContaining("'step' must be one integer >= 0");
+        }
+        assertThat(opt.stepCount()).as("a refused state changes nothing").isZero();
+        st.put("step", Tensor.scalar(3));
+        Tensor nan = Tensor.zeros(DType.FLOAT64, 2);
+        nan.setFlat(1, Double.NaN);
+        st.put("0.exp_avg", nan);
+        assertThatThrownBy(() -> opt.loadStateDict(st)).hasMessageContaining("'0.exp_avg' holds NaN or Inf");
+        st.put("0.exp_avg", Tensor.zeros(DType.FLOAT64, 2));
+        opt.loadStateDict(st);
+        assertThat(opt.stepCount()).isEqualTo(3);
         assertThatThrownBy(() -> new SgdConfig(0.1, 0, 0, 0, true)).hasMessageContaining("nesterov");
         assertThatThrownBy(() -> new AdamConfig(0.1, 1.0, 0.999, 1e-8, 0)).hasMessageContaining("beta1");
         assertThatThrownBy(() -> opt.setLr(Double.NaN)).hasMessageContaining("learning rate");
