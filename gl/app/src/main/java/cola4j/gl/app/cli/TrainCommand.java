@@ -7,7 +7,10 @@ import cola4j.gl.app.io.Io;
 import cola4j.gl.app.io.JsonFiles;
 
 import cola4j.gl.auxiliary.AuxiliaryKind;
+import cola4j.gl.app.train.BaseIdentity;
+import cola4j.gl.app.train.CheckpointAudit;
 import cola4j.gl.app.train.MethodSetup;
+import cola4j.gl.app.train.MetricsLog;
 import cola4j.gl.optim.OptimizerKind;
 import cola4j.gl.optim.ScheduleKind;
 import cola4j.gl.app.train.StepTrace;
@@ -29,6 +32,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.ParseException;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
@@ -108,14 +113,11 @@ public final class TrainCommand implements Command {
     @Override
     public int run(CommandLine cl, Io io) throws Exception {
         Path resume = Args.path(cl, "resume");
-        TrainState saved = resume == null ? null : TrainState.read(resume);
+        CheckpointAudit.Report audit = resume == null ? null : CheckpointAudit.forResume(resume, TrainCommand::revalidate);
+        TrainState saved = audit == null ? null : audit.state();
         TrainConfig cfg = config(cl, saved == null ? null : saved.config());
         if (saved != null) requireSame(saved.config(), cfg);
-        List<String> tasks = Workloads.create(cfg.model(), cfg.preset(), cfg.dtype(), cfg.baseSeed()).downstreamNames();
-        if (!tasks.contains(cfg.task())) {
-            throw new UsageException("--task: unknown task '" + cfg.task() + "' for " + cfg.model()
-                    + "; available: " + tasks);
-        }
+        requireTask(cfg);
         int stopAt = Args.intValue(cl, "stop-at", cfg.steps(), 1);
         if (stopAt > cfg.steps() || stopAt % cfg.interval() != 0 || (saved != null && stopAt <= saved.step())) {
             throw new UsageException("--stop-at " + stopAt + " must be a multiple of the interval " + cfg.interval()
@@ -132,14 +134,19 @@ public final class TrainCommand implements Command {
         Workload w = new Pretrainer(cache, io.err(), !cl.hasOption("quiet"))
                 .run(cfg.model(), cfg.preset(), cfg.dtype(), cfg.baseSeed(),
                         PretrainConfig.defaults(cfg.model(), cfg.preset()), false).workload();
+        BaseIdentity base = BaseIdentity.of(w.model()); // before MethodSetup and before full fine-tuning changes it
+        if (audit != null) CheckpointAudit.requireSameBase(audit, base);
         MethodSetup setup;
         try {
             setup = MethodSetup.create(w, cfg);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        TrainState from = new TrainState(cfg, 0, 0, List.of());
+        TrainState from = new TrainState(cfg, 0, base, List.of());
+        double secondsBefore = 0;
         if (saved != null) {
+            secondsBefore = MetricsLog.seconds(TrainState.locate(resume).equals(resume) ? resume.toAbsolutePath()
+                    .getParent() : resume);
             TrainState.restore(resume, setup, w.model());
             from = saved;
             io.err().println("cola train: resumed " + TrainState.locate(resume) + " at step " + saved.step());
@@ -155,7 +162,7 @@ public final class TrainCommand implements Command {
         Path tracePath = Args.path(cl, "trace");
         StepTrace trace = tracePath == null ? null : new StepTrace(tracePath, cfg.method().cliName(), from.step());
         TrainLoop.Result r = new TrainLoop(w, setup, w.downstream(cfg.task(), 0), out, trace, io.err(),
-                !cl.hasOption("quiet")).run(from, stopAt);
+                !cl.hasOption("quiet")).run(from, secondsBefore, stopAt);
         io.out().printf("%s at step %d/%d: loss %.4f, eval_loss %.4f, %s %.4f (%.1f s); checkpoint %s%n",
                 stopAt < cfg.steps() ? "stopped" : "done", r.steps(), cfg.steps(), r.finalLoss(), r.finalEvalLoss(),
                 r.metricName(), r.finalMetric(), r.seconds(), r.checkpoint());
@@ -216,8 +223,59 @@ public final class TrainCommand implements Command {
         }
     }
 
+    /** A task of the config's model family, or a usage error listing them. */
+    static void requireTask(TrainConfig cfg) {
+        List<String> tasks = Workloads.create(cfg.model(), cfg.preset(), cfg.dtype(), cfg.baseSeed()).downstreamNames();
+        if (!tasks.contains(cfg.task())) {
+            throw new UsageException("--task: unknown task '" + cfg.task() + "' for " + cfg.model()
+                    + "; available: " + tasks);
+        }
+    }
+
+    /**
+     * Re-validates a config read from disk with exactly the command-line rules: writes it back as the options that
+     * would give it ({@link #argv}), parses them with this command's options and {@link #config}, checks the task,
+     * and requires the result to equal {@code saved} (a value no option can express, e.g. a seed above 2^31-1, is
+     * refused too).
+     *
+     * @throws UsageException naming the rule that fails
+     */
+    public static TrainConfig revalidate(TrainConfig saved) {
+        CommandLine cl;
+        try {
+            cl = new DefaultParser().parse(new TrainCommand().options(), argv(saved).toArray(String[]::new));
+        } catch (ParseException e) {
+            throw new UsageException(e.getMessage());
+        }
+        TrainConfig again = config(cl, null);
+        requireTask(again);
+        if (!again.equals(saved)) differ(saved, again, "the options that give this config give another one");
+        return again;
+    }
+
+    /** The options that give {@code c} ({@link #revalidate}). */
+    static List<String> argv(TrainConfig c) {
+        List<String> a = new ArrayList<>(List.of("--model", c.model(), "--task", c.task(),
+                "--method", c.method().cliName(), "--preset", c.preset(), "--dtype", c.dtype().cliName,
+                "--base-seed", Long.toString(c.baseSeed()), "--aux", c.aux().cliName(),
+                "--rank", Integer.toString(c.rank()), "--alpha", Double.toString(c.alpha()),
+                "--interval", Integer.toString(c.interval()), "--optimizer", c.optimizer().cliName(),
+                "--lr", Double.toString(c.lr()), "--schedule", c.schedule().cliName(),
+                "--warmup", Integer.toString(c.warmup()), "--clip", Double.toString(c.clip()),
+                "--steps", Integer.toString(c.steps()), "--batch", Integer.toString(c.batch()),
+                "--seed", Long.toString(c.seed()), "--eval-every", Integer.toString(c.evalEvery()),
+                "--eval-examples", Integer.toString(c.evalExamples())));
+        if (c.merged()) a.add("--merged");
+        if (!c.sites().isEmpty()) a.addAll(List.of("--sites", String.join(",", c.sites())));
+        return a;
+    }
+
     /** A resumed run must have exactly the checkpoint's config; lists every differing option. */
     static void requireSame(TrainConfig saved, TrainConfig given) {
+        differ(saved, given, "--resume: options differ from the checkpoint's run");
+    }
+
+    private static void differ(TrainConfig saved, TrainConfig given, String what) {
         List<String> diff = new ArrayList<>();
         for (RecordComponent rc : TrainConfig.class.getRecordComponents()) {
             try {
@@ -228,7 +286,7 @@ public final class TrainCommand implements Command {
             }
         }
         if (!diff.isEmpty()) {
-            throw new UsageException("--resume: options differ from the checkpoint's run: " + String.join(", ", diff));
+            throw new UsageException(what + ": " + String.join(", ", diff));
         }
     }
 }

@@ -15,8 +15,13 @@ import java.nio.file.Path;
 public final class JsonFiles {
     private JsonFiles() {}
 
-    /** The shared mapper; thread-safe once configured. */
-    public static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /**
+     * The shared mapper; thread-safe once configured. Map entries are written sorted by key, so a document's bytes
+     * never depend on a map's iteration order ({@code Map.of} changes it from one JVM to the next); records keep
+     * their component order.
+     */
+    public static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     /**
      * Writes {@code value} as JSON to {@code file} atomically: a temporary file in the same directory is written,

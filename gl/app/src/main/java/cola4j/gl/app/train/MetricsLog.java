@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * The per-step metrics of a run, written to {@code <out>/metrics.csv} and {@code <out>/metrics.json} (each rewritten
- * whole and atomically by {@link #flush}). CSV header: {@code step,loss,lr,eval_loss,<metric>}; the last two are
+ * whole and atomically by {@link #flush}; metrics.json also holds the training wall time {@code seconds}). CSV header: {@code step,loss,lr,eval_loss,<metric>}; the last two are
  * empty on steps without evaluation. {@code loss} is the training batch loss before that step's update; {@code lr}
  * is the learning rate of the most recent optimizer update (with interval I, updates happen every I steps).
  */
@@ -36,6 +36,7 @@ public final class MetricsLog {
     private final Path dir;
     private final String metricName;
     private final List<Row> rows = new ArrayList<>();
+    private double seconds = Double.NaN;
 
     /**
      * @param dir        output directory (null: keep rows in memory only)
@@ -57,6 +58,25 @@ public final class MetricsLog {
         return List.copyOf(rows);
     }
 
+    /** Sets the training wall time written to metrics.json (not part of the checkpoint: it differs run to run). */
+    public void setSeconds(double seconds) {
+        this.seconds = seconds;
+    }
+
+    /**
+     * The training wall time metrics.json of {@code dir} records (the earlier sessions of a resumed run); 0 when the
+     * file or the field is missing or unreadable (the time is informational, never part of the numbers).
+     */
+    public static double seconds(Path dir) {
+        try {
+            var node = JsonFiles.MAPPER.readTree(dir.resolve(JSON).toFile());
+            double s = node != null && node.has("seconds") ? node.get("seconds").asDouble(0) : 0;
+            return Double.isFinite(s) && s >= 0 ? s : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     /** Rewrites metrics.csv and metrics.json atomically. */
     public void flush() throws IOException {
         if (dir == null) return;
@@ -71,6 +91,7 @@ public final class MetricsLog {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("metric", metricName);
         doc.put("rows", rows);
+        if (Double.isFinite(seconds)) doc.put("seconds", seconds);
         JsonFiles.writeAtomic(dir.resolve(JSON), doc);
     }
 }

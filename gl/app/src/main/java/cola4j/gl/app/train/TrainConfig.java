@@ -55,6 +55,11 @@ public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("pr
                           @JsonProperty("batch") int batch, @JsonProperty("seed") long seed,
                           @JsonProperty("eval_every") int evalEvery,
                           @JsonProperty("eval_examples") int evalExamples) {
+    /** Largest batch (examples per step): far above what the models here train on, far below a heap's limit. */
+    public static final int MAX_BATCH = 1 << 16;
+    /** Largest held-out sample per evaluation. */
+    public static final int MAX_EVAL_EXAMPLES = 100_000;
+
     /** Checks every field; IllegalArgumentException naming the field and the value. */
     public TrainConfig {
         check(method != null, "method is required (one of " + TrainMethod.names() + ")");
@@ -67,8 +72,9 @@ public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("pr
         check(alpha > 0 && Double.isFinite(alpha), "alpha must be finite and > 0, got " + alpha);
         check(interval >= 1, "interval must be >= 1, got " + interval);
         check(steps >= 1, "steps must be >= 1, got " + steps);
-        check(batch >= 1, "batch must be >= 1, got " + batch);
-        check(evalExamples >= 1, "eval examples must be >= 1, got " + evalExamples);
+        check(batch >= 1 && batch <= MAX_BATCH, "batch must be in [1, " + MAX_BATCH + "], got " + batch);
+        check(evalExamples >= 1 && evalExamples <= MAX_EVAL_EXAMPLES,
+                "eval examples must be in [1, " + MAX_EVAL_EXAMPLES + "], got " + evalExamples);
         check(lr >= 0 && Double.isFinite(lr), "lr must be finite and >= 0, got " + lr);
         check(clip > 0, "clip must be > 0, got " + clip);
         check(warmup >= 0 && warmup <= optimizerSteps(steps, interval),

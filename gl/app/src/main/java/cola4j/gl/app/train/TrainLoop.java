@@ -74,13 +74,19 @@ public final class TrainLoop {
         this.progress = progress;
     }
 
+    /** {@link #run(TrainState, double, int)} with no earlier training time. */
+    public Result run(TrainState from, int stopAt) throws IOException {
+        return run(from, 0, stopAt);
+    }
+
     /**
      * Runs steps {@code from.step()+1 .. stopAt}.
      *
-     * @param from   the resumed state (step 0, no metrics, for a fresh run)
-     * @param stopAt last step to run (≤ config steps; a multiple of the interval): a checkpoint is written there
+     * @param from          the resumed state (step 0, no metrics, for a fresh run)
+     * @param secondsBefore training wall time of the earlier sessions of a resumed run (0 for a fresh one)
+     * @param stopAt        last step to run (≤ config steps; a multiple of the interval): a checkpoint is written there
      */
-    public Result run(TrainState from, int stopAt) throws IOException {
+    public Result run(TrainState from, double secondsBefore, int stopAt) throws IOException {
         TrainConfig c = s.config();
         if (stopAt < from.step() || stopAt > c.steps() || stopAt % c.interval() != 0) {
             throw new IllegalArgumentException("stop step " + stopAt + " must be a multiple of the interval "
@@ -116,18 +122,17 @@ public final class TrainLoop {
                 } catch (IllegalStateException | IllegalArgumentException e) {
                     metrics.flush();
                     throw new IllegalStateException("step " + k + ": " + e.getMessage() + "; training stopped"
-                            + (out == null ? "" : lastGood > 0 ? "; the last good checkpoint (step "
-                                    + lastGood + ") is intact in " + out.resolve(TrainState.DIR)
+                            + (out == null ? "" : lastGood > 0 ? lastCheckpoint(lastGood)
                                     : "; no checkpoint was written yet"), e);
                 }
                 if (trace != null) trace.write(k, b, lastLoss, s.lastAdaptationData(), params);
                 metrics.add(new MetricsLog.Row(k, lastLoss, s.optimizer().lr(), evalNow ? evalLoss : null,
                         evalNow ? metric : null));
                 if (evalNow || k == stopAt) {
-                    double secs = from.seconds() + (System.nanoTime() - t0) / 1e9;
                     if (out != null) {
-                        ckpt = TrainState.write(out, s, w.model(), new TrainState(c, k, secs, metrics.rows()));
+                        ckpt = TrainState.write(out, s, w.model(), new TrainState(c, k, from.base(), metrics.rows()));
                         lastGood = k;
+                        metrics.setSeconds(secondsBefore + (System.nanoTime() - t0) / 1e9);
                         metrics.flush();
                     }
                     if (evalNow) {
@@ -140,8 +145,21 @@ public final class TrainLoop {
                 if (bar != null) bar.step();
             }
         }
-        double secs = from.seconds() + (System.nanoTime() - t0) / 1e9;
+        double secs = secondsBefore + (System.nanoTime() - t0) / 1e9;
         return new Result(task.metric().id(), metric, lastLoss, evalLoss, stopAt, secs, ckpt);
+    }
+
+    /**
+     * The divergence message's part about the last checkpoint: called "good" only if its manifest verifies now.
+     */
+    private String lastCheckpoint(int step) {
+        Path dir = out.resolve(TrainState.DIR);
+        try {
+            CheckpointManifest.verify(dir);
+            return "; the last good checkpoint (step " + step + ", manifest verified) is intact in " + dir;
+        } catch (IOException e) {
+            return "; the last checkpoint (step " + step + ") in " + dir + " does not verify: " + e.getMessage();
+        }
     }
 
     /**

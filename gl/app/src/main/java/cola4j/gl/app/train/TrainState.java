@@ -5,16 +5,13 @@ import cola4j.gl.app.io.JsonFiles;
 import cola4j.models.Model;
 import cola4j.tensor.Tensor;
 import cola4j.tensor.io.Safetensors;
-import cola4j.tensor.io.TempFiles;
+import cola4j.models.AtomicDirectory;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,27 +24,35 @@ import java.util.Map;
  *   &lt;out&gt;/checkpoint/training_state.safetensors   the optimizer state: "optimizer.step" and
  *                                                  "optimizer.&lt;param&gt;.&lt;slot&gt;"
  *                                                  (Adam moments exp_avg/exp_avg_sq, SGD momentum_buffer)
- *   &lt;out&gt;/checkpoint/training_state.json          this record: config, completed step, seconds, metrics rows
+ *   &lt;out&gt;/checkpoint/training_state.json          this record: config, completed step, base identity, metrics
+ *   &lt;out&gt;/checkpoint/manifest.json                 size and SHA-256 of every other file ({@link CheckpointManifest})
  * </pre>
  * No RNG state is stored: every random draw of step k is derived from (seed, k) ({@link StepSeeds}), and the
  * learning-rate schedule is a function of the optimizer's step count. Checkpoints fall on interval boundaries, so no
- * adaptation buffer or accumulated gradient is pending.
+ * adaptation buffer or accumulated gradient is pending. Nothing in it depends on the clock or on map iteration order,
+ * so two processes running the same config write byte-identical checkpoints (wall time lives in metrics.json).
  *
- * <p>Atomicity: the files are written into a fresh temporary sibling directory; then the old {@code checkpoint} is
- * renamed aside, the new one renamed into place, and the old one deleted. A failure (or a refusal, see
- * {@link #write}) before the swap leaves the previous checkpoint untouched.
+ * <p>Atomicity ({@link AtomicDirectory}): before each write, a missing {@code checkpoint} is restored from the newest
+ * {@code .checkpoint.old-*} whose manifest verifies, and stale {@code .checkpoint.tmp-*} / {@code .old-*} leftovers are
+ * deleted; the files and then the manifest are written into a fresh temporary sibling; the old {@code checkpoint} is
+ * renamed aside, the new one renamed into place, the directory fsynced, and the old one deleted. A failure (or a
+ * refusal, see {@link #write}) before the swap leaves the previous checkpoint untouched. Reading for a resume goes
+ * through {@link CheckpointAudit}.
  *
  * @param config  the run's configuration
  * @param step    completed training batches
- * @param seconds training wall time so far
+ * @param base    the pretrained base the run fine-tunes
  * @param metrics the metrics rows up to {@code step}
  */
-public record TrainState(@JsonProperty("config") TrainConfig config,
-                         @JsonProperty("step") int step, @JsonProperty("seconds") double seconds,
+public record TrainState(@JsonProperty("config") TrainConfig config, @JsonProperty("step") int step,
+                         @JsonProperty("base_model") BaseIdentity base,
                          @JsonProperty("metrics") List<MetricsLog.Row> metrics) {
     public static final String DIR = "checkpoint", JSON = "training_state.json", TENSORS = "training_state.safetensors";
     private static final ObjectMapper READER = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /**
      * Writes the checkpoint of a setup into {@code out/checkpoint}, atomically replacing the previous one.
@@ -58,20 +63,14 @@ public record TrainState(@JsonProperty("config") TrainConfig config,
         requireFinite(s);
         Files.createDirectories(out);
         Path target = out.resolve(DIR);
-        Path tmp = TempFiles.createDirectory(out, "." + DIR + ".tmp-");
-        try {
+        AtomicDirectory.replace(target, tmp -> {
             AdapterCheckpoint.save(tmp, s, model);
             LinkedHashMap<String, Tensor> opt = new LinkedHashMap<>();
             s.optimizer().stateDict().forEach((k, v) -> opt.put("optimizer." + k, v));
             Safetensors.write(tmp.resolve(TENSORS), opt, Map.of("optimizer", s.config().optimizer().cliName()));
             JsonFiles.writeAtomic(tmp.resolve(JSON), st);
-            Path old = out.resolve("." + DIR + ".old-" + System.nanoTime());
-            if (Files.exists(target)) move(target, old);
-            move(tmp, target);
-            deleteTree(old);
-        } finally {
-            deleteTree(tmp);
-        }
+            CheckpointManifest.write(tmp);
+        }, CheckpointManifest::verifies);
         return target;
     }
 
@@ -82,7 +81,8 @@ public record TrainState(@JsonProperty("config") TrainConfig config,
     }
 
     /**
-     * Reads training_state.json of a checkpoint (see {@link #locate}); IOException naming the file when missing or bad.
+     * Reads training_state.json of a checkpoint (see {@link #locate}) without any verification (tests, tools; a resume
+     * uses {@link CheckpointAudit}); IOException naming the file when missing or bad.
      */
     public static TrainState read(Path dir) throws IOException {
         Path f = locate(dir).resolve(JSON);
@@ -90,24 +90,40 @@ public record TrainState(@JsonProperty("config") TrainConfig config,
         try {
             return READER.readValue(f.toFile(), TrainState.class);
         } catch (IOException e) {
-            throw new IOException(f + ": " + e.getMessage(), e);
+            throw new IOException(f + ": " + e.getMessage().lines().findFirst().orElse(""), e);
         }
     }
 
-    /** Loads a checkpoint's weights and optimizer state into a setup built from the same config. */
+    /**
+     * Loads a checkpoint's weights and optimizer state into a setup built from the same config, refusing NaN/Inf
+     * values and an optimizer step count other than step / interval (the checkpoint's {@code training_state.json}).
+     */
     public static void restore(Path dir, MethodSetup s, Model model) throws IOException {
         Path c = locate(dir);
         AdapterCheckpoint.load(c, s, model);
-        LinkedHashMap<String, Tensor> opt = new LinkedHashMap<>();
-        Safetensors.read(c.resolve(TENSORS)).tensors().forEach((k, v) -> {
-            if (!k.startsWith("optimizer.")) {
-                throw new IllegalArgumentException(c.resolve(TENSORS) + ": unexpected tensor " + k);
+        for (Map.Entry<String, Var> e : s.trainedParameters().entrySet()) {
+            if (!e.getValue().value().isFinite()) {
+                throw new CheckpointException("checkpoint " + c + ": parameter " + e.getKey() + " holds NaN or Inf");
             }
-            opt.put(k.substring("optimizer.".length()), v);
-        });
-        s.optimizer().loadStateDict(opt);
+        }
+        LinkedHashMap<String, Tensor> opt = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : Safetensors.read(c.resolve(TENSORS)).tensors().entrySet()) {
+            if (!e.getKey().startsWith("optimizer.")) {
+                throw new CheckpointException(c.resolve(TENSORS) + ": unexpected tensor " + e.getKey());
+            }
+            opt.put(e.getKey().substring("optimizer.".length()), e.getValue());
+        }
+        try {
+            s.optimizer().loadStateDict(opt);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(c.resolve(TENSORS) + ": " + e.getMessage(), e);
+        }
+        long n = s.optimizer().stepCount(), expected = read(c).step() / s.config().interval();
+        if (n != expected) {
+            throw new CheckpointException(c.resolve(TENSORS) + ": optimizer.step is " + n + " but " + JSON + " says "
+                    + read(c).step() + " steps, i.e. " + expected + " updates at interval " + s.config().interval());
+        }
         // the learning rate field is not optimizer state proper: restore the one the last update used
-        long n = s.optimizer().stepCount();
         if (n > 0) s.optimizer().setLr(MethodSetup.schedule(s.config()).lr(n - 1));
     }
 
@@ -124,21 +140,6 @@ public record TrainState(@JsonProperty("config") TrainConfig config,
                 throw new IllegalStateException("optimizer state " + e.getKey()
                         + " is not finite (NaN/Inf): refusing to checkpoint");
             }
-        }
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to);
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) return;
-        try (var w = Files.walk(root)) {
-            for (Path p : w.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         }
     }
 }

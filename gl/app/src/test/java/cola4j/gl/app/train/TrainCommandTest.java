@@ -108,7 +108,8 @@ class TrainCommandTest {
         Result r = cola(base("cola", "float32", concat(args, "--out", out.toString())));
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("step 2: ").containsPattern("NaN|Inf|finite").contains("training stopped")
-                .contains("the last good checkpoint (step 1) is intact in " + out.resolve(TrainState.DIR))
+                .contains("the last good checkpoint (step 1, manifest verified) is intact in "
+                        + out.resolve(TrainState.DIR))
                 .doesNotContain("\tat ");
         assertThat(TrainState.read(out).step()).isEqualTo(1);
         // the surviving checkpoint is byte for byte the one a run stopped cleanly at step 1 writes, and loadable

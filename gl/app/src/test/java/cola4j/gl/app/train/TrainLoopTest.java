@@ -59,7 +59,7 @@ class TrainLoopTest {
         MethodSetup s = setup(w, c);
         Path dir = tmp.resolve("trace");
         new TrainLoop(w, s, w.downstream("rotate", 0), null, new StepTrace(dir, "cola", 0), sink(), false)
-                .run(new TrainState(c, 0, 0, List.of()), 2);
+                .run(new TrainState(c, 0, BaseIdentity.of(w.model()), List.of()), 2);
 
         Map<String, Tensor> t2 = Safetensors.read(dir.resolve(StepTrace.fileName(2))).tensors();
         List<AdaptationData> last = s.lastAdaptationData();
@@ -110,7 +110,7 @@ class TrainLoopTest {
         MethodSetup s = setup(w, c);
         Path dir = tmp.resolve("t");
         new TrainLoop(w, s, w.downstream("rotate", 0), null, new StepTrace(dir, "ia3", 0), sink(), false)
-                .run(new TrainState(c, 0, 0, List.of()), 1);
+                .run(new TrainState(c, 0, BaseIdentity.of(w.model()), List.of()), 1);
         Map<String, Tensor> t = Safetensors.read(dir.resolve(StepTrace.fileName(1))).tensors();
         assertThat(t.keySet()).noneMatch(n -> n.startsWith("adaptation."));
         assertThat(t.keySet())
@@ -125,7 +125,7 @@ class TrainLoopTest {
             MethodSetup s = setup(w, c);
             Path out = tmp.resolve(aux);
             new TrainLoop(w, s, w.downstream("rotate", 0), out, null, sink(), false)
-                    .run(new TrainState(c, 0, 0, List.of()), 2);
+                    .run(new TrainState(c, 0, BaseIdentity.of(w.model()), List.of()), 2);
             Path ck = out.resolve(TrainState.DIR);
             PlainModes.assertPlain(ck); // the directory and every file in it: plain modes, not owner-only temporaries
             Map<String, Tensor> stored = Safetensors.read(ck.resolve(AdapterCheckpoint.WEIGHTS_FILE)).tensors();
@@ -166,7 +166,7 @@ class TrainLoopTest {
         MethodSetup s = setup(w, c);
         Path out = tmp.resolve("nan");
         TrainLoop loop = new TrainLoop(w, s, w.downstream("rotate", 0), out, null, sink(), false);
-        loop.run(new TrainState(c, 0, 0, List.of()), 2);
+        loop.run(new TrainState(c, 0, BaseIdentity.of(w.model()), List.of()), 2);
         Path ck = out.resolve(TrainState.DIR);
         Map<String, byte[]> before = snapshot(ck);
         // inject a NaN into an adapter (as a diverging update would) and continue: the forward is finite (relu maps the
@@ -179,7 +179,7 @@ class TrainLoopTest {
         assertThatThrownBy(() -> loop.run(at2, 4)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("step 3: parameter layers.0/lora_A.weight is non-finite (NaN at flat index 0 "
                         + "(row 0)); training stopped")
-                .hasMessageContaining("last good checkpoint (step 2) is intact in " + ck);
+                .hasMessageContaining("last good checkpoint (step 2, manifest verified) is intact in " + ck);
         try (var files = Files.list(ck)) {
             assertThat(files.map(f -> f.getFileName().toString()).toList())
                     .containsExactlyInAnyOrderElementsOf(before.keySet());
@@ -214,7 +214,7 @@ class TrainLoopTest {
         assertThat(s.auxiliaries().keySet()).containsExactly("layers.0", "head");
         Path out = tmp.resolve("gradh");
         TrainLoop loop = new TrainLoop(w, s, w.downstream("rotate", 0), out, null, sink(), false);
-        loop.run(new TrainState(c, 0, 0, List.of()), 2);
+        loop.run(new TrainState(c, 0, BaseIdentity.of(w.model()), List.of()), 2);
         Path ck = out.resolve(TrainState.DIR);
         Map<String, byte[]> before = snapshot(ck);
 
@@ -232,7 +232,7 @@ class TrainLoopTest {
         assertThatThrownBy(() -> loop.run(at2, 4)).isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("step 3: adaptation data at site layers.0 is non-finite: dL/dh holds ")
                 .hasMessageContaining("although the loss (").hasMessageContaining("training stopped")
-                .hasMessageContaining("last good checkpoint (step 2) is intact in " + ck);
+                .hasMessageContaining("last good checkpoint (step 2, manifest verified) is intact in " + ck);
         assertUnchanged(ck, before);
         assertThat(TrainState.read(out).step()).isEqualTo(2);
         // nothing reached the user: the head adapter is as set (no step was taken on the bad data)
