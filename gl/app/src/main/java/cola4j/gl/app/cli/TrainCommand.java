@@ -113,7 +113,8 @@ public final class TrainCommand implements Command {
     @Override
     public int run(CommandLine cl, Io io) throws Exception {
         Path resume = Args.path(cl, "resume");
-        CheckpointAudit.Report audit = resume == null ? null : CheckpointAudit.forResume(resume, TrainCommand::revalidate);
+        CheckpointAudit.Report audit = resume == null ? null
+                : CheckpointAudit.forResume(resume, TrainCommand::revalidate);
         TrainState saved = audit == null ? null : audit.state();
         TrainConfig cfg = config(cl, saved == null ? null : saved.config());
         if (saved != null) requireSame(saved.config(), cfg);

@@ -24,7 +24,7 @@ public record BaseIdentity(@JsonProperty("config") JsonNode config,
                            @JsonProperty("weights_sha256") String weightsSha256) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The identity of {@code model}'s current weights (call it on the base, before a full fine-tuning changes them). */
+    /** The identity of {@code model}'s current weights (take it on the base, before full fine-tuning changes them). */
     public static BaseIdentity of(Model model) {
         LinkedHashMap<String, Tensor> w = new LinkedHashMap<>();
         model.namedParameters().forEach((k, v) -> w.put(k, v.value()));

@@ -39,7 +39,7 @@ public final class CheckpointManifest {
     public static final String FORMAT = "cola4j-train-checkpoint";
     public static final int VERSION = 1;
 
-    /** One file: path relative to the checkpoint directory ('/' separators), size in bytes, SHA-256 (lower-case hex). */
+    /** One file: path relative to the checkpoint directory ('/' separators), size in bytes, SHA-256 (hex). */
     public record Entry(@JsonProperty("path") String path, @JsonProperty("size") long size,
                         @JsonProperty("sha256") String sha256) {}
 
@@ -98,7 +98,8 @@ public final class CheckpointManifest {
                     + m.formatVersion() + "; this cola4j reads " + FORMAT + " version " + VERSION);
         }
         if (m.files() == null || !java.util.Arrays.equals(bytes, encode(m))) {
-            throw new CheckpointException("checkpoint " + dir + ": " + FILE + " is not in its canonical form (edited?)");
+            throw new CheckpointException("checkpoint " + dir + ": " + FILE
+                    + " is not in its canonical form (edited?)");
         }
         Map<String, Path> present = files(dir);
         for (Entry e : m.files()) {

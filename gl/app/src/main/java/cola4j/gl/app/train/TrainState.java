@@ -25,7 +25,8 @@ import java.util.Map;
  *                                                  "optimizer.&lt;param&gt;.&lt;slot&gt;"
  *                                                  (Adam moments exp_avg/exp_avg_sq, SGD momentum_buffer)
  *   &lt;out&gt;/checkpoint/training_state.json          this record: config, completed step, base identity, metrics
- *   &lt;out&gt;/checkpoint/manifest.json                 size and SHA-256 of every other file ({@link CheckpointManifest})
+ *   &lt;out&gt;/checkpoint/manifest.json                 size and SHA-256 of the other files
+ *                                                  ({@link CheckpointManifest})
  * </pre>
  * No RNG state is stored: every random draw of step k is derived from (seed, k) ({@link StepSeeds}), and the
  * learning-rate schedule is a function of the optimizer's step count. Checkpoints fall on interval boundaries, so no
