@@ -28,7 +28,7 @@ import org.apache.commons.cli.Options;
  *       reader's full validation ({@link SafetensorsLayout}); an invalid file fails with the reader's typed error
  *       ({@code safetensors KIND: detail}) as one line, exit 1;</li>
  *   <li>a training checkpoint ({@code cola train}'s output directory or its {@code checkpoint/}): the manifest and
- *       every cross-check of {@link CheckpointAudit}, the config re-validated by {@link TrainCommand#revalidate};
+ *       every cross-check of {@link CheckpointAudit}, the config re-validated by {@link TrainConfigRules#revalidate};
  *       prints the manifest, the run's config, step and base model; a failed check is one line, exit 1.</li>
  * </ul>
  * {@code --json F} writes the same as a document ({@code "valid": true}, or {@code "valid": false} with
@@ -121,7 +121,7 @@ public final class InspectCommand implements Command {
 
     private static void checkpoint(Path dir, ObjectNode doc, PrintStream out) throws IOException {
         doc.put("kind", "checkpoint");
-        CheckpointAudit.Report r = CheckpointAudit.audit(dir, TrainCommand::revalidate);
+        CheckpointAudit.Report r = CheckpointAudit.audit(dir, TrainConfigRules::revalidate);
         TrainConfig c = r.state().config();
         CheckpointManifest.Manifest m = r.manifest();
         doc.put("checkpoint", r.dir().toString());

@@ -32,8 +32,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.DefaultParser;
-import org.apache.commons.cli.ParseException;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
@@ -114,7 +112,7 @@ public final class TrainCommand implements Command {
     public int run(CommandLine cl, Io io) throws Exception {
         Path resume = Args.path(cl, "resume");
         CheckpointAudit.Report audit = resume == null ? null
-                : CheckpointAudit.forResume(resume, TrainCommand::revalidate);
+                : CheckpointAudit.forResume(resume, TrainConfigRules::revalidate);
         TrainState saved = audit == null ? null : audit.state();
         TrainConfig cfg = config(cl, saved == null ? null : saved.config());
         if (saved != null) requireSame(saved.config(), cfg);
@@ -233,50 +231,12 @@ public final class TrainCommand implements Command {
         }
     }
 
-    /**
-     * Re-validates a config read from disk with exactly the command-line rules: writes it back as the options that
-     * would give it ({@link #argv}), parses them with this command's options and {@link #config}, checks the task,
-     * and requires the result to equal {@code saved} (a value no option can express, e.g. a seed above 2^31-1, is
-     * refused too).
-     *
-     * @throws UsageException naming the rule that fails
-     */
-    public static TrainConfig revalidate(TrainConfig saved) {
-        CommandLine cl;
-        try {
-            cl = new DefaultParser().parse(new TrainCommand().options(), argv(saved).toArray(String[]::new));
-        } catch (ParseException e) {
-            throw new UsageException(e.getMessage());
-        }
-        TrainConfig again = config(cl, null);
-        requireTask(again);
-        if (!again.equals(saved)) differ(saved, again, "the options that give this config give another one");
-        return again;
-    }
-
-    /** The options that give {@code c} ({@link #revalidate}). */
-    static List<String> argv(TrainConfig c) {
-        List<String> a = new ArrayList<>(List.of("--model", c.model(), "--task", c.task(),
-                "--method", c.method().cliName(), "--preset", c.preset(), "--dtype", c.dtype().cliName,
-                "--base-seed", Long.toString(c.baseSeed()), "--aux", c.aux().cliName(),
-                "--rank", Integer.toString(c.rank()), "--alpha", Double.toString(c.alpha()),
-                "--interval", Integer.toString(c.interval()), "--optimizer", c.optimizer().cliName(),
-                "--lr", Double.toString(c.lr()), "--schedule", c.schedule().cliName(),
-                "--warmup", Integer.toString(c.warmup()), "--clip", Double.toString(c.clip()),
-                "--steps", Integer.toString(c.steps()), "--batch", Integer.toString(c.batch()),
-                "--seed", Long.toString(c.seed()), "--eval-every", Integer.toString(c.evalEvery()),
-                "--eval-examples", Integer.toString(c.evalExamples())));
-        if (c.merged()) a.add("--merged");
-        if (!c.sites().isEmpty()) a.addAll(List.of("--sites", String.join(",", c.sites())));
-        return a;
-    }
-
     /** A resumed run must have exactly the checkpoint's config; lists every differing option. */
     static void requireSame(TrainConfig saved, TrainConfig given) {
         differ(saved, given, "--resume: options differ from the checkpoint's run");
     }
 
-    private static void differ(TrainConfig saved, TrainConfig given, String what) {
+    static void differ(TrainConfig saved, TrainConfig given, String what) {
         List<String> diff = new ArrayList<>();
         for (RecordComponent rc : TrainConfig.class.getRecordComponents()) {
             try {

@@ -14,8 +14,9 @@ import java.util.Map;
 /**
  * The per-step metrics of a run, written to {@code <out>/metrics.csv} and {@code <out>/metrics.json} (each rewritten
  * whole and atomically by {@link #flush}; metrics.json also holds the training wall time {@code seconds}). CSV
- * header: {@code step,loss,lr,eval_loss,<metric>}; the last two are empty on steps without evaluation. {@code loss} is the training batch loss before that step's update; {@code lr}
- * is the learning rate of the most recent optimizer update (with interval I, updates happen every I steps).
+ * header: {@code step,loss,lr,eval_loss,<metric>}; the last two are empty on steps without evaluation. {@code loss}
+ * is the training batch loss before that step's update; {@code lr} is the learning rate of the most recent optimizer
+ * update (with interval I, updates happen every I steps).
  */
 public final class MetricsLog {
     /**
