@@ -16,12 +16,12 @@ public final class JsonFiles {
     private JsonFiles() {}
 
     /**
-     * The shared mapper; thread-safe once configured. Map entries are written sorted by key, so a document's bytes
-     * never depend on a map's iteration order ({@code Map.of} changes it from one JVM to the next); records keep
-     * their component order.
+     * The shared mapper; thread-safe once configured. A map without a defined iteration order ({@code Map.of},
+     * HashMap: it changes from one JVM to the next) is written sorted by key ({@link StableMaps}), so a document's
+     * bytes depend on its content only; LinkedHashMaps and records keep their order.
      */
     public static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+            .registerModule(StableMaps.module());
 
     /**
      * Writes {@code value} as JSON to {@code file} atomically: a temporary file in the same directory is written,
