@@ -154,7 +154,7 @@ public final class TrajectoryPropositions {
         return p6(fx, tol, 0.0);
     }
 
-    /** P6 with SGD weight decay {@code decay} (> 0 is a negative control: decay acts on W for one, ΔW for the other). */
+    /** P6 with SGD weight decay {@code decay} (> 0: a negative control, decay acts on W for one, ΔW for the other). */
     static PropositionResult p6(Fixture fx, double tol, double decay) {
         PropositionResult.Diff d = new PropositionResult.Diff();
         List<Function<LinkedHashMap<String, Var>, Optimizer>> opts = List.of(

@@ -216,8 +216,8 @@ public final class TrainCommand implements Command {
         int staleness = Args.intValue(cl, "staleness", b ? base.staleness() : 0, 0);
         try {
             return new TrainConfig(model, preset, dtype, baseSeed, task, method, aux, rank, alpha, interval, merged,
-                    sites, optimizer, lr, schedule, warmup, clip, steps, batch, seed, evalEvery, evalExamples, fitEpochs,
-                    fitBatch, staleness);
+                    sites, optimizer, lr, schedule, warmup, clip, steps, batch, seed, evalEvery, evalExamples,
+                    fitEpochs, fitBatch, staleness);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -2,5 +2,7 @@
  * The cola command line: {@link Main} and the subcommands listed in Commands (verify, explain, train, ftaas, demo,
  * …). Guarantees: exit 0 on success, 1 when a command fails, 2 on a usage error (one line and a hint, no stack
  * trace). MainTest, VerifyExplainCommandTest, FtaasCommandTest, CopraCommandTest, DemoCommandTest.
+ * verify --negative-controls (NegativeControlsRun: exit 0 only if every mutant FAILS), explain --merged/--interval/
+ * --users (ExplainModesTest), study (StudyCommandTest), ftaas --fit-epochs (FtaasFitEpochsCommandTest).
  */
 package cola4j.gl.app.cli;

@@ -41,7 +41,8 @@ public final class StudyOutput {
             accumulate(loss, s.variant(), s.step(), Math.abs(s.lossCola() - s.lossLora()));
         }
         AtomicFiles.write(dir.resolve(kind + "-steps.csv"), steps.toString().getBytes(StandardCharsets.UTF_8));
-        StringBuilder sum = new StringBuilder("variant,user,final_metric,lora_metric,base_metric,final_param_rel_err\n");
+        StringBuilder sum =
+                new StringBuilder("variant,user,final_metric,lora_metric,base_metric,final_param_rel_err\n");
         Map<String, double[]> byVariant = new LinkedHashMap<>();               // metric, lora, base, err, users
         for (ColaStudy.FinalRow f : r.finals()) {
             sum.append(String.format(Locale.ROOT, "%s,%d,%.6f,%.6f,%.6f,%.6e%n", f.variant(), f.user(), f.metric(),
