@@ -58,7 +58,7 @@ public final class GradientPropositions {
     private record Sides(Map<String, Tensor> gl, Map<String, Tensor> backprop, Map<String, Tensor> capturedGradH,
                          Map<String, Tensor> auxOutputGrad, String where) {}
 
-    /** How a user turns adaptation data into dL/dw: {@link GradientLearning#gradient}, or a negative control's mutant. */
+    /** How a user turns adaptation data into dL/dw: {@link GradientLearning#gradient} or a mutant. */
     interface GlGradient {
         Map<String, Tensor> of(AuxiliaryModel aux, AdaptationData data);
     }
