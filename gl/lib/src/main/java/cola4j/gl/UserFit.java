@@ -34,6 +34,10 @@ import java.util.Set;
  * so nothing is rescaled here. (All I batches are evaluated at the same w, the one the server used, because the
  * user does not update w between them.)
  *
+ * <p><b>Several passes.</b> With {@link UserFitConfig#epochs()} E > 1 or a {@link UserFitConfig#fitBatch()} the
+ * interval's fit is E passes over the buffer against fixed pseudo-targets ({@link EpochFit}); E = 1 without a fit
+ * batch is the single step above, bit for bit.
+ *
  * <p>The step is taken after I <em>batches</em>, counted per {@link #offer} call. A site that received nothing in
  * the interval (inactive in CopRA's progressive schedule) gets no gradient (null), so the optimizer skips it.
  */
@@ -93,6 +97,28 @@ public final class UserFit {
      * @throws IllegalArgumentException for data of a site without an auxiliary model (nothing is buffered then)
      */
     public Optional<FitStep> offer(List<AdaptationData> batch) {
+        offerInto(batch);
+        return batches == cfg.interval() ? Optional.of(step(aux)) : Optional.empty();
+    }
+
+    /**
+     * A stale user's step (interval 1, one pass): the server evaluated {@code servedAux}, an older version of this
+     * user's auxiliaries (same sites and parameter names), so the Gradient Learning gradient is taken there,
+     * Σ J_{w_served}ᵀ dL/dh, and applied to the current parameters by this user's clip, schedule and optimizer:
+     * delayed-gradient descent (P10, {@link cola4j.gl.cola.StaleColaTrainer}).
+     *
+     * @throws IllegalStateException if the interval is not 1 or the config takes more than one pass
+     */
+    public FitStep offerServedAt(List<AdaptationData> batch, Map<String, AuxiliaryModel> servedAux) {
+        if (cfg.interval() != 1 || !cfg.singlePass()) {
+            throw new IllegalStateException("user " + id + ": a stale update needs interval 1 and one fit pass");
+        }
+        if (!servedAux.keySet().equals(aux.keySet())) throw fail("served sites " + servedAux.keySet() + " differ");
+        offerInto(batch);
+        return step(servedAux);
+    }
+
+    private void offerInto(List<AdaptationData> batch) {
         LinkedHashMap<String, List<AdaptationData>> bySite = new LinkedHashMap<>();
         for (AdaptationData d : batch) {
             if (!aux.containsKey(d.site())) {
@@ -106,27 +132,37 @@ public final class UserFit {
             throw new IllegalArgumentException("user " + id + ": " + e.getMessage(), e);
         }
         batches++;
-        return batches == cfg.interval() ? Optional.of(step()) : Optional.empty();
     }
 
     /** Steps on whatever is buffered (fewer than I batches, e.g. at the end of an epoch); empty if nothing is. */
     public Optional<FitStep> flush() {
-        return batches == 0 ? Optional.empty() : Optional.of(step());
+        return batches == 0 ? Optional.empty() : Optional.of(step(aux));
     }
 
-    private FitStep step() {
+    /**
+     * The interval's fit. {@code at} is the version of the auxiliaries whose Jacobian the gradient uses: this
+     * user's own ({@code aux}, the ordinary case) or the stale version the server evaluated; in the latter case the
+     * gradients are moved onto the current parameters before the update.
+     */
+    private FitStep step(Map<String, AuxiliaryModel> at) {
+        if (!cfg.singlePass()) {
+            FitStep s = EpochFit.fit(aux, drainAll(), optimizer, cfg, schedule, batches);
+            batches = 0;
+            return s;
+        }
         optimizer.zeroGrad();
         double surrogate = 0;
         int rows = 0;
         for (Map.Entry<String, AdaptationBuffer> e : buffers.entrySet()) {
             if (e.getValue().isEmpty()) continue;
             AdaptationData all = e.getValue().drain();
-            Var loss = GradientLearning.surrogateLoss(aux.get(e.getKey()), all);
+            Var loss = GradientLearning.surrogateLoss(at.get(e.getKey()), all);
             loss.backward();
             surrogate += loss.value().item();
             rows += all.rows();
         }
         LinkedHashMap<String, Var> params = parameters(aux);
+        if (at != aux) moveGradients(parameters(at), params);
         requireFiniteGradients(params);
         double norm = GradClip.clipGlobalNorm(params.values(), cfg.maxGradNorm());
         if (schedule != null) schedule.apply(optimizer);
@@ -138,13 +174,33 @@ public final class UserFit {
         return new FitStep(step, n, rows, surrogate, norm, lr);
     }
 
+    /** site → everything buffered (drained), for the sites that received data. */
+    private LinkedHashMap<String, AdaptationData> drainAll() {
+        LinkedHashMap<String, AdaptationData> m = new LinkedHashMap<>();
+        buffers.forEach((site, b) -> {
+            if (!b.isEmpty()) m.put(site, b.drain());
+        });
+        return m;
+    }
+
+    /** Moves the gradients of the served version's parameters onto the same-named current parameters. */
+    private static void moveGradients(LinkedHashMap<String, Var> from, LinkedHashMap<String, Var> to) {
+        to.forEach((name, p) -> {
+            Var f = from.get(name);
+            if (f == null) throw new IllegalArgumentException("served auxiliaries lack parameter " + name);
+            p.zeroGrad();
+            if (f.grad() != null) p.setGrad(f.grad());
+            f.zeroGrad();
+        });
+    }
+
     /**
      * Before any update: every GL gradient must be finite. The data was checked finite by the server, so a
      * non-finite gradient comes from the auxiliary itself: a non-finite parameter, or an output that overflows.
      *
      * @throws NonFiniteException naming the parameter (nothing is updated)
      */
-    private static void requireFiniteGradients(LinkedHashMap<String, Var> params) {
+    static void requireFiniteGradients(LinkedHashMap<String, Var> params) {
         for (Map.Entry<String, Var> e : params.entrySet()) {
             Var p = e.getValue();
             if (p.grad() == null) continue;

@@ -12,7 +12,7 @@ import cola4j.gl.cola.ColaServer;
 import cola4j.gl.baselines.LoraTrainer;
 import cola4j.gl.cola.RowRouting;
 import cola4j.gl.verify.Fixture;
-import cola4j.gl.verify.MultiUserProposition;
+import cola4j.gl.verify.NegativeControls;
 import cola4j.gl.verify.PropositionResult;
 import cola4j.models.DecoderLM;
 import cola4j.models.ForwardContext;
@@ -22,7 +22,10 @@ import cola4j.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Checks that the equivalence checks can fail, and for the right reasons.
@@ -30,58 +33,43 @@ import org.junit.jupiter.api.Test;
 class NegativeControlsTest {
     static final Fixture FX = new Fixture(DType.FLOAT64, 0);
 
-    /**
-     * If the server added the auxiliary outputs as constants (not differentiable in x), dL/dh at an earlier site
-     * would miss the path through every later auxiliary's input, so with stacked sites the captured gradient is
-     * not LoRA's. This is why the server evaluates auxiliaries with {@code applyFrozen}.
-     */
-    @Test
-    void constantAuxiliaryOutputsBreakTheHiddenGradientOnStackedSites() {
-        DecoderLM m1 = FX.model(), m2 = FX.model();
-        List<Site> s1 = FX.sites(m1);
-        LinkedHashMap<String, AuxiliaryModel> a1 = FX.auxiliaries(s1, AuxiliaryKind.LOWRANK, 0, true);
-        ColaServer server = new ColaServer(m1, s1);
-        Map<String, Tensor> good = server.pass(FX.loss(m1, 0), Map.of(0, a1), RowRouting.single(0, Fixture.B),
-                ColaMode.UNMERGED, null).hiddenGradients();
-
-        m2.freeze();
-        LinkedHashMap<String, AuxiliaryModel> a2 = FX.auxiliaries(FX.sites(m2), AuxiliaryKind.LOWRANK, 0, true);
-        Map<String, Var> taps = new LinkedHashMap<>();
-        ForwardContext ctx = ForwardContext.eval().withInterceptor((site, x, h) -> {
-            AuxiliaryModel a = a2.get(site.name());
-            if (a == null) return h;
-            Tensor c;
-            try (var s = GradMode.noGrad()) {
-                c = a.apply(x).value();
-            }
-            Var t = Var.tap(h).retainGrad();
-            taps.put(site.name(), t);
-            return t.add(Var.constant(c));
-        });
-        FX.loss(m2, 0).loss(ctx).backward();
-        PropositionResult.Diff d = new PropositionResult.Diff();
-        good.forEach((site, g) -> d.add(taps.get(site).grad(), g));
-        assertThat(d.result("ctl", "", 1e-10).maxRel()).isGreaterThan(1e-6);
-        // the last site (nothing adapted after it) is unaffected: its gradient agrees
-        String last = s1.get(s1.size() - 1).name();
-        assertThat(taps.get(last).grad().maxAbsDiff(good.get(last))).isLessThan(1e-15);
+    static Stream<NegativeControls.Mutant> mutants() {
+        return NegativeControls.all().stream();
     }
 
-    /** A LoRA trajectory from a different initialization is far from ColA's: P3's comparison is sensitive. */
+    /**
+     * Every mutant (the same list {@code cola verify --negative-controls} runs) fails its proposition at 1e-10; the
+     * same propositions without the mutants pass (EquivalenceSuiteTest, StalenessAndEpochsTest).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("mutants")
+    void everyMutantFails(NegativeControls.Mutant m) throws Exception {
+        PropositionResult bad = m.run().apply(FX, 1e-10);
+        System.out.printf("%s mutant (%s): max rel %.3e%n", m.id(), m.breaks(), bad.maxRel());
+        assertThat(bad.id()).isEqualTo(m.id());
+        assertThat(bad.pass()).as(m.id() + " mutant: " + m.breaks()).isFalse();
+        if (!m.id().equals("P4")) assertThat(bad.maxRel()).isGreaterThan(1e-6);   // P4's mutant: bits, not size
+    }
+
+    /** The mutants cover every proposition of the library suite (P1–P8, P10); P9's is with P9 in gl/app. */
     @Test
-    void trajectoriesFromDifferentInitsDiffer() {
-        DecoderLM m1 = FX.model(), m2 = FX.model();
-        LinkedHashMap<String, AuxiliaryModel> a1 = FX.auxiliaries(FX.sites(m1), AuxiliaryKind.LOWRANK, 0, false);
-        LinkedHashMap<String, AuxiliaryModel> a2 = FX.auxiliaries(FX.sites(m2), AuxiliaryKind.LOWRANK, 1, false);
-        var t1 = new LoraTrainer(m1, FX.sites(m1), Map.of(0, a1), Fixture.sgd(), null, 1, 1.0);
-        var t2 = new LoraTrainer(m2, FX.sites(m2), Map.of(0, a2), Fixture.sgd(), null, 1, 1.0);
-        for (int k = 0; k < 3; k++) {
-            t1.step(FX.loss(m1, k), RowRouting.single(0, Fixture.B), null);
-            t2.step(FX.loss(m2, k), RowRouting.single(0, Fixture.B), null);
-        }
-        Tensor w1 = a1.values().iterator().next().namedParameters().get("lora_B.weight").value();
-        Tensor w2 = a2.values().iterator().next().namedParameters().get("lora_B.weight").value();
-        assertThat(w1.maxAbsDiff(w2)).isGreaterThan(1e-6);
+    void mutantsCoverEveryLibraryProposition() {
+        assertThat(NegativeControls.all().stream().map(NegativeControls.Mutant::id).toList())
+                .containsExactly("P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P10");
+    }
+
+    /**
+     * The P2 mutant (auxiliary outputs added as constants) breaks only sites with an adapted site after them: the
+     * last site's gradient is unaffected, so the failure comes from the missing path through later inputs.
+     */
+    @Test
+    void constantAuxiliaryOutputsLeaveTheLastSiteAlone() {
+        List<Site> s = FX.sites(FX.model());
+        Map<String, Double> err = NegativeControls.constantOutputGradientErrors(FX);
+        assertThat(err.keySet()).containsExactlyElementsOf(s.stream().map(Site::name).toList());
+        String last = s.get(s.size() - 1).name();
+        assertThat(err.get(last)).isLessThan(1e-15);
+        assertThat(err.get(s.get(0).name())).isGreaterThan(1e-6);
     }
 
     /** The server never forms a parameter gradient; merged mode refuses non-mergeable auxiliaries and mixed batches. */
@@ -119,22 +107,5 @@ class NegativeControlsTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("ColA server: parameter gradients were allocated for [")
                 .hasMessageContaining("blocks.0.attn.query.weight").hasMessageContaining("lm_head.weight");
-    }
-
-    /**
-     * P7 depends on the mixed loss being the sum of per-user means: with one mean over the whole batch each user's
-     * gradient is scaled by its share of the targets (a different share every step), and the mixed batch no longer
-     * trains each user as it would be trained alone.
-     */
-    @Test
-    void aWholeBatchMeanLossBreaksP7() {
-        PropositionResult good = MultiUserProposition.p7(FX, 1e-10);
-        PropositionResult bad = MultiUserProposition.p7(FX, 1e-10, MultiUserProposition.MixedLoss.WHOLE_BATCH_MEAN);
-        System.out.printf("P7 control: sum of per-user means %.3e, whole-batch mean %.3e (max rel)%n", good.maxRel(),
-                bad.maxRel());
-        assertThat(good.pass()).isTrue();
-        assertThat(bad.maxRel()).isGreaterThan(1e-6);
-        assertThat(bad.pass()).isFalse();
-        assertThat(bad.setting()).contains("whole-batch mean");
     }
 }

@@ -58,7 +58,16 @@ public final class GradientPropositions {
     private record Sides(Map<String, Tensor> gl, Map<String, Tensor> backprop, Map<String, Tensor> capturedGradH,
                          Map<String, Tensor> auxOutputGrad, String where) {}
 
+    /** How a user turns adaptation data into dL/dw: {@link GradientLearning#gradient} or a mutant. */
+    interface GlGradient {
+        Map<String, Tensor> of(AuxiliaryModel aux, AdaptationData data);
+    }
+
     private static Sides sides(Fixture fx, AuxiliaryKind type, SiteSelector selector) {
+        return sides(fx, type, selector, GradientLearning::gradient);
+    }
+
+    private static Sides sides(Fixture fx, AuxiliaryKind type, SiteSelector selector, GlGradient glGradient) {
         // ColA: the server's pass captures (x, dL/dh); the user turns it into dL/dw by GL
         DecoderLM m1 = fx.model();
         List<Site> s1 = m1.sites(selector);
@@ -68,7 +77,7 @@ public final class GradientPropositions {
                 server.pass(fx.loss(m1, 0), Map.of(0, aux1), RowRouting.single(0, Fixture.B), ColaMode.UNMERGED, null);
         Map<String, Tensor> gl = new LinkedHashMap<>();
         for (AdaptationData d : pass.dataByUser().get(0)) {
-            GradientLearning.gradient(aux1.get(d.site()), d).forEach((p, g) -> gl.put(d.site() + "/" + p, g));
+            glGradient.of(aux1.get(d.site()), d).forEach((p, g) -> gl.put(d.site() + "/" + p, g));
         }
 
         // Backprop: the same adapters trainable inside the model, one ordinary backward
@@ -109,7 +118,13 @@ public final class GradientPropositions {
 
     /** P1: GL gradient vs backprop gradient of every auxiliary parameter, for one type on the selected sites. */
     public static PropositionResult p1(Fixture fx, AuxiliaryKind type, SiteSelector selector, double tol) {
-        Sides s = sides(fx, type, selector);
+        return p1(fx, type, selector, tol, GradientLearning::gradient);
+    }
+
+    /** P1 with the user's gradient computed by {@code glGradient} (a mutant shows that P1 can fail). */
+    static PropositionResult p1(Fixture fx, AuxiliaryKind type, SiteSelector selector, double tol,
+                                GlGradient glGradient) {
+        Sides s = sides(fx, type, selector, glGradient);
         return new PropositionResult.Diff().addAll(s.gl(), s.backprop())
                 .result("P1", s.where() + ": GL gradient vs backprop dL/dw", tol);
     }

@@ -58,7 +58,7 @@ public final class TrajectoryPropositions {
     }
 
     /** Runs both trainers over the same batches, comparing the states after every step of the second. */
-    private static PropositionResult.Diff run(Fixture fx, Trainer a, DecoderLM ma, Map<String, AuxiliaryModel> auxA,
+    static PropositionResult.Diff run(Fixture fx, Trainer a, DecoderLM ma, Map<String, AuxiliaryModel> auxA,
                                               Trainer b, DecoderLM mb, Map<String, AuxiliaryModel> auxB, int batches) {
         PropositionResult.Diff d = new PropositionResult.Diff();
         RowRouting r = RowRouting.single(0, Fixture.B);
@@ -90,6 +90,14 @@ public final class TrajectoryPropositions {
 
     /** P4: merged vs unmerged ColA, 20 steps of AdamW; fails if a base weight differs from the pretrained one. */
     public static PropositionResult p4(Fixture fx, double tol) {
+        return p4(fx, tol, false);
+    }
+
+    /**
+     * P4; with {@code subtractRestore} every merged step is followed by W ← (W + ΔW) − ΔW, what a server that
+     * restored by subtraction instead of from a copy would leave (a negative control: not bit-exact).
+     */
+    static PropositionResult p4(Fixture fx, double tol, boolean subtractRestore) {
         int steps = 20;
         DecoderLM m1 = fx.model(), m2 = fx.model();
         LinkedHashMap<String, AuxiliaryModel> a1 =
@@ -106,6 +114,13 @@ public final class TrajectoryPropositions {
         for (int k = 0; k < steps; k++) {
             un.step(fx.loss(m1, k), r, null);
             me.step(fx.loss(m2, k), r, null);
+            if (subtractRestore) {
+                for (Site s : m2.sites(Fixture.SITES)) {
+                    AuxiliaryModel a = a2.get(s.name());
+                    s.addDelta(a.deltaWeight(), a.deltaBias());
+                    s.subtractDelta(a.deltaWeight(), a.deltaBias());
+                }
+            }
             d.addAll(state(a2), state(a1));
             for (Map.Entry<String, Var> e : m2.namedParameters().entrySet()) {
                 restored &= e.getValue().value().bitEquals(base.get(e.getKey()));
@@ -136,9 +151,14 @@ public final class TrajectoryPropositions {
      * P6: merged full-rank linear auxiliary vs full fine-tuning of the adapted weights, 15 steps of SGD and of Adam.
      */
     public static PropositionResult p6(Fixture fx, double tol) {
+        return p6(fx, tol, 0.0);
+    }
+
+    /** P6 with SGD weight decay {@code decay} (> 0: a negative control, decay acts on W for one, ΔW for the other). */
+    static PropositionResult p6(Fixture fx, double tol, double decay) {
         PropositionResult.Diff d = new PropositionResult.Diff();
         List<Function<LinkedHashMap<String, Var>, Optimizer>> opts = List.of(
-                p -> new Sgd(p, new SgdConfig(0.05, 0.9, 0.0, 0.0, false)), p -> new Adam(p, AdamConfig.adam(0.01)));
+                p -> new Sgd(p, new SgdConfig(0.05, 0.9, 0.0, decay, false)), p -> new Adam(p, AdamConfig.adam(0.01)));
         for (Function<LinkedHashMap<String, Var>, Optimizer> opt : opts) {
             DecoderLM m1 = fx.model(), m2 = fx.model();
             LinkedHashMap<String, AuxiliaryModel> a1 =

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs the equivalence suite P1–P8 on the {@link Fixture} and returns one result per check.
+ * Runs the equivalence suite P1–P8 and P10 on the {@link Fixture} and returns one result per check.
  *
  * <p>Tolerances: in float64 every proposition is an identity in exact arithmetic whose two sides are evaluated in
  * different orders (GL's surrogate residual g − (g − dL/dh) versus dL/dh; W + ΔW versus separate products; a row
@@ -38,6 +38,8 @@ public final class Verifier {
         out.add(TrajectoryPropositions.p6(fx, tol));
         out.add(MultiUserProposition.p7(fx, tol));
         out.add(TrajectoryPropositions.p8(fx, tol));
+        out.add(StalenessProposition.p10(fx, "sgd", 1, tol));
+        out.add(StalenessProposition.p10(fx, "adamw", 3, tol));
         return out;
     }
 }

@@ -35,6 +35,11 @@ public final class Walkthrough {
 
     /** Label, shape and 2-norm of {@code t}; its values too when it has at most 64 elements. */
     private void show(String label, Tensor t) {
+        show(out, label, t);
+    }
+
+    /** Label, shape and 2-norm of {@code t} on {@code out}; its values too when it has at most 64 elements. */
+    static void show(PrintStream out, String label, Tensor t) {
         out.printf("     %-28s shape %-12s norm %.6g%n", label, java.util.Arrays.toString(t.shape()), t.norm());
         if (t.numel() <= 64) out.println("       " + t);
     }

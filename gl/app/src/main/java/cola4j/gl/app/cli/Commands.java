@@ -26,6 +26,7 @@ public final class Commands {
                 new CopraCommand(),
                 new TrainCommand(),
                 new InspectCommand(),
+                new StudyCommand(),
                 new CommandGroup("bench", "Measure engine, BLAS and autograd speed (prints a table; --json FILE)",
                         Benches.all()));
     }

@@ -7,6 +7,9 @@ import cola4j.gl.app.command.UsageException;
 import cola4j.gl.app.io.Io;
 
 import cola4j.gl.verify.Fixture;
+import cola4j.gl.verify.IntervalWalkthrough;
+import cola4j.gl.verify.MergedWalkthrough;
+import cola4j.gl.verify.UsersWalkthrough;
 import cola4j.gl.verify.Walkthrough;
 import cola4j.models.DecoderLMConfig;
 import cola4j.models.DecoderLM;
@@ -17,8 +20,16 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
-/** {@code cola explain}: one ColA step on the tiny decoder, printed step by step with shapes and norms. */
+/**
+ * {@code cola explain}: one ColA step on the tiny decoder, printed step by step with shapes and norms
+ * ({@link Walkthrough}); {@code --merged}, {@code --interval I} and {@code --users K} walk through a merged pass
+ * ({@link MergedWalkthrough}), an adaptation interval ({@link IntervalWalkthrough}) and a mixed batch of K users
+ * ({@link UsersWalkthrough}) instead.
+ */
 public final class ExplainCommand implements Command {
+    /** Bounds of {@code --interval} and {@code --users} (a walk-through prints every batch and every user). */
+    static final int MAX_INTERVAL = 64, MAX_USERS = 8;
+
     @Override
     public String name() {
         return "explain";
@@ -38,7 +49,16 @@ public final class ExplainCommand implements Command {
                         .desc("site of the tiny decoder (default blocks.0.attn.query)").build())
                 .addOption(Option.builder().longOpt("dtype").hasArg().argName("float64|float32")
                         .desc("element type (default float64)").build())
-                .addOption(Option.builder().longOpt("seed").hasArg().argName("S").desc("seed (default 0)").build());
+                .addOption(Option.builder().longOpt("seed").hasArg().argName("S").desc("seed (default 0)").build())
+                .addOption(Option.builder().longOpt("merged")
+                        .desc("walk through a merged pass: W0 + dW, the forward, the restore (SHA-256 of the base)")
+                        .build())
+                .addOption(Option.builder().longOpt("interval").hasArg().argName("I")
+                        .desc("walk through an adaptation interval of I batches, 1-" + MAX_INTERVAL
+                                + " (buffer, accumulated gradient, step)").build())
+                .addOption(Option.builder().longOpt("users").hasArg().argName("K")
+                        .desc("walk through one mixed batch of K users, 2-" + MAX_USERS
+                                + " (rows, dL/dh per user, each user's fit)").build());
     }
 
     @Override
@@ -53,7 +73,24 @@ public final class ExplainCommand implements Command {
             throw new UsageException(
                     "--site: choose a linear site (embedding sites take the 'embedding' auxiliary; see cola verify)");
         }
-        new Walkthrough(io.out()).run(new Fixture(dtype, Args.intValue(cl, "seed", 0, 0)), aux, site);
+        Fixture fx = new Fixture(dtype, Args.intValue(cl, "seed", 0, 0));
+        int modes = (cl.hasOption("merged") ? 1 : 0) + (cl.hasOption("interval") ? 1 : 0)
+                + (cl.hasOption("users") ? 1 : 0);
+        if (modes > 1) throw new UsageException("choose one of --merged, --interval and --users");
+        if (cl.hasOption("merged")) {
+            if (!aux.mergeable()) throw new UsageException("--merged needs --aux lowrank or linear, got " + aux);
+            new MergedWalkthrough(io.out()).run(fx, aux, site);
+        } else if (cl.hasOption("interval")) {
+            int i = Args.intValue(cl, "interval", 3, 1);
+            if (i > MAX_INTERVAL) throw new UsageException("--interval must be <= " + MAX_INTERVAL + ", got " + i);
+            new IntervalWalkthrough(io.out()).run(fx, aux, site, i);
+        } else if (cl.hasOption("users")) {
+            int k = Args.intValue(cl, "users", 3, 2);
+            if (k > MAX_USERS) throw new UsageException("--users must be <= " + MAX_USERS + ", got " + k);
+            new UsersWalkthrough(io.out()).run(fx, aux, site, k);
+        } else {
+            new Walkthrough(io.out()).run(fx, aux, site);
+        }
         return 0;
     }
 }

@@ -23,6 +23,7 @@ import cola4j.gl.app.ftaas.TenantWorkload;
 import cola4j.gl.app.ftaas.TransferDtype;
 import cola4j.gl.app.ftaas.UserPattern;
 import cola4j.gl.app.ftaas.UserSpec;
+import cola4j.gl.UserFitConfig;
 import cola4j.gl.auxiliary.AuxiliaryKind;
 import cola4j.gl.optim.OptimizerKind;
 import cola4j.gl.app.workload.PretrainCache;
@@ -105,6 +106,10 @@ public final class FtaasCommand implements Command {
                         + " gRPC over loopback sockets in this JVM (wire bytes measured)"))
                 .addOption(opt("transfer-dtype", "float32|bf16",
                         "element type of adaptation data on the wire (default float32)"))
+                .addOption(opt("fit-epochs", "E", "ColA users' passes over each interval's buffer, 1-1000"
+                        + " (default 1 = Gradient Learning exactly; in-process transport only)"))
+                .addOption(opt("fit-batch", "ROWS", "ColA users' rows per optimizer step within a pass"
+                        + " (default 0 = the whole buffer)"))
                 .addOption(opt("seed", "S", "seed of base, users and data (default 0)"))
                 .addOption(opt("pretrain-steps", "N", "pretraining steps of the base (default 300 for mlp; "
                         + "transformers: the family's tuned default)"))
@@ -140,6 +145,13 @@ public final class FtaasCommand implements Command {
         String transport = Args.choice(cl, "transport", "inprocess", List.of("inprocess", "grpc"));
         TransferDtype transfer = TransferDtype.parse(Args.choice(cl, "transfer-dtype", "float32",
                 List.of("float32", "bf16")));
+        int fitEpochs = Args.intValue(cl, "fit-epochs", 1, 1), fitBatch = Args.intValue(cl, "fit-batch", 0, 0);
+        if (fitEpochs > UserFitConfig.MAX_EPOCHS) {
+            throw new UsageException("--fit-epochs must be <= " + UserFitConfig.MAX_EPOCHS + ", got " + fitEpochs);
+        }
+        if ((fitEpochs > 1 || fitBatch > 0) && transport.equals("grpc")) {
+            throw new UsageException("--fit-epochs/--fit-batch run with --transport inprocess only");
+        }
         Path json = Args.path(cl, "json"), cacheDir = Args.path(cl, "cache");
         List<String> sites = sites(cl, mlp);
         String tooBig = SessionLimits.sizeProblem(users, rows, steps, pattern.ranks());
@@ -151,7 +163,8 @@ public final class FtaasCommand implements Command {
         }
         if (json != null) requireWritable(json);
         TenantWorkload<?> w = workload(model, preset, seed, pre, sites, eval, cacheDir, io);
-        SessionConfig cfg = new SessionConfig(steps, rows, mode, transfer, Math.max(1, steps / 10), seed, 2e-3);
+        SessionConfig cfg = new SessionConfig(steps, rows, mode, transfer, Math.max(1, steps / 10), seed, 2e-3)
+                .withFit(fitEpochs, fitBatch);
         requireHeap("ftaas", SessionLimits.estimate(w, specs, ServingMethod.cola(mode), rows), "", io);
         List<MethodResult> results = new ArrayList<>();
         String method = "cola-" + aux + "-" + mode.cliName();
@@ -185,6 +198,8 @@ public final class FtaasCommand implements Command {
             out.put("transport", transport);
             out.put("transfer_dtype", transfer.cliName());
             out.put("steps", steps);
+            out.put("fit_epochs", fitEpochs);
+            out.put("fit_batch", fitBatch);
             out.put("user_specs", specs.stream().map(FtaasCommand::specJson).toList());
             out.put("base_metrics", baseMetrics(w, specs));
             out.put("methods", results);

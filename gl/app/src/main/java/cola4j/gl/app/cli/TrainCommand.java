@@ -82,6 +82,9 @@ public final class TrainCommand implements Command {
         opt(o, "alpha", "A", "LoRA alpha; scale alpha/r (default 8)");
         opt(o, "interval", "I", "ColA adaptation interval / gradient accumulation (default 1)");
         o.addOption(Option.builder().longOpt("merged").desc("ColA merged mode (cola with lowrank or linear)").build());
+        opt(o, "fit-epochs", "E", "ColA: user passes over each interval's buffer, 1-1000 (default 1 = GL exactly)");
+        opt(o, "fit-batch", "ROWS", "ColA: rows per user step within a pass (default 0 = the whole buffer)");
+        opt(o, "staleness", "K", "ColA: user updates reach the server K steps late, 0-10000 (default 0; needs I = 1)");
         opt(o, "sites", "S1,S2", "Adapted site suffixes (default attn.query,attn.value; mlp: every layer)");
         opt(o, "optimizer", "NAME", "sgd, adam or adamw (default adamw)");
         opt(o, "lr", "LR", "Peak learning rate (default 3e-3; full: 1e-3)");
@@ -214,9 +217,13 @@ public final class TrainCommand implements Command {
         int evalEvery = Args.intValue(cl, "eval-every",
                 b ? base.evalEvery() : Math.max(1, (steps / 10 + interval - 1) / interval) * interval, 1);
         int evalExamples = Args.intValue(cl, "eval-examples", b ? base.evalExamples() : 500, 1);
+        int fitEpochs = Args.intValue(cl, "fit-epochs", b ? base.fitEpochs() : 1, 1);
+        int fitBatch = Args.intValue(cl, "fit-batch", b ? base.fitBatch() : 0, 0);
+        int staleness = Args.intValue(cl, "staleness", b ? base.staleness() : 0, 0);
         try {
             return new TrainConfig(model, preset, dtype, baseSeed, task, method, aux, rank, alpha, interval, merged,
-                    sites, optimizer, lr, schedule, warmup, clip, steps, batch, seed, evalEvery, evalExamples);
+                    sites, optimizer, lr, schedule, warmup, clip, steps, batch, seed, evalEvery, evalExamples,
+                    fitEpochs, fitBatch, staleness);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import cola4j.gl.app.command.Args;
 import cola4j.gl.app.command.Command;
+import cola4j.gl.app.command.UsageException;
 import cola4j.gl.app.io.Io;
 import cola4j.gl.app.io.JsonFiles;
 import cola4j.gl.app.io.Table;
 
 import cola4j.gl.app.ftaas.grpc.NetworkProposition;
+import cola4j.gl.verify.NegativeControls;
 import cola4j.gl.verify.PropositionResult;
 import cola4j.gl.verify.Verifier;
 import cola4j.tensor.DType;
@@ -21,7 +23,10 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
-/** {@code cola verify}: runs the equivalence suite P1–P8 and prints one row per check; exit 1 on any FAIL. */
+/**
+ * {@code cola verify}: runs the equivalence suite P1–P10 and prints one row per check; exit 1 on any FAIL. With
+ * {@code --negative-controls} it runs every proposition against a broken variant instead ({@link NegativeControlsRun}).
+ */
 public final class VerifyCommand implements Command {
     /**
      * One row of the {@code --json} document.
@@ -53,12 +58,17 @@ public final class VerifyCommand implements Command {
 
     /** (dtype, seed) → the results; {@link Verifier#runAll} except in tests. */
     private final BiFunction<DType, Long, List<PropositionResult>> suite;
+    /** The mutants of {@code --negative-controls}; {@link NegativeControlsRun#mutants()} except in tests. */
+    private final List<NegativeControls.Mutant> mutants;
 
     public VerifyCommand() {
-        this(VerifyCommand::all);
+        this(VerifyCommand::all, NegativeControlsRun.mutants());
     }
 
-    /** P1–P8 ({@link Verifier#runAll}) and P9, the same session over gRPC loopback vs in-process. */
+    /**
+     * P1–P8 and P10 ({@link Verifier#runAll}) and P9, the same session over gRPC loopback vs in-process, in the
+     * order of their numbers.
+     */
     static List<PropositionResult> all(DType dtype, long seed) {
         List<PropositionResult> r = new java.util.ArrayList<>(Verifier.runAll(dtype, seed));
         try {
@@ -66,6 +76,7 @@ public final class VerifyCommand implements Command {
         } catch (Exception e) {
             throw new IllegalStateException("P9 could not run: " + e.getMessage(), e);
         }
+        r.sort(java.util.Comparator.comparingInt(p -> Integer.parseInt(p.id().substring(1))));
         return r;
     }
 
@@ -73,7 +84,13 @@ public final class VerifyCommand implements Command {
      * A command that reports {@code suite}'s results instead of running the equivalence suite (tests: forced FAILs).
      */
     VerifyCommand(BiFunction<DType, Long, List<PropositionResult>> suite) {
+        this(suite, NegativeControlsRun.mutants());
+    }
+
+    /** A command with the given suite and negative-control mutants (tests: a mutant that is not caught). */
+    VerifyCommand(BiFunction<DType, Long, List<PropositionResult>> suite, List<NegativeControls.Mutant> mutants) {
         this.suite = suite;
+        this.mutants = mutants;
     }
 
     @Override
@@ -83,7 +100,7 @@ public final class VerifyCommand implements Command {
 
     @Override
     public String description() {
-        return "Check ColA's equivalence propositions P1-P9 numerically (float64: ~1e-10 relative; P9 bit for bit)";
+        return "Check ColA's equivalence propositions P1-P10 numerically (float64: ~1e-10 relative; P9 bit for bit)";
     }
 
     @Override
@@ -93,6 +110,9 @@ public final class VerifyCommand implements Command {
                         .desc("element type (default float64)").build())
                 .addOption(Option.builder().longOpt("seed").hasArg().argName("S")
                         .desc("seed of model, data and adapters (default 0)").build())
+                .addOption(Option.builder().longOpt("negative-controls")
+                        .desc("run every proposition against a deliberately broken variant (float64); exit 0 only if"
+                                + " every one FAILS").build())
                 .addOption(Option.builder().longOpt("json").hasArg().argName("FILE")
                         .desc("also write the results as JSON").build());
     }
@@ -102,6 +122,10 @@ public final class VerifyCommand implements Command {
         DType dtype = DType.parse(Args.choice(cl, "dtype", "float64", List.of("float64", "float32")));
         int seed = Args.intValue(cl, "seed", 0, 0);
         Path json = Args.path(cl, "json");
+        if (cl.hasOption("negative-controls")) {
+            if (dtype != DType.FLOAT64) throw new UsageException("--negative-controls runs in float64 only");
+            return NegativeControlsRun.run(mutants, seed, json, io);
+        }
         List<PropositionResult> results = suite.apply(dtype, (long) seed);
         Table t = new Table("prop", "setting", "max abs", "max rel", "tol", "result");
         for (PropositionResult r : results) {

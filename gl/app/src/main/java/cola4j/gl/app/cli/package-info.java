@@ -4,5 +4,7 @@
  * trace). MainTest, VerifyExplainCommandTest, FtaasCommandTest, CopraCommandTest, DemoCommandTest.
  * InspectCommand (cola inspect): a safetensors file is shown only after the reader's full validation, a checkpoint only
  * after CheckpointAudit; InspectCommandTest, CheckpointCorruptionTest.
+ * verify --negative-controls (NegativeControlsRun: exit 0 only if every mutant FAILS), explain --merged/--interval/
+ * --users (ExplainModesTest), study (StudyCommandTest), ftaas --fit-epochs (FtaasFitEpochsCommandTest).
  */
 package cola4j.gl.app.cli;

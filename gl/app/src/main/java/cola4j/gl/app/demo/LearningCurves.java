@@ -40,6 +40,31 @@ public final class LearningCurves {
             chart.addSeries("base (untouched)", new double[] {0, maxStep}, new double[] {base, base})
                     .setMarker(SeriesMarkers.NONE);
         }
+        save(file, chart);
+    }
+
+    /**
+     * Writes one PNG of y against x, one line (with markers when {@code markers}) per series; {@code logY} draws y
+     * on a log axis (values ≤ 0 are drawn at 1e-17, the floor of float64 relative differences).
+     *
+     * @param series name → [[x, y], …]
+     */
+    public static void writeXY(Path file, String title, String xTitle, String yTitle,
+                               Map<String, List<double[]>> series, boolean logY, boolean markers) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        XYChart chart = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle(xTitle)
+                .yAxisTitle(yTitle).build();
+        chart.getStyler().setYAxisLogarithmic(logY);
+        for (Map.Entry<String, List<double[]>> e : series.entrySet()) {
+            double[] x = e.getValue().stream().mapToDouble(p -> p[0]).toArray(),
+                    y = e.getValue().stream().mapToDouble(p -> logY ? Math.max(p[1], 1e-17) : p[1]).toArray();
+            if (x.length == 0) continue;
+            chart.addSeries(e.getKey(), x, y).setMarker(markers ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+        }
+        save(file, chart);
+    }
+
+    private static void save(Path file, XYChart chart) throws IOException {
         java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
         cola4j.tensor.io.AtomicFiles.write(file, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
     }

@@ -100,7 +100,8 @@ public final class ColaSession<B> {
         Map<Integer, Rng> data = new LinkedHashMap<>();
         for (UserSpec s : specs) {
             server.register(s);
-            LocalUserDevice d = new LocalUserDevice(s, sites, workload.base().dtype(), ledger);
+            LocalUserDevice d = new LocalUserDevice(s, workload.base().dtype(), ledger, SiteShape.of(sites),
+                    cfg.fitEpochs(), cfg.fitBatch());
             devices.put(s.id(), d);
             data.put(s.id(), new Rng(cfg.dataSeed(s.id())));
             if (cfg.mode() == ColaMode.UNMERGED) server.upload(s.id(), transport.up(s.id(), d.parameters()));

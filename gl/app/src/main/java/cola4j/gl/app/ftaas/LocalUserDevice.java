@@ -40,10 +40,16 @@ public final class LocalUserDevice implements UserDevice {
 
     /** As above from the sites' shapes only (a device over the network never sees the base model). */
     public LocalUserDevice(UserSpec spec, DType dtype, MemoryLedger ledger, List<SiteShape> sites) {
+        this(spec, dtype, ledger, sites, 1, 0);
+    }
+
+    /** As above, fitting each interval in {@code fitEpochs} passes of {@code fitBatch} rows (0 = all). */
+    public LocalUserDevice(UserSpec spec, DType dtype, MemoryLedger ledger, List<SiteShape> sites, int fitEpochs,
+                           int fitBatch) {
         this.spec = spec;
         LinkedHashMap<String, AuxiliaryModel> aux = spec.auxiliariesAt(sites, dtype);
         this.user = new UserFit(spec.id(), aux, spec.newOptimizer(UserFit.parameters(aux)),
-                new UserFitConfig(spec.interval(), Double.POSITIVE_INFINITY), null);
+                new UserFitConfig(spec.interval(), Double.POSITIVE_INFINITY).withEpochs(fitEpochs, fitBatch), null);
         this.ledger = ledger;
         this.device = Device.of("user-" + spec.id());
         long p = 0;

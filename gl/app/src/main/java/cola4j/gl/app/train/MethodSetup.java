@@ -9,6 +9,7 @@ import cola4j.gl.auxiliary.AuxiliaryModel;
 import cola4j.gl.cola.ColaMode;
 import cola4j.gl.cola.ColaServer;
 import cola4j.gl.cola.ColaTrainer;
+import cola4j.gl.cola.StaleColaTrainer;
 import cola4j.gl.UserFit;
 import cola4j.gl.UserFitConfig;
 import cola4j.gl.baselines.FullFineTuneTrainer;
@@ -96,9 +97,15 @@ public final class MethodSetup {
                     return new MethodSetup(c, t, t.optimizer(0), sites, aux, eval);
                 }
                 UserFit user = new UserFit(0, aux, opt.apply(UserFit.parameters(aux)),
-                        new UserFitConfig(c.interval(), c.clip()), schedule);
-                ColaTrainer t = new ColaTrainer(new ColaServer(model, sites), List.of(user),
-                        c.merged() ? ColaMode.MERGED : ColaMode.UNMERGED);
+                        new UserFitConfig(c.interval(), c.clip()).withEpochs(c.fitEpochs(), c.fitBatch()), schedule);
+                ColaMode mode = c.merged() ? ColaMode.MERGED : ColaMode.UNMERGED;
+                if (c.staleness() > 0) {
+                    StaleColaTrainer t = new StaleColaTrainer(new ColaServer(model, sites), List.of(user),
+                            Map.of(0, auxiliaries(sites, c)), mode, c.staleness(),
+                            StaleColaTrainer.Gradient.AT_SERVED);
+                    return new MethodSetup(c, t, user.optimizer(), sites, aux, eval);
+                }
+                ColaTrainer t = new ColaTrainer(new ColaServer(model, sites), List.of(user), mode);
                 return new MethodSetup(c, t, user.optimizer(), sites, aux, eval);
             }
         }

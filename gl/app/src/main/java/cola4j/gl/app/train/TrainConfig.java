@@ -3,7 +3,9 @@ package cola4j.gl.app.train;
 import cola4j.gl.app.io.DTypeJson;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import cola4j.gl.UserFitConfig;
 import cola4j.gl.auxiliary.AuxiliaryKind;
+import cola4j.gl.cola.StaleColaTrainer;
 import cola4j.gl.optim.OptimizerKind;
 import cola4j.gl.optim.ScheduleKind;
 
@@ -38,6 +40,10 @@ import java.util.List;
  * @param seed         training seed: adapter initialization and, per step, batch sampling and dropout
  * @param evalEvery    evaluate and checkpoint every K batches (a multiple of interval)
  * @param evalExamples held-out examples per evaluation
+ * @param fitEpochs    ColA: E passes of the user over each interval's buffer (1 = Gradient Learning; 0, absent in
+ *                     state files of earlier versions, reads as 1)
+ * @param fitBatch     ColA: rows per user optimizer step within a pass (0 = the whole buffer)
+ * @param staleness    ColA: k, the steps by which the user's update reaches the server late (0 = none)
  */
 public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("preset") String preset,
                           @JsonProperty("dtype") @JsonSerialize(using = DTypeJson.Writer.class)
@@ -54,7 +60,9 @@ public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("pr
                           @JsonProperty("steps") int steps,
                           @JsonProperty("batch") int batch, @JsonProperty("seed") long seed,
                           @JsonProperty("eval_every") int evalEvery,
-                          @JsonProperty("eval_examples") int evalExamples) {
+                          @JsonProperty("eval_examples") int evalExamples,
+                          @JsonProperty("fit_epochs") int fitEpochs, @JsonProperty("fit_batch") int fitBatch,
+                          @JsonProperty("staleness") int staleness) {
     /** Largest batch (examples per step): far above what the models here train on, far below a heap's limit. */
     public static final int MAX_BATCH = 1 << 16;
     /** Largest held-out sample per evaluation. */
@@ -86,7 +94,33 @@ public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("pr
         check(!merged || method == TrainMethod.COLA, "--merged applies to method cola only (got " + method + ")");
         check(!merged || aux.mergeable(),
                 "--merged needs a mergeable auxiliary (lowrank or linear); mlp is nonlinear in x");
+        if (fitEpochs == 0) fitEpochs = 1;
+        check(fitEpochs >= 1 && fitEpochs <= UserFitConfig.MAX_EPOCHS,
+                "fit-epochs must be in [1, " + UserFitConfig.MAX_EPOCHS + "], got " + fitEpochs);
+        check(fitBatch >= 0, "fit-batch must be >= 0, got " + fitBatch);
+        check(staleness >= 0 && staleness <= StaleColaTrainer.MAX_STALENESS,
+                "staleness must be in [0, " + StaleColaTrainer.MAX_STALENESS + "], got " + staleness);
+        check((fitEpochs == 1 && fitBatch == 0 && staleness == 0) || method == TrainMethod.COLA,
+                "--fit-epochs, --fit-batch and --staleness apply to method cola only (got " + method + ")");
+        check(staleness == 0 || (interval == 1 && fitEpochs == 1 && fitBatch == 0),
+                "--staleness needs --interval 1 and one fit pass (no --fit-epochs/--fit-batch)");
         sites = List.copyOf(sites);
+    }
+
+    /** A config without fit epochs, fit batch or staleness (the arity of earlier versions). */
+    public TrainConfig(String model, String preset, DType dtype, long baseSeed, String task, TrainMethod method,
+                       AuxiliaryKind aux, int rank, double alpha, int interval, boolean merged, List<String> sites,
+                       OptimizerKind optimizer, double lr, ScheduleKind schedule, int warmup, double clip, int steps,
+                       int batch, long seed, int evalEvery, int evalExamples) {
+        this(model, preset, dtype, baseSeed, task, method, aux, rank, alpha, interval, merged, sites, optimizer, lr,
+                schedule, warmup, clip, steps, batch, seed, evalEvery, evalExamples, 1, 0, 0);
+    }
+
+    /** The same config with the given ColA fit epochs, fit batch and staleness. */
+    public TrainConfig withColaUser(int epochs, int fitRows, int stale) {
+        return new TrainConfig(model, preset, dtype, baseSeed, task, method, aux, rank, alpha, interval, merged, sites,
+                optimizer, lr, schedule, warmup, clip, steps, batch, seed, evalEvery, evalExamples, epochs, fitRows,
+                stale);
     }
 
     private static void check(boolean ok, String message) {

@@ -5,6 +5,7 @@ import cola4j.gl.app.io.JsonFiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cola4j.gl.verify.NegativeControls;
 import cola4j.gl.verify.PropositionResult;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
@@ -25,14 +26,14 @@ class VerifyExplainCommandTest {
         Path json = dir.resolve("v.json");
         MainTest.Result r = MainTest.cola("verify", "--json", json.toString());
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("all 23 checks pass (float64)");
+        assertThat(r.out()).contains("all 25 checks pass (float64)");
         JsonNode root = JsonFiles.MAPPER.readTree(Files.readString(json));
         assertThat(root.get("dtype").asText()).isEqualTo("float64");
-        assertThat(root.get("propositions")).hasSize(23);
+        assertThat(root.get("propositions")).hasSize(25);
         assertThat(root.get("propositions").findValuesAsText("id")).containsExactly(
                 "P1", "P1", "P1", "P1", "P1", "P1", "P1", "P2", "P2", "P2", "P2", "P2", "P2", "P2", "P3", "P3", "P4",
                 "P5", "P6", "P7", "P8",
-                "P9", "P9");
+                "P9", "P9", "P10", "P10");
         for (JsonNode p : root.get("propositions")) {
             assertThat(p.fieldNames()).toIterable()
                     .containsExactly("id", "setting", "max_abs", "max_rel", "tol", "pass");
@@ -40,6 +41,47 @@ class VerifyExplainCommandTest {
             assertThat(p.get("max_rel").asDouble()).isLessThanOrEqualTo(1e-10);
             if (p.get("id").asText().equals("P9")) assertThat(p.get("max_abs").asDouble()).isZero();
         }
+    }
+
+    @Test
+    void negativeControlsCatchEveryMutant(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("n.json");
+        MainTest.Result r = MainTest.cola("verify", "--negative-controls", "--json", json.toString());
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("all 10 mutants caught");
+        assertThat(r.out().lines().filter(l -> l.endsWith("FAILS (caught)")).count()).isEqualTo(10);
+        JsonNode root = JsonFiles.MAPPER.readTree(Files.readString(json));
+        assertThat(root.get("propositions").findValuesAsText("id")).containsExactly(
+                "P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P10", "P9");
+        for (JsonNode p : root.get("propositions")) {
+            assertThat(p.get("pass").asBoolean()).as(p.get("setting").asText()).isFalse();
+            assertThat(p.get("setting").asText()).startsWith("MUTANT ");
+        }
+    }
+
+    @Test
+    void aMutantThatPassesOrThrowsIsNotCaughtAndGivesExit1() {
+        NegativeControls.Mutant passes = new NegativeControls.Mutant("P3", "not really broken",
+                (fx, tol) -> new PropositionResult("P3", "equal", 0, 0, tol, true));
+        NegativeControls.Mutant fails = new NegativeControls.Mutant("P1", "broken",
+                (fx, tol) -> new PropositionResult("P1", "differs", 1, 0.5, tol, false));
+        NegativeControls.Mutant throwsE = new NegativeControls.Mutant("P2", "throws", (fx, tol) -> {
+            throw new IllegalStateException("boom");
+        });
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int code = Main.run(new String[] {"verify", "--negative-controls"},
+                new Io(new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8)),
+                List.of(new VerifyCommand((d, s) -> List.of(), List.of(fails, passes, throwsE))));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertThat(code).isEqualTo(1);
+        assertThat(text.lines()).anySatisfy(l -> assertThat(l).contains("P1").endsWith("FAILS (caught)"));
+        assertThat(text.lines()).anySatisfy(l -> assertThat(l).contains("P3").endsWith("PASSES (NOT caught)"));
+        assertThat(text.lines()).anySatisfy(l -> assertThat(l).contains("P2").endsWith("ERROR (not caught): boom"));
+        assertThat(text).endsWith("MUTANTS NOT CAUGHT: 2 of 3 [P3, P2]\n");
+        MainTest.Result r = MainTest.cola("verify", "--negative-controls", "--dtype", "float32");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--negative-controls runs in float64 only");
     }
 
     @Test

@@ -47,8 +47,27 @@ public final class NetworkProposition {
         return out;
     }
 
+    /**
+     * P9's negative control: the gRPC side sends adaptation data as bfloat16 while the in-process side sends it
+     * natively (unmerged mode), so the parameters must differ from the first update on and the bit-for-bit check fail.
+     */
+    public static PropositionResult p9BfloatWireMutant(DType dtype, long seed) throws Exception {
+        DigitsFamily family = new DigitsFamily();
+        DigitsTenants w = new DigitsTenants(DigitsPretraining.pretrain(family, FtaasModels.MLP_HIDDEN, dtype, 20,
+                2e-3, seed, null), family, DigitShift.KINDS);
+        PropositionResult r = compare(w, ColaMode.UNMERGED,
+                List.of(AuxiliaryKind.LOWRANK, AuxiliaryKind.LINEAR, AuxiliaryKind.MLP), seed, TransferDtype.BF16);
+        return new PropositionResult(r.id(), r.setting().replace("gRPC loopback", "gRPC loopback (bfloat16 wire)"),
+                r.maxAbs(), r.maxRel(), r.tol(), r.pass());
+    }
+
     private static PropositionResult compare(DigitsTenants w, ColaMode mode, List<AuxiliaryKind> aux, long seed)
             throws Exception {
+        return compare(w, mode, aux, seed, TransferDtype.NATIVE);
+    }
+
+    private static PropositionResult compare(DigitsTenants w, ColaMode mode, List<AuxiliaryKind> aux, long seed,
+                                             TransferDtype netTransfer) throws Exception {
         int steps = 4;
         SessionConfig cfg = new SessionConfig(steps, 8, mode, TransferDtype.NATIVE, steps, seed, 2e-3);
         List<UserSpec> specs = new UserPattern(aux, List.of(2), List.of(1, 2), List.of(OptimizerKind.ADAMW),
@@ -65,8 +84,8 @@ public final class NetworkProposition {
                 }
             });
         }
-        LoopbackSession.Result r = LoopbackSession.run(w, info -> w.data(), specs, cfg, "mlp", DigitShift.KINDS, 30_000,
-                observers);
+        LoopbackSession.Result r = LoopbackSession.run(w, info -> w.data(), specs, cfg.withTransfer(netTransfer), "mlp",
+                DigitShift.KINDS, 30_000, observers);
         if (!r.failures().isEmpty()) throw new IllegalStateException("P9: users failed over gRPC: " + r.failures());
         PropositionResult.Diff diff = new PropositionResult.Diff();
         int compared = 0;
