@@ -50,7 +50,9 @@ public final class TrainConfigRules {
                 "--warmup", Integer.toString(c.warmup()), "--clip", Double.toString(c.clip()),
                 "--steps", Integer.toString(c.steps()), "--batch", Integer.toString(c.batch()),
                 "--seed", Long.toString(c.seed()), "--eval-every", Integer.toString(c.evalEvery()),
-                "--eval-examples", Integer.toString(c.evalExamples())));
+                "--eval-examples", Integer.toString(c.evalExamples()),
+                "--fit-epochs", Integer.toString(c.fitEpochs()), "--fit-batch", Integer.toString(c.fitBatch()),
+                "--staleness", Integer.toString(c.staleness())));
         if (c.merged()) a.add("--merged");
         if (!c.sites().isEmpty()) a.addAll(List.of("--sites", String.join(",", c.sites())));
         return a;
