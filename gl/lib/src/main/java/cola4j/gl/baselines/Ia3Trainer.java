@@ -14,6 +14,8 @@ import cola4j.models.site.SiteInterceptor;
 import cola4j.tensor.Rng;
 import cola4j.tensor.Tensor;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -61,6 +63,15 @@ public final class Ia3Trainer implements Trainer {
     /** The scaling vectors by site name. */
     public LinkedHashMap<String, Var> scales() {
         return scales;
+    }
+
+    /**
+     * The sites whose scaling multiplies the layer's <em>input</em> (PEFT's {@code feedforward_modules}: mlp.fc2),
+     * in site order; the other scalings multiply the output.
+     */
+    public List<String> feedforwardSites() {
+        return onInput.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey)
+                .toList();
     }
 
     /** The optimizer over the scaling vectors (names {@code <site>.ia3_l}). */

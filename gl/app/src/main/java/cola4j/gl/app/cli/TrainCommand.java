@@ -7,6 +7,7 @@ import cola4j.gl.app.io.Io;
 import cola4j.gl.app.io.JsonFiles;
 
 import cola4j.gl.auxiliary.AuxiliaryKind;
+import cola4j.gl.app.train.AdapterBase;
 import cola4j.gl.app.train.MethodSetup;
 import cola4j.gl.optim.OptimizerKind;
 import cola4j.gl.optim.ScheduleKind;
@@ -17,6 +18,7 @@ import cola4j.gl.app.train.TrainMethod;
 import cola4j.gl.app.train.TrainState;
 import cola4j.gl.app.workload.PretrainCache;
 import cola4j.gl.app.workload.PretrainConfig;
+import cola4j.gl.app.workload.PretrainResult;
 import cola4j.gl.app.workload.Pretrainer;
 import cola4j.gl.app.workload.Workload;
 import cola4j.gl.app.workload.Workloads;
@@ -129,12 +131,13 @@ public final class TrainCommand implements Command {
         Path cacheDir = Args.path(cl, "cache");
         PretrainCache cache = cacheDir != null ? new PretrainCache(cacheDir) : PretrainCache.atDefaultLocation();
 
-        Workload w = new Pretrainer(cache, io.err(), !cl.hasOption("quiet"))
+        PretrainResult pre = new Pretrainer(cache, io.err(), !cl.hasOption("quiet"))
                 .run(cfg.model(), cfg.preset(), cfg.dtype(), cfg.baseSeed(),
-                        PretrainConfig.defaults(cfg.model(), cfg.preset()), false).workload();
+                        PretrainConfig.defaults(cfg.model(), cfg.preset()), false);
+        Workload w = pre.workload();
         MethodSetup setup;
         try {
-            setup = MethodSetup.create(w, cfg);
+            setup = MethodSetup.create(w, cfg, AdapterBase.ofPresetDirectory(pre.checkpoint(), cfg.model()));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

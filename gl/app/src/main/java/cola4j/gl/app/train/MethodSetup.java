@@ -53,10 +53,12 @@ public final class MethodSetup {
     private final List<Site> sites;
     private final LinkedHashMap<String, AuxiliaryModel> aux;
     private final SiteInterceptor evalInterceptor;
+    private final AdapterBase base;
 
     private MethodSetup(TrainConfig cfg, Trainer trainer, Optimizer optimizer, List<Site> sites,
             LinkedHashMap<String, AuxiliaryModel> aux,
-                        SiteInterceptor evalInterceptor) {
+                        SiteInterceptor evalInterceptor, AdapterBase base) {
+        this.base = base;
         this.cfg = cfg;
         this.trainer = trainer;
         this.optimizer = optimizer;
@@ -72,17 +74,26 @@ public final class MethodSetup {
      *                                  the model does not support (ia3 on an MLP)
      */
     public static MethodSetup create(Workload w, TrainConfig c) {
+        return create(w, c, AdapterBase.unsaved(w.family()));
+    }
+
+    /**
+     * As {@link #create(Workload, TrainConfig)}, recording {@code base} (where the base weights came from) in the
+     * exported adapters.
+     */
+    public static MethodSetup create(Workload w, TrainConfig c, AdapterBase base) {
         Model model = w.model();
         Function<LinkedHashMap<String, Var>, Optimizer> opt = optimizerFactory(c);
         LrSchedule schedule = schedule(c);
         switch (c.method()) {
             case FULL -> {
                 FullFineTuneTrainer t = new FullFineTuneTrainer(model, null, opt, schedule, c.interval(), c.clip());
-                return new MethodSetup(c, t, t.optimizer(), List.of(), new LinkedHashMap<>(), null);
+                return new MethodSetup(c, t, t.optimizer(), List.of(), new LinkedHashMap<>(), null, base);
             }
             case IA3 -> {
                 Ia3Trainer t = new Ia3Trainer(model, opt, schedule, c.interval(), c.clip());
-                return new MethodSetup(c, t, t.optimizer(), List.of(), new LinkedHashMap<>(), t.interceptor());
+                return new MethodSetup(c, t, t.optimizer(), List.of(), new LinkedHashMap<>(), t.interceptor(),
+                        base);
             }
             default -> {
                 List<Site> sites = selectSites(w, c.sites());
@@ -93,13 +104,13 @@ public final class MethodSetup {
                 if (c.method() == TrainMethod.LORA) {
                     LoraTrainer t = new LoraTrainer(model, sites, Map.of(0, aux), opt, schedule, c.interval(),
                             c.clip());
-                    return new MethodSetup(c, t, t.optimizer(0), sites, aux, eval);
+                    return new MethodSetup(c, t, t.optimizer(0), sites, aux, eval, base);
                 }
                 UserFit user = new UserFit(0, aux, opt.apply(UserFit.parameters(aux)),
                         new UserFitConfig(c.interval(), c.clip()), schedule);
                 ColaTrainer t = new ColaTrainer(new ColaServer(model, sites), List.of(user),
                         c.merged() ? ColaMode.MERGED : ColaMode.UNMERGED);
-                return new MethodSetup(c, t, user.optimizer(), sites, aux, eval);
+                return new MethodSetup(c, t, user.optimizer(), sites, aux, eval, base);
             }
         }
     }
@@ -152,6 +163,11 @@ public final class MethodSetup {
 
     public TrainConfig config() {
         return cfg;
+    }
+
+    /** Where the base weights came from, as the exported adapters record it. */
+    public AdapterBase base() {
+        return base;
     }
 
     public Trainer trainer() {

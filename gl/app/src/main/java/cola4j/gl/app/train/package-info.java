@@ -2,5 +2,10 @@
  * cola train: {@link TrainLoop}, MethodSetup (full, lora, ia3, cola), PEFT-format AdapterCheckpoint, TrainState.
  * Guarantees: exact resume (step k draws from (seed, k) alone); checkpoints swap atomically, only from finite state.
  * TrainCommandTest (resumeIsBitIdenticalToAnUninterruptedRun), TrainLoopTest.
+ * PEFT export: LoRA ΔW = (lora_alpha/r)·B·A and IA3 h' = l ⊙ h (ia3_l (out, 1)) / h' = W(l ⊙ x) + b
+ * (feedforward, ia3_l (1, in)) in PEFT's key names, shapes and config fields ({@link AdapterCheckpoint},
+ * {@link PeftAdapterConfig}, {@link AdapterBase}); ColA linear/MLP auxiliaries in the format that
+ * {@link AdapterMetadata} (cola4j_adapter.json) documents. AdapterExportTest applies PEFT's formulas and the
+ * documented ones to the stored tensors.
  */
 package cola4j.gl.app.train;
