@@ -28,7 +28,8 @@ class SpecialOpsTest {
     @Test
     void erfMatchesGlibcWithin8Ulp() {
         for (int i = 0; i < X.length; i++) {
-            assertThat(SpecialOps.erf(X[i])).as("erf(%s)", X[i]).isCloseTo(ERF[i], within(8 * Math.ulp(ERF[i]) + 1e-300));
+            assertThat(SpecialOps.erf(X[i])).as("erf(%s)", X[i])
+                    .isCloseTo(ERF[i], within(8 * Math.ulp(ERF[i]) + 1e-300));
         }
         assertThat(SpecialOps.erf(Double.POSITIVE_INFINITY)).isEqualTo(1.0);
         assertThat(SpecialOps.erf(Double.NEGATIVE_INFINITY)).isEqualTo(-1.0);
