@@ -6,6 +6,7 @@ import cola4j.gl.app.io.JsonFiles;
 import cola4j.gl.baselines.Ia3Trainer;
 import cola4j.models.Model;
 import cola4j.models.ModelCheckpoint;
+import cola4j.models.hf.HfModel;
 import cola4j.tensor.Tensor;
 import cola4j.tensor.io.Safetensors;
 import java.io.IOException;
@@ -27,7 +28,7 @@ import java.util.Set;
  *   cola4j_adapter.json         cola4j's metadata for every method ({@link AdapterMetadata}): method, auxiliary
  *                               type and its formula (the MLP's activation), base family/preset/seed, dtype, task
  *   model/                      full fine-tuning only: the whole model ({@link ModelCheckpoint}: config.json +
- *                               model.safetensors)
+ *                               model.safetensors; an hf:DIR model as a Hugging Face directory, HfFullCheckpoint)
  * </pre>
  * Tensor names are {@code base_model.model.<module>.<param>} as PEFT writes them (adapter name stripped), where
  * {@code <module>} is the site's full name:
@@ -110,7 +111,9 @@ public final class AdapterCheckpoint {
      * {@code dir} (which must exist).
      */
     public static void save(Path dir, MethodSetup s, Model model) throws IOException {
-        if (s.config().method() == TrainMethod.FULL) {
+        if (s.config().method() == TrainMethod.FULL && model instanceof HfModel hm) {
+            HfFullCheckpoint.save(dir.resolve(MODEL_DIR), hm, Path.of(s.base().nameOrPath()));
+        } else if (s.config().method() == TrainMethod.FULL) {
             ModelCheckpoint.save(model, dir.resolve(MODEL_DIR));
         } else {
             Safetensors.write(dir.resolve(WEIGHTS_FILE), exported(s), Map.of("format", "pt"));
@@ -128,6 +131,10 @@ public final class AdapterCheckpoint {
      *                                  is changed then)
      */
     public static void load(Path dir, MethodSetup s, Model model) throws IOException {
+        if (s.config().method() == TrainMethod.FULL && model instanceof HfModel hm) {
+            HfFullCheckpoint.load(dir.resolve(MODEL_DIR), hm);
+            return;
+        }
         if (s.config().method() == TrainMethod.FULL) {
             Model stored = ModelCheckpoint.load(dir.resolve(MODEL_DIR));
             LinkedHashMap<String, Tensor> w = new LinkedHashMap<>();
