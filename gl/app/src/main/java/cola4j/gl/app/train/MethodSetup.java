@@ -24,8 +24,10 @@ import cola4j.gl.optim.LrSchedule;
 import cola4j.gl.optim.Optimizer;
 import cola4j.gl.optim.Sgd;
 import cola4j.gl.optim.SgdConfig;
+import cola4j.gl.app.workload.HfRun;
 import cola4j.gl.app.workload.Workload;
 import cola4j.models.Model;
+import cola4j.models.hf.HfModel;
 import cola4j.models.site.Site;
 import cola4j.models.site.SiteInterceptor;
 import cola4j.models.site.SiteSelector;
@@ -91,7 +93,11 @@ public final class MethodSetup {
                 return new MethodSetup(c, t, t.optimizer(), List.of(), new LinkedHashMap<>(), null, base);
             }
             case IA3 -> {
-                Ia3Trainer t = new Ia3Trainer(model, opt, schedule, c.interval(), c.clip());
+                Ia3Trainer t = model instanceof HfModel hm
+                        ? new Ia3Trainer(model, HfRun.IA3_SITES.get(hm.config().modelType()).get(0),
+                                HfRun.IA3_SITES.get(hm.config().modelType()).get(1), opt, schedule, c.interval(),
+                                c.clip())
+                        : new Ia3Trainer(model, opt, schedule, c.interval(), c.clip());
                 return new MethodSetup(c, t, t.optimizer(), List.of(), new LinkedHashMap<>(), t.interceptor(),
                         base);
             }

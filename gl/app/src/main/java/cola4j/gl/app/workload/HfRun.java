@@ -37,6 +37,13 @@ public record HfRun(HfCheckpoint checkpoint, HfWorkload workload, TextDataset da
             "bert", List.of("query", "value"), "roberta", List.of("query", "value"),
             "bart", List.of("q_proj", "v_proj"));
 
+    /** PEFT's default IA3 target modules per model_type, then its feedforward modules among them. */
+    public static final Map<String, List<List<String>>> IA3_SITES = Map.of(
+            "gpt2", List.of(List.of("c_attn", "mlp.c_proj"), List.of("mlp.c_proj")),
+            "bert", List.of(List.of("key", "value", "output.dense"), List.of("output.dense")),
+            "roberta", List.of(List.of("key", "value", "output.dense"), List.of("output.dense")),
+            "bart", List.of(List.of("k_proj", "v_proj", "fc2"), List.of("fc2")));
+
     /**
      * Loads {@code dir} in {@code dtype} (a missing classification head drawn from {@code headSeed}) and reads
      * {@code data} as {@code type}, split with {@code seed}.

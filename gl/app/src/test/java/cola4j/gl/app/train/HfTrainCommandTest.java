@@ -83,7 +83,7 @@ class HfTrainCommandTest {
     @ParameterizedTest
     @ValueSource(strings = {"gpt2:lm:cola:lowrank", "gpt2:lm:lora:lowrank", "bert:cls:cola:mlp",
             "roberta:cls:cola:linear", "bart:seq2seq:cola:lowrank", "bart:seq2seq:full:lowrank",
-            "gpt2:lm:full:lowrank"})
+            "gpt2:lm:full:lowrank", "gpt2:lm:ia3:lowrank", "bert:cls:ia3:lowrank"})
     void everyFamilyTrainsAndWritesPeftAdaptersUnderHfModuleNames(String spec) throws Exception {
         String[] p = spec.split(":");
         Path out = tmp.resolve("out");
@@ -105,6 +105,18 @@ class HfTrainCommandTest {
             return;
         }
         Map<String, Tensor> t = Safetensors.read(ck.resolve(AdapterCheckpoint.WEIGHTS_FILE)).tensors();
+        if (p[2].equals("ia3")) { // PEFT's default IA3 modules of the model type; (out, 1) and (1, in) = (1, n_inner)
+            JsonNode c = JsonFiles.MAPPER.readTree(ck.resolve(AdapterCheckpoint.CONFIG_FILE).toFile());
+            boolean gpt2 = p[0].equals("gpt2");
+            String ff = gpt2 ? "transformer.h.0.mlp.c_proj" : "bert.encoder.layer.0.output.dense";
+            String kv = gpt2 ? "transformer.h.0.attn.c_attn" : "bert.encoder.layer.0.attention.self.value";
+            assertThat(c.get("feedforward_modules").toString()).contains("\"" + ff + "\"");
+            assertThat(c.get("target_modules").toString()).contains("\"" + ff + "\"", "\"" + kv + "\"");
+            assertThat(c.get("fan_in_fan_out").asBoolean()).isEqualTo(gpt2);
+            assertThat(t.get("base_model.model." + ff + ".ia3_l").shape()).containsExactly(1, 24);
+            assertThat(t.get("base_model.model." + kv + ".ia3_l").shape()).containsExactly(gpt2 ? 48 : 16, 1);
+            return;
+        }
         String site = switch (p[0]) {
             case "gpt2" -> "transformer.h.0.attn.c_attn";
             case "bart" -> "model.encoder.layers.0.self_attn.q_proj";
