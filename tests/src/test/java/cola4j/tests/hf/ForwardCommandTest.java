@@ -73,6 +73,27 @@ class ForwardCommandTest {
     }
 
     @Test
+    void presetFamilyWithHiddenStates() throws Exception {
+        Path in = tmp.resolve("ids.json"), out = tmp.resolve("dec.safetensors");
+        java.nio.file.Files.writeString(in, "{\"input_ids\": [[1, 2, 3], [4, 5, 6]]}");
+        Run r = cola("forward", "--model", "decoder", "--preset", "tiny", "--cache", tmp.resolve("cache").toString(),
+                "--input", in.toString(), "--out", out.toString(), "--dtype", "float64", "--hidden");
+        assertThat(r.code()).as(r.err()).isZero();
+        Map<String, Tensor> t = Safetensors.read(out).tensors();
+        Tensor logits = t.get("logits");
+        assertThat(logits.shape()[0]).isEqualTo(2);
+        assertThat(logits.shape()[1]).isEqualTo(3);
+        assertThat(t.get("lm_head.output").bitEquals(logits)).as("the head's output is the logits").isTrue();
+        assertThat(t.get("embed.token.input").toDoubleArray()).containsExactly(1, 2, 3, 4, 5, 6);
+        Run again = cola("forward", "--model", "decoder", "--preset", "tiny", "--cache",
+                tmp.resolve("cache").toString(),
+                "--input", in.toString(), "--out", tmp.resolve("dec2.safetensors").toString(), "--dtype", "float64");
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(Safetensors.read(tmp.resolve("dec2.safetensors")).tensors().get("logits").bitEquals(logits))
+                .as("same cached base, same logits").isTrue();
+    }
+
+    @Test
     void badInputIsOneLineAndExitCode() throws Exception {
         Path in = tmp.resolve("bad.json");
         java.nio.file.Files.writeString(in, "{\"input_ids\": [[1, 2.5]]}");

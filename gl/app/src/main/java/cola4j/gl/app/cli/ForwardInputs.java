@@ -70,7 +70,8 @@ record ForwardInputs(Map<String, double[][]> arrays) {
         for (int i = 0; i < v.size(); i++) {
             JsonNode row = v.get(i);
             if (!row.isArray() || row.size() != v.get(0).size() || row.size() == 0) {
-                throw new IOException(file + ": '" + key + "' row " + i + " must be a non-empty array as long as row 0");
+                throw new IOException(file + ": '" + key + "' row " + i
+                        + " must be a non-empty array as long as row 0");
             }
             r[i] = new double[row.size()];
             for (int j = 0; j < row.size(); j++) {
