@@ -25,6 +25,7 @@ public final class Commands {
                 new DemoCommand(),
                 new CopraCommand(),
                 new TrainCommand(),
+                new ForwardCommand(),
                 new CommandGroup("bench", "Measure engine, BLAS and autograd speed (prints a table; --json FILE)",
                         Benches.all()));
     }

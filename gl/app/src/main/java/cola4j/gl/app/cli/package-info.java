@@ -2,5 +2,7 @@
  * The cola command line: {@link Main} and the subcommands listed in Commands (verify, explain, train, ftaas, demo,
  * …). Guarantees: exit 0 on success, 1 when a command fails, 2 on a usage error (one line and a hint, no stack
  * trace). MainTest, VerifyExplainCommandTest, FtaasCommandTest, CopraCommandTest, DemoCommandTest.
+ * {@code cola forward} ({@link ForwardCommand}, inputs {@link ForwardInputs}, --hidden {@link SiteRecorder}): logits
+ * of a preset or {@code hf:DIR} model for given ids → ForwardCommandTest (tests/: fixture logits at 1e-10).
  */
 package cola4j.gl.app.cli;
