@@ -4,5 +4,7 @@
  * trace). MainTest, VerifyExplainCommandTest, FtaasCommandTest, CopraCommandTest, DemoCommandTest.
  * {@code cola forward} ({@link ForwardCommand}, inputs {@link ForwardInputs}, --hidden {@link SiteRecorder}): logits
  * of a preset or {@code hf:DIR} model for given ids → ForwardCommandTest (tests/: fixture logits at 1e-10).
+ * {@code cola train --model hf:DIR --data FILE --task-type T}: HfTraining (what the run's config records, so that
+ * --resume rebuilds it) → HfTrainCommandTest.
  */
 package cola4j.gl.app.cli;
