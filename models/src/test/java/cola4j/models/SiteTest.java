@@ -82,6 +82,11 @@ class SiteTest {
         assertThat(Site.layerIndexOf("layers.3")).hasValue(3);
         assertThat(Site.layerIndexOf("lm_head")).isEmpty();
         assertThat(Site.layerIndexOf("myblocks.2.x")).isEmpty();
+        // PEFT's COMMON_LAYERS_PATTERN names (Hugging Face GPT-2, BERT, BART)
+        assertThat(Site.layerIndexOf("transformer.h.11.attn.c_attn")).hasValue(11);
+        assertThat(Site.layerIndexOf("bert.encoder.layer.2.attention.self.query")).hasValue(2);
+        assertThat(Site.layerIndexOf("model.decoder.layers.5.fc1")).hasValue(5);
+        assertThat(Site.layerIndexOf("transformer.wh.1.c")).isEmpty();
     }
 
     @Test

@@ -8,7 +8,7 @@ import cola4j.tensor.Tensor;
 import java.util.LinkedHashMap;
 
 /**
- * Layer normalization over the last axis, as PyTorch {@code nn.LayerNorm(dim, eps=1e-5)}:
+ * Layer normalization over the last axis, as PyTorch {@code nn.LayerNorm(dim, eps)} (ε = 1e-5 unless given):
  * y = (x − μ) / √(σ² + ε) ⊙ γ + β, with μ, σ² the mean and biased variance over the last axis.
  * x [..., dim] → y [..., dim]; γ ({@code weight}) = 1, β ({@code bias}) = 0 at init.
  * This module only holds γ and β: the formula, and with it the gradient (the chain rule through mean, sub, pow,
@@ -20,11 +20,21 @@ public final class LayerNorm implements Module {
 
     private final String name;
     private final int dim;
+    private final double eps;
     private Var weight, bias;
 
     public LayerNorm(String name, int dim, DType dtype) {
+        this(name, dim, EPS, dtype);
+    }
+
+    /** A LayerNorm with its own ε (Hugging Face configs: {@code layer_norm_eps}, {@code layer_norm_epsilon}). */
+    public LayerNorm(String name, int dim, double eps, DType dtype) {
+        if (!(eps > 0) || Double.isInfinite(eps)) {
+            throw new IllegalArgumentException("LayerNorm " + name + ": eps must be positive and finite, got " + eps);
+        }
         this.name = name;
         this.dim = dim;
+        this.eps = eps;
         this.weight = Var.param(Tensor.ones(dtype, dim));
         this.bias = Var.param(Tensor.zeros(dtype, dim));
     }
@@ -36,7 +46,7 @@ public final class LayerNorm implements Module {
             throw new IllegalArgumentException("LayerNorm " + name + ": input " + java.util.Arrays.toString(s)
                     + " needs last dim " + dim);
         }
-        return Normalization.layerNorm(x, weight, bias, EPS);
+        return Normalization.layerNorm(x, weight, bias, eps);
     }
 
     @Override

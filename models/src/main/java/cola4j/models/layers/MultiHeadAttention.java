@@ -27,7 +27,7 @@ public final class MultiHeadAttention implements Module {
     /** Score given to masked (query, key) pairs. */
     public static final double MASKED = -1e30;
 
-    private final int dModel, heads, headSize;
+    private final int dModel, heads;
     private final Linear query, key, value, out;
     private final Dropout attnDropout;
 
@@ -39,7 +39,6 @@ public final class MultiHeadAttention implements Module {
         }
         this.dModel = dModel;
         this.heads = heads;
-        this.headSize = dModel / heads;
         this.query = new Linear(name + ".query", dModel, dModel, true, dtype, rng);
         this.key = new Linear(name + ".key", dModel, dModel, true, dtype, rng);
         this.value = new Linear(name + ".value", dModel, dModel, true, dtype, rng);
@@ -65,24 +64,43 @@ public final class MultiHeadAttention implements Module {
             throw new IllegalArgumentException("MultiHeadAttention: causal mask needs Tq == Tk, got "
                     + tq + " and " + tk);
         }
-        Var q = heads(query.forward(xq, ctx), b, tq); // [B, nh, Tq, hs]
-        Var k = heads(key.forward(xkv, ctx), b, tk);  // [B, nh, Tk, hs]
-        Var v = heads(value.forward(xkv, ctx), b, tk); // [B, nh, Tk, hs]
-        Var scores = q.matmul(k, false, true).mul(1.0 / Math.sqrt(headSize)); // [B, nh, Tq, Tk]
-        Tensor allowed = allowed(b, tq, tk, causal, keyMask, xq.value().dtype()); // [B or 1, 1, Tq, Tk]
+        Var y = attend(query.forward(xq, ctx), key.forward(xkv, ctx), value.forward(xkv, ctx), heads, causal,
+                keyMask, attnDropout, ctx);
+        return out.forward(y, ctx);
+    }
+
+    /**
+     * The attention core shared with the Hugging Face layouts (before the output projection): q [B, Tq, C],
+     * k and v [B, Tk, C] are split into nh heads of width hs = C / nh; S = Q·Kᵀ / √hs, masked pairs set to
+     * {@link #MASKED}, A = dropout(softmax(S)), Y = A·V with the heads concatenated → [B, Tq, C].
+     *
+     * @param causal  mask keys after the query position (requires Tq == Tk)
+     * @param keyMask [B][Tk] with 1 = real key, 0 = padding; null = no padding
+     */
+    public static Var attend(Var q, Var k, Var v, int heads, boolean causal, int[][] keyMask, Dropout attnDropout,
+                             ForwardContext ctx) {
+        int b = q.shape()[0], tq = q.shape()[1], tk = k.shape()[1], c = q.shape()[2], hs = c / heads;
+        if (causal && tq != tk) {
+            throw new IllegalArgumentException("MultiHeadAttention: causal mask needs Tq == Tk, got " + tq + " and "
+                    + tk);
+        }
+        Var qh = heads(q, b, tq, heads, hs); // [B, nh, Tq, hs]
+        Var kh = heads(k, b, tk, heads, hs); // [B, nh, Tk, hs]
+        Var vh = heads(v, b, tk, heads, hs); // [B, nh, Tk, hs]
+        Var scores = qh.matmul(kh, false, true).mul(1.0 / Math.sqrt(hs)); // [B, nh, Tq, Tk]
+        Tensor allowed = allowed(b, tq, tk, causal, keyMask, q.value().dtype()); // [B or 1, 1, Tq, Tk]
         if (allowed != null) {
             scores = ElementwiseOps.where(allowed, scores, Var.constant(Tensor.scalar(scores.value().dtype(), MASKED)));
         }
         Var att = attnDropout.forward(Activations.softmax(scores, -1), ctx); // [B, nh, Tq, Tk]
-        Var y = att.matmul(v)                 // [B, nh, Tq, hs]
+        return att.matmul(vh)                 // [B, nh, Tq, hs]
                 .permute(0, 2, 1, 3)          // [B, Tq, nh, hs]
-                .reshape(b, tq, dModel);      // [B, Tq, C]
-        return out.forward(y, ctx);
+                .reshape(b, tq, c);           // [B, Tq, C]
     }
 
     /** [B, T, C] -> [B, T, nh, hs] -> [B, nh, T, hs]. */
-    private Var heads(Var x, int b, int t) {
-        return x.reshape(b, t, heads, headSize).permute(0, 2, 1, 3);
+    private static Var heads(Var x, int b, int t, int heads, int hs) {
+        return x.reshape(b, t, heads, hs).permute(0, 2, 1, 3);
     }
 
     /** 1 where query i may attend key j; null when nothing is masked. Shape [B, 1, Tq, Tk] or [1, 1, Tq, Tk]. */

@@ -53,7 +53,10 @@ public interface Site {
         return weight().dtype();
     }
 
-    /** Index of the enclosing block ({@code blocks.N} or {@code layers.N} in the name), if any. */
+    /**
+     * Index of the enclosing block ({@code blocks.N}, {@code layers.N}, or as PEFT's {@code COMMON_LAYERS_PATTERN}
+     * also {@code block.N}, {@code layer.N}, {@code h.N} in the name), if any.
+     */
     default OptionalInt layerIndex() {
         return layerIndexOf(name());
     }
@@ -93,7 +96,7 @@ public interface Site {
         return t == null ? "null" : t.dtype() + " " + Arrays.toString(t.shape());
     }
 
-    /** The block index in a name: the N of the last {@code blocks.N.} / {@code layers.N.} segment. */
+    /** The block index in a name: the N of the last {@code blocks|layers|block|layer|h.N} segment. */
     static OptionalInt layerIndexOf(String name) {
         Matcher m = LAYER.matcher(name);
         Integer found = null;
@@ -101,5 +104,5 @@ public interface Site {
         return found == null ? OptionalInt.empty() : OptionalInt.of(found);
     }
 
-    Pattern LAYER = Pattern.compile("(?:^|\\.)(?:blocks|layers)\\.(\\d+)(?=\\.|$)");
+    Pattern LAYER = Pattern.compile("(?:^|\\.)(?:blocks|layers|block|layer|h)\\.(\\d+)(?=\\.|$)");
 }

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
  *       no library package ({@code cola4j.gl..} outside {@code cola4j.gl.app..}) depends on a program package; the
  *       library does not use the SameDiff oracle (test support);</li>
  *   <li>no package cycle among the {@code cola4j.gl} packages (library and programs);</li>
- *   <li>the library uses none of the programs' own dependencies: commons-cli, progressbar, XChart.</li>
+ *   <li>the library uses none of the programs' own dependencies: commons-cli, progressbar, XChart, DJL (tokenizers).
+ *   </li>
  * </ol>
  * Maven already enforces the module direction (gl/lib cannot see gl/app); these rules also hold inside modules.
  * Each rule has a negative control: fixture classes in this module's test sources ({@code cola4j.gl.archviolation},
@@ -97,7 +98,8 @@ class ArchitectureTest {
     /** (c) the library runs without the programs' dependencies. */
     static ArchRule libraryUsesNoAppDependencies() {
         return noClasses().that(LIBRARY).should().dependOnClassesThat()
-                .resideInAnyPackage("org.apache.commons.cli..", "me.tongfei.progressbar..", "org.knowm.xchart..");
+                .resideInAnyPackage("org.apache.commons.cli..", "me.tongfei.progressbar..", "org.knowm.xchart..",
+                        "ai.djl..");
     }
 
     @Test

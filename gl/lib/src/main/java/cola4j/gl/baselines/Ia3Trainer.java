@@ -14,6 +14,8 @@ import cola4j.models.site.SiteInterceptor;
 import cola4j.tensor.Rng;
 import cola4j.tensor.Tensor;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -32,21 +34,40 @@ public final class Ia3Trainer implements Trainer {
     private final LinkedHashMap<String, Boolean> onInput = new LinkedHashMap<>();
     private final BackpropStep step;
 
+    /** The scaled sites of cola4j's own models (suffixes): attention key and value outputs, the MLP's fc2. */
+    public static final List<String> DEFAULT_TARGETS = List.of("attn.key", "attn.value", "mlp.fc2");
+    /** The sites among them whose input is scaled (PEFT's feedforward modules). */
+    public static final List<String> DEFAULT_FEEDFORWARD = List.of("mlp.fc2");
+
+    /** IA3 on {@link #DEFAULT_TARGETS}, the input of {@link #DEFAULT_FEEDFORWARD}. */
     public Ia3Trainer(Model model, Function<LinkedHashMap<String, Var>, Optimizer> optimizerFor, LrSchedule schedule,
                       int interval, double maxGradNorm) {
+        this(model, DEFAULT_TARGETS, DEFAULT_FEEDFORWARD, optimizerFor, schedule, interval, maxGradNorm);
+    }
+
+    /**
+     * IA3 on the sites whose name is, or ends with "." + , one of {@code targets} or {@code feedforward} (PEFT's
+     * matching of a {@code target_modules} list); a {@code feedforward} site has its input scaled (l [in]), the
+     * others their output (l [out]).
+     *
+     * @throws IllegalArgumentException when no site matches
+     */
+    public Ia3Trainer(Model model, List<String> targets, List<String> feedforward,
+                      Function<LinkedHashMap<String, Var>, Optimizer> optimizerFor, LrSchedule schedule, int interval,
+                      double maxGradNorm) {
         model.freeze();
         for (Site s : model.sites().values()) {
             String n = s.name();
-            boolean kv = n.endsWith("attn.key") || n.endsWith("attn.value");
-            boolean ff = n.endsWith("mlp.fc2");
-            if (!kv && !ff) continue;
+            boolean ff = matches(n, feedforward);
+            if (!ff && !matches(n, targets)) continue;
             int size = ff ? s.inFeatures() : s.outFeatures();
             scales.put(n, Var.param(Tensor.ones(s.dtype(), size)).named(n + ".ia3_l"));
             onInput.put(n, ff);
         }
         if (scales.isEmpty()) {
-            throw new IllegalArgumentException("IA3: the model has no attn.key, attn.value or mlp.fc2 sites"
-                    + " (an MLP classifier has no attention)");
+            throw new IllegalArgumentException(targets.equals(DEFAULT_TARGETS)
+                    ? "IA3: the model has no attn.key, attn.value or mlp.fc2 sites (an MLP classifier has no attention)"
+                    : "IA3: the model has no site matching " + targets + " or " + feedforward);
         }
         LinkedHashMap<String, Var> named = new LinkedHashMap<>();
         scales.forEach((n, v) -> named.put(n + ".ia3_l", v));
@@ -58,9 +79,23 @@ public final class Ia3Trainer implements Trainer {
         return "ia3";
     }
 
+    private static boolean matches(String name, List<String> suffixes) {
+        for (String x : suffixes) if (name.equals(x) || name.endsWith("." + x)) return true;
+        return false;
+    }
+
     /** The scaling vectors by site name. */
     public LinkedHashMap<String, Var> scales() {
         return scales;
+    }
+
+    /**
+     * The sites whose scaling multiplies the layer's <em>input</em> (PEFT's {@code feedforward_modules}: mlp.fc2),
+     * in site order; the other scalings multiply the output.
+     */
+    public List<String> feedforwardSites() {
+        return onInput.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey)
+                .toList();
     }
 
     /** The optimizer over the scaling vectors (names {@code <site>.ia3_l}). */

@@ -9,6 +9,7 @@ import cola4j.gl.app.io.JsonFiles;
 import cola4j.gl.auxiliary.AuxiliaryKind;
 import cola4j.gl.app.train.BaseIdentity;
 import cola4j.gl.app.train.CheckpointAudit;
+import cola4j.gl.app.train.AdapterBase;
 import cola4j.gl.app.train.MethodSetup;
 import cola4j.gl.app.train.MetricsLog;
 import cola4j.gl.optim.OptimizerKind;
@@ -19,7 +20,10 @@ import cola4j.gl.app.train.TrainLoop;
 import cola4j.gl.app.train.TrainMethod;
 import cola4j.gl.app.train.TrainState;
 import cola4j.gl.app.workload.PretrainCache;
+import cola4j.models.data.Task;
+import cola4j.models.hf.HfLoader;
 import cola4j.gl.app.workload.PretrainConfig;
+import cola4j.gl.app.workload.PretrainResult;
 import cola4j.gl.app.workload.Pretrainer;
 import cola4j.gl.app.workload.Workload;
 import cola4j.gl.app.workload.Workloads;
@@ -71,8 +75,12 @@ public final class TrainCommand implements Command {
     @Override
     public Options options() {
         Options o = new Options();
-        opt(o, "model", "FAMILY", "Base model family: " + String.join(", ", Workloads.families()));
+        opt(o, "model", "FAMILY", "Base model family: " + String.join(", ", Workloads.families())
+                + ", or hf:DIR (a Hugging Face directory with tokenizer.json; needs --data and --task-type)");
         opt(o, "task", "NAME", "Downstream task of the family (user 0's variant)");
+        opt(o, "data", "FILE", "hf:DIR models: a .jsonl or .csv data file (fields: docs/train.md)");
+        opt(o, "task-type", "T", "hf:DIR models: cls (text, label), lm (text or prompt, response), seq2seq (source,"
+                + " target)");
         opt(o, "method", "M", "full, lora, ia3 or cola");
         opt(o, "preset", "NAME", "Model size: " + String.join(", ", Workloads.presets()) + " (default small)");
         opt(o, "dtype", "TYPE", "float32 or float64 (default float32)");
@@ -119,7 +127,8 @@ public final class TrainCommand implements Command {
         TrainState saved = audit == null ? null : audit.state();
         TrainConfig cfg = config(cl, saved == null ? null : saved.config());
         if (saved != null) requireSame(saved.config(), cfg);
-        requireTask(cfg);
+        boolean hf = cfg.model().startsWith(HfLoader.PREFIX);
+        if (!hf) requireTask(cfg);
         int stopAt = Args.intValue(cl, "stop-at", cfg.steps(), 1);
         if (stopAt > cfg.steps() || stopAt % cfg.interval() != 0 || (saved != null && stopAt <= saved.step())) {
             throw new UsageException("--stop-at " + stopAt + " must be a multiple of the interval " + cfg.interval()
@@ -127,20 +136,36 @@ public final class TrainCommand implements Command {
         }
         Path out = Args.path(cl, "out");
         if (out == null) {
-            out = resume != null ? resume : Path.of("runs",
-                    "train-" + cfg.model() + "-" + cfg.task() + "-" + cfg.method() + "-s" + cfg.seed());
+            out = resume != null ? resume : Path.of("runs", "train-" + (hf ? "hf" : cfg.model()) + "-"
+                    + (hf ? "data" : cfg.task()) + "-" + cfg.method() + "-s" + cfg.seed());
         }
-        Path cacheDir = Args.path(cl, "cache");
-        PretrainCache cache = cacheDir != null ? new PretrainCache(cacheDir) : PretrainCache.atDefaultLocation();
-
-        Workload w = new Pretrainer(cache, io.err(), !cl.hasOption("quiet"))
-                .run(cfg.model(), cfg.preset(), cfg.dtype(), cfg.baseSeed(),
-                        PretrainConfig.defaults(cfg.model(), cfg.preset()), false).workload();
-        BaseIdentity base = BaseIdentity.of(w.model()); // before MethodSetup and before full fine-tuning changes it
-        if (audit != null) CheckpointAudit.requireSameBase(audit, base);
+        Workload w;
+        Task<?> task;
+        AdapterBase base;
+        if (hf) {
+            HfTraining t = HfTraining.load(cfg);
+            cfg = t.config();
+            w = t.run().workload();
+            task = t.run().workload().task();
+            base = t.base();
+            io.err().println("cola train: " + t.run().workload().task().description() + ", model "
+                    + t.run().checkpoint().dir() + (t.run().checkpoint().initialized().isEmpty() ? ""
+                    : " (initialized, not in the checkpoint: " + t.run().checkpoint().initialized() + ")"));
+        } else {
+            Path cacheDir = Args.path(cl, "cache");
+            PretrainCache cache = cacheDir != null ? new PretrainCache(cacheDir) : PretrainCache.atDefaultLocation();
+            PretrainResult pre = new Pretrainer(cache, io.err(), !cl.hasOption("quiet"))
+                    .run(cfg.model(), cfg.preset(), cfg.dtype(), cfg.baseSeed(),
+                            PretrainConfig.defaults(cfg.model(), cfg.preset()), false);
+            w = pre.workload();
+            task = w.downstream(cfg.task(), 0);
+            base = AdapterBase.ofPresetDirectory(pre.checkpoint(), cfg.model());
+        }
+        BaseIdentity identity = BaseIdentity.of(w.model()); // before MethodSetup and before full fine-tuning changes it
+        if (audit != null) CheckpointAudit.requireSameBase(audit, identity);
         MethodSetup setup;
         try {
-            setup = MethodSetup.create(w, cfg);
+            setup = MethodSetup.create(w, cfg, base);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -163,7 +188,7 @@ public final class TrainCommand implements Command {
                 trainable, cfg.steps(), cfg.batch(), cfg.optimizer(), cfg.lr(), cfg.schedule());
         Path tracePath = Args.path(cl, "trace");
         StepTrace trace = tracePath == null ? null : new StepTrace(tracePath, cfg.method().cliName(), from.step());
-        TrainLoop.Result r = new TrainLoop(w, setup, w.downstream(cfg.task(), 0), out, trace, io.err(),
+        TrainLoop.Result r = new TrainLoop(w, setup, task, out, trace, io.err(),
                 !cl.hasOption("quiet")).run(from, secondsBefore, stopAt);
         io.out().printf("%s at step %d/%d: loss %.4f, eval_loss %.4f, %s %.4f (%.1f s); checkpoint %s%n",
                 stopAt < cfg.steps() ? "stopped" : "done", r.steps(), cfg.steps(), r.finalLoss(), r.finalEvalLoss(),
@@ -180,14 +205,24 @@ public final class TrainCommand implements Command {
     /** The config from the options; absent options take {@code base}'s values (a resumed run) or the defaults. */
     static TrainConfig config(CommandLine cl, TrainConfig base) {
         boolean b = base != null;
-        String model = Args.choice(cl, "model", b ? base.model() : null, Workloads.families());
-        String task = cl.hasOption("task") ? cl.getOptionValue("task") : b ? base.task() : null;
+        String given = cl.getOptionValue("model");
+        boolean hf = given != null ? given.startsWith(HfLoader.PREFIX) : b && base.model().startsWith(HfLoader.PREFIX);
+        String model = hf ? HfTraining.model(given, base) : Args.choice(cl, "model", b ? base.model() : null,
+                Workloads.families());
+        String task = hf ? HfTraining.task(cl, base) : cl.hasOption("task") ? cl.getOptionValue("task")
+                : b ? base.task() : null;
+        if (!hf && (cl.hasOption("data") || cl.hasOption("task-type"))) {
+            throw new UsageException("--data and --task-type apply to --model hf:DIR only (the built-in families"
+                    + " train on --task)");
+        }
         TrainMethod method = cl.hasOption("method")
                 ? TrainMethod.parse(Args.choice(cl, "method", null, TrainMethod.names())) : b ? base.method() : null;
         if (model == null || task == null || method == null) {
             throw new UsageException("--model, --task and --method are required (unless --resume)");
         }
-        String preset = Args.choice(cl, "preset", b ? base.preset() : "small", Workloads.presets());
+        if (hf && cl.hasOption("preset")) throw new UsageException("--preset does not apply to --model hf:DIR");
+        String preset = hf ? HfTraining.PRESET : Args.choice(cl, "preset", b ? base.preset() : "small",
+                Workloads.presets());
         DType dtype = DType.parse(Args.choice(cl, "dtype", b ? base.dtype().cliName : "float32",
                 List.of("float32", "float64")));
         long baseSeed = Args.intValue(cl, "base-seed", b ? (int) base.baseSeed() : 0, 0);

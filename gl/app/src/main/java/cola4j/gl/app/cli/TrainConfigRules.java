@@ -2,6 +2,7 @@ package cola4j.gl.app.cli;
 
 import cola4j.gl.app.command.UsageException;
 import cola4j.gl.app.train.TrainConfig;
+import cola4j.models.hf.HfLoader;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.commons.cli.CommandLine;
@@ -32,7 +33,7 @@ public final class TrainConfigRules {
             throw new UsageException(e.getMessage());
         }
         TrainConfig again = TrainCommand.config(cl, null);
-        TrainCommand.requireTask(again);
+        if (!again.model().startsWith(HfLoader.PREFIX)) TrainCommand.requireTask(again);
         if (!again.equals(saved)) {
             TrainCommand.differ(saved, again, "the options that give this config give another one");
         }
@@ -41,8 +42,13 @@ public final class TrainConfigRules {
 
     /** The options that give {@code c} ({@link #revalidate}). */
     static List<String> argv(TrainConfig c) {
-        List<String> a = new ArrayList<>(List.of("--model", c.model(), "--task", c.task(),
-                "--method", c.method().cliName(), "--preset", c.preset(), "--dtype", c.dtype().cliName,
+        boolean hf = c.model().startsWith(HfLoader.PREFIX);
+        int colon = c.task().indexOf(':');
+        List<String> a = new ArrayList<>(hf && colon > 0
+                ? List.of("--model", c.model(), "--task-type", c.task().substring(0, colon),
+                        "--data", c.task().substring(colon + 1))
+                : List.of("--model", c.model(), "--task", c.task(), "--preset", c.preset()));
+        a.addAll(List.of("--method", c.method().cliName(), "--dtype", c.dtype().cliName,
                 "--base-seed", Long.toString(c.baseSeed()), "--aux", c.aux().cliName(),
                 "--rank", Integer.toString(c.rank()), "--alpha", Double.toString(c.alpha()),
                 "--interval", Integer.toString(c.interval()), "--optimizer", c.optimizer().cliName(),

@@ -6,5 +6,9 @@
  * after CheckpointAudit; InspectCommandTest, CheckpointCorruptionTest.
  * verify --negative-controls (NegativeControlsRun: exit 0 only if every mutant FAILS), explain --merged/--interval/
  * --users (ExplainModesTest), study (StudyCommandTest), ftaas --fit-epochs (FtaasFitEpochsCommandTest).
+ * {@code cola forward} ({@link ForwardCommand}, inputs {@link ForwardInputs}, --hidden {@link SiteRecorder}): logits
+ * of a preset or {@code hf:DIR} model for given ids → ForwardCommandTest (tests/: fixture logits at 1e-10).
+ * {@code cola train --model hf:DIR --data FILE --task-type T}: HfTraining (what the run's config records, so that
+ * --resume rebuilds it) → HfTrainCommandTest.
  */
 package cola4j.gl.app.cli;

@@ -1,20 +1,14 @@
 package cola4j.gl.app.train;
 
-import cola4j.gl.app.io.DTypeJson;
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import com.fasterxml.jackson.databind.annotation.JsonSerialize;
-import cola4j.tensor.DType;
-import cola4j.gl.auxiliary.AuxiliaryKind;
-
 import cola4j.autograd.Var;
 import cola4j.gl.auxiliary.AuxiliaryModel;
 import cola4j.gl.app.io.JsonFiles;
 import cola4j.gl.baselines.Ia3Trainer;
 import cola4j.models.Model;
 import cola4j.models.ModelCheckpoint;
+import cola4j.models.hf.HfModel;
 import cola4j.tensor.Tensor;
 import cola4j.tensor.io.Safetensors;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,23 +16,32 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The trained weights of a run, in the Hugging Face PEFT layout:
  * <pre>
  *   adapter_model.safetensors   lora / cola / ia3: one tensor per trained parameter, named as below
- *   adapter_config.json         {@link Config}: peft_type, r, lora_alpha, target_modules, base model, method, aux type
+ *   adapter_config.json         PEFT's keys only ({@link PeftAdapterConfig}); written for LoRA and ColA low-rank
+ *                               (peft_type LORA) and IA3, i.e. exactly when PEFT can load the directory
+ *   cola4j_adapter.json         cola4j's metadata for every method ({@link AdapterMetadata}): method, auxiliary
+ *                               type and its formula (the MLP's activation), base family/preset/seed, dtype, task
  *   model/                      full fine-tuning only: the whole model ({@link ModelCheckpoint}: config.json +
- *                               model.safetensors)
+ *                               model.safetensors; an hf:DIR model as a Hugging Face directory, HfFullCheckpoint)
  * </pre>
- * Tensor names are {@code base_model.model.<site>.<param>} as PEFT writes them (adapter name stripped):
+ * Tensor names are {@code base_model.model.<module>.<param>} as PEFT writes them (adapter name stripped), where
+ * {@code <module>} is the site's full name:
  * <ul>
  *   <li>lowrank: {@code <site>.lora_A.weight} [r, in], {@code <site>.lora_B.weight} [out, r] (exactly PEFT LoRA;
  *       ΔW = (α/r)·B·A);</li>
- *   <li>linear (ColA's full-rank auxiliary, no PEFT equivalent): {@code <site>.cola_linear.weight} [out, in],
+ *   <li>linear (ColA's full-rank auxiliary, no PEFT type): {@code <site>.cola_linear.weight} [out, in],
  *       {@code <site>.cola_linear.bias} [out];</li>
- *   <li>mlp (ColA's MLP auxiliary): {@code <site>.cola_mlp.layers.<k>.weight} / {@code .bias}, k = 0..L;</li>
- *   <li>ia3: {@code <site>.ia3_l} ([C] on attn.key/value outputs, [4C] on the mlp.fc2 input; PEFT IA3).</li>
+ *   <li>mlp (ColA's MLP auxiliary, no PEFT type): {@code <site>.cola_mlp.layers.<k>.weight} / {@code .bias},
+ *       k = 0..L;</li>
+ *   <li>ia3: {@code <site>.ia3_l} in PEFT's shapes: (out, 1) on attn.key/value (scales the output), (1, in) on
+ *       mlp.fc2 (a feedforward module: scales the input). In memory the vectors are 1-D; they are reshaped on
+ *       save and load (a 1-D {@code ia3_l} of an older checkpoint still loads).</li>
  * </ul>
  * Stored in the run's dtype, so save → load is bit-exact. Writes are atomic per file (and the whole checkpoint
  * directory is swapped atomically by {@link TrainState}).
@@ -48,37 +51,9 @@ public final class AdapterCheckpoint {
 
     public static final String WEIGHTS_FILE = "adapter_model.safetensors";
     public static final String CONFIG_FILE = "adapter_config.json";
+    public static final String META_FILE = "cola4j_adapter.json";
     public static final String MODEL_DIR = "model";
     public static final String PREFIX = "base_model.model.";
-
-    /**
-     * adapter_config.json (PEFT's keys where they exist).
-     *
-     * @param peftType      LORA (lowrank), IA3, COLA_LINEAR, COLA_MLP or FULL
-     * @param r             LoRA rank (lowrank; 0 otherwise)
-     * @param loraAlpha     LoRA α (lowrank; 0 otherwise)
-     * @param targetModules adapted site names (IA3: its scaled sites; full: empty)
-     * @param baseModel     {@code cola4j:<family>-<preset>-seed<S>} (the pretrained base of the cache)
-     * @param family        base model family
-     * @param preset        base model preset
-     * @param baseSeed      base model seed
-     * @param dtype         float32 or float64
-     * @param method        full, lora, ia3, cola
-     * @param auxType       lowrank, linear, mlp (lora/cola), or null
-     * @param merged        ColA merged mode
-     * @param task          downstream task trained on
-     */
-    public record Config(@JsonProperty("peft_type") String peftType, @JsonProperty("r") int r,
-                         @JsonProperty("lora_alpha") double loraAlpha,
-                         @JsonProperty("target_modules") List<String> targetModules,
-                         @JsonProperty("base_model_name_or_path") String baseModel,
-                         @JsonProperty("base_model_family") String family,
-                         @JsonProperty("base_model_preset") String preset,
-                         @JsonProperty("base_model_seed") long baseSeed,
-                         @JsonProperty("dtype") @JsonSerialize(using = DTypeJson.Writer.class)
-            @JsonDeserialize(using = DTypeJson.Reader.class) DType dtype, @JsonProperty("method") String method,
-                         @JsonProperty("aux_type") String auxType, @JsonProperty("merged") boolean merged,
-                         @JsonProperty("task") String task) {}
 
     /** The PEFT-style name prefix of an auxiliary's parameters: "" (lowrank), "cola_linear.", "cola_mlp.". */
     static String auxPrefix(AuxiliaryModel a) {
@@ -105,41 +80,47 @@ public final class AdapterCheckpoint {
         return m;
     }
 
-    /** The adapter_config.json content of a setup. */
-    public static Config config(MethodSetup s) {
-        TrainConfig c = s.config();
-        String type = switch (c.method()) {
-            case FULL -> "FULL";
-            case IA3 -> "IA3";
-            case LORA, COLA -> switch (c.aux()) {
-                case LOWRANK -> "LORA";
-                case LINEAR -> "COLA_LINEAR";
-                case MLP -> "COLA_MLP";
-                case EMBEDDING -> throw new IllegalStateException(
-                        "unreachable: TrainConfig accepts lowrank, linear, mlp");
-            };
-        };
-        boolean lowrank = c.hasSiteAuxiliaries() && c.aux() == AuxiliaryKind.LOWRANK;
-        List<String> targets = c.method() == TrainMethod.IA3
-                ? new ArrayList<>(((Ia3Trainer) s.trainer()).scales().keySet())
-                : s.sites().stream().map(cola4j.models.site.Site::name).toList();
-        return new Config(type, lowrank ? c.rank() : 0, lowrank ? c.alpha() : 0, targets,
-                "cola4j:" + c.model() + "-" + c.preset() + "-seed" + c.baseSeed(), c.model(), c.preset(), c.baseSeed(),
-                c.dtype(), c.method().cliName(),
-                c.hasSiteAuxiliaries() ? c.aux().cliName() : null, c.merged(), c.task());
+    /**
+     * The shape each trained parameter is stored with: its own shape, except IA3's scaling vectors [n], stored as
+     * PEFT's (n, 1) on a module whose output is scaled and (1, n) on a feedforward module (input scaled).
+     */
+    public static LinkedHashMap<String, int[]> storedShapes(MethodSetup s) {
+        LinkedHashMap<String, int[]> m = new LinkedHashMap<>();
+        names(s).forEach((n, v) -> m.put(n, v.value().shape()));
+        if (s.config().method() == TrainMethod.IA3) {
+            Ia3Trainer t = (Ia3Trainer) s.trainer();
+            Set<String> ff = Set.copyOf(t.feedforwardSites());
+            t.scales().forEach((site, v) -> {
+                int n = v.value().numel();
+                m.put(PREFIX + site + ".ia3_l", ff.contains(site) ? new int[] {1, n} : new int[] {n, 1});
+            });
+        }
+        return m;
     }
 
-    /** Writes the trained weights and adapter_config.json into {@code dir} (which must exist). */
+    /** The tensors of {@code adapter_model.safetensors}: every trained parameter's value in its stored shape. */
+    public static LinkedHashMap<String, Tensor> exported(MethodSetup s) {
+        LinkedHashMap<String, int[]> shapes = storedShapes(s);
+        LinkedHashMap<String, Tensor> t = new LinkedHashMap<>();
+        names(s).forEach((n, v) -> t.put(n, v.value().reshape(shapes.get(n))));
+        return t;
+    }
+
+    /**
+     * Writes the trained weights, {@code adapter_config.json} (PEFT types only) and {@code cola4j_adapter.json} into
+     * {@code dir} (which must exist).
+     */
     public static void save(Path dir, MethodSetup s, Model model) throws IOException {
-        if (s.config().method() == TrainMethod.FULL) {
+        if (s.config().method() == TrainMethod.FULL && model instanceof HfModel hm) {
+            HfFullCheckpoint.save(dir.resolve(MODEL_DIR), hm, Path.of(s.base().nameOrPath()));
+        } else if (s.config().method() == TrainMethod.FULL) {
             ModelCheckpoint.save(model, dir.resolve(MODEL_DIR));
         } else {
-            LinkedHashMap<String, Tensor> t = new LinkedHashMap<>();
-            names(s).forEach((n, v) -> t.put(n, v.value()));
-            Safetensors.write(dir.resolve(WEIGHTS_FILE), t,
-                    Map.of("format", "pt", "method", s.config().method().cliName()));
+            Safetensors.write(dir.resolve(WEIGHTS_FILE), exported(s), Map.of("format", "pt"));
         }
-        JsonFiles.writeAtomic(dir.resolve(CONFIG_FILE), config(s));
+        Optional<Object> peft = PeftAdapterConfig.of(s);
+        if (peft.isPresent()) JsonFiles.writeAtomic(dir.resolve(CONFIG_FILE), peft.get());
+        JsonFiles.writeAtomic(dir.resolve(META_FILE), AdapterMetadata.of(s));
     }
 
     /**
@@ -150,6 +131,10 @@ public final class AdapterCheckpoint {
      *                                  is changed then)
      */
     public static void load(Path dir, MethodSetup s, Model model) throws IOException {
+        if (s.config().method() == TrainMethod.FULL && model instanceof HfModel hm) {
+            HfFullCheckpoint.load(dir.resolve(MODEL_DIR), hm);
+            return;
+        }
         if (s.config().method() == TrainMethod.FULL) {
             Model stored = ModelCheckpoint.load(dir.resolve(MODEL_DIR));
             LinkedHashMap<String, Tensor> w = new LinkedHashMap<>();
@@ -157,24 +142,30 @@ public final class AdapterCheckpoint {
             ModelCheckpoint.loadWeights(model, w);
             return;
         }
-        assign(names(s), Safetensors.read(dir.resolve(WEIGHTS_FILE)).tensors(), dir.resolve(WEIGHTS_FILE).toString());
+        assign(names(s), storedShapes(s), Safetensors.read(dir.resolve(WEIGHTS_FILE)).tensors(),
+                dir.resolve(WEIGHTS_FILE).toString());
     }
 
-    /** Sets every parameter from {@code stored} after checking that names, shapes and dtypes match exactly. */
-    static void assign(Map<String, Var> params, Map<String, Tensor> stored, String what) {
+    /**
+     * Sets every parameter from {@code stored} after checking that names and dtypes match exactly and each shape is
+     * the stored shape ({@code shapes}) or the parameter's own (the same numbers, as written by older versions).
+     */
+    static void assign(Map<String, Var> params, Map<String, int[]> shapes, Map<String, Tensor> stored, String what) {
         List<String> problems = new ArrayList<>();
         params.forEach((n, v) -> {
             Tensor t = stored.get(n);
+            int[] want = shapes.get(n), own = v.value().shape();
             if (t == null) problems.add("missing " + n);
-            else if (!Arrays.equals(t.shape(), v.value().shape()) || t.dtype() != v.value().dtype()) {
+            else if (!(Arrays.equals(t.shape(), want) || Arrays.equals(t.shape(), own))
+                    || t.dtype() != v.value().dtype()) {
                 problems.add(n + " is " + t.dtype() + " " + Arrays.toString(t.shape()) + ", expected "
-                        + v.value().dtype() + " " + Arrays.toString(v.value().shape()));
+                        + v.value().dtype() + " " + Arrays.toString(want));
             }
         });
         for (String n : stored.keySet()) if (!params.containsKey(n)) problems.add("unexpected " + n);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(what + " does not fit this run: " + String.join("; ", problems));
         }
-        params.forEach((n, v) -> v.setValue(stored.get(n).copy()));
+        params.forEach((n, v) -> v.setValue(stored.get(n).reshape(v.value().shape()).copy()));
     }
 }

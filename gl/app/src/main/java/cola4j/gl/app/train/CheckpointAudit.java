@@ -23,7 +23,7 @@ import java.util.function.UnaryOperator;
  *       included);</li>
  *   <li>{@code step} is in [1, steps] and a multiple of the interval; the metrics rows are exactly steps 1..step with
  *       finite loss and lr;</li>
- *   <li>the base identity is present and of the config's family; adapter_config.json names the same base (family,
+ *   <li>the base identity is present and of the config's family; cola4j_adapter.json names the same base (family,
  *       preset, seed), dtype and method as the config;</li>
  *   <li>{@code optimizer.step} in training_state.safetensors equals step / interval; every stored tensor (optimizer
  *       state, adapters or full model) is finite and of the run's dtype.</li>
@@ -100,20 +100,20 @@ public final class CheckpointAudit {
     }
 
     private static void checkAdapterConfig(Path c, TrainConfig cfg) throws IOException {
-        AdapterCheckpoint.Config a;
+        AdapterMetadata a;
         try {
-            a = JsonFiles.MAPPER.readValue(c.resolve(AdapterCheckpoint.CONFIG_FILE).toFile(),
-                    AdapterCheckpoint.Config.class);
+            a = JsonFiles.MAPPER.readValue(c.resolve(AdapterCheckpoint.META_FILE).toFile(), AdapterMetadata.class);
         } catch (IOException e) {
-            throw new CheckpointException("checkpoint " + c + ": " + AdapterCheckpoint.CONFIG_FILE + ": "
+            throw new CheckpointException("checkpoint " + c + ": " + AdapterCheckpoint.META_FILE + ": "
                     + e.getMessage().lines().findFirst().orElse(""), e);
         }
-        String at = "checkpoint " + c + ": " + AdapterCheckpoint.CONFIG_FILE + " disagrees with " + TrainState.JSON
+        String at = "checkpoint " + c + ": " + AdapterCheckpoint.META_FILE + " disagrees with " + TrainState.JSON
                 + ": ";
         check(cfg.model().equals(a.family()) && cfg.preset().equals(a.preset()) && cfg.baseSeed() == a.baseSeed(),
                 at + "base " + a.family() + "/" + a.preset() + "/seed " + a.baseSeed() + " vs " + cfg.model() + "/"
                         + cfg.preset() + "/seed " + cfg.baseSeed());
-        check(cfg.dtype() == a.dtype() && cfg.method().cliName().equals(a.method()) && cfg.task().equals(a.task()),
+        check(cfg.dtype().cliName.equals(a.dtype()) && cfg.method().cliName().equals(a.method())
+                        && cfg.task().equals(a.task()),
                 at + "dtype/method/task " + a.dtype() + "/" + a.method() + "/" + a.task() + " vs " + cfg.dtype() + "/"
                         + cfg.method().cliName() + "/" + cfg.task());
     }

@@ -25,8 +25,10 @@ import cola4j.gl.optim.LrSchedule;
 import cola4j.gl.optim.Optimizer;
 import cola4j.gl.optim.Sgd;
 import cola4j.gl.optim.SgdConfig;
+import cola4j.gl.app.workload.HfRun;
 import cola4j.gl.app.workload.Workload;
 import cola4j.models.Model;
+import cola4j.models.hf.HfModel;
 import cola4j.models.site.Site;
 import cola4j.models.site.SiteInterceptor;
 import cola4j.models.site.SiteSelector;
@@ -54,10 +56,12 @@ public final class MethodSetup {
     private final List<Site> sites;
     private final LinkedHashMap<String, AuxiliaryModel> aux;
     private final SiteInterceptor evalInterceptor;
+    private final AdapterBase base;
 
     private MethodSetup(TrainConfig cfg, Trainer trainer, Optimizer optimizer, List<Site> sites,
             LinkedHashMap<String, AuxiliaryModel> aux,
-                        SiteInterceptor evalInterceptor) {
+                        SiteInterceptor evalInterceptor, AdapterBase base) {
+        this.base = base;
         this.cfg = cfg;
         this.trainer = trainer;
         this.optimizer = optimizer;
@@ -73,17 +77,30 @@ public final class MethodSetup {
      *                                  the model does not support (ia3 on an MLP)
      */
     public static MethodSetup create(Workload w, TrainConfig c) {
+        return create(w, c, AdapterBase.unsaved(w.family()));
+    }
+
+    /**
+     * As {@link #create(Workload, TrainConfig)}, recording {@code base} (where the base weights came from) in the
+     * exported adapters.
+     */
+    public static MethodSetup create(Workload w, TrainConfig c, AdapterBase base) {
         Model model = w.model();
         Function<LinkedHashMap<String, Var>, Optimizer> opt = optimizerFactory(c);
         LrSchedule schedule = schedule(c);
         switch (c.method()) {
             case FULL -> {
                 FullFineTuneTrainer t = new FullFineTuneTrainer(model, null, opt, schedule, c.interval(), c.clip());
-                return new MethodSetup(c, t, t.optimizer(), List.of(), new LinkedHashMap<>(), null);
+                return new MethodSetup(c, t, t.optimizer(), List.of(), new LinkedHashMap<>(), null, base);
             }
             case IA3 -> {
-                Ia3Trainer t = new Ia3Trainer(model, opt, schedule, c.interval(), c.clip());
-                return new MethodSetup(c, t, t.optimizer(), List.of(), new LinkedHashMap<>(), t.interceptor());
+                Ia3Trainer t = model instanceof HfModel hm
+                        ? new Ia3Trainer(model, HfRun.IA3_SITES.get(hm.config().modelType()).get(0),
+                                HfRun.IA3_SITES.get(hm.config().modelType()).get(1), opt, schedule, c.interval(),
+                                c.clip())
+                        : new Ia3Trainer(model, opt, schedule, c.interval(), c.clip());
+                return new MethodSetup(c, t, t.optimizer(), List.of(), new LinkedHashMap<>(), t.interceptor(),
+                        base);
             }
             default -> {
                 List<Site> sites = selectSites(w, c.sites());
@@ -94,7 +111,7 @@ public final class MethodSetup {
                 if (c.method() == TrainMethod.LORA) {
                     LoraTrainer t = new LoraTrainer(model, sites, Map.of(0, aux), opt, schedule, c.interval(),
                             c.clip());
-                    return new MethodSetup(c, t, t.optimizer(0), sites, aux, eval);
+                    return new MethodSetup(c, t, t.optimizer(0), sites, aux, eval, base);
                 }
                 UserFit user = new UserFit(0, aux, opt.apply(UserFit.parameters(aux)),
                         new UserFitConfig(c.interval(), c.clip()).withEpochs(c.fitEpochs(), c.fitBatch()), schedule);
@@ -103,10 +120,10 @@ public final class MethodSetup {
                     StaleColaTrainer t = new StaleColaTrainer(new ColaServer(model, sites), List.of(user),
                             Map.of(0, auxiliaries(sites, c)), mode, c.staleness(),
                             StaleColaTrainer.Gradient.AT_SERVED);
-                    return new MethodSetup(c, t, user.optimizer(), sites, aux, eval);
+                    return new MethodSetup(c, t, user.optimizer(), sites, aux, eval, base);
                 }
                 ColaTrainer t = new ColaTrainer(new ColaServer(model, sites), List.of(user), mode);
-                return new MethodSetup(c, t, user.optimizer(), sites, aux, eval);
+                return new MethodSetup(c, t, user.optimizer(), sites, aux, eval, base);
             }
         }
     }
@@ -159,6 +176,11 @@ public final class MethodSetup {
 
     public TrainConfig config() {
         return cfg;
+    }
+
+    /** Where the base weights came from, as the exported adapters record it. */
+    public AdapterBase base() {
+        return base;
     }
 
     public Trainer trainer() {

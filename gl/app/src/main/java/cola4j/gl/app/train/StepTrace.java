@@ -110,6 +110,10 @@ public final class StepTrace {
             for (int i = 0; i < x.length; i++) System.arraycopy(x[i], 0, flat, i * x[i].length, x[i].length);
             m.put("batch.x", Tensor.of(flat, x.length, v.data().dim()));
             m.put("batch.y", ints(v.data().y()));
+        } else if (b instanceof Batch.Hf h) {
+            m.put("batch.input_ids", ints(h.data().inputIds()));
+            if (h.data().attentionMask() != null) m.put("batch.attention_mask", ints(h.data().attentionMask()));
+            if (h.data().labels() != null) m.put("batch.labels", ints(h.data().labels()));
         }
         return m;
     }

@@ -6,5 +6,10 @@
  * CheckpointManifestPropertyTest), CheckpointAudit (config by the option rules, step = optimizer.step · interval,
  * metrics rows 1..step, finite tensors), BaseIdentity (base config + weights hash); CheckpointCorruptionTest.
  * Same config → byte-identical checkpoints in separate JVMs (sorted metadata, no clock): DeterministicCheckpointTest.
+ * PEFT export: LoRA ΔW = (lora_alpha/r)·B·A and IA3 h' = l ⊙ h (ia3_l (out, 1)) / h' = W(l ⊙ x) + b
+ * (feedforward, ia3_l (1, in)) in PEFT's key names, shapes and config fields ({@link AdapterCheckpoint},
+ * {@link PeftAdapterConfig}, {@link AdapterBase}); ColA linear/MLP auxiliaries in the format that
+ * {@link AdapterMetadata} (cola4j_adapter.json) documents. AdapterExportTest applies PEFT's formulas and the
+ * documented ones to the stored tensors.
  */
 package cola4j.gl.app.train;

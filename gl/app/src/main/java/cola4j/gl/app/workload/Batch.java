@@ -4,13 +4,14 @@ import cola4j.models.data.ClassificationBatch;
 import cola4j.models.data.LmBatch;
 import cola4j.models.data.Seq2SeqBatch;
 import cola4j.models.data.VectorBatch;
+import cola4j.models.hf.HfInputs;
 
 /**
  * A batch of examples as a {@link Workload} sees it: an opaque wrapper around the family's data record, so that
  * training code can sample, concatenate and score batches without knowing the family. Each family accepts only its
  * own variant (a wrong one is an IllegalArgumentException naming both).
  */
-public sealed interface Batch permits Batch.Classification, Batch.Lm, Batch.Seq2Seq, Batch.Vectors {
+public sealed interface Batch permits Batch.Classification, Batch.Lm, Batch.Seq2Seq, Batch.Vectors, Batch.Hf {
     /** Number of examples (rows) B. */
     int rows();
 
@@ -43,6 +44,14 @@ public sealed interface Batch permits Batch.Classification, Batch.Lm, Batch.Seq2
         @Override
         public int rows() {
             return data.size();
+        }
+    }
+
+    /** A Hugging Face model ({@code hf:DIR}): transformers' arguments input_ids, attention_mask, labels. */
+    record Hf(HfInputs data) implements Batch {
+        @Override
+        public int rows() {
+            return data.inputIds().length;
         }
     }
 }

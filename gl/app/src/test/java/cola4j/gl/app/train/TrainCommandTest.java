@@ -115,7 +115,8 @@ class TrainCommandTest {
         // the surviving checkpoint is byte for byte the one a run stopped cleanly at step 1 writes, and loadable
         assertThat(cola(base("cola", "float32", concat(args, "--out", ref.toString(), "--stop-at", "1"))).code())
                 .isZero();
-        for (String f : List.of(AdapterCheckpoint.WEIGHTS_FILE, TrainState.TENSORS, AdapterCheckpoint.CONFIG_FILE)) {
+        for (String f : List.of(AdapterCheckpoint.WEIGHTS_FILE, TrainState.TENSORS, AdapterCheckpoint.CONFIG_FILE,
+                AdapterCheckpoint.META_FILE)) {
             assertThat(Files.readAllBytes(out.resolve(TrainState.DIR).resolve(f))).as(f)
                     .isEqualTo(Files.readAllBytes(ref.resolve(TrainState.DIR).resolve(f)));
         }
@@ -146,6 +147,13 @@ class TrainCommandTest {
         assertThat(node.get("final_loss").asDouble()).isPositive();
         assertThat(node.has("seconds")).isTrue();
         assertThat(r.out()).contains("done at step 8/8");
+        // the adapter names its base: the pretrain cache entry the weights were loaded from
+        var peft = cola4j.gl.app.io.JsonFiles.MAPPER.readTree(tmp.resolve("o").resolve(TrainState.DIR)
+                .resolve(AdapterCheckpoint.CONFIG_FILE).toFile());
+        Path base = Path.of(peft.get("base_model_name_or_path").asText());
+        assertThat(base).isAbsolute().startsWith(cache.toAbsolutePath());
+        assertThat(base.resolve("config.json")).isRegularFile();
+        assertThat(base.resolve("model.safetensors")).isRegularFile();
     }
 
     @ParameterizedTest

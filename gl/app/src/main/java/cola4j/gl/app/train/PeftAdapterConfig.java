@@ -1,0 +1,107 @@
+package cola4j.gl.app.train;
+
+import cola4j.gl.auxiliary.AuxiliaryKind;
+import cola4j.gl.auxiliary.LowRankAux;
+import cola4j.gl.baselines.Ia3Trainer;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code adapter_config.json} exactly as Hugging Face PEFT reads it: only fields of PEFT's {@code PeftConfig} and of
+ * {@code LoraConfig} / {@code IA3Config} (peft {@code src/peft/config.py}, {@code tuners/lora/config.py},
+ * {@code tuners/ia3/config.py}), each with the value that makes PEFT compute what cola4j computed. cola4j's own
+ * metadata lives in {@code cola4j_adapter.json} ({@link AdapterMetadata}). Written only for adapters PEFT has a type
+ * for: LoRA and ColA with the low-rank auxiliary (ΔW = (lora_alpha / r)·B·A, PEFT's {@code LoraConfig}) and IA3.
+ * ColA's linear and MLP auxiliaries have no PEFT type and get no {@code adapter_config.json}.
+ */
+public final class PeftAdapterConfig {
+    private PeftAdapterConfig() {}
+
+    /**
+     * PEFT {@code LoraConfig}: h = W x + b + (lora_alpha / r)·B(A x); no dropout, no bias training, scale not
+     * rank-stabilized.
+     *
+     * @param peftType      "LORA"
+     * @param taskType      {@link AdapterBase#taskType()}
+     * @param baseModel     {@link AdapterBase#nameOrPath()}
+     * @param revision      always null (a local directory has no revision)
+     * @param inferenceMode true, as {@code PeftModel.save_pretrained} writes it
+     * @param r             rank
+     * @param loraAlpha     α (PEFT scales by lora_alpha / r, as cola4j)
+     * @param loraDropout   0 (cola4j's LoRA has no dropout)
+     * @param targetModules the adapted modules' full names (PEFT matches a listed name exactly)
+     * @param fanInFanOut   {@link AdapterBase#fanInFanOut()}
+     * @param bias          "none": no bias is trained
+     * @param useRslora     false: scale α/r, not α/√r
+     * @param modulesToSave null: nothing besides the adapters is trained
+     * @param initLoraWeights true: A Kaiming-uniform, B = 0 (cola4j's init)
+     * @param useDora       false
+     */
+    public record Lora(@JsonProperty("peft_type") String peftType, @JsonProperty("task_type") String taskType,
+                       @JsonProperty("base_model_name_or_path") String baseModel,
+                       @JsonProperty("revision") String revision,
+                       @JsonProperty("inference_mode") boolean inferenceMode, @JsonProperty("r") int r,
+                       @JsonProperty("lora_alpha") double loraAlpha, @JsonProperty("lora_dropout") double loraDropout,
+                       @JsonProperty("target_modules") List<String> targetModules,
+                       @JsonProperty("fan_in_fan_out") boolean fanInFanOut, @JsonProperty("bias") String bias,
+                       @JsonProperty("use_rslora") boolean useRslora,
+                       @JsonProperty("modules_to_save") List<String> modulesToSave,
+                       @JsonProperty("init_lora_weights") boolean initLoraWeights,
+                       @JsonProperty("use_dora") boolean useDora) {}
+
+    /**
+     * PEFT {@code IA3Config}: non-feedforward modules scale their output, h' = l ⊙ (W x + b) with ia3_l (out, 1);
+     * feedforward modules scale their input, h' = W (l ⊙ x) + b with ia3_l (1, in).
+     *
+     * @param peftType           "IA3"
+     * @param taskType           {@link AdapterBase#taskType()}
+     * @param baseModel          {@link AdapterBase#nameOrPath()}
+     * @param revision           always null
+     * @param inferenceMode      true
+     * @param targetModules      every scaled module's full name
+     * @param feedforwardModules the subset whose input is scaled
+     * @param fanInFanOut        {@link AdapterBase#fanInFanOut()}
+     * @param modulesToSave      null
+     * @param initIa3Weights     true: l = 1 at the start
+     */
+    public record Ia3(@JsonProperty("peft_type") String peftType, @JsonProperty("task_type") String taskType,
+                      @JsonProperty("base_model_name_or_path") String baseModel,
+                      @JsonProperty("revision") String revision,
+                      @JsonProperty("inference_mode") boolean inferenceMode,
+                      @JsonProperty("target_modules") List<String> targetModules,
+                      @JsonProperty("feedforward_modules") List<String> feedforwardModules,
+                      @JsonProperty("fan_in_fan_out") boolean fanInFanOut,
+                      @JsonProperty("modules_to_save") List<String> modulesToSave,
+                      @JsonProperty("init_ia3_weights") boolean initIa3Weights) {}
+
+    /** PEFT's type of a setup's adapter: LORA, IA3, or empty (full fine-tuning, ColA linear and MLP auxiliaries). */
+    public static Optional<String> peftType(TrainConfig c) {
+        if (c.method() == TrainMethod.IA3) return Optional.of("IA3");
+        if (c.hasSiteAuxiliaries() && c.aux() == AuxiliaryKind.LOWRANK) return Optional.of("LORA");
+        return Optional.empty();
+    }
+
+    /** The adapter_config.json record of a setup ({@link Lora} or {@link Ia3}), or empty when PEFT has no type. */
+    public static Optional<Object> of(MethodSetup s) {
+        TrainConfig c = s.config();
+        AdapterBase b = s.base();
+        Optional<String> type = peftType(c);
+        if (type.isEmpty()) return Optional.empty();
+        if (type.get().equals("IA3")) {
+            Ia3Trainer t = (Ia3Trainer) s.trainer();
+            return Optional.of(new Ia3("IA3", b.taskType(), b.nameOrPath(), null, true,
+                    new ArrayList<>(t.scales().keySet()), t.feedforwardSites(), b.fanInFanOut(), null, true));
+        }
+        List<String> targets = new ArrayList<>(s.auxiliaries().keySet());
+        for (var a : s.auxiliaries().values()) {
+            LowRankAux l = (LowRankAux) a;
+            if (l.config().rank() != c.rank() || l.config().alpha() != c.alpha()) {
+                throw new IllegalStateException("adapter config: an auxiliary's rank/alpha differs from the run's");
+            }
+        }
+        return Optional.of(new Lora("LORA", b.taskType(), b.nameOrPath(), null, true, c.rank(), c.alpha(), 0.0,
+                targets, b.fanInFanOut(), "none", false, null, true, false));
+    }
+}
