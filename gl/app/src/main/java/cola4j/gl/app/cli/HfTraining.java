@@ -7,6 +7,9 @@ import cola4j.gl.app.train.TrainConfig;
 import cola4j.gl.app.workload.HfRun;
 import cola4j.models.hf.HfLoader;
 import cola4j.models.hf.HfModel;
+import cola4j.gl.app.io.JsonFiles;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -72,6 +75,18 @@ record HfTraining(TrainConfig config, HfRun run, AdapterBase base) {
     static TrainConfig withSites(TrainConfig c, List<String> sites) {
         return new TrainConfig(c.model(), c.preset(), c.dtype(), c.baseSeed(), c.task(), c.method(), c.aux(),
                 c.rank(), c.alpha(), c.interval(), c.merged(), sites, c.optimizer(), c.lr(), c.schedule(), c.warmup(),
-                c.clip(), c.steps(), c.batch(), c.seed(), c.evalEvery(), c.evalExamples());
+                c.clip(), c.steps(), c.batch(), c.seed(), c.evalEvery(), c.evalExamples(), c.fitEpochs(), c.fitBatch(),
+                c.staleness());
+    }
+
+    /**
+     * What {@link BaseIdentity} records as the base's config: the directory's {@code config.json} with
+     * {@code family} set to the run's model ({@code hf:<DIR>}), the name the checkpoint audit compares.
+     */
+    JsonNode identityConfig() throws IOException {
+        Path dir = Path.of(config.model().substring(HfLoader.PREFIX.length()));
+        ObjectNode n = (ObjectNode) JsonFiles.MAPPER.readTree(dir.resolve("config.json").toFile());
+        n.put("family", config.model());
+        return n;
     }
 }

@@ -8,6 +8,7 @@ import cola4j.gl.app.io.JsonFiles;
 
 import cola4j.gl.auxiliary.AuxiliaryKind;
 import cola4j.gl.app.train.BaseIdentity;
+import com.fasterxml.jackson.databind.JsonNode;
 import cola4j.gl.app.train.CheckpointAudit;
 import cola4j.gl.app.train.AdapterBase;
 import cola4j.gl.app.train.MethodSetup;
@@ -142,12 +143,14 @@ public final class TrainCommand implements Command {
         Workload w;
         Task<?> task;
         AdapterBase base;
+        JsonNode hfConfig = null;
         if (hf) {
             HfTraining t = HfTraining.load(cfg);
             cfg = t.config();
             w = t.run().workload();
             task = t.run().workload().task();
             base = t.base();
+            hfConfig = t.identityConfig();
             io.err().println("cola train: " + t.run().workload().task().description() + ", model "
                     + t.run().checkpoint().dir() + (t.run().checkpoint().initialized().isEmpty() ? ""
                     : " (initialized, not in the checkpoint: " + t.run().checkpoint().initialized() + ")"));
@@ -161,7 +164,8 @@ public final class TrainCommand implements Command {
             task = w.downstream(cfg.task(), 0);
             base = AdapterBase.ofPresetDirectory(pre.checkpoint(), cfg.model());
         }
-        BaseIdentity identity = BaseIdentity.of(w.model()); // before MethodSetup and before full fine-tuning changes it
+        // taken before MethodSetup and before full fine-tuning changes the weights
+        BaseIdentity identity = hf ? BaseIdentity.of(w.model(), hfConfig) : BaseIdentity.of(w.model());
         if (audit != null) CheckpointAudit.requireSameBase(audit, identity);
         MethodSetup setup;
         try {
@@ -169,7 +173,7 @@ public final class TrainCommand implements Command {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        TrainState from = new TrainState(cfg, 0, base, List.of());
+        TrainState from = new TrainState(cfg, 0, identity, List.of());
         double secondsBefore = 0;
         if (saved != null) {
             secondsBefore = MetricsLog.seconds(TrainState.locate(resume).equals(resume) ? resume.toAbsolutePath()

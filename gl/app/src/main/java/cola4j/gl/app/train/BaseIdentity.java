@@ -26,14 +26,18 @@ public record BaseIdentity(@JsonProperty("config") JsonNode config,
 
     /** The identity of {@code model}'s current weights (take it on the base, before full fine-tuning changes them). */
     public static BaseIdentity of(Model model) {
-        LinkedHashMap<String, Tensor> w = new LinkedHashMap<>();
-        model.namedParameters().forEach((k, v) -> w.put(k, v.value()));
         try {
-            JsonNode cfg = JSON.readTree(ModelCheckpoint.configJson(model));
-            return new BaseIdentity(cfg, CheckpointManifest.sha256(Safetensors.encode(w, null, StorageType.NATIVE)));
+            return of(model, JSON.readTree(ModelCheckpoint.configJson(model)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** As {@link #of(Model)} for a base whose config is not a preset's (a Hugging Face directory's, say). */
+    public static BaseIdentity of(Model model, JsonNode cfg) {
+        LinkedHashMap<String, Tensor> w = new LinkedHashMap<>();
+        model.namedParameters().forEach((k, v) -> w.put(k, v.value()));
+        return new BaseIdentity(cfg, CheckpointManifest.sha256(Safetensors.encode(w, null, StorageType.NATIVE)));
     }
 
     /** The base family recorded in the config ({@code encoder}, {@code decoder}, {@code seq2seq}, {@code mlp}). */

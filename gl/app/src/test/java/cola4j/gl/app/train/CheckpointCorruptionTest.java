@@ -145,7 +145,7 @@ class CheckpointCorruptionTest {
             "steps|step 4 is not a multiple of the interval 2 in [1, 2]",
             "nan-optimizer|training_state.safetensors: optimizer.layers.0/lora_A.weight.exp_avg_sq holds NaN or Inf",
             "nan-adapter|adapter_model.safetensors: base_model.model.head.lora_B.weight holds NaN or Inf",
-            "base_seed|adapter_config.json disagrees with training_state.json: base mlp/tiny/seed 0",
+            "base_seed|cola4j_adapter.json disagrees with training_state.json: base mlp/tiny/seed 0",
             "drop-row|3 metrics rows for step 4",
             "batch|batch must be in [1, 65536], got 2147483647",
             "seed2^40|--seed: '1099511627776' is not an integer"})
@@ -163,9 +163,9 @@ class CheckpointCorruptionTest {
         Path run = copyOfGood(tmp.resolve("run"));
         Path ck = run.resolve(TrainState.DIR);
         corrupt(ck, "base_seed");
-        ObjectNode ac = (ObjectNode) JsonFiles.MAPPER.readTree(ck.resolve(AdapterCheckpoint.CONFIG_FILE).toFile());
+        ObjectNode ac = (ObjectNode) JsonFiles.MAPPER.readTree(ck.resolve(AdapterCheckpoint.META_FILE).toFile());
         ac.put("base_model_seed", 1);
-        Files.write(ck.resolve(AdapterCheckpoint.CONFIG_FILE), JsonFiles.MAPPER.writeValueAsBytes(ac));
+        Files.write(ck.resolve(AdapterCheckpoint.META_FILE), JsonFiles.MAPPER.writeValueAsBytes(ac));
         CheckpointManifest.write(ck);
         // every file agrees on base seed 1, but the recorded weights hash is that of base seed 0
         assertRefused(cola("train", "--resume", run.toString()), "was trained on another base model");

@@ -44,9 +44,9 @@ class DeterministicCheckpointTest {
         CheckpointCorruptionTest.assertSameCheckpoint(a.resolve(TrainState.DIR), b.resolve(TrainState.DIR));
         assertThat(Files.readAllBytes(b.resolve(MetricsLog.CSV)))
                 .isEqualTo(Files.readAllBytes(a.resolve(MetricsLog.CSV)));
-        // the adapter file has two metadata keys, so an unsorted Map.of would differ between the JVMs half the time
-        assertThat(cola4j.tensor.io.Safetensors.read(a.resolve(TrainState.DIR).resolve(AdapterCheckpoint.WEIGHTS_FILE))
-                .metadata().keySet()).containsExactly("format", "method");
+        // metadata keys are written sorted (an unsorted Map.of would differ between the JVMs)
+        assertThat(List.copyOf(cola4j.tensor.io.Safetensors.read(a.resolve(TrainState.DIR)
+                .resolve(AdapterCheckpoint.WEIGHTS_FILE)).metadata().keySet())).isNotEmpty().isSorted();
     }
 
     private static String log(Path f) {
