@@ -76,7 +76,7 @@ public final class FtaasCommand implements Command {
 
     @Override
     public Options options() {
-        return new Options()
+        Options o = new Options()
                 .addOption(opt("model", "M", "base model: " + String.join(", ", FtaasModels.MODELS) + " (default mlp)"))
                 .addOption(opt("preset", "tiny|small", "size of a transformer base (default small; ignored for mlp)"))
                 .addOption(opt("sites", "S1,S2,...", "adapted site-name suffixes of a transformer (default "
@@ -114,6 +114,8 @@ public final class FtaasCommand implements Command {
                 .addOption(opt("json", "FILE",
                         "also write the results as JSON (atomically; missing parent directories are created;"
                         + " checked before the run: a path that cannot be written is a usage error)"));
+        FtaasShapley.addOptions(o);
+        return o;
     }
 
     static Option opt(String name, String arg, String desc) {
@@ -149,23 +151,26 @@ public final class FtaasCommand implements Command {
             throw new UsageException("--" + mode.cliName()
                     + " needs linear auxiliaries (lowrank, linear), got --aux " + aux);
         }
+        int shapleyPermutations = FtaasShapley.validate(cl, mode, transport);
         if (json != null) requireWritable(json);
         TenantWorkload<?> w = workload(model, preset, seed, pre, sites, eval, cacheDir, io);
         SessionConfig cfg = new SessionConfig(steps, rows, mode, transfer, Math.max(1, steps / 10), seed, 2e-3);
         requireHeap("ftaas", SessionLimits.estimate(w, specs, ServingMethod.cola(mode), rows), "", io);
         List<MethodResult> results = new ArrayList<>();
+        Map<String, Object> shapley = null;
         String method = "cola-" + aux + "-" + mode.cliName();
         if (transport.equals("grpc")) {
             io.err().println(method + " over gRPC (loopback sockets, " + users + " user channels)...");
             results.add(GrpcSession.run(w, specs, cfg, method, model, 60_000));
         } else {
+            ColaSession<?> session = new ColaSession<>(w, specs, cfg, method);
             try (Progress p = new Progress(io.err(), method, steps)) {
-                ColaSession<?> session = new ColaSession<>(w, specs, cfg, method);
                 results.add(session.run(p.onStep()));
                 session.server().capped()
                         .forEach((u, n) -> io.err().println("cola: merged-average: user-" + u + "'s ΔW was"
                         + " scaled down to the norm cap (‖ΔW‖ ≤ 100·‖W‖ per site) in " + n + " upload(s)"));
             }
+            if (shapleyPermutations > 0) shapley = FtaasShapley.run(w, session, shapleyPermutations, seed, io);
         }
         try (Progress p = new Progress(io.err(), "lora (multi-tenant)", steps)) {
             results.add(new LoraSession<>(w, specs.stream().map(s -> s.withAux(AuxiliaryKind.LOWRANK)).toList(), cfg)
@@ -188,6 +193,7 @@ public final class FtaasCommand implements Command {
             out.put("user_specs", specs.stream().map(FtaasCommand::specJson).toList());
             out.put("base_metrics", baseMetrics(w, specs));
             out.put("methods", results);
+            if (shapley != null) out.put("user_shapley", shapley);
             JsonFiles.writeAtomic(json, out);
         }
         return results.stream().allMatch(r -> r.errors().isEmpty()) ? 0 : 1;
