@@ -83,7 +83,7 @@ public final class FtaasCommand implements Command {
                         + String.join(",", FtaasModels.TRANSFORMER_SITES) + "; mlp: every layer)"))
                 .addOption(opt("users", "K", "number of users (default 4)"))
                 .addOption(opt("aux", "PATTERN", "auxiliary types cycled over users, e.g. lowrank~linear "
-                        + "(lowrank, linear, mlp; default lowrank)."
+                        + "(lowrank, linear, mlp, or embedding on token-embedding sites; default lowrank)."
                         + " --aux, --rank, --interval, --optimizer and --lr all take v1~v2~...:"
                         + " user k gets entry k mod n of each"))
                 .addOption(Option.builder().longOpt("merged")
@@ -132,18 +132,20 @@ public final class FtaasCommand implements Command {
         int steps = Args.intValue(cl, "steps", 200, 1), rows = Args.intValue(cl, "rows", 32, 1);
         int seed = Args.intValue(cl, "seed", 0, 0), eval = Args.intValue(cl, "eval", 256, 1);
         Integer pre = cl.hasOption("pretrain-steps") ? Args.intValue(cl, "pretrain-steps", 300, mlp ? 0 : 1) : null;
-        UserPattern pattern = new UserPattern(
-                pattern(cl, "aux", "lowrank", p -> UserPattern.words(p, AuxiliaryKind::parseUserChoice)),
+        List<AuxiliaryKind> auxChoice = pattern(cl, "aux", "lowrank", FtaasEmbedding::parse);
+        FtaasEmbedding.requireModel(auxChoice, mlp);
+        UserPattern pattern = new UserPattern(FtaasEmbedding.asUserChoices(auxChoice),
                 pattern(cl, "rank", "8", p -> UserPattern.ints(p, 1)),
                 pattern(cl, "interval", "1", p -> UserPattern.ints(p, 1)),
                 pattern(cl, "optimizer", "adamw", p -> UserPattern.words(p, OptimizerKind::parse)),
                 pattern(cl, "lr", Double.toString(mlp ? MLP_LR : TRANSFORMER_LR), UserPattern::positives));
-        String aux = String.join("~", pattern.aux().stream().map(AuxiliaryKind::cliName).toList());
+        String aux = String.join("~", auxChoice.stream().map(AuxiliaryKind::cliName).toList());
         String transport = Args.choice(cl, "transport", "inprocess", List.of("inprocess", "grpc"));
         TransferDtype transfer = TransferDtype.parse(Args.choice(cl, "transfer-dtype", "float32",
                 List.of("float32", "bf16")));
         Path json = Args.path(cl, "json"), cacheDir = Args.path(cl, "cache");
-        List<String> sites = sites(cl, mlp);
+        List<String> sites = cl.hasOption("sites") || mlp ? sites(cl, mlp)
+                : FtaasEmbedding.defaultSites(auxChoice, FtaasModels.TRANSFORMER_SITES);
         String tooBig = SessionLimits.sizeProblem(users, rows, steps, pattern.ranks());
         if (tooBig != null) throw new UsageException(tooBig);
         List<UserSpec> specs = pattern.cycle(users, 32, seed * 100L + 1);
@@ -154,6 +156,7 @@ public final class FtaasCommand implements Command {
         int shapleyPermutations = FtaasShapley.validate(cl, mode, transport);
         if (json != null) requireWritable(json);
         TenantWorkload<?> w = workload(model, preset, seed, pre, sites, eval, cacheDir, io);
+        FtaasEmbedding.requireSites(auxChoice, w);
         SessionConfig cfg = new SessionConfig(steps, rows, mode, transfer, Math.max(1, steps / 10), seed, 2e-3);
         requireHeap("ftaas", SessionLimits.estimate(w, specs, ServingMethod.cola(mode), rows), "", io);
         List<MethodResult> results = new ArrayList<>();

@@ -35,6 +35,9 @@ import java.util.Map;
  * <ul>
  *   <li>lowrank: {@code <site>.lora_A.weight} [r, in], {@code <site>.lora_B.weight} [out, r] (exactly PEFT LoRA;
  *       ΔW = (α/r)·B·A);</li>
+ *   <li>embedding (low-rank on a token-embedding site): {@code <site>.lora_embedding_A} [r, num_embeddings],
+ *       {@code <site>.lora_embedding_B} [dim, r] (exactly PEFT's {@code lora.Embedding} ParameterDicts, no
+ *       {@code .weight}; ΔW = (α/r)·(B·A)ᵀ [num_embeddings, dim]);</li>
  *   <li>linear (ColA's full-rank auxiliary, no PEFT equivalent): {@code <site>.cola_linear.weight} [out, in],
  *       {@code <site>.cola_linear.bias} [out];</li>
  *   <li>mlp (ColA's MLP auxiliary): {@code <site>.cola_mlp.layers.<k>.weight} / {@code .bias}, k = 0..L;</li>
@@ -83,11 +86,9 @@ public final class AdapterCheckpoint {
     /** The PEFT-style name prefix of an auxiliary's parameters: "" (lowrank), "cola_linear.", "cola_mlp.". */
     static String auxPrefix(AuxiliaryModel a) {
         return switch (a.kind()) {
-            case LOWRANK -> "";
+            case LOWRANK, EMBEDDING -> "";
             case LINEAR -> "cola_linear.";
             case MLP -> "cola_mlp.";
-            case EMBEDDING -> throw new IllegalArgumentException("adapter checkpoint: unsupported auxiliary kind "
-                    + a.kind());
         };
     }
 
@@ -112,14 +113,13 @@ public final class AdapterCheckpoint {
             case FULL -> "FULL";
             case IA3 -> "IA3";
             case LORA, COLA -> switch (c.aux()) {
-                case LOWRANK -> "LORA";
+                case LOWRANK, EMBEDDING -> "LORA";
                 case LINEAR -> "COLA_LINEAR";
                 case MLP -> "COLA_MLP";
-                case EMBEDDING -> throw new IllegalStateException(
-                        "unreachable: TrainConfig accepts lowrank, linear, mlp");
             };
         };
-        boolean lowrank = c.hasSiteAuxiliaries() && c.aux() == AuxiliaryKind.LOWRANK;
+        boolean lowrank = c.hasSiteAuxiliaries()
+                && (c.aux() == AuxiliaryKind.LOWRANK || c.aux() == AuxiliaryKind.EMBEDDING);
         List<String> targets = c.method() == TrainMethod.IA3
                 ? new ArrayList<>(((Ia3Trainer) s.trainer()).scales().keySet())
                 : s.sites().stream().map(cola4j.models.site.Site::name).toList();
