@@ -14,6 +14,7 @@ import cola4j.gl.app.ftaas.SessionLimits;
 import cola4j.gl.app.ftaas.grpc.GrpcSession;
 import cola4j.gl.app.ftaas.Evaluation;
 import cola4j.gl.app.ftaas.FtaasModels;
+import cola4j.gl.app.ftaas.GradCompression;
 import cola4j.gl.app.ftaas.LoraSession;
 import cola4j.gl.app.ftaas.MethodResult;
 import cola4j.gl.app.io.Progress;
@@ -115,6 +116,7 @@ public final class FtaasCommand implements Command {
                         "also write the results as JSON (atomically; missing parent directories are created;"
                         + " checked before the run: a path that cannot be written is a usage error)"));
         FtaasShapley.addOptions(o);
+        FtaasCompression.addOptions(o);
         return o;
     }
 
@@ -154,24 +156,30 @@ public final class FtaasCommand implements Command {
                     + " needs linear auxiliaries (lowrank, linear), got --aux " + aux);
         }
         int shapleyPermutations = FtaasShapley.validate(cl, mode, transport);
+        GradCompression codec = FtaasCompression.parse(cl, seed, transport, transfer);
         if (json != null) requireWritable(json);
         TenantWorkload<?> w = workload(model, preset, seed, pre, sites, eval, cacheDir, io);
         FtaasEmbedding.requireSites(auxChoice, w);
         SessionConfig cfg = new SessionConfig(steps, rows, mode, transfer, Math.max(1, steps / 10), seed, 2e-3);
         requireHeap("ftaas", SessionLimits.estimate(w, specs, ServingMethod.cola(mode), rows), "", io);
         List<MethodResult> results = new ArrayList<>();
-        Map<String, Object> shapley = null;
+        Map<String, Object> shapley = null, compression = null;
         String method = "cola-" + aux + "-" + mode.cliName();
         if (transport.equals("grpc")) {
             io.err().println(method + " over gRPC (loopback sockets, " + users + " user channels)...");
             results.add(GrpcSession.run(w, specs, cfg, method, model, 60_000));
         } else {
-            ColaSession<?> session = new ColaSession<>(w, specs, cfg, method);
+            if (codec.kind() != GradCompression.Kind.NONE) method += "-" + codec.spec();
+            ColaSession<?> session = FtaasCompression.session(w, specs, cfg, method, codec);
             try (Progress p = new Progress(io.err(), method, steps)) {
                 results.add(session.run(p.onStep()));
                 session.server().capped()
                         .forEach((u, n) -> io.err().println("cola: merged-average: user-" + u + "'s ΔW was"
                         + " scaled down to the norm cap (‖ΔW‖ ≤ 100·‖W‖ per site) in " + n + " upload(s)"));
+            }
+            if (codec.kind() != GradCompression.Kind.NONE) {
+                results.set(0, FtaasCompression.withAnalytic(w, cfg, results.get(0), codec));
+                compression = FtaasCompression.compare(w, specs, cfg, session, results.get(0), codec, io);
             }
             if (shapleyPermutations > 0) shapley = FtaasShapley.run(w, session, shapleyPermutations, seed, io);
         }
@@ -197,6 +205,7 @@ public final class FtaasCommand implements Command {
             out.put("base_metrics", baseMetrics(w, specs));
             out.put("methods", results);
             if (shapley != null) out.put("user_shapley", shapley);
+            if (compression != null) out.put("compression", compression);
             JsonFiles.writeAtomic(json, out);
         }
         return results.stream().allMatch(r -> r.errors().isEmpty()) ? 0 : 1;

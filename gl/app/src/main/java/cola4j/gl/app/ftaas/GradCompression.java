@@ -14,7 +14,8 @@ import java.util.Map;
  * <pre>
  *   topk:K   per row r, the k = min(K, out) entries of largest |g_rj| (ties: lower j first), sent as values
  *            v [rows, k] and their column indices j [rows, k] (as exact integers in the model dtype), ascending j;
- *            ĝ_rj = v at j, 0 elsewhere.                                           c = 2k; k = out: ĝ = g exactly
+ *            ĝ_rj = v at j, 0 elsewhere.                                                              c = 2k
+ *            When 2k ≥ out the sparse form is no smaller: g is sent dense, ĝ = g exactly.          c = out
  *   proj:M   m = min(M, out); R [out, m] = √(out/m) · Q, Q the orthonormal columns (modified Gram–Schmidt, twice) of
  *            a Gaussian matrix drawn from Rng(stream seed); sent P = g·R [rows, m]; ĝ = P·Rᵀ.   c = m
  *            E[R Rᵀ] = I over the random subspace (unbiased); m = out: R Rᵀ = I, ĝ = g to rounding.
@@ -73,7 +74,7 @@ public record GradCompression(Kind kind, int param, long seed) {
     public long elementsPerRow(int out) {
         return switch (kind) {
             case NONE -> out;
-            case TOPK -> 2L * Math.min(param, out);
+            case TOPK -> Math.min(2L * Math.min(param, out), out);
             case PROJ -> Math.min(param, out);
         };
     }
@@ -94,6 +95,10 @@ public record GradCompression(Kind kind, int param, long seed) {
             case NONE -> out.put(prefix + "grad_h", g);
             case TOPK -> {
                 int k = Math.min(param, n);
+                if (dense(k, n)) {
+                    out.put(prefix + "grad_h", g);
+                    return out;
+                }
                 double[] val = new double[rows * k], idx = new double[rows * k];
                 for (int r = 0; r < rows; r++) {
                     int[] keep = topIndices(a, r * n, n, k);
@@ -121,8 +126,9 @@ public record GradCompression(Kind kind, int param, long seed) {
                 return require(t, prefix + "grad_h").to(dtype);
             }
             case TOPK -> {
-                Tensor v = require(t, prefix + "grad_h"), j = require(t, prefix + "grad_h_idx");
                 int k = Math.min(param, out);
+                if (dense(k, out)) return require(t, prefix + "grad_h").to(dtype);
+                Tensor v = require(t, prefix + "grad_h"), j = require(t, prefix + "grad_h_idx");
                 if (v.rank() != 2 || v.shape()[1] != k || !Arrays.equals(v.shape(), j.shape())) {
                     throw new IllegalArgumentException("compress: top-k tensors of " + prefix + " are "
                             + Arrays.toString(v.shape()) + " and " + Arrays.toString(j.shape()) + ", expected [rows, "
@@ -151,6 +157,11 @@ public record GradCompression(Kind kind, int param, long seed) {
                         rows, out).to(dtype);
             }
         }
+    }
+
+    /** True when k values plus k indices per row would not be smaller than the dense row of {@code out}. */
+    private static boolean dense(int k, int out) {
+        return 2L * k >= out;
     }
 
     private static Tensor require(Map<String, Tensor> t, String name) {

@@ -49,6 +49,32 @@ class FtaasResearchOptionsTest {
     }
 
     @Test
+    void compressedSessionWithItsUncompressedReference(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("c.json");
+        MainTest.Result r = MainTest.cola("ftaas", "--model", "mlp", "--pretrain-steps", "0", "--users", "2",
+                "--compress", "topk:8", "--steps", "3", "--rows", "4", "--json", json.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("compression topk:8: down").contains("relative distance from uncompressed ColA");
+        JsonNode root = JsonFiles.MAPPER.readTree(Files.readString(json));
+        JsonNode c = root.get("compression"), cola = root.get("methods").get(0);
+        assertThat(cola.get("method").asText()).isEqualTo("cola-lowrank-unmerged-topk:8");
+        // digits MLP sites 64→128, 128→64, 64→10: c = 16, 16, 10 (2k ≥ 10: dense); 2 users × 4 rows × 4 bytes
+        assertThat(cola.get("down_payload_per_step").asDouble()).isEqualTo(2 * 4 * 4.0 * (64 + 16 + 128 + 16 + 64 + 10))
+                .isEqualTo(cola.get("down_bytes_analytic").asDouble());
+        assertThat(c.get("reference_down_payload_per_step").asDouble())
+                .isEqualTo(2 * 4 * 4.0 * (64 + 128 + 128 + 64 + 64 + 10));
+        assertThat(c.get("parameter_relative_distance").asDouble()).isPositive();
+
+        Path all = dir.resolve("all.json");                      // k = all: exact, so the same parameters
+        MainTest.Result e = MainTest.cola("ftaas", "--model", "mlp", "--pretrain-steps", "0", "--users", "2",
+                "--compress", "topk:128", "--steps", "3", "--rows", "4", "--json", all.toString());
+        assertThat(e.code()).as(e.err()).isZero();
+        JsonNode ce = JsonFiles.MAPPER.readTree(Files.readString(all)).get("compression");
+        assertThat(ce.get("parameter_relative_distance").asDouble()).isZero();
+        assertThat(ce.get("mean_metric").asDouble()).isEqualTo(ce.get("reference_mean_metric").asDouble());
+    }
+
+    @Test
     void usageErrors() {
         String[][] cases = {
                 {"--aux embedding needs a transformer model", "--aux", "embedding"},
@@ -59,6 +85,11 @@ class FtaasResearchOptionsTest {
                 {"--shapley-permutations must be <= 100000", "--merged-average", "--shapley",
                         "--shapley-permutations", "100001"},
                 {"--shapley needs --transport inprocess", "--merged-average", "--shapley", "--transport", "grpc"},
+                {"--compress: compress: topk needs a size in [1, 65536], got 0", "--compress", "topk:0"},
+                {"--compress: compress: proj needs a size in [1, 65536], got 65537", "--compress", "proj:65537"},
+                {"--compress: 'zip:4' is not none, topk:K or proj:M", "--compress", "zip:4"},
+                {"--compress needs --transport inprocess", "--compress", "proj:4", "--transport", "grpc"},
+                {"--compress needs --transfer-dtype float32", "--compress", "proj:4", "--transfer-dtype", "bf16"},
         };
         for (String[] c : cases) {
             java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("ftaas", "--steps", "1"));

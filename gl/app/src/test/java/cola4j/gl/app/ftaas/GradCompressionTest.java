@@ -36,12 +36,36 @@ class GradCompressionTest {
             assertThat(roundTrip(GradCompression.parse("topk:" + k, 0), g, 0).bitEquals(g)).as("k=" + k).isTrue();
         }
         Tensor row = Tensor.of(new double[] {0.1, -3, 2, 0.5, 1, -1, 1, 0}, 2, 4);
+        GradCompression one = GradCompression.parse("topk:1", 0);
+        Map<String, Tensor> sent = one.encode("p/", row, 0);
+        assertThat(sent.get("p/grad_h_idx").toDoubleArray()).containsExactly(1, 0);   // ties: lower j first
+        assertThat(sent.get("p/grad_h").toDoubleArray()).containsExactly(-3, 1);
+        assertThat(one.decode(sent, "p/", 4, 0, DType.FLOAT64).toDoubleArray())
+                .containsExactly(0, -3, 0, 0, 1, 0, 0, 0);
+        assertThat(one.elementsPerRow(4)).isEqualTo(2);
+        // k = 2 of 4: values + indices would be 4 elements, no smaller than the row: sent dense, exact
         GradCompression two = GradCompression.parse("topk:2", 0);
-        Map<String, Tensor> sent = two.encode("p/", row, 0);
-        assertThat(sent.get("p/grad_h_idx").toDoubleArray()).containsExactly(1, 2, 0, 1);   // ties: lower j first
-        assertThat(sent.get("p/grad_h").toDoubleArray()).containsExactly(-3, 2, 1, -1);
-        assertThat(two.decode(sent, "p/", 4, 0, DType.FLOAT64).toDoubleArray())
-                .containsExactly(0, -3, 2, 0, 1, -1, 0, 0);
+        assertThat(two.encode("p/", row, 0)).containsOnlyKeys("p/grad_h");
+        assertThat(two.elementsPerRow(4)).isEqualTo(4);
+        assertThat(roundTrip(two, Tensor.of(row.toDoubleArray(), 2, 4), 0).bitEquals(row)).isTrue();
+        Tensor wide = gaussian(6, 3, 40);                       // k = 5 of 40: 10 elements per row
+        Tensor five = roundTrip(GradCompression.parse("topk:5", 0), wide, 0);
+        double[] w = wide.toDoubleArray(), f = five.toDoubleArray();
+        for (int r = 0; r < 3; r++) {
+            int kept = 0;
+            double smallestKept = Double.POSITIVE_INFINITY, largestDropped = 0;
+            for (int j = 0; j < 40; j++) {
+                if (f[r * 40 + j] != 0) {
+                    kept++;
+                    assertThat(f[r * 40 + j]).isEqualTo(w[r * 40 + j]);
+                    smallestKept = Math.min(smallestKept, Math.abs(w[r * 40 + j]));
+                } else {
+                    largestDropped = Math.max(largestDropped, Math.abs(w[r * 40 + j]));
+                }
+            }
+            assertThat(kept).isEqualTo(5);
+            assertThat(smallestKept).isGreaterThanOrEqualTo(largestDropped);
+        }
     }
 
     @Test
