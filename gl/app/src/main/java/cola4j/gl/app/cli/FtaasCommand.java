@@ -15,6 +15,7 @@ import cola4j.gl.app.ftaas.grpc.GrpcSession;
 import cola4j.gl.app.ftaas.Evaluation;
 import cola4j.gl.app.ftaas.FtaasModels;
 import cola4j.gl.app.ftaas.GradCompression;
+import cola4j.gl.app.ftaas.KnowledgeLedger;
 import cola4j.gl.app.ftaas.LoraSession;
 import cola4j.gl.app.ftaas.MethodResult;
 import cola4j.gl.app.io.Progress;
@@ -164,13 +165,14 @@ public final class FtaasCommand implements Command {
         requireHeap("ftaas", SessionLimits.estimate(w, specs, ServingMethod.cola(mode), rows), "", io);
         List<MethodResult> results = new ArrayList<>();
         Map<String, Object> shapley = null, compression = null;
+        KnowledgeLedger knowledge = cl.hasOption("ledger") ? new KnowledgeLedger() : null;
         String method = "cola-" + aux + "-" + mode.cliName();
         if (transport.equals("grpc")) {
             io.err().println(method + " over gRPC (loopback sockets, " + users + " user channels)...");
-            results.add(GrpcSession.run(w, specs, cfg, method, model, 60_000));
+            results.add(GrpcSession.run(w, specs, cfg, method, model, 60_000, knowledge));
         } else {
             if (codec.kind() != GradCompression.Kind.NONE) method += "-" + codec.spec();
-            ColaSession<?> session = FtaasCompression.session(w, specs, cfg, method, codec);
+            ColaSession<?> session = FtaasCompression.session(w, specs, cfg, method, codec, knowledge);
             try (Progress p = new Progress(io.err(), method, steps)) {
                 results.add(session.run(p.onStep()));
                 session.server().capped()
@@ -188,6 +190,7 @@ public final class FtaasCommand implements Command {
                     .run(p.onStep()));
         }
         print(io, w, specs, results, transfer);
+        if (knowledge != null) knowledge.print(io.out());
         if (json != null) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("users", users);
@@ -206,9 +209,11 @@ public final class FtaasCommand implements Command {
             out.put("methods", results);
             if (shapley != null) out.put("user_shapley", shapley);
             if (compression != null) out.put("compression", compression);
+            if (knowledge != null) out.put("knowledge_violations", knowledge.violations());
             JsonFiles.writeAtomic(json, out);
         }
-        return results.stream().allMatch(r -> r.errors().isEmpty()) ? 0 : 1;
+        boolean claims = knowledge == null || knowledge.violations().isEmpty();
+        return claims && results.stream().allMatch(r -> r.errors().isEmpty()) ? 0 : 1;
     }
 
     /** The ColA mode of {@code --merged} / {@code --merged-average} (unmerged without either; both: usage error). */

@@ -4,6 +4,10 @@ import cola4j.gl.app.command.UsageException;
 import cola4j.gl.app.ftaas.ColaSession;
 import cola4j.gl.app.ftaas.CompressedTransport;
 import cola4j.gl.app.ftaas.GradCompression;
+import cola4j.gl.app.ftaas.InProcessTransport;
+import cola4j.gl.app.ftaas.KnowledgeLedger;
+import cola4j.gl.app.ftaas.LedgerTransport;
+import cola4j.gl.app.ftaas.Transport;
 import cola4j.gl.app.ftaas.MethodResult;
 import cola4j.gl.app.ftaas.SessionConfig;
 import cola4j.gl.app.ftaas.TenantWorkload;
@@ -30,6 +34,8 @@ final class FtaasCompression {
     private FtaasCompression() {}
 
     static void addOptions(Options o) {
+        o.addOption(org.apache.commons.cli.Option.builder().longOpt("ledger").desc("print who knows what: every"
+                + " tensor the server and each user received (ColA session; in-process or grpc)").build());
         o.addOption(FtaasCommand.opt("compress", "none|topk:K|proj:M", "compress dL/dh on the wire: the K largest"
                 + " entries per row, or a seeded random projection to M dims (K, M in [1, " + GradCompression.MAX_PARAM
                 + "]); runs an uncompressed reference beside it (default none)"));
@@ -49,13 +55,19 @@ final class FtaasCompression {
         return c;
     }
 
-    /** The compressed ColA session's transport factory. */
+    /**
+     * The ColA session of {@code cola ftaas}: its transport compresses dL/dh with {@code c} (none: the plain
+     * in-process transport) and, with {@code knowledge} (or null), records what every party decodes.
+     */
     static ColaSession<?> session(TenantWorkload<?> w, List<UserSpec> specs, SessionConfig cfg, String method,
-            GradCompression c) {
-        if (c.kind() == GradCompression.Kind.NONE) return new ColaSession<>(w, specs, cfg, method);
+            GradCompression c, KnowledgeLedger knowledge) {
         Map<String, Integer> widths = new LinkedHashMap<>();
         w.adaptedSites(w.base()).forEach(s -> widths.put(s.name(), s.outFeatures()));
-        return new ColaSession<>(w, specs, cfg, method, (t, d) -> new CompressedTransport(c, d, widths));
+        return new ColaSession<>(w, specs, cfg, method, (t, d) -> {
+            Transport base = c.kind() == GradCompression.Kind.NONE ? new InProcessTransport(t, d)
+                    : new CompressedTransport(c, d, widths);
+            return knowledge == null ? base : new LedgerTransport(base, knowledge);
+        });
     }
 
     /** {@code r} with the compressed analytic down payload of its finishing users. */

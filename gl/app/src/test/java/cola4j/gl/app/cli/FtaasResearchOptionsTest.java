@@ -75,6 +75,16 @@ class FtaasResearchOptionsTest {
     }
 
     @Test
+    void ledgerIsPrinted() {
+        MainTest.Result r = MainTest.cola("ftaas", "--model", "mlp", "--pretrain-steps", "0", "--users", "2",
+                "--merged", "--ledger", "--steps", "2", "--rows", "2");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("who knows what").containsPattern("server +delta +12 ")
+                .containsPattern("user-1 +hidden_gradient +6 ").doesNotContain("auxiliary_parameters")
+                .contains("): PASS");
+    }
+
+    @Test
     void usageErrors() {
         String[][] cases = {
                 {"--aux embedding needs a transformer model", "--aux", "embedding"},
