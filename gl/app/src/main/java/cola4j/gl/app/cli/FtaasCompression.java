@@ -100,7 +100,8 @@ final class FtaasCompression {
         double distance = Math.sqrt(diff / norm);
         io.out().printf("compression %s: down %s/step (payload %s) vs uncompressed %s (payload %s); mean %s %.4f vs"
                 + " %.4f; final parameters' relative distance from uncompressed ColA %.4g%n", c.spec(),
-                ResultTable.bytes((long) result.downBytesPerStep()), ResultTable.bytes((long) result.downPayloadPerStep()),
+                ResultTable.bytes((long) result.downBytesPerStep()),
+                ResultTable.bytes((long) result.downPayloadPerStep()),
                 ResultTable.bytes((long) r.downBytesPerStep()), ResultTable.bytes((long) r.downPayloadPerStep()),
                 w.metricName(), result.meanMetric(), r.meanMetric(), distance);
         Map<String, Object> out = new LinkedHashMap<>();

@@ -36,14 +36,17 @@ final class FtaasShapley {
     /** Usage errors before the run: --shapley needs merged-average in process; bounded permutations. */
     static int validate(CommandLine cl, ColaMode mode, String transport) {
         if (!cl.hasOption("shapley")) {
-            if (cl.hasOption("shapley-permutations")) throw new UsageException("--shapley-permutations needs --shapley");
+            if (cl.hasOption("shapley-permutations")) {
+                throw new UsageException("--shapley-permutations needs --shapley");
+            }
             return 0;
         }
         if (mode != ColaMode.MERGED_AVERAGE) throw new UsageException("--shapley needs --merged-average");
         if (!transport.equals("inprocess")) throw new UsageException("--shapley needs --transport inprocess");
         int m = Args.intValue(cl, "shapley-permutations", 200, UserShapley.MIN_PERMUTATIONS);
         if (m > UserShapley.MAX_PERMUTATIONS) {
-            throw new UsageException("--shapley-permutations must be <= " + UserShapley.MAX_PERMUTATIONS + ", got " + m);
+            throw new UsageException("--shapley-permutations must be <= " + UserShapley.MAX_PERMUTATIONS + ", got "
+                    + m);
         }
         return m;
     }

@@ -17,7 +17,8 @@ import java.util.Map;
  * safetensors file in the model dtype (metadata kind = adaptation_data_compressed, codec = the spec):
  * <pre>
  *   i/&lt;site&gt;/x            [rows, in] (ids [rows])
- *   topk:  i/&lt;site&gt;/grad_h [rows, k], i/&lt;site&gt;/grad_h_idx [rows, k]      proj:  i/&lt;site&gt;/grad_h_proj [rows, m]
+ *   topk:  i/&lt;site&gt;/grad_h [rows, k], i/&lt;site&gt;/grad_h_idx [rows, k]   (2k ≥ out: grad_h dense)
+ *   proj:  i/&lt;site&gt;/grad_h_proj [rows, m]
  * </pre>
  * payload = Σ_sites rows · (in + c_site) · dtype bytes, c = {@link GradCompression#elementsPerRow}. The receiver
  * rebuilds ĝ from the tensors, the site's width {@code out} and the stream seed of (user, message number, site),

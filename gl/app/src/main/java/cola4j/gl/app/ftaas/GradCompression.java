@@ -213,7 +213,9 @@ public record GradCompression(Kind kind, int param, long seed) {
         for (int i = 0; i < rows; i++) {
             for (int c = 0; c < cols; c++) {
                 double s = 0;
-                for (int k = 0; k < inner; k++) s += a[i * inner + k] * (transposed ? r[c * inner + k] : r[k * cols + c]);
+                for (int k = 0; k < inner; k++) {
+                    s += a[i * inner + k] * (transposed ? r[c * inner + k] : r[k * cols + c]);
+                }
                 out[i * cols + c] = s;
             }
         }

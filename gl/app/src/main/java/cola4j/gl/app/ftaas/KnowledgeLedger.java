@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * <pre>
  *   adaptation data   i/&lt;site&gt;/x → INPUT       i/&lt;site&gt;/grad_h (grad_h_idx, grad_h_proj) → HIDDEN_GRADIENT
  *   upload            &lt;site&gt;/delta_weight, delta_bias → DELTA          a name holding "grad" → PARAMETER_GRADIENT
- *                     any other &lt;site&gt;/&lt;param&gt; → AUXILIARY_PARAMETERS (w, for the unmerged server's replica)
+ *                     any other &lt;site&gt;/&lt;param&gt; → AUXILIARY_PARAMETERS (w: replica, final evaluation)
  *   batch             every tensor → TRAINING_ROWS                 anything else → OTHER
  * </pre>
  * The claims ({@link #violations}): the server receives only training rows, w (unmerged) or ΔW (merged), never

@@ -44,7 +44,9 @@ class FtaasResearchOptionsTest {
         JsonNode s = JsonFiles.MAPPER.readTree(Files.readString(json)).get("user_shapley");
         assertThat(s.get("exact").asBoolean()).isTrue();
         double sum = 0;
-        for (String u : new String[] {"user-0", "user-1", "user-2"}) sum += s.get("values").get(u).get("value").asDouble();
+        for (String u : new String[] {"user-0", "user-1", "user-2"}) {
+            sum += s.get("values").get(u).get("value").asDouble();
+        }
         assertThat(sum).isCloseTo(s.get("v_all").asDouble() - s.get("v_none").asDouble(), within(1e-12));
     }
 

@@ -86,7 +86,8 @@ class EmbeddingAuxTrainTest {
             MethodSetup init = MethodSetup.create(Workloads.create("decoder", "tiny", DType.FLOAT64, 0),
                     cfg("cola", merged, "float64", 3, List.of()));
             lora.trainedParameters().forEach((n, v) -> {
-                double[] want = v.value().toDoubleArray(), got = cola.trainedParameters().get(n).value().toDoubleArray();
+                double[] want = v.value().toDoubleArray();
+                double[] got = cola.trainedParameters().get(n).value().toDoubleArray();
                 double[] start = init.trainedParameters().get(n).value().toDoubleArray();
                 double diff = 0, norm = 0, moved = 0;
                 for (int i = 0; i < want.length; i++) {
