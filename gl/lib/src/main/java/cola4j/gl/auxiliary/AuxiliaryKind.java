@@ -24,6 +24,12 @@ public enum AuxiliaryKind {
     /** The kinds a user chooses for its sites ({@code --aux}); {@link #EMBEDDING} is what LOWRANK becomes there. */
     public static final List<AuxiliaryKind> USER_CHOICES = List.of(LOWRANK, LINEAR, MLP);
 
+    /**
+     * The kinds {@code cola train --aux} and {@code cola ftaas --aux} accept: the {@link #USER_CHOICES} plus
+     * {@link #EMBEDDING}, which asks for token-embedding sites only (PEFT's embedding LoRA).
+     */
+    public static final List<AuxiliaryKind> CLI_CHOICES = List.of(LOWRANK, LINEAR, MLP, EMBEDDING);
+
     /** True if g_w is linear in x and so can be folded into the base weights (W ← W + ΔW). */
     public boolean mergeable() {
         return this != MLP;

@@ -2,7 +2,11 @@ package cola4j.gl.app.bench;
 
 import cola4j.gl.AdaptationData;
 import cola4j.gl.auxiliary.AuxiliaryModel;
+import cola4j.gl.app.command.UsageException;
+import cola4j.gl.app.ftaas.CompressedTransport;
+import cola4j.gl.app.ftaas.GradCompression;
 import cola4j.gl.app.io.Io;
+import cola4j.tensor.DType;
 import cola4j.gl.app.io.Table;
 import cola4j.gl.cola.ColaMode;
 import cola4j.gl.cola.ColaServer;
@@ -34,6 +38,8 @@ import org.apache.commons.cli.Options;
  *
  * <p>Each row splits the message into the payload (tensor bytes) and the header (8-byte length + JSON), and puts
  * the analytic payload beside it: Σ_sites rows × (in + out) × dtype size, rows = B·T. payload == analytic exactly.
+ * With {@code --compress topk:K,proj:M} each pass also gets a row per codec (dL/dh compressed, float32; analytic
+ * Σ_sites rows × (in + c) × 4, c from {@link GradCompression#elementsPerRow}).
  */
 public final class CommBench extends BenchCommand<CommBench.Row> {
     /**
@@ -69,6 +75,9 @@ public final class CommBench extends BenchCommand<CommBench.Row> {
     protected void addOptions(Options o) {
         o.addOption(Option.builder().longOpt("quick")
                 .desc("Tiny model (for tests), instead of the reference shape").build());
+        o.addOption(Option.builder().longOpt("compress").hasArg().argName("C1,C2,...")
+                .desc("Also dL/dh compressed by each codec, topk:K or proj:M (float32 values; see ftaas --compress)")
+                .build());
     }
 
     @Override
@@ -77,11 +86,12 @@ public final class CommBench extends BenchCommand<CommBench.Row> {
         DecoderLM model = shape.model(StepBench.MODEL_SEED);
         List<Site> all = model.sites(LmShape.SITES);
         int b0 = shape.batch(), t0 = shape.seqLen(), n0 = all.size();
+        List<GradCompression> codecs = codecs(cl);
         List<Row> rows = new ArrayList<>();
-        for (int b : halvings(b0 * 2)) rows.addAll(point("batch", model, all, shape, b, t0, n0));
-        for (int t : halvings(t0)) rows.addAll(point("seq", model, all, shape, b0, t, n0));
-        for (int n : halvings(n0)) rows.addAll(point("sites", model, all, shape, b0, t0, n));
-        io.err().println("comm: " + rows.size() / 2 + " passes (" + shape + ")");
+        for (int b : halvings(b0 * 2)) rows.addAll(point("batch", model, all, shape, b, t0, n0, codecs));
+        for (int t : halvings(t0)) rows.addAll(point("seq", model, all, shape, b0, t, n0, codecs));
+        for (int n : halvings(n0)) rows.addAll(point("sites", model, all, shape, b0, t0, n, codecs));
+        io.err().println("comm: " + rows.size() / (2 + codecs.size()) + " passes (" + shape + ")");
         return rows;
     }
 
@@ -92,8 +102,23 @@ public final class CommBench extends BenchCommand<CommBench.Row> {
         return out;
     }
 
-    /** One server pass at (B, T, first n sites); its message in float32 and bf16. */
-    private static List<Row> point(String vary, DecoderLM model, List<Site> all, LmShape shape, int b, int t, int n) {
+    /** The codecs of {@code --compress} (comma-separated; none when absent); a usage error for a bad one. */
+    static List<GradCompression> codecs(CommandLine cl) {
+        if (!cl.hasOption("compress")) return List.of();
+        List<GradCompression> out = new ArrayList<>();
+        for (String s : cl.getOptionValue("compress").split(",", -1)) {
+            try {
+                out.add(GradCompression.parse(s.trim(), StepBench.MODEL_SEED));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--compress: " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /** One server pass at (B, T, first n sites); its message in float32 and bf16, and compressed by each codec. */
+    private static List<Row> point(String vary, DecoderLM model, List<Site> all, LmShape shape, int b, int t, int n,
+            List<GradCompression> codecs) {
         List<Site> sites = all.subList(0, n);
         ColaServer server = new ColaServer(model, sites);
         Map<Integer, Map<String, AuxiliaryModel>> aux = Map.of(0, new LinkedHashMap<>(LmShape.auxiliaries(sites, 0)));
@@ -112,6 +137,18 @@ public final class CommBench extends BenchCommand<CommBench.Row> {
             long header = 8 + ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
             out.add(new Row(vary, b, t, n, st == StorageType.F32 ? "float32" : "bf16", bytes.length - header, header,
                     analytic(sites, (long) b * t, st == StorageType.F32 ? 4 : 2)));
+        }
+        for (GradCompression c : codecs) {
+            Map<String, Tensor> z = new LinkedHashMap<>();
+            for (int i = 0; i < data.size(); i++) {
+                AdaptationData d = data.get(i);
+                z.put(d.site() + "/x", d.x());
+                z.putAll(c.encode(d.site() + "/", d.gradH(), c.streamSeed(0, 0, i)));
+            }
+            byte[] bytes = Safetensors.encode(z, Map.of(), StorageType.F32);
+            long header = 8 + ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            out.add(new Row(vary, b, t, n, c.spec(), bytes.length - header, header,
+                    CompressedTransport.downPayloadPerStep(sites, 1, b * t, 1, c, DType.FLOAT32)));
         }
         return out;
     }

@@ -14,6 +14,8 @@ import cola4j.gl.app.ftaas.SessionLimits;
 import cola4j.gl.app.ftaas.grpc.GrpcSession;
 import cola4j.gl.app.ftaas.Evaluation;
 import cola4j.gl.app.ftaas.FtaasModels;
+import cola4j.gl.app.ftaas.GradCompression;
+import cola4j.gl.app.ftaas.KnowledgeLedger;
 import cola4j.gl.app.ftaas.LoraSession;
 import cola4j.gl.app.ftaas.MethodResult;
 import cola4j.gl.app.io.Progress;
@@ -77,14 +79,14 @@ public final class FtaasCommand implements Command {
 
     @Override
     public Options options() {
-        return new Options()
+        Options o = new Options()
                 .addOption(opt("model", "M", "base model: " + String.join(", ", FtaasModels.MODELS) + " (default mlp)"))
                 .addOption(opt("preset", "tiny|small", "size of a transformer base (default small; ignored for mlp)"))
                 .addOption(opt("sites", "S1,S2,...", "adapted site-name suffixes of a transformer (default "
                         + String.join(",", FtaasModels.TRANSFORMER_SITES) + "; mlp: every layer)"))
                 .addOption(opt("users", "K", "number of users (default 4)"))
                 .addOption(opt("aux", "PATTERN", "auxiliary types cycled over users, e.g. lowrank~linear "
-                        + "(lowrank, linear, mlp; default lowrank)."
+                        + "(lowrank, linear, mlp, or embedding on token-embedding sites; default lowrank)."
                         + " --aux, --rank, --interval, --optimizer and --lr all take v1~v2~...:"
                         + " user k gets entry k mod n of each"))
                 .addOption(Option.builder().longOpt("merged")
@@ -119,6 +121,9 @@ public final class FtaasCommand implements Command {
                 .addOption(opt("json", "FILE",
                         "also write the results as JSON (atomically; missing parent directories are created;"
                         + " checked before the run: a path that cannot be written is a usage error)"));
+        FtaasShapley.addOptions(o);
+        FtaasCompression.addOptions(o);
+        return o;
     }
 
     static Option opt(String name, String arg, String desc) {
@@ -135,13 +140,14 @@ public final class FtaasCommand implements Command {
         int steps = Args.intValue(cl, "steps", 200, 1), rows = Args.intValue(cl, "rows", 32, 1);
         int seed = Args.intValue(cl, "seed", 0, 0), eval = Args.intValue(cl, "eval", 256, 1);
         Integer pre = cl.hasOption("pretrain-steps") ? Args.intValue(cl, "pretrain-steps", 300, mlp ? 0 : 1) : null;
-        UserPattern pattern = new UserPattern(
-                pattern(cl, "aux", "lowrank", p -> UserPattern.words(p, AuxiliaryKind::parseUserChoice)),
+        List<AuxiliaryKind> auxChoice = pattern(cl, "aux", "lowrank", FtaasEmbedding::parse);
+        FtaasEmbedding.requireModel(auxChoice, mlp);
+        UserPattern pattern = new UserPattern(FtaasEmbedding.asUserChoices(auxChoice),
                 pattern(cl, "rank", "8", p -> UserPattern.ints(p, 1)),
                 pattern(cl, "interval", "1", p -> UserPattern.ints(p, 1)),
                 pattern(cl, "optimizer", "adamw", p -> UserPattern.words(p, OptimizerKind::parse)),
                 pattern(cl, "lr", Double.toString(mlp ? MLP_LR : TRANSFORMER_LR), UserPattern::positives));
-        String aux = String.join("~", pattern.aux().stream().map(AuxiliaryKind::cliName).toList());
+        String aux = String.join("~", auxChoice.stream().map(AuxiliaryKind::cliName).toList());
         String transport = Args.choice(cl, "transport", "inprocess", List.of("inprocess", "grpc"));
         TransferDtype transfer = TransferDtype.parse(Args.choice(cl, "transfer-dtype", "float32",
                 List.of("float32", "bf16")));
@@ -153,7 +159,8 @@ public final class FtaasCommand implements Command {
             throw new UsageException("--fit-epochs/--fit-batch run with --transport inprocess only");
         }
         Path json = Args.path(cl, "json"), cacheDir = Args.path(cl, "cache");
-        List<String> sites = sites(cl, mlp);
+        List<String> sites = cl.hasOption("sites") || mlp ? sites(cl, mlp)
+                : FtaasEmbedding.defaultSites(auxChoice, FtaasModels.TRANSFORMER_SITES);
         String tooBig = SessionLimits.sizeProblem(users, rows, steps, pattern.ranks());
         if (tooBig != null) throw new UsageException(tooBig);
         List<UserSpec> specs = pattern.cycle(users, 32, seed * 100L + 1);
@@ -161,30 +168,42 @@ public final class FtaasCommand implements Command {
             throw new UsageException("--" + mode.cliName()
                     + " needs linear auxiliaries (lowrank, linear), got --aux " + aux);
         }
+        int shapleyPermutations = FtaasShapley.validate(cl, mode, transport);
+        GradCompression codec = FtaasCompression.parse(cl, seed, transport, transfer);
         if (json != null) requireWritable(json);
         TenantWorkload<?> w = workload(model, preset, seed, pre, sites, eval, cacheDir, io);
+        FtaasEmbedding.requireSites(auxChoice, w);
         SessionConfig cfg = new SessionConfig(steps, rows, mode, transfer, Math.max(1, steps / 10), seed, 2e-3)
                 .withFit(fitEpochs, fitBatch);
         requireHeap("ftaas", SessionLimits.estimate(w, specs, ServingMethod.cola(mode), rows), "", io);
         List<MethodResult> results = new ArrayList<>();
+        Map<String, Object> shapley = null, compression = null;
+        KnowledgeLedger knowledge = cl.hasOption("ledger") ? new KnowledgeLedger() : null;
         String method = "cola-" + aux + "-" + mode.cliName();
         if (transport.equals("grpc")) {
             io.err().println(method + " over gRPC (loopback sockets, " + users + " user channels)...");
-            results.add(GrpcSession.run(w, specs, cfg, method, model, 60_000));
+            results.add(GrpcSession.run(w, specs, cfg, method, model, 60_000, knowledge));
         } else {
+            if (codec.kind() != GradCompression.Kind.NONE) method += "-" + codec.spec();
+            ColaSession<?> session = FtaasCompression.session(w, specs, cfg, method, codec, knowledge);
             try (Progress p = new Progress(io.err(), method, steps)) {
-                ColaSession<?> session = new ColaSession<>(w, specs, cfg, method);
                 results.add(session.run(p.onStep()));
                 session.server().capped()
                         .forEach((u, n) -> io.err().println("cola: merged-average: user-" + u + "'s ΔW was"
                         + " scaled down to the norm cap (‖ΔW‖ ≤ 100·‖W‖ per site) in " + n + " upload(s)"));
             }
+            if (codec.kind() != GradCompression.Kind.NONE) {
+                results.set(0, FtaasCompression.withAnalytic(w, cfg, results.get(0), codec));
+                compression = FtaasCompression.compare(w, specs, cfg, session, results.get(0), codec, io);
+            }
+            if (shapleyPermutations > 0) shapley = FtaasShapley.run(w, session, shapleyPermutations, seed, io);
         }
         try (Progress p = new Progress(io.err(), "lora (multi-tenant)", steps)) {
             results.add(new LoraSession<>(w, specs.stream().map(s -> s.withAux(AuxiliaryKind.LOWRANK)).toList(), cfg)
                     .run(p.onStep()));
         }
         print(io, w, specs, results, transfer);
+        if (knowledge != null) knowledge.print(io.out());
         if (json != null) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("users", users);
@@ -203,9 +222,13 @@ public final class FtaasCommand implements Command {
             out.put("user_specs", specs.stream().map(FtaasCommand::specJson).toList());
             out.put("base_metrics", baseMetrics(w, specs));
             out.put("methods", results);
+            if (shapley != null) out.put("user_shapley", shapley);
+            if (compression != null) out.put("compression", compression);
+            if (knowledge != null) out.put("knowledge_violations", knowledge.violations());
             JsonFiles.writeAtomic(json, out);
         }
-        return results.stream().allMatch(r -> r.errors().isEmpty()) ? 0 : 1;
+        boolean claims = knowledge == null || knowledge.violations().isEmpty();
+        return claims && results.stream().allMatch(r -> r.errors().isEmpty()) ? 0 : 1;
     }
 
     /** The ColA mode of {@code --merged} / {@code --merged-average} (unmerged without either; both: usage error). */

@@ -86,7 +86,8 @@ public final class TrainCommand implements Command {
         opt(o, "preset", "NAME", "Model size: " + String.join(", ", Workloads.presets()) + " (default small)");
         opt(o, "dtype", "TYPE", "float32 or float64 (default float32)");
         opt(o, "base-seed", "S", "Seed of the pretrained base (default 0)");
-        opt(o, "aux", "TYPE", "Adapter type for lora/cola: lowrank, linear, mlp (default lowrank)");
+        opt(o, "aux", "TYPE", "Adapter type for lora/cola: lowrank, linear, mlp (default lowrank), or embedding"
+                + " (low-rank on token-embedding sites; default sites embed.token)");
         opt(o, "rank", "R", "LoRA rank (default 8)");
         opt(o, "alpha", "A", "LoRA alpha; scale alpha/r (default 8)");
         opt(o, "interval", "I", "ColA adaptation interval / gradient accumulation (default 1)");
@@ -230,8 +231,8 @@ public final class TrainCommand implements Command {
         DType dtype = DType.parse(Args.choice(cl, "dtype", b ? base.dtype().cliName : "float32",
                 List.of("float32", "float64")));
         long baseSeed = Args.intValue(cl, "base-seed", b ? (int) base.baseSeed() : 0, 0);
-        AuxiliaryKind aux = AuxiliaryKind.parseUserChoice(
-                Args.choice(cl, "aux", b ? base.aux().cliName() : "lowrank", AuxiliaryKind.userChoiceNames()));
+        AuxiliaryKind aux = AuxiliaryKind.parse(
+                Args.choice(cl, "aux", b ? base.aux().cliName() : "lowrank", AuxiliaryKind.names()));
         int rank = Args.intValue(cl, "rank", b ? base.rank() : 8, 1);
         double alpha = Args.doubleValue(cl, "alpha", b ? base.alpha() : 8);
         int interval = Args.intValue(cl, "interval", b ? base.interval() : 1, 1);

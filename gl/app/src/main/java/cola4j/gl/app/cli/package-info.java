@@ -10,5 +10,8 @@
  * of a preset or {@code hf:DIR} model for given ids → ForwardCommandTest (tests/: fixture logits at 1e-10).
  * {@code cola train --model hf:DIR --data FILE --task-type T}: HfTraining (what the run's config records, so that
  * --resume rebuilds it) → HfTrainCommandTest.
+ * trace). MainTest, VerifyExplainCommandTest, FtaasCommandTest, CopraCommandTest, DemoCommandTest. The research
+ * options of cola ftaas (--aux embedding, --shapley, --compress, --ledger: FtaasEmbedding, FtaasShapley,
+ * FtaasCompression): FtaasResearchOptionsTest.
  */
 package cola4j.gl.app.cli;

@@ -90,7 +90,8 @@ public final class AnalyticBytes {
     public static long downPayloadPerStep(List<Site> sites, int users, int rowsPerUser, int positionsPerRow,
             TransferDtype wire, DType dtype) {
         long perRow = 0;
-        for (Site s : sites) perRow += s.inFeatures() + s.outFeatures();
+        // an embedding site's x is the token id, one element per row (not a one-hot of in = num_embeddings)
+        for (Site s : sites) perRow += (s.kind() == Site.Kind.EMBEDDING ? 1 : s.inFeatures()) + s.outFeatures();
         return (long) users * rowsPerUser * positionsPerRow * perRow * wire.bytesPerElement(dtype);
     }
 

@@ -85,6 +85,14 @@ public record MethodResult(
                 transferSeconds, userSeconds, totalSeconds, metrics, curves, errors, averagedModelMetrics, null);
     }
 
+    /** The same result with another analytic down payload per step (e.g. a compressed transport's formula). */
+    public MethodResult withDownBytesAnalytic(double analytic) {
+        return new MethodResult(method, serverBytes, serverBytesByCategory, userBytesMax, downBytesPerStep,
+                downPayloadPerStep, analytic, upBytesPerStep, upPayloadPerStep, upBytesAnalytic, setupUpBytes,
+                serverSeconds, transferSeconds, userSeconds, totalSeconds, metrics, curves, errors,
+                averagedModelMetrics, wire);
+    }
+
     /** Mean of the users' final metrics (NaN if none). */
     public double meanMetric() {
         return metrics.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);

@@ -2,5 +2,9 @@
  * Fine-tuning as a service in one process: {@link Server}, UserDevice, Transport, Cola/Lora/FullSession, AnalyticBytes.
  * Guarantees: payload = Σ rows × (in + out) × bytes exactly; memory = analytic formula; ColA stops a bad user alone.
  * TransportTest, LedgerTest, NanIsolationTest, SessionEquivalenceTest (ColA ≡ multi-tenant LoRA in float64).
+ * Research instruments: UserShapley (φ_u of merged-average users, v(S) = mean metric of base + S's mean ΔW; exact
+ * K ≤ 6, sampled above; UserShapleyTest); GradCompression and CompressedTransport (dL/dh by top-k or a seeded
+ * projection, ĝ = P·Rᵀ, payload Σ rows·(in + c); GradCompressionTest); KnowledgeLedger and LedgerTransport (who
+ * received which tensor; KnowledgeLedgerTest).
  */
 package cola4j.gl.app.ftaas;

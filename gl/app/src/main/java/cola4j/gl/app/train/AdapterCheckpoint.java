@@ -35,6 +35,9 @@ import java.util.Set;
  * <ul>
  *   <li>lowrank: {@code <site>.lora_A.weight} [r, in], {@code <site>.lora_B.weight} [out, r] (exactly PEFT LoRA;
  *       ΔW = (α/r)·B·A);</li>
+ *   <li>embedding (low-rank on a token-embedding site): {@code <site>.lora_embedding_A} [r, num_embeddings],
+ *       {@code <site>.lora_embedding_B} [dim, r] (exactly PEFT's {@code lora.Embedding} ParameterDicts, no
+ *       {@code .weight}; ΔW = (α/r)·(B·A)ᵀ [num_embeddings, dim]);</li>
  *   <li>linear (ColA's full-rank auxiliary, no PEFT type): {@code <site>.cola_linear.weight} [out, in],
  *       {@code <site>.cola_linear.bias} [out];</li>
  *   <li>mlp (ColA's MLP auxiliary, no PEFT type): {@code <site>.cola_mlp.layers.<k>.weight} / {@code .bias},
@@ -58,11 +61,9 @@ public final class AdapterCheckpoint {
     /** The PEFT-style name prefix of an auxiliary's parameters: "" (lowrank), "cola_linear.", "cola_mlp.". */
     static String auxPrefix(AuxiliaryModel a) {
         return switch (a.kind()) {
-            case LOWRANK -> "";
+            case LOWRANK, EMBEDDING -> "";
             case LINEAR -> "cola_linear.";
             case MLP -> "cola_mlp.";
-            case EMBEDDING -> throw new IllegalArgumentException("adapter checkpoint: unsupported auxiliary kind "
-                    + a.kind());
         };
     }
 

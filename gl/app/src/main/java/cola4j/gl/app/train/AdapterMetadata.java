@@ -1,6 +1,7 @@
 package cola4j.gl.app.train;
 
 import cola4j.gl.auxiliary.AuxiliaryModel;
+import cola4j.gl.auxiliary.EmbeddingLowRankAux;
 import cola4j.gl.auxiliary.LinearAux;
 import cola4j.gl.auxiliary.LowRankAux;
 import cola4j.gl.auxiliary.MlpAux;
@@ -91,6 +92,10 @@ public record AdapterMetadata(@JsonProperty("format") String format,
                         t.put(pre + "lora_A.weight", "[r, in] A");
                         t.put(pre + "lora_B.weight", "[out, r] B (PEFT LoRA)");
                     }
+                    case EMBEDDING -> {
+                        t.put(pre + "lora_embedding_A", "[r, num_embeddings] A");
+                        t.put(pre + "lora_embedding_B", "[dim, r] B (PEFT LoRA Embedding; dW = (alpha / r) (B A)^T)");
+                    }
                     case LINEAR -> {
                         t.put(pre + "cola_linear.weight", "[out, in] W");
                         if (Boolean.TRUE.equals(aux.bias())) t.put(pre + "cola_linear.bias", "[out] b");
@@ -132,6 +137,10 @@ public record AdapterMetadata(@JsonProperty("format") String format,
         if (a instanceof LowRankAux l) {
             return new Auxiliary("lowrank", "g(x) = (alpha / r) x A^T B^T; dW = (alpha / r) B A",
                     l.config().rank(), l.config().alpha(), null, null, null, null);
+        }
+        if (a instanceof EmbeddingLowRankAux e) {
+            return new Auxiliary("embedding", "g(ids) = (alpha / r) onehot(ids) A^T B^T; dW = (alpha / r) (B A)^T",
+                    e.config().rank(), e.config().alpha(), null, null, null, null);
         }
         if (a instanceof LinearAux l) {
             return new Auxiliary("linear", "g(x) = x W^T + b; dW = W, db = b", null, null,

@@ -4,6 +4,7 @@ import cola4j.autograd.Var;
 import cola4j.gl.AdaptationData;
 import cola4j.gl.auxiliary.Activation;
 import cola4j.gl.auxiliary.AuxSpec;
+import cola4j.gl.auxiliary.AuxiliaryKind;
 import cola4j.gl.auxiliary.AuxiliaryFactory;
 import cola4j.gl.auxiliary.AuxiliaryModel;
 import cola4j.gl.cola.ColaMode;
@@ -49,6 +50,8 @@ import java.util.function.Function;
 public final class MethodSetup {
     /** Default adapted sites of the transformer families (PEFT's LoRA default for attention). */
     public static final List<String> DEFAULT_TRANSFORMER_SITES = List.of("attn.query", "attn.value");
+    /** Default sites of {@code --aux embedding}: the token embeddings (encoder and decoder of seq2seq too). */
+    public static final List<String> DEFAULT_EMBEDDING_SITES = List.of("embed.token");
 
     private final TrainConfig cfg;
     private final Trainer trainer;
@@ -103,7 +106,7 @@ public final class MethodSetup {
                         base);
             }
             default -> {
-                List<Site> sites = selectSites(w, c.sites());
+                List<Site> sites = selectSites(w, c.sites(), c.aux());
                 LinkedHashMap<String, AuxiliaryModel> aux = auxiliaries(sites, c);
                 SiteInterceptor eval = (site, x, h) -> aux.containsKey(site.name())
                         ? h.add(RoutedAuxiliary.output(Map.of(0, aux), RowRouting.single(0, h.shape()[0]), site, x,
@@ -128,16 +131,26 @@ public final class MethodSetup {
         }
     }
 
-    /** The adapted sites: the given suffixes, else attn.query + attn.value (transformers) or every site (mlp). */
-    static List<Site> selectSites(Workload w, List<String> suffixes) {
+    /**
+     * The adapted sites: the given suffixes, else attn.query + attn.value (transformers) or every site (mlp); for the
+     * embedding auxiliary the given suffixes, else {@link #DEFAULT_EMBEDDING_SITES}. The embedding auxiliary adapts
+     * embedding sites only, every other auxiliary linear sites only.
+     */
+    static List<Site> selectSites(Workload w, List<String> suffixes, AuxiliaryKind aux) {
+        boolean embedding = aux == AuxiliaryKind.EMBEDDING;
         SiteSelector sel = !suffixes.isEmpty() ? new SiteSelector(suffixes, null, null)
+                : embedding ? new SiteSelector(DEFAULT_EMBEDDING_SITES, null, null)
                 : w.family().equals("mlp") ? SiteSelector.all()
                 : new SiteSelector(DEFAULT_TRANSFORMER_SITES, null, null);
         List<Site> sites = w.model().sites(sel);
         for (Site s : sites) {
-            if (s.kind() != Site.Kind.LINEAR) {
+            if (embedding && s.kind() != Site.Kind.EMBEDDING) {
                 throw new IllegalArgumentException("site " + s.name()
-                        + " is an embedding; cola train adapts linear sites only");
+                        + " is linear; --aux embedding adapts token-embedding sites only (e.g. embed.token)");
+            }
+            if (!embedding && s.kind() != Site.Kind.LINEAR) {
+                throw new IllegalArgumentException("site " + s.name()
+                        + " is an embedding; use --aux embedding for it (--aux " + aux + " adapts linear sites)");
             }
         }
         return sites;

@@ -1,7 +1,9 @@
 package cola4j.gl.app.train;
 
 import cola4j.gl.auxiliary.AuxiliaryKind;
+import cola4j.gl.auxiliary.EmbeddingLowRankAux;
 import cola4j.gl.auxiliary.LowRankAux;
+import cola4j.gl.auxiliary.LowRankConfig;
 import cola4j.gl.baselines.Ia3Trainer;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
@@ -79,7 +81,9 @@ public final class PeftAdapterConfig {
     /** PEFT's type of a setup's adapter: LORA, IA3, or empty (full fine-tuning, ColA linear and MLP auxiliaries). */
     public static Optional<String> peftType(TrainConfig c) {
         if (c.method() == TrainMethod.IA3) return Optional.of("IA3");
-        if (c.hasSiteAuxiliaries() && c.aux() == AuxiliaryKind.LOWRANK) return Optional.of("LORA");
+        if (c.hasSiteAuxiliaries() && (c.aux() == AuxiliaryKind.LOWRANK || c.aux() == AuxiliaryKind.EMBEDDING)) {
+            return Optional.of("LORA");
+        }
         return Optional.empty();
     }
 
@@ -96,8 +100,8 @@ public final class PeftAdapterConfig {
         }
         List<String> targets = new ArrayList<>(s.auxiliaries().keySet());
         for (var a : s.auxiliaries().values()) {
-            LowRankAux l = (LowRankAux) a;
-            if (l.config().rank() != c.rank() || l.config().alpha() != c.alpha()) {
+            LowRankConfig l = a instanceof EmbeddingLowRankAux e ? e.config() : ((LowRankAux) a).config();
+            if (l.rank() != c.rank() || l.alpha() != c.alpha()) {
                 throw new IllegalStateException("adapter config: an auxiliary's rank/alpha differs from the run's");
             }
         }

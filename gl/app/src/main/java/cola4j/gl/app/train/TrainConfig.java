@@ -24,7 +24,8 @@ import java.util.List;
  * @param baseSeed     seed of the pretrained base (its cache entry)
  * @param task         downstream task name of the family (user 0's variant)
  * @param method       full, lora, ia3 or cola
- * @param aux          auxiliary type of lora/cola adapters: lowrank, linear, mlp (ignored by full and ia3)
+ * @param aux          auxiliary type of lora/cola adapters: lowrank, linear, mlp, or embedding (low-rank on the
+ *                     token-embedding sites, PEFT's embedding LoRA; ignored by full and ia3)
  * @param rank         LoRA rank r (lowrank)
  * @param alpha        LoRA α (output scale α / r)
  * @param interval     ColA adaptation interval I / gradient accumulation over I batches (backprop methods)
@@ -71,8 +72,7 @@ public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("pr
     /** Checks every field; IllegalArgumentException naming the field and the value. */
     public TrainConfig {
         check(method != null, "method is required (one of " + TrainMethod.names() + ")");
-        check(aux != null && AuxiliaryKind.USER_CHOICES.contains(aux),
-                "aux '" + aux + "' is not one of " + AuxiliaryKind.userChoiceNames());
+        check(aux != null, "aux is required (one of " + AuxiliaryKind.names() + ")");
         check(optimizer != null, "optimizer is required (one of " + OptimizerKind.names() + ")");
         check(schedule != null, "schedule is required (one of " + ScheduleKind.names() + ")");
         check(dtype != null, "dtype is required (float32 or float64)");
@@ -93,7 +93,7 @@ public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("pr
                 "eval-every " + evalEvery + " must be a positive multiple of the interval " + interval);
         check(!merged || method == TrainMethod.COLA, "--merged applies to method cola only (got " + method + ")");
         check(!merged || aux.mergeable(),
-                "--merged needs a mergeable auxiliary (lowrank or linear); mlp is nonlinear in x");
+                "--merged needs a mergeable auxiliary (lowrank, linear or embedding); mlp is nonlinear in x");
         if (fitEpochs == 0) fitEpochs = 1;
         check(fitEpochs >= 1 && fitEpochs <= UserFitConfig.MAX_EPOCHS,
                 "fit-epochs must be in [1, " + UserFitConfig.MAX_EPOCHS + "], got " + fitEpochs);

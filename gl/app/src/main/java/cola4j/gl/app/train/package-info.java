@@ -11,5 +11,8 @@
  * {@link PeftAdapterConfig}, {@link AdapterBase}); ColA linear/MLP auxiliaries in the format that
  * {@link AdapterMetadata} (cola4j_adapter.json) documents. AdapterExportTest applies PEFT's formulas and the
  * documented ones to the stored tensors.
+ * TrainCommandTest (resumeIsBitIdenticalToAnUninterruptedRun), TrainLoopTest. --aux embedding: low-rank on token ids at
+ * embed.token, saved as PEFT's lora_embedding_A [r, vocab] / lora_embedding_B [dim, r]; ColA ≡ LoRA in float64
+ * (EmbeddingAuxTrainTest).
  */
 package cola4j.gl.app.train;

@@ -73,7 +73,7 @@ class FtaasCommandTest {
                 {"--interval", "1~0", "--interval: entry 0 of '1~0' must be >= 1"},
                 {"--optimizer", "sgd~rmsprop", "--optimizer: optimizer 'rmsprop' is not one of [sgd, adam, adamw]"},
                 {"--lr", "0.1~", "--lr: '0.1~' has an empty entry (use v1~v2~...)"},
-                {"--aux", "lowrank~conv", "--aux: aux 'conv' is not one of [lowrank, linear, mlp]"},
+                {"--aux", "lowrank~conv", "--aux: aux 'conv' is not one of [lowrank, linear, mlp, embedding]"},
         };
         for (String[] c : cases) {
             MainTest.Result r = MainTest.cola("ftaas", "--model", "mlp", "--steps", "1", c[0], c[1]);

@@ -256,8 +256,10 @@ class TrainLoopTest {
         assertThat(tree.get("dtype").asText()).isEqualTo("float32");
         assertThatThrownBy(() -> JsonFiles.MAPPER.readValue(json.replace("\"float32\"", "\"FLOAT32\""),
                 TrainConfig.class)).hasMessageContaining("dtype must be float32 or float64");
-        assertThatThrownBy(() -> JsonFiles.MAPPER.readValue(json.replace("\"linear\"", "\"embedding\""),
-                TrainConfig.class)).hasMessageContaining("aux 'embedding' is not one of [lowrank, linear, mlp]");
+        assertThat(JsonFiles.MAPPER.readValue(json.replace("\"linear\"", "\"embedding\""), TrainConfig.class).aux())
+                .isEqualTo(AuxiliaryKind.EMBEDDING);                    // --aux embedding: token-embedding sites
+        assertThatThrownBy(() -> JsonFiles.MAPPER.readValue(json.replace("\"linear\"", "\"lineer\""),
+                TrainConfig.class)).hasMessageContaining("lineer").hasMessageContaining("embedding");
         assertThat(ScheduleKind.names()).containsExactly("constant", "linear", "cosine");
     }
 

@@ -2,6 +2,7 @@ package cola4j.gl.app.ftaas.grpc;
 
 import cola4j.gl.app.ftaas.AnalyticBytes;
 import cola4j.gl.app.ftaas.DigitsTenants;
+import cola4j.gl.app.ftaas.KnowledgeLedger;
 import cola4j.gl.app.ftaas.LedgerView;
 import cola4j.gl.app.ftaas.LocalUserDevice;
 import cola4j.gl.app.ftaas.MethodResult;
@@ -29,9 +30,16 @@ public final class GrpcSession {
      */
     public static <B> MethodResult run(TenantWorkload<B> w, List<UserSpec> specs, SessionConfig cfg, String method,
                                        String model, long stepTimeoutMs) throws Exception {
+        return run(w, specs, cfg, method, model, stepTimeoutMs, null);
+    }
+
+    /** As above; {@code knowledge} (or null) records what the server and every user decode. */
+    public static <B> MethodResult run(TenantWorkload<B> w, List<UserSpec> specs, SessionConfig cfg, String method,
+                                       String model, long stepTimeoutMs, KnowledgeLedger knowledge) throws Exception {
         long t0 = System.nanoTime();
         List<String> kinds = w instanceof DigitsTenants ? DigitShift.KINDS : List.of();
-        LoopbackSession.Result r = LoopbackSession.run(w, info -> w, specs, cfg, model, kinds, stepTimeoutMs, Map.of());
+        LoopbackSession.Result r = LoopbackSession.run(w, info -> w, specs, cfg, model, kinds, stepTimeoutMs, Map.of(),
+                knowledge);
         int n = cfg.steps();
         List<Site> sites = w.adaptedSites(w.base());
         Map<String, Double> metrics = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package cola4j.gl.app.ftaas.grpc;
 
+import cola4j.gl.app.ftaas.KnowledgeLedger;
 import cola4j.gl.app.ftaas.LocalUserDevice;
 import cola4j.gl.app.ftaas.SessionConfig;
 import cola4j.gl.app.ftaas.TenantData;
@@ -50,6 +51,14 @@ public final class LoopbackSession {
                                  List<UserSpec> specs, SessionConfig cfg, String model, List<String> kinds,
                                  long stepTimeoutMs, Map<Integer, RemoteUser.StepObserver> observers)
             throws IOException, InterruptedException {
+        return run(workload, data, specs, cfg, model, kinds, stepTimeoutMs, observers, null);
+    }
+
+    /** As above; {@code knowledge} (or null) records what the server and every user decode. */
+    public static <B> Result run(TenantWorkload<B> workload, Function<SessionInfo, TenantData<B>> data,
+                                 List<UserSpec> specs, SessionConfig cfg, String model, List<String> kinds,
+                                 long stepTimeoutMs, Map<Integer, RemoteUser.StepObserver> observers,
+                                 KnowledgeLedger knowledge) throws IOException, InterruptedException {
         long auxSeed = specs.get(0).seed() - specs.get(0).id();
         for (int i = 0; i < specs.size(); i++) {
             UserSpec s = specs.get(i);
@@ -59,7 +68,8 @@ public final class LoopbackSession {
         }
         MemoryLedger ledger = new MemoryLedger();
         SessionHost<B> host = new SessionHost<>(workload,
-                new HostConfig(model, kinds, cfg, specs.size(), auxSeed, stepTimeoutMs, 60_000), ledger);
+                new HostConfig(model, kinds, cfg, specs.size(), auxSeed, stepTimeoutMs, 60_000), ledger)
+                .knowledge(knowledge);
         Map<String, Integer> tokens = new LinkedHashMap<>();
         List<String> byUser = new ArrayList<>();
         SecureRandom random = new SecureRandom();
@@ -80,7 +90,7 @@ public final class LoopbackSession {
                         .maxInboundMessageSize(512 << 20).build();
                 channels.add(ch);
                 RemoteUser<B> user = new RemoteUser<>(ch, TokenAuth.credentials(byUser.get(s.id())), request(s), data)
-                        .ledger(ledger);
+                        .ledger(ledger).knowledge(knowledge);
                 Thread t = new Thread(() -> {
                     try {
                         user.run(observers.get(s.id()));

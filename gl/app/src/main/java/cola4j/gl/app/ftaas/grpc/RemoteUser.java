@@ -1,5 +1,6 @@
 package cola4j.gl.app.ftaas.grpc;
 
+import cola4j.gl.app.ftaas.KnowledgeLedger;
 import cola4j.gl.app.ftaas.LocalUserDevice;
 import cola4j.gl.app.ftaas.TenantData;
 import cola4j.gl.app.ftaas.WireFormat;
@@ -55,6 +56,7 @@ public final class RemoteUser<B> {
     private boolean dirty = true;
     private long connectTimeoutMs = 30_000;
     private MemoryLedger ledger = new MemoryLedger();
+    private KnowledgeLedger knowledge;
     private int skipped;
     private int uploadsSent;
 
@@ -78,6 +80,12 @@ public final class RemoteUser<B> {
      */
     public RemoteUser<B> reconnect(Channel c) {
         this.channel = c;
+        return this;
+    }
+
+    /** Records every tensor this user decodes from the server's adaptation data in {@code k}. */
+    public RemoteUser<B> knowledge(KnowledgeLedger k) {
+        this.knowledge = k;
         return this;
     }
 
@@ -160,8 +168,12 @@ public final class RemoteUser<B> {
                 if (!m.getSkipped().isEmpty()) {
                     skipped++;
                 } else {
-                    device.receive(WireFormat.decodeDown(m.getAdaptationData().toByteArray(), info.dtype()))
-                            .ifPresent(f -> dirty = true);
+                    byte[] bytes = m.getAdaptationData().toByteArray();
+                    if (knowledge != null) {
+                        knowledge.received("user-" + info.spec().id(), "server", "adaptation_data",
+                                WireFormat.decode(bytes, "adaptation_data"));
+                    }
+                    device.receive(WireFormat.decodeDown(bytes, info.dtype())).ifPresent(f -> dirty = true);
                     if (observer != null) observer.after(m.getStep(), device);
                 }
                 out.onNext(message(m.getStep() + 1));

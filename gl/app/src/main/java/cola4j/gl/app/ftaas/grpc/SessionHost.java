@@ -1,5 +1,6 @@
 package cola4j.gl.app.ftaas.grpc;
 
+import cola4j.gl.app.ftaas.KnowledgeLedger;
 import cola4j.gl.AdaptationData;
 import cola4j.gl.app.ftaas.AnalyticBytes;
 import cola4j.gl.app.ftaas.LocalServer;
@@ -52,6 +53,18 @@ public final class SessionHost<B> {
     private volatile int step;
     private boolean started, over;
     private long down, downHeader, up, upHeader, setupUp, batches, uploadsApplied;
+    private KnowledgeLedger knowledge;
+
+    /** Records every tensor the server decodes (training rows, uploads, final parameters) in {@code k}. */
+    public SessionHost<B> knowledge(KnowledgeLedger k) {
+        this.knowledge = k;
+        return this;
+    }
+
+    private LinkedHashMap<String, Tensor> known(Peer p, String kind, LinkedHashMap<String, Tensor> t) {
+        if (knowledge != null) knowledge.received("server", "user-" + p.id, kind, t);
+        return t;
+    }
 
     public SessionHost(TenantWorkload<B> workload, HostConfig cfg, MemoryLedger ledger) {
         this.workload = workload;
@@ -240,7 +253,8 @@ public final class SessionHost<B> {
 
     private void submit(Peer p, UserStep m) {
         batches += m.getBatch().size();
-        server.submit(p.id, workload.decode(WireFormat.decode(m.getBatch().toByteArray(), "batch"), maxRows));
+        server.submit(p.id, workload.decode(known(p, "batch", WireFormat.decode(m.getBatch().toByteArray(), "batch")),
+                maxRows));
     }
 
     private void upload(Peer p, UserStep m) {
@@ -252,7 +266,7 @@ public final class SessionHost<B> {
             up += bytes.length;
             upHeader += WireFormat.headerBytes(bytes);
         }
-        server.upload(p.id, WireFormat.decodeUp(bytes));
+        server.upload(p.id, known(p, "auxiliary_upload", WireFormat.decodeUp(bytes)));
         uploadsApplied++;
     }
 
@@ -308,7 +322,7 @@ public final class SessionHost<B> {
                             upHeader += WireFormat.headerBytes(params);
                             uploadsApplied++;
                         }
-                        value = evaluate(p, WireFormat.decodeUp(params));
+                        value = evaluate(p, known(p, "auxiliary_upload", WireFormat.decodeUp(params)));
                         p.status = "finished";
                     } catch (RuntimeException e) {
                         reason = "final parameters rejected: " + e.getMessage();
