@@ -36,8 +36,8 @@ public record PretrainConfig(int steps, int batchSize, double lr, int warmupStep
     /**
      * The tuned defaults of a family and preset (measured on the 2-core development machine, float32, seeds 0-2): each
      * {@code small} family reaches its {@link PretrainTarget} (held-out metric ≥ 0.95) in well under 60 s of training
-     * on a quiet machine; see docs/models.md "Pretraining targets". {@code tiny}: the mlp learns its digits (400 steps, a
-     * few seconds); the transformer families get a few steps, for tests.
+     * on a quiet machine; see docs/models.md "Pretraining targets". {@code tiny}: the mlp learns its digits (400
+     * steps, a few seconds); the transformer families get a few steps, for tests.
      */
     public static PretrainConfig defaults(String family, String preset) {
         if (preset.equals("tiny")) {

@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code cola train} end to end on the tiny presets (the tiny mlp pretrains for 400 steps, a few seconds, into a
- * temporary cache): exact resume, NaN stop, bad arguments. The tiny MLP has dropout 0.1, so the resume test also covers per-step dropout masks.
+ * temporary cache): exact resume, NaN stop, bad arguments. The tiny MLP has dropout 0.1, so the resume test also
+ * covers per-step dropout masks.
  */
 class TrainCommandTest {
     @TempDir
