@@ -15,11 +15,11 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * Learning-curve PNGs (XChart): the metric of one user (or the mean over users) against the server step, one
- * line per method. Series i gets colour i of the Okabe–Ito colour-blind-safe palette (without its yellow, which is
- * hard to see on white), line style i mod 4 and marker i mod 7 ({@link #style}), so that curves that coincide — ColA
- * low-rank merged, unmerged and LoRA compute the same adapters by theorem — stay distinguishable: the later series
- * draws a thinner, differently dashed line with a hollow-looking marker over the earlier one. The untouched base is a
- * grey dotted line without markers.
+ * line per method. Colours from the Okabe–Ito colour-blind-safe palette (without its yellow, which is hard to see on
+ * white), and every series also differs in dash pattern, marker or width ({@link #style}), so that curves that
+ * coincide — ColA low-rank merged, unmerged and LoRA compute the same adapters by theorem — stay distinguishable: the
+ * later ones draw thinner dashed lines with line-drawn markers over the first one's filled circles. Legend notes say
+ * which curves are equal by theorem. The untouched base is a grey dotted line without markers.
  */
 public final class LearningCurves {
     private LearningCurves() {}
@@ -27,16 +27,28 @@ public final class LearningCurves {
     /** Okabe & Ito (2008) without yellow: black, orange, sky blue, bluish green, blue, vermillion, reddish purple. */
     static final Color[] PALETTE = {new Color(0x000000), new Color(0xE69F00), new Color(0x56B4E9),
         new Color(0x009E73), new Color(0x0072B2), new Color(0xD55E00), new Color(0xCC79A7)};
-    private static final Marker[] MARKERS = {SeriesMarkers.CIRCLE, SeriesMarkers.CROSS, SeriesMarkers.SQUARE,
-        SeriesMarkers.PLUS, SeriesMarkers.DIAMOND, SeriesMarkers.TRIANGLE_UP, SeriesMarkers.TRIANGLE_DOWN};
-    private static final float[][] DASHES = {null, {8f, 4f}, {2f, 3f}, {10f, 3f, 2f, 3f}};
+    private static final float[] SOLID = null, DASH = {8f, 4f}, DOT = {2f, 3f}, DASH_DOT = {10f, 3f, 2f, 3f};
 
-    /** The colour, dash pattern (null = solid), marker and line width of series {@code i}. */
+    /** The colour, dash pattern (null = solid), marker and line width of a series. */
     record Style(Color color, float[] dash, Marker marker, float width) {}
 
+    /**
+     * The style of series {@code i}, laid out for the demo's order (merged, merged-average, unmerged, linear, mlp,
+     * lora, full, bf16): the three curves equal by theorem (0, 2, 5) are a thick solid line with filled circles, then
+     * thin dashed and dotted lines with line-drawn markers (× and +) that stay visible on top of the circles; series 7
+     * (bf16, close to 0) is a thin dash-dot line without markers. Beyond 8 series the styles repeat.
+     */
     static Style style(int i) {
-        return new Style(PALETTE[i % PALETTE.length], DASHES[i % DASHES.length], MARKERS[i % MARKERS.length],
-                i % 2 == 0 ? 3.0f : 1.6f);
+        return switch (i % 8) {
+            case 0 -> new Style(PALETTE[0], SOLID, SeriesMarkers.CIRCLE, 3.2f);
+            case 1 -> new Style(PALETTE[1], SOLID, SeriesMarkers.DIAMOND, 2.0f);
+            case 2 -> new Style(PALETTE[2], DASH, SeriesMarkers.CROSS, 1.6f);
+            case 3 -> new Style(PALETTE[3], DASH_DOT, SeriesMarkers.SQUARE, 2.0f);
+            case 4 -> new Style(PALETTE[4], SOLID, SeriesMarkers.TRIANGLE_UP, 2.0f);
+            case 5 -> new Style(PALETTE[5], DOT, SeriesMarkers.PLUS, 1.6f);
+            case 6 -> new Style(PALETTE[6], DASH, SeriesMarkers.TRIANGLE_DOWN, 2.0f);
+            default -> new Style(PALETTE[0], DASH_DOT, SeriesMarkers.NONE, 1.2f);
+        };
     }
 
     /** {@link #write(Path, String, String, Map, double, Map)} without legend notes. */
