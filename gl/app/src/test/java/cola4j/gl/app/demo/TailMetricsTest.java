@@ -56,8 +56,8 @@ class TailMetricsTest {
         Set<Color> colours = new HashSet<>();
         Set<String> looks = new HashSet<>();
         for (int i = 0; i < 8; i++) {
-            LearningCurves.Style s = LearningCurves.style(i);
-            if (i < LearningCurves.PALETTE.length) colours.add(s.color());
+            cola4j.gl.app.io.PlotStyle s = LearningCurves.style(i);
+            if (i < cola4j.gl.app.io.PlotStyle.PALETTE.length) colours.add(s.color());
             looks.add(s.color() + " " + java.util.Arrays.toString(s.dash()) + " " + s.marker().getClass() + " "
                     + s.width());
         }
