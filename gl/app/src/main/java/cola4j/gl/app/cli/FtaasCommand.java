@@ -222,6 +222,9 @@ public final class FtaasCommand implements Command {
         if (model.equals("mlp")) {
             int steps0 = pre == null ? 300 : pre;
             if (steps0 == 0) return FtaasModels.create(model, 0, seed, null);
+            if (FtaasModels.digitsInCache(cache, steps0, seed)) {
+                return FtaasModels.digitsCached(cache, steps0, seed, null, io.err()); // no progress bar for a load
+            }
             try (Progress p = new Progress(io.err(), "pretrain " + model, steps0)) {
                 return FtaasModels.digitsCached(cache, steps0, seed, p.onStep(), io.err());
             }

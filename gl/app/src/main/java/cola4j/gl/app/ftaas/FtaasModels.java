@@ -75,6 +75,12 @@ public final class FtaasModels {
         return new DigitsTenants(base, family, cola4j.models.data.DigitShift.KINDS);
     }
 
+    /** Whether {@link #digitsCached} finds its base in {@code cache} (an entry directory exists). */
+    public static boolean digitsInCache(PretrainCache cache, int pretrainSteps, long seed) {
+        return java.nio.file.Files.isDirectory(DigitsPretrainCache.entry(cache, MLP_HIDDEN, DType.FLOAT32,
+                pretrainSteps, MLP_PRETRAIN_LR, seed));
+    }
+
     /**
      * A transformer family's tenant workload (float32) on a base pretrained with {@link PretrainConfig#defaults} (or
      * that config with {@code pretrainSteps} steps when not null), loaded from {@code cache} when an entry exists.
