@@ -44,7 +44,8 @@ class ServeProcessesTest {
     void serverAndTwoUserProcessesCompleteASessionOnLoopback(@TempDir Path dir) throws Exception {
         Path tokens = dir.resolve("tokens");
         Process server = cola(null, "serve", "--users", "2", "--tokens", tokens.toString(), "--port", "0", "--steps",
-                "5", "--rows", "8", "--pretrain-steps", "20", "--start-timeout", "120000");
+                "5", "--rows", "8", "--pretrain-steps", "20", "--start-timeout", "120000", "--cache",
+                dir.resolve("cache").toString());
         // a watchdog instead of a test timeout: a server that hangs is killed, its stdout closes, the test fails
         Thread watchdog = new Thread(() -> {
             try {

@@ -1,5 +1,6 @@
 package cola4j.gl.app.bench;
 
+import cola4j.gl.app.io.PlotStyle;
 import cola4j.tensor.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,7 +12,6 @@ import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** The PNG of {@code cola bench memory}: server MiB against the number of users K, one line per method (XChart). */
 final class MemoryPlot {
@@ -30,11 +30,12 @@ final class MemoryPlot {
             byMethod.computeIfAbsent(r.method(), m -> new ArrayList<>())
                     .add(new double[] {r.users(), r.serverBytes() / 1048576.0});
         }
-        byMethod.forEach((m, pts) -> {
-            double[] x = pts.stream().mapToDouble(p -> p[0]).toArray(),
-                    y = pts.stream().mapToDouble(p -> p[1]).toArray();
-            chart.addSeries(m, x, y).setMarker(SeriesMarkers.CIRCLE);
-        });
+        int i = 0;
+        for (Map.Entry<String, List<double[]>> e : byMethod.entrySet()) {
+            double[] x = e.getValue().stream().mapToDouble(p -> p[0]).toArray(),
+                    y = e.getValue().stream().mapToDouble(p -> p[1]).toArray();
+            PlotStyle.of(i++).apply(chart.addSeries(e.getKey(), x, y));
+        }
         writeAtomic(png, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
     }
 

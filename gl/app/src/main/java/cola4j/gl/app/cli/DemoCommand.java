@@ -72,7 +72,7 @@ public final class DemoCommand implements Command {
         DemoTables.users(run).print(o);
         o.println(DemoSummary.baseNearChance(run));
         o.println();
-        o.println("accuracy:");
+        o.println("accuracy (" + plan.tailDescription() + "):");
         DemoTables.accuracy(run).print(o);
         o.println();
         o.println("server and user memory (peaks):");

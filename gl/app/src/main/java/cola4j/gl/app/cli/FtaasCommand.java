@@ -48,11 +48,11 @@ import org.apache.commons.cli.Options;
  * next to the multi-tenant LoRA baseline; prints server bytes by category, the largest user device, bytes per step
  * each way (analytic payload beside), the time split and every user's metric.
  *
- * <p>Models: {@code mlp} (digits; the base is pretrained in-process) or a transformer family {@code encoder},
- * {@code decoder}, {@code seq2seq} at {@code --preset tiny|small} (the base comes from the pretraining cache, trained
- * on first use). For sequences the adaptation data has B × T token rows per site (T the padded length; padded
- * positions are sent too). Users' default learning rate: 0.02 for the MLP, 0.03 for the transformers (decoder small,
- * K = 4, 100 steps, 32 rows: mean exact match of multi-tenant LoRA 0.252 at lr 0.01, 0.448 at lr 0.03; base 0.015).
+ * <p>Models: {@code mlp} (digits) or a transformer family {@code encoder}, {@code decoder}, {@code seq2seq} at
+ * {@code --preset tiny|small}; every base comes from the pretraining cache, trained on first use. For sequences the
+ * adaptation data has B × T token rows per site (T the padded length; padded positions are sent too). Users' default
+ * learning rate: 0.02 for the MLP, 0.03 for the transformers (decoder small, K = 4, 100 steps, 32 rows: mean exact
+ * match of multi-tenant LoRA 0.252 at lr 0.01, 0.448 at lr 0.03; base 0.015).
  *
  * <p>Users: {@code --aux}, {@code --rank}, {@code --interval}, {@code --optimizer} and {@code --lr} are
  * {@link UserPattern}s ({@code v1~v2~…}, user k gets entry k mod n of each); the LoRA baseline gives every user the
@@ -251,18 +251,22 @@ public final class FtaasCommand implements Command {
     }
 
     /**
-     * The served workload: the digits MLP pretrained in-process ({@code pre} steps, default 300), or a transformer
-     * family from the pretraining cache ({@code pre} null: the family's tuned default).
+     * The served workload: the digits MLP ({@code pre} steps, default 300; 0: untrained) or a transformer family
+     * ({@code pre} null: the family's tuned default), each base loaded from the pretraining cache when it is there.
      */
     static TenantWorkload<?> workload(String model, String preset, int seed, Integer pre, List<String> sites, int eval,
                                       Path cacheDir, Io io) throws IOException {
+        PretrainCache cache = cacheDir != null ? new PretrainCache(cacheDir) : PretrainCache.atDefaultLocation();
         if (model.equals("mlp")) {
             int steps0 = pre == null ? 300 : pre;
+            if (steps0 == 0) return FtaasModels.create(model, 0, seed, null);
+            if (FtaasModels.digitsInCache(cache, steps0, seed)) {
+                return FtaasModels.digitsCached(cache, steps0, seed, null, io.err()); // no progress bar for a load
+            }
             try (Progress p = new Progress(io.err(), "pretrain " + model, steps0)) {
-                return FtaasModels.create(model, steps0, seed, p.onStep());
+                return FtaasModels.digitsCached(cache, steps0, seed, p.onStep(), io.err());
             }
         }
-        PretrainCache cache = cacheDir != null ? new PretrainCache(cacheDir) : PretrainCache.atDefaultLocation();
         try {
             return FtaasModels.transformer(model, preset, seed, pre, sites, eval, cache, io.err());
         } catch (IllegalArgumentException e) {

@@ -38,7 +38,9 @@ final class DemoMarkdown {
 
                 """);
         sb.append(DemoSummary.baseNearChance(run)).append("\n\n");
-        sb.append("## Accuracy and per-user verdict\n\n").append(DemoTables.accuracy(run).markdown()).append('\n');
+        sb.append("## Accuracy and per-user verdict\n\nAccuracy: ").append(run.plan().tailDescription())
+                .append(" (the learning curves show every evaluation).\n\n")
+                .append(DemoTables.accuracy(run).markdown()).append('\n');
         sb.append(DemoSummary.perUserHeader(run)).append(":\n\n");
         for (String l : DemoSummary.perUser(run)) sb.append("- ").append(l.strip()).append('\n');
         sb.append("\n## Memory\n\n").append(DemoTables.memory(run).markdown()).append('\n');
@@ -93,8 +95,8 @@ final class DemoMarkdown {
         sb.append(String.format(Locale.ROOT, "## Adaptation data in bfloat16%n%nDown payload per step %s (float32) vs "
                 + "%s (bf16); mean accuracy %.4f vs %.4f (%+.4f).%n%n",
                 ResultTable.bytes(Math.round(f32.downPayloadPerStep())),
-                ResultTable.bytes(Math.round(bf.downPayloadPerStep())), f32.meanMetric(), bf.meanMetric(),
-                bf.meanMetric() - f32.meanMetric()));
+                ResultTable.bytes(Math.round(bf.downPayloadPerStep())), run.meanMetric(f32), run.meanMetric(bf),
+                run.meanMetric(bf) - run.meanMetric(f32)));
         sb.append("## Learning curves\n\n");
         for (Path f : files) {
             if (f.toString().endsWith(".png")) {

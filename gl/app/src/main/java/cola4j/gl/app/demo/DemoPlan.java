@@ -28,9 +28,29 @@ public record DemoPlan(int users, List<String> taskKinds, int pretrainSteps, int
 
     public DemoPlan {
         taskKinds = List.copyOf(taskKinds);
-        if (users < 1 || taskKinds.isEmpty() || steps < 1 || seeds < 1) {
-            throw new IllegalArgumentException("demo plan: users, task kinds, steps and seeds must be >= 1");
+        if (users < 1 || taskKinds.isEmpty() || steps < 1 || seeds < 1 || evalEvery < 1) {
+            throw new IllegalArgumentException("demo plan: users, task kinds, steps, evalEvery and seeds must be >= 1");
         }
+    }
+
+    /** Evaluations per method: every {@code evalEvery} steps and at the last step. */
+    public int evaluations() {
+        return (steps + evalEvery - 1) / evalEvery;
+    }
+
+    /**
+     * How many of the last evaluations the tables average (⌈evaluations / 4⌉: 5 of 20 for the full demo, steps
+     * 240–300; 2 of 6 for {@code --quick}), so that one evaluation's swing does not decide a row.
+     */
+    public int tailEvals() {
+        return (evaluations() + 3) / 4;
+    }
+
+    /** E.g. {@code "mean of the last 5 of 20 evaluations, steps 240-300"}. */
+    public String tailDescription() {
+        int first = Math.min(steps, (evaluations() - tailEvals() + 1) * evalEvery);
+        return "mean of the last " + tailEvals() + " of " + evaluations() + " evaluations, steps " + first + "-"
+                + steps;
     }
 
     public static DemoPlan full() {

@@ -17,6 +17,13 @@ import java.util.Map;
 public final class DemoReport {
     private DemoReport() {}
 
+    /**
+     * Legend notes of the curves that coincide by theorem: ColA low-rank, merged or not, computes LoRA's adapters
+     * (P2, P3; equal in float64, float32 rounding apart in this float32 run).
+     */
+    static final Map<String, String> LEGEND_NOTES = Map.of("cola-lowrank-merged", "= lora by theorem, P2+P3",
+            "cola-lowrank-unmerged", "= lora by theorem, P2");
+
     /** Users' column names. */
     public static List<String> users(DemoRun run) {
         return new ArrayList<>(run.base().keySet());
@@ -32,13 +39,13 @@ public final class DemoReport {
             }
             Path f = dir.resolve("curves-" + u + ".png");
             LearningCurves.write(f, u + ": " + run.tasks().get(u) + " " + run.shifts().get(u), "accuracy", series,
-                    run.base().get(u));
+                    run.base().get(u), LEGEND_NOTES);
             files.add(f);
         }
         Map<String, List<double[]>> mean = new LinkedHashMap<>();
         for (MethodResult r : run.results()) mean.put(r.method(), meanCurve(r));
         Path m = dir.resolve("curves-mean.png");
-        LearningCurves.write(m, "mean over users", "accuracy", mean, run.baseMean());
+        LearningCurves.write(m, "mean over users", "accuracy", mean, run.baseMean(), LEGEND_NOTES);
         files.add(m);
         Path json = dir.resolve("results.json");
         Map<String, Object> j = new LinkedHashMap<>();
@@ -57,6 +64,10 @@ public final class DemoReport {
         j.put("base_not_near_chance", run.baseNotNearChance());
         j.put("seed_margins", run.margins());
         j.put("seed_comparison", run.seedComparison());
+        Map<String, Object> table = new LinkedHashMap<>();
+        for (MethodResult r : run.results()) table.put(r.method(), run.metrics(r));
+        j.put("table_metrics_rule", run.plan().tailDescription());
+        j.put("table_metrics", table);
         j.put("methods", run.results());
         cola4j.gl.app.io.JsonFiles.writeAtomic(json, j);
         files.add(json);

@@ -41,7 +41,8 @@ import java.util.Set;
  * @param tasks           user-k → task name
  * @param shifts          user-k → the user's shift, e.g. {@code [ROT90]}
  * @param results         one per method, in the order above
- * @param seedRuns        seed → {cola-lowrank-merged mean metric, lora mean metric} (seed 0 included)
+ * @param seedRuns        seed → {cola-lowrank-merged mean metric, lora mean metric} (seed 0 included; each the
+ *                        mean over users of the last {@link DemoPlan#tailEvals()} evaluations)
  * @param pretrainSeconds wall time of pretraining
  * @param plan            the plan it ran
  */
@@ -84,12 +85,15 @@ public record DemoRun(Map<String, Double> base, Map<String, Double> chance, Map<
         results.add(cola(w, low, cfg.withTransfer(TransferDtype.BF16), "cola-lowrank-unmerged-bf16", log));
         Map<Integer, double[]> seedRuns = new LinkedHashMap<>();
         seedRuns.put(0,
-                new double[] {find(results, "cola-lowrank-merged").meanMetric(), find(results, "lora").meanMetric()});
+                new double[] {find(results, "cola-lowrank-merged").tailMeanMetric(plan.tailEvals()),
+                        find(results, "lora").tailMeanMetric(plan.tailEvals())});
         for (int seed = 1; seed < plan.seeds(); seed++) {
             List<UserSpec> s = specs(plan, "lowrank", seed);
             SessionConfig c = config(plan, seed);
-            double cm = cola(w, s, c.withMode(ColaMode.MERGED), "cola-lowrank-merged seed " + seed, log).meanMetric();
-            seedRuns.put(seed, new double[] {cm, lora(w, s, c, log).meanMetric()});
+            int k = plan.tailEvals();
+            double cm = cola(w, s, c.withMode(ColaMode.MERGED), "cola-lowrank-merged seed " + seed, log)
+                    .tailMeanMetric(k);
+            seedRuns.put(seed, new double[] {cm, lora(w, s, c, log).tailMeanMetric(k)});
         }
         return new DemoRun(base, chance, tasks, shifts, results, seedRuns, pre, plan);
     }
@@ -122,6 +126,16 @@ public record DemoRun(Map<String, Double> base, Map<String, Double> chance, Map<
                 .orElseThrow(() -> new IllegalArgumentException("no method " + method));
     }
 
+    /** What the tables and verdicts use: user-k → mean of the last {@link DemoPlan#tailEvals()} evaluations. */
+    public Map<String, Double> metrics(MethodResult r) {
+        return r.tailMetrics(plan.tailEvals());
+    }
+
+    /** Mean over users of {@link #metrics}. */
+    public double meanMetric(MethodResult r) {
+        return r.tailMeanMetric(plan.tailEvals());
+    }
+
     /** Mean over users of the base metric. */
     public double baseMean() {
         return base.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
@@ -150,7 +164,7 @@ public record DemoRun(Map<String, Double> base, Map<String, Double> chance, Map<
 
     /** Users on which {@code method} does not beat base and chance by the plan's margin ({@link DemoVerdict}). */
     public List<String> failingUsers(MethodResult r) {
-        return DemoVerdict.failing(r.metrics(), base, chance, plan.margin(),
+        return DemoVerdict.failing(metrics(r), base, chance, plan.margin(),
                 r.errors() == null ? Set.of() : r.errors().keySet());
     }
 

@@ -68,7 +68,7 @@ public final class DemoSummary {
         return String.format(Locale.ROOT, "merged per user vs merged-average: mean accuracy %.3f vs %.3f "
                         + "(own adapters; the averaged model merged-average serves: %.3f; "
                         + "base %.3f, chance %.3f); server peak %s vs %s; up/step %s vs %s",
-                m.meanMetric(), a.meanMetric(), served, run.baseMean(), run.chanceMean(),
+                run.meanMetric(m), run.meanMetric(a), served, run.baseMean(), run.chanceMean(),
                 ResultTable.bytes(m.serverBytes()), ResultTable.bytes(a.serverBytes()),
                 ResultTable.bytes(Math.round(m.upBytesPerStep())), ResultTable.bytes(Math.round(a.upBytesPerStep())));
     }

@@ -47,7 +47,7 @@ public final class DemoTables {
         Table t = new Table(h.toArray(String[]::new)).alignLeft(0, h.size() - 1);
         t.row(metricRow("chance (commonest label)", run.chance(), users, "-"));
         t.row(metricRow("base (untouched)", run.base(), users, "-"));
-        for (MethodResult r : run.results()) t.row(metricRow(r.method(), r.metrics(), users, verdict(run, r)));
+        for (MethodResult r : run.results()) t.row(metricRow(r.method(), run.metrics(r), users, verdict(run, r)));
         return t;
     }
 

@@ -19,7 +19,8 @@ import java.util.function.IntConsumer;
  * Pretrains the demo's base model in-process: an {@link MlpClassifier} 64 → hidden… → 10 (no dropout) on the
  * <em>unshifted</em> digits (the family's pretraining task), AdamW (lr, β = 0.9, 0.999, no weight decay), batches
  * of 64 drawn from Rng(seed + 1), weights from Rng(seed). Deterministic: same arguments, same weights. Takes a few
- * seconds for the default widths, so it is not cached.
+ * seconds for the default widths; {@code cola ftaas}/{@code cola serve} keep the result in the pretraining cache
+ * ({@link DigitsPretrainCache}), the demo trains it in-process.
  */
 public final class DigitsPretraining {
     private DigitsPretraining() {}
@@ -32,9 +33,7 @@ public final class DigitsPretraining {
      */
     public static MlpClassifier pretrain(DigitsFamily family, int[] hidden, DType dtype, int steps, double lr,
             long seed, IntConsumer onStep) {
-        MlpClassifierConfig c = new MlpClassifierConfig(Digits.PIXELS, java.util.Arrays.stream(hidden).boxed().toList(),
-                Digits.CLASSES, 0.0, dtype);
-        MlpClassifier m = new MlpClassifier(c, new Rng(seed));
+        MlpClassifier m = model(hidden, dtype, seed);
         m.setTrainable(true);
         AdamW opt = new AdamW(m.namedParameters(), new AdamConfig(lr, 0.9, 0.999, 1e-8, 0));
         DigitsTask task = family.pretraining();
@@ -49,6 +48,13 @@ public final class DigitsPretraining {
         }
         m.freeze();
         return m;
+    }
+
+    /** The untrained model: 64 → hidden… → 10, no dropout, weights from Rng(seed). */
+    static MlpClassifier model(int[] hidden, DType dtype, long seed) {
+        MlpClassifierConfig c = new MlpClassifierConfig(Digits.PIXELS, java.util.Arrays.stream(hidden).boxed().toList(),
+                Digits.CLASSES, 0.0, dtype);
+        return new MlpClassifier(c, new Rng(seed));
     }
 
     private static Tensor input(VectorBatch b, DType dtype) {

@@ -17,8 +17,9 @@ import java.util.function.IntConsumer;
 /**
  * The base models {@code cola ftaas --model M} and {@code cola demo} can serve:
  * <ul>
- *   <li>{@code mlp}: an MLP 64 → 128 → 64 → 10 pretrained in-process on unshifted digits (float32); users
- *       fine-tune it to shifted digits ({@link DigitsTenants}; every Linear adapted);</li>
+ *   <li>{@code mlp}: an MLP 64 → 128 → 64 → 10 pretrained on unshifted digits (float32; {@link #digitsCached}
+ *       keeps it in the pretraining cache); users fine-tune it to shifted digits ({@link DigitsTenants}; every Linear
+ *       adapted);</li>
  *   <li>{@code encoder}, {@code decoder}, {@code seq2seq}: the transformer workloads of {@link Workloads} (preset
  *       {@code tiny} or {@code small}, float32), pretrained by {@link Pretrainer} on the family's pretraining mixture
  *       and cached in the {@link PretrainCache}; users fine-tune to their variants of the downstream tasks
@@ -36,6 +37,9 @@ public final class FtaasModels {
     /** Hidden widths of the demo MLP. */
     public static final int[] MLP_HIDDEN = {128, 64};
 
+    /** AdamW learning rate of the digits MLP's pretraining. */
+    public static final double MLP_PRETRAIN_LR = 2e-3;
+
     /**
      * The digits MLP workload, pretrained for {@code pretrainSteps} AdamW steps (lr 2e-3, batches of 64).
      *
@@ -52,9 +56,29 @@ public final class FtaasModels {
     /** The same digits MLP workload with users cycling over the shift kinds {@code kinds} ({@link DigitsTenants}). */
     public static DigitsTenants digits(int pretrainSteps, long seed, List<String> kinds, IntConsumer onStep) {
         DigitsFamily family = new DigitsFamily();
-        MlpClassifier base = DigitsPretraining.pretrain(family, MLP_HIDDEN, DType.FLOAT32, pretrainSteps, 2e-3, seed,
-                onStep);
+        MlpClassifier base = DigitsPretraining.pretrain(family, MLP_HIDDEN, DType.FLOAT32, pretrainSteps,
+                MLP_PRETRAIN_LR, seed, onStep);
         return new DigitsTenants(base, family, kinds);
+    }
+
+    /**
+     * The digits MLP workload of {@link #create}, its base loaded from (or saved to) {@code cache}
+     * ({@link DigitsPretrainCache}): bit-identical to {@link #create}'s, without retraining on a warm cache.
+     *
+     * @param log cache hits and unusable entries
+     */
+    public static DigitsTenants digitsCached(PretrainCache cache, int pretrainSteps, long seed, IntConsumer onStep,
+            PrintStream log) throws IOException {
+        DigitsFamily family = new DigitsFamily();
+        MlpClassifier base = DigitsPretrainCache.pretrain(cache, family, MLP_HIDDEN, DType.FLOAT32, pretrainSteps,
+                MLP_PRETRAIN_LR, seed, onStep, log);
+        return new DigitsTenants(base, family, cola4j.models.data.DigitShift.KINDS);
+    }
+
+    /** Whether {@link #digitsCached} finds its base in {@code cache} (an entry directory exists). */
+    public static boolean digitsInCache(PretrainCache cache, int pretrainSteps, long seed) {
+        return java.nio.file.Files.isDirectory(DigitsPretrainCache.entry(cache, MLP_HIDDEN, DType.FLOAT32,
+                pretrainSteps, MLP_PRETRAIN_LR, seed));
     }
 
     /**

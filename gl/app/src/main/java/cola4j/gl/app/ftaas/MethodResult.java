@@ -93,6 +93,27 @@ public record MethodResult(
                 averagedModelMetrics, wire);
     }
 
+    /**
+     * user-k → the mean of the user's last {@code k} learning-curve points (fewer if the curve is shorter), or its
+     * final metric when it has no curve: a summary less at the mercy of one evaluation than the final point.
+     */
+    public Map<String, Double> tailMetrics(int k) {
+        if (k < 1) throw new IllegalArgumentException("tailMetrics: k must be >= 1, got " + k);
+        Map<String, Double> m = new java.util.LinkedHashMap<>();
+        metrics.forEach((u, last) -> {
+            List<double[]> c = curves == null ? null : curves.get(u);
+            m.put(u, c == null || c.isEmpty() ? last
+                    : c.subList(Math.max(0, c.size() - k), c.size()).stream().mapToDouble(p -> p[1]).average()
+                            .orElse(last));
+        });
+        return m;
+    }
+
+    /** Mean over users of {@link #tailMetrics} (NaN if none). */
+    public double tailMeanMetric(int k) {
+        return tailMetrics(k).values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
     /** Mean of the users' final metrics (NaN if none). */
     public double meanMetric() {
         return metrics.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);

@@ -6,5 +6,7 @@
  * K ≤ 6, sampled above; UserShapleyTest); GradCompression and CompressedTransport (dL/dh by top-k or a seeded
  * projection, ĝ = P·Rᵀ, payload Σ rows·(in + c); GradCompressionTest); KnowledgeLedger and LedgerTransport (who
  * received which tensor; KnowledgeLedgerTest).
+ * The digits MLP base lives in the pretraining cache ({@link DigitsPretrainCache}: a loaded base is bit-identical to a
+ * fresh one; DigitsPretrainCacheTest). {@link MethodResult#tailMetrics}: mean of the last k evaluations per user.
  */
 package cola4j.gl.app.ftaas;

@@ -20,8 +20,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@code cola train} end to end on the tiny presets (their pretraining is 4 steps, into a temporary cache): exact
- * resume, NaN stop, bad arguments. The tiny MLP has dropout 0.1, so the resume test also covers per-step dropout masks.
+ * {@code cola train} end to end on the tiny presets (the tiny mlp pretrains for 400 steps, a few seconds, into a
+ * temporary cache): exact resume, NaN stop, bad arguments. The tiny MLP has dropout 0.1, so the resume test also
+ * covers per-step dropout masks.
  */
 class TrainCommandTest {
     @TempDir
@@ -195,7 +196,7 @@ class TrainCommandTest {
         assertThat(cola(base("cola", "float32", "--out", out.toString(), "--stop-at", "4")).code()).isZero();
         Result r = cola("train", "--resume", out.toString(), "--lr", "0.5");
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("--resume: options differ").contains("lr (checkpoint 0.003, given 0.5)");
+        assertThat(r.err()).contains("--resume: options differ").contains("lr (checkpoint 0.03, given 0.5)");
         Result missing = cola("train", "--resume", tmp.resolve("none").toString());
         assertThat(missing.code()).isEqualTo(1);
         assertThat(missing.err()).contains("no checkpoint in");
