@@ -2,6 +2,8 @@ package cola4j.gl.app.cli;
 
 import cola4j.gl.auxiliary.AuxiliaryKind;
 import cola4j.gl.app.command.Args;
+import cola4j.models.site.Site;
+import cola4j.gl.app.command.Limits;
 import cola4j.gl.app.command.Command;
 import cola4j.gl.app.command.UsageException;
 import cola4j.gl.app.io.Io;
@@ -41,19 +43,25 @@ public final class ExplainCommand implements Command {
                 .addOption(Option.builder().longOpt("seed").hasArg().argName("S").desc("seed (default 0)").build());
     }
 
+    /** The sites the walkthrough accepts: the tiny decoder's linear sites, in model order (no embeddings). */
+    static List<String> linearSites() {
+        return new DecoderLM(DecoderLMConfig.tiny(), new Rng(0)).sites().values().stream()
+                .filter(x -> x.kind() == Site.Kind.LINEAR).map(Site::name).toList();
+    }
+
     @Override
     public int run(CommandLine cl, Io io) {
         AuxiliaryKind aux = AuxiliaryKind.parseUserChoice(Args.choice(cl, "aux", "lowrank",
                 AuxiliaryKind.userChoiceNames()));
         DType dtype = DType.parse(Args.choice(cl, "dtype", "float64", List.of("float64", "float32")));
         String site = cl.getOptionValue("site", "blocks.0.attn.query");
-        List<String> names = List.copyOf(new DecoderLM(DecoderLMConfig.tiny(), new Rng(0)).sites().keySet());
-        if (!names.contains(site)) throw new UsageException("--site: unknown site '" + site + "'; available: " + names);
-        if (site.equals("embed.token") || site.equals("embed.position")) {
-            throw new UsageException(
-                    "--site: choose a linear site (embedding sites take the 'embedding' auxiliary; see cola verify)");
+        List<String> names = linearSites();
+        if (!names.contains(site)) {
+            throw new UsageException("--site: '" + site + "' is not a linear site of the tiny decoder; available: "
+                    + names + (site.startsWith("embed.")
+                    ? " (embedding sites take the 'embedding' auxiliary; see cola verify)" : ""));
         }
-        new Walkthrough(io.out()).run(new Fixture(dtype, Args.intValue(cl, "seed", 0, 0)), aux, site);
+        new Walkthrough(io.out()).run(new Fixture(dtype, Args.seed(cl, "seed", 0)), aux, site);
         return 0;
     }
 }
