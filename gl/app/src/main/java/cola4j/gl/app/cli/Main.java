@@ -85,7 +85,7 @@ public final class Main {
         }
         CommandLine cl;
         try {
-            cl = PARSER.parse(options, args.toArray(String[]::new));
+            cl = parser().parse(options, args.toArray(String[]::new));
         } catch (ParseException e) {
             return usageError(path, e.getMessage(), io);
         }
@@ -109,7 +109,9 @@ public final class Main {
      * Long options must be typed in full: commons-cli's default prefix matching would read {@code --dtyp float32} as
      * {@code --dtype float32}, and {@code --d} as whichever option starts with d.
      */
-    private static final DefaultParser PARSER = DefaultParser.builder().setAllowPartialMatching(false).build();
+    static DefaultParser parser() {
+        return DefaultParser.builder().setAllowPartialMatching(false).build();       // a parser has state: one per call
+    }
 
     /** Size options, in the order an out-of-memory message suggests lowering them. */
     static final List<String> SIZE_OPTIONS = List.of("users", "batch", "rows", "rank", "sizes", "eval-examples",
