@@ -26,7 +26,7 @@ class EarlyErrorsTest {
     @TempDir
     Path tmp;
 
-    /** {@code cola args} with an empty temporary cache; asserts exit 2, the message, and that nothing was pretrained. */
+    /** {@code cola args} with an empty cache: asserts exit 2, the message, and that nothing was pretrained. */
     void usageError(String message, String... args) throws IOException {
         Path cache = Files.createDirectories(tmp.resolve("cache"));
         String[] all = Stream.concat(Stream.of(args), Stream.of("--cache", cache.toString())).toArray(String[]::new);
