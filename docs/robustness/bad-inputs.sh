@@ -11,7 +11,7 @@ TRAIN="train --model mlp --task rotate --method cola --cache $T/cache --quiet"
 cases=(
   "$TRAIN --batch 2147483647"
   "$TRAIN --rank 100000"
-  "$TRAIN --rank 65"
+  "$TRAIN --rank 1000"
   "$TRAIN --steps 2147483647"
   "$TRAIN --sites nosuch --out $T/r1"
   "$TRAIN --out $T/a-file"
@@ -34,20 +34,30 @@ cases=(
   "copra --model mlp --sites nosuch --cache $T/cache"
   "copra --model mlp --permutations 100000 --cache $T/cache"
   "explain --site embed.token"
+  "bench gemm --nope"
+  "OOM train --model decoder --preset tiny --task shift --method full --batch 4096 --steps 2 --cache $T/cache2 --out $T/oom --quiet"
 )
+echo "Run $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg) at the start."
+echo
 echo "| command | exit | s | stderr (without the usage hint) |"
 echo "|---|---|---|---|"
 for c in "${cases[@]}"; do
   t0=$(date +%s.%N)
   # shellcheck disable=SC2086
-  ./cola $c >/dev/null 2>"$T/err"
+  if [[ "$c" == OOM* ]]; then
+    # a heap too small for the batch: the OutOfMemoryError line (run with COLA_JAVA_OPTS=-Xmx24m)
+    COLA_JAVA_OPTS=-Xmx24m ./cola ${c#OOM } >/dev/null 2>"$T/err"
+  else
+    ./cola $c >/dev/null 2>"$T/err"
+  fi
   code=$?
   t1=$(date +%s.%N)
   err="$(grep -v "^Run 'cola .* --help' for usage.$" "$T/err")"
   shown="${c//$T/\$T}"
+  [[ "$c" == OOM* ]] && shown="${shown#OOM } (COLA_JAVA_OPTS=-Xmx24m)"
   msg="$(printf '%s' "$err" | sed "s#$T#\$T#g" | tr '\n' ' ' | sed 's/|/\\|/g; s/ *$//')"
   printf '| `cola %s` | %s | %.1f | %s |\n' "$shown" "$code" "$(echo "$t1 - $t0" | bc)" "$msg"
 done
 echo
-echo "pretraining cache after all cases: $(ls "$T/cache" | wc -l) entries"
+echo "Pretraining cache \$T/cache after all cases: $(ls "$T/cache" | wc -l) entries (the last case pretrains into \$T/cache2)."
 rm -rf "$T"
