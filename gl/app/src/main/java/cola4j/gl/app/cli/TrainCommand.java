@@ -119,6 +119,13 @@ public final class TrainCommand implements Command {
         TrainState saved = resume == null ? null : TrainState.read(resume);
         TrainConfig cfg = config(cl, saved == null ? null : saved.config());
         if (saved != null) requireSame(saved.config(), cfg);
+        Path out = Args.path(cl, "out");
+        if (out == null) {
+            out = resume != null ? resume : Path.of("runs",
+                    "train-" + cfg.model() + "-" + cfg.task() + "-" + cfg.method() + "-s" + cfg.seed());
+        }
+        requireFreshOut(out, resume != null || cl.hasOption("overwrite"));
+        Path json = Args.outputFile(cl, "json");
         // everything that depends only on the architecture is checked on a fresh model before any pretraining
         Workload fresh = Workloads.create(cfg.model(), cfg.preset(), cfg.dtype(), cfg.baseSeed());
         List<String> tasks = fresh.downstreamNames();
@@ -132,13 +139,6 @@ public final class TrainCommand implements Command {
                     + " in [" + (saved == null ? 1 : saved.step() + 1) + ", " + cfg.steps() + "]");
         }
         requireRankFits(cfg, setup(fresh, cfg).sites());
-        Path out = Args.path(cl, "out");
-        if (out == null) {
-            out = resume != null ? resume : Path.of("runs",
-                    "train-" + cfg.model() + "-" + cfg.task() + "-" + cfg.method() + "-s" + cfg.seed());
-        }
-        requireFreshOut(out, resume != null || cl.hasOption("overwrite"));
-        Path json = Args.outputFile(cl, "json");
         Path cacheDir = Args.path(cl, "cache");
         PretrainCache cache = cacheDir != null ? new PretrainCache(cacheDir) : PretrainCache.atDefaultLocation();
 
