@@ -29,6 +29,8 @@ import cola4j.gl.auxiliary.AuxiliaryKind;
 import cola4j.gl.optim.OptimizerKind;
 import cola4j.gl.app.workload.PretrainCache;
 import cola4j.gl.app.workload.Workloads;
+import cola4j.models.site.SiteSelector;
+import cola4j.tensor.DType;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -229,6 +231,9 @@ public final class FtaasCommand implements Command {
         }
         PretrainCache cache = cacheDir != null ? new PretrainCache(cacheDir) : PretrainCache.atDefaultLocation();
         try {
+            // the sites depend only on the architecture: checked on a fresh model before any pretraining
+            Workloads.create(model, preset, DType.FLOAT32, seed).model()
+                    .sites(SiteSelector.suffixes(sites.toArray(String[]::new)));
             return FtaasModels.transformer(model, preset, seed, pre, sites, eval, cache, io.err());
         } catch (IllegalArgumentException e) {
             throw new UsageException("--sites: " + e.getMessage());

@@ -64,6 +64,9 @@ class EarlyErrorsTest {
                 "--method", "cola", "--out", tmp.resolve("t").toString());
         usageError("--sites: ", "copra", "--model", "mlp", "--preset", "tiny", "--sites", "nosuch");
         usageError("unknown task", "copra", "--model", "mlp", "--preset", "tiny", "--tasks", "nope");
+        usageError("--sites: ", "ftaas", "--model", "decoder", "--preset", "tiny", "--sites", "nosuch");
+        usageError("--sites: ", "serve", "--model", "decoder", "--preset", "tiny", "--sites", "nosuch", "--tokens",
+                tmp.resolve("tokens").toString());
     }
 
     @Test
