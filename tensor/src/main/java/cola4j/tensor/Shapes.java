@@ -7,14 +7,18 @@ public final class Shapes {
     private Shapes() {}
 
     /**
-     * Product of the dimensions; 1 for a scalar shape {@code []}. Throws if any dimension is negative or the
-     * count overflows int.
+     * Product of the dimensions; 1 for a scalar shape {@code []}, 0 when any dimension is 0. Throws if any dimension
+     * is negative or the count overflows int.
      */
     public static int numel(int[] shape) {
         long n = 1;
         for (int d : shape) {
             if (d < 0) throw new IllegalArgumentException("negative dimension in shape " + str(shape));
-            n *= d;
+            if (d == 0) n = 0;
+        }
+        // the bound applies to the whole product: a zero anywhere ([65536, 65536, 0]) makes an empty tensor
+        for (int i = 0; i < shape.length && n > 0; i++) {
+            n *= shape[i];
             if (n > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("shape " + str(shape) + " has more than 2^31-1 elements");
             }

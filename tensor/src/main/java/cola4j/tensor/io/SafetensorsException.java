@@ -14,7 +14,10 @@ public final class SafetensorsException extends IOException {
         HEADER_TOO_LARGE,
         /** the input does not fit in one Java array (2 GiB); this reader loads whole files */
         FILE_TOO_LARGE,
-        /** header is not valid UTF-8 JSON (includes duplicate keys and trailing garbage) */
+        /**
+         * header is not valid UTF-8 JSON: malformed UTF-8 (overlong forms, encoded surrogates, code points above
+         * U+10FFFF), an unpaired surrogate in a key or string (escaped ones too), duplicate keys, trailing garbage
+         */
         INVALID_JSON,
         /**
          * JSON is well formed but not a safetensors header (not an object, missing/ill-typed fields, bad __metadata__)

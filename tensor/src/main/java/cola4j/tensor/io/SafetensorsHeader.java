@@ -7,6 +7,10 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -19,8 +23,9 @@ import java.util.Map;
  * Parses and validates a safetensors JSON header against the length of the data section.
  *
  * <p>Header: {@code {"__metadata__": {str: str}, name: {"dtype": tag, "shape": [d0, ...], "data_offsets": [begin,
- * end]}, ...}}, offsets in bytes relative to the data section. Rules enforced (each a {@link Kind}): UTF-8 JSON object
- * with no duplicate keys and nothing but whitespace after it; known dtype; non-negative integer shape; offsets two
+ * end]}, ...}}, offsets in bytes relative to the data section. Rules enforced (each a {@link Kind}): strict UTF-8
+ * (no overlong forms, encoded surrogates or code points above U+10FFFF), no unpaired surrogate in any key or string
+ * (escaped ones included), a JSON object with no duplicate keys and nothing but whitespace after it; known dtype; non-negative integer shape; offsets two
  * integers 0 ≤ begin ≤ end ≤ data length; end − begin = product(shape) × dtype size; ranges neither overlap
  * nor leave holes, so the ranges sorted by begin tile the data section exactly (the official spec requires the byte
  * buffer to be entirely indexed, as does the reference Rust reader). Zero-size tensors have begin = end and must sit on
@@ -32,9 +37,7 @@ final class SafetensorsHeader {
     /** One tensor's header entry (validated). */
     record Entry(String name, StorageType type, int[] shape, long begin, long end) {
         int numel() {
-            int n = 1;
-            for (int d : shape) n *= d;
-            return n;
+            return cola4j.tensor.Shapes.numel(shape);
         }
     }
 
@@ -55,7 +58,7 @@ final class SafetensorsHeader {
     static Parsed parse(byte[] buf, int off, int len, long dataLen) throws SafetensorsException {
         JsonNode root;
         try {
-            root = JSON.readTree(buf, off, len);
+            root = JSON.readTree(strictUtf8(buf, off, len));
         } catch (JsonProcessingException e) {
             throw new SafetensorsException(Kind.INVALID_JSON, "header is not valid JSON: " + e.getOriginalMessage(), e);
         } catch (java.io.IOException e) {
@@ -65,6 +68,7 @@ final class SafetensorsHeader {
             throw new SafetensorsException(Kind.INVALID_HEADER,
                     "header must be a JSON object, got " + (root == null ? "nothing" : root.getNodeType()));
         }
+        requireUnicode(root);
         Map<String, String> metadata = new LinkedHashMap<>();
         List<Entry> entries = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
@@ -74,6 +78,60 @@ final class SafetensorsHeader {
         }
         checkTiling(entries, dataLen);
         return new Parsed(entries, metadata);
+    }
+
+    /**
+     * The header bytes as a String through a strict UTF-8 decoder: malformed input (overlong forms such as
+     * {@code C0 AF}, UTF-8-encoded surrogates {@code ED A0 80}, code points above U+10FFFF, truncated sequences) is
+     * reported, never replaced or decoded leniently.
+     */
+    private static String strictUtf8(byte[] buf, int off, int len) throws SafetensorsException {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(buf, off, len)).toString();
+        } catch (CharacterCodingException e) {
+            throw new SafetensorsException(Kind.INVALID_JSON, "header is not valid UTF-8 (" + e + ")", e);
+        }
+    }
+
+    /**
+     * Every key and string value of the header is valid Unicode: JSON escapes can still spell an unpaired surrogate
+     * ({@code "\\uD800"}), which no UTF-8 writer can encode, so such a header is refused and every name the reader
+     * returns can be written back.
+     */
+    private static void requireUnicode(JsonNode node) throws SafetensorsException {
+        if (node.isTextual()) {
+            requireUnicode("string value", node.textValue());
+        } else if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> f = it.next();
+                requireUnicode("key", f.getKey());
+                requireUnicode(f.getValue());
+            }
+        } else if (node.isArray()) {
+            for (JsonNode e : node) requireUnicode(e);
+        }
+    }
+
+    private static void requireUnicode(String what, String s) throws SafetensorsException {
+        int bad = unpairedSurrogate(s);
+        if (bad >= 0) {
+            throw new SafetensorsException(Kind.INVALID_JSON, "header " + what + " has an unpaired surrogate U+"
+                    + Integer.toHexString(s.charAt(bad)).toUpperCase(java.util.Locale.ROOT) + " at index " + bad
+                    + " (not valid Unicode)");
+        }
+    }
+
+    /** Index of the first unpaired surrogate of {@code s}, or -1 when {@code s} is valid UTF-16. */
+    static int unpairedSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) i++;
+            else if (Character.isSurrogate(c)) return i;
+        }
+        return -1;
     }
 
     private static Map<String, String> metadata(JsonNode node) throws SafetensorsException {
@@ -116,7 +174,6 @@ final class SafetensorsHeader {
             throw new SafetensorsException(Kind.INVALID_SHAPE, what + ": shape must be an array, got " + shape);
         }
         int[] dims = new int[shape.size()];
-        long numel = 1;
         for (int i = 0; i < dims.length; i++) {
             JsonNode d = shape.get(i);
             if (!d.isIntegralNumber() || d.bigIntegerValue().signum() < 0 || !d.canConvertToInt()) {
@@ -124,6 +181,12 @@ final class SafetensorsHeader {
                         what + ": shape " + shape + " must hold non-negative integers below 2^31");
             }
             dims[i] = d.intValue();
+        }
+        // a zero dimension anywhere makes the product 0 ([65536, 65536, 0] is an empty tensor), so the 2^31 bound
+        // applies to the full product only, never to a prefix of it
+        long numel = 1;
+        for (int d : dims) if (d == 0) numel = 0;
+        for (int i = 0; i < dims.length && numel > 0; i++) {
             numel *= dims[i];
             if (numel > Integer.MAX_VALUE) {
                 throw new SafetensorsException(Kind.INVALID_SHAPE,

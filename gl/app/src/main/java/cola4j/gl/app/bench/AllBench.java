@@ -71,8 +71,8 @@ public final class AllBench implements Command {
 
     @Override
     public int run(CommandLine cl, Io io) throws Exception {
-        Path json = Args.path(cl, "json"), md = Args.path(cl, "md");
-        Path png = Args.path(cl, "png");
+        Path json = Args.outputFile(cl, "json"), md = Args.outputFile(cl, "md");
+        Path png = Args.outputFile(cl, "png");
         if (png == null && json != null) {
             png = MemoryBench.pngPath(new DefaultParser()
                     .parse(new MemoryBench().options(), new String[] {"--json", json.toString()}));

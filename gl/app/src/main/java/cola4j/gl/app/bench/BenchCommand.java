@@ -61,7 +61,7 @@ public abstract class BenchCommand<R> implements Command {
 
     @Override
     public final int run(CommandLine cl, Io io) throws Exception {
-        Path json = Args.path(cl, "json"); // validated before the (long) measurement
+        Path json = Args.outputFile(cl, "json"); // checked writable before the (long) measurement
         List<R> rows = measure(cl, io);
         table(rows).print(io.out());
         if (json != null) {

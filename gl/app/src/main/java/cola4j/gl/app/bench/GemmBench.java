@@ -4,6 +4,7 @@ import cola4j.gl.app.io.DTypeJson;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import cola4j.gl.app.command.Args;
+import cola4j.gl.app.command.Limits;
 import cola4j.gl.app.io.Io;
 import cola4j.gl.app.io.Table;
 import cola4j.tensor.DType;
@@ -85,10 +86,10 @@ public final class GemmBench extends BenchCommand<GemmBench.Row> {
 
     @Override
     public List<Row> measure(CommandLine cl, Io io) {
-        int[] sizes = Args.intList(cl, "sizes", DEFAULT_SIZES, 1);
-        int reps = Args.intValue(cl, "reps", 15, 1);
-        int warmup = Args.intValue(cl, "warmup", 2, 0);
-        long warmupNanos = Args.intValue(cl, "warmup-ms", DEFAULT_WARMUP_MS, 0) * 1_000_000L;
+        int[] sizes = Args.intList(cl, "sizes", DEFAULT_SIZES, 1, Limits.MAX_GEMM);
+        int reps = Args.intValue(cl, "reps", 15, 1, Limits.MAX_REPS);
+        int warmup = Args.intValue(cl, "warmup", 2, 0, Limits.MAX_REPS);
+        long warmupNanos = Args.intValue(cl, "warmup-ms", DEFAULT_WARMUP_MS, 0, Limits.MAX_WARMUP_MS) * 1_000_000L;
         List<Row> rows = new ArrayList<>();
         Rng rng = new Rng(42);
         for (int n : sizes) {

@@ -3,6 +3,8 @@ package cola4j.gl.app.bench;
 import cola4j.gl.AdaptationData;
 import cola4j.gl.auxiliary.AuxiliaryModel;
 import cola4j.gl.app.command.Args;
+import cola4j.gl.app.command.OutputPaths;
+import cola4j.gl.app.command.Limits;
 import cola4j.gl.app.io.Io;
 import cola4j.gl.app.io.Table;
 import cola4j.gl.cola.ColaMode;
@@ -88,9 +90,10 @@ public final class MemoryBench extends BenchCommand<MemoryBench.Row> {
 
     @Override
     public List<Row> measure(CommandLine cl, Io io) throws Exception {
-        int[] ks = Args.intList(cl, "users", DEFAULT_USERS, 1);
-        int rows = Args.intValue(cl, "rows", 1, 1);
+        int[] ks = Args.intList(cl, "users", DEFAULT_USERS, 1, Limits.MAX_USERS);
+        int rows = Args.intValue(cl, "rows", 1, 1, Limits.MAX_BATCH);
         Path png = pngPath(cl);
+        if (png != null) OutputPaths.requireWritableFile("png", png);
         LmShape shape = StepBench.shape(cl).withBatch(rows);
         List<Row> out = new ArrayList<>();
         for (String m : METHODS) {

@@ -2,6 +2,7 @@ package cola4j.gl.app.bench;
 
 import cola4j.autograd.Var;
 import cola4j.gl.app.command.Args;
+import cola4j.gl.app.command.Limits;
 import cola4j.gl.app.io.Io;
 import cola4j.gl.app.io.Table;
 import cola4j.tensor.DType;
@@ -69,8 +70,8 @@ public final class OpsBench extends BenchCommand<OpsBench.Row> {
 
     @Override
     public List<Row> measure(CommandLine cl, Io io) {
-        int reps = Args.intValue(cl, "reps", 51, 1);
-        int warmup = Args.intValue(cl, "warmup", 50_000, 0);
+        int reps = Args.intValue(cl, "reps", 51, 1, Limits.MAX_REPS);
+        int warmup = Args.intValue(cl, "warmup", 50_000, 0, Limits.MAX_WARMUP);
         long warmupNanos = warmup == 0 ? 0 : WARMUP_NANOS;
         Rng rng = new Rng(7);
         Tensor x = rng.uniform(DType.FLOAT32, -1, 1, SIZE, SIZE), y = rng.uniform(DType.FLOAT32, -1, 1, SIZE, SIZE);

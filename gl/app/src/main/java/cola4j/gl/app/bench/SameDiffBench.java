@@ -5,6 +5,7 @@ import cola4j.autograd.Var;
 import cola4j.oracle.SameDiffOracle;
 import cola4j.oracle.SdTransformer;
 import cola4j.gl.app.command.Args;
+import cola4j.gl.app.command.Limits;
 import cola4j.gl.app.io.Io;
 import cola4j.gl.app.io.Table;
 import cola4j.gl.optim.Sgd;
@@ -90,8 +91,8 @@ public final class SameDiffBench extends BenchCommand<SameDiffBench.Row> {
 
     @Override
     public List<Row> measure(CommandLine cl, Io io) {
-        int steps = Args.intValue(cl, "steps", 10, 1);
-        int warmup = Args.intValue(cl, "warmup", 3, 0);
+        int steps = Args.intValue(cl, "steps", 10, 1, Limits.MAX_REPS);
+        int warmup = Args.intValue(cl, "warmup", 3, 0, Limits.MAX_REPS);
         LmShape shape = StepBench.shape(cl);
         int[][][] batch = shape.batch(StepBench.BATCH_SEED);
         int b = shape.batch(), t = shape.seqLen(), v = shape.vocab();

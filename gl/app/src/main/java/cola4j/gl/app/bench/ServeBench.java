@@ -1,6 +1,7 @@
 package cola4j.gl.app.bench;
 
 import cola4j.gl.app.command.Args;
+import cola4j.gl.app.command.Limits;
 import cola4j.gl.app.command.UsageException;
 import cola4j.gl.app.ftaas.DigitsTenants;
 import cola4j.gl.app.ftaas.FtaasModels;
@@ -20,7 +21,6 @@ import cola4j.models.data.DigitShift;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.cli.CommandLine;
@@ -71,11 +71,9 @@ public final class ServeBench extends BenchCommand<ServeBench.Row> {
 
     @Override
     public List<Row> measure(CommandLine cl, Io io) throws Exception {
-        int[] users = Args.intList(cl, "users", new int[] {1, 4, 16, 64}, 1);
-        if (Arrays.stream(users).anyMatch(k -> k > 256)) {
-            throw new UsageException("--users: at most 256 users per session here");
-        }
-        int steps = Args.intValue(cl, "steps", 20, 1), rows = Args.intValue(cl, "rows", 16, 1);
+        int[] users = Args.intList(cl, "users", new int[] {1, 4, 16, 64}, 1, 256);
+        int steps = Args.intValue(cl, "steps", 20, 1, Limits.MAX_STEPS);
+        int rows = Args.intValue(cl, "rows", 16, 1, Limits.MAX_BATCH);
         List<ColaMode> modes = new ArrayList<>();
         for (String m : cl.getOptionValue("modes", "unmerged,merged").split(",")) {
             ColaMode mode = ColaMode.parse(m.trim());

@@ -4,6 +4,7 @@ import cola4j.autograd.Var;
 import cola4j.gl.AdaptationData;
 import cola4j.gl.auxiliary.AuxiliaryModel;
 import cola4j.gl.app.command.Args;
+import cola4j.gl.app.command.Limits;
 import cola4j.gl.app.io.Io;
 import cola4j.gl.app.io.Table;
 import cola4j.gl.app.command.UsageException;
@@ -94,8 +95,8 @@ public final class StepBench extends BenchCommand<StepBench.Row> {
 
     @Override
     public List<Row> measure(CommandLine cl, Io io) {
-        int steps = Args.intValue(cl, "steps", 10, 1);
-        int warmup = Args.intValue(cl, "warmup", 3, 0);
+        int steps = Args.intValue(cl, "steps", 10, 1, Limits.MAX_REPS);
+        int warmup = Args.intValue(cl, "warmup", 3, 0, Limits.MAX_REPS);
         LmShape shape = shape(cl);
         int[][][] batch = shape.batch(BATCH_SEED);
         List<Row> rows = new ArrayList<>();

@@ -26,6 +26,7 @@ final class Timing {
     /** Median seconds per call (see the class comment). */
     static double medianSeconds(Supplier<?> task, int warmup, long warmupNanos, int reps, long minSampleNanos) {
         if (reps < 1) throw new IllegalArgumentException("Timing: reps must be >= 1, got " + reps);
+        HeapTouch.once();
         long w0 = System.nanoTime();
         for (long i = 0; i < warmup || System.nanoTime() - w0 < warmupNanos; i++) sink = task.get();
         long t0 = System.nanoTime();
@@ -55,6 +56,7 @@ final class Timing {
      */
     static double[] paired(Supplier<?> a, Supplier<?> b, long warmupNanos, int reps, long minSampleNanos) {
         if (reps < 1) throw new IllegalArgumentException("Timing: reps must be >= 1, got " + reps);
+        HeapTouch.once();
         long innerA = innerCalls(a, warmupNanos, minSampleNanos), innerB = innerCalls(b, warmupNanos, minSampleNanos);
         double[] ta = new double[reps], tb = new double[reps], ratio = new double[reps];
         for (int r = 0; r < reps; r++) {

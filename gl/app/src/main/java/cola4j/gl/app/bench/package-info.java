@@ -1,6 +1,7 @@
 /**
  * cola bench: GemmBench, OpsBench, StepBench, SameDiffBench, MemoryBench, CommBench, AllBench ({@link BenchCommand}).
- * Guarantees: median timings; comm payload = Σ_sites rows × (in + out) × dtype size exactly; merged memory flat in
- * K. BenchCommandsTest, TrainingBenchesTest (commPayloadEqualsAnalytic; merged memory flat in K).
+ * Guarantees: median timings on a touched heap (HeapTouch, at the first timed call, after the arguments parsed); comm
+ * payload = Σ_sites rows × (in + out) × dtype size exactly; merged memory flat in K. BenchCommandsTest,
+ * TrainingBenchesTest (commPayloadEqualsAnalytic; merged memory flat in K).
  */
 package cola4j.gl.app.bench;

@@ -1,6 +1,7 @@
 package cola4j.gl.app.cli;
 
 import cola4j.gl.app.command.Args;
+import cola4j.gl.app.command.Limits;
 import cola4j.gl.app.command.Command;
 import cola4j.gl.app.command.UsageException;
 import cola4j.gl.app.io.Io;
@@ -107,39 +108,47 @@ public final class CopraCommand implements Command {
     record BasePretrain(String metric, @JsonProperty("held_out") double heldOut, String checkpoint,
                         @JsonProperty("from_cache") boolean fromCache) {}
 
-    @Override
-    public int run(CommandLine cl, Io io) throws Exception {
-        String family = Args.choice(cl, "model", null, Workloads.families());
-        String preset = Args.choice(cl, "preset", "small", Workloads.presets());
-        String method = Args.choice(cl, "method", "lora", List.of("lora", "cola"));
-        int seeds = Args.intValue(cl, "seeds", 3, 1);
-        Path json = Args.path(cl, "json");
-        Path cacheDir = Args.path(cl, "cache");
-        PretrainCache cache = cacheDir != null ? new PretrainCache(cacheDir) : PretrainCache.atDefaultLocation();
-        List<String> available = Workloads.create(family, preset, DType.FLOAT32, 0).downstreamNames();
-        List<String> names = cl.hasOption("tasks") ? taskList(cl.getOptionValue("tasks"), available) : available;
-        PretrainResult pre = new Pretrainer(cache, io.err(), false)
-                .run(family, preset, DType.FLOAT32, 0, PretrainConfig.defaults(family, preset), false);
-        Workload w = pre.workload();
-        List<Task<?>> tasks = new ArrayList<>();
-        for (String n : names) tasks.add(w.downstream(n, 0));
-        boolean mlp = family.equals("mlp");
-        List<Site> sites;
+    /** The adapted sites of {@code --sites} (default attn.query, attn.value; mlp: every layer) of w's model. */
+    private static List<Site> sites(CommandLine cl, Workload w, boolean mlp) {
         try {
-            sites = cl.hasOption("sites")
+            return cl.hasOption("sites")
                     ? w.model().sites(SiteSelector.suffixes(cl.getOptionValue("sites").split(",")))
                     : mlp ? w.model().sites(SiteSelector.all())
                     : w.model().sites(SiteSelector.suffixes("attn.query", "attn.value"));
         } catch (IllegalArgumentException e) {
             throw new UsageException("--sites: " + e.getMessage());
         }
+    }
+
+    @Override
+    public int run(CommandLine cl, Io io) throws Exception {
+        String family = Args.choice(cl, "model", null, Workloads.families());
+        String preset = Args.choice(cl, "preset", "small", Workloads.presets());
+        String method = Args.choice(cl, "method", "lora", List.of("lora", "cola"));
+        int seeds = Args.intValue(cl, "seeds", 3, 1, Limits.MAX_SEEDS);
+        Path json = Args.outputFile(cl, "json");
+        Path cacheDir = Args.path(cl, "cache");
+        PretrainCache cache = cacheDir != null ? new PretrainCache(cacheDir) : PretrainCache.atDefaultLocation();
+        boolean mlp = family.equals("mlp");
         List<String> pruneKinds = mlp ? List.of("head") : List.of("attn.value");
         CopraConfig cfg = CopraConfig.defaults(method, pruneKinds);
-        cfg = cfg.withSteps(Args.intValue(cl, "steps", cfg.steps(), 1))
-                .withEvalExamples(Args.intValue(cl, "eval", cfg.evalExamples(), 1))
+        cfg = cfg.withSteps(Args.intValue(cl, "steps", cfg.steps(), 1, Limits.MAX_STEPS))
+                .withEvalExamples(Args.intValue(cl, "eval", cfg.evalExamples(), 1, Limits.MAX_EVAL))
                 .withShapleyPlayers(CopraConfig.ShapleyPlayers.valueOf(
                         Args.choice(cl, "shapley", "layers", List.of("layers", "sites")).toUpperCase()))
-                .withShapleyPermutations(Args.intValue(cl, "permutations", cfg.shapleyPermutations(), 2));
+                .withShapleyPermutations(Args.intValue(cl, "permutations", cfg.shapleyPermutations(), 2,
+                        Limits.MAX_PERMUTATIONS));
+        // tasks and sites depend only on the architecture: checked on a fresh model before any pretraining
+        Workload fresh = Workloads.create(family, preset, DType.FLOAT32, 0);
+        List<String> available = fresh.downstreamNames();
+        List<String> names = cl.hasOption("tasks") ? taskList(cl.getOptionValue("tasks"), available) : available;
+        sites(cl, fresh, mlp);
+        PretrainResult pre = new Pretrainer(cache, io.err(), false)
+                .run(family, preset, DType.FLOAT32, 0, PretrainConfig.defaults(family, preset), false);
+        Workload w = pre.workload();
+        List<Task<?>> tasks = new ArrayList<>();
+        for (String n : names) tasks.add(w.downstream(n, 0));
+        List<Site> sites = sites(cl, w, mlp);
         CopraExperiment exp = new CopraExperiment(w, sites, cfg);
         io.err().printf("copra: %s %s, %d sites in %d layer groups %s, tasks %s, %d seeds x %d steps%n", family, method,
                 sites.size(), exp.groups().size(), exp.groups().names(), names, seeds, cfg.steps());

@@ -2,6 +2,7 @@ package cola4j.gl.app.cli;
 
 import cola4j.gl.app.command.Args;
 import cola4j.gl.app.command.Command;
+import cola4j.gl.app.command.OutputPaths;
 import cola4j.gl.app.command.UsageException;
 import cola4j.gl.app.io.Io;
 
@@ -10,10 +11,7 @@ import cola4j.gl.app.demo.DemoReport;
 import cola4j.gl.app.demo.DemoRun;
 import cola4j.gl.app.demo.DemoSummary;
 import cola4j.gl.app.demo.DemoTables;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.FileSystemException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -93,17 +91,6 @@ public final class DemoCommand implements Command {
 
     /** Creates {@code dir} if needed and checks that a file can be written in it; UsageException (exit 2) otherwise. */
     static void requireWritableDir(Path dir) {
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new UsageException("--out: '" + dir + "' exists and is not a directory");
-        }
-        try {
-            Files.createDirectories(dir);
-            Path probe = Files.createTempFile(dir, ".cola-write-check", ".tmp");
-            Files.delete(probe);
-        } catch (IOException | SecurityException e) {
-            String why = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason()
-                    : e.getClass().getSimpleName();
-            throw new UsageException("--out: cannot create or write the directory '" + dir + "' (" + why + ")");
-        }
+        OutputPaths.requireWritableDir("out", dir);
     }
 }

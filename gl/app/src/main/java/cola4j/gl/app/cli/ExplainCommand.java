@@ -2,6 +2,8 @@ package cola4j.gl.app.cli;
 
 import cola4j.gl.auxiliary.AuxiliaryKind;
 import cola4j.gl.app.command.Args;
+import cola4j.models.site.Site;
+import cola4j.gl.app.command.Limits;
 import cola4j.gl.app.command.Command;
 import cola4j.gl.app.command.UsageException;
 import cola4j.gl.app.io.Io;
@@ -61,19 +63,25 @@ public final class ExplainCommand implements Command {
                                 + " (rows, dL/dh per user, each user's fit)").build());
     }
 
+    /** The sites the walkthrough accepts: the tiny decoder's linear sites, in model order (no embeddings). */
+    static List<String> linearSites() {
+        return new DecoderLM(DecoderLMConfig.tiny(), new Rng(0)).sites().values().stream()
+                .filter(x -> x.kind() == Site.Kind.LINEAR).map(Site::name).toList();
+    }
+
     @Override
     public int run(CommandLine cl, Io io) {
         AuxiliaryKind aux = AuxiliaryKind.parseUserChoice(Args.choice(cl, "aux", "lowrank",
                 AuxiliaryKind.userChoiceNames()));
         DType dtype = DType.parse(Args.choice(cl, "dtype", "float64", List.of("float64", "float32")));
         String site = cl.getOptionValue("site", "blocks.0.attn.query");
-        List<String> names = List.copyOf(new DecoderLM(DecoderLMConfig.tiny(), new Rng(0)).sites().keySet());
-        if (!names.contains(site)) throw new UsageException("--site: unknown site '" + site + "'; available: " + names);
-        if (site.equals("embed.token") || site.equals("embed.position")) {
-            throw new UsageException(
-                    "--site: choose a linear site (embedding sites take the 'embedding' auxiliary; see cola verify)");
+        List<String> names = linearSites();
+        if (!names.contains(site)) {
+            throw new UsageException("--site: '" + site + "' is not a linear site of the tiny decoder; available: "
+                    + names + (site.startsWith("embed.")
+                    ? " (embedding sites take the 'embedding' auxiliary; see cola verify)" : ""));
         }
-        Fixture fx = new Fixture(dtype, Args.intValue(cl, "seed", 0, 0));
+        Fixture fx = new Fixture(dtype, Args.seed(cl, "seed", 0));
         int modes = (cl.hasOption("merged") ? 1 : 0) + (cl.hasOption("interval") ? 1 : 0)
                 + (cl.hasOption("users") ? 1 : 0);
         if (modes > 1) throw new UsageException("choose one of --merged, --interval and --users");
@@ -81,12 +89,10 @@ public final class ExplainCommand implements Command {
             if (!aux.mergeable()) throw new UsageException("--merged needs --aux lowrank or linear, got " + aux);
             new MergedWalkthrough(io.out()).run(fx, aux, site);
         } else if (cl.hasOption("interval")) {
-            int i = Args.intValue(cl, "interval", 3, 1);
-            if (i > MAX_INTERVAL) throw new UsageException("--interval must be <= " + MAX_INTERVAL + ", got " + i);
+            int i = Args.intValue(cl, "interval", 3, 1, MAX_INTERVAL);
             new IntervalWalkthrough(io.out()).run(fx, aux, site, i);
         } else if (cl.hasOption("users")) {
-            int k = Args.intValue(cl, "users", 3, 2);
-            if (k > MAX_USERS) throw new UsageException("--users must be <= " + MAX_USERS + ", got " + k);
+            int k = Args.intValue(cl, "users", 3, 2, MAX_USERS);
             new UsersWalkthrough(io.out()).run(fx, aux, site, k);
         } else {
             new Walkthrough(io.out()).run(fx, aux, site);

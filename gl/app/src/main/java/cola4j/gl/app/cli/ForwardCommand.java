@@ -104,7 +104,7 @@ public final class ForwardCommand implements Command {
             kind = ck.model().config().modelType();
         } else {
             String preset = Args.choice(cl, "preset", "small", Workloads.presets());
-            long seed = Args.intValue(cl, "base-seed", 0, 0);
+            long seed = Args.seed(cl, "base-seed", 0);
             Path cacheDir = Args.path(cl, "cache");
             PretrainCache cache = cacheDir != null ? new PretrainCache(cacheDir) : PretrainCache.atDefaultLocation();
             m = new Pretrainer(cache, io.err(), false).run(model, preset, dtype, seed,

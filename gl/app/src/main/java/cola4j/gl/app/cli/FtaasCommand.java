@@ -2,6 +2,8 @@ package cola4j.gl.app.cli;
 
 import cola4j.gl.app.command.Args;
 import cola4j.gl.app.command.Command;
+import cola4j.gl.app.command.Limits;
+import cola4j.gl.app.command.OutputPaths;
 import cola4j.gl.app.command.UsageException;
 import cola4j.gl.app.io.Io;
 import cola4j.gl.app.io.JsonFiles;
@@ -30,8 +32,9 @@ import cola4j.gl.auxiliary.AuxiliaryKind;
 import cola4j.gl.optim.OptimizerKind;
 import cola4j.gl.app.workload.PretrainCache;
 import cola4j.gl.app.workload.Workloads;
+import cola4j.models.site.SiteSelector;
+import cola4j.tensor.DType;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -135,11 +138,13 @@ public final class FtaasCommand implements Command {
         String model = Args.choice(cl, "model", "mlp", FtaasModels.MODELS);
         boolean mlp = model.equals("mlp");
         String preset = Args.choice(cl, "preset", "small", Workloads.presets());
-        int users = Args.intValue(cl, "users", 4, 1);
+        int users = Args.intValue(cl, "users", 4, 1, Limits.MAX_USERS);
         ColaMode mode = mode(cl);
-        int steps = Args.intValue(cl, "steps", 200, 1), rows = Args.intValue(cl, "rows", 32, 1);
-        int seed = Args.intValue(cl, "seed", 0, 0), eval = Args.intValue(cl, "eval", 256, 1);
-        Integer pre = cl.hasOption("pretrain-steps") ? Args.intValue(cl, "pretrain-steps", 300, mlp ? 0 : 1) : null;
+        int steps = Args.intValue(cl, "steps", 200, 1, Limits.MAX_STEPS);
+        int rows = Args.intValue(cl, "rows", 32, 1, Limits.MAX_BATCH);
+        int seed = Args.seed(cl, "seed", 0), eval = Args.intValue(cl, "eval", 256, 1, Limits.MAX_EVAL);
+        Integer pre = cl.hasOption("pretrain-steps") ? Args.intValue(cl, "pretrain-steps", 300, mlp ? 0 : 1,
+                Limits.MAX_STEPS) : null;
         List<AuxiliaryKind> auxChoice = pattern(cl, "aux", "lowrank", FtaasEmbedding::parse);
         FtaasEmbedding.requireModel(auxChoice, mlp);
         UserPattern pattern = new UserPattern(FtaasEmbedding.asUserChoices(auxChoice),
@@ -151,10 +156,8 @@ public final class FtaasCommand implements Command {
         String transport = Args.choice(cl, "transport", "inprocess", List.of("inprocess", "grpc"));
         TransferDtype transfer = TransferDtype.parse(Args.choice(cl, "transfer-dtype", "float32",
                 List.of("float32", "bf16")));
-        int fitEpochs = Args.intValue(cl, "fit-epochs", 1, 1), fitBatch = Args.intValue(cl, "fit-batch", 0, 0);
-        if (fitEpochs > UserFitConfig.MAX_EPOCHS) {
-            throw new UsageException("--fit-epochs must be <= " + UserFitConfig.MAX_EPOCHS + ", got " + fitEpochs);
-        }
+        int fitEpochs = Args.intValue(cl, "fit-epochs", 1, 1, UserFitConfig.MAX_EPOCHS);
+        int fitBatch = Args.intValue(cl, "fit-batch", 0, 0, Limits.MAX_BATCH);
         if ((fitEpochs > 1 || fitBatch > 0) && transport.equals("grpc")) {
             throw new UsageException("--fit-epochs/--fit-batch run with --transport inprocess only");
         }
@@ -268,6 +271,9 @@ public final class FtaasCommand implements Command {
             }
         }
         try {
+            // the sites depend only on the architecture: checked on a fresh model before any pretraining
+            Workloads.create(model, preset, DType.FLOAT32, seed).model()
+                    .sites(SiteSelector.suffixes(sites.toArray(String[]::new)));
             return FtaasModels.transformer(model, preset, seed, pre, sites, eval, cache, io.err());
         } catch (IllegalArgumentException e) {
             throw new UsageException("--sites: " + e.getMessage());
@@ -299,26 +305,9 @@ public final class FtaasCommand implements Command {
         }
     }
 
-    /**
-     * Fails before the run if the JSON cannot be written: the path is a directory, its parent directories cannot be
-     * created (they are created here, as the final write would), or no file can be created in the parent.
-     */
+    /** Fails before the run if the JSON cannot be written ({@link OutputPaths#requireWritableFile}). */
     static void requireWritable(Path json) {
-        Path abs = json.toAbsolutePath();
-        if (Files.isDirectory(abs)) throw new UsageException("--json: " + json + " is a directory");
-        Path dir = abs.getParent();
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException | SecurityException e) {
-            throw new UsageException("--json: cannot create directory " + dir + " (" + e.getClass().getSimpleName()
-                    + ": " + e.getMessage() + ")");
-        }
-        try {
-            Files.delete(Files.createTempFile(dir, ".cola-ftaas-probe.", ".tmp"));
-        } catch (IOException | SecurityException e) {
-            throw new UsageException("--json: cannot write in " + dir + " (" + e.getClass().getSimpleName() + ": "
-                    + e.getMessage() + ")");
-        }
+        OutputPaths.requireWritableFile("json", json);
     }
 
     /** One user's settings as JSON. */

@@ -43,11 +43,8 @@ final class FtaasShapley {
         }
         if (mode != ColaMode.MERGED_AVERAGE) throw new UsageException("--shapley needs --merged-average");
         if (!transport.equals("inprocess")) throw new UsageException("--shapley needs --transport inprocess");
-        int m = Args.intValue(cl, "shapley-permutations", 200, UserShapley.MIN_PERMUTATIONS);
-        if (m > UserShapley.MAX_PERMUTATIONS) {
-            throw new UsageException("--shapley-permutations must be <= " + UserShapley.MAX_PERMUTATIONS + ", got "
-                    + m);
-        }
+        int m = Args.intValue(cl, "shapley-permutations", 200, UserShapley.MIN_PERMUTATIONS,
+                UserShapley.MAX_PERMUTATIONS);
         return m;
     }
 

@@ -26,7 +26,9 @@ import org.apache.commons.cli.ParseException;
  *
  * <p>Exit codes: 0 success (also for {@code --help}); 1 the command failed (message on stderr; the stack trace
  * too for unexpected errors, or always with {@code COLA_DEBUG=1}); 2 usage error (unknown command or option, an
- * option given twice, missing or invalid value): one line on stderr plus a hint, never a stack trace.
+ * option given twice, missing or invalid value, a long option typed as a prefix of its name): one line on stderr plus
+ * a hint, never a stack trace. A heap exhausted by a command ({@link OutOfMemoryError}) is one line naming the size
+ * options to lower, exit 1.
  */
 public final class Main {
     private Main() {}
@@ -83,7 +85,7 @@ public final class Main {
         }
         CommandLine cl;
         try {
-            cl = new DefaultParser().parse(options, args.toArray(String[]::new));
+            cl = parser().parse(options, args.toArray(String[]::new));
         } catch (ParseException e) {
             return usageError(path, e.getMessage(), io);
         }
@@ -98,7 +100,38 @@ public final class Main {
             return usageError(path, e.getMessage(), io);
         } catch (Exception e) {
             return failure(path, e, io);
+        } catch (OutOfMemoryError e) {
+            return outOfMemory(path, cl, options, io);
         }
+    }
+
+    /**
+     * Long options must be typed in full: commons-cli's default prefix matching would read {@code --dtyp float32} as
+     * {@code --dtype float32}, and {@code --d} as whichever option starts with d.
+     */
+    static DefaultParser parser() {
+        return DefaultParser.builder().setAllowPartialMatching(false).build();       // a parser has state: one per call
+    }
+
+    /** Size options, in the order an out-of-memory message suggests lowering them. */
+    static final List<String> SIZE_OPTIONS = List.of("users", "batch", "rows", "rank", "sizes", "eval-examples",
+            "eval", "mlp-hidden", "preset");
+
+    /**
+     * One line for a heap exhausted by the command: the size options given (or, when none was, those the command
+     * has) to lower, and how to raise the heap. Exit code 1.
+     */
+    private static int outOfMemory(String path, CommandLine cl, Options options, Io io) {
+        List<String> given = new ArrayList<>(), known = new ArrayList<>();
+        for (String o : SIZE_OPTIONS) {
+            if (cl.hasOption(o)) given.add("--" + o);
+            else if (options.hasLongOption(o)) known.add("--" + o);
+        }
+        List<String> lower = given.isEmpty() ? known : given;
+        io.err().println(path + ": error: out of memory (heap " + Runtime.getRuntime().maxMemory() / 1048576
+                + " MiB); " + (lower.isEmpty() ? "" : "lower " + String.join(", ", lower) + " or ")
+                + "raise the heap (COLA_JAVA_OPTS=-Xmx...)");
+        return FAILED;
     }
 
     /**

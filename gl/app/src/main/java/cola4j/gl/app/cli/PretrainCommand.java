@@ -4,6 +4,8 @@ import cola4j.gl.app.io.DTypeJson;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import cola4j.gl.app.command.Args;
+import cola4j.gl.app.command.OutputPaths;
+import cola4j.gl.app.command.Limits;
 import cola4j.gl.app.command.Command;
 import cola4j.gl.app.io.Io;
 import cola4j.gl.app.io.JsonFiles;
@@ -169,12 +171,13 @@ public final class PretrainCommand implements Command {
     public int run(CommandLine cl, Io io) throws Exception {
         String family = Args.choice(cl, "model", null, Workloads.families());
         String preset = Args.choice(cl, "preset", "small", Workloads.presets());
-        long seed = Args.intValue(cl, "seed", 0, 0);
+        long seed = Args.seed(cl, "seed", 0);
         DType dtype = DType.parse(Args.choice(cl, "dtype", "float32", List.of("float32", "float64")));
         PretrainConfig cfg = PretrainConfig.defaults(family, preset);
-        if (cl.hasOption("steps")) cfg = cfg.withSteps(Args.intValue(cl, "steps", cfg.steps(), 1));
-        Path json = Args.path(cl, "json");
+        if (cl.hasOption("steps")) cfg = cfg.withSteps(Args.intValue(cl, "steps", cfg.steps(), 1, Limits.MAX_STEPS));
+        Path json = Args.outputFile(cl, "json");
         Path cacheDir = Args.path(cl, "cache");
+        if (cacheDir != null) OutputPaths.requireWritableDir("cache", cacheDir);
         PretrainCache cache = cacheDir != null ? new PretrainCache(cacheDir) : PretrainCache.atDefaultLocation();
 
         PretrainResult r = new Pretrainer(cache, io.err(), !cl.hasOption("quiet"))

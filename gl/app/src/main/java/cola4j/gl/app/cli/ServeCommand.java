@@ -1,6 +1,7 @@
 package cola4j.gl.app.cli;
 
 import cola4j.gl.app.command.Args;
+import cola4j.gl.app.command.Limits;
 import cola4j.gl.app.command.Command;
 import cola4j.gl.app.command.UsageException;
 import cola4j.gl.app.ftaas.Evaluation;
@@ -94,22 +95,18 @@ public final class ServeCommand implements Command {
         String model = Args.choice(cl, "model", "mlp", List.of("mlp", "encoder", "decoder", "seq2seq"));
         boolean mlp = model.equals("mlp");
         String preset = Args.choice(cl, "preset", "small", Workloads.presets());
-        int eval = Args.intValue(cl, "eval", 256, 1);
+        int eval = Args.intValue(cl, "eval", 256, 1, Limits.MAX_EVAL);
         Path cacheDir = Args.path(cl, "cache");
         List<String> sites = FtaasCommand.sites(cl, mlp);
-        int maxUsers = Args.intValue(cl, "max-users", 64, 1);
-        if (maxUsers > SessionLimits.MAX_USERS) {
-            throw new UsageException("--max-users must be <= " + SessionLimits.MAX_USERS);
-        }
-        int users = Args.intValue(cl, "users", 2, 1);
+        int maxUsers = Args.intValue(cl, "max-users", 64, 1, Limits.MAX_USERS);
+        int users = Args.intValue(cl, "users", 2, 1, Limits.MAX_USERS);
         if (users > maxUsers) throw new UsageException("--users " + users + " exceeds --max-users " + maxUsers);
         int steps = bounded(cl, "steps", 100, SessionLimits.MAX_STEPS),
                 rows = bounded(cl, "rows", 32, SessionLimits.MAX_ROWS);
-        int port = Args.intValue(cl, "port", 50051, 0);
-        if (port > 65535) throw new UsageException("--port must be <= 65535");
-        long stepTimeout = Args.intValue(cl, "step-timeout", 30_000, 1),
-                startTimeout = Args.intValue(cl, "start-timeout", 300_000, 1);
-        int seed = Args.intValue(cl, "seed", 0, 0);
+        int port = Args.intValue(cl, "port", 50051, 0, Limits.MAX_PORT);
+        long stepTimeout = Args.intValue(cl, "step-timeout", 30_000, 1, Limits.MAX_MILLIS),
+                startTimeout = Args.intValue(cl, "start-timeout", 300_000, 1, Limits.MAX_MILLIS);
+        int seed = Args.seed(cl, "seed", 0);
         Integer pre = cl.hasOption("pretrain-steps") || mlp ? bounded(cl, "pretrain-steps", 300, 100_000) : null;
         ColaMode mode = FtaasCommand.mode(cl);
         TransferDtype transfer = TransferDtype.parse(Args.choice(cl, "transfer-dtype", "float32",
@@ -165,9 +162,7 @@ public final class ServeCommand implements Command {
     }
 
     private static int bounded(CommandLine cl, String opt, int dflt, int max) {
-        int v = Args.intValue(cl, opt, dflt, 1);
-        if (v > max) throw new UsageException("--" + opt + " must be <= " + max);
-        return v;
+        return Args.intValue(cl, opt, dflt, 1, max);
     }
 
     private static NetServer.Tls tls(CommandLine cl) {

@@ -2,6 +2,7 @@ package cola4j.gl.app.cli;
 
 import cola4j.gl.UserFitConfig;
 import cola4j.gl.app.command.Args;
+import cola4j.gl.app.command.Limits;
 import cola4j.gl.app.command.Command;
 import cola4j.gl.app.command.UsageException;
 import cola4j.gl.app.experiments.ColaStudy;
@@ -56,16 +57,13 @@ public final class StudyCommand implements Command {
         if (!cl.hasOption("vary")) throw new UsageException("--vary fit-epochs|staleness is required");
         String vary = Args.choice(cl, "vary", null, List.of("fit-epochs", "staleness"));
         boolean epochs = vary.equals("fit-epochs");
-        int[] values = Args.intList(cl, "values", epochs ? new int[] {1, 2, 4, 8} : new int[] {0, 1, 2, 4, 8},
-                epochs ? 1 : 0);
         int max = epochs ? UserFitConfig.MAX_EPOCHS : StaleColaTrainer.MAX_STALENESS;
-        for (int v : values) {
-            if (v > max) throw new UsageException("--values: " + v + " is above the bound " + max + " for " + vary);
-        }
-        int steps = Args.intValue(cl, "steps", 200, 1), interval = Args.intValue(cl, "interval", 1, 1);
-        if (steps > 100_000) throw new UsageException("--steps must be <= 100000, got " + steps);
+        int[] values = Args.intList(cl, "values", epochs ? new int[] {1, 2, 4, 8} : new int[] {0, 1, 2, 4, 8},
+                epochs ? 1 : 0, max);
+        int steps = Args.intValue(cl, "steps", 200, 1, 100_000);
+        int interval = Args.intValue(cl, "interval", 1, 1, Limits.MAX_INTERVAL);
         if (!epochs && interval != 1) throw new UsageException("--vary staleness needs --interval 1");
-        int pre = Args.intValue(cl, "pretrain-steps", 300, 0), seed = Args.intValue(cl, "seed", 0, 0);
+        int pre = Args.intValue(cl, "pretrain-steps", 300, 0, Limits.MAX_STEPS), seed = Args.seed(cl, "seed", 0);
         Path out = cl.hasOption("out") ? Args.path(cl, "out") : Path.of("runs", "study-" + vary);
         try {
             java.nio.file.Files.createDirectories(out);

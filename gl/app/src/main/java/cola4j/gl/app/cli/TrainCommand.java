@@ -1,12 +1,16 @@
 package cola4j.gl.app.cli;
 
 import cola4j.gl.app.command.Args;
+import cola4j.gl.app.command.Limits;
 import cola4j.gl.app.command.Command;
+import cola4j.gl.app.command.OutputPaths;
 import cola4j.gl.app.command.UsageException;
 import cola4j.gl.app.io.Io;
 import cola4j.gl.app.io.JsonFiles;
 
+import cola4j.gl.UserFitConfig;
 import cola4j.gl.auxiliary.AuxiliaryKind;
+import cola4j.gl.cola.StaleColaTrainer;
 import cola4j.gl.app.train.BaseIdentity;
 import com.fasterxml.jackson.databind.JsonNode;
 import cola4j.gl.app.train.CheckpointAudit;
@@ -30,12 +34,16 @@ import cola4j.gl.app.workload.Workload;
 import cola4j.gl.app.workload.Workloads;
 import cola4j.tensor.DType;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import cola4j.models.site.Site;
+import java.io.IOException;
 import java.lang.reflect.RecordComponent;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Stream;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -110,6 +118,8 @@ public final class TrainCommand implements Command {
         opt(o, "out", "DIR",
                 "Output directory (default runs/train-<model>-<task>-<method>-s<seed>; with --resume: DIR)");
         opt(o, "resume", "DIR", "Continue the run whose output (or checkpoint) directory is DIR");
+        o.addOption(Option.builder().longOpt("overwrite")
+                .desc("Write into --out even if it holds an earlier run (refused otherwise)").build());
         opt(o, "trace", "DIR", "Write per-step tensors (batch, loss, adaptation data, parameters) to DIR");
         opt(o, "json", "FILE", "Write {method, final_metric, final_loss, steps, seconds} to FILE");
         opt(o, "cache", "DIR", "Pretrained checkpoint cache (default as cola pretrain)");
@@ -130,16 +140,17 @@ public final class TrainCommand implements Command {
         TrainConfig cfg = config(cl, saved == null ? null : saved.config());
         if (saved != null) requireSame(saved.config(), cfg);
         boolean hf = cfg.model().startsWith(HfLoader.PREFIX);
-        if (!hf) requireTask(cfg);
-        int stopAt = Args.intValue(cl, "stop-at", cfg.steps(), 1);
-        if (stopAt > cfg.steps() || stopAt % cfg.interval() != 0 || (saved != null && stopAt <= saved.step())) {
-            throw new UsageException("--stop-at " + stopAt + " must be a multiple of the interval " + cfg.interval()
-                    + " in [" + (saved == null ? 1 : saved.step() + 1) + ", " + cfg.steps() + "]");
-        }
         Path out = Args.path(cl, "out");
         if (out == null) {
             out = resume != null ? resume : Path.of("runs", "train-" + (hf ? "hf" : cfg.model()) + "-"
                     + (hf ? "data" : cfg.task()) + "-" + cfg.method() + "-s" + cfg.seed());
+        }
+        requireFreshOut(out, resume != null || cl.hasOption("overwrite"));
+        Path json = Args.outputFile(cl, "json");
+        int stopAt = Args.intValue(cl, "stop-at", cfg.steps(), 1, Limits.MAX_STEPS);
+        if (stopAt > cfg.steps() || stopAt % cfg.interval() != 0 || (saved != null && stopAt <= saved.step())) {
+            throw new UsageException("--stop-at " + stopAt + " must be a multiple of the interval " + cfg.interval()
+                    + " in [" + (saved == null ? 1 : saved.step() + 1) + ", " + cfg.steps() + "]");
         }
         Workload w;
         Task<?> task;
@@ -156,6 +167,10 @@ public final class TrainCommand implements Command {
                     + t.run().checkpoint().dir() + (t.run().checkpoint().initialized().isEmpty() ? ""
                     : " (initialized, not in the checkpoint: " + t.run().checkpoint().initialized() + ")"));
         } else {
+            // everything that depends only on the architecture is checked on a fresh model before any pretraining
+            Workload fresh = Workloads.create(cfg.model(), cfg.preset(), cfg.dtype(), cfg.baseSeed());
+            requireTask(cfg, fresh.downstreamNames());
+            requireRankFits(cfg, setup(fresh, cfg, AdapterBase.unsaved(cfg.model())).sites());
             Path cacheDir = Args.path(cl, "cache");
             PretrainCache cache = cacheDir != null ? new PretrainCache(cacheDir) : PretrainCache.atDefaultLocation();
             PretrainResult pre = new Pretrainer(cache, io.err(), !cl.hasOption("quiet"))
@@ -168,12 +183,8 @@ public final class TrainCommand implements Command {
         // taken before MethodSetup and before full fine-tuning changes the weights
         BaseIdentity identity = hf ? BaseIdentity.of(w.model(), hfConfig) : BaseIdentity.of(w.model());
         if (audit != null) CheckpointAudit.requireSameBase(audit, identity);
-        MethodSetup setup;
-        try {
-            setup = MethodSetup.create(w, cfg, base);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
+        MethodSetup setup = setup(w, cfg, base);
+        if (hf) requireRankFits(cfg, setup.sites());
         TrainState from = new TrainState(cfg, 0, identity, List.of());
         double secondsBefore = 0;
         if (saved != null) {
@@ -198,7 +209,6 @@ public final class TrainCommand implements Command {
         io.out().printf("%s at step %d/%d: loss %.4f, eval_loss %.4f, %s %.4f (%.1f s); checkpoint %s%n",
                 stopAt < cfg.steps() ? "stopped" : "done", r.steps(), cfg.steps(), r.finalLoss(), r.finalEvalLoss(),
                 r.metricName(), r.finalMetric(), r.seconds(), r.checkpoint());
-        Path json = Args.path(cl, "json");
         if (json != null) {
             JsonFiles.writeAtomic(json, new Report(cfg.method().cliName(), r.metricName(), r.finalMetric(),
                     r.finalLoss(), r.finalEvalLoss(), r.steps(), r.seconds()));
@@ -217,6 +227,49 @@ public final class TrainCommand implements Command {
         boolean mlp = model.equals("mlp");
         if (method == TrainMethod.FULL) return mlp ? 3e-3 : 1e-3;
         return mlp ? 3e-2 : 3e-3;
+    }
+
+    /** The method's trainer on w; a config the model cannot take (a site that matches nothing) is a usage error. */
+    private static MethodSetup setup(Workload w, TrainConfig cfg, AdapterBase base) {
+        try {
+            return MethodSetup.create(w, cfg, base);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    /**
+     * A low-rank adapter's rank is at most the widest adapted site's min(d_in, d_out): beyond it no site gains
+     * capacity, only memory (issue 15: {@code --rank 100000} ran out of memory after pretraining).
+     */
+    static void requireRankFits(TrainConfig cfg, List<Site> sites) {
+        if (!cfg.hasSiteAuxiliaries() || cfg.aux() != AuxiliaryKind.LOWRANK || sites.isEmpty()) return;
+        int widest = sites.stream().mapToInt(x -> Math.min(x.inFeatures(), x.outFeatures())).max().orElseThrow();
+        if (cfg.rank() > widest) {
+            throw new UsageException("--rank " + cfg.rank() + " exceeds min(d_in, d_out) = " + widest
+                    + " of the widest adapted site of " + cfg.model() + " " + cfg.preset());
+        }
+    }
+
+    /**
+     * {@code --out} must not be a file, and an existing non-empty directory (an old run) is overwritten only with
+     * {@code --overwrite} or when resuming; checked before anything loads.
+     */
+    static void requireFreshOut(Path out, boolean mayReuse) {
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new UsageException("--out: '" + out + "' exists and is not a directory");
+        }
+        if (!mayReuse && Files.isDirectory(out)) {
+            try (Stream<Path> entries = Files.list(out)) {
+                if (entries.findAny().isPresent()) {
+                    throw new UsageException("--out: '" + out + "' already holds a run; choose another directory,"
+                            + " --resume it or pass --overwrite");
+                }
+            } catch (IOException e) {
+                throw new UsageException("--out: cannot read '" + out + "' (" + e.getMessage() + ")");
+            }
+        }
+        OutputPaths.requireWritableDir("out", out);
     }
 
     /** The config from the options; absent options take {@code base}'s values (a resumed run) or the defaults. */
@@ -242,12 +295,12 @@ public final class TrainCommand implements Command {
                 Workloads.presets());
         DType dtype = DType.parse(Args.choice(cl, "dtype", b ? base.dtype().cliName : "float32",
                 List.of("float32", "float64")));
-        long baseSeed = Args.intValue(cl, "base-seed", b ? (int) base.baseSeed() : 0, 0);
+        long baseSeed = Args.seed(cl, "base-seed", b ? (int) base.baseSeed() : 0);
         AuxiliaryKind aux = AuxiliaryKind.parse(
                 Args.choice(cl, "aux", b ? base.aux().cliName() : "lowrank", AuxiliaryKind.names()));
-        int rank = Args.intValue(cl, "rank", b ? base.rank() : 8, 1);
+        int rank = Args.intValue(cl, "rank", b ? base.rank() : 8, 1, Limits.MAX_RANK);
         double alpha = Args.doubleValue(cl, "alpha", b ? base.alpha() : 8);
-        int interval = Args.intValue(cl, "interval", b ? base.interval() : 1, 1);
+        int interval = Args.intValue(cl, "interval", b ? base.interval() : 1, 1, Limits.MAX_INTERVAL);
         boolean merged = cl.hasOption("merged") || (b && base.merged());
         List<String> sites = cl.hasOption("sites") ? Arrays.asList(cl.getOptionValue("sites").split(",")) : b
                 ? base.sites() : List.of();
@@ -260,18 +313,19 @@ public final class TrainCommand implements Command {
         ScheduleKind schedule = ScheduleKind.parse(Args.choice(cl, "schedule", b ? base.schedule().cliName() : "linear",
                 ScheduleKind.names()));
         double clip = Args.doubleValue(cl, "clip", b ? base.clip() : 1.0);
-        int steps = Args.intValue(cl, "steps", b ? base.steps() : 200, 1);
+        int steps = Args.intValue(cl, "steps", b ? base.steps() : 200, 1, Limits.MAX_STEPS);
         int updates = TrainConfig.optimizerSteps(steps, interval);
         int warmup = Args.intValue(cl, "warmup",
-                b ? base.warmup() : schedule == ScheduleKind.CONSTANT ? 0 : updates / 10, 0);
-        int batch = Args.intValue(cl, "batch", b ? base.batch() : 32, 1);
-        long seed = Args.intValue(cl, "seed", b ? (int) base.seed() : 0, 0);
+                b ? base.warmup() : schedule == ScheduleKind.CONSTANT ? 0 : updates / 10, 0, Limits.MAX_STEPS);
+        int batch = Args.intValue(cl, "batch", b ? base.batch() : 32, 1, Limits.MAX_BATCH);
+        long seed = Args.seed(cl, "seed", b ? (int) base.seed() : 0);
         int evalEvery = Args.intValue(cl, "eval-every",
-                b ? base.evalEvery() : Math.max(1, (steps / 10 + interval - 1) / interval) * interval, 1);
-        int evalExamples = Args.intValue(cl, "eval-examples", b ? base.evalExamples() : 500, 1);
-        int fitEpochs = Args.intValue(cl, "fit-epochs", b ? base.fitEpochs() : 1, 1);
-        int fitBatch = Args.intValue(cl, "fit-batch", b ? base.fitBatch() : 0, 0);
-        int staleness = Args.intValue(cl, "staleness", b ? base.staleness() : 0, 0);
+                b ? base.evalEvery() : Math.max(1, (steps / 10 + interval - 1) / interval) * interval, 1,
+                Limits.MAX_STEPS);
+        int evalExamples = Args.intValue(cl, "eval-examples", b ? base.evalExamples() : 500, 1, Limits.MAX_EVAL);
+        int fitEpochs = Args.intValue(cl, "fit-epochs", b ? base.fitEpochs() : 1, 1, UserFitConfig.MAX_EPOCHS);
+        int fitBatch = Args.intValue(cl, "fit-batch", b ? base.fitBatch() : 0, 0, Limits.MAX_BATCH);
+        int staleness = Args.intValue(cl, "staleness", b ? base.staleness() : 0, 0, StaleColaTrainer.MAX_STALENESS);
         try {
             return new TrainConfig(model, preset, dtype, baseSeed, task, method, aux, rank, alpha, interval, merged,
                     sites, optimizer, lr, schedule, warmup, clip, steps, batch, seed, evalEvery, evalExamples,
@@ -283,7 +337,11 @@ public final class TrainCommand implements Command {
 
     /** A task of the config's model family, or a usage error listing them. */
     static void requireTask(TrainConfig cfg) {
-        List<String> tasks = Workloads.create(cfg.model(), cfg.preset(), cfg.dtype(), cfg.baseSeed()).downstreamNames();
+        requireTask(cfg, Workloads.create(cfg.model(), cfg.preset(), cfg.dtype(), cfg.baseSeed()).downstreamNames());
+    }
+
+    /** As {@link #requireTask(TrainConfig)} with the family's task names already known. */
+    static void requireTask(TrainConfig cfg, List<String> tasks) {
         if (!tasks.contains(cfg.task())) {
             throw new UsageException("--task: unknown task '" + cfg.task() + "' for " + cfg.model()
                     + "; available: " + tasks);

@@ -1,6 +1,7 @@
 package cola4j.gl.app.cli;
 
 import cola4j.gl.app.command.Args;
+import cola4j.gl.app.command.Limits;
 import cola4j.gl.app.command.Command;
 import cola4j.gl.app.command.UsageException;
 import cola4j.gl.app.ftaas.DigitsData;
@@ -92,12 +93,12 @@ public final class UserCommand implements Command {
                 AuxiliaryKind.userChoiceNames()));
         OptimizerKind opt = OptimizerKind.parse(Args.choice(cl, "optimizer", "adamw", OptimizerKind.names()));
         AttachRequest request = AttachRequest.newBuilder().setAux(aux.cliName())
-                .setRank(Args.intValue(cl, "rank", 8, 1)).setMlpHidden(Args.intValue(cl, "mlp-hidden", 32, 1))
-                .setInterval(Args.intValue(cl, "interval", 1, 1)).setOptimizer(opt.cliName())
+                .setRank(Args.intValue(cl, "rank", 8, 1, Limits.MAX_RANK))
+                .setMlpHidden(Args.intValue(cl, "mlp-hidden", 32, 1, Limits.MAX_HIDDEN))
+                .setInterval(Args.intValue(cl, "interval", 1, 1, Limits.MAX_INTERVAL)).setOptimizer(opt.cliName())
                 .setLr(Args.doubleValue(cl, "lr", 0.02)).setTask(cl.getOptionValue("task", "")).build();
-        int connectTimeout = Args.intValue(cl, "connect-timeout", 30_000, 1);
-        Path json = Args.path(cl, "json");
-        if (json != null) FtaasCommand.requireWritable(json);
+        int connectTimeout = Args.intValue(cl, "connect-timeout", 30_000, 1, Limits.MAX_MILLIS);
+        Path json = Args.outputFile(cl, "json");
         ChannelCredentials creds;
         if (cl.hasOption("tls-ca")) {
             File ca = new File(cl.getOptionValue("tls-ca"));

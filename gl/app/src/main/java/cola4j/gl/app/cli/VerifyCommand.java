@@ -4,6 +4,7 @@ import cola4j.gl.app.io.DTypeJson;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import cola4j.gl.app.command.Args;
+import cola4j.gl.app.command.Limits;
 import cola4j.gl.app.command.Command;
 import cola4j.gl.app.command.UsageException;
 import cola4j.gl.app.io.Io;
@@ -120,8 +121,8 @@ public final class VerifyCommand implements Command {
     @Override
     public int run(CommandLine cl, Io io) throws Exception {
         DType dtype = DType.parse(Args.choice(cl, "dtype", "float64", List.of("float64", "float32")));
-        int seed = Args.intValue(cl, "seed", 0, 0);
-        Path json = Args.path(cl, "json");
+        int seed = Args.seed(cl, "seed", 0);
+        Path json = Args.outputFile(cl, "json");
         if (cl.hasOption("negative-controls")) {
             if (dtype != DType.FLOAT64) throw new UsageException("--negative-controls runs in float64 only");
             return NegativeControlsRun.run(mutants, seed, json, io);

@@ -12,12 +12,18 @@ import org.apache.commons.cli.CommandLine;
 public final class Args {
     private Args() {}
 
-    /** An integer option, at least {@code min}. */
-    public static int intValue(CommandLine cl, String opt, int dflt, int min) {
+    /** An integer option in {@code [min, max]} (bounds from {@link Limits} for sizes). */
+    public static int intValue(CommandLine cl, String opt, int dflt, int min, int max) {
         if (!cl.hasOption(opt)) return dflt;
         int v = parseInt(opt, cl.getOptionValue(opt));
         if (v < min) throw new UsageException("--" + opt + " must be >= " + min + ", got " + v);
+        if (v > max) throw new UsageException("--" + opt + " must be <= " + max + ", got " + v);
         return v;
+    }
+
+    /** A seed: any integer in {@code [0, 2^31-1]}. */
+    public static int seed(CommandLine cl, String opt, int dflt) {
+        return intValue(cl, opt, dflt, 0, Limits.MAX_SEED);
     }
 
     /** A floating-point option (finite). */
@@ -33,17 +39,17 @@ public final class Args {
         }
     }
 
-    /** A comma-separated list of integers, each at least {@code min}, e.g. {@code --sizes 256,512}. */
-    public static int[] intList(CommandLine cl, String opt, int[] dflt, int min) {
+    /** A comma-separated list of integers, each in {@code [min, max]}, e.g. {@code --sizes 256,512}. */
+    public static int[] intList(CommandLine cl, String opt, int[] dflt, int min, int max) {
         if (!cl.hasOption(opt)) return dflt.clone();
         String s = cl.getOptionValue(opt);
         String[] parts = s.split(",", -1);
         int[] v = new int[parts.length];
         for (int i = 0; i < parts.length; i++) {
             v[i] = parseInt(opt, parts[i]);
-            if (v[i] < min) {
-                throw new UsageException("--" + opt + ": every value must be >= " + min + ", got " + v[i]
-                        + " in '" + s + "'");
+            if (v[i] < min || v[i] > max) {
+                throw new UsageException("--" + opt + ": every value must be " + (v[i] < min ? ">= " + min
+                        : "<= " + max) + ", got " + v[i] + " in '" + s + "'");
             }
         }
         return v;
@@ -69,6 +75,16 @@ public final class Args {
         } catch (InvalidPathException e) {
             throw new UsageException("--" + opt + ": invalid path '" + s + "': " + e.getReason());
         }
+    }
+
+    /**
+     * An output file option, checked before any work: not a directory, its parent creatable and writable (a probe
+     * file is created and deleted). Null when absent.
+     */
+    public static Path outputFile(CommandLine cl, String opt) {
+        Path p = path(cl, opt);
+        if (p != null) OutputPaths.requireWritableFile(opt, p);
+        return p;
     }
 
     private static int parseInt(String opt, String s) {

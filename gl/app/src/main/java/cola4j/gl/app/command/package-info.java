@@ -1,6 +1,8 @@
 /**
- * The subcommand contract shared by cli and bench: {@link Command}, CommandGroup, Args, UsageException.
- * Guarantees: an absent option gives its default; a bad value is a usage error naming the option and the value.
- * ArgsAndJsonTest (typedValuesAndDefaults, badValuesNameTheOption), MainTest.
+ * The subcommand contract shared by cli and bench: {@link Command}, CommandGroup, Args, UsageException, Limits,
+ * OutputPaths. Guarantees: an absent option gives its default; a bad value, or a size above its bound in Limits, is a
+ * usage error naming the option and the value, at parse time; an output path that cannot be written is a usage error
+ * before the work (OutputPaths). ArgsAndJsonTest (typedValuesAndDefaults, badValuesNameTheOption), MainTest,
+ * EarlyErrorsTest, ArgumentFuzzPropertyTest (random vectors: exit 0/1/2, one line, no stack trace).
  */
 package cola4j.gl.app.command;

@@ -1,5 +1,6 @@
 package cola4j.gl.app.ftaas;
 
+import cola4j.gl.app.command.Limits;
 import cola4j.models.site.Site;
 import java.util.List;
 
@@ -14,7 +15,8 @@ public final class SessionLimits {
     private SessionLimits() {}
 
     /** Upper bounds of the size options. */
-    public static final int MAX_USERS = 1024, MAX_RANK = 1024, MAX_ROWS = 4096, MAX_STEPS = 1_000_000;
+    public static final int MAX_USERS = Limits.MAX_USERS, MAX_RANK = Limits.MAX_RANK, MAX_ROWS = Limits.MAX_BATCH,
+            MAX_STEPS = Limits.MAX_STEPS;
 
     /** The first size above its bound, as a message naming the option, or null. */
     public static String sizeProblem(int users, int rows, int steps, List<Integer> ranks) {

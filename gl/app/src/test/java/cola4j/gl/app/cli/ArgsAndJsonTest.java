@@ -32,14 +32,14 @@ class ArgsAndJsonTest {
     @Test
     void typedValuesAndDefaults() throws Exception {
         CommandLine cl = parse("--n", "12", "--xs", "3, 4,5", "--f", "1e-3", "--mode", "b", "--out", "a/b.json");
-        assertThat(Args.intValue(cl, "n", 0, 1)).isEqualTo(12);
-        assertThat(Args.intList(cl, "xs", new int[0], 1)).containsExactly(3, 4, 5);
+        assertThat(Args.intValue(cl, "n", 0, 1, 12)).isEqualTo(12);
+        assertThat(Args.intList(cl, "xs", new int[0], 1, 5)).containsExactly(3, 4, 5);
         assertThat(Args.doubleValue(cl, "f", 0)).isEqualTo(1e-3);
         assertThat(Args.choice(cl, "mode", "a", List.of("a", "b"))).isEqualTo("b");
         assertThat(Args.path(cl, "out")).isEqualTo(Path.of("a/b.json"));
         CommandLine empty = parse();
-        assertThat(Args.intValue(empty, "n", 7, 1)).isEqualTo(7);
-        assertThat(Args.intList(empty, "xs", new int[] {1, 2}, 1)).containsExactly(1, 2);
+        assertThat(Args.intValue(empty, "n", 7, 1, 100)).isEqualTo(7);
+        assertThat(Args.intList(empty, "xs", new int[] {1, 2}, 1, 100)).containsExactly(1, 2);
         assertThat(Args.path(empty, "out")).isNull();
     }
 
@@ -49,8 +49,15 @@ class ArgsAndJsonTest {
                 .hasMessage("--f: 'NaN' is not a finite number");
         assertThatThrownBy(() -> Args.choice(parse("--mode", "c"), "mode", "a", List.of("a", "b")))
                 .hasMessage("--mode: 'c' is not one of a, b");
-        assertThatThrownBy(() -> Args.intList(parse("--xs", "4,0"), "xs", new int[0], 1))
+        assertThatThrownBy(() -> Args.intList(parse("--xs", "4,0"), "xs", new int[0], 1, 9))
                 .hasMessage("--xs: every value must be >= 1, got 0 in '4,0'");
+        // upper bounds: the bound itself is accepted, one above it is a usage error naming the option
+        assertThatThrownBy(() -> Args.intValue(parse("--n", "13"), "n", 0, 1, 12)).isInstanceOf(UsageException.class)
+                .hasMessage("--n must be <= 12, got 13");
+        assertThatThrownBy(() -> Args.intList(parse("--xs", "4,10"), "xs", new int[0], 1, 9))
+                .hasMessage("--xs: every value must be <= 9, got 10 in '4,10'");
+        assertThatThrownBy(() -> Args.intValue(parse("--n", "2147483648"), "n", 0, 1, 12))
+                .hasMessage("--n: '2147483648' is not an integer");
     }
 
     @Test

@@ -139,6 +139,20 @@ class VerifyExplainCommandTest {
     void explainRejectsUnknownSite() {
         MainTest.Result r = MainTest.cola("explain", "--site", "nope");
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("unknown site 'nope'").contains("blocks.0.attn.query");
+        assertThat(r.err()).contains("'nope' is not a linear site").contains("blocks.0.attn.query");
+    }
+
+    @Test
+    void explainListsOnlyTheSitesItAccepts() {
+        MainTest.Result r = MainTest.cola("explain", "--site", "embed.token");
+        assertThat(r.code()).isEqualTo(2);
+        String listed = r.err().substring(r.err().indexOf('[') + 1, r.err().indexOf(']'));
+        assertThat(listed).doesNotContain("embed.").contains("blocks.0.attn.query");
+        assertThat(r.err()).contains("'embedding' auxiliary");
+        // every listed site is accepted
+        for (String site : ExplainCommand.linearSites()) {
+            assertThat(listed).contains(site);
+            assertThat(MainTest.cola("explain", "--site", site).code()).as(site).isZero();
+        }
     }
 }
