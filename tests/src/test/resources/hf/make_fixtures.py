@@ -5,7 +5,8 @@ transformers is not used (it is not installed here): each family is a small, ind
 of transformers' modeling code (modeling_gpt2.py GPT2LMHeadModel, modeling_bert.py BertForSequenceClassification,
 modeling_roberta.py RobertaForSequenceClassification, modeling_bart.py BartForConditionalGeneration), reading the
 weights by their real tensor names from a directory laid out as transformers saves it (config.json with the real
-keys + model.safetensors); the re-implementations are in hf_reference.py. For each family it writes, next to config.json and model.safetensors:
+keys + model.safetensors); the re-implementations are in hf_reference.py. For each family it writes, next to
+config.json and model.safetensors:
 
   expected.safetensors  (all F64)
     input_ids, attention_mask [, token_type_ids] [, decoder_input_ids], labels   the fixed batch (ids as exact floats)

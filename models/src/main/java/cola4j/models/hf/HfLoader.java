@@ -139,9 +139,11 @@ public final class HfLoader {
             }
             found.put(name, conv1d.contains(name) ? t.transpose(0, 1) : t);
         }
-        for (String alt : List.of("lm_head.weight", "model.encoder.embed_tokens.weight",
-                "model.decoder.embed_tokens.weight")) {
-            if (byName.containsKey(alt)) used.add(byName.get(alt)); // tied copies of a table already read
+        for (Map.Entry<String, List<String>> t : tied.entrySet()) {
+            if (!params.containsKey(t.getKey())) continue;
+            for (String alt : t.getValue()) {
+                if (byName.containsKey(alt)) used.add(byName.get(alt)); // tied copies of a table already read
+            }
         }
         List<String> initialized = new ArrayList<>();
         if (model instanceof HfBert bert && missing.containsAll(bert.headParameters())) {

@@ -15,6 +15,8 @@
  * </ul>
  * Tests: HfFixtureTest (tests/: logits, loss, one LoRA and one ColA SGD step against an independent float64 torch
  * implementation, ≤ 1e-10 relative; measured ≤ 2.1e-15), HfLoaderErrorsTest (tests/: each error, prefix and name
- * normalizations, head initialization). Formulas and the name mapping: docs/models.md.
+ * normalizations, head initialization), HfGradTest (tests/: every parameter's gradient against finite
+ * differences), HfConfigReaderTest (models/: the keys of the hub's gpt2, roberta-base and
+ * facebook/bart-base configs; refused settings). Formulas and the name mapping: docs/models.md.
  */
 package cola4j.models.hf;
