@@ -43,7 +43,8 @@ class CheckpointManifestPropertyTest {
         try (Stream<Path> s = Files.walk(good)) {
             files = s.filter(Files::isRegularFile).sorted().toList();
         }
-        assertThat(files).hasSize(5).contains(good.resolve(CheckpointManifest.FILE));
+        assertThat(files).hasSize(6).contains(good.resolve(CheckpointManifest.FILE))
+                .contains(good.resolve(AdapterCheckpoint.META_FILE));
     }
 
     @AfterContainer
@@ -76,7 +77,7 @@ class CheckpointManifestPropertyTest {
     void anUnchangedCopyVerifies() throws IOException {
         Path copy = copyOfGood();
         try {
-            assertThat(CheckpointManifest.verify(copy).files()).hasSize(4);
+            assertThat(CheckpointManifest.verify(copy).files()).hasSize(5);
         } finally {
             delete(copy);
         }
