@@ -106,7 +106,7 @@ public final class StepBench extends BenchCommand<StepBench.Row> {
         return rows;
     }
 
-    private static List<String> methods(CommandLine cl) {
+    static List<String> methods(CommandLine cl) {
         if (!cl.hasOption("methods")) return METHODS;
         List<String> out = new ArrayList<>();
         for (String m : cl.getOptionValue("methods").split(",")) {
@@ -125,7 +125,7 @@ public final class StepBench extends BenchCommand<StepBench.Row> {
         long[] step();
     }
 
-    private static Row time(String method, LmShape shape, int[][][] batch, int steps, int warmup) {
+    static Row time(String method, LmShape shape, int[][][] batch, int steps, int warmup) {
         Stepper s = stepper(method, shape, batch);
         for (int i = 0; i < warmup; i++) s.step();
         double[] server = new double[steps], user = new double[steps], total = new double[steps];
