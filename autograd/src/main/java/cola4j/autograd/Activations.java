@@ -1,10 +1,12 @@
 package cola4j.autograd;
 
+import cola4j.tensor.Fused;
 import cola4j.tensor.Tensor;
 
 /**
  * Activation functions composed from the primitive ops ({@link ElementwiseOps}, {@link ReduceOps}).
- * None has backward code of its own: each vector-Jacobian product is the chain rule through the primitives
+ * Except {@link #gelu} (a fused kernel checked against its composite definition {@link #geluComposite}),
+ * none has backward code of its own: each vector-Jacobian product is the chain rule through the primitives
  * it is built from, so these functions are exactly as correct as the primitives' VJPs (checked by finite
  * differences in the tests). All keep the input's shape and dtype unless stated.
  */
@@ -33,10 +35,22 @@ public final class Activations {
     }
 
     /**
-     * GELU with GPT-2's tanh approximation, exactly:
-     * gelu(x) = 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). Shape: any → same.
+     * GELU with GPT-2's tanh approximation, as one graph node running the fused kernel {@link Fused#gelu} (VJP
+     * {@link Fused#geluBackward}, which keeps only x): the same function as {@link #geluComposite}, the definition,
+     * to ≤ 1e-13 relative in float64 values and gradients (FusedKernelsTest); in float32 the kernel rounds once per
+     * element where the composite rounds after every op, so the last bits differ. Shape: any → same.
      */
     public static Var gelu(Var x) {
+        Tensor v = x.value();
+        return Var.result(Fused.gelu(v), "gelu", g -> x.accumulate(Fused.geluBackward(v, g)), x);
+    }
+
+    /**
+     * The definition of GELU with GPT-2's tanh approximation, composed from primitives (its VJP is the chain rule
+     * through them): gelu(x) = 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). Shape: any → same. The engine runs
+     * {@link #gelu}; this is what it is checked against.
+     */
+    public static Var geluComposite(Var x) {
         Var inner = x.add(x.pow(3).mul(0.044715)).mul(SQRT_2_OVER_PI); // √(2/π)·(x + 0.044715·x³)
         return x.mul(0.5).mul(inner.tanh().add(1.0));
     }

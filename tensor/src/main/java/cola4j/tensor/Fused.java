@@ -1,0 +1,66 @@
+package cola4j.tensor;
+
+/**
+ * Fused elementwise kernels: one pass over the data where the readable composite definition takes many (each
+ * composite op allocates and writes a full tensor, and its backward as many again). The composite stays the
+ * definition (autograd's {@code Activations}); a float64 test asserts that the kernel equals it in values and
+ * gradients to ≤ 1e-13 relative (autograd's FusedKernelsTest).
+ *
+ * <p>Rounding: float64 computes every element in double exactly as written below. float32 computes each element in
+ * double and rounds once at the end, where the composite rounds to float after every op; float32 results therefore
+ * differ from the composite's in the last bits (≤ a few float ulps), never in float64 beyond 1e-13.
+ */
+public final class Fused {
+    private Fused() {}
+
+    /** √(2/π), the constant of GPT-2's tanh approximation of GELU. */
+    public static final double GELU_S = Math.sqrt(2.0 / Math.PI);
+    /** The cubic coefficient of GPT-2's GELU. */
+    public static final double GELU_C = 0.044715;
+
+    /**
+     * GELU (tanh approximation), elementwise: u = S·(x + C·x³), y = ½·x·(1 + tanh u). Shape: any → same.
+     * tanh: {@link Math#tanh} in float64; float32 uses the exp form of {@link Elementwise#tanhFloat} (before its
+     * rounding), as the composite's float32 tanh does.
+     */
+    public static Tensor gelu(Tensor x) {
+        int n = x.numel();
+        if (x.d != null) {
+            double[] a = x.d, o = new double[n];
+            for (int i = 0; i < n; i++) {
+                double v = a[i];
+                o[i] = 0.5 * v * (1 + Math.tanh(GELU_S * (v + GELU_C * v * v * v)));
+            }
+            return new Tensor(o, x.shape());
+        }
+        float[] a = x.f, o = new float[n];
+        for (int i = 0; i < n; i++) {
+            double v = a[i];
+            o[i] = (float) (0.5 * v * (1 + Elementwise.tanhViaExp(GELU_S * (v + GELU_C * v * v * v))));
+        }
+        return new Tensor(o, x.shape());
+    }
+
+    /**
+     * VJP of {@link #gelu}: dL/dx = g ⊙ (½(1 + t) + ½·x·(1 − t²)·S·(1 + 3C·x²)) with t = tanh(S·(x + C·x³))
+     * recomputed from x (nothing but x is kept from the forward). x, g: same shape and dtype.
+     */
+    public static Tensor geluBackward(Tensor x, Tensor g) {
+        Elementwise.requireSame("geluBackward", x, g);
+        int n = x.numel();
+        if (x.d != null) {
+            double[] a = x.d, gg = g.d, o = new double[n];
+            for (int i = 0; i < n; i++) {
+                double v = a[i], t = Math.tanh(GELU_S * (v + GELU_C * v * v * v));
+                o[i] = gg[i] * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * GELU_S * (1 + 3 * GELU_C * v * v));
+            }
+            return new Tensor(o, x.shape());
+        }
+        float[] a = x.f, gg = g.f, o = new float[n];
+        for (int i = 0; i < n; i++) {
+            double v = a[i], t = Elementwise.tanhViaExp(GELU_S * (v + GELU_C * v * v * v));
+            o[i] = (float) (gg[i] * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * GELU_S * (1 + 3 * GELU_C * v * v)));
+        }
+        return new Tensor(o, x.shape());
+    }
+}
