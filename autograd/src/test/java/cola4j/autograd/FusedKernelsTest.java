@@ -2,12 +2,15 @@ package cola4j.autograd;
 
 import static cola4j.autograd.GradCheck.require;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import cola4j.tensor.DType;
 import cola4j.tensor.Rng;
 import cola4j.tensor.Tensor;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Each fused kernel equals its composite definition in float64, values and gradients, to ≤ 1e-13 relative
@@ -68,5 +71,51 @@ class FusedKernelsTest {
                 .mul(Activations.SQRT_2_OVER_PI).tanh().add(1.0));
         Tensor[] bad = valueAndGrad(off, x, up);
         assertThat(rel(bad[0], comp[0])).isGreaterThan(TOL);
+    }
+
+    /** Attention-like scores [2, 3, 5, 7]: spread values, a masked (−1e30) block and one fully masked row. */
+    private static Tensor scores(DType dt) {
+        Tensor t = new Rng(51).normal(dt, 0, 4, 2, 3, 5, 7);
+        for (int j = 3; j < 7; j++) t.setFlat(j, -1e30);         // row 0: keys 3.. masked
+        for (int j = 0; j < 7; j++) t.setFlat(7 + j, -1e30);     // row 1: every key masked (uniform)
+        return t;
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void softmaxKernelValuesAreTheCompositesBitForBit(DType dt) {
+        Tensor x = scores(dt);
+        Tensor fused = Activations.softmax(Var.constant(x), -1).value();
+        Tensor comp = Activations.softmaxComposite(Var.constant(x), -1).value();
+        assertThat(fused.toDoubleArray()).containsExactly(comp.toDoubleArray());
+        assertThat(fused.getFlat(3)).isZero();
+        assertThat(fused.getFlat(7)).isEqualTo(comp.getFlat(7)).isCloseTo(1.0 / 7, within(1e-6));
+    }
+
+    @Test
+    void softmaxKernelGradientEqualsCompositeInFloat64() {
+        Tensor x = scores(DType.FLOAT64), up = new Rng(52).normal(DType.FLOAT64, 0, 1, 2, 3, 5, 7);
+        Tensor[] fused = valueAndGrad(v -> Activations.softmax(v, 3), x, up);
+        Tensor[] comp = valueAndGrad(v -> Activations.softmaxComposite(v, 3), x, up);
+        double eg = rel(fused[1], comp[1]);
+        System.out.printf("softmax fused vs composite, float64: gradients %.2e%n", eg);
+        assertThat(eg).isLessThanOrEqualTo(TOL);
+        assertThat(fused[1].maxAbs()).isGreaterThan(0.01);
+        require("softmax (fused)", v -> Activations.softmax(v.get(0), -1),
+                new Rng(53).normal(DType.FLOAT64, 0, 2, 3, 4));
+        Tensor[] f32 = valueAndGrad(v -> Activations.softmax(v, -1), scores(DType.FLOAT32), up.to(DType.FLOAT32));
+        Tensor[] c32 = valueAndGrad(v -> Activations.softmaxComposite(v, -1), scores(DType.FLOAT32),
+                up.to(DType.FLOAT32));
+        assertThat(rel(f32[1], c32[1])).isLessThanOrEqualTo(1e-5);
+    }
+
+    @Test
+    void softmaxOverAnotherAxisIsTheComposite() {
+        Tensor x = new Rng(54).normal(DType.FLOAT64, 0, 2, 3, 4);
+        Tensor up = new Rng(55).normal(DType.FLOAT64, 0, 1, 3, 4);
+        Tensor[] a = valueAndGrad(v -> Activations.softmax(v, 0), x, up);
+        Tensor[] b = valueAndGrad(v -> Activations.softmaxComposite(v, 0), x, up);
+        assertThat(a[0].toDoubleArray()).containsExactly(b[0].toDoubleArray());
+        assertThat(a[1].toDoubleArray()).containsExactly(b[1].toDoubleArray());
     }
 }

@@ -63,4 +63,60 @@ public final class Fused {
         }
         return new Tensor(o, x.shape());
     }
+
+    /**
+     * softmax over the last axis: y_j = e_j / Σ_k e_k, e_j = exp(x_j − max_k x_k), per row of [..., n]. The values
+     * are bit-identical to the composite's (autograd's {@code Activations.softmax}): the same operations in the
+     * same order and dtype — x − m and exp rounded to the dtype, the sum accumulated in double in index order and
+     * rounded to the dtype, then one division. Shape: any (rank ≥ 1) → same.
+     */
+    public static Tensor softmaxLastAxis(Tensor x) {
+        if (x.rank() == 0) throw new IllegalArgumentException("softmaxLastAxis: needs rank >= 1, got a scalar");
+        int n = x.dim(-1), rows = n == 0 ? 0 : x.numel() / n;
+        if (x.d != null) {
+            double[] a = x.d, o = new double[a.length];
+            for (int r = 0, off = 0; r < rows; r++, off += n) {
+                double m = Double.NEGATIVE_INFINITY, s = 0;
+                for (int j = 0; j < n; j++) m = Math.max(m, a[off + j]);
+                for (int j = 0; j < n; j++) s += (o[off + j] = Math.exp(a[off + j] - m));
+                for (int j = 0; j < n; j++) o[off + j] /= s;
+            }
+            return new Tensor(o, x.shape());
+        }
+        float[] a = x.f, o = new float[a.length];
+        for (int r = 0, off = 0; r < rows; r++, off += n) {
+            double m = Double.NEGATIVE_INFINITY, s = 0;
+            for (int j = 0; j < n; j++) m = Math.max(m, a[off + j]);
+            float mf = (float) m;
+            for (int j = 0; j < n; j++) s += (o[off + j] = (float) Math.exp(a[off + j] - mf));
+            float sf = (float) s;
+            for (int j = 0; j < n; j++) o[off + j] /= sf;
+        }
+        return new Tensor(o, x.shape());
+    }
+
+    /**
+     * VJP of {@link #softmaxLastAxis} from its output y: dL/dx_j = y_j · (g_j − Σ_k g_k y_k) per row, the dot
+     * product accumulated in double, each element computed in double and rounded once. y, g: same shape and dtype.
+     */
+    public static Tensor softmaxLastAxisBackward(Tensor y, Tensor g) {
+        Elementwise.requireSame("softmaxLastAxisBackward", y, g);
+        int n = y.dim(-1), rows = n == 0 ? 0 : y.numel() / n;
+        if (y.d != null) {
+            double[] a = y.d, gg = g.d, o = new double[a.length];
+            for (int r = 0, off = 0; r < rows; r++, off += n) {
+                double dot = 0;
+                for (int j = 0; j < n; j++) dot += gg[off + j] * a[off + j];
+                for (int j = 0; j < n; j++) o[off + j] = a[off + j] * (gg[off + j] - dot);
+            }
+            return new Tensor(o, y.shape());
+        }
+        float[] a = y.f, gg = g.f, o = new float[a.length];
+        for (int r = 0, off = 0; r < rows; r++, off += n) {
+            double dot = 0;
+            for (int j = 0; j < n; j++) dot += (double) gg[off + j] * a[off + j];
+            for (int j = 0; j < n; j++) o[off + j] = (float) (a[off + j] * (gg[off + j] - dot));
+        }
+        return new Tensor(o, y.shape());
+    }
 }
