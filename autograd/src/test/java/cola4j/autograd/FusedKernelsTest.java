@@ -118,4 +118,39 @@ class FusedKernelsTest {
         assertThat(a[0].toDoubleArray()).containsExactly(b[0].toDoubleArray());
         assertThat(a[1].toDoubleArray()).containsExactly(b[1].toDoubleArray());
     }
+
+    /** {y, dx, dγ, dβ} of layer norm at x [4, 6, 16] with random γ, β and upstream. */
+    private static Tensor[] layerNormGrads(DType dt, boolean fused, boolean affine) {
+        Rng r = new Rng(61);
+        Var x = Var.param(r.normal(dt, 0.5, 3, 4, 6, 16));
+        Var gamma = affine ? Var.param(r.normal(dt, 1, 0.5, 16)) : null;
+        Var beta = affine ? Var.param(r.normal(dt, 0, 0.5, 16)) : null;
+        Tensor up = r.normal(dt, 0, 1, 4, 6, 16);
+        Var y = fused ? Normalization.layerNorm(x, gamma, beta, 1e-5)
+                : Normalization.layerNormComposite(x, gamma, beta, 1e-5);
+        y.backward(up);
+        return affine ? new Tensor[] {y.value(), x.grad(), gamma.grad(), beta.grad()}
+                : new Tensor[] {y.value(), x.grad()};
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void layerNormKernelEqualsComposite(DType dt) {
+        for (boolean affine : new boolean[] {true, false}) {
+            Tensor[] f = layerNormGrads(dt, true, affine), c = layerNormGrads(dt, false, affine);
+            assertThat(f[0].toDoubleArray()).as("values bit-identical").containsExactly(c[0].toDoubleArray());
+            double ex = rel(f[1], c[1]);
+            System.out.printf("layerNorm fused vs composite, %s, affine %s: dx %.2e%n", dt, affine, ex);
+            assertThat(ex).isLessThanOrEqualTo(dt == DType.FLOAT64 ? TOL : 1e-5);
+            assertThat(f[1].maxAbs()).isGreaterThan(1e-3);
+            for (int i = 2; i < f.length; i++) {
+                assertThat(f[i].toDoubleArray()).as("dγ, dβ bit-identical").containsExactly(c[i].toDoubleArray());
+            }
+        }
+        if (dt == DType.FLOAT64) {
+            Rng r = new Rng(62);
+            require("layerNorm (fused)", v -> Normalization.layerNorm(v.get(0), v.get(1), v.get(2), 1e-5),
+                    r.normal(dt, 0, 2, 3, 5), r.normal(dt, 1, 0.5, 5), r.normal(dt, 0, 0.5, 5));
+        }
+    }
 }

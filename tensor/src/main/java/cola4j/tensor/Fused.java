@@ -119,4 +119,77 @@ public final class Fused {
         }
         return new Tensor(o, y.shape());
     }
+
+    /**
+     * Layer norm over the last axis, forward: per row of x [..., C], μ = mean x, c = x − μ, σ² = mean c²,
+     * d = √(σ² + eps), x̂ = c / d, y = x̂ ⊙ γ + β (γ, β [C] or null). Every step rounds to the dtype as the composite
+     * (autograd's {@code Normalization.layerNormComposite}) does — sums in double in index order, divided by C
+     * before rounding — so y is bit-identical to it.
+     *
+     * @return {y [..., C], x̂ [..., C], d [rows]}: what {@link #layerNormBackward} needs
+     */
+    public static Tensor[] layerNorm(Tensor x, Tensor gamma, Tensor beta, double eps) {
+        int c = x.dim(-1), rows = c == 0 ? 0 : x.numel() / c;
+        Tensor y = Tensor.zeros(x.dtype(), x.shape()), xh = Tensor.zeros(x.dtype(), x.shape());
+        Tensor d = Tensor.zeros(x.dtype(), rows);
+        boolean f32 = x.f != null;
+        for (int r = 0, off = 0; r < rows; r++, off += c) {
+            double s = 0;
+            for (int j = 0; j < c; j++) s += get(x, off + j);
+            double mu = round(f32, s / c), q = 0;
+            for (int j = 0; j < c; j++) {
+                double cj = round(f32, get(x, off + j) - mu);
+                set(xh, off + j, cj);
+                q += round(f32, cj * cj);
+            }
+            double dr = round(f32, Math.sqrt(round(f32, round(f32, q / c) + round(f32, eps))));
+            set(d, r, dr);
+            for (int j = 0; j < c; j++) {
+                double h = round(f32, get(xh, off + j) / dr);
+                set(xh, off + j, h);
+                if (gamma != null) h = round(f32, h * get(gamma, j));
+                if (beta != null) h = round(f32, h + get(beta, j));
+                set(y, off + j, h);
+            }
+        }
+        return new Tensor[] {y, xh, d};
+    }
+
+    /**
+     * VJP of {@link #layerNorm} for x: with ĝ = g ⊙ γ (g where γ is null), per row
+     * dL/dx = (ĝ − mean ĝ − x̂ ⊙ mean(ĝ ⊙ x̂)) / d, in double, rounded once per element. (γ's and β's gradients are
+     * Σ_rows g ⊙ x̂ and Σ_rows g: tensor ops, as in the composite.)
+     */
+    public static Tensor layerNormBackward(Tensor xhat, Tensor d, Tensor gamma, Tensor g) {
+        Elementwise.requireSame("layerNormBackward", xhat, g);
+        int c = xhat.dim(-1), rows = c == 0 ? 0 : xhat.numel() / c;
+        Tensor dx = Tensor.zeros(xhat.dtype(), xhat.shape());
+        double[] gh = new double[c];
+        for (int r = 0, off = 0; r < rows; r++, off += c) {
+            double a = 0, b = 0;
+            for (int j = 0; j < c; j++) {
+                gh[j] = gamma == null ? get(g, off + j) : get(g, off + j) * get(gamma, j);
+                a += gh[j];
+                b += gh[j] * get(xhat, off + j);
+            }
+            a /= c;
+            b /= c;
+            double dr = get(d, r);
+            for (int j = 0; j < c; j++) set(dx, off + j, (gh[j] - a - get(xhat, off + j) * b) / dr);
+        }
+        return dx;
+    }
+
+    private static double round(boolean f32, double v) {
+        return f32 ? (float) v : v;
+    }
+
+    private static double get(Tensor t, int i) {
+        return t.f != null ? t.f[i] : t.d[i];
+    }
+
+    private static void set(Tensor t, int i, double v) {
+        if (t.f != null) t.f[i] = (float) v;
+        else t.d[i] = v;
+    }
 }
