@@ -121,11 +121,11 @@ public final class StepBench extends BenchCommand<StepBench.Row> {
     }
 
     /** A single-method, single-user setup whose step returns {server ns, user ns}. */
-    private interface Stepper {
+    interface Stepper {
         long[] step();
     }
 
-    static Row time(String method, LmShape shape, int[][][] batch, int steps, int warmup) {
+    private static Row time(String method, LmShape shape, int[][][] batch, int steps, int warmup) {
         Stepper s = stepper(method, shape, batch);
         for (int i = 0; i < warmup; i++) s.step();
         double[] server = new double[steps], user = new double[steps], total = new double[steps];
@@ -142,7 +142,7 @@ public final class StepBench extends BenchCommand<StepBench.Row> {
         return p -> new AdamW(p, AdamConfig.adamW(LR));
     }
 
-    private static Stepper stepper(String method, LmShape shape, int[][][] batch) {
+    static Stepper stepper(String method, LmShape shape, int[][][] batch) {
         DecoderLM model = shape.model(MODEL_SEED);
         LossFunction loss = ctx -> model.loss(batch[0], batch[1], ctx);
         RowRouting routing = RowRouting.single(0, shape.batch());

@@ -34,16 +34,22 @@ public final class TorchBench extends BenchCommand<TorchBench.Row> {
      *
      * @param ratio       colaTotal / torchTotal (≤ 1: cola4j no slower)
      * @param serverVsLora cola4j server ms / cola4j LoRA total ms (NaN when lora was not measured)
+     * @param colaCpu     median process CPU ms of a cola4j step (all threads)
+     * @param torchCpu    median process CPU ms of a PyTorch step ({@code time.process_time})
+     * @param cpuRatio    colaCpu / torchCpu: work rather than wall time, steadier on a loaded machine
      * @param load1       1-minute load average read just before the pair was measured
      */
     @JsonPropertyOrder({"method", "cola_server_ms", "cola_user_ms", "cola_total_ms", "torch_server_ms",
-            "torch_user_ms", "torch_total_ms", "ratio", "server_vs_lora", "load1", "torch_threads"})
+            "torch_user_ms", "torch_total_ms", "ratio", "server_vs_lora", "cola_cpu_ms", "torch_cpu_ms",
+            "cpu_ratio", "load1", "torch_threads"})
     public record Row(@JsonProperty("method") String method, @JsonProperty("cola_server_ms") double colaServer,
                       @JsonProperty("cola_user_ms") double colaUser, @JsonProperty("cola_total_ms") double colaTotal,
                       @JsonProperty("torch_server_ms") double torchServer,
                       @JsonProperty("torch_user_ms") double torchUser,
                       @JsonProperty("torch_total_ms") double torchTotal, @JsonProperty("ratio") double ratio,
-                      @JsonProperty("server_vs_lora") double serverVsLora, @JsonProperty("load1") double load1,
+                      @JsonProperty("server_vs_lora") double serverVsLora,
+                      @JsonProperty("cola_cpu_ms") double colaCpu, @JsonProperty("torch_cpu_ms") double torchCpu,
+                      @JsonProperty("cpu_ratio") double cpuRatio, @JsonProperty("load1") double load1,
                       @JsonProperty("torch_threads") int torchThreads) {}
 
     static final String SCRIPT = "torch_step.py";
@@ -98,24 +104,52 @@ public final class TorchBench extends BenchCommand<TorchBench.Row> {
             double loraTotal = Double.NaN;
             for (String m : methods) {
                 double load = load1();
-                StepBench.Row ours = StepBench.time(m, shape, batch, steps, warmup);
+                double[] ours = time(m, shape, batch, steps, warmup); // server, user, total, cpu total
                 List<String> cmd = new ArrayList<>(List.of(python, script.toString(), "--methods", m, "--steps",
                         String.valueOf(steps), "--warmup", String.valueOf(warmup), "--threads",
                         String.valueOf(threads)));
                 if (cl.hasOption("quick")) cmd.add("--quick");
                 JsonNode t = JsonFiles.MAPPER.readTree(runScript(cmd));
-                if (m.equals("lora")) loraTotal = ours.totalMs();
-                rows.add(new Row(m, ours.serverMs(), ours.userMs(), ours.totalMs(), t.get("server_ms").asDouble(),
-                        t.get("user_ms").asDouble(), t.get("total_ms").asDouble(),
-                        ours.totalMs() / t.get("total_ms").asDouble(),
-                        m.startsWith("cola") ? ours.serverMs() / loraTotal : Double.NaN, load,
-                        t.get("threads").asInt()));
+                if (m.equals("lora")) loraTotal = ours[2];
+                double torchTotal = t.get("total_ms").asDouble(), torchCpu = t.get("cpu_ms").asDouble();
+                rows.add(new Row(m, ours[0], ours[1], ours[2], t.get("server_ms").asDouble(),
+                        t.get("user_ms").asDouble(), torchTotal, ours[2] / torchTotal,
+                        m.startsWith("cola") ? ours[0] / loraTotal : Double.NaN, ours[3], torchCpu,
+                        ours[3] / torchCpu, load, t.get("threads").asInt()));
                 io.err().printf("torch: %s done (%s, load %.2f)%n", m, shape, load);
             }
             return rows;
         } finally {
             Files.deleteIfExists(script);
         }
+    }
+
+    /**
+     * {server, user, total, cpu} medians in ms of {@code steps} steps after {@code warmup}: wall-clock parts as
+     * {@link StepBench}, and the process CPU time of the whole step (all threads: BLAS workers, GC, JIT), which
+     * a loaded machine inflates much less than wall time.
+     */
+    static double[] time(String method, LmShape shape, int[][][] batch, int steps, int warmup) {
+        StepBench.Stepper s = StepBench.stepper(method, shape, batch);
+        for (int i = 0; i < warmup; i++) s.step();
+        double[] server = new double[steps], user = new double[steps], total = new double[steps];
+        double[] cpu = new double[steps];
+        for (int i = 0; i < steps; i++) {
+            long c0 = processCpuNanos();
+            long[] ns = s.step();
+            cpu[i] = (processCpuNanos() - c0) / 1e6;
+            server[i] = ns[0] / 1e6;
+            user[i] = ns[1] / 1e6;
+            total[i] = (ns[0] + ns[1]) / 1e6;
+        }
+        return new double[] {Timing.median(server), Timing.median(user), Timing.median(total), Timing.median(cpu)};
+    }
+
+    /** CPU time of this process (all threads), or NaN where the JVM does not report it. */
+    static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean s ? s.getProcessCpuTime() : 0;
     }
 
     /** Null when {@code python -c "import torch"} succeeds, else why not (one line). */
@@ -172,7 +206,7 @@ public final class TorchBench extends BenchCommand<TorchBench.Row> {
     @Override
     protected Table table(List<Row> rows) {
         Table t = new Table("method", "cola4j ms (server / user)", "torch ms (server / user)", "cola4j / torch",
-                "server / cola4j LoRA", "load1");
+                "server / cola4j LoRA", "cpu ms cola4j / torch", "cpu ratio", "load1");
         for (Row r : rows) {
             t.row(r.method(), StepBench.fmt(r.colaTotal()) + " (" + StepBench.fmt(r.colaServer()) + " / "
                             + StepBench.fmt(r.colaUser()) + ")",
@@ -180,7 +214,8 @@ public final class TorchBench extends BenchCommand<TorchBench.Row> {
                             + StepBench.fmt(r.torchUser()) + ")",
                     String.format("%.2f", r.ratio()),
                     Double.isNaN(r.serverVsLora()) ? "-" : String.format("%.2f", r.serverVsLora()),
-                    String.format("%.2f", r.load1()));
+                    StepBench.fmt(r.colaCpu()) + " / " + StepBench.fmt(r.torchCpu()),
+                    String.format("%.2f", r.cpuRatio()), String.format("%.2f", r.load1()));
         }
         return t;
     }

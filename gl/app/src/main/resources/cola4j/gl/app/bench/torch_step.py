@@ -16,7 +16,8 @@ Methods (as StepBench):
                 user: Gradient Learning, l = 1/2 sum ||g(x) - stopgrad(g(x) - dL/dh)||^2, backward, AdamW on A, B
   cola-merged   server: W <- W + s B A on a copy (restored after), forward/backward to dL/dh; user as above
 Timing: --warmup untimed steps, then --steps steps timed one by one; medians of server, user and server + user ms.
-Prints one JSON object per method on stdout: {"method", "server_ms", "user_ms", "total_ms", "threads", "torch"}.
+Prints one JSON object per method on stdout: {"method", "server_ms", "user_ms", "total_ms", "cpu_ms" (process CPU
+time of the step, all threads), "threads", "torch"}.
 Run: /usr/bin/python3 torch_step.py [--methods full,lora,cola-unmerged,cola-merged] [--steps 10] [--warmup 3]
      [--quick] [--threads N]     (cola bench torch runs it; it is not part of the test suite)
 """
@@ -218,14 +219,17 @@ def main():
         step = stepper(method, shape, ids, targets)
         for _ in range(a.warmup):
             step()
-        server, user, total = [], [], []
+        server, user, total, cpu = [], [], [], []
         for _ in range(a.steps):
+            c0 = time.process_time()
             s, u = step()
+            cpu.append((time.process_time() - c0) * 1e3)
             server.append(s)
             user.append(u)
             total.append(s + u)
         print(json.dumps({"method": method, "server_ms": statistics.median(server),
                           "user_ms": statistics.median(user), "total_ms": statistics.median(total),
+                          "cpu_ms": statistics.median(cpu),
                           "threads": torch.get_num_threads(), "torch": torch.__version__}), flush=True)
     return 0
 
