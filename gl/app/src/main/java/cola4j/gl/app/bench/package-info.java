@@ -2,5 +2,7 @@
  * cola bench: GemmBench, OpsBench, StepBench, SameDiffBench, MemoryBench, CommBench, AllBench ({@link BenchCommand}).
  * Guarantees: median timings; comm payload = Σ_sites rows × (in + out) × dtype size exactly; merged memory flat in
  * K. BenchCommandsTest, TrainingBenchesTest (commPayloadEqualsAnalytic; merged memory flat in K).
+ * TorchBench ({@code bench torch}): the step bench next to its PyTorch eager twin (resource torch_step.py), ratios and
+ * load; skips with one line without PyTorch (TorchBenchTest).
  */
 package cola4j.gl.app.bench;
