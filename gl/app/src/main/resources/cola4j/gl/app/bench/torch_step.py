@@ -20,6 +20,7 @@ Prints one JSON object per method on stdout: {"method", "server_ms", "user_ms", 
 time of the step, all threads), "threads", "torch"}.
 Run: /usr/bin/python3 torch_step.py [--methods full,lora,cola-unmerged,cola-merged] [--steps 10] [--warmup 3]
      [--quick] [--threads N]     (cola bench torch runs it; it is not part of the test suite)
+     --check: float64, tiny shape: the twin's ColA (unmerged, merged) GL gradients equal LoRA's (<= 1e-10 relative)
 """
 import argparse
 import json
@@ -190,6 +191,47 @@ def stepper(method, shape, ids, targets):
     return cola
 
 
+def check():
+    """float64, quick shape, nonzero B: ColA's GL gradients (unmerged and merged) equal LoRA's backprop gradients."""
+    torch.set_default_dtype(torch.float64)
+    seq = torch.randint(0, 16, (2, 9), generator=torch.Generator().manual_seed(99))
+    ids, targets = seq[:, :8].contiguous(), seq[:, 1:].contiguous()
+
+    def build(mode):
+        gen = torch.Generator().manual_seed(1234)
+        m = Decoder(16, 8, 16, 2, 2, gen)
+        for s in m.sites():
+            s.adapt(gen)
+            s.bb = torch.randn(s.bb.shape, generator=gen) * 0.1
+            s.mode = mode
+            s.a.requires_grad_(True)
+            s.bb.requires_grad_(True)
+        return m
+
+    m = build("lora")
+    m.loss(ids, targets).backward()
+    ref = [p.grad for s in m.sites() for p in (s.a, s.bb)]
+    worst = 0.0
+    for mode in ("cola-unmerged", "cola-merged"):
+        m = build(mode)
+        saved = [s.w for s in m.sites()]
+        if mode == "cola-merged":
+            with torch.no_grad():
+                for s in m.sites():
+                    s.w = s.w + (s.bb @ s.a) * (ALPHA / RANK)
+        m.loss(ids, targets).backward()
+        for s, w in zip(m.sites(), saved):
+            s.w = w
+            x, gh = s.record[0].detach().reshape(-1, w.shape[1]), s.record[1].grad.reshape(-1, w.shape[0])
+            g = s.g(x, s.a, s.bb)
+            (0.5 * ((g - (g - gh).detach()) ** 2).sum()).backward()
+        got = [p.grad for s in m.sites() for p in (s.a, s.bb)]
+        err = max(((a - b).abs().max() / b.abs().max()).item() for a, b in zip(got, ref))
+        print(f"{mode}: GL gradient vs LoRA backprop, max rel err {err:.2e}")
+        worst = max(worst, err)
+    return 0 if worst <= 1e-10 else 1
+
+
 def timed(fn):
     t0 = time.perf_counter()
     fn()
@@ -203,7 +245,10 @@ def main():
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--threads", type=int, default=os.cpu_count())
+    ap.add_argument("--check", action="store_true", help="float64 check: ColA GL gradients = LoRA's, then exit")
     a = ap.parse_args()
+    if a.check:
+        return check()
     methods = [x.strip() for x in a.methods.split(",")]
     bad = [x for x in methods if x not in METHODS]
     if bad or a.steps < 1 or a.warmup < 0 or a.threads < 1:
