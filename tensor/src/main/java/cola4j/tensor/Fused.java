@@ -24,41 +24,55 @@ public final class Fused {
      * rounding), as the composite's float32 tanh does.
      */
     public static Tensor gelu(Tensor x) {
-        int n = x.numel();
-        if (x.d != null) {
-            double[] a = x.d, o = new double[n];
-            for (int i = 0; i < n; i++) {
-                double v = a[i];
-                o[i] = 0.5 * v * (1 + Math.tanh(GELU_S * (v + GELU_C * v * v * v)));
-            }
-            return new Tensor(o, x.shape());
-        }
-        float[] a = x.f, o = new float[n];
-        for (int i = 0; i < n; i++) {
-            double v = a[i];
-            o[i] = (float) (0.5 * v * (1 + Elementwise.tanhViaExp(GELU_S * (v + GELU_C * v * v * v))));
-        }
-        return new Tensor(o, x.shape());
+        return geluWithTanh(x)[0];
     }
 
     /**
-     * VJP of {@link #gelu}: dL/dx = g ⊙ (½(1 + t) + ½·x·(1 − t²)·S·(1 + 3C·x²)) with t = tanh(S·(x + C·x³))
-     * recomputed from x (nothing but x is kept from the forward). x, g: same shape and dtype.
+     * {@link #gelu} and t = tanh(u) per element (t rounded to the dtype), which {@link #geluBackward} takes so that
+     * the backward pass does not evaluate tanh again.
+     *
+     * @return {y, t}, both of x's shape and dtype
      */
-    public static Tensor geluBackward(Tensor x, Tensor g) {
-        Elementwise.requireSame("geluBackward", x, g);
+    public static Tensor[] geluWithTanh(Tensor x) {
         int n = x.numel();
         if (x.d != null) {
-            double[] a = x.d, gg = g.d, o = new double[n];
+            double[] a = x.d, o = new double[n], th = new double[n];
             for (int i = 0; i < n; i++) {
                 double v = a[i], t = Math.tanh(GELU_S * (v + GELU_C * v * v * v));
+                th[i] = t;
+                o[i] = 0.5 * v * (1 + t);
+            }
+            return new Tensor[] {new Tensor(o, x.shape()), new Tensor(th, x.shape())};
+        }
+        float[] a = x.f, o = new float[n], th = new float[n];
+        for (int i = 0; i < n; i++) {
+            double v = a[i], t = Elementwise.tanhViaExp(GELU_S * (v + GELU_C * v * v * v));
+            th[i] = (float) t;
+            o[i] = (float) (0.5 * v * (1 + t));
+        }
+        return new Tensor[] {new Tensor(o, x.shape()), new Tensor(th, x.shape())};
+    }
+
+    /**
+     * VJP of {@link #gelu}: dL/dx = g ⊙ (½(1 + t) + ½·x·(1 − t²)·S·(1 + 3C·x²)) with t = tanh(S·(x + C·x³)) as
+     * returned by {@link #geluWithTanh} (float64: exactly; float32: t rounded to float). x, t, g: same shape and
+     * dtype.
+     */
+    public static Tensor geluBackward(Tensor x, Tensor tanh, Tensor g) {
+        Elementwise.requireSame("geluBackward", x, g);
+        Elementwise.requireSame("geluBackward", x, tanh);
+        int n = x.numel();
+        if (x.d != null) {
+            double[] a = x.d, th = tanh.d, gg = g.d, o = new double[n];
+            for (int i = 0; i < n; i++) {
+                double v = a[i], t = th[i];
                 o[i] = gg[i] * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * GELU_S * (1 + 3 * GELU_C * v * v));
             }
             return new Tensor(o, x.shape());
         }
-        float[] a = x.f, gg = g.f, o = new float[n];
+        float[] a = x.f, th = tanh.f, gg = g.f, o = new float[n];
         for (int i = 0; i < n; i++) {
-            double v = a[i], t = Elementwise.tanhViaExp(GELU_S * (v + GELU_C * v * v * v));
+            double v = a[i], t = th[i];
             o[i] = (float) (gg[i] * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * GELU_S * (1 + 3 * GELU_C * v * v)));
         }
         return new Tensor(o, x.shape());
