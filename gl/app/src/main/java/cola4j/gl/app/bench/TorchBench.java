@@ -1,6 +1,7 @@
 package cola4j.gl.app.bench;
 
 import cola4j.gl.app.command.Args;
+import cola4j.gl.app.command.UsageException;
 import cola4j.gl.app.io.Io;
 import cola4j.gl.app.io.JsonFiles;
 import cola4j.gl.app.io.Table;
@@ -76,6 +77,9 @@ public final class TorchBench extends BenchCommand<TorchBench.Row> {
         o.addOption(Option.builder().longOpt("quick").desc("Tiny model and batch (seconds)").build());
         o.addOption(Option.builder().longOpt("python").hasArg().argName("EXE")
                 .desc("Python with PyTorch (default /usr/bin/python3)").build());
+        o.addOption(Option.builder().longOpt("torch-blas").hasArg().argName("LIB")
+                .desc("A BLAS library preloaded (LD_PRELOAD) into the PyTorch process only, e.g. OpenBLAS where "
+                        + "Debian's torch would use the reference libblas (docs/performance.md)").build());
         o.addOption(Option.builder().longOpt("threads").hasArg().argName("N")
                 .desc("PyTorch intra-op threads (default: available processors, as OpenBLAS uses)").build());
     }
@@ -86,6 +90,10 @@ public final class TorchBench extends BenchCommand<TorchBench.Row> {
         int warmup = Args.intValue(cl, "warmup", 3, 0);
         int threads = Args.intValue(cl, "threads", Runtime.getRuntime().availableProcessors(), 1);
         String python = cl.getOptionValue("python", "/usr/bin/python3");
+        Path blas = Args.path(cl, "torch-blas");
+        if (blas != null && !Files.isRegularFile(blas)) {
+            throw new UsageException("--torch-blas: no such file " + blas);
+        }
         List<String> methods = StepBench.methods(cl);
         String why = torchMissing(python);
         if (why != null) {
@@ -109,7 +117,7 @@ public final class TorchBench extends BenchCommand<TorchBench.Row> {
                         String.valueOf(steps), "--warmup", String.valueOf(warmup), "--threads",
                         String.valueOf(threads)));
                 if (cl.hasOption("quick")) cmd.add("--quick");
-                JsonNode t = JsonFiles.MAPPER.readTree(runScript(cmd));
+                JsonNode t = JsonFiles.MAPPER.readTree(runScript(cmd, blas));
                 if (m.equals("lora")) loraTotal = ours[2];
                 double torchTotal = t.get("total_ms").asDouble(), torchCpu = t.get("cpu_ms").asDouble();
                 rows.add(new Row(m, ours[0], ours[1], ours[2], t.get("server_ms").asDouble(),
@@ -172,10 +180,12 @@ public final class TorchBench extends BenchCommand<TorchBench.Row> {
     }
 
     /** Runs the script; returns its one JSON line; failure (exit ≠ 0, no output, 1 h) is an exception. */
-    private static String runScript(List<String> cmd) throws IOException, InterruptedException {
+    private static String runScript(List<String> cmd, Path blas) throws IOException, InterruptedException {
         Path err = Files.createTempFile("cola4j-torch-step", ".err");
         try {
-            Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err.toFile());
+            if (blas != null) pb.environment().put("LD_PRELOAD", blas.toAbsolutePath().toString());
+            Process p = pb.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             if (!p.waitFor(1, TimeUnit.HOURS)) {
                 p.destroyForcibly();
