@@ -1,10 +1,12 @@
 package cola4j.autograd;
 
+import cola4j.tensor.Fused;
 import cola4j.tensor.Tensor;
 
 /**
  * Activation functions composed from the primitive ops ({@link ElementwiseOps}, {@link ReduceOps}).
- * None has backward code of its own: each vector-Jacobian product is the chain rule through the primitives
+ * Except {@link #gelu} (a fused kernel checked against its composite definition {@link #geluComposite}),
+ * none has backward code of its own: each vector-Jacobian product is the chain rule through the primitives
  * it is built from, so these functions are exactly as correct as the primitives' VJPs (checked by finite
  * differences in the tests). All keep the input's shape and dtype unless stated.
  */
@@ -33,10 +35,23 @@ public final class Activations {
     }
 
     /**
-     * GELU with GPT-2's tanh approximation, exactly:
-     * gelu(x) = 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). Shape: any → same.
+     * GELU with GPT-2's tanh approximation, as one graph node running the fused kernel {@link Fused#geluWithTanh}
+     * (VJP {@link Fused#geluBackward}, which keeps x and tanh(u)): the same function as {@link #geluComposite}, the
+     * definition, to ≤ 1e-13 relative in float64 values and gradients (FusedKernelsTest); in float32 the kernel rounds once per
+     * element where the composite rounds after every op, so the last bits differ. Shape: any → same.
      */
     public static Var gelu(Var x) {
+        Tensor v = x.value();
+        Tensor[] yt = Fused.geluWithTanh(v);
+        return Var.result(yt[0], "gelu", g -> x.accumulate(Fused.geluBackward(v, yt[1], g)), x);
+    }
+
+    /**
+     * The definition of GELU with GPT-2's tanh approximation, composed from primitives (its VJP is the chain rule
+     * through them): gelu(x) = 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). Shape: any → same. The engine runs
+     * {@link #gelu}; this is what it is checked against.
+     */
+    public static Var geluComposite(Var x) {
         Var inner = x.add(x.pow(3).mul(0.044715)).mul(SQRT_2_OVER_PI); // √(2/π)·(x + 0.044715·x³)
         return x.mul(0.5).mul(inner.tanh().add(1.0));
     }
@@ -56,6 +71,22 @@ public final class Activations {
      * avoids routing a zero through the max). Shape: any → same; {@code axis} may be negative.
      */
     public static Var softmax(Var x, int axis) {
+        int rank = x.shape().length;
+        if (rank > 0 && (axis == -1 || axis == rank - 1)) {
+            // the last axis (attention's keys): one node running the fused kernel, whose values are bit-identical
+            // to the composite's and whose VJP y ⊙ (g − Σ g ⊙ y) equals the composite's chain rule to ≤ 1e-13
+            // relative in float64 (FusedKernelsTest); it keeps only y
+            Tensor y = Fused.softmaxLastAxis(x.value());
+            return Var.result(y, "softmax", g -> x.accumulate(Fused.softmaxLastAxisBackward(y, g)), x);
+        }
+        return softmaxComposite(x, axis);
+    }
+
+    /**
+     * The definition of {@link #softmax}, composed from primitives: e = exp(x − m), e / Σ e (m detached). The engine
+     * runs a fused kernel for the last axis; this is what it is checked against.
+     */
+    public static Var softmaxComposite(Var x, int axis) {
         Var e = shiftedByMax(x, axis).exp();
         return e.div(e.sum(true, axis));
     }

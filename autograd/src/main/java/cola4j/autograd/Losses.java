@@ -77,4 +77,22 @@ public final class Losses {
         Var sq = pred.sub(target).pow(2);
         return reduction == Reduction.MEAN ? sq.mean(false) : sq.sum(false);
     }
+
+    /**
+     * ℓ = ½ Σ (pred − target)² over all elements, for a constant target (no gradient to it), as one graph node.
+     * VJP: dℓ/dpred = u · ½ · 2(pred − target) for upstream u. Values and gradients are bit-identical to the
+     * composite {@code pred.sub(constant(target)).pow(2).sum(false).mul(0.5)} (the same kernels in the same order:
+     * (pred − target)², summed, times ½; backward (u·½) · (2r)), which it replaces where no graph of the constant
+     * is needed: Gradient Learning's surrogate (gl's GradientLearning). Shapes: pred and target equal → [].
+     */
+    public static Var halfSquaredError(Var pred, Tensor target) {
+        if (!Arrays.equals(pred.shape(), target.shape()) || pred.value().dtype() != target.dtype()) {
+            throw new IllegalArgumentException("halfSquaredError: pred " + pred.value().dtype() + " "
+                    + Arrays.toString(pred.shape()) + " and target " + target.dtype() + " "
+                    + Arrays.toString(target.shape()) + " must have the same shape and dtype");
+        }
+        Tensor r = pred.value().sub(target);
+        return Var.result(r.pow(2).sum(false).mul(0.5), "half_squared_error",
+                u -> pred.accumulate(r.mul(2.0).mul(u.mul(0.5).item())), pred);
+    }
 }

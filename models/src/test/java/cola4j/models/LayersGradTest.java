@@ -99,7 +99,10 @@ class LayersGradTest {
         for (int i = 0; i < 4; i++) assertThat(var.getFlat(i)).isBetween(0.99, 1.0);
     }
 
-    /** The module delegates to autograd's layerNorm: values and gradients equal its former inline formula bitwise. */
+    /**
+     * The module delegates to autograd's layerNorm: values, dγ and dβ equal its former inline formula bitwise, dx to
+     * ≤ 1e-13 relative in float64 (the fused kernel's VJP).
+     */
     @Test
     void layerNormBitIdenticalToItsFormerInlineFormula() {
         for (DType dt : DType.values()) {
@@ -118,9 +121,13 @@ class LayersGradTest {
             Var y2 = centered.div(variance.add(LayerNorm.EPS).sqrt()).mul(w2).add(b2);
             y2.mul(Var.constant(r)).sum(false).backward();
             Tensor[] want = {y2.value(), x2.grad(), w2.grad(), b2.grad()};
-            for (int i = 0; i < want.length; i++) {
+            // the engine runs the fused kernel (autograd Normalization.layerNorm): output, dγ and dβ stay bitwise the
+            // formula's; dx is the kernel's closed-form VJP, equal to the chain rule to rounding (FusedKernelsTest)
+            for (int i : new int[] {0, 2, 3}) {
                 assertThat(got[i].bitEquals(want[i])).as(dt + " output/grad " + i).isTrue();
             }
+            double tol = dt == DType.FLOAT64 ? 1e-13 : 1e-5;
+            assertThat(got[1].sub(want[1]).maxAbs() / want[1].maxAbs()).as(dt + " dx").isLessThanOrEqualTo(tol);
         }
     }
 

@@ -183,24 +183,34 @@ final class Elementwise {
      * NaN stays NaN, ±∞ gives ±1, −0 gives −0. Float64 keeps {@link Math#tanh}.
      */
     static float tanhFloat(double x) {
+        return (float) tanhViaExp(x);
+    }
+
+    /** The double that {@link #tanhFloat} rounds (for float32 kernels that round once at the end). */
+    static double tanhViaExp(double x) {
         double ax = Math.abs(x);
         double t;
         if (ax < 1e-4) t = ax * (1 - ax * ax / 3);
         else if (ax > 20) t = 1.0;
         else t = 1 - 2 / (Math.exp(2 * ax) + 1);
-        return (float) Math.copySign(t, x);
+        return Math.copySign(t, x);
     }
 
     static Tensor unary(Un op, Tensor a, double p) {
         int n = a.numel();
+        // pow(x, 1) = x exactly ({@link Math#pow}'s contract), so it is a copy (pow's VJP at p = 2 asks for it)
+        if (op == Un.POW && p == 1.0) return a.d != null ? new Tensor(a.d.clone(), a.shape())
+                : new Tensor(a.f.clone(), a.shape());
         if (a.d != null) {
             double[] x = a.d, o = new double[n];
             if (op == Un.NEG) for (int i = 0; i < n; i++) o[i] = -x[i];
+            else if (op == Un.POW && p == 2.0) for (int i = 0; i < n; i++) o[i] = x[i] * x[i]; // as apply
             else for (int i = 0; i < n; i++) o[i] = apply(op, x[i], p);
             return new Tensor(o, a.shape());
         }
         float[] x = a.f, o = new float[n];
         if (op == Un.NEG) for (int i = 0; i < n; i++) o[i] = -x[i];
+        else if (op == Un.POW && p == 2.0) for (int i = 0; i < n; i++) o[i] = (float) ((double) x[i] * x[i]);
         else if (op == Un.TANH) for (int i = 0; i < n; i++) o[i] = tanhFloat(x[i]);
         // x·x is exact in double for a float x, so (x·x)·x is x³ correctly rounded to double
         // (Math.pow: within 1 ulp)
@@ -213,9 +223,50 @@ final class Elementwise {
     static Tensor where(Tensor mask, Tensor a, Tensor b) {
         requireDtype("where", a, b);
         int[] out = Shapes.broadcast("where", Shapes.broadcast("where", mask.shape(), a.shape()), b.shape());
+        if (periodic(mask, out) && periodic(a, out) && periodic(b, out)) return wherePeriodic(mask, a, b, out);
         Tensor m = mask.expand(out), x = a.expand(out), y = b.expand(out);
         Tensor res = Tensor.zeros(a.dtype(), out);
         for (int i = 0; i < res.numel(); i++) res.setFlat(i, m.getFlat(i) != 0 ? x.getFlat(i) : y.getFlat(i));
+        return res;
+    }
+
+    /**
+     * True when t broadcast to {@code out} repeats t's flat storage: t is a scalar or its shape, without leading 1s,
+     * is a suffix of out's. Element i of the broadcast is then t's element i mod numel(t)
+     * (counted with wrapping indices, no division).
+     */
+    private static boolean periodic(Tensor t, int[] out) {
+        int[] s = t.shape();
+        int lead = 0;
+        while (lead < s.length && s[lead] == 1) lead++;
+        int k = s.length - lead;
+        if (k > out.length) return false;
+        for (int j = 0; j < k; j++) if (s[lead + j] != out[out.length - k + j]) return false;
+        return true;
+    }
+
+    /** {@link #where} for {@link #periodic} operands: flat loops over the arrays, the same selections. */
+    private static Tensor wherePeriodic(Tensor mask, Tensor a, Tensor b, int[] out) {
+        Tensor res = Tensor.zeros(a.dtype(), out);
+        int n = res.numel(), nm = mask.numel(), na = a.numel(), nb = b.numel();
+        double[] m = mask.toDoubleArray();
+        if (res.f != null) {
+            float[] x = a.f, y = b.f, o = res.f;
+            for (int i = 0, im = 0, ia = 0, ib = 0; i < n; i++) {
+                o[i] = m[im] != 0 ? x[ia] : y[ib];
+                if (++im == nm) im = 0;
+                if (++ia == na) ia = 0;
+                if (++ib == nb) ib = 0;
+            }
+        } else {
+            double[] x = a.d, y = b.d, o = res.d;
+            for (int i = 0, im = 0, ia = 0, ib = 0; i < n; i++) {
+                o[i] = m[im] != 0 ? x[ia] : y[ib];
+                if (++im == nm) im = 0;
+                if (++ia == na) ia = 0;
+                if (++ib == nb) ib = 0;
+            }
+        }
         return res;
     }
 }

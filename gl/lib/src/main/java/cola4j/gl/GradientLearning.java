@@ -1,5 +1,6 @@
 package cola4j.gl;
 
+import cola4j.autograd.Losses;
 import cola4j.autograd.Var;
 import cola4j.gl.auxiliary.AuxiliaryModel;
 import cola4j.tensor.Tensor;
@@ -49,9 +50,8 @@ public final class GradientLearning {
             throw new IllegalArgumentException("gradient learning for site '" + data.site() + "': auxiliary dtype "
                     + g.value().dtype() + " differs from gradH dtype " + data.gradH().dtype());
         }
-        Var target = Var.constant(g.value().sub(data.gradH()));               // stopgrad(g − dL/dh)
-        Var r = g.sub(target);                                                  // = dL/dh in value
-        return r.pow(2).sum(false).mul(0.5);                                    // ½ Σ ‖r‖²
+        Tensor target = g.value().sub(data.gradH());                          // stopgrad(g − dL/dh)
+        return Losses.halfSquaredError(g, target);                               // ½ Σ ‖g − target‖², r = dL/dh
     }
 
     /**

@@ -128,7 +128,7 @@ public final class AllBench implements Command {
             return System.getProperty("os.arch");
         }
 
-        private static String loadAverage() {
+        static String loadAverage() {
             try {
                 String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
                 return f[0] + ", " + f[1] + ", " + f[2];

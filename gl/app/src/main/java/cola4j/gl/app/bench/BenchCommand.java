@@ -63,6 +63,7 @@ public abstract class BenchCommand<R> implements Command {
     public final int run(CommandLine cl, Io io) throws Exception {
         Path json = Args.outputFile(cl, "json"); // checked writable before the (long) measurement
         List<R> rows = measure(cl, io);
+        if (rows.isEmpty()) return 0; // a benchmark that skipped (bench torch without PyTorch) said why on stderr
         table(rows).print(io.out());
         if (json != null) {
             Map<String, Object> doc = new LinkedHashMap<>();

@@ -12,6 +12,6 @@ public final class Benches {
 
     public static List<Command> all() {
         return List.of(new GemmBench(), new OpsBench(), new StepBench(), new SameDiffBench(), new MemoryBench(),
-                new CommBench(), new ServeBench(), new AllBench());
+                new CommBench(), new ServeBench(), new TorchBench(), new AllBench());
     }
 }

@@ -107,7 +107,7 @@ public final class StepBench extends BenchCommand<StepBench.Row> {
         return rows;
     }
 
-    private static List<String> methods(CommandLine cl) {
+    static List<String> methods(CommandLine cl) {
         if (!cl.hasOption("methods")) return METHODS;
         List<String> out = new ArrayList<>();
         for (String m : cl.getOptionValue("methods").split(",")) {
@@ -122,7 +122,7 @@ public final class StepBench extends BenchCommand<StepBench.Row> {
     }
 
     /** A single-method, single-user setup whose step returns {server ns, user ns}. */
-    private interface Stepper {
+    interface Stepper {
         long[] step();
     }
 
@@ -143,7 +143,7 @@ public final class StepBench extends BenchCommand<StepBench.Row> {
         return p -> new AdamW(p, AdamConfig.adamW(LR));
     }
 
-    private static Stepper stepper(String method, LmShape shape, int[][][] batch) {
+    static Stepper stepper(String method, LmShape shape, int[][][] batch) {
         DecoderLM model = shape.model(MODEL_SEED);
         LossFunction loss = ctx -> model.loss(batch[0], batch[1], ctx);
         RowRouting routing = RowRouting.single(0, shape.batch());

@@ -3,5 +3,7 @@
  * Guarantees: median timings on a touched heap (HeapTouch, at the first timed call, after the arguments parsed); comm
  * payload = Σ_sites rows × (in + out) × dtype size exactly; merged memory flat in K. BenchCommandsTest,
  * TrainingBenchesTest (commPayloadEqualsAnalytic; merged memory flat in K).
+ * TorchBench ({@code bench torch}): the step bench next to its PyTorch eager twin (resource torch_step.py), ratios and
+ * load; skips with one line without PyTorch (TorchBenchTest).
  */
 package cola4j.gl.app.bench;
