@@ -1,6 +1,7 @@
 package cola4j.gl.app.bench;
 
 import cola4j.gl.app.command.Args;
+import cola4j.gl.app.command.Limits;
 import cola4j.gl.app.command.UsageException;
 import cola4j.gl.app.io.Io;
 import cola4j.gl.app.io.JsonFiles;
@@ -86,9 +87,9 @@ public final class TorchBench extends BenchCommand<TorchBench.Row> {
 
     @Override
     public List<Row> measure(CommandLine cl, Io io) throws Exception {
-        int steps = Args.intValue(cl, "steps", 10, 1);
-        int warmup = Args.intValue(cl, "warmup", 3, 0);
-        int threads = Args.intValue(cl, "threads", Runtime.getRuntime().availableProcessors(), 1);
+        int steps = Args.intValue(cl, "steps", 10, 1, Limits.MAX_REPS);
+        int warmup = Args.intValue(cl, "warmup", 3, 0, Limits.MAX_REPS);
+        int threads = Args.intValue(cl, "threads", Runtime.getRuntime().availableProcessors(), 1, 1024);
         String python = cl.getOptionValue("python", "/usr/bin/python3");
         Path blas = Args.path(cl, "torch-blas");
         if (blas != null && !Files.isRegularFile(blas)) {
