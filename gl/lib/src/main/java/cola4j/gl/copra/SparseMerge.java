@@ -38,7 +38,8 @@ public final class SparseMerge {
 
     /** PEFT's {@code majority_sign_method}. */
     public enum SignMethod { TOTAL, FREQUENCY;
-        /** {@code total} or {@code frequency}. */
+        /** {@code total} or {@code frequency} (also the JSON form). */
+        @com.fasterxml.jackson.annotation.JsonValue
         public String id() {
             return name().toLowerCase(Locale.ROOT);
         }
