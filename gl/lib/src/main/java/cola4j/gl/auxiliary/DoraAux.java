@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
  */
 public final class DoraAux implements AuxiliaryModel {
     private final int in, out;
+    private final LowRankConfig cfg;
     private final double scale;
     private final boolean detachNorm;
     private final Tensor w0;
@@ -46,6 +47,7 @@ public final class DoraAux implements AuxiliaryModel {
         if (w0.rank() != 2) throw new IllegalArgumentException("DoRA: base weight must be [out, in]");
         this.out = w0.shape()[0];
         this.in = w0.shape()[1];
+        this.cfg = cfg;
         this.scale = scale;
         this.detachNorm = detachNorm;
         this.w0 = w0.to(cfg.dtype()).copy();
@@ -64,6 +66,16 @@ public final class DoraAux implements AuxiliaryModel {
         this(w0, cfg, cfg.scale(), true);
     }
 
+    /**
+     * The same adapter (a copy of A, B, m) over another base weight {@code w0}: what a user computes when its copy
+     * of W0 is not the server's (the verify negative control of DoRA).
+     */
+    public DoraAux withBase(Tensor otherW0) {
+        DoraAux d = new DoraAux(otherW0, cfg, scale, detachNorm);
+        namedParameters().forEach((n, v) -> d.namedParameters().get(n).setValue(v.value().copy()));
+        return d;
+    }
+
     /** n_i = ‖V_i,:‖₂ for V [out, in]: [out]. */
     public static Tensor rowNorms(Tensor v) {
         return v.mul(v).sum(false, 1).sqrt();
@@ -72,6 +84,11 @@ public final class DoraAux implements AuxiliaryModel {
     /** The direction V = W0 + s·B·A [out, in] at the current parameters. */
     public Tensor direction() {
         return w0.add(b.value().matmul(a.value()).mul(scale));
+    }
+
+    /** The base weight W0 [out, in] this adapter was built on (a copy). */
+    public Tensor base() {
+        return w0.copy();
     }
 
     public double scale() {
