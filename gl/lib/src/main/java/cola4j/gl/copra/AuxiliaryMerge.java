@@ -23,13 +23,14 @@ import java.util.Map;
  *                    ΔW  = λ · Σ_{t∈A} τ̂_t / max(1, |A|)        disjoint mean (Yadav et al. 2023; PEFT's ties)
  * </pre>
  *
- * Concatenation of low-rank adapters is {@link LowRankConcat}.
+ * Concatenation of low-rank adapters is {@link LowRankConcat}; PEFT's sparsifying merges (magnitude pruning, DARE
+ * with linear and TIES combination, TIES with a majority-sign method) are {@link SparseMerge}.
  */
 public final class AuxiliaryMerge {
     private AuxiliaryMerge() {}
 
     /** The merge types, as in results tables. */
-    public enum Kind { LINEAR, TASK_ARITHMETIC, TIES, CONCAT;
+    public enum Kind { LINEAR, TASK_ARITHMETIC, TIES, CONCAT, MAGNITUDE_PRUNE, DARE_LINEAR, DARE_TIES;
         /**
          * The lower-case name used in tables and as the JSON form (value and map key), e.g.
          * {@code task_arithmetic}.
@@ -135,7 +136,7 @@ public final class AuxiliaryMerge {
         return out;
     }
 
-    private static void check(List<? extends Map<String, Tensor>> tasks, double[] weights) {
+    static void check(List<? extends Map<String, Tensor>> tasks, double[] weights) {
         if (tasks.isEmpty()) throw new IllegalArgumentException("merge: no task adapters");
         if (weights != null && weights.length != tasks.size()) {
             throw new IllegalArgumentException("merge: " + weights.length + " weights for " + tasks.size() + " tasks");

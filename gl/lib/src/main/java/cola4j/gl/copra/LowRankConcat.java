@@ -51,7 +51,7 @@ public final class LowRankConcat {
                 }
                 double w = weights == null ? 1.0 : weights[t];
                 as[t] = a.namedParameters().get("lora_A.weight").value();                               // [r_t, in]
-                bs[t] = a.namedParameters().get("lora_B.weight").value().mul(w * a.config().scale());   // [out, r_t]
+                bs[t] = a.namedParameters().get("lora_B.weight").value().mul(w * a.scale());   // [out, r_t]
                 rank += a.config().rank();
             }
             LowRankAux merged = new LowRankAux(first.inFeatures(), first.outFeatures(),

@@ -55,8 +55,13 @@ public final class GradientPropositions {
             List.of(AuxiliaryKind.EMBEDDING, AuxiliaryKind.LOWRANK, AuxiliaryKind.LINEAR, AuxiliaryKind.MLP);
 
     /** Both sides of P1 and P2 for one auxiliary type on the selected sites. */
-    private record Sides(Map<String, Tensor> gl, Map<String, Tensor> backprop, Map<String, Tensor> capturedGradH,
+    record Sides(Map<String, Tensor> gl, Map<String, Tensor> backprop, Map<String, Tensor> capturedGradH,
                          Map<String, Tensor> auxOutputGrad, String where) {}
+
+    /** Builds one user's auxiliaries for the selected sites of a fresh fixture model (may also edit its base). */
+    interface AuxBuilder {
+        LinkedHashMap<String, AuxiliaryModel> build(List<Site> sites);
+    }
 
     /** How a user turns adaptation data into dL/dw: {@link GradientLearning#gradient} or a mutant. */
     interface GlGradient {
@@ -68,10 +73,20 @@ public final class GradientPropositions {
     }
 
     private static Sides sides(Fixture fx, AuxiliaryKind type, SiteSelector selector, GlGradient glGradient) {
+        return sides(fx, sites -> fx.auxiliaries(sites, type, 0, true), sites -> fx.auxiliaries(sites, type, 0, true),
+                selector, glGradient);
+    }
+
+    /**
+     * Both sides with the user's auxiliaries from {@code userAux} (ColA side) and the reference adapters from
+     * {@code refAux} (backprop side), each applied to its own fresh model; normally the same builder.
+     */
+    static Sides sides(Fixture fx, AuxBuilder userAux, AuxBuilder refAux, SiteSelector selector,
+                       GlGradient glGradient) {
         // ColA: the server's pass captures (x, dL/dh); the user turns it into dL/dw by GL
         DecoderLM m1 = fx.model();
         List<Site> s1 = m1.sites(selector);
-        LinkedHashMap<String, AuxiliaryModel> aux1 = fx.auxiliaries(s1, type, 0, true);
+        LinkedHashMap<String, AuxiliaryModel> aux1 = userAux.build(s1);
         ColaServer server = new ColaServer(m1, s1);
         ColaServer.Pass pass =
                 server.pass(fx.loss(m1, 0), Map.of(0, aux1), RowRouting.single(0, Fixture.B), ColaMode.UNMERGED, null);
@@ -84,7 +99,7 @@ public final class GradientPropositions {
         DecoderLM m2 = fx.model();
         m2.freeze();
         List<Site> s2 = m2.sites(selector);
-        LinkedHashMap<String, AuxiliaryModel> aux2 = fx.auxiliaries(s2, type, 0, true);
+        LinkedHashMap<String, AuxiliaryModel> aux2 = refAux.build(s2);
         Map<String, Var> auxOut = new LinkedHashMap<>();
         ForwardContext ctx = ForwardContext.eval().withInterceptor((site, x, h) -> {
             if (!aux2.containsKey(site.name())) return h;
@@ -102,7 +117,7 @@ public final class GradientPropositions {
     }
 
     /** "LowRankAux on one-hot input at embed.token, embed.position" — exactly which auxiliary class ran where. */
-    private static String describe(List<Site> sites, Map<String, AuxiliaryModel> aux) {
+    static String describe(List<Site> sites, Map<String, AuxiliaryModel> aux) {
         Set<String> what = new LinkedHashSet<>();
         for (Site s : sites) {
             AuxiliaryModel a = aux.get(s.name());

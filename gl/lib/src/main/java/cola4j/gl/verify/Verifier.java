@@ -30,6 +30,7 @@ public final class Verifier {
         Fixture fx = new Fixture(dtype, seed);
         double tol = tolerance(dtype);
         List<PropositionResult> out = new ArrayList<>(GradientPropositions.allP1(fx, tol));
+        for (var v : VariantPropositions.CHECKED) out.add(VariantPropositions.p1(fx, v, tol));
         out.addAll(GradientPropositions.allP2(fx, tol));
         out.add(TrajectoryPropositions.p3(fx, "sgd", tol));
         out.add(TrajectoryPropositions.p3(fx, "adamw", tol));

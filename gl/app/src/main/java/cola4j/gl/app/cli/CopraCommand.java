@@ -9,6 +9,7 @@ import cola4j.gl.app.io.JsonFiles;
 import cola4j.gl.app.io.Table;
 
 import cola4j.gl.copra.AuxiliaryMerge;
+import cola4j.gl.copra.SparseMerge;
 import cola4j.gl.app.experiments.CopraConfig;
 import cola4j.gl.app.experiments.CopraExperiment;
 import cola4j.gl.app.experiments.CopraRow;
@@ -78,6 +79,11 @@ public final class CopraCommand implements Command {
                 .desc("Shapley players: layer groups or single sites (default layers)").build());
         o.addOption(Option.builder().longOpt("permutations").hasArg().argName("N")
                 .desc("Monte Carlo Shapley permutations when more than 12 players (default 200)").build());
+        o.addOption(Option.builder().longOpt("density").hasArg().argName("K")
+                .desc("PEFT's density in (0, 1]: entries kept by TIES and magnitude pruning, DARE's keep probability"
+                        + " (default 0.5)").build());
+        o.addOption(Option.builder().longOpt("majority-sign").hasArg().argName("total|frequency")
+                .desc("PEFT's majority_sign_method of the DARE-TIES merge (default total)").build());
         o.addOption(Option.builder().longOpt("json").hasArg().argName("FILE")
                 .desc("Also write the results as JSON to FILE (atomic write)").build());
         return o;
@@ -137,7 +143,12 @@ public final class CopraCommand implements Command {
                 .withShapleyPlayers(CopraConfig.ShapleyPlayers.valueOf(
                         Args.choice(cl, "shapley", "layers", List.of("layers", "sites")).toUpperCase()))
                 .withShapleyPermutations(Args.intValue(cl, "permutations", cfg.shapleyPermutations(), 2,
-                        Limits.MAX_PERMUTATIONS));
+                        Limits.MAX_PERMUTATIONS))
+                .withMajoritySign(SparseMerge.SignMethod.parse(
+                        Args.choice(cl, "majority-sign", "total", List.of("total", "frequency"))));
+        double density = Args.doubleValue(cl, "density", cfg.tiesDensity());
+        if (!(density > 0 && density <= 1)) throw new UsageException("--density must be in (0, 1], got " + density);
+        cfg = cfg.withDensity(density);
         // tasks and sites depend only on the architecture: checked on a fresh model before any pretraining
         Workload fresh = Workloads.create(family, preset, DType.FLOAT32, 0);
         List<String> available = fresh.downstreamNames();

@@ -1,6 +1,7 @@
 package cola4j.gl.app.experiments;
 
 import cola4j.gl.copra.AuxiliaryMerge;
+import cola4j.gl.copra.SparseMerge;
 import cola4j.gl.copra.LayerGroups;
 import cola4j.gl.copra.LowRankConcat;
 import cola4j.gl.copra.ProgressiveActivation;
@@ -202,6 +203,11 @@ public final class CopraExperiment {
         merges.put(AuxiliaryMerge.Kind.TIES, AuxiliaryMerge.ties(deltas, cfg.tiesDensity(), null, 1.0));
         merges.put(AuxiliaryMerge.Kind.CONCAT,
                 LowRankConcat.deltas(LowRankConcat.concat(trained.stream().map(Trained::auxiliaries).toList(), null)));
+        // PEFT's sparsifying merges with unit weights; DARE's masks are drawn from the run's seed
+        merges.put(AuxiliaryMerge.Kind.MAGNITUDE_PRUNE, SparseMerge.magnitudePrune(deltas, null, cfg.tiesDensity()));
+        merges.put(AuxiliaryMerge.Kind.DARE_LINEAR, SparseMerge.dareLinear(deltas, null, cfg.tiesDensity(), seed));
+        merges.put(AuxiliaryMerge.Kind.DARE_TIES,
+                SparseMerge.dareTies(deltas, null, cfg.tiesDensity(), cfg.majoritySign(), seed));
         Map<AuxiliaryMerge.Kind, Double> merged = new EnumMap<>(AuxiliaryMerge.Kind.class);
         merges.forEach((k, d) -> merged.put(k,
                 tasks.stream().mapToDouble(t -> evaluate(t, d)).average().orElseThrow()));

@@ -90,4 +90,36 @@ class CopraCommandTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("unknown task 'nope'");
     }
+
+    /** PEFT's sparsifying merges are columns of the table and keys of the JSON, with density and majority sign. */
+    @Test
+    void sparseMergesUseDensityAndMajoritySign(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("c.json");
+        MainTest.Result r = MainTest.cola("copra", "--model", "mlp", "--preset", "tiny", "--tasks", "flip,invert",
+                "--seeds", "1", "--steps", "5", "--eval", "40", "--density", "0.3", "--majority-sign", "frequency",
+                "--cache", dir.resolve("cache").toString(), "--json", json.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("merged:magnitude_prune").contains("merged:dare_linear")
+                .contains("merged:dare_ties");
+        JsonNode doc = JsonFiles.MAPPER.readTree(Files.readString(json));
+        assertThat(doc.get("config").get("tiesDensity").asDouble()).isEqualTo(0.3);
+        assertThat(doc.get("config").get("majoritySign").asText()).isEqualTo("frequency");
+        for (String k : new String[] {"magnitude_prune", "dare_linear", "dare_ties"}) {
+            assertThat(doc.get("rows").get(0).get("merged").get(k).get("mean").asDouble()).isBetween(0.0, 1.0);
+        }
+    }
+
+    @Test
+    void rejectsBadDensityAndMajoritySign(@TempDir Path dir) {
+        String[][] bad = {{"--density", "0", "--density must be in (0, 1], got 0.0"},
+                {"--density", "1.5", "--density must be in (0, 1], got 1.5"},
+                {"--density", "x", "--density: 'x' is not a finite number"},
+                {"--majority-sign", "mean", "--majority-sign: 'mean' is not one of total, frequency"}};
+        for (String[] c : bad) {
+            MainTest.Result r = MainTest.cola("copra", "--model", "mlp", "--preset", "tiny", c[0], c[1], "--cache",
+                    dir.toString());
+            assertThat(r.code()).as(c[0] + " " + c[1]).isEqualTo(2);
+            assertThat(r.err()).contains(c[2]);
+        }
+    }
 }

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CopraExperimentTest {
     private static CopraConfig cfg(String method) {
         return new CopraConfig(method, 6, 4, 1e-2, 2, 4, 0.1, 0.75, 16, 0.5, 0.5, List.of("attn.value"), 50,
-                CopraConfig.ShapleyPlayers.LAYERS);
+                CopraConfig.ShapleyPlayers.LAYERS, cola4j.gl.copra.SparseMerge.SignMethod.TOTAL);
     }
 
     @ParameterizedTest
@@ -83,7 +83,7 @@ class CopraExperimentTest {
         List<Site> sites = w.model().sites(SiteSelector.suffixes("attn.query", "attn.value", "head.out"));
         // enough steps at a high rate that the tiny model's exact match moves away from the base (else every φ is 0)
         CopraConfig c = new CopraConfig("lora", 60, 8, 5e-2, 2, 4, 0.1, 0.75, 64, 0.5, 0.5, List.of("attn.value"), 50,
-                CopraConfig.ShapleyPlayers.SITES);
+                CopraConfig.ShapleyPlayers.SITES, cola4j.gl.copra.SparseMerge.SignMethod.TOTAL);
         CopraExperiment e = new CopraExperiment(w, sites, c);
         assertThat(e.groups().names()).containsExactly("layer 0", "layer 1", "head.out");
         assertThat(e.playerNames()).containsExactly("blocks.0.attn.query", "blocks.0.attn.value", "blocks.1.attn.query",

@@ -86,7 +86,8 @@ class CopraRowTest {
                 "shapley", "shapley_std", "shapley_se", "shapley_exact", "shapley_players", "shapley_spread");
         assertThat(lora.fieldNames()).toIterable().containsExactlyElementsOf(common);
         assertThat(lora.get("merged").fieldNames()).toIterable()
-                .containsExactly("linear", "task_arithmetic", "ties", "concat");
+                .containsExactly("linear", "task_arithmetic", "ties", "concat", "magnitude_prune", "dare_linear",
+                        "dare_ties");
         assertThat(lora.get("pruned").fieldNames()).toIterable().containsExactly("every_other", "only_attn.value");
         assertThat(lora.get("pruned").get("every_other").get("mean").asDouble()).isCloseTo(0.15, within(1e-15));
         assertThat(lora.get("pruned_skipped").get(0).asText()).isEqualTo("middle_third");
