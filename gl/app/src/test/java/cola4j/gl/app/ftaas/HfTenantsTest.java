@@ -46,9 +46,13 @@ class HfTenantsTest {
     Path tmp;
 
     Path model() throws Exception {
-        Path d = Files.createDirectories(tmp.resolve("gpt2"));
+        return model("gpt2");
+    }
+
+    Path model(String family) throws Exception {
+        Path d = Files.createDirectories(tmp.resolve(family));
         for (String f : List.of("config.json", "model.safetensors")) {
-            Files.copy(FIXTURES.resolve("gpt2").resolve(f), d.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(FIXTURES.resolve(family).resolve(f), d.resolve(f), StandardCopyOption.REPLACE_EXISTING);
         }
         Files.copy(Path.of("src/test/resources/data/tiny-wordlevel/tokenizer.json"), d.resolve("tokenizer.json"),
                 StandardCopyOption.REPLACE_EXISTING);
@@ -130,6 +134,38 @@ class HfTenantsTest {
                 }
             }
         }
+    }
+
+    /**
+     * BART: sources and targets of different lengths are both padded to T, so encoder, decoder and cross-attention
+     * sites (k_proj/v_proj of encoder_attn read the encoder's T positions) all see B·T rows: the payload is exact.
+     */
+    @Test
+    void seq2seqSourceAndTargetShareOneLength() throws Exception {
+        HfCheckpoint ck = HfLoader.load(model("bart"), DType.FLOAT64, 0);
+        List<HfWorkload> ws = new ArrayList<>();
+        for (int u = 0; u < 2; u++) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < 20; i++) {
+                String src = WORDS[i % WORDS.length] + " " + WORDS[(3 * i + u) % WORDS.length];
+                String tgt = WORDS[(5 * i + 2 + u) % WORDS.length] + (i % 4 == 0 ? " a a a" : "");
+                sb.append("{\"source\": \"").append(src).append("\", \"target\": \"").append(tgt).append("\"}\n");
+            }
+            ws.add(HfRun.withData(ck, Files.writeString(tmp.resolve("s" + u + ".jsonl"), sb.toString()),
+                    TaskType.SEQ2SEQ, 5).workload());
+        }
+        HfTenants w = new HfTenants(ws, SiteSelector.suffixes("k_proj", "v_proj"), 4);
+        Batch.Hf h = (Batch.Hf) w.sample(0, 3, new Rng(1));
+        assertThat(h.data().inputIds()[0].length).isEqualTo(h.data().labels()[0].length)
+                .isEqualTo(w.positionsPerRow());
+        List<UserSpec> users = UserSpec.cycle(2, "lowrank", 2, 5, 1, "adamw", 0.05, 11);
+        MethodResult c = new ColaSession<>(w, users, new SessionConfig(3, 3, ColaMode.UNMERGED, TransferDtype.NATIVE,
+                3, 7, 2e-3), "cola").run(s -> { });
+        assertThat(c.errors()).isEmpty();
+        int sites = w.adaptedSites(w.base()).size();
+        assertThat(sites).isEqualTo(12); // 2 encoder self, 2 decoder self, 2 decoder cross layers x (k, v)
+        assertThat(c.downPayloadPerStep()).isEqualTo(c.downBytesAnalytic())
+                .isEqualTo(2.0 * sites * 3 * w.positionsPerRow() * (16 + 16) * 8);
     }
 
     @Test
