@@ -197,7 +197,8 @@ public final class ModelCheckpoint {
             throw new IOException(cfgFile + ": " + e.getMessage(), e);
         }
         Model model = create(config, new Rng(0));
-        Map<String, Tensor> weights = Safetensors.read(wFile).tensors(); // SafetensorsException names the file and rule
+        // SafetensorsException names the file and rule; an integer/BOOL entry is refused by name
+        Map<String, Tensor> weights = Safetensors.read(wFile).floatTensors(wFile);
         try {
             loadWeights(model, weights);
         } catch (IllegalArgumentException e) {

@@ -4,7 +4,9 @@ import cola4j.autograd.Var;
 import cola4j.tensor.DType;
 import cola4j.tensor.Rng;
 import cola4j.tensor.Tensor;
+import cola4j.tensor.io.RawTensor;
 import cola4j.tensor.io.Safetensors;
+import cola4j.tensor.io.SafetensorsFile;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,6 +35,10 @@ import java.util.Set;
  *
  * <p>Values. F32, F16 and BF16 tensors (the last two widened exactly to float32 by the safetensors reader) and F64
  * are converted to the requested dtype; GPT-2's Conv1D weights ([in, out] in the file) are transposed to [out, in].
+ * Integer and boolean entries ({@link RawTensor}: I64 {@code embeddings.position_ids} and {@code token_type_ids}
+ * buffers, GPT-2's BOOL/U8 {@code attn.bias} and {@code attn.masked_bias}) are buffers the model recomputes: they
+ * are skipped and listed in {@link HfCheckpoint#unused()}; one standing where a float parameter is expected is an
+ * {@link IllegalArgumentException} naming it and its dtype.
  *
  * <p>Errors, one exception each: no config.json, or no model.safetensors (a sharded index or a
  * {@code pytorch_model.bin} alone is named) → {@link IOException}; an unknown {@code model_type} or unsupported
@@ -64,11 +70,14 @@ public final class HfLoader {
                     ? " (found pytorch_model.bin: only safetensors is read; save with safe_serialization=True)" : "";
             throw new IOException(dir + ": no " + WEIGHTS_FILE + hint);
         }
-        LinkedHashMap<String, Tensor> file = Safetensors.read(weights).tensors();
+        SafetensorsFile read = Safetensors.read(weights);
+        LinkedHashMap<String, Tensor> file = read.tensors();
         HfModel model = create(config, new Rng(headSeed));
+        requireNoIntegerParameters(model, read.raw(), weights);
         Assigned a = assign(model, file, weights, new Rng(headSeed));
         List<String> unused = new ArrayList<>();
         for (String k : file.keySet()) if (!a.used().contains(k)) unused.add(k);
+        unused.addAll(read.raw().keySet()); // integer/BOOL buffers: position_ids, token_type_ids, causal masks
         return new HfCheckpoint(dir, model, a.initialized(), unused);
     }
 
@@ -93,24 +102,52 @@ public final class HfLoader {
         }
     }
 
+    /** The base-model prefix transformers adds to a bare checkpoint's names. */
+    private static String prefix(HfModel model) {
+        return switch (model.config().modelType()) {
+            case "gpt2" -> "transformer.";
+            case "bart" -> "model.";
+            default -> model.config().modelType() + ".";
+        };
+    }
+
+    /** A file key as the model names it: old LayerNorm gamma/beta renamed, the base prefix added where missing. */
+    private static String normalize(String key, String prefix) {
+        String n = key.replaceAll("LayerNorm\\.gamma$", "LayerNorm.weight").replaceAll("LayerNorm\\.beta$",
+                "LayerNorm.bias");
+        boolean top = n.startsWith(prefix) || n.startsWith("classifier.") || n.startsWith("lm_head.")
+                || n.equals("final_logits_bias") || n.startsWith("cls.") || n.startsWith("qa_outputs.");
+        return top ? n : prefix + n;
+    }
+
+    /**
+     * Integer/BOOL entries are buffers the model does not need (they are reported unused), unless one stands where a
+     * float parameter (or a tied copy, or BART's final_logits_bias) is expected: then one error names them all.
+     */
+    private static void requireNoIntegerParameters(HfModel model, Map<String, RawTensor> raw, Path where) {
+        Set<String> floats = new HashSet<>(model.namedParameters().keySet());
+        floats.addAll(List.of("lm_head.weight", "final_logits_bias", "model.encoder.embed_tokens.weight",
+                "model.decoder.embed_tokens.weight"));
+        List<String> bad = new ArrayList<>();
+        String prefix = prefix(model);
+        for (Map.Entry<String, RawTensor> e : raw.entrySet()) {
+            String key = e.getKey();
+            if (floats.contains(normalize(key, prefix))) bad.add(key + " (" + e.getValue().dtype() + ")");
+        }
+        if (!bad.isEmpty()) {
+            throw new IllegalArgumentException(where + ": " + bad.size() + " parameter(s) stored with an integer or"
+                    + " boolean dtype " + shortList(bad) + "; weights must be F32, F64, F16 or BF16");
+        }
+    }
+
     /** What {@link #assign} did: parameters it initialized, file keys it read. */
     private record Assigned(List<String> initialized, Set<String> used) {}
 
     /** Copies every parameter from {@code file}. */
     private static Assigned assign(HfModel model, Map<String, Tensor> file, Path where, Rng headRng) {
-        String prefix = switch (model.config().modelType()) {
-            case "gpt2" -> "transformer.";
-            case "bart" -> "model.";
-            default -> model.config().modelType() + ".";
-        };
+        String prefix = prefix(model);
         Map<String, String> byName = new LinkedHashMap<>(); // normalized name -> file key
-        for (String k : file.keySet()) {
-            String n = k.replaceAll("LayerNorm\\.gamma$", "LayerNorm.weight").replaceAll("LayerNorm\\.beta$",
-                    "LayerNorm.bias");
-            boolean top = n.startsWith(prefix) || n.startsWith("classifier.") || n.startsWith("lm_head.")
-                    || n.equals("final_logits_bias") || n.startsWith("cls.") || n.startsWith("qa_outputs.");
-            byName.putIfAbsent(top ? n : prefix + n, k);
-        }
+        for (String k : file.keySet()) byName.putIfAbsent(normalize(k, prefix), k);
         Map<String, List<String>> tied = Map.of(
                 "transformer.wte.weight", List.of("lm_head.weight"),
                 "model.shared.weight", List.of("model.encoder.embed_tokens.weight", "model.decoder.embed_tokens.weight",

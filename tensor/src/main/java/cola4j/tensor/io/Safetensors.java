@@ -25,7 +25,9 @@ import java.util.Map;
  * possibly padded with trailing spaces; then the data section, little-endian, row-major, offsets relative to its start.
  * The writer emits {@code __metadata__} first with its keys sorted (so equal maps give equal bytes in every JVM),
  * then the tensors in the map's iteration order, contiguous, and pads the header with spaces so that the data
- * section starts at a multiple of 8. The reader accepts F32, F64, F16 and BF16 (the last two widened to float32) and
+ * section starts at a multiple of 8. The reader accepts F32, F64, F16 and BF16 (the last two widened to float32) as
+ * {@link Tensor}s, and the spec's integer and boolean dtypes (BOOL, U8, I8, I16, U16, I32, U32, I64, U64) as
+ * {@link RawTensor}s, their bytes as stored (Hugging Face buffers such as I64 {@code position_ids}); it
  * validates everything listed in {@link SafetensorsException.Kind}; see {@link SafetensorsHeader} for the rules.
  * In particular the tensors' byte ranges must tile the data section exactly: overlaps, holes and trailing bytes are
  * rejected, as the official spec requires the byte buffer to be entirely indexed. Unknown fields inside a tensor
@@ -56,8 +58,17 @@ public final class Safetensors {
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata,
             StorageType storage) throws IOException {
-        Plan plan = plan(tensors, metadata, storage);
+        Plan plan = plan(tensors, Map.of(), metadata, storage);
         AtomicFiles.write(file, out -> emit(plan, out));
+    }
+
+    /**
+     * Atomically writes {@code file}'s float tensors (stored as {@code storage}) and then its raw entries (bytes as
+     * they are); reading the result gives back an equal file (for NATIVE storage).
+     */
+    public static void write(Path path, SafetensorsFile file, StorageType storage) throws IOException {
+        Plan plan = plan(file.tensors(), file.raw(), file.metadata(), storage);
+        AtomicFiles.write(path, out -> emit(plan, out));
     }
 
     /** Reads and validates a whole safetensors file (at most 2 GiB). */
@@ -78,7 +89,15 @@ public final class Safetensors {
 
     /** The complete file bytes for {@code tensors} (in map order) stored as {@code storage}. */
     public static byte[] encode(Map<String, Tensor> tensors, Map<String, String> metadata, StorageType storage) {
-        Plan plan = plan(tensors, metadata, storage);
+        return bytes(plan(tensors, Map.of(), metadata, storage));
+    }
+
+    /** The complete file bytes of {@code file}: float tensors as {@code storage}, then the raw entries as they are. */
+    public static byte[] encode(SafetensorsFile file, StorageType storage) {
+        return bytes(plan(file.tensors(), file.raw(), file.metadata(), storage));
+    }
+
+    private static byte[] bytes(Plan plan) {
         long total = 8 + plan.header.length + plan.dataLen;
         if (total > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("encode: " + total + " bytes do not fit in one array; use write()");
@@ -111,20 +130,28 @@ public final class Safetensors {
         int dataStart = 8 + (int) n;
         SafetensorsHeader.Parsed header = SafetensorsHeader.parse(bytes, 8, (int) n, bytes.length - dataStart);
         LinkedHashMap<String, Tensor> tensors = new LinkedHashMap<>();
+        LinkedHashMap<String, RawTensor> raw = new LinkedHashMap<>();
         for (SafetensorsHeader.Entry e : header.entries()) {
-            tensors.put(e.name(), TensorCodec.read(buf, dataStart + (int) e.begin(), e.type(), e.shape(), e.numel()));
+            int at = dataStart + (int) e.begin();
+            if (e.type() == null) {
+                raw.put(e.name(), new RawTensor(e.tag(), e.shape(), java.util.Arrays.copyOfRange(bytes, at,
+                        dataStart + (int) e.end())));
+            } else {
+                tensors.put(e.name(), TensorCodec.read(buf, at, e.type(), e.shape(), e.numel()));
+            }
         }
-        return new SafetensorsFile(tensors, header.metadata());
+        return new SafetensorsFile(tensors, header.metadata(), raw);
     }
 
     // ------------------------------------------------------------------ encoding plan
 
-    /** Header bytes (padded) and the tensors with their resolved storage, in order. */
+    /** Header bytes (padded), the tensors with their resolved storage, then the raw entries, in order. */
     private record Plan(byte[] header, List<String> names, List<Tensor> tensors, List<StorageType> types,
-                        long dataLen) {}
+                        List<RawTensor> raw, long dataLen) {}
 
-    private static Plan plan(Map<String, Tensor> tensors, Map<String, String> metadata, StorageType storage) {
-        if (tensors == null || storage == null) {
+    private static Plan plan(Map<String, Tensor> tensors, Map<String, RawTensor> raws, Map<String, String> metadata,
+            StorageType storage) {
+        if (tensors == null || raws == null || storage == null) {
             throw new IllegalArgumentException("safetensors: tensors and storage must not be null");
         }
         ObjectNode root = SafetensorsHeader.JSON.createObjectNode();
@@ -160,6 +187,24 @@ public final class Safetensors {
             types.add(type);
             at += len;
         }
+        List<RawTensor> rs = new ArrayList<>();
+        for (Map.Entry<String, RawTensor> e : raws.entrySet()) {
+            String name = e.getKey();
+            requireUnicode("tensor name", name);
+            if (name.equals(SafetensorsHeader.METADATA_KEY) || tensors.containsKey(name)) {
+                throw new IllegalArgumentException("safetensors: tensor name '" + name + "' is reserved or taken");
+            }
+            RawTensor r = e.getValue();
+            if (r == null) throw new IllegalArgumentException("safetensors: tensor '" + name + "' is null");
+            ObjectNode info = root.putObject(name);
+            info.put("dtype", r.dtype());
+            ArrayNode shape = info.putArray("shape");
+            for (int d : r.shape()) shape.add(d);
+            long len = r.data().length;
+            info.putArray("data_offsets").add(at).add(at + len);
+            rs.add(r);
+            at += len;
+        }
         byte[] json;
         try {
             // via a String: Jackson 2.17's byte generator escapes non-BMP characters as surrogate pairs (\uD83D\uDE00);
@@ -171,7 +216,7 @@ public final class Safetensors {
         int padded = (json.length + 7) / 8 * 8;                    // data section starts at 8 + padded, a multiple of 8
         byte[] header = java.util.Arrays.copyOf(json, padded);
         java.util.Arrays.fill(header, json.length, padded, (byte) ' ');
-        return new Plan(header, names, ts, types, at);
+        return new Plan(header, names, ts, types, rs, at);
     }
 
     /**
@@ -204,5 +249,6 @@ public final class Safetensors {
         out.write(len.array());
         out.write(plan.header);
         for (int i = 0; i < plan.tensors.size(); i++) TensorCodec.write(plan.tensors.get(i), plan.types.get(i), out);
+        for (RawTensor r : plan.raw) out.write(r.data());
     }
 }

@@ -23,7 +23,7 @@ public final class SafetensorsException extends IOException {
          * JSON is well formed but not a safetensors header (not an object, missing/ill-typed fields, bad __metadata__)
          */
         INVALID_HEADER,
-        /** dtype tag other than F32, F64, F16, BF16 */
+        /** dtype tag other than F32, F64, F16, BF16 and the integer/BOOL tags of {@link RawTensor#SIZES} */
         UNKNOWN_DTYPE,
         /** shape not an array of non-negative integers, or more than 2^31-1 elements */
         INVALID_SHAPE,

@@ -25,7 +25,8 @@ import java.util.Map;
  * <p>Header: {@code {"__metadata__": {str: str}, name: {"dtype": tag, "shape": [d0, ...], "data_offsets": [begin,
  * end]}, ...}}, offsets in bytes relative to the data section. Rules enforced (each a {@link Kind}): strict UTF-8
  * (no overlong forms, encoded surrogates or code points above U+10FFFF), no unpaired surrogate in any key or string
- * (escaped ones included), a JSON object with no duplicate keys and nothing but whitespace after it; known dtype; non-negative integer shape; offsets two
+ * (escaped ones included), a JSON object with no duplicate keys and nothing but whitespace after it; known dtype
+ * (F32, F64, F16, BF16, or an integer/BOOL tag of {@link RawTensor#SIZES}); non-negative integer shape; offsets two
  * integers 0 ≤ begin ≤ end ≤ data length; end − begin = product(shape) × dtype size; ranges neither overlap
  * nor leave holes, so the ranges sorted by begin tile the data section exactly (the official spec requires the byte
  * buffer to be entirely indexed, as does the reference Rust reader). Zero-size tensors have begin = end and must sit on
@@ -34,8 +35,11 @@ import java.util.Map;
 final class SafetensorsHeader {
     private SafetensorsHeader() {}
 
-    /** One tensor's header entry (validated). */
-    record Entry(String name, StorageType type, int[] shape, long begin, long end) {
+    /**
+     * One tensor's header entry (validated): {@code type} is the float storage type, null for a {@link RawTensor}
+     * dtype ({@code tag}).
+     */
+    record Entry(String name, String tag, StorageType type, int[] shape, long begin, long end) {
         int numel() {
             return cola4j.tensor.Shapes.numel(shape);
         }
@@ -165,10 +169,12 @@ final class SafetensorsHeader {
         if (!dtype.isTextual()) {
             throw new SafetensorsException(Kind.INVALID_HEADER, what + ": dtype must be a string, got " + dtype);
         }
-        StorageType type = StorageType.ofTag(dtype.textValue());
-        if (type == null) {
-            throw new SafetensorsException(Kind.UNKNOWN_DTYPE,
-                    what + ": dtype '" + dtype.textValue() + "' is not supported (F32, F64, F16, BF16)");
+        String tag = dtype.textValue();
+        StorageType type = StorageType.ofTag(tag);
+        Integer size = type != null ? Integer.valueOf(type.bytes) : RawTensor.SIZES.get(tag);
+        if (size == null) {
+            throw new SafetensorsException(Kind.UNKNOWN_DTYPE, what + ": dtype '" + tag
+                    + "' is not supported (F32, F64, F16, BF16, " + String.join(", ", RawTensor.TAGS) + ")");
         }
         if (!shape.isArray()) {
             throw new SafetensorsException(Kind.INVALID_SHAPE, what + ": shape must be an array, got " + shape);
@@ -203,13 +209,13 @@ final class SafetensorsHeader {
             throw new SafetensorsException(Kind.OFFSETS_OUT_OF_BOUNDS,
                     what + ": data_offsets " + offsets + " end beyond the data section of " + dataLen + " bytes");
         }
-        long expected = numel * type.bytes;
+        long expected = numel * size;
         if (end - begin != expected) {
             throw new SafetensorsException(Kind.SIZE_MISMATCH, what + ": data_offsets " + offsets + " span "
-                    + (end - begin) + " bytes but shape " + Arrays.toString(dims) + " of " + type.tag + " needs "
-                    + numel + " x " + type.bytes + " = " + expected);
+                    + (end - begin) + " bytes but shape " + Arrays.toString(dims) + " of " + tag + " needs "
+                    + numel + " x " + size + " = " + expected);
         }
-        return new Entry(name, type, dims, begin, end);
+        return new Entry(name, tag, type, dims, begin, end);
     }
 
     private static boolean nonNegativeLong(JsonNode n) {

@@ -24,7 +24,7 @@ public record SafetensorsLayout(long headerBytes, long dataStart, long fileBytes
      * One header entry.
      *
      * @param name  tensor name
-     * @param dtype the dtype tag as stored: F32, F64, F16 or BF16
+     * @param dtype the dtype tag as stored: F32, F64, F16, BF16 or an integer/BOOL tag of {@link RawTensor#SIZES}
      * @param shape dimensions
      * @param begin first byte, relative to the data section
      * @param end   one past the last byte, relative to the data section
@@ -41,7 +41,7 @@ public record SafetensorsLayout(long headerBytes, long dataStart, long fileBytes
         for (SafetensorsHeader.Entry e : p.entries()) {
             List<Integer> shape = new ArrayList<>();
             for (int d : e.shape()) shape.add(d);
-            ts.add(new TensorInfo(e.name(), e.type().tag, List.copyOf(shape), e.begin(), e.end()));
+            ts.add(new TensorInfo(e.name(), e.tag(), List.copyOf(shape), e.begin(), e.end()));
         }
         return new SafetensorsLayout(n, 8 + n, bytes.length, List.copyOf(ts),
                 java.util.Collections.unmodifiableMap(p.metadata()));

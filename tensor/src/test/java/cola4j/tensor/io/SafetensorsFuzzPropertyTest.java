@@ -26,7 +26,8 @@ import net.jqwik.api.statistics.StatisticsReport;
 /**
  * Mutated valid safetensors files: {@link Safetensors#decode} either throws a {@link SafetensorsException} (any other
  * throwable fails the property) or returns a faithful load: every name and metadata entry can be written back, and
- * writing then reading again gives the same names, shapes, dtypes, element bits and metadata; a file whose edits
+ * writing then reading again gives the same names, shapes, dtypes, element bits, integer/BOOL entries (bytes) and
+ * metadata; a file whose edits
  * cancelled out loads as written. Every case applies one to four edits (bit flip, byte set, insertion, deletion,
  * truncation, a new header length, a JSON-significant or UTF-8 lead byte in the header).
  *
@@ -131,15 +132,32 @@ class SafetensorsFuzzPropertyTest {
                 });
     }
 
+    /** Integer/BOOL entries: any spec tag, a shape of at most 3 dimensions below 4, random bytes. */
+    @Provide
+    Arbitrary<RawTensor> raws() {
+        Arbitrary<int[]> shapes = Arbitraries.integers().between(0, 3).list().ofMaxSize(3)
+                .map(l -> l.stream().mapToInt(Integer::intValue).toArray());
+        return Combinators.combine(Arbitraries.of(RawTensor.TAGS), shapes, Arbitraries.longs())
+                .as((tag, shape, seed) -> {
+                    byte[] b = new byte[cola4j.tensor.Shapes.numel(shape) * RawTensor.SIZES.get(tag)];
+                    new java.util.Random(seed).nextBytes(b);
+                    return new RawTensor(tag, shape, b);
+                });
+    }
+
     @Property
     @StatisticsReport(label = "kind", format = Histogram.class)
     void mutatedFilesLoadFaithfullyOrFailTyped(@ForAll @Size(max = 3) List<@From("names") String> names,
-            @ForAll @Size(max = 3) List<@From("tensors") Tensor> values, @ForAll("names") String metaKey,
-            @ForAll("names") String metaValue, @ForAll @Size(min = 1, max = 4) List<@From("mutations") Mutation> edits)
-            throws Exception {
-        Map<String, Tensor> ts = new LinkedHashMap<>();
+            @ForAll @Size(max = 3) List<@From("tensors") Tensor> values, @ForAll @Size(max = 2) List<@From("raws")
+            RawTensor> raws, @ForAll("names") String metaKey, @ForAll("names") String metaValue,
+            @ForAll @Size(min = 1, max = 4) List<@From("mutations") Mutation> edits) throws Exception {
+        LinkedHashMap<String, Tensor> ts = new LinkedHashMap<>();
         for (int i = 0; i < Math.min(names.size(), values.size()); i++) ts.put(names.get(i), values.get(i));
-        byte[] original = Safetensors.encode(ts, Map.of(metaKey, metaValue), StorageType.NATIVE);
+        LinkedHashMap<String, RawTensor> rs = new LinkedHashMap<>();
+        for (int i = 0; i < raws.size(); i++) rs.put("raw" + i, raws.get(i));
+        ts.keySet().removeAll(rs.keySet()); // a generated float name may be "raw0"
+        SafetensorsFile written = new SafetensorsFile(ts, Map.of(metaKey, metaValue), rs);
+        byte[] original = Safetensors.encode(written, StorageType.NATIVE);
         byte[] bytes = original;
         for (Mutation m : edits) bytes = m.apply(bytes);
         SafetensorsFile loaded;
@@ -152,11 +170,9 @@ class SafetensorsFuzzPropertyTest {
             return;
         }
         Statistics.label("outcome").collect(Arrays.equals(bytes, original) ? "loaded unchanged" : "loaded mutated");
-        SafetensorsFile again = Safetensors.decode(Safetensors.encode(loaded.tensors(), loaded.metadata(),
-                StorageType.NATIVE));
+        SafetensorsFile again = Safetensors.decode(Safetensors.encode(loaded, StorageType.NATIVE));
         assertSame(again, loaded);
-        if (Arrays.equals(bytes, original)) assertSame(loaded, new SafetensorsFile(new LinkedHashMap<>(ts),
-                Map.of(metaKey, metaValue)));
+        if (Arrays.equals(bytes, original)) assertSame(loaded, written);
         // not vacuous: some mutated files are refused and some load (e.g. a flipped bit in the data section)
         Statistics.label("outcome").coverage(c -> {
             c.check("rejected").count(n -> n > 0);
@@ -167,6 +183,8 @@ class SafetensorsFuzzPropertyTest {
     static void assertSame(SafetensorsFile a, SafetensorsFile b) {
         assertThat(new ArrayList<>(a.tensors().keySet())).isEqualTo(new ArrayList<>(b.tensors().keySet()));
         assertThat(a.metadata()).isEqualTo(b.metadata());
+        assertThat(a.raw()).isEqualTo(b.raw()); // names in order, tags, shapes and bytes
+        assertThat(new ArrayList<>(a.raw().keySet())).isEqualTo(new ArrayList<>(b.raw().keySet()));
         for (String k : a.tensors().keySet()) {
             Tensor x = a.tensors().get(k), y = b.tensors().get(k);
             assertThat(x.shape()).isEqualTo(y.shape());

@@ -68,8 +68,12 @@ class SafetensorsValidationTest {
 
     @Test
     void unknownDtype() {
-        rejects(one("{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,8]}", new byte[8]), Kind.UNKNOWN_DTYPE, "'t'",
-                "'I64'");
+        rejects(one("{\"dtype\":\"C64\",\"shape\":[1],\"data_offsets\":[0,8]}", new byte[8]), Kind.UNKNOWN_DTYPE, "'t'",
+                "'C64'", "I64", "BOOL");
+        rejects(one("{\"dtype\":\"F8_E4M3\",\"shape\":[1],\"data_offsets\":[0,1]}", new byte[1]),
+                Kind.UNKNOWN_DTYPE, "'F8_E4M3'");
+        rejects(one("{\"dtype\":\"i64\",\"shape\":[1],\"data_offsets\":[0,8]}", new byte[8]), Kind.UNKNOWN_DTYPE,
+                "'i64'");
         rejects(one("{\"dtype\":\"f32\",\"shape\":[1],\"data_offsets\":[0,4]}", new byte[4]), Kind.UNKNOWN_DTYPE,
                 "'f32'");
     }

@@ -51,6 +51,37 @@ class ForwardCommandTest {
         assertThat(HfFixtures.relErr(logits, e.get("logits"))).isLessThanOrEqualTo(1e-10);
     }
 
+    /** Ids as PyTorch saves them (I64 for input_ids, I32 and BOOL for the mask) give the same logits. */
+    @Test
+    void integerSafetensorsInput() throws Exception {
+        Map<String, Tensor> e = HfFixtures.expected("bert").tensors();
+        LinkedHashMap<String, cola4j.tensor.io.RawTensor> raw = new LinkedHashMap<>();
+        for (String k : ID_NAMES) {
+            if (!e.containsKey(k)) continue;
+            int[][] v = HfFixtures.ints(e.get(k));
+            String dtype = k.equals("attention_mask") ? "BOOL" : k.equals("token_type_ids") ? "I32" : "I64";
+            int size = cola4j.tensor.io.RawTensor.SIZES.get(dtype);
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(v.length * v[0].length * size)
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (int[] row : v) {
+                for (int x : row) {
+                    if (size == 8) b.putLong(x);
+                    else if (size == 4) b.putInt(x);
+                    else b.put((byte) x);
+                }
+            }
+            raw.put(k, new cola4j.tensor.io.RawTensor(dtype, new int[] {v.length, v[0].length}, b.array()));
+        }
+        Path in = tmp.resolve("ids.safetensors"), out = tmp.resolve("o.safetensors");
+        Safetensors.write(in, new cola4j.tensor.io.SafetensorsFile(new LinkedHashMap<>(), Map.of(), raw),
+                cola4j.tensor.io.StorageType.NATIVE);
+        Run r = cola("forward", "--model", "hf:" + HfFixtures.dir("bert"), "--input", in.toString(), "--out",
+                out.toString(), "--dtype", "float64");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(HfFixtures.relErr(Safetensors.read(out).tensors().get("logits"), e.get("logits")))
+                .isLessThanOrEqualTo(1e-10);
+    }
+
     @Test
     void safetensorsInputAndHiddenStates() throws Exception {
         Map<String, Tensor> e = HfFixtures.expected("bart").tensors();

@@ -2,7 +2,9 @@ package cola4j.gl.app.cli;
 
 import cola4j.tensor.DType;
 import cola4j.tensor.Tensor;
+import cola4j.tensor.io.RawTensor;
 import cola4j.tensor.io.Safetensors;
+import cola4j.tensor.io.SafetensorsFile;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,7 +17,8 @@ import java.util.Map;
 
 /**
  * The inputs of {@code cola forward}: named 2-D arrays from a JSON object ({@code {"input_ids": [[...], ...],
- * "attention_mask": [[...]]}}) or from a safetensors file (tensors of any float dtype). Known names:
+ * "attention_mask": [[...]]}}) or from a safetensors file (tensors of any float dtype, or of an integer dtype such as
+ * PyTorch's I64 ids). Known names:
  * {@code input_ids}, {@code attention_mask}, {@code token_type_ids}, {@code decoder_input_ids} (integers) and, for
  * the MLP preset, {@code inputs} [B, D] (reals). Anything else, a ragged or non-integral id array, or a missing file
  * is an {@link IOException} naming the file and the entry.
@@ -30,7 +33,22 @@ record ForwardInputs(Map<String, double[][]> arrays) {
         if (!Files.isRegularFile(file)) throw new IOException("--input " + file + ": no such file");
         Map<String, double[][]> m = new LinkedHashMap<>();
         if (file.getFileName().toString().endsWith(".safetensors")) {
-            for (Map.Entry<String, Tensor> e : Safetensors.read(file).tensors().entrySet()) {
+            SafetensorsFile f = Safetensors.read(file);
+            for (Map.Entry<String, RawTensor> e : f.raw().entrySet()) { // I64 input_ids as PyTorch writes them
+                int[] s = e.getValue().shape();
+                if (s.length != 2) {
+                    throw new IOException(file + ": tensor " + e.getKey() + " must be 2-D [B, T], got rank "
+                            + s.length);
+                }
+                long[] v = e.getValue().toLongArray();
+                double[][] rows = new double[s[0]][s[1]];
+                for (int i = 0; i < v.length; i++) {
+                    if (Math.abs(v[i]) > (1L << 31)) throw new IOException(file + ": " + e.getKey() + " value " + v[i]);
+                    rows[i / s[1]][i % s[1]] = v[i];
+                }
+                m.put(e.getKey(), rows);
+            }
+            for (Map.Entry<String, Tensor> e : f.tensors().entrySet()) {
                 Tensor t = e.getValue();
                 if (t.rank() != 2) {
                     throw new IOException(file + ": tensor " + e.getKey() + " must be 2-D [B, T], got rank "

@@ -52,7 +52,8 @@ import org.apache.commons.cli.Options;
  * each way (analytic payload beside), the time split and every user's metric.
  *
  * <p>Models: {@code mlp} (digits) or a transformer family {@code encoder}, {@code decoder}, {@code seq2seq} at
- * {@code --preset tiny|small}; every base comes from the pretraining cache, trained on first use. For sequences the
+ * {@code --preset tiny|small}; every base comes from the pretraining cache, trained on first use. Or {@code hf:DIR}
+ * with one data file per user ({@link FtaasHf}). For sequences the
  * adaptation data has B × T token rows per site (T the padded length; padded positions are sent too). Users' default
  * learning rate: 0.02 for the MLP, 0.03 for the transformers (decoder small, K = 4, 100 steps, 32 rows: mean exact
  * match of multi-tenant LoRA 0.252 at lr 0.01, 0.448 at lr 0.03; base 0.015).
@@ -83,7 +84,8 @@ public final class FtaasCommand implements Command {
     @Override
     public Options options() {
         Options o = new Options()
-                .addOption(opt("model", "M", "base model: " + String.join(", ", FtaasModels.MODELS) + " (default mlp)"))
+                .addOption(opt("model", "M", "base model: " + String.join(", ", FtaasModels.MODELS)
+                        + " (default mlp), or hf:DIR (a Hugging Face directory; needs --data and --task-type)"))
                 .addOption(opt("preset", "tiny|small", "size of a transformer base (default small; ignored for mlp)"))
                 .addOption(opt("sites", "S1,S2,...", "adapted site-name suffixes of a transformer (default "
                         + String.join(",", FtaasModels.TRANSFORMER_SITES) + "; mlp: every layer)"))
@@ -125,6 +127,7 @@ public final class FtaasCommand implements Command {
                         "also write the results as JSON (atomically; missing parent directories are created;"
                         + " checked before the run: a path that cannot be written is a usage error)"));
         FtaasShapley.addOptions(o);
+        FtaasHf.addOptions(o);
         FtaasCompression.addOptions(o);
         return o;
     }
@@ -135,10 +138,13 @@ public final class FtaasCommand implements Command {
 
     @Override
     public int run(CommandLine cl, Io io) throws Exception {
-        String model = Args.choice(cl, "model", "mlp", FtaasModels.MODELS);
+        boolean hf = FtaasHf.isHf(cl);
+        List<Path> dataFiles = FtaasHf.validate(cl, hf);
+        String model = hf ? cl.getOptionValue("model") : Args.choice(cl, "model", "mlp", FtaasModels.MODELS);
         boolean mlp = model.equals("mlp");
         String preset = Args.choice(cl, "preset", "small", Workloads.presets());
-        int users = Args.intValue(cl, "users", 4, 1, Limits.MAX_USERS);
+        int users = Args.intValue(cl, "users", hf ? Math.min(dataFiles.size(), Limits.MAX_USERS) : 4, 1,
+                Limits.MAX_USERS);
         ColaMode mode = mode(cl);
         int steps = Args.intValue(cl, "steps", 200, 1, Limits.MAX_STEPS);
         int rows = Args.intValue(cl, "rows", 32, 1, Limits.MAX_BATCH);
@@ -147,6 +153,7 @@ public final class FtaasCommand implements Command {
                 Limits.MAX_STEPS) : null;
         List<AuxiliaryKind> auxChoice = pattern(cl, "aux", "lowrank", FtaasEmbedding::parse);
         FtaasEmbedding.requireModel(auxChoice, mlp);
+        if (hf) FtaasHf.requireAux(auxChoice);
         UserPattern pattern = new UserPattern(FtaasEmbedding.asUserChoices(auxChoice),
                 pattern(cl, "rank", "8", p -> UserPattern.ints(p, 1)),
                 pattern(cl, "interval", "1", p -> UserPattern.ints(p, 1)),
@@ -162,7 +169,7 @@ public final class FtaasCommand implements Command {
             throw new UsageException("--fit-epochs/--fit-batch run with --transport inprocess only");
         }
         Path json = Args.path(cl, "json"), cacheDir = Args.path(cl, "cache");
-        List<String> sites = cl.hasOption("sites") || mlp ? sites(cl, mlp)
+        List<String> sites = hf ? FtaasHf.sites(cl, model) : cl.hasOption("sites") || mlp ? sites(cl, mlp)
                 : FtaasEmbedding.defaultSites(auxChoice, FtaasModels.TRANSFORMER_SITES);
         String tooBig = SessionLimits.sizeProblem(users, rows, steps, pattern.ranks());
         if (tooBig != null) throw new UsageException(tooBig);
@@ -174,7 +181,8 @@ public final class FtaasCommand implements Command {
         int shapleyPermutations = FtaasShapley.validate(cl, mode, transport);
         GradCompression codec = FtaasCompression.parse(cl, seed, transport, transfer);
         if (json != null) requireWritable(json);
-        TenantWorkload<?> w = workload(model, preset, seed, pre, sites, eval, cacheDir, io);
+        TenantWorkload<?> w = hf ? FtaasHf.workload(model, dataFiles, FtaasHf.taskType(cl), seed, sites, eval, io)
+                : workload(model, preset, seed, pre, sites, eval, cacheDir, io);
         FtaasEmbedding.requireSites(auxChoice, w);
         SessionConfig cfg = new SessionConfig(steps, rows, mode, transfer, Math.max(1, steps / 10), seed, 2e-3)
                 .withFit(fitEpochs, fitBatch);
@@ -211,8 +219,12 @@ public final class FtaasCommand implements Command {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("users", users);
             out.put("model", model);
+            if (hf) {
+                out.put("data", dataFiles.stream().map(Path::toString).toList());
+                out.put("task_type", FtaasHf.taskType(cl).cliName());
+            }
             if (!mlp) {
-                out.put("preset", preset);
+                if (!hf) out.put("preset", preset);
                 out.put("sites", sites);
                 out.put("token_rows_per_example", w.positionsPerRow());
             }

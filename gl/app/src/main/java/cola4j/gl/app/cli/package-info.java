@@ -13,6 +13,6 @@
  * {@code cola train --model hf:DIR --data FILE --task-type T}: HfTraining (what the run's config records, so that
  * --resume rebuilds it) → HfTrainCommandTest.
  * options of cola ftaas (--aux embedding, --shapley, --compress, --ledger: FtaasEmbedding, FtaasShapley,
- * FtaasCompression): FtaasResearchOptionsTest.
+ * FtaasCompression): FtaasResearchOptionsTest; --model hf:DIR --data F1,F2 --task-type T (FtaasHf): HfTenantsTest.
  */
 package cola4j.gl.app.cli;

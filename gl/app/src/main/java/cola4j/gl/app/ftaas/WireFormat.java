@@ -90,6 +90,7 @@ public final class WireFormat {
         }
         String k = f.metadata() == null ? null : f.metadata().get("kind");
         if (!kind.equals(k)) throw fail("expected a " + kind + " message, got kind " + k);
+        if (!f.raw().isEmpty()) throw fail("unexpected integer/BOOL entries " + f.raw().keySet() + " in a " + kind);
         return f.tensors();
     }
 

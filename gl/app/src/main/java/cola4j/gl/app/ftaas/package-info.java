@@ -8,5 +8,8 @@
  * received which tensor; KnowledgeLedgerTest).
  * The digits MLP base lives in the pretraining cache ({@link DigitsPretrainCache}: a loaded base is bit-identical to a
  * fresh one; DigitsPretrainCacheTest). {@link MethodResult#tailMetrics}: mean of the last k evaluations per user.
+ * Hugging Face models with one data file per user: {@link HfTenants} (batches right-padded to one T, so the payload
+ * formula holds; checked wire form) → HfTenantsTest (float64 ColA unmerged/merged ≡ multi-tenant LoRA on the GPT-2
+ * fixture).
  */
 package cola4j.gl.app.ftaas;

@@ -143,7 +143,8 @@ public final class AdapterCheckpoint {
             ModelCheckpoint.loadWeights(model, w);
             return;
         }
-        assign(names(s), storedShapes(s), Safetensors.read(dir.resolve(WEIGHTS_FILE)).tensors(),
+        Path wf = dir.resolve(WEIGHTS_FILE);
+        assign(names(s), storedShapes(s), Safetensors.read(wf).floatTensors(wf),
                 dir.resolve(WEIGHTS_FILE).toString());
     }
 

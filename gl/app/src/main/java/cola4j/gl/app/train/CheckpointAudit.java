@@ -119,7 +119,8 @@ public final class CheckpointAudit {
     }
 
     private static void checkTensors(Path c, TrainConfig cfg, int step) throws IOException {
-        Map<String, Tensor> opt = Safetensors.read(c.resolve(TrainState.TENSORS)).tensors();
+        Path tf = c.resolve(TrainState.TENSORS);
+        Map<String, Tensor> opt = Safetensors.read(tf).floatTensors(tf);
         Tensor n = opt.get("optimizer.step");
         String at = "checkpoint " + c + ": " + TrainState.TENSORS + ": ";
         check(n != null && n.numel() == 1, at + "no scalar optimizer.step");
@@ -130,7 +131,7 @@ public final class CheckpointAudit {
         Path weights = cfg.method() == TrainMethod.FULL
                 ? c.resolve(AdapterCheckpoint.MODEL_DIR).resolve(ModelCheckpoint.WEIGHTS_FILE)
                 : c.resolve(AdapterCheckpoint.WEIGHTS_FILE);
-        requireFinite(c.relativize(weights).toString(), Safetensors.read(weights).tensors(), cfg, c);
+        requireFinite(c.relativize(weights).toString(), Safetensors.read(weights).floatTensors(weights), cfg, c);
     }
 
     private static void requireFinite(String file, Map<String, Tensor> ts, TrainConfig cfg, Path c)

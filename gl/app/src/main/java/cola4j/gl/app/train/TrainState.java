@@ -108,7 +108,8 @@ public record TrainState(@JsonProperty("config") TrainConfig config, @JsonProper
             }
         }
         LinkedHashMap<String, Tensor> opt = new LinkedHashMap<>();
-        for (Map.Entry<String, Tensor> e : Safetensors.read(c.resolve(TENSORS)).tensors().entrySet()) {
+        Path tf = c.resolve(TENSORS);
+        for (Map.Entry<String, Tensor> e : Safetensors.read(tf).floatTensors(tf).entrySet()) {
             if (!e.getKey().startsWith("optimizer.")) {
                 throw new CheckpointException(c.resolve(TENSORS) + ": unexpected tensor " + e.getKey());
             }

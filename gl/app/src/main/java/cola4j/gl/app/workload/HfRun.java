@@ -54,7 +54,16 @@ public record HfRun(HfCheckpoint checkpoint, HfWorkload workload, TextDataset da
      */
     public static HfRun load(Path dir, Path data, TaskType type, DType dtype, long headSeed, long seed)
             throws IOException {
-        HfCheckpoint ck = HfLoader.load(dir, dtype, headSeed);
+        return withData(HfLoader.load(dir, dtype, headSeed), data, type, seed);
+    }
+
+    /**
+     * {@code data} read as {@code type}, split with {@code seed} and tokenized with {@code ck.dir()/tokenizer.json},
+     * on the already loaded {@code ck} (its model is shared: {@code cola ftaas} gives each user's file one run over
+     * the same base); errors as {@link #load}.
+     */
+    public static HfRun withData(HfCheckpoint ck, Path data, TaskType type, long seed) throws IOException {
+        Path dir = ck.dir();
         HfConfig c = ck.model().config();
         Path tokFile = dir.resolve("tokenizer.json");
         TextDataset ds = TextDataset.read(data, type, seed, EVAL_FRACTION, TextRecords.Limits.defaults());
