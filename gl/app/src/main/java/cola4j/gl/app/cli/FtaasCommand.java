@@ -152,7 +152,8 @@ public final class FtaasCommand implements Command {
                 pattern(cl, "rank", "8", p -> UserPattern.ints(p, 1, Limits.MAX_RANK)),
                 pattern(cl, "interval", "1", p -> UserPattern.ints(p, 1, Limits.MAX_INTERVAL)),
                 pattern(cl, "optimizer", "adamw", p -> UserPattern.words(p, OptimizerKind::parse)),
-                pattern(cl, "lr", Double.toString(mlp ? MLP_LR : TRANSFORMER_LR), p -> UserPattern.positives(p, Limits.MAX_LR)));
+                pattern(cl, "lr", Double.toString(mlp ? MLP_LR : TRANSFORMER_LR),
+                        p -> UserPattern.positives(p, Limits.MAX_LR)));
         String aux = String.join("~", auxChoice.stream().map(AuxiliaryKind::cliName).toList());
         String transport = Args.choice(cl, "transport", "inprocess", List.of("inprocess", "grpc"));
         TransferDtype transfer = TransferDtype.parse(Args.choice(cl, "transfer-dtype", "float32",

@@ -5,9 +5,9 @@ import cola4j.gl.app.io.Io;
 /**
  * The one check of a memory estimate against the heap ({@link Runtime#maxMemory()}), shared by every command that
  * estimates its memory before allocating (train, copra, pretrain, ftaas, serve, demo): it prints
- * {@code cola <command>: memory estimate … MiB (what), heap … MiB} on stderr and refuses a run whose estimate exceeds
- * the heap with one line, as a usage error (exit 2: the options ask for more than the heap; the hint names the options
- * to lower and {@code COLA_JAVA_OPTS=-Xmx...}).
+ * {@code cola <command>: memory estimate … MiB (what), heap … MiB} on stderr and refuses a run whose estimate
+ * exceeds the heap with one line, as a usage error (exit 2: the options ask for more than the heap; the hint names
+ * the options to lower and {@code COLA_JAVA_OPTS=-Xmx...}).
  */
 public final class HeapCheck {
     private HeapCheck() {}

@@ -8,5 +8,8 @@
  * received which tensor; KnowledgeLedgerTest).
  * The digits MLP base lives in the pretraining cache ({@link DigitsPretrainCache}: a loaded base is bit-identical to a
  * fresh one; DigitsPretrainCacheTest). {@link MethodResult#tailMetrics}: mean of the last k evaluations per user.
+ * SessionLimits: size bounds (Limits), the network bounds of a user's spec (NET_MAX_*), the one rank-vs-widest-site
+ * check (rankProblem) and the session estimate; UserPattern entries bounded by Limits → UserPatternTest,
+ * ModelBoundsTest. AnalyticBytes.activationEstimate (4·X) is the activation term of every memory estimate.
  */
 package cola4j.gl.app.ftaas;

@@ -68,7 +68,8 @@ public final class TrainingMemory {
         boolean cola = cfg.method() == TrainMethod.COLA;
         Collection<Var> trained = setup.trainedParameters().values();
         return estimate(fresh.model(), baseElements, trained.stream().mapToLong(v -> v.value().numel()).sum(),
-                trained.size(), cfg.method() != TrainMethod.FULL, cfg.optimizer(), cfg.batch(), positions(fresh.tasks()),
+                trained.size(), cfg.method() != TrainMethod.FULL, cfg.optimizer(), cfg.batch(),
+                positions(fresh.tasks()),
                 cola ? setup.sites() : List.of(), cola ? cfg.interval() : 1);
     }
 

@@ -42,7 +42,10 @@ class MemoryEstimateTest {
                 0, interval, 10);
     }
 
-    /** E = P·e + [adapters] N·e + N·e + (2N·e + 8T) + 4·B·L·Σ_all sites (in + out)·e + [cola] I·B·L·Σ_adapted (in + out)·e. */
+    /**
+     * E = P·e + [adapters] N·e + N·e + (2N·e + 8T) + 4·B·L·Σ_all sites (in + out)·e
+     * + [cola] I·B·L·Σ_adapted (in + out)·e.
+     */
     @Test
     void partsAddUpFromTheModelsTensorsAndSites() {
         for (String model : List.of("mlp", "decoder")) {
@@ -77,7 +80,8 @@ class MemoryEstimateTest {
     @Test
     void theEstimateGrowsWithTheBatch() {
         Workload w = Workloads.create("decoder", "tiny", DType.FLOAT64, 0);
-        TrainConfig small = config("decoder", TrainMethod.LORA, 8, 1), big = config("decoder", TrainMethod.LORA, 800, 1);
+        TrainConfig small = config("decoder", TrainMethod.LORA, 8, 1);
+        TrainConfig big = config("decoder", TrainMethod.LORA, 800, 1);
         MethodSetup s = MethodSetup.create(w, small, AdapterBase.unsaved("decoder"));
         long p = w.model().parameterCount();
         assertThat(TrainingMemory.forRun(big, w, p, s)).isGreaterThan(TrainingMemory.forRun(small, w, p, s));

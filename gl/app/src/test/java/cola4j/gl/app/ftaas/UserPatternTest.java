@@ -53,7 +53,8 @@ class UserPatternTest {
                 .hasMessageContaining("'4~' has an empty entry");
         assertThatThrownBy(() -> UserPattern.ints("4~x", 1, 1024))
                 .hasMessageContaining("entry 'x' of '4~x' is not an integer");
-        assertThatThrownBy(() -> UserPattern.ints("1~0", 1, 1024)).hasMessageContaining("entry 0 of '1~0' must be >= 1");
+        assertThatThrownBy(() -> UserPattern.ints("1~0", 1, 1024))
+                .hasMessageContaining("entry 0 of '1~0' must be >= 1");
         assertThatThrownBy(() -> UserPattern.positives("0.1~-1", 100))
                 .hasMessageContaining("entry -1 of '0.1~-1' must be finite and > 0");
         assertThatThrownBy(() -> UserPattern.positives("NaN", 100)).hasMessageContaining("must be finite and > 0");

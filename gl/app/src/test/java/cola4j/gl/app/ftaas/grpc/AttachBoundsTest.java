@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The server's checks of a user's spec at attach: the network bounds ({@code SessionLimits.NET_MAX_*}, the same as
- * {@code cola user}'s options) and the rank against the widest adapted site (the harness's mlp: 64 → 16 → 10, so 16),
+ * {@code cola user}'s options) and the rank against the widest adapted site (the harness's mlp: 64 → 16 → 10,
+ * so 16),
  * the same check as {@code cola train}'s and {@code cola ftaas}'s. A refused attach leaves the user free to attach.
  */
 class AttachBoundsTest {
