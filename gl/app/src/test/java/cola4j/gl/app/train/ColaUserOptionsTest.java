@@ -64,10 +64,10 @@ class ColaUserOptionsTest {
     @Test
     void boundsAndCombinationsAreUsageErrors() {
         String[][] cases = {
-                {"cola", "--fit-epochs", "1001", "fit-epochs must be in [1, 1000], got 1001"},
+                {"cola", "--fit-epochs", "1001", "--fit-epochs must be <= 1000, got 1001"},
                 {"cola", "--fit-epochs", "0", "--fit-epochs must be >= 1, got 0"},
                 {"cola", "--fit-batch", "-1", "--fit-batch must be >= 0, got -1"},
-                {"cola", "--staleness", "10001", "staleness must be in [0, 10000], got 10001"},
+                {"cola", "--staleness", "10001", "--staleness must be <= 10000, got 10001"},
                 {"cola", "--staleness", "-1", "--staleness must be >= 0, got -1"},
                 {"lora", "--fit-epochs", "2", "apply to method cola only"},
                 {"cola", "--staleness", "1", "--interval", "2", "--staleness needs --interval 1"},
