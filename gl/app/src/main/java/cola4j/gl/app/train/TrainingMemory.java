@@ -27,8 +27,10 @@ import java.util.List;
  *     + A(S, B, L)                            activations of one batch ({@link AnalyticBytes#activationEstimate}, 4·X)
  *     + I·X(adapted sites, B, L)              ColA: the adaptation data of one interval of I batches
  * </pre>
- * A rough upper-side estimate meant to refuse runs that cannot fit (batch 4096 of a transformer needs gigabytes of
- * activations), not a measurement.
+ * A rough estimate of the training tensors alone, meant to refuse runs that cannot fit (batch 4096 of a transformer
+ * needs gigabytes of activations), not a measurement and not a bound: the JVM, the data and evaluation sets come on
+ * top (measured 2026-12-02: the small decoder, full, batch 32 is estimated at 20.2 MiB and ran out of memory with a
+ * 48 MiB heap, ran with 64 MiB). A run that passes may still end in the out-of-memory line.
  */
 public final class TrainingMemory {
     private TrainingMemory() {}

@@ -26,7 +26,7 @@ class AttachBoundsTest {
                     .hasMessageContaining("INVALID_ARGUMENT").hasMessageContaining("rank must be in 1..64");
             assertThatThrownBy(() -> stub.attach(NetHarness.LOWRANK.toBuilder().setLr(101).build()))
                     .hasMessageContaining("INVALID_ARGUMENT").hasMessageContaining("lr must be finite, > 0 and <= 100");
-            // a linear auxiliary has no rank: the same rank passes
+            // the widest rank that fits is accepted and the session runs
             var u0 = h.user(0, NetHarness.LOWRANK.toBuilder().setRank(16).build());
             h.await();
             assertThat(NetHarness.done(u0)).isInstanceOf(UserResult.class);
