@@ -1,6 +1,8 @@
 package cola4j.gl.app.cli;
 
 import cola4j.gl.app.command.Args;
+import cola4j.gl.app.command.HeapCheck;
+import cola4j.gl.app.train.TrainingMemory;
 import cola4j.gl.app.command.Limits;
 import cola4j.gl.app.command.Command;
 import cola4j.gl.app.command.UsageException;
@@ -153,7 +155,8 @@ public final class CopraCommand implements Command {
         Workload fresh = Workloads.create(family, preset, DType.FLOAT32, 0);
         List<String> available = fresh.downstreamNames();
         List<String> names = cl.hasOption("tasks") ? taskList(cl.getOptionValue("tasks"), available) : available;
-        sites(cl, fresh, mlp);
+        HeapCheck.require("copra", TrainingMemory.forCopra(fresh, sites(cl, fresh, mlp), names.size(), cfg.rank(),
+                cfg.batchSize(), method.equals("cola")), "", "fewer --tasks, a smaller --preset", io);
         PretrainResult pre = new Pretrainer(cache, io.err(), false)
                 .run(family, preset, DType.FLOAT32, 0, PretrainConfig.defaults(family, preset), false);
         Workload w = pre.workload();

@@ -2,6 +2,7 @@ package cola4j.gl.app.cli;
 
 import cola4j.gl.app.command.Args;
 import cola4j.gl.app.command.Command;
+import cola4j.gl.app.command.HeapCheck;
 import cola4j.gl.app.command.Limits;
 import cola4j.gl.app.command.OutputPaths;
 import cola4j.gl.app.command.UsageException;
@@ -155,10 +156,11 @@ public final class FtaasCommand implements Command {
         FtaasEmbedding.requireModel(auxChoice, mlp);
         if (hf) FtaasHf.requireAux(auxChoice);
         UserPattern pattern = new UserPattern(FtaasEmbedding.asUserChoices(auxChoice),
-                pattern(cl, "rank", "8", p -> UserPattern.ints(p, 1)),
-                pattern(cl, "interval", "1", p -> UserPattern.ints(p, 1)),
+                pattern(cl, "rank", "8", p -> UserPattern.ints(p, 1, Limits.MAX_RANK)),
+                pattern(cl, "interval", "1", p -> UserPattern.ints(p, 1, Limits.MAX_INTERVAL)),
                 pattern(cl, "optimizer", "adamw", p -> UserPattern.words(p, OptimizerKind::parse)),
-                pattern(cl, "lr", Double.toString(mlp ? MLP_LR : TRANSFORMER_LR), UserPattern::positives));
+                pattern(cl, "lr", Double.toString(mlp ? MLP_LR : TRANSFORMER_LR),
+                        p -> UserPattern.positives(p, Limits.MAX_LR)));
         String aux = String.join("~", auxChoice.stream().map(AuxiliaryKind::cliName).toList());
         String transport = Args.choice(cl, "transport", "inprocess", List.of("inprocess", "grpc"));
         TransferDtype transfer = TransferDtype.parse(Args.choice(cl, "transfer-dtype", "float32",
@@ -181,6 +183,10 @@ public final class FtaasCommand implements Command {
         int shapleyPermutations = FtaasShapley.validate(cl, mode, transport);
         GradCompression codec = FtaasCompression.parse(cl, seed, transport, transfer);
         if (json != null) requireWritable(json);
+        if (!hf) {
+            FtaasChecks.requireRanksFit(specs, FtaasChecks.freshSites(model, preset, seed, sites),
+                    mlp ? model : model + " " + preset);
+        }
         TenantWorkload<?> w = hf ? FtaasHf.workload(model, dataFiles, FtaasHf.taskType(cl), seed, sites, eval, io)
                 : workload(model, preset, seed, pre, sites, eval, cacheDir, io);
         FtaasEmbedding.requireSites(auxChoice, w);
@@ -297,15 +303,7 @@ public final class FtaasCommand implements Command {
      * {@code cola <command>: memory estimate … (what), heap …}.
      */
     static void requireHeap(String command, long bytes, String what, Io io) {
-        long heap = Runtime.getRuntime().maxMemory();
-        io.err().printf("cola %s: memory estimate %.1f MiB%s, heap %.0f MiB%n", command, bytes / 1048576.0, what,
-                heap / 1048576.0);
-        if (bytes > heap) {
-            throw new UsageException(String.format(
-                    "the session needs about %.0f MiB but the heap is %.0f MiB; fewer users,"
-                    + " a smaller rank or a larger heap (COLA_JAVA_OPTS=-Xmx...)", bytes / 1048576.0,
-                    heap / 1048576.0));
-        }
+        HeapCheck.require(command, bytes, what, "fewer users, a smaller rank", io);
     }
 
     /** A value of a {@code ~} pattern option; its parse error as a usage error naming the option. */

@@ -40,6 +40,7 @@ public final class Main {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
+        OutOfMemoryLine.install(System.err);      // an exhausted heap on any other thread: the same line, exit 1
         int code = run(args, Io.system());
         System.out.flush();
         System.exit(code);
@@ -94,11 +95,14 @@ public final class Main {
         if (c.positionals().isEmpty() && !cl.getArgList().isEmpty()) {
             return usageError(path, "unexpected argument '" + cl.getArgList().get(0) + "'", io);
         }
+        OutOfMemoryLine.enter(path, cl, options);
         try {
             return c.run(cl, io);
         } catch (UsageException e) {
             return usageError(path, e.getMessage(), io);
         } catch (Exception e) {
+            // a worker's exhausted heap reaching this thread as a cause (ExecutionException, gRPC status, ...)
+            if (OutOfMemoryLine.isOutOfMemory(e)) return outOfMemory(path, cl, options, io);
             return failure(path, e, io);
         } catch (OutOfMemoryError e) {
             return outOfMemory(path, cl, options, io);
@@ -113,24 +117,12 @@ public final class Main {
         return DefaultParser.builder().setAllowPartialMatching(false).build();       // a parser has state: one per call
     }
 
-    /** Size options, in the order an out-of-memory message suggests lowering them. */
-    static final List<String> SIZE_OPTIONS = List.of("users", "batch", "rows", "rank", "sizes", "eval-examples",
-            "eval", "mlp-hidden", "preset");
-
     /**
-     * One line for a heap exhausted by the command: the size options given (or, when none was, those the command
-     * has) to lower, and how to raise the heap. Exit code 1.
+     * One line for a heap exhausted by the command ({@link OutOfMemoryLine#line}): the size options given (or, when
+     * none was, those the command has) to lower, and how to raise the heap. Exit code 1.
      */
     private static int outOfMemory(String path, CommandLine cl, Options options, Io io) {
-        List<String> given = new ArrayList<>(), known = new ArrayList<>();
-        for (String o : SIZE_OPTIONS) {
-            if (cl.hasOption(o)) given.add("--" + o);
-            else if (options.hasLongOption(o)) known.add("--" + o);
-        }
-        List<String> lower = given.isEmpty() ? known : given;
-        io.err().println(path + ": error: out of memory (heap " + Runtime.getRuntime().maxMemory() / 1048576
-                + " MiB); " + (lower.isEmpty() ? "" : "lower " + String.join(", ", lower) + " or ")
-                + "raise the heap (COLA_JAVA_OPTS=-Xmx...)");
+        io.err().println(OutOfMemoryLine.line(path, cl, options));
         return FAILED;
     }
 

@@ -4,6 +4,8 @@ import cola4j.gl.app.io.DTypeJson;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import cola4j.gl.app.command.Args;
+import cola4j.gl.app.command.HeapCheck;
+import cola4j.gl.app.train.TrainingMemory;
 import cola4j.gl.app.command.OutputPaths;
 import cola4j.gl.app.command.Limits;
 import cola4j.gl.app.command.Command;
@@ -179,6 +181,8 @@ public final class PretrainCommand implements Command {
         Path cacheDir = Args.path(cl, "cache");
         if (cacheDir != null) OutputPaths.requireWritableDir("cache", cacheDir);
         PretrainCache cache = cacheDir != null ? new PretrainCache(cacheDir) : PretrainCache.atDefaultLocation();
+        HeapCheck.require("pretrain", TrainingMemory.forPretraining(Workloads.create(family, preset, dtype, seed),
+                cfg.batchSize()), "", "a smaller --preset", io);
 
         PretrainResult r = new Pretrainer(cache, io.err(), !cl.hasOption("quiet"))
                 .run(family, preset, dtype, seed, cfg, cl.hasOption("force"));

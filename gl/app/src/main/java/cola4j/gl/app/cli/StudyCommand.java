@@ -60,7 +60,7 @@ public final class StudyCommand implements Command {
         int max = epochs ? UserFitConfig.MAX_EPOCHS : StaleColaTrainer.MAX_STALENESS;
         int[] values = Args.intList(cl, "values", epochs ? new int[] {1, 2, 4, 8} : new int[] {0, 1, 2, 4, 8},
                 epochs ? 1 : 0, max);
-        int steps = Args.intValue(cl, "steps", 200, 1, 100_000);
+        int steps = Args.intValue(cl, "steps", 200, 1, Limits.MAX_STEPS);
         int interval = Args.intValue(cl, "interval", 1, 1, Limits.MAX_INTERVAL);
         if (!epochs && interval != 1) throw new UsageException("--vary staleness needs --interval 1");
         int pre = Args.intValue(cl, "pretrain-steps", 300, 0, Limits.MAX_STEPS), seed = Args.seed(cl, "seed", 0);

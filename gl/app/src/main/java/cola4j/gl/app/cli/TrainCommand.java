@@ -1,6 +1,7 @@
 package cola4j.gl.app.cli;
 
 import cola4j.gl.app.command.Args;
+import cola4j.gl.app.command.HeapCheck;
 import cola4j.gl.app.command.Limits;
 import cola4j.gl.app.command.Command;
 import cola4j.gl.app.command.OutputPaths;
@@ -24,6 +25,8 @@ import cola4j.gl.app.train.TrainConfig;
 import cola4j.gl.app.train.TrainLoop;
 import cola4j.gl.app.train.TrainMethod;
 import cola4j.gl.app.train.TrainState;
+import cola4j.gl.app.train.TrainingMemory;
+import cola4j.gl.app.ftaas.SessionLimits;
 import cola4j.gl.app.workload.PretrainCache;
 import cola4j.models.data.Task;
 import cola4j.models.hf.HfLoader;
@@ -170,7 +173,11 @@ public final class TrainCommand implements Command {
             // everything that depends only on the architecture is checked on a fresh model before any pretraining
             Workload fresh = Workloads.create(cfg.model(), cfg.preset(), cfg.dtype(), cfg.baseSeed());
             requireTask(cfg, fresh.downstreamNames());
-            requireRankFits(cfg, setup(fresh, cfg, AdapterBase.unsaved(cfg.model())).sites());
+            long baseElements = fresh.model().parameterCount();
+            MethodSetup freshSetup = setup(fresh, cfg, AdapterBase.unsaved(cfg.model()));
+            requireRankFits(cfg, freshSetup.sites());
+            HeapCheck.require("train", TrainingMemory.forRun(cfg, fresh, baseElements, freshSetup), "",
+                    "a smaller --batch or --rank", io);
             Path cacheDir = Args.path(cl, "cache");
             PretrainCache cache = cacheDir != null ? new PretrainCache(cacheDir) : PretrainCache.atDefaultLocation();
             PretrainResult pre = new Pretrainer(cache, io.err(), !cl.hasOption("quiet"))
@@ -243,12 +250,10 @@ public final class TrainCommand implements Command {
      * capacity, only memory (issue 15: {@code --rank 100000} ran out of memory after pretraining).
      */
     static void requireRankFits(TrainConfig cfg, List<Site> sites) {
-        if (!cfg.hasSiteAuxiliaries() || cfg.aux() != AuxiliaryKind.LOWRANK || sites.isEmpty()) return;
-        int widest = sites.stream().mapToInt(x -> Math.min(x.inFeatures(), x.outFeatures())).max().orElseThrow();
-        if (cfg.rank() > widest) {
-            throw new UsageException("--rank " + cfg.rank() + " exceeds min(d_in, d_out) = " + widest
-                    + " of the widest adapted site of " + cfg.model() + " " + cfg.preset());
-        }
+        if (!cfg.hasSiteAuxiliaries() || cfg.aux() != AuxiliaryKind.LOWRANK) return;
+        String tooWide = SessionLimits.rankProblem(cfg.rank(), SessionLimits.widest(sites),
+                cfg.model() + " " + cfg.preset());
+        if (tooWide != null) throw new UsageException(tooWide);
     }
 
     /**

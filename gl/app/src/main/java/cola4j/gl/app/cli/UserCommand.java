@@ -5,6 +5,7 @@ import cola4j.gl.app.command.Limits;
 import cola4j.gl.app.command.Command;
 import cola4j.gl.app.command.UsageException;
 import cola4j.gl.app.ftaas.DigitsData;
+import cola4j.gl.app.ftaas.SessionLimits;
 import cola4j.gl.app.ftaas.TenantData;
 import cola4j.gl.app.ftaas.WorkloadTenants;
 import cola4j.gl.app.workload.Workloads;
@@ -93,10 +94,10 @@ public final class UserCommand implements Command {
                 AuxiliaryKind.userChoiceNames()));
         OptimizerKind opt = OptimizerKind.parse(Args.choice(cl, "optimizer", "adamw", OptimizerKind.names()));
         AttachRequest request = AttachRequest.newBuilder().setAux(aux.cliName())
-                .setRank(Args.intValue(cl, "rank", 8, 1, Limits.MAX_RANK))
-                .setMlpHidden(Args.intValue(cl, "mlp-hidden", 32, 1, Limits.MAX_HIDDEN))
-                .setInterval(Args.intValue(cl, "interval", 1, 1, Limits.MAX_INTERVAL)).setOptimizer(opt.cliName())
-                .setLr(Args.doubleValue(cl, "lr", 0.02)).setTask(cl.getOptionValue("task", "")).build();
+                .setRank(Args.intValue(cl, "rank", 8, 1, SessionLimits.NET_MAX_RANK))
+                .setMlpHidden(Args.intValue(cl, "mlp-hidden", 32, 1, SessionLimits.NET_MAX_MLP_HIDDEN))
+                .setInterval(Args.intValue(cl, "interval", 1, 1, SessionLimits.NET_MAX_INTERVAL))
+                .setOptimizer(opt.cliName()).setLr(lr(cl)).setTask(cl.getOptionValue("task", "")).build();
         int connectTimeout = Args.intValue(cl, "connect-timeout", 30_000, 1, Limits.MAX_MILLIS);
         Path json = Args.outputFile(cl, "json");
         ChannelCredentials creds;
@@ -153,6 +154,15 @@ public final class UserCommand implements Command {
     }
 
     /** Whether {@code host} is a loopback address; an unknown host is a usage error naming {@code option}. */
+    /** {@code --lr}: finite, &gt; 0 and at most {@link SessionLimits#NET_MAX_LR} (the server's bound). */
+    private static double lr(CommandLine cl) {
+        double lr = Args.doubleValue(cl, "lr", 0.02);
+        if (!(lr > 0) || lr > SessionLimits.NET_MAX_LR) {
+            throw new UsageException("--lr must be in (0, " + SessionLimits.NET_MAX_LR + "], got " + lr);
+        }
+        return lr;
+    }
+
     static boolean loopback(String host, String option) {
         try {
             return InetAddress.getByName(host).isLoopbackAddress();

@@ -14,5 +14,9 @@
  * --resume rebuilds it) → HfTrainCommandTest.
  * options of cola ftaas (--aux embedding, --shapley, --compress, --ledger: FtaasEmbedding, FtaasShapley,
  * FtaasCompression): FtaasResearchOptionsTest; --model hf:DIR --data F1,F2 --task-type T (FtaasHf): HfTenantsTest.
+ * FtaasChecks: every low-rank user's rank ≤ min(d_in, d_out) of the widest adapted site, on a fresh model before
+ * pretraining (SessionLimits.rankProblem, shared with train and the server's attach) → ModelBoundsTest,
+ * AttachBoundsTest. OutOfMemoryLine: an exhausted heap on a worker thread (executor task, gRPC handler) ends as the
+ * same one line, exit 1 → OutOfMemoryLineTest.
  */
 package cola4j.gl.app.cli;

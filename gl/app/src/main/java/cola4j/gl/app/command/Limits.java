@@ -4,7 +4,7 @@ package cola4j.gl.app.command;
  * Upper bounds of the {@code cola} size options, checked at parse time by {@link Args} (a value above its bound is a
  * usage error, exit 2, before anything is allocated). They bound work and memory so that no option value can make a
  * command run for days or allocate past any heap before it fails; the memory a valid combination needs is checked
- * separately against the heap where a command can estimate it (ftaas, serve, demo). Robustness table:
+ * separately against the heap ({@link HeapCheck}: train, copra, pretrain, ftaas, serve, demo). Robustness table:
  * docs/robustness.md.
  */
 public final class Limits {
@@ -38,6 +38,8 @@ public final class Limits {
     public static final int MAX_REPS = 10_000;
     /** Warm-up calls of a benchmark. */
     public static final int MAX_WARMUP = 10_000_000;
+    /** Learning rates ({@code ftaas --lr} patterns, {@code cola user --lr}): finite, &gt; 0 and at most this. */
+    public static final double MAX_LR = 100;
     /** Seeds: any non-negative int. */
     public static final int MAX_SEED = Integer.MAX_VALUE;
     /** TCP ports. */

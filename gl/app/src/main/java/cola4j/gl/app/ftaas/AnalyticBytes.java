@@ -135,6 +135,16 @@ public final class AnalyticBytes {
     }
 
     /**
+     * A rough estimate of the activations one forward/backward pass keeps over {@code sites}: 4·X with X =
+     * {@link #adaptationDataBytes} (each site's input and output of every row and position; the graph keeps a few
+     * tensors of that size per site). Used by the memory checks of ftaas ({@code SessionLimits}) and of train, copra
+     * and pretrain ({@code TrainingMemory}), never as a measured value.
+     */
+    public static long activationEstimate(List<Site> sites, int rows, int positionsPerRow, DType dtype) {
+        return 4L * adaptationDataBytes(sites, rows, positionsPerRow, dtype);
+    }
+
+    /**
      * Expected peak of the server's BUFFERS for a session of {@code steps} ≥ 2 steps run by {@link ColaSession}
      * (users submitting and uploading in list order): unmerged, the outbox of one mixed step; merged, the uploaded ΔW
      * of one user while the previous pass's outbox (X) or, during its own pass, the merge backup (M) is held;

@@ -1,5 +1,6 @@
 package cola4j.gl.app.ftaas;
 
+import cola4j.gl.app.command.Limits;
 import cola4j.gl.auxiliary.AuxiliaryKind;
 import cola4j.gl.optim.OptimizerKind;
 import java.util.ArrayList;
@@ -46,9 +47,16 @@ public record UserPattern(List<AuxiliaryKind> aux, List<Integer> ranks, List<Int
         return new UserPattern(List.of(aux), List.of(rank), List.of(interval), List.of(optimizer), List.of(lr));
     }
 
-    /** The entries of {@code pattern} split on {@code ~} (trimmed); IllegalArgumentException for an empty entry. */
+    /**
+     * The entries of {@code pattern} split on {@code ~} (trimmed); IllegalArgumentException for an empty entry or more
+     * than {@link Limits#MAX_USERS} entries (user u takes entry u mod n, so more could never be used).
+     */
     public static List<String> entries(String pattern) {
         String[] parts = pattern.split("~", -1);
+        if (parts.length > Limits.MAX_USERS) {
+            throw new IllegalArgumentException("'" + pattern.substring(0, 20) + "...' has " + parts.length
+                    + " entries, at most " + Limits.MAX_USERS + " (one per user)");
+        }
         List<String> out = new ArrayList<>();
         for (String p : parts) {
             String t = p.trim();
@@ -58,8 +66,8 @@ public record UserPattern(List<AuxiliaryKind> aux, List<Integer> ranks, List<Int
         return out;
     }
 
-    /** Integer entries, each ≥ {@code min}. */
-    public static List<Integer> ints(String pattern, int min) {
+    /** Integer entries, each in [{@code min}, {@code max}] (max from {@link Limits}). */
+    public static List<Integer> ints(String pattern, int min, int max) {
         List<Integer> out = new ArrayList<>();
         for (String e : entries(pattern)) {
             int v;
@@ -69,13 +77,14 @@ public record UserPattern(List<AuxiliaryKind> aux, List<Integer> ranks, List<Int
                 throw new IllegalArgumentException("entry '" + e + "' of '" + pattern + "' is not an integer");
             }
             if (v < min) throw new IllegalArgumentException("entry " + v + " of '" + pattern + "' must be >= " + min);
+            if (v > max) throw new IllegalArgumentException("entry " + v + " of '" + pattern + "' must be <= " + max);
             out.add(v);
         }
         return out;
     }
 
-    /** Entries that are finite numbers &gt; 0. */
-    public static List<Double> positives(String pattern) {
+    /** Entries that are finite numbers in (0, {@code max}]. */
+    public static List<Double> positives(String pattern, double max) {
         List<Double> out = new ArrayList<>();
         for (String e : entries(pattern)) {
             double v;
@@ -87,6 +96,7 @@ public record UserPattern(List<AuxiliaryKind> aux, List<Integer> ranks, List<Int
             if (!(v > 0) || !Double.isFinite(v)) {
                 throw new IllegalArgumentException("entry " + e + " of '" + pattern + "' must be finite and > 0");
             }
+            if (v > max) throw new IllegalArgumentException("entry " + e + " of '" + pattern + "' must be <= " + max);
             out.add(v);
         }
         return out;

@@ -1,5 +1,6 @@
 package cola4j.gl.app.ftaas;
 
+import cola4j.gl.app.command.Limits;
 import cola4j.gl.auxiliary.AuxiliaryModel;
 import cola4j.gl.copra.Shapley;
 import cola4j.models.site.Site;
@@ -27,7 +28,7 @@ public final class UserShapley {
     /** Largest K computed exactly; above it the values are sampled. */
     public static final int EXACT_MAX_USERS = 6;
     /** Bounds of the sampled permutations m ({@code --shapley-permutations}). */
-    public static final int MIN_PERMUTATIONS = 2, MAX_PERMUTATIONS = 100_000;
+    public static final int MIN_PERMUTATIONS = 2, MAX_PERMUTATIONS = Limits.MAX_PERMUTATIONS;
 
     /** The metric of {@code user}'s task on the base with the mean ΔW of {@code coalition} merged (empty: base). */
     @FunctionalInterface

@@ -11,5 +11,8 @@
  * Hugging Face models with one data file per user: {@link HfTenants} (batches right-padded to one T, so the payload
  * formula holds; checked wire form) → HfTenantsTest (float64 ColA unmerged/merged ≡ multi-tenant LoRA on the GPT-2
  * fixture).
+ * SessionLimits: size bounds (Limits), the network bounds of a user's spec (NET_MAX_*), the one rank-vs-widest-site
+ * check (rankProblem) and the session estimate; UserPattern entries bounded by Limits → UserPatternTest,
+ * ModelBoundsTest. AnalyticBytes.activationEstimate (4·X) is the activation term of every memory estimate.
  */
 package cola4j.gl.app.ftaas;

@@ -1,5 +1,6 @@
 package cola4j.gl.app.train;
 
+import cola4j.gl.app.command.Limits;
 import cola4j.gl.app.io.DTypeJson;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
@@ -64,10 +65,10 @@ public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("pr
                           @JsonProperty("eval_examples") int evalExamples,
                           @JsonProperty("fit_epochs") int fitEpochs, @JsonProperty("fit_batch") int fitBatch,
                           @JsonProperty("staleness") int staleness) {
-    /** Largest batch (examples per step): far above what the models here train on, far below a heap's limit. */
-    public static final int MAX_BATCH = 1 << 16;
-    /** Largest held-out sample per evaluation. */
-    public static final int MAX_EVAL_EXAMPLES = 100_000;
+    /** Largest batch (examples per step): the {@code --batch} option's bound, {@link Limits#MAX_BATCH}. */
+    public static final int MAX_BATCH = Limits.MAX_BATCH;
+    /** Largest held-out sample per evaluation: the {@code --eval-examples} option's bound, {@link Limits#MAX_EVAL}. */
+    public static final int MAX_EVAL_EXAMPLES = Limits.MAX_EVAL;
 
     /** Checks every field; IllegalArgumentException naming the field and the value. */
     public TrainConfig {

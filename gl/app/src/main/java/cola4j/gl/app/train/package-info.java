@@ -14,5 +14,8 @@
  * TrainCommandTest (resumeIsBitIdenticalToAnUninterruptedRun), TrainLoopTest. --aux embedding: low-rank on token ids at
  * embed.token, saved as PEFT's lora_embedding_A [r, vocab] / lora_embedding_B [dim, r]; ColA ≡ LoRA in float64
  * (EmbeddingAuxTrainTest).
+ * Memory estimate before pretraining ({@link TrainingMemory}: E = P·e + trained N·e (+ N·e for adapters) + optimizer
+ * state O(N, T) + activations 4·X(all sites, B, L) + ColA's I·X(adapted sites, B, L)) → MemoryEstimateTest (parts
+ * summed from the model's tensors and sites; a --batch 4096 run refused under -Xmx96m before pretraining).
  */
 package cola4j.gl.app.train;

@@ -55,8 +55,8 @@ class StudyCommandTest {
         String[][] cases = {
                 {"--values", "1", "--vary fit-epochs|staleness is required"},
                 {"--vary", "fit-epochs", "--values", "0", "--values: every value must be >= 1"},
-                {"--vary", "fit-epochs", "--values", "1,1001", "every value must be <= 1000, got 1001"},
-                {"--vary", "staleness", "--values", "10001", "every value must be <= 10000, got 10001"},
+                {"--vary", "fit-epochs", "--values", "1,1001", "--values: every value must be <= 1000, got 1001"},
+                {"--vary", "staleness", "--values", "10001", "--values: every value must be <= 10000, got 10001"},
                 {"--vary", "staleness", "--interval", "2", "--vary staleness needs --interval 1"},
                 {"--vary", "speed", "--vary"},
         };

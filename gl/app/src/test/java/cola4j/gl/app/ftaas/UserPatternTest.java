@@ -24,8 +24,8 @@ class UserPatternTest {
     @Test
     void everyPatternCyclesOverUsersOnItsOwn() {
         UserPattern p = new UserPattern(UserPattern.words("lowrank~linear", AuxiliaryKind::parseUserChoice),
-                UserPattern.ints("4~8", 1), UserPattern.ints("1~2~3", 1),
-                UserPattern.words("sgd~adamw", OptimizerKind::parse), UserPattern.positives("0.1"));
+                UserPattern.ints("4~8", 1, 1024), UserPattern.ints("1~2~3", 1, 1024),
+                UserPattern.words("sgd~adamw", OptimizerKind::parse), UserPattern.positives("0.1", 100));
         List<UserSpec> users = p.cycle(4, 5, 100);
         assertThat(users).extracting(UserSpec::id, UserSpec::auxType, UserSpec::rank, UserSpec::interval,
                 UserSpec::optimizer, UserSpec::lr, UserSpec::seed).containsExactly(
@@ -49,15 +49,16 @@ class UserPatternTest {
 
     @Test
     void badPatternsAreRejectedWithTheEntryNamed() {
-        assertThatThrownBy(() -> UserPattern.ints("4~", 1)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> UserPattern.ints("4~", 1, 1024)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'4~' has an empty entry");
-        assertThatThrownBy(() -> UserPattern.ints("4~x", 1))
+        assertThatThrownBy(() -> UserPattern.ints("4~x", 1, 1024))
                 .hasMessageContaining("entry 'x' of '4~x' is not an integer");
-        assertThatThrownBy(() -> UserPattern.ints("1~0", 1)).hasMessageContaining("entry 0 of '1~0' must be >= 1");
-        assertThatThrownBy(() -> UserPattern.positives("0.1~-1"))
+        assertThatThrownBy(() -> UserPattern.ints("1~0", 1, 1024))
+                .hasMessageContaining("entry 0 of '1~0' must be >= 1");
+        assertThatThrownBy(() -> UserPattern.positives("0.1~-1", 100))
                 .hasMessageContaining("entry -1 of '0.1~-1' must be finite and > 0");
-        assertThatThrownBy(() -> UserPattern.positives("NaN")).hasMessageContaining("must be finite and > 0");
-        assertThatThrownBy(() -> UserPattern.positives("fast"))
+        assertThatThrownBy(() -> UserPattern.positives("NaN", 100)).hasMessageContaining("must be finite and > 0");
+        assertThatThrownBy(() -> UserPattern.positives("fast", 100))
                 .hasMessageContaining("entry 'fast' of 'fast' is not a number");
         assertThatThrownBy(() -> UserPattern.words("sgd~rmsprop", OptimizerKind::parse))
                 .hasMessage("optimizer 'rmsprop' is not one of [sgd, adam, adamw]");

@@ -43,8 +43,9 @@ class CheckpointManifestPropertyTest {
         try (Stream<Path> s = Files.walk(good)) {
             files = s.filter(Files::isRegularFile).sorted().toList();
         }
-        assertThat(files).hasSize(6).contains(good.resolve(CheckpointManifest.FILE))
-                .contains(good.resolve(AdapterCheckpoint.META_FILE));
+        // adapter_config.json, adapter_model.safetensors, cola4j_adapter.json, manifest.json,
+        // training_state.json, training_state.safetensors
+        assertThat(files).hasSize(6).contains(good.resolve(CheckpointManifest.FILE));
     }
 
     @AfterContainer
@@ -56,7 +57,7 @@ class CheckpointManifestPropertyTest {
     }
 
     @Property(tries = 300)
-    void anySingleByteChangeIsDetected(@ForAll @IntRange(min = 0, max = 4) int fileIndex,
+    void anySingleByteChangeIsDetected(@ForAll @IntRange(min = 0, max = 5) int fileIndex,
             @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE - 1) int position,
             @ForAll @IntRange(min = 1, max = 255) int xor) throws IOException {
         Path copy = copyOfGood();
@@ -77,7 +78,7 @@ class CheckpointManifestPropertyTest {
     void anUnchangedCopyVerifies() throws IOException {
         Path copy = copyOfGood();
         try {
-            assertThat(CheckpointManifest.verify(copy).files()).hasSize(5);
+            assertThat(CheckpointManifest.verify(copy).files()).hasSize(5);     // every file but the manifest
         } finally {
             delete(copy);
         }

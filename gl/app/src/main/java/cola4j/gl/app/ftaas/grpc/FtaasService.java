@@ -1,5 +1,6 @@
 package cola4j.gl.app.ftaas.grpc;
 
+import cola4j.gl.app.ftaas.SessionLimits;
 import cola4j.gl.app.ftaas.UserSpec;
 import cola4j.gl.app.ftaas.grpc.proto.AttachReply;
 import cola4j.gl.app.ftaas.grpc.proto.AttachRequest;
@@ -20,7 +21,8 @@ import io.grpc.stub.StreamObserver;
  */
 final class FtaasService extends FtaasGrpc.FtaasImplBase {
     /** Bounds of a user's spec over the network (so that no request can ask for a huge auxiliary). */
-    static final int MAX_RANK = 64, MAX_MLP_HIDDEN = 1024, MAX_INTERVAL = 1000;
+    static final int MAX_RANK = SessionLimits.NET_MAX_RANK, MAX_MLP_HIDDEN = SessionLimits.NET_MAX_MLP_HIDDEN,
+            MAX_INTERVAL = SessionLimits.NET_MAX_INTERVAL;
 
     private final SessionHost<?> host;
 
@@ -37,8 +39,13 @@ final class FtaasService extends FtaasGrpc.FtaasImplBase {
                 throw new IllegalArgumentException("rank must be in 1.." + MAX_RANK + ", mlp_hidden in 1.."
                         + MAX_MLP_HIDDEN + ", interval in 1.." + MAX_INTERVAL);
             }
-            if (!(r.getLr() > 0) || !Double.isFinite(r.getLr()) || r.getLr() > 100) {
-                throw new IllegalArgumentException("lr must be finite, > 0 and <= 100");
+            if (!(r.getLr() > 0) || !Double.isFinite(r.getLr()) || r.getLr() > SessionLimits.NET_MAX_LR) {
+                throw new IllegalArgumentException("lr must be finite, > 0 and <= " + SessionLimits.NET_MAX_LR);
+            }
+            if (AuxiliaryKind.parseUserChoice(r.getAux()) == AuxiliaryKind.LOWRANK) {
+                int widest = host.shapes().stream().mapToInt(s -> Math.min(s.in(), s.out())).max().orElse(0);
+                String tooWide = SessionLimits.rankProblem(r.getRank(), widest, "the served model");
+                if (tooWide != null) throw new IllegalArgumentException(tooWide);
             }
             UserSpec spec = new UserSpec(user, AuxiliaryKind.parseUserChoice(r.getAux()), r.getRank(), r.getMlpHidden(),
                     r.getInterval(), OptimizerKind.parse(r.getOptimizer()), r.getLr(), host.config().auxSeed() + user);
