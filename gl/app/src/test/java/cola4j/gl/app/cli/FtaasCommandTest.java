@@ -11,16 +11,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code cola ftaas} on the tiny decoder preset, in-process (the base pretrains for the tiny preset's 4 steps
+ * {@code cola ftaas} on the tiny decoder preset, in-process (the base pretrains for 4 steps, {@code --pretrain-steps},
  * into a temp cache).
  */
 class FtaasCommandTest {
     @Test
     void decoderTinyMergedPrintsTableAndWritesJson(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("f.json");
-        MainTest.Result r = MainTest.cola("ftaas", "--model", "decoder", "--preset", "tiny", "--users", "2", "--steps",
-                "2", "--rows", "3", "--merged", "--eval", "8", "--cache", dir.resolve("cache").toString(), "--json",
-                json.toString());
+        MainTest.Result r = MainTest.cola("ftaas", "--model", "decoder", "--preset", "tiny", "--pretrain-steps", "4",
+                "--users", "2", "--steps", "2", "--rows", "3", "--merged", "--eval", "8", "--cache",
+                dir.resolve("cache").toString(), "--json", json.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("user-0 shift (lowrank), user-1 cipher (lowrank)").contains("metric exact_match")
                 .contains("11 token rows per example").contains("cola-lowrank-merged").contains("lora");

@@ -18,7 +18,8 @@ class FtaasResearchOptionsTest {
     @Test
     void embeddingAuxiliaryOnTheTokenEmbedding(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("f.json");
-        MainTest.Result r = MainTest.cola("ftaas", "--model", "decoder", "--preset", "tiny", "--users", "2", "--aux",
+        MainTest.Result r = MainTest.cola("ftaas", "--model", "decoder", "--preset", "tiny", "--pretrain-steps", "4",
+                "--users", "2", "--aux",
                 "embedding", "--steps", "2", "--rows", "3", "--eval", "8", "--cache", dir.resolve("cache").toString(),
                 "--json", json.toString());
         assertThat(r.code()).as(r.err()).isZero();
