@@ -28,8 +28,8 @@ class FtaasCommandTest {
         assertThat(root.get("token_rows_per_example").asInt()).isEqualTo(11);
         assertThat(root.get("sites")).hasSize(2);
         JsonNode cola = root.get("methods").get(0);
-        // 2 users × 3 rows × 11 tokens × 4 sites × (8 + 8) × 4 bytes
-        assertThat(cola.get("down_payload_per_step").asDouble()).isEqualTo(2 * 3 * 11 * 4 * 16 * 4.0)
+        // 2 users × 3 rows × 11 tokens × 4 sites × (C + C) × 4 bytes, C = 16 (Workloads.TINY_WIDTH)
+        assertThat(cola.get("down_payload_per_step").asDouble()).isEqualTo(2 * 3 * 11 * 4 * 32 * 4.0)
                 .isEqualTo(cola.get("down_bytes_analytic").asDouble());
     }
 
