@@ -204,9 +204,10 @@ public final class PretrainCommand implements Command {
                 String.format("near chance (±%.2f)", PretrainResult.NEAR_CHANCE_TOLERANCE));
         t.row("pretrain", "held-out mixture", String.format("%.4f", r.pretrainMetric()), heldOutCount(ho.mixture()),
                 String.valueOf(ho.mixture().excludedSeen()), "", "");
-        r.pretrainPerTask()
-                .forEach((task, v) -> t.row("  " + task, "held-out, pretraining task", String.format("%.4f", v),
-                heldOutCount(ho.perTask().get(task)), String.valueOf(ho.perTask().get(task).excludedSeen()), "", ""));
+        ho.perTask().forEach((task, s) -> t.row("  " + task, "held-out, pretraining task",
+                r.pretrainPerTask().containsKey(task) ? String.format("%.4f", r.pretrainPerTask().get(task))
+                        : "n/a (every input seen in training)",
+                heldOutCount(s), String.valueOf(s.excludedSeen()), "", ""));
         r.downstreamBefore().forEach((task, v) -> {
             double c = r.downstreamChance().get(task);
             t.row(task, "user 0, untouched base", String.format("%.4f", v), "", "", String.format("%.4f", c),

@@ -50,6 +50,21 @@ public final class HeldOut {
      * @throws IllegalStateException if no candidate is held out (every one drawn occurred in training)
      */
     public static Examples draw(Workload w, Task<?> task, int examples, Rng rng, TrainingInputs seen) {
+        Examples e = drawOrNone(w, task, examples, rng, seen);
+        if (e.stats().used() == 0) {
+            throw new IllegalStateException("held-out evaluation of " + w.family() + " task '" + task.name() + "': all "
+                    + e.stats().drawn() + " candidates drawn occurred in training (input space exhausted); nothing to "
+                    + "evaluate");
+        }
+        return e;
+    }
+
+    /**
+     * As {@link #draw}, but a task whose every candidate occurred in training gives an empty set ({@code batches}
+     * empty, {@code stats.used()} = 0, {@code exhausted}) instead of an error, for reports that say so (e.g. the tiny
+     * encoder's {@code majority}: 236 possible inputs, all of them in its pretraining stream).
+     */
+    public static Examples drawOrNone(Workload w, Task<?> task, int examples, Rng rng, TrainingInputs seen) {
         if (examples < 1) throw new IllegalArgumentException("HeldOut.draw: examples " + examples + " < 1");
         Workload.EvalSource source = w.evalSource(task, examples, rng);
         long cap = (long) MAX_DRAWS_PER_EXAMPLE * examples, drawn = 0;
@@ -69,11 +84,8 @@ public final class HeldOut {
             if (k == keys.size()) kept.add(b);
             else if (k > 0) kept.add(w.selectRows(b, java.util.Arrays.copyOf(keep, k)));
         }
-        if (used == 0) {
-            throw new IllegalStateException("held-out evaluation of " + w.family() + " task '" + task.name() + "': all "
-                    + drawn + " candidates drawn occurred in training (input space exhausted); nothing to evaluate");
-        }
-        return new Examples(rechunk(w, kept), new Stats(examples, used, excluded, drawn, used < examples));
+        Stats stats = new Stats(examples, used, excluded, drawn, used < examples);
+        return new Examples(used == 0 ? List.of() : rechunk(w, kept), stats);
     }
 
     /**

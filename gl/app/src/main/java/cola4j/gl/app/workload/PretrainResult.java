@@ -10,7 +10,9 @@ import java.util.LinkedHashMap;
  * @param metric           the metric id of the pretraining mixture ({@code accuracy}, {@code exact_match}, ...)
  * @param pretrainMetric   that metric on held-out pretraining-mixture examples (inputs never seen in training)
  * @param pretrainLoss     mean loss on the same held-out examples
- * @param pretrainPerTask  the metric on held-out examples of each pretraining task alone, in mixture order
+ * @param pretrainPerTask  the metric on held-out examples of each pretraining task alone, in mixture order; a task
+ *                         whose every candidate input occurred in training is absent (its {@code heldOut} stats
+ *                         show {@code used} 0)
  * @param target           the family's documented target ({@link PretrainTarget#of})
  * @param downstreamBefore metric of the pretrained, not adapted, base on user 0's variant of each downstream task
  * @param downstreamChance chance level of each downstream task's metric on the same examples (best constant prediction,

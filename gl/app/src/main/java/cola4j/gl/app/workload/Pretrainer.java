@@ -103,8 +103,8 @@ public final class Pretrainer {
         LinkedHashMap<String, HeldOut.Stats> perTaskStats = new LinkedHashMap<>();
         for (String name : w.tasks().pretrainingNames()) {
             Task<?> t = w.tasks().pretraining(name);
-            HeldOut.Examples set = HeldOut.draw(w, t, cfg.evalExamples(), new Rng(EVAL_SEED), seen);
-            perTask.put(name, w.evaluate(t.metric(), set.batches()));
+            HeldOut.Examples set = HeldOut.drawOrNone(w, t, cfg.evalExamples(), new Rng(EVAL_SEED), seen);
+            if (set.stats().used() > 0) perTask.put(name, w.evaluate(t.metric(), set.batches()));
             perTaskStats.put(name, set.stats());
         }
         LinkedHashMap<String, Double> before = new LinkedHashMap<>(), chance = new LinkedHashMap<>();

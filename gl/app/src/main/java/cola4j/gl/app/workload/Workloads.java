@@ -24,8 +24,10 @@ import java.util.List;
  * {@link SymbolVocab#SIZE}, position table = the family's padded length, K = {@link ClassificationFamily#MAX_CLASSES}
  * (encoder) or 10 digits (mlp); widths and depths come from the models' {@code tiny()} / {@code small(...)} configs.
  * <ul>
- *   <li>{@code tiny}: the tiny widths (C = 8, 2 layers; mlp 64 → 16 → 10), bodies of 3..4 symbols —
- *       for tests;</li>
+ *   <li>{@code tiny}: transformers C = {@link #TINY_WIDTH}, 2 layers (2+2), 2 heads, no dropout (the depths and
+ *       heads of the {@code tiny()} records, the width doubled and dropout off so that the default pretraining
+ *       learns: at C = 8 with dropout 0.1, 2000 steps left the decoder at exact match 0.037); mlp 64 → 16 → 10;
+ *       bodies of 3..4 symbols — for tests and a student's first runs;</li>
  *   <li>{@code small}: the small widths, bodies of {@link #SMALL_LENGTHS} symbols — for the demo and
  *       pretraining.</li>
  * </ul>
@@ -38,6 +40,8 @@ public final class Workloads {
     private static final List<String> PRESETS = List.of("tiny", "small");
     /** Body lengths of the tiny preset. */
     public static final LengthRange TINY_LENGTHS = new LengthRange(3, 4);
+    /** Model width C of the tiny transformer presets. */
+    public static final int TINY_WIDTH = 16;
     /** Body lengths of the small preset. */
     public static final LengthRange SMALL_LENGTHS = new LengthRange(3, 6);
 
@@ -73,21 +77,23 @@ public final class Workloads {
                 ClassificationFamily f = new ClassificationFamily(len);
                 EncoderClassifierConfig b = tiny ? EncoderClassifierConfig.tiny()
                         : EncoderClassifierConfig.small(v, ClassificationFamily.MAX_CLASSES);
-                var c = new EncoderClassifierConfig(v, f.seqLen(), b.dModel(), b.layers(), b.heads(), b.dropout(),
+                var c = new EncoderClassifierConfig(v, f.seqLen(), width(tiny, b.dModel()), b.layers(), b.heads(),
+                        dropout(tiny, b.dropout()),
                         ClassificationFamily.MAX_CLASSES, dtype);
                 return new EncoderWorkload(new EncoderClassifier(c, rng), f);
             }
             case "decoder" -> {
                 LmFamily f = new LmFamily(len);
                 DecoderLMConfig b = tiny ? DecoderLMConfig.tiny() : DecoderLMConfig.small(v);
-                var c = new DecoderLMConfig(v, f.seqLen(), b.dModel(), b.layers(), b.heads(), b.dropout(), dtype);
+                var c = new DecoderLMConfig(v, f.seqLen(), width(tiny, b.dModel()), b.layers(), b.heads(),
+                        dropout(tiny, b.dropout()), dtype);
                 return new DecoderWorkload(new DecoderLM(c, rng), f);
             }
             case "seq2seq" -> {
                 Seq2SeqFamily f = new Seq2SeqFamily(len);
                 EncoderDecoderConfig b = tiny ? EncoderDecoderConfig.tiny() : EncoderDecoderConfig.small(v);
-                var c = new EncoderDecoderConfig(v, Math.max(f.srcLen(), f.tgtLen()), b.dModel(), b.encoderLayers(),
-                        b.decoderLayers(), b.heads(), b.dropout(), dtype);
+                var c = new EncoderDecoderConfig(v, Math.max(f.srcLen(), f.tgtLen()), width(tiny, b.dModel()),
+                        b.encoderLayers(), b.decoderLayers(), b.heads(), dropout(tiny, b.dropout()), dtype);
                 return new Seq2SeqWorkload(new EncoderDecoder(c, rng), f);
             }
             case "mlp" -> {
@@ -99,6 +105,14 @@ public final class Workloads {
             default -> throw new IllegalArgumentException("unknown model family '" + family + "'; available: "
                     + String.join(", ", FAMILIES));
         }
+    }
+
+    private static int width(boolean tiny, int recordWidth) {
+        return tiny ? TINY_WIDTH : recordWidth;
+    }
+
+    private static double dropout(boolean tiny, double recordDropout) {
+        return tiny ? 0.0 : recordDropout;
     }
 
     private static String checkPreset(String preset) {

@@ -11,16 +11,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code cola ftaas} on the tiny decoder preset, in-process (the base pretrains for the tiny preset's 4 steps
+ * {@code cola ftaas} on the tiny decoder preset, in-process (the base pretrains for 4 steps, {@code --pretrain-steps},
  * into a temp cache).
  */
 class FtaasCommandTest {
     @Test
     void decoderTinyMergedPrintsTableAndWritesJson(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("f.json");
-        MainTest.Result r = MainTest.cola("ftaas", "--model", "decoder", "--preset", "tiny", "--users", "2", "--steps",
-                "2", "--rows", "3", "--merged", "--eval", "8", "--cache", dir.resolve("cache").toString(), "--json",
-                json.toString());
+        MainTest.Result r = MainTest.cola("ftaas", "--model", "decoder", "--preset", "tiny", "--pretrain-steps", "4",
+                "--users", "2", "--steps", "2", "--rows", "3", "--merged", "--eval", "8", "--cache",
+                dir.resolve("cache").toString(), "--json", json.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("user-0 shift (lowrank), user-1 cipher (lowrank)").contains("metric exact_match")
                 .contains("11 token rows per example").contains("cola-lowrank-merged").contains("lora");
@@ -28,8 +28,8 @@ class FtaasCommandTest {
         assertThat(root.get("token_rows_per_example").asInt()).isEqualTo(11);
         assertThat(root.get("sites")).hasSize(2);
         JsonNode cola = root.get("methods").get(0);
-        // 2 users × 3 rows × 11 tokens × 4 sites × (8 + 8) × 4 bytes
-        assertThat(cola.get("down_payload_per_step").asDouble()).isEqualTo(2 * 3 * 11 * 4 * 16 * 4.0)
+        // 2 users × 3 rows × 11 tokens × 4 sites × (C + C) × 4 bytes, C = 16 (Workloads.TINY_WIDTH)
+        assertThat(cola.get("down_payload_per_step").asDouble()).isEqualTo(2 * 3 * 11 * 4 * 32 * 4.0)
                 .isEqualTo(cola.get("down_bytes_analytic").asDouble());
     }
 

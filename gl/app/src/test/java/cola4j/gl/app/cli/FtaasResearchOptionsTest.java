@@ -18,7 +18,8 @@ class FtaasResearchOptionsTest {
     @Test
     void embeddingAuxiliaryOnTheTokenEmbedding(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("f.json");
-        MainTest.Result r = MainTest.cola("ftaas", "--model", "decoder", "--preset", "tiny", "--users", "2", "--aux",
+        MainTest.Result r = MainTest.cola("ftaas", "--model", "decoder", "--preset", "tiny", "--pretrain-steps", "4",
+                "--users", "2", "--aux",
                 "embedding", "--steps", "2", "--rows", "3", "--eval", "8", "--cache", dir.resolve("cache").toString(),
                 "--json", json.toString());
         assertThat(r.code()).as(r.err()).isZero();
@@ -27,10 +28,10 @@ class FtaasResearchOptionsTest {
         assertThat(root.get("sites").toString()).isEqualTo("[\"embed.token\"]");
         JsonNode cola = root.get("methods").get(0);
         assertThat(cola.get("errors")).isEmpty();
-        // 2 users × 3 rows × 11 tokens × (1 id + 8 dims) × 4 bytes: the id, not a one-hot row, travels
-        assertThat(cola.get("down_payload_per_step").asDouble()).isEqualTo(2 * 3 * 11 * 9 * 4.0)
+        // 2 users × 3 rows × 11 tokens × (1 id + 16 dims) × 4 bytes: the id, not a one-hot row, travels
+        assertThat(cola.get("down_payload_per_step").asDouble()).isEqualTo(2 * 3 * 11 * 17 * 4.0)
                 .isEqualTo(cola.get("down_bytes_analytic").asDouble());
-        // unmerged up: lora_embedding_A [8, vocab] + lora_embedding_B [8, 8] per user and step, as analysed
+        // unmerged up: lora_embedding_A [8, vocab] + lora_embedding_B [16, 8] per user and step, as analysed
         assertThat(cola.get("up_payload_per_step").asDouble()).isEqualTo(cola.get("up_bytes_analytic").asDouble());
     }
 

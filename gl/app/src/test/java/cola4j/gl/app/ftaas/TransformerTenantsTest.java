@@ -31,7 +31,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * FTaaS on the decoder-LM tiny preset (C = 8, 2 layers, T = 11, sites attn.query and attn.value of both blocks):
+ * FTaaS on the decoder-LM tiny preset (C = 16, 2 layers, T = 11, sites attn.query and attn.value of both blocks):
  * the ledger against {@link AnalyticBytes} (within 1%) for multi-tenant LoRA, ColA unmerged and merged with K = 1 and
  * 4; the transport payload against rows × T × Σ(in + out) × 4 exactly; merged-mode server memory flat in K; and
  * the routing of a mixed multi-user batch (each user's adaptation data equals that of its batch served alone, float64).
@@ -43,11 +43,11 @@ class TransformerTenantsTest {
     // examples per user per step (FtaasFixtures.config)
     private static final int ROWS = 4;
 
-    /** Decoder tiny, pretrained for the tiny preset's 4 steps (no cache), adapted at attn.query/attn.value. */
+    /** Decoder tiny, pretrained for 4 steps of the tiny preset (no cache), adapted at attn.query/attn.value. */
     static WorkloadTenants decoderTiny(DType dtype) {
         Workload w = Workloads.create("decoder", "tiny", dtype, 5);
         new Pretrainer(new PretrainCache(Path.of("unused")), System.err, false)
-                .train(w, PretrainConfig.defaults("decoder", "tiny"), 5);
+                .train(w, PretrainConfig.defaults("decoder", "tiny").withSteps(4), 5);
         return new WorkloadTenants(w, () -> Workloads.create("decoder", "tiny", dtype, 5),
                 SiteSelector.suffixes(SITE_NAMES.toArray(String[]::new)), 16);
     }
@@ -231,7 +231,8 @@ class TransformerTenantsTest {
             for (int s = 0; s < got.size(); s++) {
                 AdaptationData a = got.get(s), b = alone.get(s);
                 assertThat(a.site()).isEqualTo(b.site());
-                assertThat(a.x().shape()).containsExactly(batches.get(u.id()).rows() * w.positionsPerRow(), 8);
+                assertThat(a.x().shape())
+                        .containsExactly(batches.get(u.id()).rows() * w.positionsPerRow(), Workloads.TINY_WIDTH);
                 assertThat(a.x().maxAbsDiff(b.x())).as("user " + u.id() + " x at " + a.site())
                         .isLessThanOrEqualTo(1e-12 * b.x().maxAbs());
                 assertThat(a.gradH().maxAbsDiff(b.gradH())).as("user " + u.id() + " dL/dh at " + a.site())

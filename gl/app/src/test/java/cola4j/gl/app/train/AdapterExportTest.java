@@ -210,8 +210,8 @@ class AdapterExportTest {
                 .toDoubleArray()).as(n).containsExactly(v.value().mul(2.0).toDoubleArray()));
         Safetensors.write(sv.dir().resolve(AdapterCheckpoint.WEIGHTS_FILE), flipped, Map.of("format", "pt"));
         assertThatThrownBy(() -> AdapterCheckpoint.load(sv.dir(), fresh, null))
-                .hasMessageContaining("base_model.model.blocks.0.attn.key.ia3_l is float64 [1, 8], expected "
-                        + "float64 [8, 1]").hasMessageContaining("does not fit this run");
+                .hasMessageContaining("base_model.model.blocks.0.attn.key.ia3_l is float64 [1, 16], expected "
+                        + "float64 [16, 1]").hasMessageContaining("does not fit this run");
     }
 
     @Test

@@ -60,7 +60,7 @@ class HeldOutTest {
     void heldOutExamplesNeverOccurInTheTrainingStream() {
         for (String family : Workloads.families()) {
             Workload w = Workloads.create(family, "tiny", DType.FLOAT64, 0);
-            PretrainConfig cfg = PretrainConfig.defaults(family, "tiny");
+            PretrainConfig cfg = PretrainerTest.quick(family);
             TrainingInputs seen = TrainingInputs.replay(w, cfg, 7);
             assertThat(seen.examples()).isEqualTo((long) cfg.steps() * cfg.batchSize());
             Set<String> stream = trainingStream(w, cfg.steps(), cfg.batchSize(), 7);
@@ -80,7 +80,7 @@ class HeldOutTest {
         // candidates drawn with the training rng itself: the first steps × batch candidates ARE the training stream
         for (String family : List.of("encoder", "decoder", "seq2seq")) {
             Workload w = Workloads.create(family, "tiny", DType.FLOAT64, 0);
-            PretrainConfig cfg = PretrainConfig.defaults(family, "tiny");
+            PretrainConfig cfg = PretrainerTest.quick(family);
             TrainingInputs seen = TrainingInputs.replay(w, cfg, 3);
             Set<String> stream = trainingStream(w, cfg.steps(), cfg.batchSize(), 3);
             int n = 100;
@@ -171,6 +171,27 @@ class HeldOutTest {
         all.add(w, new Batch.Vectors(test));
         assertThatThrownBy(() -> HeldOut.draw(w, task, 10, new Rng(1), all)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("input space exhausted").hasMessageContaining("'pretrain'");
+    }
+
+    @Test
+    void theTinyEncodersMajorityIsWhollySeenByItsDefaultPretrainingAndDrawOrNoneSaysSo() {
+        // majority: letters a..d, bodies of 3..4 with a unique most frequent letter: 40 + 196 = 236 inputs, all of them
+        // in the 800 x 32 examples of the default stream (a quarter of which are majority rows)
+        Workload w = Workloads.create("encoder", "tiny", DType.FLOAT32, 0);
+        PretrainConfig cfg = PretrainConfig.defaults("encoder", "tiny");
+        TrainingInputs seen = TrainingInputs.replay(w, cfg, 0);
+        Task<?> majority = w.tasks().pretraining("majority");
+        HeldOut.Examples none = HeldOut.drawOrNone(w, majority, 20, new Rng(Pretrainer.EVAL_SEED), seen);
+        assertThat(none.batches()).isEmpty();
+        assertThat(none.stats()).isEqualTo(new HeldOut.Stats(20, 0, 20 * HeldOut.MAX_DRAWS_PER_EXAMPLE,
+                20L * HeldOut.MAX_DRAWS_PER_EXAMPLE, true));
+        assertThatThrownBy(() -> HeldOut.draw(w, majority, 20, new Rng(Pretrainer.EVAL_SEED), seen))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("'majority'");
+        // another task of the same stream keeps unseen inputs, and drawOrNone then equals draw
+        Task<?> contains = w.tasks().pretraining("contains");
+        HeldOut.Examples some = HeldOut.drawOrNone(w, contains, 20, new Rng(Pretrainer.EVAL_SEED), seen);
+        assertThat(some.stats()).isEqualTo(HeldOut.draw(w, contains, 20, new Rng(Pretrainer.EVAL_SEED), seen).stats());
+        assertThat(some.stats().used()).isEqualTo(20);
     }
 
     @Test

@@ -28,10 +28,22 @@ class PretrainerTest {
         return new Pretrainer(new PretrainCache(cacheDir), new PrintStream(log, true, StandardCharsets.UTF_8), false);
     }
 
+    /**
+     * The tiny preset's defaults, the transformers cut to 4 steps and 32 held-out examples (their defaults train for
+     * 600-1000 steps and evaluate 500, which the tests that only need a base do not need).
+     */
+    static PretrainConfig quick(String family) {
+        PretrainConfig d = PretrainConfig.defaults(family, "tiny");
+        if (family.equals("mlp")) return d;
+        PretrainConfig four = d.withSteps(4);
+        return new PretrainConfig(4, four.batchSize(), four.lr(), four.warmupSteps(), four.weightDecay(), four.beta2(),
+                four.clipNorm(), 32);
+    }
+
     @Test
     void secondRunLoadsTheCacheAndReportsTheSameNumbers() throws Exception {
         for (String family : Workloads.families()) {
-            PretrainConfig cfg = PretrainConfig.defaults(family, "tiny");
+            PretrainConfig cfg = quick(family);
             PretrainResult first = pretrainer().run(family, "tiny", DType.FLOAT64, 3, cfg, false);
             assertThat(first.fromCache()).isFalse();
             assertThat(first.checkpoint().getFileName().toString()).startsWith(family + "-tiny-float64-seed3-");
@@ -83,7 +95,7 @@ class PretrainerTest {
 
     @Test
     void trainingIsDeterministicAndForceRetrainsToTheSameWeights() throws Exception {
-        PretrainConfig cfg = PretrainConfig.defaults("decoder", "tiny");
+        PretrainConfig cfg = quick("decoder");
         PretrainResult a = pretrainer().run("decoder", "tiny", DType.FLOAT64, 1, cfg, false);
         PretrainResult b = pretrainer().run("decoder", "tiny", DType.FLOAT64, 1, cfg, true);
         assertThat(b.fromCache()).isFalse();
@@ -96,8 +108,22 @@ class PretrainerTest {
     }
 
     @Test
+    void aPretrainingTaskWithEveryInputSeenIsReportedNotScored() throws Exception {
+        // 2 steps of 8192: the stream holds every one of majority's 236 inputs (letters a..d, bodies of 3..4)
+        PretrainConfig cfg = new PretrainConfig(2, 8192, 1e-2, 0, 0.01, 0.99, 1.0, 16);
+        PretrainResult r = pretrainer().run("encoder", "tiny", DType.FLOAT32, 0, cfg, false);
+        assertThat(r.pretrainPerTask().keySet()).containsExactly("first_last", "is_sorted", "contains");
+        assertThat(r.heldOut().perTask().keySet()).containsExactly("first_last", "majority", "is_sorted", "contains");
+        HeldOut.Stats majority = r.heldOut().perTask().get("majority");
+        assertThat(majority.used()).isZero();
+        assertThat(majority.exhausted()).isTrue();
+        assertThat(majority.excludedSeen()).isEqualTo(majority.drawn()).isPositive();
+        assertThat(r.heldOut().mixture().used()).isEqualTo(16);
+    }
+
+    @Test
     void aCorruptCacheEntryIsReportedAndRetrained() throws Exception {
-        PretrainConfig cfg = PretrainConfig.defaults("encoder", "tiny");
+        PretrainConfig cfg = quick("encoder");
         PretrainResult good = pretrainer().run("encoder", "tiny", DType.FLOAT64, 5, cfg, false);
         Path weights = good.checkpoint().resolve(ModelCheckpoint.WEIGHTS_FILE);
         byte[] bytes = Files.readAllBytes(weights);
@@ -148,10 +174,10 @@ class PretrainerTest {
                 .forEachRemaining(e -> assertThat(e.getValue().asBoolean()).as(e.getKey()).isEqualTo(
                 Math.abs(doc.get("downstream_before").get(e.getKey()).asDouble()
                         - doc.get("downstream_chance").get(e.getKey()).asDouble()) <= 0.05));
-        // held-out accounting: 3 steps x 8 examples trained; used + excluded = drawn for the mixture and every task
+        // held-out accounting: 3 steps x 32 examples trained; used + excluded = drawn for the mixture and every task
         JsonNode held = doc.get("held_out");
-        assertThat(held.get("training_examples").asLong()).isEqualTo(24);
-        assertThat(held.get("training_distinct_inputs").asInt()).isBetween(1, 24);
+        assertThat(held.get("training_examples").asLong()).isEqualTo(96);
+        assertThat(held.get("training_distinct_inputs").asInt()).isBetween(1, 96);
         assertThat(held.get("max_draws_per_example").asInt()).isEqualTo(HeldOut.MAX_DRAWS_PER_EXAMPLE);
         List<JsonNode> sets = new java.util.ArrayList<>(List.of(held.get("mixture")));
         held.get("per_task").forEach(sets::add);
@@ -159,8 +185,9 @@ class PretrainerTest {
         for (JsonNode set : sets) {
             assertThat(set.get("used").asLong() + set.get("excluded_seen_in_training").asLong())
                     .isEqualTo(set.get("drawn").asLong());
-            assertThat(set.get("requested").asInt()).isEqualTo(32);
-            assertThat(set.get("used").asInt()).isEqualTo(32);
+            int requested = PretrainConfig.defaults("seq2seq", "tiny").evalExamples();
+            assertThat(set.get("requested").asInt()).isEqualTo(requested);
+            assertThat(set.get("used").asInt()).isEqualTo(requested);
         }
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("held-out used")
                 .contains("excluded (seen)").contains("near chance (±0.05)")

@@ -219,13 +219,16 @@ class WorkloadTest {
             assertThat(List.of(enc.dtype(), dec.dtype(), s2s.dtype())).containsOnly(dtype);
             assertThat(List.of(enc.dModel(), enc.layers(), enc.heads())).containsExactly(64, 2, 4);
             assertThat(enc.dropout()).isZero();
-            // tiny: bodies of 3..4, the tiny widths (C 8, 2 layers, 2 heads, dropout 0.1), and still the dtype given
+            // tiny: bodies of 3..4, C 16 (the tiny records' 8 doubled), 2 layers, 2 heads, no dropout, the dtype given
             var tinyEnc = ((EncoderWorkload) Workloads.create("encoder", "tiny", dtype, 0)).model().config();
             var tinyDec = ((DecoderWorkload) Workloads.create("decoder", "tiny", dtype, 0)).model().config();
             var tinyS2s = ((Seq2SeqWorkload) Workloads.create("seq2seq", "tiny", dtype, 0)).model().config();
             assertThat(List.of(tinyEnc.maxLen(), tinyDec.maxLen(), tinyS2s.maxLen())).containsExactly(6, 11, 5);
-            assertThat(List.of(tinyEnc.dModel(), tinyEnc.layers(), tinyEnc.heads())).containsExactly(8, 2, 2);
-            assertThat(tinyEnc.dropout()).isEqualTo(0.1);
+            assertThat(List.of(tinyEnc.dModel(), tinyEnc.layers(), tinyEnc.heads())).containsExactly(16, 2, 2);
+            assertThat(List.of(tinyDec.dModel(), tinyDec.layers(), tinyDec.heads())).containsExactly(16, 2, 2);
+            assertThat(List.of(tinyS2s.dModel(), tinyS2s.encoderLayers(), tinyS2s.decoderLayers(), tinyS2s.heads()))
+                    .containsExactly(16, 2, 2, 2);
+            assertThat(List.of(tinyEnc.dropout(), tinyDec.dropout(), tinyS2s.dropout())).containsOnly(0.0);
             assertThat(List.of(tinyEnc.dtype(), tinyDec.dtype(), tinyS2s.dtype())).containsOnly(dtype);
             var tinyMlp = ((MlpWorkload) Workloads.create("mlp", "tiny", dtype, 0)).model().config();
             assertThat(tinyMlp.hidden()).containsExactly(16);
