@@ -35,9 +35,9 @@ class ModelBoundsTest {
         // the digits mlp 64 -> 128 -> 64 -> 10: widest min(d_in, d_out) = 64; user 1 of 2 asks for 65
         usageError("--rank 65 exceeds min(d_in, d_out) = 64 of the widest adapted site of mlp", "ftaas", "--users",
                 "2", "--rank", "8~65");
-        // decoder tiny (d = 8): rank 9 exceeds every site
-        usageError("--rank 9 exceeds min(d_in, d_out) = ", "ftaas", "--model", "decoder", "--preset", "tiny",
-                "--rank", "9");
+        // decoder tiny (d = Workloads.TINY_WIDTH = 16, the widest site min(d_in, d_out)): rank 17 exceeds every site
+        usageError("--rank 17 exceeds min(d_in, d_out) = 16", "ftaas", "--model", "decoder", "--preset", "tiny",
+                "--rank", "17");
     }
 
     @Test
