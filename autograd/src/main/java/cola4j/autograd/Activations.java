@@ -37,8 +37,8 @@ public final class Activations {
     /**
      * GELU with GPT-2's tanh approximation, as one graph node running the fused kernel {@link Fused#geluWithTanh}
      * (VJP {@link Fused#geluBackward}, which keeps x and tanh(u)): the same function as {@link #geluComposite}, the
-     * definition, to ≤ 1e-13 relative in float64 values and gradients (FusedKernelsTest); in float32 the kernel rounds once per
-     * element where the composite rounds after every op, so the last bits differ. Shape: any → same.
+     * definition, to ≤ 1e-13 relative in float64 values and gradients (FusedKernelsTest); in float32 the kernel
+     * rounds once per element where the composite rounds after every op, so the last bits differ. Shape: any → same.
      */
     public static Var gelu(Var x) {
         Tensor v = x.value();

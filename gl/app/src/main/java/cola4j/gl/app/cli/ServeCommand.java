@@ -107,7 +107,8 @@ public final class ServeCommand implements Command {
         long stepTimeout = Args.intValue(cl, "step-timeout", 30_000, 1, Limits.MAX_MILLIS),
                 startTimeout = Args.intValue(cl, "start-timeout", 300_000, 1, Limits.MAX_MILLIS);
         int seed = Args.seed(cl, "seed", 0);
-        Integer pre = cl.hasOption("pretrain-steps") || mlp ? bounded(cl, "pretrain-steps", 300, Limits.MAX_STEPS) : null;
+        Integer pre = cl.hasOption("pretrain-steps") || mlp
+                ? bounded(cl, "pretrain-steps", 300, Limits.MAX_STEPS) : null;
         ColaMode mode = FtaasCommand.mode(cl);
         TransferDtype transfer = TransferDtype.parse(Args.choice(cl, "transfer-dtype", "float32",
                 List.of("float32", "bf16")));
