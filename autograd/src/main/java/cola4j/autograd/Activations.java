@@ -58,8 +58,8 @@ public final class Activations {
 
     /**
      * GELU with the exact normal CDF, as PyTorch's {@code gelu} (approximate = "none"), which Hugging Face's
-     * {@code "gelu"} (BERT, RoBERTa, BART) is: gelu(x) = x·0.5·(1 + erf(x/√2)) = x·Φ(x), from {@link SpecialOps#erf}.
-     * Its gradient, by the chain rule, is Φ(x) + x·φ(x). Shape: any → same.
+     * {@code "gelu"} (BERT, RoBERTa, BART) is: gelu(x) = x·0.5·(1 + erf(x/√2)) = x·Φ(x), from {@link
+     * SpecialOps#erf}. Its gradient, by the chain rule, is Φ(x) + x·φ(x). Shape: any → same.
      */
     public static Var geluErf(Var x) {
         return x.mul(0.5).mul(SpecialOps.erf(x.mul(1.0 / Math.sqrt(2.0))).add(1.0));

@@ -82,8 +82,8 @@ public final class Losses {
      * ℓ = ½ Σ (pred − target)² over all elements, for a constant target (no gradient to it), as one graph node.
      * VJP: dℓ/dpred = u · ½ · 2(pred − target) for upstream u. Values and gradients are bit-identical to the
      * composite {@code pred.sub(constant(target)).pow(2).sum(false).mul(0.5)} (the same kernels in the same order:
-     * (pred − target)², summed, times ½; backward (u·½) · (2r)), which it replaces where no graph of the constant
-     * is needed: Gradient Learning's surrogate (gl's GradientLearning). Shapes: pred and target equal → [].
+     * (pred − target)², summed, times ½; backward (u·½) · (2r)), which it replaces where no graph of the
+     * constant is needed: Gradient Learning's surrogate (gl's GradientLearning). Shapes: pred and target equal → [].
      */
     public static Var halfSquaredError(Var pred, Tensor target) {
         if (!Arrays.equals(pred.shape(), target.shape()) || pred.value().dtype() != target.dtype()) {

@@ -18,8 +18,8 @@ public final class Normalization {
 
     /**
      * LayerNorm over the last axis, as PyTorch's {@code nn.LayerNorm(C)} (see {@link #layerNormComposite} for the
-     * formula), as one node. VJP: ĝ = g ⊙ γ, dx = (ĝ − mean ĝ − x̂ ⊙ mean(ĝ ⊙ x̂)) / √(σ² + eps) per row,
-     * dγ = Σ_rows g ⊙ x̂, dβ = Σ_rows g; keeps x̂ [..., C] and √(σ² + eps) [rows].
+     * formula), as one node. VJP: ĝ = g ⊙ γ, dx = (ĝ − mean ĝ − x̂ ⊙ mean(ĝ ⊙ x̂)) / √(σ² + eps)
+     * per row, dγ = Σ_rows g ⊙ x̂, dβ = Σ_rows g; keeps x̂ [..., C] and √(σ² + eps) [rows].
      */
     public static Var layerNorm(Var x, Var gamma, Var beta, double eps) {
         int c = x.value().dim(-1);

@@ -5,10 +5,10 @@ import cola4j.tensor.Tensor;
 /**
  * Special functions as primitive ops with their own VJPs.
  *
- * <p>erf(x) = 2/√π ∫₀ˣ e^(−t²) dt, VJP: ga = g ⊙ 2/√π·e^(−a²). The scalar {@link #erf(double)} is evaluated
- * in float64 by two converging expansions, both with positive terms only (no cancellation):
+ * <p>erf(x) = 2/√π ∫₀ˣ e^(−t²) dt, VJP: ga = g ⊙ 2/√π·e^(−a²). The scalar {@link #erf(double)} is
+ * evaluated in float64 by two converging expansions, both with positive terms only (no cancellation):
  * <ul>
- *   <li>|x| ≤ 2: erf(x) = 2/√π·e^(−x²)·Σₙ 2ⁿ x^(2n+1) / (1·3·…·(2n+1)) (Abramowitz &amp; Stegun 7.1.6);</li>
+ *   <li>|x| ≤ 2: erf(x) = 2/√π·e^(−x²)·Σₙ 2ⁿ x^(2n+1) / (1·3·…·(2n+1)) (A&amp;S 7.1.6);</li>
  *   <li>|x| &gt; 2: erfc(x) = e^(−x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + 2/(x + …))))) (A&amp;S 7.1.14),
  *       evaluated by the modified Lentz method, and erf = 1 − erfc;</li>
  * </ul>

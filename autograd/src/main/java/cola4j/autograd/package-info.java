@@ -5,7 +5,7 @@
  * erf (A&amp;S 7.1.6 series / 7.1.14 continued fraction, VJP 2/√π·e^(−x²)) → {@link SpecialOps}, erf GELU
  * x·Φ(x) → {@link Activations#geluErf} → SpecialOpsTest (glibc/torch values, finite differences).
  * gelu, softmax (last axis), layerNorm run fused kernels (tensor's Fused) as one node each; geluComposite,
- * softmaxComposite, layerNormComposite are the definitions → FusedKernelsTest (float64 values and gradients ≤ 1e-13).
- * Losses.halfSquaredError ½Σ(p − t)², one node bit-identical to its composite → gl's SurrogateNodeTest.
+ * softmaxComposite, layerNormComposite are the definitions → FusedKernelsTest (float64 values and gradients ≤
+ * 1e-13). Losses.halfSquaredError ½Σ(p − t)², one node bit-identical to its composite → gl's SurrogateNodeTest.
  */
 package cola4j.autograd;

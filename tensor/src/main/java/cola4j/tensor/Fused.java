@@ -54,9 +54,9 @@ public final class Fused {
     }
 
     /**
-     * VJP of {@link #gelu}: dL/dx = g ⊙ (½(1 + t) + ½·x·(1 − t²)·S·(1 + 3C·x²)) with t = tanh(S·(x + C·x³)) as
-     * returned by {@link #geluWithTanh} (float64: exactly; float32: t rounded to float). x, t, g: same shape and
-     * dtype.
+     * VJP of {@link #gelu}: dL/dx = g ⊙ (½(1 + t) + ½·x·(1 − t²)·S·(1 + 3C·x²)) with t = tanh(S·(x +
+     * C·x³)) as returned by {@link #geluWithTanh} (float64: exactly; float32: t rounded to float). x, t, g: same
+     * shape and dtype.
      */
     public static Tensor geluBackward(Tensor x, Tensor tanh, Tensor g) {
         Elementwise.requireSame("geluBackward", x, g);
@@ -136,9 +136,9 @@ public final class Fused {
 
     /**
      * Layer norm over the last axis, forward: per row of x [..., C], μ = mean x, c = x − μ, σ² = mean c²,
-     * d = √(σ² + eps), x̂ = c / d, y = x̂ ⊙ γ + β (γ, β [C] or null). Every step rounds to the dtype as the composite
-     * (autograd's {@code Normalization.layerNormComposite}) does — sums in double in index order, divided by C
-     * before rounding — so y is bit-identical to it.
+     * d = √(σ² + eps), x̂ = c / d, y = x̂ ⊙ γ + β (γ, β [C] or null). Every step rounds to the dtype as the
+     * composite (autograd's {@code Normalization.layerNormComposite}) does — sums in double in index order, divided
+     * by C before rounding — so y is bit-identical to it.
      *
      * @return {y [..., C], x̂ [..., C], d [rows]}: what {@link #layerNormBackward} needs
      */
@@ -171,8 +171,8 @@ public final class Fused {
 
     /**
      * VJP of {@link #layerNorm} for x: with ĝ = g ⊙ γ (g where γ is null), per row
-     * dL/dx = (ĝ − mean ĝ − x̂ ⊙ mean(ĝ ⊙ x̂)) / d, in double, rounded once per element. (γ's and β's gradients are
-     * Σ_rows g ⊙ x̂ and Σ_rows g: tensor ops, as in the composite.)
+     * dL/dx = (ĝ − mean ĝ − x̂ ⊙ mean(ĝ ⊙ x̂)) / d, in double, rounded once per element. (γ's and β's
+     * gradients are Σ_rows g ⊙ x̂ and Σ_rows g: tensor ops, as in the composite.)
      */
     public static Tensor layerNormBackward(Tensor xhat, Tensor d, Tensor gamma, Tensor g) {
         Elementwise.requireSame("layerNormBackward", xhat, g);

@@ -3,6 +3,7 @@
  * NumPy broadcasting, row-major; every op returns a new tensor; MatMul computes C = op(A)·op(B) through OpenBLAS.
  * Tensor, MatMul → ElementwiseTest, MatMulTest, ReductionsTest, LayoutTest (naive loops) → SameDiffCrossCheckTest.
  * Fused (GELU, last-axis softmax, layer norm: one pass, forward and VJP) → autograd FusedKernelsTest (= the composite
- * definitions, float64 ≤ 1e-13); the fast paths pow(x, 1), pow(x, 2), periodic where → FastPathsTest (bit-identical).
+ * definitions, float64 ≤ 1e-13); the fast paths pow(x, 1), pow(x, 2), periodic where → FastPathsTest
+ * (bit-identical).
  */
 package cola4j.tensor;

@@ -15,7 +15,7 @@ import java.util.Map;
  * {@link UserFitConfig#fitBatch()}), as the official ColA code's {@code cola.num_epochs}:
  *
  * <pre>
- *   T_i = g_{w₀}(x_i) − dL/dh_i                      fixed pseudo-targets, at the w₀ the server used  [rows_i, out]
+ *   T_i = g_{w₀}(x_i) − dL/dh_i                    fixed pseudo-targets, at the w₀ the server used  [rows_i, out]
  *   for e in 1..E:  for chunk j (rows [j·F, (j+1)·F) of every site, F = fitBatch; one chunk = all rows if F = 0):
  *       zeroGrad;  ℓ_j(w) = ½ Σ_i Σ_{rows in j} ‖g_i(x) − T_i‖²;  ℓ_j.backward()
  *       clip global norm;  lr = schedule(⌊s₀ / (E·M)⌋);  optimizer step            (M = chunks per pass)

@@ -51,7 +51,7 @@ public final class GradientLearning {
                     + g.value().dtype() + " differs from gradH dtype " + data.gradH().dtype());
         }
         Tensor target = g.value().sub(data.gradH());                          // stopgrad(g − dL/dh)
-        return Losses.halfSquaredError(g, target);                               // ½ Σ ‖g − target‖², r = dL/dh
+        return Losses.halfSquaredError(g, target);                    // ½ Σ ‖g − target‖², r = dL/dh
     }
 
     /**

@@ -5,9 +5,9 @@ package cola4j.gl;
  *
  * <p>With {@code epochs} E > 1 or a {@code fitBatch} the user takes several optimizer passes over the buffered
  * adaptation data of one interval, as the official ColA code does ({@code cola.num_epochs}): the pseudo-targets
- * T = g_{w₀}(x) − dL/dh are fixed at the w₀ the server used, and every pass fits ½ Σ ‖g_w(x) − T‖² at the current w.
- * Only the first pass is a gradient of L (Gradient Learning); later passes move w further toward the targets, so
- * ColA then leaves LoRA's trajectory (P3/P5 hold for E = 1 and no fit batch only).
+ * T = g_{w₀}(x) − dL/dh are fixed at the w₀ the server used, and every pass fits ½ Σ ‖g_w(x) − T‖² at
+ * the current w. Only the first pass is a gradient of L (Gradient Learning); later passes move w further toward the
+ * targets, so ColA then leaves LoRA's trajectory (P3/P5 hold for E = 1 and no fit batch only).
  *
  * @param interval    adaptation interval I >= 1: batches of adaptation data buffered per fit
  * @param maxGradNorm global gradient-norm clip (> 0); {@code Double.POSITIVE_INFINITY} disables clipping

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * SGD (lr η), every optimizer step of E passes in chunks of F rows is
  *
  * <pre>
- *   r = x_c Wᵀ + b − T_c,   W ← W − η rᵀ x_c,   b ← b − η Σ_rows r        T = x W₀ᵀ + b₀ − dL/dh (fixed)
+ *   r = x_c Wᵀ + b − T_c,  W ← W − η rᵀ x_c,  b ← b − η Σ_rows r  T = x W₀ᵀ + b₀ − dL/dh fixed
  * </pre>
  *
  * computed here with plain tensor products, independently of autograd and of the surrogate.

@@ -18,9 +18,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
- * transformers' {@code BartForConditionalGeneration}: (input_ids [B][S], decoder_input_ids [B][T]) → logits [B, T, V].
+ * transformers' {@code BartForConditionalGeneration}: (input_ids [B][S], decoder_input_ids [B][T])
+ * → logits [B, T, V].
  * <pre>
- *   e(ids, s) = drop(layernorm_embedding(shared[ids]·σ + embed_positions[2..T+1]))   σ = √C if scale_embedding else 1
+ *   e(ids, s) = drop(layernorm_embedding(shared[ids]·σ + embed_positions[2..T+1]))  σ = √C or 1 (scale_embedding)
  *   m = encoder layers over e(input_ids, model.encoder)       padded source keys masked (attention_mask)
  *   h = decoder layers over e(decoder_input_ids, model.decoder), causal, cross-attending to m
  *   logits = h·sharedᵀ + final_logits_bias                    lm_head tied to model.shared

@@ -15,10 +15,10 @@ import cola4j.tensor.Tensor;
  * </pre>
  *
  * So at initialization W_res + s·B·A = W0 (up to rounding): the model's function is unchanged. The auxiliary is
- * then an ordinary {@link LowRankAux} g(x) = s·x Aᵀ Bᵀ (with s = α/r, or α/√r with rsLoRA), so Gradient Learning
- * gives dL/dA, dL/dB exactly; only the base weight the server holds changes (to W_res). Signs of singular vector
- * pairs are not unique (u, v → −u, −v), so A and B agree with PyTorch's up to a sign per rank component, while
- * s·B·A and W_res do not depend on that choice (for distinct singular values).
+ * then an ordinary {@link LowRankAux} g(x) = s·x Aᵀ Bᵀ (with s = α/r, or α/√r with rsLoRA), so Gradient
+ * Learning gives dL/dA, dL/dB exactly; only the base weight the server holds changes (to W_res). Signs of singular
+ * vector pairs are not unique (u, v → −u, −v), so A and B agree with PyTorch's up to a sign per rank component,
+ * while s·B·A and W_res do not depend on that choice (for distinct singular values).
  *
  * @param aux      the adapter with the PiSSA factors
  * @param residual W_res [out, in], in the adapter's dtype

@@ -7,8 +7,8 @@ import java.util.Comparator;
 /**
  * Thin singular value decomposition M = U Σ Vᵀ of a float64 matrix M [m, n] by one-sided Jacobi (Hestenes):
  * plane rotations applied to the columns of M (accumulated in V) until every pair of columns is orthogonal to
- * relative 1e-15; then σ_j = ‖column j‖ and u_j = column j / σ_j. Singular values are returned in descending order
- * (ties by index), k = min(m, n) of them. Used for PiSSA's initialization ({@link Pissa}); sizes there are
+ * relative 1e-15; then σ_j = ‖column j‖ and u_j = column j / σ_j. Singular values are returned in descending
+ * order (ties by index), k = min(m, n) of them. Used for PiSSA's initialization ({@link Pissa}); sizes there are
  * one layer's weight, so the O(sweeps · m · n²) cost is small.
  *
  * @param u     [m, k] left singular vectors (columns; a column is zero when σ_j = 0)

@@ -17,7 +17,7 @@ import java.util.Map;
  * that same version (it keeps the versions it sent) and applies it to its current parameters:
  *
  * <pre>
- *   w_{t+1} = opt(w_t, Σ J_{w_{t−k}}ᵀ dL_t/dh)  =  opt(w_t, ∇_w L_t(w_{t−k}))     delayed-gradient descent, delay k
+ *   w_{t+1} = opt(w_t, Σ J_{w_{t−k}}ᵀ dL_t/dh)  = opt(w_t, ∇_w L_t(w_{t−k})) delayed-gradient descent, delay k
  * </pre>
  *
  * (P10, {@link cola4j.gl.verify.StalenessProposition}). k = 0 is ordinary ColA. The server never holds more than

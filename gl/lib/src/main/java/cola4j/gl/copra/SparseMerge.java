@@ -15,11 +15,11 @@ import java.util.Map;
  * {@code density} and {@code majority_sign_method}. Per site, element-wise over the task deltas τ_t = ΔW_t:
  *
  * <pre>
- *   magnitude prune:  prune_k(τ)  keeps the ⌊k·n⌋ entries of largest |τ| (k = density; 0 entries when ⌊k·n⌋ = 0,
+ *   magnitude prune:  prune_k(τ)  keeps the ⌊k·n⌋ entries of largest |τ| (k = density; none when ⌊k·n⌋ = 0,
  *                                 as torch.topk with k = 0; ties in |τ| by the lower index), zero elsewhere
  *   DARE drop:        drop_k(τ)_i = τ_i / k with probability k, else 0   (Yu et al. 2024; k ≥ 1: τ unchanged)
- *   majority sign:    total:     γ = sign(Σ_t τ̂_t)          frequency: γ = sign(Σ_t sign(τ̂_t))   (+1 where ≥ 0)
- *   disjoint merge:   ΔW = Σ_t [sign(τ̂_t) = γ] w_t τ̂_t / max(1, Σ_t [sign(τ̂_t) = γ])   (a zero never agrees)
+ *   majority sign:    total:     γ = sign(Σ_t τ̂_t)      frequency: γ = sign(Σ_t sign(τ̂_t))   (+1 where ≥ 0)
+ *   disjoint merge:  ΔW = Σ_t [sign(τ̂_t) = γ] w_t τ̂_t / max(1, Σ_t [sign(τ̂_t) = γ])  (0 never agrees)
  *
  *   magnitude_prune:  ΔW = Σ_t w_t prune_k(τ_t)
  *   ties:             τ̂_t = prune_k(τ_t), then the disjoint merge
@@ -51,7 +51,7 @@ public final class SparseMerge {
         }
     }
 
-    /** prune_k: the ⌊k·n⌋ largest-magnitude entries kept (PEFT's {@code magnitude_based_pruning}); k ≥ 1: a copy. */
+    /** prune_k: keeps the ⌊k·n⌋ largest |entries| (PEFT's {@code magnitude_based_pruning}); k ≥ 1: a copy. */
     public static double[] magnitude(double[] v, double density) {
         checkDensity(density);
         if (density >= 1) return v.clone();

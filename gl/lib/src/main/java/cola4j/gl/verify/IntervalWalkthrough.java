@@ -101,7 +101,8 @@ public final class IntervalWalkthrough {
             Walkthrough.show(out, "Δ" + p, update);
             d4.add(update, accumulated.get(p).mul(-0.1));
         });
-        out.printf("     max relative difference (4) of Δw vs −0.1·Σ_k dL_k/dw: %.3e%n", d4.result("", "", 0).maxRel());
+        out.printf("     max relative difference (4) of Δw vs −0.1·Σ_k dL_k/dw: %.3e%n",
+                d4.result("", "", 0).maxRel());
         return new Result(buffered, sumRel, d3.result("", "", 0).maxRel(), d4.result("", "", 0).maxRel());
     }
 

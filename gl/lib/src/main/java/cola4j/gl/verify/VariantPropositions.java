@@ -20,14 +20,14 @@ import java.util.List;
  * Gradient Learning from (x, dL/dh) equals the backprop gradient of the same adapter inside the model.
  *
  * <ul>
- *   <li><b>rsLoRA</b>: g(x) = (α/√r)·x Aᵀ Bᵀ, A and B randomized: a low-rank auxiliary with another constant.</li>
+ *   <li><b>rsLoRA</b>: g(x) = (α/√r)·x Aᵀ Bᵀ, A and B randomized: low rank, another constant.</li>
  *   <li><b>PiSSA</b>: A, B from the SVD of each site's W0 and the site's base weight replaced by W_res = W0 − s·B·A
  *       on both sides; the user's auxiliary is again s·x Aᵀ Bᵀ.</li>
- *   <li><b>DoRA</b>: g(x) = (m/n − 1) ⊙ x W0ᵀ + (m/n) ⊙ s·x Aᵀ Bᵀ (PEFT's detached n = ‖W0 + s·B·A‖ per output row),
- *       A and B randomized. It holds only because the user's {@link DoraAux} is given the site's W0: g is not a
- *       function of (x, w) alone. In {@link #doraWithoutBase} the server runs the true adapter but the user
- *       differentiates it with a W0 off by a small relative noise (standing for any W0 the user does not have
- *       exactly), and the check fails.</li>
+ *   <li><b>DoRA</b>: g(x) = (m/n − 1) ⊙ x W0ᵀ + (m/n) ⊙ s·x Aᵀ Bᵀ (PEFT's detached n = ‖W0 + s·B·A‖
+ *       per row), A and B randomized. It holds only because the user's {@link DoraAux} is given the site's
+ *       W0: g is not a function of (x, w) alone. In {@link #doraWithoutBase} the server runs the true adapter
+ *       but the user differentiates it with a W0 off by a small relative noise (standing for any W0 the user
+ *       does not have exactly), and the check fails.</li>
  * </ul>
  */
 public final class VariantPropositions {

@@ -74,7 +74,8 @@ class SparseMergeTest {
         // weights (1, 2) applied after the election: (−6, 2, (0.5 + 1)/2)
         assertThat(at(SparseMerge.ties(tasks, new double[] {1, 2}, 1.0, SignMethod.TOTAL)))
                 .containsExactly(-6, 2, 0.75);
-        // magnitude prune then sum: ⌊0.67·3⌋ = 2 per task: (2, −1, 0) and (−3, 1, 0) → weighted (1, 2): (−4, 1, 0)
+        // magnitude prune then sum: ⌊0.67·3⌋ = 2 per task: (2, −1, 0) and (−3, 1, 0)
+        // → weighted (1, 2): (−4, 1, 0)
         assertThat(at(SparseMerge.magnitudePrune(tasks, new double[] {1, 2}, 0.67))).containsExactly(-4, 1, 0);
     }
 

@@ -20,8 +20,8 @@ import org.apache.commons.cli.Options;
 /**
  * {@code cola ftaas --merged-average --shapley [--shapley-permutations M]}: after the session, the Shapley value of
  * every finishing user ({@link UserShapley}: v(S) = mean over users of the metric of base + S's mean ΔW), exact for
- * K ≤ 6, sampled above with M permutations (default 200, seeded by {@code --seed}) and standard errors. Prints a table
- * and returns the {@code user_shapley} JSON object.
+ * K ≤ 6, sampled above with M permutations (default 200, seeded by {@code --seed}) and standard errors. Prints a
+ * table and returns the {@code user_shapley} JSON object.
  */
 final class FtaasShapley {
     private FtaasShapley() {}

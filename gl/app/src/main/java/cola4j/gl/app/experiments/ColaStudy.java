@@ -37,7 +37,7 @@ import java.util.function.IntConsumer;
  * Per variant, user and step it records
  *
  * <pre>
- *   param_rel_err = ‖w_ColA − w_LoRA‖₂ / ‖w_LoRA‖₂      (all of the user's adapter parameters, after the step)
+ *   param_rel_err = ‖w_ColA − w_LoRA‖₂ / ‖w_LoRA‖₂  (all the user's adapter parameters, after the step)
  *   loss_diff     = L_ColA − L_LoRA                       (the batch loss each computed before its update)
  * </pre>
  *

@@ -2,7 +2,8 @@
  * The CopRA study of cola copra: {@link CopraExperiment}, CopraConfig, rows over seeds (CopraRow, MeanStd).
  * Guarantees: same seed, same numbers; the base is restored bit-exactly after each evaluation; Shapley is efficient.
  * CopraExperimentTest (deterministicBaseRestoredAndShapleyEfficient), CopraRowTest, CopraCommandTest.
- * ColaStudy/StudyOutput (cola study): ‖w_ColA − w_LoRA‖/‖w_LoRA‖ and L_ColA − L_LoRA per step for fit epochs E or
- * staleness k; E = 1 and k = 0 are the equivalence (P3, P10) → StudyCommandTest; results in docs/study.md.
+ * ColaStudy/StudyOutput (cola study): ‖w_ColA − w_LoRA‖/‖w_LoRA‖ and L_ColA − L_LoRA per step for fit
+ * epochs E or staleness k; E = 1 and k = 0 are the equivalence (P3, P10) → StudyCommandTest; results in
+ * docs/study.md.
  */
 package cola4j.gl.app.experiments;

@@ -16,7 +16,7 @@ import java.util.Map;
  *            v [rows, k] and their column indices j [rows, k] (as exact integers in the model dtype), ascending j;
  *            ĝ_rj = v at j, 0 elsewhere.                                                              c = 2k
  *            When 2k ≥ out the sparse form is no smaller: g is sent dense, ĝ = g exactly.          c = out
- *   proj:M   m = min(M, out); R [out, m] = √(out/m) · Q, Q the orthonormal columns (modified Gram–Schmidt, twice) of
+ *   proj:M  m = min(M, out); R [out, m] = √(out/m) · Q, Q orthonormal columns (modified Gram–Schmidt, twice) of
  *            a Gaussian matrix drawn from Rng(stream seed); sent P = g·R [rows, m]; ĝ = P·Rᵀ.   c = m
  *            E[R Rᵀ] = I over the random subspace (unbiased); m = out: R Rᵀ = I, ĝ = g to rounding.
  * </pre>

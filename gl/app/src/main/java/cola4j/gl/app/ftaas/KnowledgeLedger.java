@@ -14,8 +14,8 @@ import java.util.TreeMap;
  * are decoded (the transport boundary: {@link LedgerTransport} in process, {@code SessionHost} and
  * {@code RemoteUser} over gRPC), classified by the message kind and the tensor name:
  * <pre>
- *   adaptation data   i/&lt;site&gt;/x → INPUT       i/&lt;site&gt;/grad_h (grad_h_idx, grad_h_proj) → HIDDEN_GRADIENT
- *   upload            &lt;site&gt;/delta_weight, delta_bias → DELTA          a name holding "grad" → PARAMETER_GRADIENT
+ *   adaptation data   i/&lt;site&gt;/x → INPUT    i/&lt;site&gt;/grad_h (grad_h_idx, grad_h_proj) → HIDDEN_GRADIENT
+ *   upload         &lt;site&gt;/delta_weight, delta_bias → DELTA         a name holding "grad" → PARAMETER_GRADIENT
  *                     any other &lt;site&gt;/&lt;param&gt; → AUXILIARY_PARAMETERS (w: replica, final evaluation)
  *   batch             every tensor → TRAINING_ROWS                 anything else → OTHER
  * </pre>

@@ -84,7 +84,7 @@ public final class TrainLoop {
      *
      * @param from          the resumed state (step 0, no metrics, for a fresh run)
      * @param secondsBefore training wall time of the earlier sessions of a resumed run (0 for a fresh one)
-     * @param stopAt        last step to run (≤ config steps; a multiple of the interval): a checkpoint is written there
+     * @param stopAt      last step to run (≤ config steps; a multiple of the interval): a checkpoint is written there
      */
     public Result run(TrainState from, double secondsBefore, int stopAt) throws IOException {
         TrainConfig c = s.config();

@@ -23,7 +23,8 @@ class UserShapleyTest {
 
     @Test
     void twoPlayerGameByHand() {
-        // v(∅) = 0, v({0}) = 1, v({1}) = 2, v({0,1}) = 6: φ0 = ½·1 + ½·(6 − 2) = 2.5, φ1 = ½·2 + ½·(6 − 1) = 3.5
+        // v(∅) = 0, v({0}) = 1, v({1}) = 2, v({0,1}) = 6:
+        // φ0 = ½·1 + ½·(6 − 2) = 2.5, φ1 = ½·2 + ½·(6 − 1) = 3.5
         Map<List<Integer>, Double> v = Map.of(List.of(), 0.0, List.of(0), 1.0, List.of(1), 2.0, List.of(0, 1), 6.0);
         UserShapley.Result r = UserShapley.compute(List.of(0, 1), (s, u) -> v.get(s), 0, 0);
         assertThat(r.exact()).isTrue();
@@ -48,8 +49,8 @@ class UserShapleyTest {
 
     @Test
     void valueIsTheMeanOverEvaluatedUsers() {
-        // metric_u(S) = [u ∈ S]·(u + 1): user u's own adapter helps only user u, so v(S) = Σ_{u∈S} (u + 1) / 4 and
-        // (additive game) φ_u = (u + 1) / 4
+        // metric_u(S) = [u ∈ S]·(u + 1): user u's own adapter helps only user u, so v(S) = Σ_{u∈S} (u + 1) / 4
+        // and (additive game) φ_u = (u + 1) / 4
         UserShapley.Result r = UserShapley.compute(FOUR, (s, u) -> s.contains(u) ? u + 1.0 : 0.0, 0, 0);
         for (int u = 0; u < 4; u++) assertThat(r.values()[u]).as("user " + u).isCloseTo((u + 1) / 4.0, within(1e-15));
         assertThat(r.users()).isEqualTo(FOUR);
