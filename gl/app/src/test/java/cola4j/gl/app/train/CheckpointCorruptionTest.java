@@ -194,7 +194,8 @@ class CheckpointCorruptionTest {
         Files.move(ck, old);
         Path broken = Files.createDirectories(run.resolve(".checkpoint.old-200"));
         Files.writeString(broken.resolve(TrainState.JSON), "{");
-        Files.setLastModifiedTime(broken, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+        // newer than the complete copy, by the files' own times (no clock read)
+        Files.setLastModifiedTime(broken, FileTime.fromMillis(Files.getLastModifiedTime(old).toMillis() + 60_000));
         Files.createDirectories(run.resolve(".checkpoint.tmp-123")).resolve("x");
         Files.writeString(run.resolve(".checkpoint.tmp-123").resolve("x"), "partial");
         Result r = cola("train", "--resume", run.toString());

@@ -64,11 +64,16 @@ final class NetHarness implements AutoCloseable {
 
     /** A legitimate user of the digits data, run in a thread; its result (or failure message) when done. */
     CompletableFuture<Object> user(int u, AttachRequest request) {
+        return user(u, request, null);
+    }
+
+    /** As {@link #user(int, AttachRequest)}, with an observer called after each of the user's steps. */
+    CompletableFuture<Object> user(int u, AttachRequest request, RemoteUser.StepObserver observer) {
         RemoteUser<VectorBatch> user = new RemoteUser<>(channel(), TokenAuth.credentials(tokens.get(u)), request,
                 info -> w.data());
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return user.run(null);
+                return user.run(observer);
             } catch (RemoteUser.Failure e) {
                 return e.getMessage();
             } catch (InterruptedException e) {

@@ -18,6 +18,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.util.LinkedHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -137,11 +138,11 @@ class NetworkSecurityTest {
     @Test
     void aSecondAttachWithAnAttachedUsersTokenIsRefused() throws Exception {
         try (NetHarness h = new NetHarness(1, 40, ColaMode.UNMERGED, 20_000)) {
-            var u0 = h.user(0, NetHarness.LOWRANK);
-            long deadline = System.nanoTime() + 60_000_000_000L;   // bounded: no test waits forever
-            while ((h.host.peer(0) == null || !h.host.peer(0).registered) && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            // a user that has taken a step is registered: wait for its first step (a bounded future, no clock)
+            CompletableFuture<Integer> firstStep = new CompletableFuture<>();
+            var u0 = h.user(0, NetHarness.LOWRANK, (step, device) -> firstStep.complete(step));
+            NetHarness.done(firstStep);
+            assertThat(h.host.peer(0).registered).isTrue();
             assertThatThrownBy(() -> FtaasGrpc.newBlockingStub(h.channel())
                             .withCallCredentials(TokenAuth.credentials(h.tokens.get(0))).attach(NetHarness.LOWRANK))
                     .hasMessageContaining("FAILED_PRECONDITION").hasMessageContaining("attached already");
