@@ -126,7 +126,14 @@ public final class AuxiliaryMerge {
      * by the lower index (deterministic).
      */
     public static double[] trim(double[] v, double density) {
-        int keep = Math.max(1, (int) Math.floor(density * v.length));
+        return keepLargest(v, Math.max(1, (int) Math.floor(density * v.length)));
+    }
+
+    /**
+     * The {@code keep} entries of largest |v| kept, the rest zeroed (ties: the lower index first); a copy of v when
+     * keep ≥ n. Shared by {@link #trim} (TIES) and {@link SparseMerge#magnitude} (magnitude pruning).
+     */
+    static double[] keepLargest(double[] v, int keep) {
         if (keep >= v.length) return v.clone();
         List<Integer> idx = new ArrayList<>(v.length);
         for (int i = 0; i < v.length; i++) idx.add(i);

@@ -3,7 +3,6 @@ package cola4j.gl.copra;
 import cola4j.tensor.Rng;
 import cola4j.tensor.Tensor;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -54,14 +53,7 @@ public final class SparseMerge {
     /** prune_k: keeps the ⌊k·n⌋ largest |entries| (PEFT's {@code magnitude_based_pruning}); k ≥ 1: a copy. */
     public static double[] magnitude(double[] v, double density) {
         checkDensity(density);
-        if (density >= 1) return v.clone();
-        int keep = (int) (density * v.length);
-        List<Integer> idx = new ArrayList<>(v.length);
-        for (int i = 0; i < v.length; i++) idx.add(i);
-        idx.sort(Comparator.<Integer>comparingDouble(i -> -Math.abs(v[i])).thenComparingInt(i -> i));
-        double[] out = new double[v.length];
-        for (int j = 0; j < keep; j++) out[idx.get(j)] = v[idx.get(j)];
-        return out;
+        return density >= 1 ? v.clone() : AuxiliaryMerge.keepLargest(v, (int) (density * v.length));
     }
 
     /** drop_k: each entry kept with probability k and divided by k (PEFT's {@code random_pruning}, rescale). */

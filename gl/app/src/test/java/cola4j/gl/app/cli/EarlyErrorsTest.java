@@ -26,8 +26,12 @@ class EarlyErrorsTest {
     @TempDir
     Path tmp;
 
-    /** {@code cola args} with an empty cache: asserts exit 2, the message, and that nothing was pretrained. */
     void usageError(String message, String... args) throws IOException {
+        usageError(tmp, message, args);
+    }
+
+    /** {@code cola args} with an empty cache under tmp: asserts exit 2, the message, and that nothing was pretrained. */
+    static void usageError(Path tmp, String message, String... args) throws IOException {
         Path cache = Files.createDirectories(tmp.resolve("cache"));
         String[] all = Stream.concat(Stream.of(args), Stream.of("--cache", cache.toString())).toArray(String[]::new);
         MainTest.Result r = MainTest.cola(all);

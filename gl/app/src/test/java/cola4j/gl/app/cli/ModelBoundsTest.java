@@ -19,15 +19,7 @@ class ModelBoundsTest {
     Path tmp;
 
     void usageError(String message, String... args) throws IOException {
-        Path cache = Files.createDirectories(tmp.resolve("cache"));
-        String[] all = Stream.concat(Stream.of(args), Stream.of("--cache", cache.toString())).toArray(String[]::new);
-        MainTest.Result r = MainTest.cola(all);
-        assertThat(r.code()).as(r.err()).isEqualTo(2);
-        assertThat(r.err()).contains(message).doesNotContain("Exception").doesNotContain("\tat ");
-        assertThat(r.err().lines().count()).as(r.err()).isEqualTo(2);
-        try (Stream<Path> s = Files.list(cache)) {
-            assertThat(s.toList()).as("pretrained before the error").isEmpty();
-        }
+        EarlyErrorsTest.usageError(tmp, message, args);
     }
 
     @Test

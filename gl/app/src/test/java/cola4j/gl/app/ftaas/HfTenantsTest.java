@@ -23,8 +23,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import cola4j.gl.app.train.HfTrainCommandTest;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +39,6 @@ import org.junit.jupiter.api.io.TempDir;
  * baseline's adapters (≤ 1e-10 · max |w|) and metrics, as SessionEquivalenceTest shows on the presets.
  */
 class HfTenantsTest {
-    static final Path FIXTURES = Path.of("../../tests/src/test/resources/hf");
     static final String[] WORDS = {"the", "cat", "sat", "on", "mat", "good", "bad", "movie", "a", "dog", "ran"};
 
     @TempDir
@@ -50,13 +49,7 @@ class HfTenantsTest {
     }
 
     Path model(String family) throws Exception {
-        Path d = Files.createDirectories(tmp.resolve(family));
-        for (String f : List.of("config.json", "model.safetensors")) {
-            Files.copy(FIXTURES.resolve(family).resolve(f), d.resolve(f), StandardCopyOption.REPLACE_EXISTING);
-        }
-        Files.copy(Path.of("src/test/resources/data/tiny-wordlevel/tokenizer.json"), d.resolve("tokenizer.json"),
-                StandardCopyOption.REPLACE_EXISTING);
-        return d;
+        return HfTrainCommandTest.modelDir(tmp, family);
     }
 
     /** 20 prompt/response rows; user u's responses follow its own rule (k = 3 or 7), lengths differ by row. */

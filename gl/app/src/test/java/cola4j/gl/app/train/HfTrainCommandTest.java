@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * adapters under the Hugging Face module names with PEFT's config (fan_in_fan_out for GPT-2's Conv1D), and a resumed
  * run is bit-identical to an uninterrupted one.
  */
-class HfTrainCommandTest {
+public class HfTrainCommandTest {
     static final Path FIXTURES = Path.of("../../tests/src/test/resources/hf");
     static final String[] WORDS = {"the", "cat", "sat", "on", "mat", "good", "bad", "movie", "a", "dog", "ran"};
 
@@ -46,8 +46,12 @@ class HfTrainCommandTest {
         return new Result(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
     }
 
-    /** A model dir: the fixture's config.json and model.safetensors plus the tiny tokenizer.json. */
     Path model(String family) throws Exception {
+        return modelDir(tmp, family);
+    }
+
+    /** A model dir under {@code tmp}: the fixture's config.json and model.safetensors plus the tiny tokenizer.json. */
+    public static Path modelDir(Path tmp, String family) throws Exception {
         Path d = Files.createDirectories(tmp.resolve(family));
         for (String f : List.of("config.json", "model.safetensors")) {
             Files.copy(FIXTURES.resolve(family).resolve(f), d.resolve(f), StandardCopyOption.REPLACE_EXISTING);
