@@ -56,6 +56,11 @@ public record Fixture(DType dtype, long seed) {
         return new int[][][] {in, tg};
     }
 
+    /** The one site of {@code m} named {@code name} (exactly), as the walk-throughs adapt it. */
+    public static List<Site> site(DecoderLM m, String name) {
+        return m.sites(SiteSelector.regex(java.util.regex.Pattern.quote(name)));
+    }
+
     /** The mean next-token loss of batch {@code k} (all {@link #B} rows). */
     public LossFunction loss(DecoderLM m, int k) {
         int[][][] b = batch(k, B);

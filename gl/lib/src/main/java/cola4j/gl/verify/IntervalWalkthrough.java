@@ -16,7 +16,6 @@ import cola4j.gl.optim.SgdConfig;
 import cola4j.models.DecoderLM;
 import cola4j.models.ForwardContext;
 import cola4j.models.site.Site;
-import cola4j.models.site.SiteSelector;
 import cola4j.tensor.Tensor;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -57,7 +56,7 @@ public final class IntervalWalkthrough {
 
     public Result run(Fixture fx, AuxiliaryKind type, String site, int interval) {
         DecoderLM model = fx.model();
-        List<Site> sites = model.sites(SiteSelector.regex(java.util.regex.Pattern.quote(site)));
+        List<Site> sites = Fixture.site(model, site);
         LinkedHashMap<String, AuxiliaryModel> aux = fx.auxiliaries(sites, type, 0, true);
         AuxiliaryModel g = aux.get(site);
         UserFit user = new UserFit(0, aux, new Sgd(UserFit.parameters(aux), SgdConfig.plain(0.1)),
@@ -122,7 +121,7 @@ public final class IntervalWalkthrough {
     private static Map<String, Tensor> backprop(Fixture fx, AuxiliaryKind type, String site, int interval) {
         DecoderLM m = fx.model();
         m.freeze();
-        List<Site> s = m.sites(SiteSelector.regex(java.util.regex.Pattern.quote(site)));
+        List<Site> s = Fixture.site(m, site);
         LinkedHashMap<String, AuxiliaryModel> a = fx.auxiliaries(s, type, 0, true);
         for (int k = 0; k < interval; k++) {
             ForwardContext ctx = ForwardContext.eval().withInterceptor((st, x, h) -> a.containsKey(st.name())

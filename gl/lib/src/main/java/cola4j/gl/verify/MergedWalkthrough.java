@@ -10,7 +10,6 @@ import cola4j.gl.cola.MeanDeltaMerge;
 import cola4j.gl.cola.RowRouting;
 import cola4j.models.DecoderLM;
 import cola4j.models.site.Site;
-import cola4j.models.site.SiteSelector;
 import cola4j.tensor.DType;
 import cola4j.tensor.Tensor;
 import java.io.PrintStream;
@@ -76,7 +75,7 @@ public final class MergedWalkthrough {
         if (!type.mergeable()) throw new IllegalArgumentException("--merged needs lowrank or linear, got " + type);
         int rows = 1;
         DecoderLM model = fx.model();
-        List<Site> sites = model.sites(SiteSelector.regex(java.util.regex.Pattern.quote(site)));
+        List<Site> sites = Fixture.site(model, site);
         Site s = sites.get(0);
         LinkedHashMap<String, AuxiliaryModel> aux = fx.auxiliaries(sites, type, 0, true);
         AuxiliaryModel g = aux.get(site);

@@ -9,7 +9,6 @@ import cola4j.gl.cola.ColaServer;
 import cola4j.gl.cola.RowRouting;
 import cola4j.models.DecoderLM;
 import cola4j.models.site.Site;
-import cola4j.models.site.SiteSelector;
 import cola4j.tensor.Tensor;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -52,7 +51,7 @@ public final class UsersWalkthrough {
         RowRouting routing = new RowRouting(owner);
         List<int[]> groups = new ArrayList<>(routing.rowsByUser().values());
         DecoderLM model = fx.model();
-        List<Site> sites = model.sites(SiteSelector.regex(java.util.regex.Pattern.quote(site)));
+        List<Site> sites = Fixture.site(model, site);
         Map<Integer, Map<String, AuxiliaryModel>> aux = new LinkedHashMap<>();
         for (int u = 0; u < users; u++) aux.put(u, fx.auxiliaries(sites, type, u, true));
         int[][][] batch = fx.batch(100, b);
@@ -88,7 +87,7 @@ public final class UsersWalkthrough {
                 tg[i] = batch[1][rows[i]];
             }
             DecoderLM m = fx.model();
-            List<Site> s = m.sites(SiteSelector.regex(java.util.regex.Pattern.quote(site)));
+            List<Site> s = Fixture.site(m, site);
             Map<String, AuxiliaryModel> a = fx.auxiliaries(s, type, u, true);
             int[] all = new int[rows.length];
             for (int i = 0; i < all.length; i++) all[i] = i;

@@ -15,7 +15,6 @@ import cola4j.gl.optim.SgdConfig;
 import cola4j.models.DecoderLM;
 import cola4j.models.ForwardContext;
 import cola4j.models.site.Site;
-import cola4j.models.site.SiteSelector;
 import cola4j.tensor.Tensor;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -52,7 +51,7 @@ public final class Walkthrough {
     public void run(Fixture fx, AuxiliaryKind type, String site) {
         int rows = 1;
         DecoderLM model = fx.model();
-        List<Site> sites = model.sites(SiteSelector.regex(java.util.regex.Pattern.quote(site)));
+        List<Site> sites = Fixture.site(model, site);
         Site s = sites.get(0);
         LinkedHashMap<String, AuxiliaryModel> aux = fx.auxiliaries(sites, type, 0, true);
         AuxiliaryModel g = aux.get(site);
@@ -99,7 +98,7 @@ public final class Walkthrough {
         out.println("\n5. The same gradient by ordinary backprop through the whole model (what LoRA would compute):");
         DecoderLM m2 = fx.model();
         m2.freeze();
-        List<Site> s2 = m2.sites(SiteSelector.regex(java.util.regex.Pattern.quote(site)));
+        List<Site> s2 = Fixture.site(m2, site);
         LinkedHashMap<String, AuxiliaryModel> aux2 = fx.auxiliaries(s2, type, 0, true);
         ForwardContext ctx = ForwardContext.eval().withInterceptor((st, xi, hi) -> aux2.containsKey(st.name())
                 ? hi.add(RoutedAuxiliary.output(Map.of(0, aux2), RowRouting.single(0, rows), st, xi, false)) : hi);
