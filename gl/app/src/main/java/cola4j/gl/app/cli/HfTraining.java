@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import org.apache.commons.cli.CommandLine;
 
 /**
@@ -61,7 +60,7 @@ record HfTraining(TrainConfig config, HfRun run, AdapterBase base) {
         HfModel m = run.checkpoint().model();
         TrainConfig cfg = c;
         if (c.sites().isEmpty() && c.hasSiteAuxiliaries()) {
-            cfg = withSites(c, HfRun.DEFAULT_SITES.get(m.config().modelType()));
+            cfg = c.withSites(HfRun.DEFAULT_SITES.get(m.config().modelType()));
         }
         String taskType = switch (m.task()) {
             case SEQUENCE_CLASSIFICATION -> "SEQ_CLS";
@@ -70,13 +69,6 @@ record HfTraining(TrainConfig config, HfRun run, AdapterBase base) {
         };
         AdapterBase base = new AdapterBase(dir.toString(), taskType, !m.conv1dWeights().isEmpty());
         return new HfTraining(cfg, run, base);
-    }
-
-    static TrainConfig withSites(TrainConfig c, List<String> sites) {
-        return new TrainConfig(c.model(), c.preset(), c.dtype(), c.baseSeed(), c.task(), c.method(), c.aux(),
-                c.rank(), c.alpha(), c.interval(), c.merged(), sites, c.optimizer(), c.lr(), c.schedule(), c.warmup(),
-                c.clip(), c.steps(), c.batch(), c.seed(), c.evalEvery(), c.evalExamples(), c.fitEpochs(), c.fitBatch(),
-                c.staleness());
     }
 
     /**

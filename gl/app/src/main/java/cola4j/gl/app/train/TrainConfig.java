@@ -124,6 +124,13 @@ public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("pr
                 stale);
     }
 
+    /** The same config adapting {@code sites} (every other field kept, fit epochs and staleness included). */
+    public TrainConfig withSites(List<String> sites) {
+        return new TrainConfig(model, preset, dtype, baseSeed, task, method, aux, rank, alpha, interval, merged, sites,
+                optimizer, lr, schedule, warmup, clip, steps, batch, seed, evalEvery, evalExamples, fitEpochs, fitBatch,
+                staleness);
+    }
+
     private static void check(boolean ok, String message) {
         if (!ok) throw new IllegalArgumentException("train config: " + message);
     }
