@@ -82,23 +82,27 @@ final class Elementwise {
         int n = a.numel();
         if (a.d != null) {
             double[] x = a.d, y = b.d, o = new double[n];
-            switch (op) {
-                case ADD: for (int i = 0; i < n; i++) o[i] = x[i] + y[i]; break;
-                case SUB: for (int i = 0; i < n; i++) o[i] = x[i] - y[i]; break;
-                case MUL: for (int i = 0; i < n; i++) o[i] = x[i] * y[i]; break;
-                case DIV: for (int i = 0; i < n; i++) o[i] = x[i] / y[i]; break;
-                default: for (int i = 0; i < n; i++) o[i] = apply(op, x[i], y[i]);
-            }
+            Parallel.forRange(n, 1, (lo, hi) -> {
+                switch (op) {
+                    case ADD: for (int i = lo; i < hi; i++) o[i] = x[i] + y[i]; break;
+                    case SUB: for (int i = lo; i < hi; i++) o[i] = x[i] - y[i]; break;
+                    case MUL: for (int i = lo; i < hi; i++) o[i] = x[i] * y[i]; break;
+                    case DIV: for (int i = lo; i < hi; i++) o[i] = x[i] / y[i]; break;
+                    default: for (int i = lo; i < hi; i++) o[i] = apply(op, x[i], y[i]);
+                }
+            });
             return new Tensor(o, a.shape());
         }
         float[] x = a.f, y = b.f, o = new float[n];
-        switch (op) {
-            case ADD: for (int i = 0; i < n; i++) o[i] = x[i] + y[i]; break;
-            case SUB: for (int i = 0; i < n; i++) o[i] = x[i] - y[i]; break;
-            case MUL: for (int i = 0; i < n; i++) o[i] = x[i] * y[i]; break;
-            case DIV: for (int i = 0; i < n; i++) o[i] = x[i] / y[i]; break;
-            default: for (int i = 0; i < n; i++) o[i] = (float) apply(op, x[i], y[i]);
-        }
+        Parallel.forRange(n, 1, (lo, hi) -> {
+            switch (op) {
+                case ADD: for (int i = lo; i < hi; i++) o[i] = x[i] + y[i]; break;
+                case SUB: for (int i = lo; i < hi; i++) o[i] = x[i] - y[i]; break;
+                case MUL: for (int i = lo; i < hi; i++) o[i] = x[i] * y[i]; break;
+                case DIV: for (int i = lo; i < hi; i++) o[i] = x[i] / y[i]; break;
+                default: for (int i = lo; i < hi; i++) o[i] = (float) apply(op, x[i], y[i]);
+            }
+        });
         return new Tensor(o, a.shape());
     }
 
@@ -107,33 +111,55 @@ final class Elementwise {
         int n = a.numel();
         if (a.d != null) {
             double[] x = a.d, o = new double[n];
-            switch (op) {
-                case ADD: for (int i = 0; i < n; i++) o[i] = x[i] + s; break;
-                case MUL: for (int i = 0; i < n; i++) o[i] = x[i] * s; break;
-                default: for (int i = 0; i < n; i++) o[i] = apply(op, x[i], s);
-            }
+            Parallel.forRange(n, 1, (lo, hi) -> {
+                switch (op) {
+                    case ADD: for (int i = lo; i < hi; i++) o[i] = x[i] + s; break;
+                    case MUL: for (int i = lo; i < hi; i++) o[i] = x[i] * s; break;
+                    default: for (int i = lo; i < hi; i++) o[i] = apply(op, x[i], s);
+                }
+            });
             return new Tensor(o, a.shape());
         }
         float[] x = a.f, o = new float[n];
         float sf = (float) s;
-        switch (op) {
-            case ADD: for (int i = 0; i < n; i++) o[i] = x[i] + sf; break;
-            case MUL: for (int i = 0; i < n; i++) o[i] = x[i] * sf; break;
-            default: for (int i = 0; i < n; i++) o[i] = (float) apply(op, x[i], sf);
-        }
+        Parallel.forRange(n, 1, (lo, hi) -> {
+            switch (op) {
+                case ADD: for (int i = lo; i < hi; i++) o[i] = x[i] + sf; break;
+                case MUL: for (int i = lo; i < hi; i++) o[i] = x[i] * sf; break;
+                default: for (int i = lo; i < hi; i++) o[i] = (float) apply(op, x[i], sf);
+            }
+        });
         return new Tensor(o, a.shape());
     }
 
-    /** General strided loop: the last axis runs innermost, the others advance an odometer. */
+    /**
+     * General strided loop: the last axis runs innermost, the others advance an odometer. Rows of the output are
+     * independent, so large calls split over them ({@link Parallel}).
+     */
     private static Tensor broadcast(Bin op, Tensor a, Tensor b, int[] out) {
         Tensor res = Tensor.zeros(a.dtype(), out);
         int r = out.length;
         int[] sa = Shapes.broadcastStrides(a.shape(), out), sb = Shapes.broadcastStrides(b.shape(), out);
-        int inner = out[r - 1], ia = sa[r - 1], ib = sb[r - 1];
+        int inner = out[r - 1];
         int outer = res.numel() / Math.max(inner, 1);
+        if (outer == 0) return res;
+        Parallel.forRange(outer, inner, (lo, hi) -> broadcastRows(op, a, b, res, out, sa, sb, lo, hi));
+        return res;
+    }
+
+    /** Output rows [from, to) of {@link #broadcast}; sa, sb: the operands' broadcast strides over out. */
+    private static void broadcastRows(Bin op, Tensor a, Tensor b, Tensor res, int[] out, int[] sa, int[] sb, int from,
+            int to) {
+        int r = out.length, inner = out[r - 1], ia = sa[r - 1], ib = sb[r - 1];
         int[] idx = new int[r];
-        int offA = 0, offB = 0, o = 0;
-        for (int q = 0; q < outer; q++) {
+        int offA = 0, offB = 0, o = from * inner;
+        for (int k = r - 2, q = from; k >= 0; k--) { // the odometer at row `from`
+            idx[k] = q % out[k];
+            q /= out[k];
+            offA += idx[k] * sa[k];
+            offB += idx[k] * sb[k];
+        }
+        for (int q = from; q < to; q++) {
             if (res.f != null) floatRow(op, a.f, offA, ia, b.f, offB, ib, res.f, o, inner);
             else doubleRow(op, a.d, offA, ia, b.d, offB, ib, res.d, o, inner);
             o += inner;
@@ -147,7 +173,6 @@ final class Elementwise {
                 idx[k] = 0;
             }
         }
-        return res;
     }
 
     /** One innermost row of {@link #broadcast}, float32: o[oo + j] = x[ox + j·sx] (op) y[oy + j·sy]. */
@@ -201,21 +226,28 @@ final class Elementwise {
         // pow(x, 1) = x exactly ({@link Math#pow}'s contract), so it is a copy (pow's VJP at p = 2 asks for it)
         if (op == Un.POW && p == 1.0) return a.d != null ? new Tensor(a.d.clone(), a.shape())
                 : new Tensor(a.f.clone(), a.shape());
+        long cost = op == Un.NEG || op == Un.ABS || (op == Un.POW && (p == 2.0 || p == 3.0)) ? 1
+                : Parallel.TRANSCENDENTAL;
         if (a.d != null) {
             double[] x = a.d, o = new double[n];
-            if (op == Un.NEG) for (int i = 0; i < n; i++) o[i] = -x[i];
-            else if (op == Un.POW && p == 2.0) for (int i = 0; i < n; i++) o[i] = x[i] * x[i]; // as apply
-            else for (int i = 0; i < n; i++) o[i] = apply(op, x[i], p);
+            Parallel.forRange(n, cost, (lo, hi) -> {
+                if (op == Un.NEG) for (int i = lo; i < hi; i++) o[i] = -x[i];
+                else if (op == Un.POW && p == 2.0) for (int i = lo; i < hi; i++) o[i] = x[i] * x[i]; // as apply
+                else for (int i = lo; i < hi; i++) o[i] = apply(op, x[i], p);
+            });
             return new Tensor(o, a.shape());
         }
         float[] x = a.f, o = new float[n];
-        if (op == Un.NEG) for (int i = 0; i < n; i++) o[i] = -x[i];
-        else if (op == Un.POW && p == 2.0) for (int i = 0; i < n; i++) o[i] = (float) ((double) x[i] * x[i]);
-        else if (op == Un.TANH) for (int i = 0; i < n; i++) o[i] = tanhFloat(x[i]);
-        // x·x is exact in double for a float x, so (x·x)·x is x³ correctly rounded to double
-        // (Math.pow: within 1 ulp)
-        else if (op == Un.POW && p == 3.0) for (int i = 0; i < n; i++) o[i] = (float) ((double) x[i] * x[i] * x[i]);
-        else for (int i = 0; i < n; i++) o[i] = (float) apply(op, x[i], p);
+        Parallel.forRange(n, cost, (lo, hi) -> {
+            if (op == Un.NEG) for (int i = lo; i < hi; i++) o[i] = -x[i];
+            else if (op == Un.POW && p == 2.0) for (int i = lo; i < hi; i++) o[i] = (float) ((double) x[i] * x[i]);
+            else if (op == Un.TANH) for (int i = lo; i < hi; i++) o[i] = tanhFloat(x[i]);
+            // x·x is exact in double for a float x, so (x·x)·x is x³ correctly rounded to double
+            // (Math.pow: within 1 ulp)
+            else if (op == Un.POW && p == 3.0) {
+                for (int i = lo; i < hi; i++) o[i] = (float) ((double) x[i] * x[i] * x[i]);
+            } else for (int i = lo; i < hi; i++) o[i] = (float) apply(op, x[i], p);
+        });
         return new Tensor(o, a.shape());
     }
 
@@ -249,24 +281,27 @@ final class Elementwise {
     private static Tensor wherePeriodic(Tensor mask, Tensor a, Tensor b, int[] out) {
         Tensor res = Tensor.zeros(a.dtype(), out);
         int n = res.numel(), nm = mask.numel(), na = a.numel(), nb = b.numel();
+        if (n == 0) return res;
         double[] m = mask.toDoubleArray();
-        if (res.f != null) {
-            float[] x = a.f, y = b.f, o = res.f;
-            for (int i = 0, im = 0, ia = 0, ib = 0; i < n; i++) {
-                o[i] = m[im] != 0 ? x[ia] : y[ib];
-                if (++im == nm) im = 0;
-                if (++ia == na) ia = 0;
-                if (++ib == nb) ib = 0;
+        Parallel.forRange(n, 1, (lo, hi) -> {
+            if (res.f != null) {
+                float[] x = a.f, y = b.f, o = res.f;
+                for (int i = lo, im = lo % nm, ia = lo % na, ib = lo % nb; i < hi; i++) {
+                    o[i] = m[im] != 0 ? x[ia] : y[ib];
+                    if (++im == nm) im = 0;
+                    if (++ia == na) ia = 0;
+                    if (++ib == nb) ib = 0;
+                }
+            } else {
+                double[] x = a.d, y = b.d, o = res.d;
+                for (int i = lo, im = lo % nm, ia = lo % na, ib = lo % nb; i < hi; i++) {
+                    o[i] = m[im] != 0 ? x[ia] : y[ib];
+                    if (++im == nm) im = 0;
+                    if (++ia == na) ia = 0;
+                    if (++ib == nb) ib = 0;
+                }
             }
-        } else {
-            double[] x = a.d, y = b.d, o = res.d;
-            for (int i = 0, im = 0, ia = 0, ib = 0; i < n; i++) {
-                o[i] = m[im] != 0 ? x[ia] : y[ib];
-                if (++im == nm) im = 0;
-                if (++ia == na) ia = 0;
-                if (++ib == nb) ib = 0;
-            }
-        }
+        });
         return res;
     }
 }

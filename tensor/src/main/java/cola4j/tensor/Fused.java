@@ -37,19 +37,23 @@ public final class Fused {
         int n = x.numel();
         if (x.d != null) {
             double[] a = x.d, o = new double[n], th = new double[n];
-            for (int i = 0; i < n; i++) {
-                double v = a[i], t = Math.tanh(GELU_S * (v + GELU_C * v * v * v));
-                th[i] = t;
-                o[i] = 0.5 * v * (1 + t);
-            }
+            Parallel.forRange(n, Parallel.TRANSCENDENTAL, (lo, hi) -> {
+                for (int i = lo; i < hi; i++) {
+                    double v = a[i], t = Math.tanh(GELU_S * (v + GELU_C * v * v * v));
+                    th[i] = t;
+                    o[i] = 0.5 * v * (1 + t);
+                }
+            });
             return new Tensor[] {new Tensor(o, x.shape()), new Tensor(th, x.shape())};
         }
         float[] a = x.f, o = new float[n], th = new float[n];
-        for (int i = 0; i < n; i++) {
-            double v = a[i], t = Elementwise.tanhViaExp(GELU_S * (v + GELU_C * v * v * v));
-            th[i] = (float) t;
-            o[i] = (float) (0.5 * v * (1 + t));
-        }
+        Parallel.forRange(n, Parallel.TRANSCENDENTAL, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                double v = a[i], t = Elementwise.tanhViaExp(GELU_S * (v + GELU_C * v * v * v));
+                th[i] = (float) t;
+                o[i] = (float) (0.5 * v * (1 + t));
+            }
+        });
         return new Tensor[] {new Tensor(o, x.shape()), new Tensor(th, x.shape())};
     }
 
@@ -64,17 +68,21 @@ public final class Fused {
         int n = x.numel();
         if (x.d != null) {
             double[] a = x.d, th = tanh.d, gg = g.d, o = new double[n];
-            for (int i = 0; i < n; i++) {
-                double v = a[i], t = th[i];
-                o[i] = gg[i] * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * GELU_S * (1 + 3 * GELU_C * v * v));
-            }
+            Parallel.forRange(n, 4, (lo, hi) -> {
+                for (int i = lo; i < hi; i++) {
+                    double v = a[i], t = th[i];
+                    o[i] = gg[i] * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * GELU_S * (1 + 3 * GELU_C * v * v));
+                }
+            });
             return new Tensor(o, x.shape());
         }
         float[] a = x.f, th = tanh.f, gg = g.f, o = new float[n];
-        for (int i = 0; i < n; i++) {
-            double v = a[i], t = th[i];
-            o[i] = (float) (gg[i] * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * GELU_S * (1 + 3 * GELU_C * v * v)));
-        }
+        Parallel.forRange(n, 4, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                double v = a[i], t = th[i];
+                o[i] = (float) (gg[i] * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * GELU_S * (1 + 3 * GELU_C * v * v)));
+            }
+        });
         return new Tensor(o, x.shape());
     }
 
@@ -89,23 +97,27 @@ public final class Fused {
         int n = x.dim(-1), rows = n == 0 ? 0 : x.numel() / n;
         if (x.d != null) {
             double[] a = x.d, o = new double[a.length];
-            for (int r = 0, off = 0; r < rows; r++, off += n) {
-                double m = Double.NEGATIVE_INFINITY, s = 0;
-                for (int j = 0; j < n; j++) m = Math.max(m, a[off + j]);
-                for (int j = 0; j < n; j++) s += (o[off + j] = Math.exp(a[off + j] - m));
-                for (int j = 0; j < n; j++) o[off + j] /= s;
-            }
+            Parallel.forRange(rows, n * Parallel.TRANSCENDENTAL, (lo, hi) -> {
+                for (int r = lo, off = lo * n; r < hi; r++, off += n) {
+                    double m = Double.NEGATIVE_INFINITY, s = 0;
+                    for (int j = 0; j < n; j++) m = Math.max(m, a[off + j]);
+                    for (int j = 0; j < n; j++) s += (o[off + j] = Math.exp(a[off + j] - m));
+                    for (int j = 0; j < n; j++) o[off + j] /= s;
+                }
+            });
             return new Tensor(o, x.shape());
         }
         float[] a = x.f, o = new float[a.length];
-        for (int r = 0, off = 0; r < rows; r++, off += n) {
-            double m = Double.NEGATIVE_INFINITY, s = 0;
-            for (int j = 0; j < n; j++) m = Math.max(m, a[off + j]);
-            float mf = (float) m;
-            for (int j = 0; j < n; j++) s += (o[off + j] = (float) Math.exp(a[off + j] - mf));
-            float sf = (float) s;
-            for (int j = 0; j < n; j++) o[off + j] /= sf;
-        }
+        Parallel.forRange(rows, n * Parallel.TRANSCENDENTAL, (lo, hi) -> {
+            for (int r = lo, off = lo * n; r < hi; r++, off += n) {
+                double m = Double.NEGATIVE_INFINITY, s = 0;
+                for (int j = 0; j < n; j++) m = Math.max(m, a[off + j]);
+                float mf = (float) m;
+                for (int j = 0; j < n; j++) s += (o[off + j] = (float) Math.exp(a[off + j] - mf));
+                float sf = (float) s;
+                for (int j = 0; j < n; j++) o[off + j] /= sf;
+            }
+        });
         return new Tensor(o, x.shape());
     }
 
@@ -118,19 +130,23 @@ public final class Fused {
         int n = y.dim(-1), rows = n == 0 ? 0 : y.numel() / n;
         if (y.d != null) {
             double[] a = y.d, gg = g.d, o = new double[a.length];
-            for (int r = 0, off = 0; r < rows; r++, off += n) {
-                double dot = 0;
-                for (int j = 0; j < n; j++) dot += gg[off + j] * a[off + j];
-                for (int j = 0; j < n; j++) o[off + j] = a[off + j] * (gg[off + j] - dot);
-            }
+            Parallel.forRange(rows, 3L * n, (lo, hi) -> {
+                for (int r = lo, off = lo * n; r < hi; r++, off += n) {
+                    double dot = 0;
+                    for (int j = 0; j < n; j++) dot += gg[off + j] * a[off + j];
+                    for (int j = 0; j < n; j++) o[off + j] = a[off + j] * (gg[off + j] - dot);
+                }
+            });
             return new Tensor(o, y.shape());
         }
         float[] a = y.f, gg = g.f, o = new float[a.length];
-        for (int r = 0, off = 0; r < rows; r++, off += n) {
-            double dot = 0;
-            for (int j = 0; j < n; j++) dot += (double) gg[off + j] * a[off + j];
-            for (int j = 0; j < n; j++) o[off + j] = (float) (a[off + j] * (gg[off + j] - dot));
-        }
+        Parallel.forRange(rows, 3L * n, (lo, hi) -> {
+            for (int r = lo, off = lo * n; r < hi; r++, off += n) {
+                double dot = 0;
+                for (int j = 0; j < n; j++) dot += (double) gg[off + j] * a[off + j];
+                for (int j = 0; j < n; j++) o[off + j] = (float) (a[off + j] * (gg[off + j] - dot));
+            }
+        });
         return new Tensor(o, y.shape());
     }
 
@@ -143,30 +159,7 @@ public final class Fused {
      * @return {y [..., C], x̂ [..., C], d [rows]}: what {@link #layerNormBackward} needs
      */
     public static Tensor[] layerNorm(Tensor x, Tensor gamma, Tensor beta, double eps) {
-        int c = x.dim(-1), rows = c == 0 ? 0 : x.numel() / c;
-        Tensor y = Tensor.zeros(x.dtype(), x.shape()), xh = Tensor.zeros(x.dtype(), x.shape());
-        Tensor d = Tensor.zeros(x.dtype(), rows);
-        boolean f32 = x.f != null;
-        for (int r = 0, off = 0; r < rows; r++, off += c) {
-            double s = 0;
-            for (int j = 0; j < c; j++) s += get(x, off + j);
-            double mu = round(f32, s / c), q = 0;
-            for (int j = 0; j < c; j++) {
-                double cj = round(f32, get(x, off + j) - mu);
-                set(xh, off + j, cj);
-                q += round(f32, cj * cj);
-            }
-            double dr = round(f32, Math.sqrt(round(f32, round(f32, q / c) + round(f32, eps))));
-            set(d, r, dr);
-            for (int j = 0; j < c; j++) {
-                double h = round(f32, get(xh, off + j) / dr);
-                set(xh, off + j, h);
-                if (gamma != null) h = round(f32, h * get(gamma, j));
-                if (beta != null) h = round(f32, h + get(beta, j));
-                set(y, off + j, h);
-            }
-        }
-        return new Tensor[] {y, xh, d};
+        return FusedLayerNorm.forward(x, gamma, beta, eps);
     }
 
     /**
@@ -176,34 +169,6 @@ public final class Fused {
      */
     public static Tensor layerNormBackward(Tensor xhat, Tensor d, Tensor gamma, Tensor g) {
         Elementwise.requireSame("layerNormBackward", xhat, g);
-        int c = xhat.dim(-1), rows = c == 0 ? 0 : xhat.numel() / c;
-        Tensor dx = Tensor.zeros(xhat.dtype(), xhat.shape());
-        double[] gh = new double[c];
-        for (int r = 0, off = 0; r < rows; r++, off += c) {
-            double a = 0, b = 0;
-            for (int j = 0; j < c; j++) {
-                gh[j] = gamma == null ? get(g, off + j) : get(g, off + j) * get(gamma, j);
-                a += gh[j];
-                b += gh[j] * get(xhat, off + j);
-            }
-            a /= c;
-            b /= c;
-            double dr = get(d, r);
-            for (int j = 0; j < c; j++) set(dx, off + j, (gh[j] - a - get(xhat, off + j) * b) / dr);
-        }
-        return dx;
-    }
-
-    private static double round(boolean f32, double v) {
-        return f32 ? (float) v : v;
-    }
-
-    private static double get(Tensor t, int i) {
-        return t.f != null ? t.f[i] : t.d[i];
-    }
-
-    private static void set(Tensor t, int i, double v) {
-        if (t.f != null) t.f[i] = (float) v;
-        else t.d[i] = v;
+        return FusedLayerNorm.backward(xhat, d, gamma, g);
     }
 }

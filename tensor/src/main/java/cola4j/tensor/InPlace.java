@@ -16,11 +16,15 @@ final class InPlace {
         t.storage.version++;
         if (t.d != null) {
             double[] d = t.d, o = other.d;
-            for (int i = 0; i < d.length; i++) d[i] += alpha * o[i];
+            Parallel.forRange(d.length, 1, (lo, hi) -> {
+                for (int i = lo; i < hi; i++) d[i] += alpha * o[i];
+            });
         } else {
             float[] f = t.f, o = other.f;
             float a = (float) alpha;
-            for (int i = 0; i < f.length; i++) f[i] += a * o[i];
+            Parallel.forRange(f.length, 1, (lo, hi) -> {
+                for (int i = lo; i < hi; i++) f[i] += a * o[i];
+            });
         }
         return t;
     }

@@ -84,11 +84,23 @@ final class Layout {
             if (n == 1) res.setFlat(0, t.getFlat(0));
             return res;
         }
-        int inner = out[r - 1], is = st[r - 1];
+        int inner = out[r - 1];
+        Parallel.forRange(n / inner, inner, (lo, hi) -> gatherRows(t, res, out, st, lo, hi));
+        return res;
+    }
+
+    /** Rows [from, to) (over the last axis) of {@link #gather}'s result. */
+    private static void gatherRows(Tensor t, Tensor res, int[] out, int[] st, int from, int to) {
+        int r = out.length, inner = out[r - 1], is = st[r - 1];
         int[] idx = new int[r];
-        int off = 0, o = 0;
+        int off = 0, o = from * inner;
+        for (int k = r - 2, q = from; k >= 0; k--) { // the odometer at row `from`
+            idx[k] = q % out[k];
+            q /= out[k];
+            off += idx[k] * st[k];
+        }
         boolean dbl = t.d != null;
-        for (int q = 0; q < n / inner; q++) {
+        for (int q = from; q < to; q++) {
             if (dbl) for (int j = 0; j < inner; j++) res.d[o++] = t.d[off + j * is];
             else for (int j = 0; j < inner; j++) res.f[o++] = t.f[off + j * is];
             for (int k = r - 2; k >= 0; k--) {
@@ -99,7 +111,6 @@ final class Layout {
                 idx[k] = 0;
             }
         }
-        return res;
     }
 
     static Tensor slice(Tensor t, int axis, int start, int end) {

@@ -34,55 +34,97 @@ final class Reductions {
     }
 
     /**
-     * Core loop: visits every input element once, accumulating into the kept-dims output via stride 0 on reduced axes.
+     * Core loop: visits every input element once, in flat order, adding it into (or maxing it with) its output, so
+     * each output accumulates its inputs in increasing flat index order. Axes of size 1 are dropped and neighbouring
+     * axes that are both reduced or both kept are merged (the visiting order stays the same). Large inputs split over
+     * the first kept axis ({@link Parallel}): a range of that axis owns its outputs, which see exactly the inputs,
+     * in exactly the order, of the serial loop, so the result is bit-identical.
      */
     private static double[] reduce(Tensor t, boolean[] red, boolean max) {
         int[] shape = t.shape();
-        int[] kept = keptShape(shape, red);
-        double[] acc = new double[Shapes.numel(kept)];
+        double[] acc = new double[Shapes.numel(keptShape(shape, red))];
         if (max) Arrays.fill(acc, Double.NEGATIVE_INFINITY);
-        int r = shape.length;
+        if (t.numel() == 0) return acc;
+        int r = shape.length, m = 0;
         if (r == 0) {
             acc[0] = t.getFlat(0);
             return acc;
         }
-        int[] os = Shapes.broadcastStrides(kept, shape);
-        int inner = shape[r - 1], io = os[r - 1];
-        int outer = inner == 0 ? 0 : t.numel() / inner;
+        int[] dims = new int[r + 1];
+        boolean[] mred = new boolean[r + 1];
+        for (int i = 0; i < r; i++) {
+            if (shape[i] == 1) continue;
+            if (m > 0 && mred[m - 1] == red[i]) {
+                dims[m - 1] *= shape[i];
+            } else {
+                dims[m] = shape[i];
+                mred[m++] = red[i];
+            }
+        }
+        if (m == 0) dims[m++] = 1; // one element
+        int[] in = new int[m], os = new int[m];
+        for (int i = m - 1, si = 1, so = 1; i >= 0; i--) {
+            in[i] = si;
+            si *= dims[i];
+            os[i] = mred[i] ? 0 : so;
+            if (!mred[i]) so *= dims[i];
+        }
+        int p = 0;
+        while (p < m && mred[p]) p++;
+        if (p == m) {
+            loop(t, Arrays.copyOf(dims, m), in, os, 0, 0, acc, max);
+            return acc;
+        }
+        int axis = p, size = dims[p], rank = m;
+        Parallel.forRange(size, t.numel() / size, (lo, hi) -> {
+            int[] part = Arrays.copyOf(dims, rank);
+            part[axis] = hi - lo;
+            loop(t, part, in, os, lo * in[axis], lo * os[axis], acc, max);
+        });
+        return acc;
+    }
+
+    /**
+     * Accumulates the input elements at inBase + Σ idx·in (idx over dims, the last axis innermost with in-stride 1)
+     * into acc at outBase + Σ idx·os (os 0 on reduced axes).
+     */
+    private static void loop(Tensor t, int[] dims, int[] in, int[] os, int inBase, int outBase, double[] acc,
+            boolean max) {
+        int r = dims.length, inner = dims[r - 1], io = os[r - 1];
+        int outer = Shapes.numel(dims) / inner;
         int[] idx = new int[r];
-        int off = 0, i = 0;
+        int off = outBase, i = inBase;
+        float[] xf = t.f;
+        double[] xd = t.d;
         for (int q = 0; q < outer; q++) {
             if (io == 0) {
                 // the last axis is reduced: one accumulator, kept in a local (same order of additions as below)
                 double a = acc[off];
-                if (t.f != null) {
-                    float[] x = t.f;
-                    if (max) for (int j = 0; j < inner; j++) a = Math.max(a, x[i++]);
-                    else for (int j = 0; j < inner; j++) a += x[i++];
+                if (xf != null) {
+                    if (max) for (int j = 0; j < inner; j++) a = Math.max(a, xf[i + j]);
+                    else for (int j = 0; j < inner; j++) a += xf[i + j];
                 } else {
-                    double[] x = t.d;
-                    if (max) for (int j = 0; j < inner; j++) a = Math.max(a, x[i++]);
-                    else for (int j = 0; j < inner; j++) a += x[i++];
+                    if (max) for (int j = 0; j < inner; j++) a = Math.max(a, xd[i + j]);
+                    else for (int j = 0; j < inner; j++) a += xd[i + j];
                 }
                 acc[off] = a;
-            } else if (max) {
-                for (int j = 0; j < inner; j++) acc[off + j * io] = Math.max(acc[off + j * io], t.getFlat(i++));
-            } else if (t.f != null) {
-                float[] x = t.f;
-                for (int j = 0; j < inner; j++) acc[off + j * io] += x[i++];
+            } else if (xf != null) {
+                if (max) for (int j = 0; j < inner; j++) acc[off + j * io] = Math.max(acc[off + j * io], xf[i + j]);
+                else for (int j = 0; j < inner; j++) acc[off + j * io] += xf[i + j];
             } else {
-                double[] x = t.d;
-                for (int j = 0; j < inner; j++) acc[off + j * io] += x[i++];
+                if (max) for (int j = 0; j < inner; j++) acc[off + j * io] = Math.max(acc[off + j * io], xd[i + j]);
+                else for (int j = 0; j < inner; j++) acc[off + j * io] += xd[i + j];
             }
             for (int k = r - 2; k >= 0; k--) {
                 idx[k]++;
                 off += os[k];
-                if (idx[k] < shape[k]) break;
-                off -= os[k] * shape[k];
+                i += in[k];
+                if (idx[k] < dims[k]) break;
+                off -= os[k] * dims[k];
+                i -= in[k] * dims[k];
                 idx[k] = 0;
             }
         }
-        return acc;
     }
 
     private static Tensor wrap(DType dtype, double[] acc, int[] shape) {
@@ -120,7 +162,8 @@ final class Reductions {
 
     static double sumAll(Tensor t) {
         double s = 0;
-        for (int i = 0; i < t.numel(); i++) s += t.getFlat(i);
+        if (t.f != null) for (float v : t.f) s += v;
+        else for (double v : t.d) s += v;
         return s;
     }
 
