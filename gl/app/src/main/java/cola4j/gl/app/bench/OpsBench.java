@@ -28,8 +28,13 @@ import org.apache.commons.cli.Options;
  *   <li>autograd fwd+bwd: the Var op, then {@code backward(ones)} into both leaves (gradients reset each call).</li>
  * </ul>
  * Target: ≤ 5 µs per autograd op (PyTorch on CPU: about 2 µs).
+ *
+ * <p>With {@code --sweep} it measures instead where splitting kernels over the cores pays ({@link OpsSweep}).
  */
-public final class OpsBench extends BenchCommand<OpsBench.Row> {
+public final class OpsBench extends BenchCommand<OpsBench.Result> {
+    /** A row of either table: the per-op overhead ({@link Row}) or the serial-vs-split sweep ({@link OpsSweep.Row}). */
+    sealed interface Result permits Row, OpsSweep.Row {}
+
     /**
      * One op.
      *
@@ -41,7 +46,7 @@ public final class OpsBench extends BenchCommand<OpsBench.Row> {
     @JsonPropertyOrder({"op", "engine_us", "autograd_fwd_us", "autograd_fwd_bwd_us"})
     public record Row(@JsonProperty("op") String op, @JsonProperty("engine_us") double engineUs,
                       @JsonProperty("autograd_fwd_us") double autogradFwdUs,
-                      @JsonProperty("autograd_fwd_bwd_us") double autogradFwdBwdUs) {}
+                      @JsonProperty("autograd_fwd_bwd_us") double autogradFwdBwdUs) implements Result {}
 
     /** Side of the square operands. */
     static final int SIZE = 8;
@@ -49,6 +54,8 @@ public final class OpsBench extends BenchCommand<OpsBench.Row> {
     static final long WARMUP_NANOS = 500_000_000L;
     /** A timed sample lasts at least this long (thousands of calls). */
     static final long MIN_SAMPLE_NANOS = 2_000_000L;
+    /** Largest element count of {@code --sweep}. */
+    static final int MAX_SWEEP_NUMEL = 1 << 26;
 
     @Override
     public String name() {
@@ -64,18 +71,30 @@ public final class OpsBench extends BenchCommand<OpsBench.Row> {
     protected void addOptions(Options o) {
         o.addOption(Option.builder().longOpt("reps").hasArg().argName("N")
                 .desc("Timed samples per measurement; the median is reported (default 51)").build());
+        o.addOption(Option.builder().longOpt("sweep").desc("Instead: float32 kernels (add, exp, gelu, sum, layer "
+                + "norm) of growing size, serial vs split over the cores (threshold of parallel kernels)").build());
+        o.addOption(Option.builder().longOpt("numel").hasArg().argName("N,N,...").desc("Element counts of --sweep "
+                + "(rounded up to rows of 256; default 4096,16384,65536,262144,1048576)").build());
         o.addOption(Option.builder().longOpt("warmup").hasArg().argName("N").desc("Untimed calls before each "
                 + "measurement, for the JIT; warm-up also lasts >= 0.5 s unless N is 0 (default 50000)").build());
     }
 
     @Override
-    public List<Row> measure(CommandLine cl, Io io) {
+    public List<Result> measure(CommandLine cl, Io io) {
         int reps = Args.intValue(cl, "reps", 51, 1, Limits.MAX_REPS);
         int warmup = Args.intValue(cl, "warmup", 50_000, 0, Limits.MAX_WARMUP);
+        if (cl.hasOption("sweep")) {
+            int[] sizes = Args.intList(cl, "numel", OpsSweep.DEFAULT_NUMEL, 1, MAX_SWEEP_NUMEL);
+            List<Result> rows = new ArrayList<>(OpsSweep.measure(sizes, cl.hasOption("reps") ? reps : 15, warmup > 0));
+            io.err().println("ops --sweep: float32 [n/256, 256]; split = max(2, threads) chunks whatever the size; "
+                    + "speedup = median of serial/split over interleaved sample pairs; available processors: "
+                    + Runtime.getRuntime().availableProcessors());
+            return rows;
+        }
         long warmupNanos = warmup == 0 ? 0 : WARMUP_NANOS;
         Rng rng = new Rng(7);
         Tensor x = rng.uniform(DType.FLOAT32, -1, 1, SIZE, SIZE), y = rng.uniform(DType.FLOAT32, -1, 1, SIZE, SIZE);
-        List<Row> rows = new ArrayList<>();
+        List<Result> rows = new ArrayList<>();
         rows.add(row("add", x, y, Tensor::add, Var::add, warmup, warmupNanos, reps));
         rows.add(row("mul", x, y, Tensor::mul, Var::mul, warmup, warmupNanos, reps));
         rows.add(row("sum", x, y, (a, b) -> a.sum(false), (a, b) -> a.sum(false), warmup, warmupNanos, reps));
@@ -103,9 +122,12 @@ public final class OpsBench extends BenchCommand<OpsBench.Row> {
     }
 
     @Override
-    protected Table table(List<Row> rows) {
+    protected Table table(List<Result> rows) {
+        if (!rows.isEmpty() && rows.get(0) instanceof OpsSweep.Row) {
+            return OpsSweep.table(rows.stream().map(OpsSweep.Row.class::cast).toList());
+        }
         Table t = new Table("op", "engine µs", "autograd fwd µs", "autograd fwd+bwd µs");
-        for (Row r : rows) {
+        for (Row r : rows.stream().map(Row.class::cast).toList()) {
             t.row(r.op(), fmt(r.engineUs()), fmt(r.autogradFwdUs()), fmt(r.autogradFwdBwdUs()));
         }
         return t;

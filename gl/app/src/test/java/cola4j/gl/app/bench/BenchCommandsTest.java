@@ -77,6 +77,25 @@ class BenchCommandsTest {
     }
 
     @Test
+    void opsSweepHasOneRowPerKernelAndSize(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("sweep.json");
+        String table = run("bench", "ops", "--sweep", "--numel", "100,600", "--reps", "1", "--warmup", "0", "--json",
+                json.toString());
+        assertThat(table).contains("speedup").contains("layer_norm");
+        JsonNode rows = JsonFiles.MAPPER.readTree(json.toFile()).get("ops");
+        String[] ops = {"add", "exp", "gelu", "sum_last", "layer_norm"};
+        assertThat(rows).hasSize(2 * ops.length);
+        for (int i = 0; i < rows.size(); i++) {
+            JsonNode r = rows.get(i);
+            assertThat(r.fieldNames()).toIterable()
+                    .containsExactly("op", "numel", "threads", "serial_us", "parallel_us", "speedup");
+            assertThat(r.get("op").asText()).isEqualTo(ops[i / 2]);
+            assertThat(r.get("numel").asInt()).as("rounded up to rows of 256").isEqualTo(i % 2 == 0 ? 256 : 768);
+            for (String f : List.of("threads", "serial_us", "parallel_us", "speedup")) assertPositive(r, f);
+        }
+    }
+
+    @Test
     void memoryPlotWritesItsBytesAtomicallyWithAPlainFileMode(@TempDir Path dir) throws Exception {
         Path png = dir.resolve("plots/m.png");
         byte[] bytes = {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2};
