@@ -4,6 +4,7 @@
  * Tensor, MatMul → ElementwiseTest, MatMulTest, ReductionsTest, LayoutTest (naive loops) → SameDiffCrossCheckTest.
  * Fused (GELU, last-axis softmax, layer norm: one pass, forward and VJP) → autograd FusedKernelsTest (= the composite
  * definitions, float64 ≤ 1e-13); the fast paths pow(x, 1), pow(x, 2), periodic where → FastPathsTest
- * (bit-identical).
+ * (bit-identical). Parallel: large kernels split over independent outputs on one pool (COLA_THREADS, default all
+ * cores; small calls stay on the caller) → ParallelKernelsTest (serial = split, bit for bit, float32 and float64).
  */
 package cola4j.tensor;
