@@ -3,6 +3,7 @@ package cola4j.gl.app.bench;
 import cola4j.autograd.Var;
 import cola4j.gl.app.command.Args;
 import cola4j.gl.app.command.Limits;
+import cola4j.gl.app.command.UsageException;
 import cola4j.gl.app.io.Io;
 import cola4j.gl.app.io.Table;
 import cola4j.tensor.DType;
@@ -83,6 +84,7 @@ public final class OpsBench extends BenchCommand<OpsBench.Result> {
     public List<Result> measure(CommandLine cl, Io io) {
         int reps = Args.intValue(cl, "reps", 51, 1, Limits.MAX_REPS);
         int warmup = Args.intValue(cl, "warmup", 50_000, 0, Limits.MAX_WARMUP);
+        if (cl.hasOption("numel") && !cl.hasOption("sweep")) throw new UsageException("--numel needs --sweep");
         if (cl.hasOption("sweep")) {
             int[] sizes = Args.intList(cl, "numel", OpsSweep.DEFAULT_NUMEL, 1, MAX_SWEEP_NUMEL);
             List<Result> rows = new ArrayList<>(OpsSweep.measure(sizes, cl.hasOption("reps") ? reps : 15, warmup > 0));

@@ -96,6 +96,8 @@ class MainTest {
                 {"bench", "gemm", "--sizes", "256,,512"},
                 {"bench", "gemm", "stray"},
                 {"bench", "ops", "--warmup", "-3"},
+                {"bench", "ops", "--numel", "4096"},
+                {"bench", "ops", "--sweep", "--numel", "0"},
         };
         String[] expected = {
                 "Unrecognized option: --frob",
@@ -105,6 +107,8 @@ class MainTest {
                 "--sizes: '' is not an integer",
                 "unexpected argument 'stray'",
                 "--warmup must be >= 0, got -3",
+                "--numel needs --sweep",
+                "--numel: every value must be >= 1, got 0",
         };
         for (int i = 0; i < cases.length; i++) {
             Result r = cola(cases[i]);
