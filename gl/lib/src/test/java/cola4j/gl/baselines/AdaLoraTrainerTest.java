@@ -3,6 +3,7 @@ package cola4j.gl.baselines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cola4j.autograd.GradCheck;
+import cola4j.autograd.Var;
 import cola4j.gl.cola.RowRouting;
 import cola4j.gl.optim.Adam;
 import cola4j.gl.optim.AdamConfig;
@@ -17,8 +18,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link AdaLoraTrainer} on the tiny float64 decoder: the gradient of L + γ·mean R through the whole model against
- * central differences, the allocator reaching the target budget at T − tfinal, the base staying frozen, and two
- * identical runs giving bit-identical parameters.
+ * central differences, Gradient Learning from the adaptation data (x, dL/dh) alone giving the backprop gradient of
+ * an AdaLoRA-form auxiliary (the ColA question of docs/cola.md), the allocator reaching the target budget at
+ * T − tfinal, the base staying frozen, and two identical runs giving bit-identical parameters.
  */
 class AdaLoraTrainerTest {
     static final int[][] INPUTS = Ia3TrainerTest.INPUTS, TARGETS = Ia3TrainerTest.TARGETS;
@@ -40,6 +42,45 @@ class AdaLoraTrainerTest {
                 t.parameters(), 12, 4, GradCheck.Config.MODEL)
                 .require("AdaLoRA loss + orthogonality vs central differences", 1e-6);
         System.out.printf("AdaLoRA trainer gradients vs central differences: %s%n", res);
+    }
+
+    /**
+     * dL/dw = Σ_rows J_w(x)ᵀ dL/dh for g = s·x(A⊙E)ᵀBᵀ: the gradient of GL's surrogate
+     * ½Σ‖g − sg(g − dL/dh)‖² built from each site's captured (x, dL/dh) equals the backprop
+     * gradient of the task loss.
+     */
+    @Test
+    void gradientLearningOnTheAdaptationDataGivesTheBackpropGradient() {
+        DecoderLM m = Ia3TrainerTest.model();
+        AdaLoraTrainer t = trainer(m, new AdaLoraConfig(3, 2, 0, 0, 1, 0.85, 0.85, 0.5, 10));
+        cola4j.tensor.Rng r = new cola4j.tensor.Rng(5);
+        t.parameters().values().forEach(p -> p.setValue(r.normal(p.value().dtype(), 0, 0.3, p.shape())));
+        LinkedHashMap<String, Var[]> seen = new LinkedHashMap<>();
+        m.loss(INPUTS, TARGETS, ForwardContext.eval().withInterceptor((site, x, h) -> {
+            AdaLoraAdapter a = t.adapters().get(site.name());
+            if (a == null) return h;
+            Var out = h.add(a.apply(x)).retainGrad();
+            seen.put(site.name(), new Var[] {x, out});
+            return out;
+        })).backward();
+        LinkedHashMap<String, Tensor> backprop = new LinkedHashMap<>();
+        t.parameters().forEach((n, v) -> backprop.put(n, v.grad()));
+        t.parameters().values().forEach(Var::zeroGrad);
+        double worst = 0;
+        for (var e : seen.entrySet()) {
+            AdaLoraAdapter a = t.adapters().get(e.getKey());
+            Tensor x = e.getValue()[0].value(), gradH = e.getValue()[1].grad();
+            Var g = a.apply(Var.constant(x));
+            Var target = Var.constant(g.value().sub(gradH));                    // stopgrad(g − dL/dh)
+            g.sub(target).pow(2).sum(false).mul(0.5).backward();
+            for (var p : a.namedParameters().entrySet()) {
+                Tensor want = backprop.get(e.getKey() + "." + p.getKey());
+                worst = Math.max(worst, p.getValue().grad().maxAbsDiff(want) / want.maxAbs());
+            }
+        }
+        System.out.printf("AdaLoRA: Gradient Learning vs backprop gradient, max rel %.3e%n", worst);
+        assertThat(seen).hasSize(4);
+        assertThat(worst).isLessThan(1e-10);
     }
 
     static LinkedHashMap<String, Tensor> run(AdaLoraConfig cfg, int steps) {
