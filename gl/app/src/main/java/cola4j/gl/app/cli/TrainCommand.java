@@ -265,7 +265,7 @@ public final class TrainCommand implements Command {
         int rank = ada ? cfg.adalora().initR() : cfg.rank();
         String tooWide = SessionLimits.rankProblem(rank, SessionLimits.widest(sites),
                 cfg.model() + " " + cfg.preset());
-        if (tooWide != null) throw new UsageException(tooWide);
+        if (tooWide != null) throw new UsageException(ada ? tooWide.replaceFirst("^--rank ", "--init-r ") : tooWide);
     }
 
     /**

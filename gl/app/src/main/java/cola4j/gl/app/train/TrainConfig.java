@@ -110,7 +110,8 @@ public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("pr
                 "--staleness needs --interval 1 and one fit pass (no --fit-epochs/--fit-batch)");
         check((adalora != null) == (method == TrainMethod.ADALORA),
                 "AdaLoRA settings go with method adalora only (got " + method + ")");
-        check(adalora == null || aux == AuxiliaryKind.LOWRANK, "adalora adapts linear sites (--aux lowrank)");
+        check(adalora == null || aux == AuxiliaryKind.LOWRANK,
+                "--aux does not apply to adalora (its adapter is AdaLoRA's SVD form; leave --aux at lowrank)");
         if (adalora != null) {
             try {
                 adalora.toConfig(optimizerSteps(steps, interval));

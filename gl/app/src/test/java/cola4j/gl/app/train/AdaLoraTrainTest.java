@@ -104,7 +104,9 @@ class AdaLoraTrainTest {
             "adalora|--tfinal 7|must be < total_step - tfinal = 1",
             "adalora|--init-r 2000|--init-r must be <= 1024",
             "adalora|--delta-t 0|--delta-t must be >= 1",
-            "adalora|--aux mlp|adalora adapts linear sites",
+            "adalora|--aux mlp|--aux does not apply to adalora",
+            "adalora|--init-r 100|--init-r 100 exceeds min(d_in, d_out) = ",
+            "adalora|--beta2 nan|--beta2: 'nan' is not a finite number",
     })
     void badOptionsAreUsageErrors(String spec) {
         String[] p = spec.split("\\|");
