@@ -36,6 +36,7 @@ import cola4j.gl.app.workload.Pretrainer;
 import cola4j.gl.app.workload.Workload;
 import cola4j.gl.app.workload.Workloads;
 import cola4j.tensor.DType;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import cola4j.models.site.Site;
 import java.io.IOException;
@@ -45,6 +46,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
 import org.apache.commons.cli.CommandLine;
@@ -52,7 +54,7 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 /**
- * {@code cola train --model M --task T --method full|lora|ia3|cola [options]}: fine-tunes the cached pretrained base
+ * {@code cola train --model M --task T --method full|lora|ia3|cola|adalora [options]}: fine-tunes the cached base
  * (see {@code cola pretrain}) on one downstream task with {@link TrainLoop}; writes checkpoints, metrics and an
  * optional per-step trace; {@code --resume DIR} continues a run bit-exactly. Layout and examples: docs/train.md.
  */
@@ -60,18 +62,21 @@ public final class TrainCommand implements Command {
     /**
      * The {@code --json} document.
      *
-     * @param method      full, lora, ia3, cola
+     * @param method      full, lora, ia3, cola, adalora
      * @param metric      the task metric id
      * @param finalMetric held-out metric at the end
      * @param finalLoss   training batch loss of the last step
      * @param finalEvalLoss held-out loss at the end
      * @param steps       completed steps
      * @param seconds     training wall time (all sessions of a resumed run)
+     * @param finalRanks  adalora: the rank of each site at the end (kept triplets), else null (omitted)
      */
     public record Report(@JsonProperty("method") String method, @JsonProperty("metric") String metric,
                          @JsonProperty("final_metric") double finalMetric, @JsonProperty("final_loss") double finalLoss,
                          @JsonProperty("final_eval_loss") double finalEvalLoss, @JsonProperty("steps") int steps,
-                         @JsonProperty("seconds") double seconds) {}
+                         @JsonProperty("seconds") double seconds,
+                         @JsonProperty("final_ranks") @JsonInclude(JsonInclude.Include.NON_NULL)
+                         Map<String, Integer> finalRanks) {}
 
     @Override
     public String name() {
@@ -93,7 +98,8 @@ public final class TrainCommand implements Command {
         opt(o, "data", "FILE", "hf:DIR models: a .jsonl or .csv data file (fields: docs/train.md)");
         opt(o, "task-type", "T", "hf:DIR models: cls (text, label), lm (text or prompt, response), seq2seq (source,"
                 + " target)");
-        opt(o, "method", "M", "full, lora, ia3 or cola");
+        opt(o, "method", "M", "full, lora, ia3, cola or adalora");
+        AdaLoraOptions.register(o);
         opt(o, "preset", "NAME", "Model size: " + String.join(", ", Workloads.presets()) + " (default small)");
         opt(o, "dtype", "TYPE", "float32 or float64 (default float32)");
         opt(o, "base-seed", "S", "Seed of the pretrained base (default 0)");
@@ -216,9 +222,10 @@ public final class TrainCommand implements Command {
         io.out().printf("%s at step %d/%d: loss %.4f, eval_loss %.4f, %s %.4f (%.1f s); checkpoint %s%n",
                 stopAt < cfg.steps() ? "stopped" : "done", r.steps(), cfg.steps(), r.finalLoss(), r.finalEvalLoss(),
                 r.metricName(), r.finalMetric(), r.seconds(), r.checkpoint());
+        AdaLoraOptions.print(setup.trainer(), cfg, io.out());
         if (json != null) {
             JsonFiles.writeAtomic(json, new Report(cfg.method().cliName(), r.metricName(), r.finalMetric(),
-                    r.finalLoss(), r.finalEvalLoss(), r.steps(), r.seconds()));
+                    r.finalLoss(), r.finalEvalLoss(), r.steps(), r.seconds(), AdaLoraOptions.ranks(setup.trainer())));
             io.err().println("wrote " + json);
         }
         return 0;
@@ -253,10 +260,12 @@ public final class TrainCommand implements Command {
      * capacity, only memory (issue 15: {@code --rank 100000} ran out of memory after pretraining).
      */
     static void requireRankFits(TrainConfig cfg, List<Site> sites) {
-        if (!cfg.hasSiteAuxiliaries() || cfg.aux() != AuxiliaryKind.LOWRANK) return;
-        String tooWide = SessionLimits.rankProblem(cfg.rank(), SessionLimits.widest(sites),
+        boolean ada = cfg.method() == TrainMethod.ADALORA;
+        if (!ada && (!cfg.hasSiteAuxiliaries() || cfg.aux() != AuxiliaryKind.LOWRANK)) return;
+        int rank = ada ? cfg.adalora().initR() : cfg.rank();
+        String tooWide = SessionLimits.rankProblem(rank, SessionLimits.widest(sites),
                 cfg.model() + " " + cfg.preset());
-        if (tooWide != null) throw new UsageException(tooWide);
+        if (tooWide != null) throw new UsageException(ada ? tooWide.replaceFirst("^--rank ", "--init-r ") : tooWide);
     }
 
     /**
@@ -312,8 +321,9 @@ public final class TrainCommand implements Command {
         boolean merged = cl.hasOption("merged") || (b && base.merged());
         List<String> sites = cl.hasOption("sites") ? Arrays.asList(cl.getOptionValue("sites").split(",")) : b
                 ? base.sites() : List.of();
-        if (!sites.isEmpty() && !(method == TrainMethod.LORA || method == TrainMethod.COLA)) {
-            throw new UsageException("--sites applies to lora and cola only (" + method + " chooses its own)");
+        if (!sites.isEmpty() && (method == TrainMethod.FULL || method == TrainMethod.IA3)) {
+            throw new UsageException("--sites applies to lora, cola and adalora only (" + method
+                    + " chooses its own)");
         }
         OptimizerKind optimizer = OptimizerKind.parse(Args.choice(cl, "optimizer",
                 b ? base.optimizer().cliName() : "adamw", OptimizerKind.names()));
@@ -337,7 +347,8 @@ public final class TrainCommand implements Command {
         try {
             return new TrainConfig(model, preset, dtype, baseSeed, task, method, aux, rank, alpha, interval, merged,
                     sites, optimizer, lr, schedule, warmup, clip, steps, batch, seed, evalEvery, evalExamples,
-                    fitEpochs, fitBatch, staleness);
+                    fitEpochs, fitBatch, staleness,
+                    AdaLoraOptions.parse(cl, b ? base.adalora() : null, method, updates));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

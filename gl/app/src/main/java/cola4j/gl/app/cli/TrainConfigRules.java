@@ -60,6 +60,7 @@ public final class TrainConfigRules {
                 "--fit-epochs", Integer.toString(c.fitEpochs()), "--fit-batch", Integer.toString(c.fitBatch()),
                 "--staleness", Integer.toString(c.staleness())));
         if (c.merged()) a.add("--merged");
+        a.addAll(AdaLoraOptions.argv(c.adalora()));
         if (!c.sites().isEmpty()) a.addAll(List.of("--sites", String.join(",", c.sites())));
         return a;
     }

@@ -3,6 +3,7 @@ package cola4j.gl.app.train;
 import cola4j.autograd.Var;
 import cola4j.gl.auxiliary.AuxiliaryModel;
 import cola4j.gl.app.io.JsonFiles;
+import cola4j.gl.baselines.AdaLoraTrainer;
 import cola4j.gl.baselines.Ia3Trainer;
 import cola4j.models.Model;
 import cola4j.models.ModelCheckpoint;
@@ -45,6 +46,9 @@ import java.util.Set;
  *   <li>ia3: {@code <site>.ia3_l} in PEFT's shapes: (out, 1) on attn.key/value (scales the output), (1, in) on
  *       mlp.fc2 (a feedforward module: scales the input). In memory the vectors are 1-D; they are reshaped on
  *       save and load (a 1-D {@code ia3_l} of an older checkpoint still loads).</li>
+ *   <li>adalora: {@code <site>.lora_A} [init_r, in], {@code <site>.lora_E} [init_r, 1], {@code <site>.lora_B}
+ *       [out, init_r] (PEFT's AdaLoRA ParameterDicts, no {@code .weight}), unresized: masked triplets have E = 0
+ *       ({@link PeftAdaLoraConfig}).</li>
  * </ul>
  * Stored in the run's dtype, so save → load is bit-exact. Writes are atomic per file (and the whole checkpoint
  * directory is swapped atomically by {@link TrainState}).
@@ -75,6 +79,7 @@ public final class AdapterCheckpoint {
         switch (s.config().method()) {
             case FULL -> m.putAll(s.optimizer().parameters());
             case IA3 -> ((Ia3Trainer) s.trainer()).scales().forEach((site, v) -> m.put(PREFIX + site + ".ia3_l", v));
+            case ADALORA -> ((AdaLoraTrainer) s.trainer()).parameters().forEach((n, v) -> m.put(PREFIX + n, v));
             default -> s.auxiliaries().forEach((site, a) ->
                     a.namedParameters().forEach((p, v) -> m.put(PREFIX + site + "." + auxPrefix(a) + p, v)));
         }

@@ -7,6 +7,7 @@ import cola4j.gl.auxiliary.LowRankAux;
 import cola4j.gl.auxiliary.MlpAux;
 import cola4j.gl.auxiliary.MlpConfig;
 import cola4j.gl.baselines.Ia3Trainer;
+import cola4j.models.site.Site;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,7 +23,7 @@ import java.util.Locale;
  * @param format        always {@value #FORMAT}
  * @param formatVersion {@value #VERSION}
  * @param peftType      LORA or IA3 when {@code adapter_config.json} is written (PEFT loads the directory), else null
- * @param method        full, lora, ia3, cola
+ * @param method        full, lora, ia3, cola, adalora
  * @param auxType       lowrank, linear, mlp (lora, cola); null otherwise
  * @param merged        ColA merged mode
  * @param dtype         float32 or float64: the stored tensors' type
@@ -84,6 +85,13 @@ public record AdapterMetadata(@JsonProperty("format") String format,
                 sites = new ArrayList<>(((Ia3Trainer) s.trainer()).scales().keySet());
                 t.put(pre + "ia3_l", "(out, 1) for a module not in feedforward_modules: h' = l * (x W^T + b);"
                         + " (1, in) for a feedforward module: h' = (l * x) W^T + b (PEFT IA3)");
+            }
+            case ADALORA -> {
+                sites = new ArrayList<>(s.sites().stream().map(Site::name).toList());
+                t.put(pre + "lora_A", "[init_r, in] A (right singular vectors)");
+                t.put(pre + "lora_E", "[init_r, 1] E (singular values; 0 for a masked triplet)");
+                t.put(pre + "lora_B", "[out, init_r] B (left singular vectors; PEFT AdaLoRA:"
+                        + " dW = B (A * E) lora_alpha / (init_r + 1e-5))");
             }
             default -> {
                 aux = auxiliary(s);

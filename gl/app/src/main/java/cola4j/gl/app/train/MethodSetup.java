@@ -13,6 +13,7 @@ import cola4j.gl.cola.ColaTrainer;
 import cola4j.gl.cola.StaleColaTrainer;
 import cola4j.gl.UserFit;
 import cola4j.gl.UserFitConfig;
+import cola4j.gl.baselines.AdaLoraTrainer;
 import cola4j.gl.baselines.FullFineTuneTrainer;
 import cola4j.gl.baselines.Ia3Trainer;
 import cola4j.gl.baselines.LoraTrainer;
@@ -104,6 +105,14 @@ public final class MethodSetup {
                         : new Ia3Trainer(model, opt, schedule, c.interval(), c.clip());
                 return new MethodSetup(c, t, t.optimizer(), List.of(), new LinkedHashMap<>(), t.interceptor(),
                         base);
+            }
+            case ADALORA -> {
+                List<Site> sites = selectSites(w, c.sites(), AuxiliaryKind.LOWRANK);
+                AdaLoraTrainer t = new AdaLoraTrainer(model, sites,
+                        c.adalora().toConfig(TrainConfig.optimizerSteps(c.steps(), c.interval())), c.alpha(),
+                        i -> StepSeeds.seed(c.seed(), StepSeeds.AUXILIARY_INIT, i), opt, schedule, c.interval(),
+                        c.clip());
+                return new MethodSetup(c, t, t.optimizer(), sites, new LinkedHashMap<>(), t.interceptor(), base);
             }
             default -> {
                 List<Site> sites = selectSites(w, c.sites(), c.aux());
@@ -205,7 +214,7 @@ public final class MethodSetup {
         return optimizer;
     }
 
-    /** Adapted sites (lora, cola); empty for full and ia3. */
+    /** Adapted sites (lora, cola, adalora); empty for full and ia3. */
     public List<Site> sites() {
         return sites;
     }

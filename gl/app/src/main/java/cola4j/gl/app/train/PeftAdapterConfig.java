@@ -78,9 +78,10 @@ public final class PeftAdapterConfig {
                       @JsonProperty("modules_to_save") List<String> modulesToSave,
                       @JsonProperty("init_ia3_weights") boolean initIa3Weights) {}
 
-    /** PEFT's type of a setup's adapter: LORA, IA3, or empty (full fine-tuning, ColA linear and MLP auxiliaries). */
+    /** PEFT's type of a setup's adapter: LORA, IA3, ADALORA, or empty (full, ColA linear and MLP auxiliaries). */
     public static Optional<String> peftType(TrainConfig c) {
         if (c.method() == TrainMethod.IA3) return Optional.of("IA3");
+        if (c.method() == TrainMethod.ADALORA) return Optional.of("ADALORA");
         if (c.hasSiteAuxiliaries() && (c.aux() == AuxiliaryKind.LOWRANK || c.aux() == AuxiliaryKind.EMBEDDING)) {
             return Optional.of("LORA");
         }
@@ -93,6 +94,7 @@ public final class PeftAdapterConfig {
         AdapterBase b = s.base();
         Optional<String> type = peftType(c);
         if (type.isEmpty()) return Optional.empty();
+        if (type.get().equals("ADALORA")) return Optional.of(PeftAdaLoraConfig.of(s));
         if (type.get().equals("IA3")) {
             Ia3Trainer t = (Ia3Trainer) s.trainer();
             return Optional.of(new Ia3("IA3", b.taskType(), b.nameOrPath(), null, true,

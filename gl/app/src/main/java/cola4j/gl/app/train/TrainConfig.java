@@ -24,7 +24,7 @@ import java.util.List;
  * @param dtype        float32 or float64 (base model, adapters, optimizer state)
  * @param baseSeed     seed of the pretrained base (its cache entry)
  * @param task         downstream task name of the family (user 0's variant)
- * @param method       full, lora, ia3 or cola
+ * @param method       full, lora, ia3, cola or adalora
  * @param aux          auxiliary type of lora/cola adapters: lowrank, linear, mlp, or embedding (low-rank on the
  *                     token-embedding sites, PEFT's embedding LoRA; ignored by full and ia3)
  * @param rank         LoRA rank r (lowrank)
@@ -46,6 +46,8 @@ import java.util.List;
  *                     state files of earlier versions, reads as 1)
  * @param fitBatch     ColA: rows per user optimizer step within a pass (0 = the whole buffer)
  * @param staleness    ColA: k, the steps by which the user's update reaches the server late (0 = none)
+ * @param adalora      AdaLoRA's settings: present exactly for method adalora (null otherwise, and in state files of
+ *                     earlier versions)
  */
 public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("preset") String preset,
                           @JsonProperty("dtype") @JsonSerialize(using = DTypeJson.Writer.class)
@@ -64,7 +66,8 @@ public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("pr
                           @JsonProperty("eval_every") int evalEvery,
                           @JsonProperty("eval_examples") int evalExamples,
                           @JsonProperty("fit_epochs") int fitEpochs, @JsonProperty("fit_batch") int fitBatch,
-                          @JsonProperty("staleness") int staleness) {
+                          @JsonProperty("staleness") int staleness,
+                          @JsonProperty("adalora") AdaLoraSettings adalora) {
     /** Largest batch (examples per step): the {@code --batch} option's bound, {@link Limits#MAX_BATCH}. */
     public static final int MAX_BATCH = Limits.MAX_BATCH;
     /** Largest held-out sample per evaluation: the {@code --eval-examples} option's bound, {@link Limits#MAX_EVAL}. */
@@ -105,7 +108,29 @@ public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("pr
                 "--fit-epochs, --fit-batch and --staleness apply to method cola only (got " + method + ")");
         check(staleness == 0 || (interval == 1 && fitEpochs == 1 && fitBatch == 0),
                 "--staleness needs --interval 1 and one fit pass (no --fit-epochs/--fit-batch)");
+        check((adalora != null) == (method == TrainMethod.ADALORA),
+                "AdaLoRA settings go with method adalora only (got " + method + ")");
+        check(adalora == null || aux == AuxiliaryKind.LOWRANK,
+                "--aux does not apply to adalora (its adapter is AdaLoRA's SVD form; leave --aux at lowrank)");
+        if (adalora != null) {
+            try {
+                adalora.toConfig(optimizerSteps(steps, interval));
+            } catch (IllegalArgumentException e) {
+                check(false, e.getMessage());
+            }
+        }
         sites = List.copyOf(sites);
+    }
+
+    /** A config without AdaLoRA settings (every method but adalora). */
+    public TrainConfig(String model, String preset, DType dtype, long baseSeed, String task, TrainMethod method,
+                       AuxiliaryKind aux, int rank, double alpha, int interval, boolean merged, List<String> sites,
+                       OptimizerKind optimizer, double lr, ScheduleKind schedule, int warmup, double clip, int steps,
+                       int batch, long seed, int evalEvery, int evalExamples, int fitEpochs, int fitBatch,
+                       int staleness) {
+        this(model, preset, dtype, baseSeed, task, method, aux, rank, alpha, interval, merged, sites, optimizer, lr,
+                schedule, warmup, clip, steps, batch, seed, evalEvery, evalExamples, fitEpochs, fitBatch, staleness,
+                null);
     }
 
     /** A config without fit epochs, fit batch or staleness (the arity of earlier versions). */
@@ -121,14 +146,14 @@ public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("pr
     public TrainConfig withColaUser(int epochs, int fitRows, int stale) {
         return new TrainConfig(model, preset, dtype, baseSeed, task, method, aux, rank, alpha, interval, merged, sites,
                 optimizer, lr, schedule, warmup, clip, steps, batch, seed, evalEvery, evalExamples, epochs, fitRows,
-                stale);
+                stale, adalora);
     }
 
     /** The same config adapting {@code sites} (every other field kept, fit epochs and staleness included). */
     public TrainConfig withSites(List<String> sites) {
         return new TrainConfig(model, preset, dtype, baseSeed, task, method, aux, rank, alpha, interval, merged, sites,
                 optimizer, lr, schedule, warmup, clip, steps, batch, seed, evalEvery, evalExamples, fitEpochs, fitBatch,
-                staleness);
+                staleness, adalora);
     }
 
     private static void check(boolean ok, String message) {

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * The fine-tuning method of {@code cola train}.
- * Spelled in lower case on the command line and in {@code training_state.json} (full, lora, ia3, cola).
+ * Spelled in lower case on the command line and in {@code training_state.json} (full, lora, ia3, cola, adalora).
  */
 public enum TrainMethod {
     /** Full fine-tuning: every base parameter trainable, ordinary backprop. */
@@ -18,7 +18,9 @@ public enum TrainMethod {
     /** IA3 baseline: learned scaling vectors on key, value and the MLP hidden layer. */
     IA3,
     /** ColA: frozen server, adapters fitted by Gradient Learning on the user side. */
-    COLA;
+    COLA,
+    /** AdaLoRA baseline: SVD-form adapters with importance-based rank allocation, backprop on the server. */
+    ADALORA;
 
     /** The command-line and JSON spelling, e.g. {@code cola}. */
     @JsonValue

@@ -23,7 +23,8 @@ import java.util.Map;
  *                                                  (or model/ for full FT; {@link AdapterCheckpoint})
  *   &lt;out&gt;/checkpoint/training_state.safetensors   the optimizer state: "optimizer.step" and
  *                                                  "optimizer.&lt;param&gt;.&lt;slot&gt;"
- *                                                  (Adam moments exp_avg/exp_avg_sq, SGD momentum_buffer)
+ *                                                  (Adam moments exp_avg/exp_avg_sq, SGD momentum_buffer);
+ *                                                  adalora also "adalora.&lt;...&gt;" ({@link AdaLoraCheckpoint})
  *   &lt;out&gt;/checkpoint/training_state.json          this record: config, completed step, base identity, metrics
  *   &lt;out&gt;/checkpoint/manifest.json                 size and SHA-256 of the other files
  *                                                  ({@link CheckpointManifest})
@@ -68,6 +69,7 @@ public record TrainState(@JsonProperty("config") TrainConfig config, @JsonProper
             AdapterCheckpoint.save(tmp, s, model);
             LinkedHashMap<String, Tensor> opt = new LinkedHashMap<>();
             s.optimizer().stateDict().forEach((k, v) -> opt.put("optimizer." + k, v));
+            AdaLoraCheckpoint.addState(s, opt);
             Safetensors.write(tmp.resolve(TENSORS), opt, Map.of("optimizer", s.config().optimizer().cliName()));
             JsonFiles.writeAtomic(tmp.resolve(JSON), st);
             CheckpointManifest.write(tmp);
@@ -107,9 +109,13 @@ public record TrainState(@JsonProperty("config") TrainConfig config, @JsonProper
                 throw new CheckpointException("checkpoint " + c + ": parameter " + e.getKey() + " holds NaN or Inf");
             }
         }
-        LinkedHashMap<String, Tensor> opt = new LinkedHashMap<>();
+        LinkedHashMap<String, Tensor> opt = new LinkedHashMap<>(), allocator = new LinkedHashMap<>();
         Path tf = c.resolve(TENSORS);
         for (Map.Entry<String, Tensor> e : Safetensors.read(tf).floatTensors(tf).entrySet()) {
+            if (e.getKey().startsWith(AdaLoraCheckpoint.PREFIX)) {
+                allocator.put(e.getKey().substring(AdaLoraCheckpoint.PREFIX.length()), e.getValue());
+                continue;
+            }
             if (!e.getKey().startsWith("optimizer.")) {
                 throw new CheckpointException(c.resolve(TENSORS) + ": unexpected tensor " + e.getKey());
             }
@@ -125,6 +131,7 @@ public record TrainState(@JsonProperty("config") TrainConfig config, @JsonProper
             throw new CheckpointException(c.resolve(TENSORS) + ": optimizer.step is " + n + " but " + JSON + " says "
                     + read(c).step() + " steps, i.e. " + expected + " updates at interval " + s.config().interval());
         }
+        AdaLoraCheckpoint.restore(s, allocator, tf.toString());
         // the learning rate field is not optimizer state proper: restore the one the last update used
         if (n > 0) s.optimizer().setLr(MethodSetup.schedule(s.config()).lr(n - 1));
     }

@@ -1,5 +1,6 @@
 /**
- * cola train: {@link TrainLoop}, MethodSetup (full, lora, ia3, cola), PEFT-format AdapterCheckpoint, TrainState.
+ * cola train: {@link TrainLoop}, MethodSetup (full, lora, ia3, cola, adalora), PEFT-format AdapterCheckpoint,
+ * TrainState.
  * Guarantees: exact resume (step k draws from (seed, k) alone); checkpoints swap atomically, only from finite state.
  * TrainCommandTest (resumeIsBitIdenticalToAnUninterruptedRun), TrainLoopTest.
  * Integrity: CheckpointManifest (size + SHA-256 of every file; any single-byte change detected:
@@ -17,5 +18,7 @@
  * Memory estimate before pretraining ({@link TrainingMemory}: E = P·e + trained N·e (+ N·e for adapters) + optimizer
  * state O(N, T) + activations 4·X(all sites, B, L) + ColA's I·X(adapted sites, B, L)) → MemoryEstimateTest (parts
  * summed from the model's tensors and sites; a --batch 4096 run refused under -Xmx96m before pretraining).
+ * adalora (AdaLoraSettings, AdaLoraCheckpoint, PeftAdaLoraConfig): PEFT AdaLoRA names lora_A/lora_E/lora_B,
+ * the rank allocator's state in training_state.safetensors; AdaLoraTrainTest (resume across allocations bit-exact).
  */
 package cola4j.gl.app.train;

@@ -33,6 +33,11 @@ class TrainCommandTest {
     record Result(int code, String out, String err) {}
 
     static Result cola(String... args) {
+        return cola(cache, args);
+    }
+
+    /** {@code cola ARGS --cache CACHE --quiet} in this JVM (other test classes pass their own cache). */
+    static Result cola(Path cache, String... args) {
         ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
         List<String> all = new ArrayList<>(List.of(args));
         all.add("--cache");
