@@ -46,8 +46,8 @@ import org.apache.commons.cli.ParseException;
  * the paper's comparison table in shape. For each base, every method the train program accepts
  * ({@link CompareMethod#discover}) is trained in-process on the same frozen base and tasks with seeds 0..S-1
  * ({@link Comparison}); the table (tail-mean metric ± sd, trainable parameters, server bytes per step, median step
- * time) goes to {@code OUT/compare-FAMILY-PRESET.json} and {@code .md}, all sections to {@code OUT/compare.md} and,
- * with {@code --doc}, into the marked region of that document. docs/compare.md has the tables and the command.
+ * time) goes to {@code OUT/compare-FAMILY-PRESET.json} and {@code .md} and, with {@code --doc}, every section into
+ * the marked region of that document ({@link CompareDoc}). docs/compare.md has the tables and the command.
  */
 public final class CompareCommand implements Command {
     @Override
@@ -163,7 +163,6 @@ public final class CompareCommand implements Command {
             io.out().print("\n" + section);
             io.err().println("wrote " + out.resolve(stem + ".json") + " and .md");
         }
-        JsonFiles.writeAtomic(out.resolve("compare.md"), all.toString().getBytes(StandardCharsets.UTF_8));
         if (doc != null) {
             CompareDoc.replace(doc, all.toString());
             io.err().println("updated " + doc);

@@ -120,7 +120,7 @@ class CompareCommandTest {
         String md = Files.readString(doc);
         assertThat(md).startsWith("# Title\n\nprose\n\n" + CompareDoc.BEGIN).endsWith(CompareDoc.END
                 + "\n\nmore prose\n").contains("| lora | ").contains("| cola | ").doesNotContain("\nold\n");
-        assertThat(Files.readString(a.resolve("compare.md"))).contains("| base (no training) | 0 |");
+        assertThat(Files.readString(a.resolve("compare-mlp-tiny.md"))).contains("| base (no training) | 0 |");
 
         MainTest.Result again = MainTest.cola(tiny(b, "--methods", "lora,cola"));
         assertThat(again.code()).as(again.err()).isZero();
