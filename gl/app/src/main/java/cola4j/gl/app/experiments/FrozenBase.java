@@ -11,9 +11,10 @@ import java.util.Map;
 /**
  * The one pretrained base every run of {@code cola compare} starts from. Full fine-tuning changes the weights in
  * place and the adapters attach to the model, so each run gets its own copy: a fresh {@link Workloads#create} of the
- * same family, preset, dtype and seed whose parameters are set to the snapshot taken here (tensors are immutable, so
- * the snapshot is never changed by a run). {@link #fresh()} checks that the copy's {@link BaseIdentity} (SHA-256 of
- * the weights) is the snapshot's.
+ * same family, preset, dtype and seed whose parameters are set to copies of the snapshot taken here. Copies, because
+ * some setups change a weight's storage in place ({@code Site.addDelta}/{@code subtractDelta}: ColA's merged pass,
+ * PiSSA's residual W0 − s·B0·A0), which would otherwise reach the snapshot and the next run. {@link #fresh()} checks
+ * that the copy's {@link BaseIdentity} (SHA-256 of the weights) is the snapshot's.
  */
 public final class FrozenBase {
     private final String family, preset;
@@ -28,7 +29,7 @@ public final class FrozenBase {
         this.preset = preset;
         this.dtype = dtype;
         this.seed = seed;
-        pretrained.model().namedParameters().forEach((k, v) -> weights.put(k, v.value()));
+        pretrained.model().namedParameters().forEach((k, v) -> weights.put(k, v.value().copy()));
         this.identity = BaseIdentity.of(pretrained.model());
     }
 
@@ -44,7 +45,7 @@ public final class FrozenBase {
         if (!params.keySet().equals(weights.keySet())) {
             throw new IllegalStateException("compare: the fresh " + family + " has other parameters than the base");
         }
-        for (Map.Entry<String, Tensor> e : weights.entrySet()) params.get(e.getKey()).setValue(e.getValue());
+        for (Map.Entry<String, Tensor> e : weights.entrySet()) params.get(e.getKey()).setValue(e.getValue().copy());
         if (!BaseIdentity.of(w.model()).equals(identity)) {
             throw new IllegalStateException("compare: a copy of the base does not reproduce its weights");
         }
