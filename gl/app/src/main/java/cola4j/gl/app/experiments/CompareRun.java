@@ -28,8 +28,9 @@ import java.util.List;
  *   down (measured) = mean over steps of Σ_sites bytes(x) + bytes(dL/dh)   (the adaptation data the server sends)
  *   down (analytic) = AnalyticBytes.downPayloadPerStep(sites, 1 user, B rows, L positions, native dtype)
  *                     (= measured where every site sees L positions: the mlp, encoder, decoder)
- *   up   (analytic) = AnalyticBytes.upPayloadPerStep: unmerged A·e·⌊N/I⌋/N (the auxiliary's parameters after each
- *                     update), merged Σ_s (in·out [+ out]) · e (ΔW each step)
+ *   up   (analytic) = unmerged A·e·⌊N/I⌋/N (the auxiliary's A trained parameters after each update, as in
+ *                     AnalyticBytes.upPayloadPerStep), merged AnalyticBytes.upPayloadPerStep: Σ_s (in·out [+ out])·e
+ *                     (ΔW each step)
  * </pre>
  * The other methods train on the server by backprop: nothing but the batch crosses (not counted for any method), so
  * their bytes are 0.
@@ -101,10 +102,15 @@ public record CompareRun(String method, String task, long seed, String metricNam
         if (cola) {
             analyticDown = AnalyticBytes.downPayloadPerStep(s.sites(), 1, c.batch(),
                     TrainingMemory.positions(w.tasks()), TransferDtype.NATIVE, c.dtype());
-            // the user as the ftaas accounting takes it: MethodSetup's mlp width 128; lr and seed count no bytes
-            UserSpec u = new UserSpec(0, c.aux(), c.rank(), 128, c.interval(), c.optimizer(), 1, c.seed());
-            up = AnalyticBytes.upPayloadPerStep(List.of(u), s.sites(), c.merged() ? ColaMode.MERGED
-                    : ColaMode.UNMERGED, c.steps(), c.dtype());
+            if (c.merged()) {
+                // the user as the ftaas accounting takes it: MethodSetup's mlp width 128; lr and seed count no bytes
+                UserSpec u = new UserSpec(0, c.aux(), c.rank(), 128, c.interval(), c.optimizer(), 1, c.seed());
+                up = AnalyticBytes.upPayloadPerStep(List.of(u), s.sites(), ColaMode.MERGED, c.steps(), c.dtype());
+            } else {
+                // AnalyticBytes' A·e·⌊N/I⌋/N, A the trained count itself: a variant's extra parameters
+                // (DoRA's magnitudes) count too
+                up = (double) trainable * c.dtype().bytes * (c.steps() / c.interval()) / c.steps();
+            }
         }
         return new CompareRun(method, c.task(), c.seed(), task.metric().id(), evals, trainable,
                 cola ? (double) down[0] / c.steps() : 0, analyticDown, up, nanos);

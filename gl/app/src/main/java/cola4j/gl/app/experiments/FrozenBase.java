@@ -13,8 +13,8 @@ import java.util.Map;
  * place and the adapters attach to the model, so each run gets its own copy: a fresh {@link Workloads#create} of the
  * same family, preset, dtype and seed whose parameters are set to copies of the snapshot taken here. Copies, because
  * some setups change a weight's storage in place ({@code Site.addDelta}/{@code subtractDelta}: ColA's merged pass,
- * PiSSA's residual W0 − s·B0·A0), which would otherwise reach the snapshot and the next run. {@link #fresh()} checks
- * that the copy's {@link BaseIdentity} (SHA-256 of the weights) is the snapshot's.
+ * PiSSA's residual W0 − s·B0·A0), which would otherwise reach the snapshot and the next run. {@link #fresh()}
+ * checks that the copy's {@link BaseIdentity} (SHA-256 of the weights) is the snapshot's.
  */
 public final class FrozenBase {
     private final String family, preset;
