@@ -93,6 +93,7 @@ public final class CompareCommand implements Command {
         long t0 = System.nanoTime();
         Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         double loadStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        String commit = GitCommit.describe();              // at the start: the code and tree the numbers come from
         String preset = Args.choice(cl, "preset", "small", Workloads.presets());
         if (!cl.hasOption("model")) {
             throw new UsageException("--model is required (e.g. mlp or mlp:small,decoder:tiny)");
@@ -150,7 +151,7 @@ public final class CompareCommand implements Command {
                     (m, task, seed) -> config(common, b, m, task, seed), io.err()));
         }
         CompareMarkdown.RunInfo run = new CompareMarkdown.RunInfo(commandLine(cl), start.toString(),
-                GitCommit.describe(), loadStart, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                commit, loadStart, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                 Runtime.getRuntime().availableProcessors(), (System.nanoTime() - t0) / 1e9);
         StringBuilder all = new StringBuilder(CompareMarkdown.header(run));
         for (CompareTable t : tables) {
