@@ -27,6 +27,7 @@ public final class Commands {
                 new TrainCommand(),
                 new InspectCommand(),
                 new StudyCommand(),
+                new CompareCommand(),
                 new ForwardCommand(),
                 new CommandGroup("bench", "Measure engine, BLAS and autograd speed (prints a table; --json FILE)",
                         Benches.all()));

@@ -56,6 +56,25 @@ public final class TrainLoop {
     private final StepTrace trace;
     private final PrintStream log;
     private final boolean progress;
+    private Observer observer = Observer.NONE;
+
+    /**
+     * What a caller may watch of a run ({@code cola compare}): each step's training time and every held-out
+     * evaluation. Called on the training thread; it must not change the model or the setup.
+     */
+    public interface Observer {
+        /** Observes nothing. */
+        Observer NONE = new Observer() {};
+
+        /**
+         * After step k's trainer step (forward, backward, update; no evaluation, checkpoint or trace), which took
+         * {@code nanos} of wall time.
+         */
+        default void stepped(int k, long nanos) {}
+
+        /** After the evaluation at step k: held-out metric and loss. */
+        default void evaluated(int k, double metric, double evalLoss) {}
+    }
 
     /**
      * @param out      output directory (checkpoint, metrics); null = in memory only (tests)
@@ -72,6 +91,12 @@ public final class TrainLoop {
         this.trace = trace;
         this.log = log;
         this.progress = progress;
+    }
+
+    /** This loop reporting to {@code o} (replacing any earlier observer); returns this. */
+    public TrainLoop observe(Observer o) {
+        this.observer = o == null ? Observer.NONE : o;
+        return this;
     }
 
     /** {@link #run(TrainState, double, int)} with no earlier training time. */
@@ -105,7 +130,9 @@ public final class TrainLoop {
                 boolean evalNow = k % c.evalEvery() == 0 || k == c.steps();
                 try {
                     // the trainer checks the loss (and, cola, each site's dL/dh) before it updates anything
+                    long ts = System.nanoTime();
                     lastLoss = s.trainer().step(ctx -> w.loss(b, ctx), RowRouting.single(0, b.rows()), dropout);
+                    long stepNanos = System.nanoTime() - ts;
                     if (!Double.isFinite(lastLoss)) throw new NonFiniteException("loss is " + lastLoss);
                     for (Map.Entry<String, Var> p : params.entrySet()) {
                         String bad = NonFiniteException.firstNonFinite(p.getValue().value());
@@ -119,6 +146,8 @@ public final class TrainLoop {
                         metric = me[0];
                         evalLoss = me[1];
                     }
+                    observer.stepped(k, stepNanos);
+                    if (evalNow) observer.evaluated(k, metric, evalLoss);
                 } catch (IllegalStateException | IllegalArgumentException e) {
                     metrics.flush();
                     throw new IllegalStateException("step " + k + ": " + e.getMessage() + "; training stopped"
