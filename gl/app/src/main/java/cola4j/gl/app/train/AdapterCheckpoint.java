@@ -37,7 +37,8 @@ import java.util.Set;
  * {@code <module>} is the site's full name:
  * <ul>
  *   <li>lowrank: {@code <site>.lora_A.weight} [r, in], {@code <site>.lora_B.weight} [out, r] (exactly PEFT LoRA;
- *       ΔW = (α/r)·B·A; rsLoRA: (α/√r)·B·A; PiSSA: the same names, trained from the SVD init, on W_res); DoRA adds
+ *       ΔW = (α/r)·B·A; rsLoRA: (α/√r)·B·A; PiSSA: the same names, trained from the SVD init, on W_res);
+ *       DoRA adds
  *       {@code <site>.lora_magnitude_vector} [out] (PEFT's saved name: its {@code lora_magnitude_vector.<adapter>
  *       .weight} with {@code .weight} and the adapter name removed);</li>
  *   <li>embedding (low-rank on a token-embedding site): {@code <site>.lora_embedding_A} [r, num_embeddings],
@@ -62,7 +63,7 @@ public final class AdapterCheckpoint {
     public static final String META_FILE = "cola4j_adapter.json";
     public static final String MODEL_DIR = "model";
     public static final String PREFIX = "base_model.model.";
-    /** {@code --lora-variant pissa}: the subdirectory with the adapter converted to plain LoRA on the unmodified base. */
+    /** {@code --lora-variant pissa}: the subdirectory with the adapter as plain LoRA on the unmodified base. */
     public static final String PISSA_AS_LORA_DIR = "pissa_as_lora";
 
     /** The PEFT-style name prefix of an auxiliary's parameters: "" (lowrank), "cola_linear.", "cola_mlp.". */

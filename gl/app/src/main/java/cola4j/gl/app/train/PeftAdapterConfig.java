@@ -121,7 +121,8 @@ public final class PeftAdapterConfig {
     /**
      * {@code --lora-variant pissa}: the adapter converted to plain LoRA on the unmodified base, as PEFT's
      * {@code save_pretrained(path_initial_model_for_weight_conversion=…)} writes it: W0 + s·B·A − s·B0·A0 =
-     * W_res + s·B·A is a LoRA of rank 2r with A' = [A; A0], B' = [B, −B0] and lora_alpha' = 2α (so s' = 2α/2r = s),
+     * W_res + s·B·A is a LoRA of rank 2r with A' = [A; A0], B' = [B, −B0] and lora_alpha' = 2α
+     * (so s' = 2α/2r = s),
      * {@code init_lora_weights: true}. Empty for the other variants.
      */
     public static Optional<Lora> pissaAsLora(MethodSetup s) {

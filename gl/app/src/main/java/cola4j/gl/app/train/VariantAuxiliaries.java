@@ -21,8 +21,8 @@ import java.util.Map;
  * <ul>
  *   <li>lora: {@link AuxiliaryFactory} (every {@code --aux});</li>
  *   <li>rslora: {@link RsLora#create}, s = α/√r, LoRA's init;</li>
- *   <li>pissa: {@link Pissa#init} from the site's W0 (s = α/r); {@link #prepareBase} then leaves W_res = W0 − s·B0·A0
- *       in the site, on the server's model for cola and the trained model for lora;</li>
+ *   <li>pissa: {@link Pissa#init} from the site's W0 (s = α/r); {@link #prepareBase} then leaves
+ *       W_res = W0 − s·B0·A0 in the site, on the server's model for cola and the trained model for lora;</li>
  *   <li>dora: {@link DoraAux} over the site's W0 (PEFT's detached norm, s = α/r). In cola the user is given W0 of each
  *       site: DoRA's g is not a function of (x, w) alone (docs/cola.md §10).</li>
  * </ul>
@@ -61,8 +61,8 @@ final class VariantAuxiliaries {
     }
 
     /**
-     * PiSSA: replaces each site's weight by W_res = W0 − s·B0·A0 ({@code initial}: the adapters as built, before any
-     * step); nothing for the other variants.
+     * PiSSA: replaces each site's weight by W_res = W0 − s·B0·A0 ({@code initial}: the adapters as built,
+     * before any step); nothing for the other variants.
      */
     static void prepareBase(List<Site> sites, TrainConfig c, Map<String, AuxiliaryModel> initial) {
         if (c.loraVariant() != LoraVariant.PISSA) return;
@@ -75,8 +75,9 @@ final class VariantAuxiliaries {
         if (c.loraVariant() != LoraVariant.PISSA) return m;
         aux.forEach((site, a) -> {
             LowRankAux l = (LowRankAux) a;
+            var p = l.namedParameters();
             m.put(site, new LowRankAux(l.inFeatures(), l.outFeatures(), l.config(), l.scale(),
-                    l.namedParameters().get("lora_A.weight").value(), l.namedParameters().get("lora_B.weight").value()));
+                    p.get("lora_A.weight").value(), p.get("lora_B.weight").value()));
         });
         return m;
     }

@@ -71,7 +71,7 @@ class LoraVariantTrainTest {
                         assertThat(site.weight().bitEquals(w0.get(site.name()))).isTrue();
                     }
                     case PISSA -> {
-                        // the base keeps W_res = W0 − s·B0·A0, and B0 ≠ 0: the adapter starts from W0's top-r part
+                        // the base keeps W_res = W0 − s·B0·A0, B0 ≠ 0: the adapter starts from W0's top-r part
                         Tensor delta = a.deltaWeight();
                         assertThat(delta.maxAbs()).isGreaterThan(1e-3);
                         assertThat(relDiff(site.weight().add(delta), w0.get(site.name()))).isLessThan(1e-12);
