@@ -88,6 +88,19 @@ class LoraVariantTrainTest {
         }
     }
 
+    @Test
+    void memoryEstimateCountsDorasCopiesOfW0() {
+        Workload w = Workloads.create("decoder", "tiny", DType.FLOAT64, 0);
+        long p = w.model().parameterCount();
+        MethodSetup lora = MethodSetup.create(w, cfg("cola", LoraVariant.LORA, false, 1));
+        long plain = TrainingMemory.forRun(lora.config(), w, p, lora);
+        Workload w2 = Workloads.create("decoder", "tiny", DType.FLOAT64, 0);
+        MethodSetup dora = MethodSetup.create(w2, cfg("cola", LoraVariant.DORA, false, 1));
+        long copies = dora.sites().stream().mapToLong(s -> (long) s.inFeatures() * s.outFeatures() * 8).sum();
+        assertThat(copies).isPositive();
+        assertThat(TrainingMemory.forRun(dora.config(), w2, p, dora) - plain).isGreaterThanOrEqualTo(copies);
+    }
+
     @ParameterizedTest
     @EnumSource(LoraVariant.class)
     void colaFollowsLoraForEveryVariantInFloat64(LoraVariant v) throws Exception {
