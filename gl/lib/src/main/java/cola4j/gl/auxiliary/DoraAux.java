@@ -95,6 +95,16 @@ public final class DoraAux implements AuxiliaryModel {
         return scale;
     }
 
+    /** Rank, α, dtype and seed of the adapter. */
+    public LowRankConfig config() {
+        return cfg;
+    }
+
+    /** True when n is a constant of the graph (PEFT's gradient). */
+    public boolean detachNorm() {
+        return detachNorm;
+    }
+
     @Override
     public Var apply(Var x) {
         return forward(x, a, b, m);

@@ -9,15 +9,23 @@ import cola4j.gl.auxiliary.LowRankAux;
 import cola4j.gl.auxiliary.LowRankConfig;
 import cola4j.gl.auxiliary.Pissa;
 import cola4j.gl.auxiliary.RsLora;
+import cola4j.gl.baselines.LoraTrainer;
+import cola4j.gl.cola.ColaMode;
+import cola4j.gl.cola.Trainer;
+import cola4j.models.DecoderLM;
 import cola4j.models.site.Site;
 import cola4j.tensor.Rng;
 import cola4j.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * P1 for the LoRA variants ({@link LoraVariant}) at the {@link Fixture}'s linear sites: the gradient a user gets by
- * Gradient Learning from (x, dL/dh) equals the backprop gradient of the same adapter inside the model.
+ * P1 and P3 for the LoRA variants ({@link LoraVariant}) at the {@link Fixture}'s linear sites. P1: the gradient a user
+ * gets by Gradient Learning from (x, dL/dh) equals the backprop gradient of the same adapter inside the model. P3
+ * ({@link #p3}): ColA (interval 1, unmerged) follows the trajectory of the same adapter trained by backprop (LoRA's
+ * trainer), 20 steps of AdamW with warm-up and decay, every parameter after every step; it follows from P1 at every
+ * step, so it holds exactly where P1 does (for DoRA: with W0 at the user).
  *
  * <ul>
  *   <li><b>rsLoRA</b>: g(x) = (α/√r)·x Aᵀ Bᵀ, A and B randomized: low rank, another constant.</li>
@@ -33,13 +41,28 @@ import java.util.List;
 public final class VariantPropositions {
     private VariantPropositions() {}
 
-    /** The variants with a verify row. */
+    /** The variants with verify rows (P1 and P3 each). */
     public static final List<LoraVariant> CHECKED = List.of(LoraVariant.RSLORA, LoraVariant.PISSA, LoraVariant.DORA);
 
     /** P1 for one variant (LORA is the ordinary low-rank row of {@link GradientPropositions}). */
     public static PropositionResult p1(Fixture fx, LoraVariant variant, double tol) {
         GradientPropositions.AuxBuilder b = sites -> build(fx, sites, variant);
         return diff(fx, b, b, variant.cliName(), tol);
+    }
+
+    /** P3 for one variant: ColA vs backprop (LoRA) trajectories of the variant's adapters, 20 steps AdamW. */
+    public static PropositionResult p3(Fixture fx, LoraVariant variant, double tol) {
+        int steps = 20;
+        DecoderLM m1 = fx.model(), m2 = fx.model();
+        LinkedHashMap<String, AuxiliaryModel> a1 = build(fx, m1.sites(Fixture.SITES), variant);
+        LinkedHashMap<String, AuxiliaryModel> a2 = build(fx, m2.sites(Fixture.SITES), variant);
+        Trainer cola = TrajectoryPropositions.cola(m1, a1, Fixture.adamW(), Fixture.schedule(steps), 1,
+                ColaMode.UNMERGED);
+        Trainer lora = new LoraTrainer(m2, m2.sites(Fixture.SITES), Map.of(0, a2), Fixture.adamW(),
+                Fixture.schedule(steps), 1, 1.0);
+        return TrajectoryPropositions.run(fx, cola, m1, a1, lora, m2, a2, steps)
+                .result("P3", variant.cliName() + ": ColA (I=1) vs LoRA, " + steps + " steps, AdamW + warm-up/decay",
+                        tol);
     }
 
     /**

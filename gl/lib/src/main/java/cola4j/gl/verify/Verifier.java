@@ -34,6 +34,7 @@ public final class Verifier {
         out.addAll(GradientPropositions.allP2(fx, tol));
         out.add(TrajectoryPropositions.p3(fx, "sgd", tol));
         out.add(TrajectoryPropositions.p3(fx, "adamw", tol));
+        for (var v : VariantPropositions.CHECKED) out.add(VariantPropositions.p3(fx, v, tol));
         out.add(TrajectoryPropositions.p4(fx, tol));
         out.add(TrajectoryPropositions.p5(fx, tol));
         out.add(TrajectoryPropositions.p6(fx, tol));

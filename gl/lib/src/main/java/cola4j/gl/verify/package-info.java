@@ -7,7 +7,7 @@
  * Each is an identity in exact arithmetic: normwise relative difference ≤ Verifier.TOL64 = 1e-10 in float64.
  * Verifier → cola verify (VerifyExplainCommandTest) → EquivalenceSuiteTest, StalenessAndEpochsTest
  * and NegativeControlsTest (tests/).
- * VariantPropositions: P1 for rsLoRA, PiSSA (base holds W0 − s·B·A) and DoRA (user given W0), and DoRA with a wrong
- * W0 at the user, which fails → VariantPropositionsTest.
+ * VariantPropositions: P1 and P3 (ColA vs backprop trajectories) for rsLoRA, PiSSA (base holds W0 − s·B·A) and
+ * DoRA (user given W0), and DoRA with a wrong W0 at the user, which fails → VariantPropositionsTest.
  */
 package cola4j.gl.verify;

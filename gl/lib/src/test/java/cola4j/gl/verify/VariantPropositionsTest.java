@@ -10,7 +10,10 @@ import cola4j.tensor.DType;
 import cola4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
-/** P1 for rsLoRA, PiSSA and DoRA holds in float64 on non-trivial gradients; DoRA fails without the user's W0. */
+/**
+ * P1 and P3 for rsLoRA, PiSSA and DoRA hold in float64 on non-trivial gradients and moving trajectories; DoRA fails
+ * without the user's W0.
+ */
 class VariantPropositionsTest {
     static final Fixture FX = new Fixture(DType.FLOAT64, 20240417L);
 
@@ -27,6 +30,31 @@ class VariantPropositionsTest {
             assertThat(s.backprop().keySet()).hasSize(sites * (v == LoraVariant.DORA ? 3 : 2));
             s.backprop().forEach((k, g) -> assertThat(g.maxAbs()).as(v + " " + k + " is not trivially 0")
                     .isGreaterThan(1e-8));
+        }
+    }
+
+    @Test
+    void colaTrajectoryEqualsLoraForEachVariant() {
+        for (LoraVariant v : VariantPropositions.CHECKED) {
+            PropositionResult r = VariantPropositions.p3(FX, v, Verifier.TOL64);
+            assertThat(r.id()).isEqualTo("P3");
+            assertThat(r.setting()).startsWith(v.cliName() + ": ColA (I=1) vs LoRA, 20 steps");
+            assertThat(r.pass()).as(r.toString()).isTrue();
+        }
+    }
+
+    @Test
+    void variantTrajectoriesMove() {
+        // the P3 comparison is between trained adapters, not two copies of the initialization
+        for (LoraVariant v : VariantPropositions.CHECKED) {
+            var m = FX.model();
+            var aux = VariantPropositions.build(FX, m.sites(Fixture.SITES), v);
+            var before = TrajectoryPropositions.state(aux);
+            var t = TrajectoryPropositions.cola(m, aux, Fixture.adamW(), Fixture.schedule(5), 1,
+                    cola4j.gl.cola.ColaMode.UNMERGED);
+            for (int k = 0; k < 5; k++) t.step(FX.loss(m, k), cola4j.gl.cola.RowRouting.single(0, Fixture.B), null);
+            var after = TrajectoryPropositions.state(aux);
+            before.forEach((n, x) -> assertThat(after.get(n).maxAbsDiff(x)).as(v + " " + n).isGreaterThan(1e-4));
         }
     }
 

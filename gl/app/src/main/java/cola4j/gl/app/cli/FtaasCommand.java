@@ -7,22 +7,18 @@ import cola4j.gl.app.command.Limits;
 import cola4j.gl.app.command.OutputPaths;
 import cola4j.gl.app.command.UsageException;
 import cola4j.gl.app.io.Io;
-import cola4j.gl.app.io.JsonFiles;
-import cola4j.gl.app.io.Table;
 
 import cola4j.gl.cola.ColaMode;
 import cola4j.gl.app.ftaas.ColaSession;
 import cola4j.gl.app.ftaas.ServingMethod;
 import cola4j.gl.app.ftaas.SessionLimits;
 import cola4j.gl.app.ftaas.grpc.GrpcSession;
-import cola4j.gl.app.ftaas.Evaluation;
 import cola4j.gl.app.ftaas.FtaasModels;
 import cola4j.gl.app.ftaas.GradCompression;
 import cola4j.gl.app.ftaas.KnowledgeLedger;
 import cola4j.gl.app.ftaas.LoraSession;
 import cola4j.gl.app.ftaas.MethodResult;
 import cola4j.gl.app.io.Progress;
-import cola4j.gl.app.ftaas.ResultTable;
 import cola4j.gl.app.ftaas.SessionConfig;
 import cola4j.gl.app.ftaas.TenantWorkload;
 import cola4j.gl.app.ftaas.TransferDtype;
@@ -30,6 +26,7 @@ import cola4j.gl.app.ftaas.UserPattern;
 import cola4j.gl.app.ftaas.UserSpec;
 import cola4j.gl.UserFitConfig;
 import cola4j.gl.auxiliary.AuxiliaryKind;
+import cola4j.gl.auxiliary.LoraVariant;
 import cola4j.gl.optim.OptimizerKind;
 import cola4j.gl.app.workload.PretrainCache;
 import cola4j.gl.app.workload.Workloads;
@@ -39,7 +36,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -84,53 +80,7 @@ public final class FtaasCommand implements Command {
 
     @Override
     public Options options() {
-        Options o = new Options()
-                .addOption(opt("model", "M", "base model: " + String.join(", ", FtaasModels.MODELS)
-                        + " (default mlp), or hf:DIR (a Hugging Face directory; needs --data and --task-type)"))
-                .addOption(opt("preset", "tiny|small", "size of a transformer base (default small; ignored for mlp)"))
-                .addOption(opt("sites", "S1,S2,...", "adapted site-name suffixes of a transformer (default "
-                        + String.join(",", FtaasModels.TRANSFORMER_SITES) + "; mlp: every layer)"))
-                .addOption(opt("users", "K", "number of users (default 4)"))
-                .addOption(opt("aux", "PATTERN", "auxiliary types cycled over users, e.g. lowrank~linear "
-                        + "(lowrank, linear, mlp, or embedding on token-embedding sites; default lowrank)."
-                        + " --aux, --rank, --interval, --optimizer and --lr all take v1~v2~...:"
-                        + " user k gets entry k mod n of each"))
-                .addOption(Option.builder().longOpt("merged")
-                        .desc("merge each user's ΔW into the base, per-user sub-batches").build())
-                .addOption(Option.builder().longOpt("merged-average")
-                        .desc("merge the average ΔW of the batch's users once").build())
-                .addOption(opt("interval", "I[~I...]",
-                        "adaptation interval per user: batches per user step, e.g. 1~2 (default 1)"))
-                .addOption(opt("steps", "N", "server steps (default 200)"))
-                .addOption(opt("rows", "B", "examples per user per step (default 32)"))
-                .addOption(opt("rank", "R[~R...]", "LoRA rank of lowrank auxiliaries per user, e.g. 4~8 (default 8)"))
-                .addOption(opt("optimizer", "O[~O...]", "users' optimizers: "
-                        + String.join(", ", OptimizerKind.names()) + ", e.g. sgd~adamw (default adamw;"
-                        + " sgd has momentum 0.9; the same optimizer trains the user's LoRA adapter)"))
-                .addOption(opt("lr", "LR[~LR...]", "users' learning rates (default " + MLP_LR + " for mlp, "
-                        + TRANSFORMER_LR + " for transformers)"))
-                .addOption(opt("transport", "inprocess|grpc",
-                        "how the ColA server and users talk: in this process (default) or"
-                        + " gRPC over loopback sockets in this JVM (wire bytes measured)"))
-                .addOption(opt("transfer-dtype", "float32|bf16",
-                        "element type of adaptation data on the wire (default float32)"))
-                .addOption(opt("fit-epochs", "E", "ColA users' passes over each interval's buffer, 1-1000"
-                        + " (default 1 = Gradient Learning exactly; in-process transport only)"))
-                .addOption(opt("fit-batch", "ROWS", "ColA users' rows per optimizer step within a pass"
-                        + " (default 0 = the whole buffer)"))
-                .addOption(opt("seed", "S", "seed of base, users and data (default 0)"))
-                .addOption(opt("pretrain-steps", "N", "pretraining steps of the base (default 300 for mlp; "
-                        + "transformers: the family's tuned default)"))
-                .addOption(opt("eval", "N",
-                        "held-out examples per user evaluation of a transformer task (default 256)"))
-                .addOption(opt("cache", "DIR", "pretrained-checkpoint cache (default $COLA_CACHE or .cache/cola4j)"))
-                .addOption(opt("json", "FILE",
-                        "also write the results as JSON (atomically; missing parent directories are created;"
-                        + " checked before the run: a path that cannot be written is a usage error)"));
-        FtaasShapley.addOptions(o);
-        FtaasHf.addOptions(o);
-        FtaasCompression.addOptions(o);
-        return o;
+        return FtaasOptions.options();
     }
 
     static Option opt(String name, String arg, String desc) {
@@ -175,7 +125,9 @@ public final class FtaasCommand implements Command {
                 : FtaasEmbedding.defaultSites(auxChoice, FtaasModels.TRANSFORMER_SITES);
         String tooBig = SessionLimits.sizeProblem(users, rows, steps, pattern.ranks());
         if (tooBig != null) throw new UsageException(tooBig);
-        List<UserSpec> specs = pattern.cycle(users, 32, seed * 100L + 1);
+        LoraVariant variant = loraVariant(cl, auxChoice, transport);
+        List<UserSpec> specs = pattern.cycle(users, 32, seed * 100L + 1).stream()
+                .map(u -> u.auxType() == AuxiliaryKind.LOWRANK ? u.withLoraVariant(variant) : u).toList();
         if (mode != ColaMode.UNMERGED && specs.stream().anyMatch(s -> !s.mergeable())) {
             throw new UsageException("--" + mode.cliName()
                     + " needs linear auxiliaries (lowrank, linear), got --aux " + aux);
@@ -219,37 +171,38 @@ public final class FtaasCommand implements Command {
             results.add(new LoraSession<>(w, specs.stream().map(s -> s.withAux(AuxiliaryKind.LOWRANK)).toList(), cfg)
                     .run(p.onStep()));
         }
-        print(io, w, specs, results, transfer);
+        FtaasReport.print(io, w, specs, results, transfer);
         if (knowledge != null) knowledge.print(io.out());
         if (json != null) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("users", users);
-            out.put("model", model);
-            if (hf) {
-                out.put("data", dataFiles.stream().map(Path::toString).toList());
-                out.put("task_type", FtaasHf.taskType(cl).cliName());
-            }
-            if (!mlp) {
-                if (!hf) out.put("preset", preset);
-                out.put("sites", sites);
-                out.put("token_rows_per_example", w.positionsPerRow());
-            }
-            out.put("mode", mode.cliName());
-            out.put("transport", transport);
-            out.put("transfer_dtype", transfer.cliName());
-            out.put("steps", steps);
-            out.put("fit_epochs", fitEpochs);
-            out.put("fit_batch", fitBatch);
-            out.put("user_specs", specs.stream().map(FtaasCommand::specJson).toList());
-            out.put("base_metrics", baseMetrics(w, specs));
-            out.put("methods", results);
-            if (shapley != null) out.put("user_shapley", shapley);
-            if (compression != null) out.put("compression", compression);
-            if (knowledge != null) out.put("knowledge_violations", knowledge.violations());
-            JsonFiles.writeAtomic(json, out);
+            FtaasReport.Settings settings = new FtaasReport.Settings(users, model, hf ? dataFiles : null,
+                    hf ? FtaasHf.taskType(cl).cliName() : null, mlp ? null : hf ? null : preset, mlp ? null : sites,
+                    mode, transport, transfer, steps, fitEpochs, fitBatch);
+            FtaasReport.writeJson(json, settings, w, specs, results, shapley, compression, knowledge);
         }
         boolean claims = knowledge == null || knowledge.violations().isEmpty();
         return claims && results.stream().allMatch(r -> r.errors().isEmpty()) ? 0 : 1;
+    }
+
+    /**
+     * {@code --lora-variant}: lora or rslora, for the lowrank users. PiSSA would put each user's residual into the
+     * one shared base, and DoRA's auxiliary needs W0, which a user device never holds: both are usage errors, as is
+     * rslora over gRPC (the attach message carries no variant) or without a lowrank user.
+     */
+    static LoraVariant loraVariant(CommandLine cl, List<AuxiliaryKind> aux, String transport) {
+        LoraVariant v = LoraVariant.parse(Args.choice(cl, "lora-variant", "lora", LoraVariant.names()));
+        if (v == LoraVariant.PISSA || v == LoraVariant.DORA) {
+            throw new UsageException("--lora-variant " + v + " does not apply to cola ftaas: " + (v == LoraVariant.PISSA
+                    ? "PiSSA moves W0's principal part into each user's adapter, but all users share one base"
+                    : "DoRA's auxiliary needs the site's W0, which a user device never holds")
+                    + " (cola train --lora-variant " + v + " trains one user)");
+        }
+        if (v != LoraVariant.LORA && transport.equals("grpc")) {
+            throw new UsageException("--lora-variant " + v + " runs with --transport inprocess only");
+        }
+        if (v != LoraVariant.LORA && !aux.contains(AuxiliaryKind.LOWRANK)) {
+            throw new UsageException("--lora-variant " + v + " needs a lowrank user (--aux lowrank)");
+        }
+        return v;
     }
 
     /** The ColA mode of {@code --merged} / {@code --merged-average} (unmerged without either; both: usage error). */
@@ -318,62 +271,5 @@ public final class FtaasCommand implements Command {
     /** Fails before the run if the JSON cannot be written ({@link OutputPaths#requireWritableFile}). */
     static void requireWritable(Path json) {
         OutputPaths.requireWritableFile("json", json);
-    }
-
-    /** One user's settings as JSON. */
-    static Map<String, Object> specJson(UserSpec s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("user", "user-" + s.id());
-        m.put("aux", s.auxType().cliName());
-        m.put("rank", s.rank());
-        m.put("mlp_hidden", s.mlpHidden());
-        m.put("interval", s.interval());
-        m.put("optimizer", s.optimizer().cliName());
-        m.put("lr", s.lr());
-        m.put("seed", s.seed());
-        return m;
-    }
-
-    static Map<String, Double> baseMetrics(TenantWorkload<?> w, List<UserSpec> specs) {
-        Map<String, Double> m = new LinkedHashMap<>();
-        for (UserSpec s : specs) m.put("user-" + s.id(), Evaluation.plain(w, w.base(), s.id()));
-        return m;
-    }
-
-    private static void print(Io io, TenantWorkload<?> w, List<UserSpec> specs, List<MethodResult> results,
-            TransferDtype transfer) {
-        List<String> users = specs.stream().map(s -> "user-" + s.id()).toList();
-        Table t = new Table(ResultTable.headers(users).toArray(String[]::new));
-        t.row(ResultTable.row("base", baseMetrics(w, specs), users, null).toArray(String[]::new));
-        for (MethodResult r : results) {
-            t.row(ResultTable.row(r.method(), r.metrics(), users, r).toArray(String[]::new));
-            // merged-average: also the model that mode serves to everyone (base + mean ΔW), metrics only
-            if (r.averagedModelMetrics() != null) {
-                t.row(ResultTable.row("  served: base + mean ΔW", r.averagedModelMetrics(), users, null)
-                        .toArray(String[]::new));
-            }
-        }
-        io.out().println("tasks: "
-                + String.join(", ", specs.stream()
-                        .map(s -> "user-" + s.id() + " " + w.taskName(s.id()) + " (" + s.auxType() + ")").toList())
-                + "; metric " + w.metricName() + "; adaptation data on the wire: " + transfer.cliName()
-                + (w.positionsPerRow() > 1
-                        ? " (" + w.positionsPerRow() + " token rows per example, padding included)" : ""));
-        io.out().println("users: "
-                + String.join(", ", specs.stream().map(s -> "user-" + s.id() + " " + s.describe()).toList())
-                + " (LoRA: the same with lowrank adapters)");
-        t.print(io.out());
-        for (MethodResult r : results) {
-            if (r.wire() == null) continue;
-            io.out().printf("%s over gRPC, measured on the sockets per step: down %s (messages %s), up %s (uploads %s +"
-                    + " training rows %s; the rest is HTTP/2 and gRPC framing)%n", r.method(),
-                    ResultTable.bytes((long) r.wire().downBytesPerStep()),
-                    ResultTable.bytes((long) r.downBytesPerStep()),
-                    ResultTable.bytes((long) r.wire().upBytesPerStep()), ResultTable.bytes((long) r.upBytesPerStep()),
-                    ResultTable.bytes((long) r.wire().upRowsPerStep()));
-        }
-        for (MethodResult r : results) {
-            r.errors().forEach((u, e) -> io.err().println("cola: " + r.method() + ": " + u + " was stopped: " + e));
-        }
     }
 }

@@ -58,7 +58,7 @@ public final class TrainConfigRules {
                 "--seed", Long.toString(c.seed()), "--eval-every", Integer.toString(c.evalEvery()),
                 "--eval-examples", Integer.toString(c.evalExamples()),
                 "--fit-epochs", Integer.toString(c.fitEpochs()), "--fit-batch", Integer.toString(c.fitBatch()),
-                "--staleness", Integer.toString(c.staleness())));
+                "--staleness", Integer.toString(c.staleness()), "--lora-variant", c.loraVariant().cliName()));
         if (c.merged()) a.add("--merged");
         a.addAll(AdaLoraOptions.argv(c.adalora()));
         if (!c.sites().isEmpty()) a.addAll(List.of("--sites", String.join(",", c.sites())));

@@ -5,6 +5,8 @@ import cola4j.gl.auxiliary.Activation;
 import cola4j.gl.auxiliary.AuxSpec;
 import cola4j.gl.auxiliary.AuxiliaryFactory;
 import cola4j.gl.auxiliary.AuxiliaryModel;
+import cola4j.gl.auxiliary.LoraVariant;
+import cola4j.gl.auxiliary.RsLora;
 import cola4j.gl.optim.Adam;
 import cola4j.gl.optim.AdamConfig;
 import cola4j.gl.optim.AdamW;
@@ -32,10 +34,31 @@ import java.util.List;
  * @param optimizer optimizer kind (settings: {@link #newOptimizer})
  * @param lr        learning rate
  * @param seed      seed of the auxiliary initialization (site i uses seed·1000 + i)
+ * @param loraVariant lora, or rslora (a lowrank user's scale α/√r = √r instead of 1; {@code cola ftaas
+ *                  --lora-variant}); null reads as lora. PiSSA and DoRA are refused: PiSSA puts a per-user residual
+ *                  W0 − s·B0·A0 into the one base all users share, and DoRA's g needs W0 at the user, which a user
+ *                  device never holds (docs/cola.md §10)
  */
 public record UserSpec(int id, AuxiliaryKind auxType, int rank, int mlpHidden, int interval, OptimizerKind optimizer,
-                       double lr, long seed) {
+                       double lr, long seed, LoraVariant loraVariant) {
+    /** The variants a session's users can take. */
+    public static final List<LoraVariant> VARIANTS = List.of(LoraVariant.LORA, LoraVariant.RSLORA);
+
+    /** A plain-LoRA user (every field but the variant). */
+    public UserSpec(int id, AuxiliaryKind auxType, int rank, int mlpHidden, int interval, OptimizerKind optimizer,
+                    double lr, long seed) {
+        this(id, auxType, rank, mlpHidden, interval, optimizer, lr, seed, LoraVariant.LORA);
+    }
+
     public UserSpec {
+        if (loraVariant == null) loraVariant = LoraVariant.LORA;
+        if (!VARIANTS.contains(loraVariant)) {
+            throw new IllegalArgumentException("user " + id + ": lora variant " + loraVariant + " does not apply to"
+                    + " a shared base (one of " + VARIANTS + ")");
+        }
+        if (loraVariant != LoraVariant.LORA && auxType != AuxiliaryKind.LOWRANK) {
+            throw new IllegalArgumentException("user " + id + ": lora variant " + loraVariant + " needs aux lowrank");
+        }
         if (id < 0) throw new IllegalArgumentException("user spec: id must be >= 0, got " + id);
         if (auxType == null || optimizer == null) {
             throw new IllegalArgumentException("user " + id + ": auxiliary type and optimizer are required");
@@ -54,12 +77,18 @@ public record UserSpec(int id, AuxiliaryKind auxType, int rank, int mlpHidden, i
 
     /** The same user with another auxiliary type. */
     public UserSpec withAux(AuxiliaryKind type) {
-        return new UserSpec(id, type, rank, mlpHidden, interval, optimizer, lr, seed);
+        return new UserSpec(id, type, rank, mlpHidden, interval, optimizer, lr, seed,
+                type == AuxiliaryKind.LOWRANK ? loraVariant : LoraVariant.LORA);
     }
 
     /** The same user with another seed. */
     public UserSpec withSeed(long s) {
-        return new UserSpec(id, auxType, rank, mlpHidden, interval, optimizer, lr, s);
+        return new UserSpec(id, auxType, rank, mlpHidden, interval, optimizer, lr, s, loraVariant);
+    }
+
+    /** The same user with another LoRA variant ({@link #VARIANTS}; a lowrank user). */
+    public UserSpec withLoraVariant(LoraVariant v) {
+        return new UserSpec(id, auxType, rank, mlpHidden, interval, optimizer, lr, seed, v);
     }
 
     /**
@@ -87,8 +116,11 @@ public record UserSpec(int id, AuxiliaryKind auxType, int rank, int mlpHidden, i
         LinkedHashMap<String, AuxiliaryModel> m = new LinkedHashMap<>();
         for (int i = 0; i < sites.size(); i++) {
             SiteShape s = sites.get(i);
-            m.put(s.name(),
-                    AuxiliaryFactory.create(auxType.at(s.kind()), s.in(), s.out(), auxSpec(i, s.hasBias(), dtype)));
+            AuxiliaryKind kind = auxType.at(s.kind());
+            AuxSpec spec = auxSpec(i, s.hasBias(), dtype);
+            m.put(s.name(), kind == AuxiliaryKind.LOWRANK && loraVariant == LoraVariant.RSLORA
+                    ? RsLora.create(s.in(), s.out(), spec.lowRank())
+                    : AuxiliaryFactory.create(kind, s.in(), s.out(), spec));
         }
         return m;
     }
@@ -109,7 +141,8 @@ public record UserSpec(int id, AuxiliaryKind auxType, int rank, int mlpHidden, i
     /** One line for reports: {@code lowrank r8 I1 adamw lr 0.02}. */
     public String describe() {
         return auxType.cliName() + (auxType == AuxiliaryKind.LOWRANK ? " r" + rank : auxType == AuxiliaryKind.MLP
-                ? " h" + mlpHidden : "") + " I" + interval + " " + optimizer.cliName() + " lr " + lr;
+                ? " h" + mlpHidden : "") + (loraVariant == LoraVariant.LORA ? "" : " " + loraVariant)
+                + " I" + interval + " " + optimizer.cliName() + " lr " + lr;
     }
 
     /**

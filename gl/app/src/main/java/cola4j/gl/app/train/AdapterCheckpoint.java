@@ -11,6 +11,7 @@ import cola4j.models.hf.HfModel;
 import cola4j.tensor.Tensor;
 import cola4j.tensor.io.Safetensors;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,6 +29,8 @@ import java.util.Set;
  *                               (peft_type LORA) and IA3, i.e. exactly when PEFT can load the directory
  *   cola4j_adapter.json         cola4j's metadata for every method ({@link AdapterMetadata}): method, auxiliary
  *                               type and its formula (the MLP's activation), base family/preset/seed, dtype, task
+ *   pissa_as_lora/              --lora-variant pissa only: adapter_model.safetensors + adapter_config.json of the
+ *                               same adapter as plain LoRA of rank 2r on the unmodified base ({@link #pissaAsLora})
  *   model/                      full fine-tuning only: the whole model ({@link ModelCheckpoint}: config.json +
  *                               model.safetensors; an hf:DIR model as a Hugging Face directory, HfFullCheckpoint)
  * </pre>
@@ -35,7 +38,10 @@ import java.util.Set;
  * {@code <module>} is the site's full name:
  * <ul>
  *   <li>lowrank: {@code <site>.lora_A.weight} [r, in], {@code <site>.lora_B.weight} [out, r] (exactly PEFT LoRA;
- *       ΔW = (α/r)·B·A);</li>
+ *       ΔW = (α/r)·B·A; rsLoRA: (α/√r)·B·A; PiSSA: the same names, trained from the SVD init, on W_res);
+ *       DoRA adds
+ *       {@code <site>.lora_magnitude_vector} [out] (PEFT's saved name: its {@code lora_magnitude_vector.<adapter>
+ *       .weight} with {@code .weight} and the adapter name removed);</li>
  *   <li>embedding (low-rank on a token-embedding site): {@code <site>.lora_embedding_A} [r, num_embeddings],
  *       {@code <site>.lora_embedding_B} [dim, r] (exactly PEFT's {@code lora.Embedding} ParameterDicts, no
  *       {@code .weight}; ΔW = (α/r)·(B·A)ᵀ [num_embeddings, dim]);</li>
@@ -61,6 +67,8 @@ public final class AdapterCheckpoint {
     public static final String META_FILE = "cola4j_adapter.json";
     public static final String MODEL_DIR = "model";
     public static final String PREFIX = "base_model.model.";
+    /** {@code --lora-variant pissa}: the subdirectory with the adapter as plain LoRA on the unmodified base. */
+    public static final String PISSA_AS_LORA_DIR = "pissa_as_lora";
 
     /** The PEFT-style name prefix of an auxiliary's parameters: "" (lowrank), "cola_linear.", "cola_mlp.". */
     static String auxPrefix(AuxiliaryModel a) {
@@ -126,7 +134,31 @@ public final class AdapterCheckpoint {
         }
         Optional<Object> peft = PeftAdapterConfig.of(s);
         if (peft.isPresent()) JsonFiles.writeAtomic(dir.resolve(CONFIG_FILE), peft.get());
+        Optional<PeftAdapterConfig.Lora> converted = PeftAdapterConfig.pissaAsLora(s);
+        if (converted.isPresent()) {
+            Path sub = Files.createDirectories(dir.resolve(PISSA_AS_LORA_DIR));
+            Safetensors.write(sub.resolve(WEIGHTS_FILE), pissaAsLora(s), Map.of("format", "pt"));
+            JsonFiles.writeAtomic(sub.resolve(CONFIG_FILE), converted.get());
+        }
         JsonFiles.writeAtomic(dir.resolve(META_FILE), AdapterMetadata.of(s));
+    }
+
+    /**
+     * PiSSA as plain LoRA of rank 2r on the unmodified base (PEFT's {@code subtract_mutated_init}): per site
+     * {@code lora_A.weight} = [A; A0] [2r, in] and {@code lora_B.weight} = [B, −B0] [out, 2r], so that
+     * s·B'·A' = s·B·A − s·B0·A0 and W0 + s·B'·A' = W_res + s·B·A.
+     */
+    public static LinkedHashMap<String, Tensor> pissaAsLora(MethodSetup s) {
+        LinkedHashMap<String, Tensor> t = new LinkedHashMap<>();
+        s.auxiliaries().forEach((site, a) -> {
+            var now = a.namedParameters();
+            var init = s.pissaInitial().get(site).namedParameters();
+            t.put(PREFIX + site + ".lora_A.weight", Tensor.concat(0, now.get("lora_A.weight").value(),
+                    init.get("lora_A.weight").value()));
+            t.put(PREFIX + site + ".lora_B.weight", Tensor.concat(1, now.get("lora_B.weight").value(),
+                    init.get("lora_B.weight").value().neg()));
+        });
+        return t;
     }
 
     /**

@@ -1,8 +1,11 @@
 package cola4j.gl.app.train;
 
+import cola4j.gl.auxiliary.AuxiliaryKind;
 import cola4j.gl.auxiliary.AuxiliaryModel;
+import cola4j.gl.auxiliary.DoraAux;
 import cola4j.gl.auxiliary.EmbeddingLowRankAux;
 import cola4j.gl.auxiliary.LinearAux;
+import cola4j.gl.auxiliary.LoraVariant;
 import cola4j.gl.auxiliary.LowRankAux;
 import cola4j.gl.auxiliary.MlpAux;
 import cola4j.gl.auxiliary.MlpConfig;
@@ -36,6 +39,8 @@ import java.util.Locale;
  * @param sites         adapted modules (lora, cola), scaled modules (ia3), empty (full)
  * @param auxiliary     the auxiliary model of lora/cola (null for full, ia3)
  * @param tensors       tensor name pattern → shape and meaning
+ * @param loraVariant   lora, rslora, pissa or dora for a lowrank lora/cola adapter ({@code --lora-variant}); null
+ *                      otherwise (and in files of earlier versions, which were all plain LoRA)
  */
 public record AdapterMetadata(@JsonProperty("format") String format,
                               @JsonProperty("format_version") int formatVersion,
@@ -48,7 +53,8 @@ public record AdapterMetadata(@JsonProperty("format") String format,
                               @JsonProperty("base_model_seed") long baseSeed,
                               @JsonProperty("weights") String weights, @JsonProperty("sites") List<String> sites,
                               @JsonProperty("auxiliary") Auxiliary auxiliary,
-                              @JsonProperty("tensors") LinkedHashMap<String, String> tensors) {
+                              @JsonProperty("tensors") LinkedHashMap<String, String> tensors,
+                              @JsonProperty("lora_variant") String loraVariant) {
     public static final String FORMAT = "cola4j-adapter";
     public static final int VERSION = 1;
 
@@ -99,6 +105,14 @@ public record AdapterMetadata(@JsonProperty("format") String format,
                     case LOWRANK -> {
                         t.put(pre + "lora_A.weight", "[r, in] A");
                         t.put(pre + "lora_B.weight", "[out, r] B (PEFT LoRA)");
+                        if (c.loraVariant() == LoraVariant.DORA) {
+                            t.put(pre + "lora_magnitude_vector", "[out] m (PEFT DoRA)");
+                        }
+                        if (c.loraVariant() == LoraVariant.PISSA) {
+                            t.put(AdapterCheckpoint.PISSA_AS_LORA_DIR + "/" + AdapterCheckpoint.WEIGHTS_FILE,
+                                    "the same adapter as plain LoRA of rank 2r on the unmodified base:"
+                                    + " lora_A.weight = [A; A0], lora_B.weight = [B, -B0], lora_alpha 2 alpha");
+                        }
                     }
                     case EMBEDDING -> {
                         t.put(pre + "lora_embedding_A", "[r, num_embeddings] A");
@@ -122,7 +136,8 @@ public record AdapterMetadata(@JsonProperty("format") String format,
         return new AdapterMetadata(FORMAT, VERSION, PeftAdapterConfig.peftType(c).orElse(null),
                 c.method().cliName(), c.hasSiteAuxiliaries() ? c.aux().cliName() : null, c.merged(),
                 c.dtype().cliName, c.task(), b.nameOrPath(), c.model(), c.preset(), c.baseSeed(),
-                full ? AdapterCheckpoint.MODEL_DIR + "/" : AdapterCheckpoint.WEIGHTS_FILE, sites, aux, t);
+                full ? AdapterCheckpoint.MODEL_DIR + "/" : AdapterCheckpoint.WEIGHTS_FILE, sites, aux, t,
+                c.hasSiteAuxiliaries() && c.aux() == AuxiliaryKind.LOWRANK ? c.loraVariant().cliName() : null);
     }
 
     /** The shared auxiliary description of a lora/cola setup; IllegalStateException if the sites disagree. */
@@ -142,9 +157,18 @@ public record AdapterMetadata(@JsonProperty("format") String format,
 
     /** One auxiliary model's description. */
     static Auxiliary describe(AuxiliaryModel a) {
+        if (a instanceof LowRankAux l && l.scale() != l.config().scale()) {
+            return new Auxiliary("lowrank", "g(x) = (alpha / sqrt(r)) x A^T B^T; dW = (alpha / sqrt(r)) B A (rsLoRA)",
+                    l.config().rank(), l.config().alpha(), null, null, null, null);
+        }
         if (a instanceof LowRankAux l) {
             return new Auxiliary("lowrank", "g(x) = (alpha / r) x A^T B^T; dW = (alpha / r) B A",
                     l.config().rank(), l.config().alpha(), null, null, null, null);
+        }
+        if (a instanceof DoraAux d) {
+            return new Auxiliary("lowrank", "V = W0 + (alpha / r) B A; n = rownorm(V) (detached); W' = diag(m / n) V;"
+                    + " g(x) = x W'^T - x W0^T; dW = W' - W0 (DoRA)", d.config().rank(), d.config().alpha(),
+                    null, null, null, null);
         }
         if (a instanceof EmbeddingLowRankAux e) {
             return new Auxiliary("embedding", "g(ids) = (alpha / r) onehot(ids) A^T B^T; dW = (alpha / r) (B A)^T",

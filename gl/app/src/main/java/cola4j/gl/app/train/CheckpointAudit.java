@@ -1,6 +1,8 @@
 package cola4j.gl.app.train;
 
 import cola4j.gl.app.io.JsonFiles;
+import cola4j.gl.auxiliary.AuxiliaryKind;
+import cola4j.gl.auxiliary.LoraVariant;
 import cola4j.models.AtomicDirectory;
 import cola4j.models.ModelCheckpoint;
 import cola4j.tensor.Tensor;
@@ -24,7 +26,7 @@ import java.util.function.UnaryOperator;
  *   <li>{@code step} is in [1, steps] and a multiple of the interval; the metrics rows are exactly steps 1..step with
  *       finite loss and lr;</li>
  *   <li>the base identity is present and of the config's family; cola4j_adapter.json names the same base (family,
- *       preset, seed), dtype and method as the config;</li>
+ *       preset, seed), dtype, method and LoRA variant as the config (a file without lora_variant is plain LoRA);</li>
  *   <li>{@code optimizer.step} in training_state.safetensors equals step / interval; every stored tensor (optimizer
  *       state, adapters or full model) is finite and of the run's dtype.</li>
  * </ol>
@@ -116,6 +118,10 @@ public final class CheckpointAudit {
                         && cfg.task().equals(a.task()),
                 at + "dtype/method/task " + a.dtype() + "/" + a.method() + "/" + a.task() + " vs " + cfg.dtype() + "/"
                         + cfg.method().cliName() + "/" + cfg.task());
+        String variant = a.loraVariant() == null ? LoraVariant.LORA.cliName() : a.loraVariant();
+        boolean lowRank = cfg.hasSiteAuxiliaries() && cfg.aux() == AuxiliaryKind.LOWRANK;
+        check(!lowRank || variant.equals(cfg.loraVariant().cliName()),
+                at + "lora_variant " + variant + " vs " + cfg.loraVariant());
     }
 
     private static void checkTensors(Path c, TrainConfig cfg, int step) throws IOException {

@@ -5,8 +5,8 @@ import cola4j.gl.AdaptationData;
 import cola4j.gl.auxiliary.Activation;
 import cola4j.gl.auxiliary.AuxSpec;
 import cola4j.gl.auxiliary.AuxiliaryKind;
-import cola4j.gl.auxiliary.AuxiliaryFactory;
 import cola4j.gl.auxiliary.AuxiliaryModel;
+import cola4j.gl.auxiliary.LowRankAux;
 import cola4j.gl.cola.ColaMode;
 import cola4j.gl.cola.ColaServer;
 import cola4j.gl.cola.ColaTrainer;
@@ -34,7 +34,7 @@ import cola4j.models.hf.HfModel;
 import cola4j.models.site.Site;
 import cola4j.models.site.SiteInterceptor;
 import cola4j.models.site.SiteSelector;
-import cola4j.tensor.DType;
+import cola4j.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +61,7 @@ public final class MethodSetup {
     private final LinkedHashMap<String, AuxiliaryModel> aux;
     private final SiteInterceptor evalInterceptor;
     private final AdapterBase base;
+    private LinkedHashMap<String, LowRankAux> pissaInitial = new LinkedHashMap<>();
 
     private MethodSetup(TrainConfig cfg, Trainer trainer, Optimizer optimizer, List<Site> sites,
             LinkedHashMap<String, AuxiliaryModel> aux,
@@ -116,26 +117,29 @@ public final class MethodSetup {
             }
             default -> {
                 List<Site> sites = selectSites(w, c.sites(), c.aux());
-                LinkedHashMap<String, AuxiliaryModel> aux = auxiliaries(sites, c);
+                Map<String, Tensor> w0 = VariantAuxiliaries.baseWeights(sites, c);
+                LinkedHashMap<String, AuxiliaryModel> aux = VariantAuxiliaries.create(sites, c, w0);
+                LinkedHashMap<String, LowRankAux> initial = VariantAuxiliaries.initialCopies(c, aux);
+                VariantAuxiliaries.prepareBase(sites, c, aux);
                 SiteInterceptor eval = (site, x, h) -> aux.containsKey(site.name())
                         ? h.add(RoutedAuxiliary.output(Map.of(0, aux), RowRouting.single(0, h.shape()[0]), site, x,
                                 true)) : h;
                 if (c.method() == TrainMethod.LORA) {
                     LoraTrainer t = new LoraTrainer(model, sites, Map.of(0, aux), opt, schedule, c.interval(),
                             c.clip());
-                    return new MethodSetup(c, t, t.optimizer(0), sites, aux, eval, base);
+                    return new MethodSetup(c, t, t.optimizer(0), sites, aux, eval, base).withPissa(initial);
                 }
                 UserFit user = new UserFit(0, aux, opt.apply(UserFit.parameters(aux)),
                         new UserFitConfig(c.interval(), c.clip()).withEpochs(c.fitEpochs(), c.fitBatch()), schedule);
                 ColaMode mode = c.merged() ? ColaMode.MERGED : ColaMode.UNMERGED;
                 if (c.staleness() > 0) {
                     StaleColaTrainer t = new StaleColaTrainer(new ColaServer(model, sites), List.of(user),
-                            Map.of(0, auxiliaries(sites, c)), mode, c.staleness(),
+                            Map.of(0, VariantAuxiliaries.create(sites, c, w0)), mode, c.staleness(),
                             StaleColaTrainer.Gradient.AT_SERVED);
-                    return new MethodSetup(c, t, user.optimizer(), sites, aux, eval, base);
+                    return new MethodSetup(c, t, user.optimizer(), sites, aux, eval, base).withPissa(initial);
                 }
                 ColaTrainer t = new ColaTrainer(new ColaServer(model, sites), List.of(user), mode);
-                return new MethodSetup(c, t, user.optimizer(), sites, aux, eval, base);
+                return new MethodSetup(c, t, user.optimizer(), sites, aux, eval, base).withPissa(initial);
             }
         }
     }
@@ -165,16 +169,22 @@ public final class MethodSetup {
         return sites;
     }
 
-    private static LinkedHashMap<String, AuxiliaryModel> auxiliaries(List<Site> sites, TrainConfig c) {
-        DType dtype = c.dtype();
-        AuxSpec spec = new AuxSpec(c.rank(), c.alpha(), 128, 1, Activation.RELU, true, dtype, 0);
-        LinkedHashMap<String, AuxiliaryModel> m = new LinkedHashMap<>();
-        for (int i = 0; i < sites.size(); i++) {
-            Site s = sites.get(i);
-            m.put(s.name(), AuxiliaryFactory.create(c.aux(), s.inFeatures(), s.outFeatures(),
-                    spec.withSeed(StepSeeds.seed(c.seed(), StepSeeds.AUXILIARY_INIT, i))));
-        }
-        return m;
+    /** The auxiliary spec of a run (seed 0; each site gets its own, {@link VariantAuxiliaries#create}). */
+    static AuxSpec auxSpec(TrainConfig c) {
+        return new AuxSpec(c.rank(), c.alpha(), 128, 1, Activation.RELU, true, c.dtype(), 0);
+    }
+
+    private MethodSetup withPissa(LinkedHashMap<String, LowRankAux> initial) {
+        this.pissaInitial = initial;
+        return this;
+    }
+
+    /**
+     * PiSSA: each site's adapter as initialized (A0, B0 from W0's SVD), what the base lost (W_res = W0 − s·B0·A0);
+     * empty for the other variants and methods.
+     */
+    public LinkedHashMap<String, LowRankAux> pissaInitial() {
+        return pissaInitial;
     }
 
     /** sgd: plain SGD; adam: PyTorch defaults; adamw: PyTorch defaults (weight decay 0.01). */

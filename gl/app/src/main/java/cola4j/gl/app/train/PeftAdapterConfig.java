@@ -1,7 +1,9 @@
 package cola4j.gl.app.train;
 
 import cola4j.gl.auxiliary.AuxiliaryKind;
+import cola4j.gl.auxiliary.DoraAux;
 import cola4j.gl.auxiliary.EmbeddingLowRankAux;
+import cola4j.gl.auxiliary.LoraVariant;
 import cola4j.gl.auxiliary.LowRankAux;
 import cola4j.gl.auxiliary.LowRankConfig;
 import cola4j.gl.baselines.Ia3Trainer;
@@ -16,14 +18,16 @@ import java.util.Optional;
  * {@code tuners/ia3/config.py}), each with the value that makes PEFT compute what cola4j computed. cola4j's own
  * metadata lives in {@code cola4j_adapter.json} ({@link AdapterMetadata}). Written only for adapters PEFT has a type
  * for: LoRA and ColA with the low-rank auxiliary (ΔW = (lora_alpha / r)·B·A, PEFT's {@code LoraConfig}) and IA3.
- * ColA's linear and MLP auxiliaries have no PEFT type and get no {@code adapter_config.json}.
+ * ColA's linear and MLP auxiliaries have no PEFT type and get no {@code adapter_config.json}. The LoRA variants set
+ * PEFT's own fields: rsLoRA {@code use_rslora: true}, PiSSA {@code init_lora_weights: "pissa"} (plus the converted
+ * plain-LoRA copy, {@link #pissaAsLora}), DoRA {@code use_dora: true}.
  */
 public final class PeftAdapterConfig {
     private PeftAdapterConfig() {}
 
     /**
-     * PEFT {@code LoraConfig}: h = W x + b + (lora_alpha / r)·B(A x); no dropout, no bias training, scale not
-     * rank-stabilized.
+     * PEFT {@code LoraConfig}: h = W x + b + (lora_alpha / r)·B(A x) (α/√r with use_rslora; DoRA's magnitude and
+     * direction with use_dora); no dropout, no bias training.
      *
      * @param peftType      "LORA"
      * @param taskType      {@link AdapterBase#taskType()}
@@ -36,10 +40,12 @@ public final class PeftAdapterConfig {
      * @param targetModules the adapted modules' full names (PEFT matches a listed name exactly)
      * @param fanInFanOut   {@link AdapterBase#fanInFanOut()}
      * @param bias          "none": no bias is trained
-     * @param useRslora     false: scale α/r, not α/√r
+     * @param useRslora     true for {@code --lora-variant rslora} (scale lora_alpha/√r), else false (lora_alpha/r)
      * @param modulesToSave null: nothing besides the adapters is trained
-     * @param initLoraWeights true: A Kaiming-uniform, B = 0 (cola4j's init)
-     * @param useDora       false
+     * @param initLoraWeights true (A Kaiming-uniform, B = 0: cola4j's init), or "pissa" for
+     *                      {@code --lora-variant pissa}: PEFT then recomputes W_res = W0 − s·B0·A0 from the base it
+     *                      is given (base_model_name_or_path, the unmodified W0) before loading A and B
+     * @param useDora       true for {@code --lora-variant dora} (tensors {@code <module>.lora_magnitude_vector})
      */
     public record Lora(@JsonProperty("peft_type") String peftType, @JsonProperty("task_type") String taskType,
                        @JsonProperty("base_model_name_or_path") String baseModel,
@@ -50,7 +56,7 @@ public final class PeftAdapterConfig {
                        @JsonProperty("fan_in_fan_out") boolean fanInFanOut, @JsonProperty("bias") String bias,
                        @JsonProperty("use_rslora") boolean useRslora,
                        @JsonProperty("modules_to_save") List<String> modulesToSave,
-                       @JsonProperty("init_lora_weights") boolean initLoraWeights,
+                       @JsonProperty("init_lora_weights") Object initLoraWeights,
                        @JsonProperty("use_dora") boolean useDora) {}
 
     /**
@@ -102,12 +108,30 @@ public final class PeftAdapterConfig {
         }
         List<String> targets = new ArrayList<>(s.auxiliaries().keySet());
         for (var a : s.auxiliaries().values()) {
-            LowRankConfig l = a instanceof EmbeddingLowRankAux e ? e.config() : ((LowRankAux) a).config();
+            LowRankConfig l = a instanceof EmbeddingLowRankAux e ? e.config()
+                    : a instanceof DoraAux d ? d.config() : ((LowRankAux) a).config();
             if (l.rank() != c.rank() || l.alpha() != c.alpha()) {
                 throw new IllegalStateException("adapter config: an auxiliary's rank/alpha differs from the run's");
             }
         }
+        LoraVariant v = c.loraVariant();
         return Optional.of(new Lora("LORA", b.taskType(), b.nameOrPath(), null, true, c.rank(), c.alpha(), 0.0,
-                targets, b.fanInFanOut(), "none", false, null, true, false));
+                targets, b.fanInFanOut(), "none", v == LoraVariant.RSLORA, null,
+                v == LoraVariant.PISSA ? "pissa" : Boolean.TRUE, v == LoraVariant.DORA));
+    }
+
+    /**
+     * {@code --lora-variant pissa}: the adapter converted to plain LoRA on the unmodified base, as PEFT's
+     * {@code save_pretrained(path_initial_model_for_weight_conversion=…)} writes it: W0 + s·B·A − s·B0·A0 =
+     * W_res + s·B·A is a LoRA of rank 2r with A' = [A; A0], B' = [B, −B0] and lora_alpha' = 2α
+     * (so s' = 2α/2r = s),
+     * {@code init_lora_weights: true}. Empty for the other variants.
+     */
+    public static Optional<Lora> pissaAsLora(MethodSetup s) {
+        if (s.config().loraVariant() != LoraVariant.PISSA) return Optional.empty();
+        Lora l = (Lora) of(s).orElseThrow();
+        return Optional.of(new Lora(l.peftType(), l.taskType(), l.baseModel(), l.revision(), l.inferenceMode(),
+                2 * l.r(), 2 * l.loraAlpha(), l.loraDropout(), l.targetModules(), l.fanInFanOut(), l.bias(),
+                false, l.modulesToSave(), Boolean.TRUE, false));
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import cola4j.gl.UserFitConfig;
 import cola4j.gl.auxiliary.AuxiliaryKind;
+import cola4j.gl.auxiliary.LoraVariant;
 import cola4j.gl.cola.StaleColaTrainer;
 import cola4j.gl.optim.OptimizerKind;
 import cola4j.gl.optim.ScheduleKind;
@@ -46,6 +47,9 @@ import java.util.List;
  *                     state files of earlier versions, reads as 1)
  * @param fitBatch     ColA: rows per user optimizer step within a pass (0 = the whole buffer)
  * @param staleness    ColA: k, the steps by which the user's update reaches the server late (0 = none)
+ * @param loraVariant  form of the low-rank adapters of lora/cola ({@link LoraVariant}): lora, rslora (scale α/√r),
+ *                     pissa (SVD init, the base keeps W0 − s·B·A), dora (magnitude and direction); null reads as
+ *                     lora; anything but lora needs {@code aux lowrank} and method lora or cola
  * @param adalora      AdaLoRA's settings: present exactly for method adalora (null otherwise, and in state files of
  *                     earlier versions)
  */
@@ -67,6 +71,7 @@ public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("pr
                           @JsonProperty("eval_examples") int evalExamples,
                           @JsonProperty("fit_epochs") int fitEpochs, @JsonProperty("fit_batch") int fitBatch,
                           @JsonProperty("staleness") int staleness,
+                          @JsonProperty("lora_variant") LoraVariant loraVariant,
                           @JsonProperty("adalora") AdaLoraSettings adalora) {
     /** Largest batch (examples per step): the {@code --batch} option's bound, {@link Limits#MAX_BATCH}. */
     public static final int MAX_BATCH = Limits.MAX_BATCH;
@@ -108,6 +113,11 @@ public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("pr
                 "--fit-epochs, --fit-batch and --staleness apply to method cola only (got " + method + ")");
         check(staleness == 0 || (interval == 1 && fitEpochs == 1 && fitBatch == 0),
                 "--staleness needs --interval 1 and one fit pass (no --fit-epochs/--fit-batch)");
+        if (loraVariant == null) loraVariant = LoraVariant.LORA;
+        boolean siteAux = method == TrainMethod.LORA || method == TrainMethod.COLA;
+        check(loraVariant == LoraVariant.LORA || (siteAux && aux == AuxiliaryKind.LOWRANK),
+                "--lora-variant " + loraVariant + " needs --aux lowrank and method lora or cola (got " + method
+                        + ", aux " + aux + ")");
         check((adalora != null) == (method == TrainMethod.ADALORA),
                 "AdaLoRA settings go with method adalora only (got " + method + ")");
         check(adalora == null || aux == AuxiliaryKind.LOWRANK,
@@ -122,7 +132,7 @@ public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("pr
         sites = List.copyOf(sites);
     }
 
-    /** A config without AdaLoRA settings (every method but adalora). */
+    /** A config with every field but the LoRA variant (plain LoRA): the arity before {@code --lora-variant}. */
     public TrainConfig(String model, String preset, DType dtype, long baseSeed, String task, TrainMethod method,
                        AuxiliaryKind aux, int rank, double alpha, int interval, boolean merged, List<String> sites,
                        OptimizerKind optimizer, double lr, ScheduleKind schedule, int warmup, double clip, int steps,
@@ -130,7 +140,18 @@ public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("pr
                        int staleness) {
         this(model, preset, dtype, baseSeed, task, method, aux, rank, alpha, interval, merged, sites, optimizer, lr,
                 schedule, warmup, clip, steps, batch, seed, evalEvery, evalExamples, fitEpochs, fitBatch, staleness,
-                null);
+                LoraVariant.LORA, null);
+    }
+
+    /** A config of method lora or cola with the given LoRA variant (no AdaLoRA settings). */
+    public TrainConfig(String model, String preset, DType dtype, long baseSeed, String task, TrainMethod method,
+                       AuxiliaryKind aux, int rank, double alpha, int interval, boolean merged, List<String> sites,
+                       OptimizerKind optimizer, double lr, ScheduleKind schedule, int warmup, double clip, int steps,
+                       int batch, long seed, int evalEvery, int evalExamples, int fitEpochs, int fitBatch,
+                       int staleness, LoraVariant loraVariant) {
+        this(model, preset, dtype, baseSeed, task, method, aux, rank, alpha, interval, merged, sites, optimizer, lr,
+                schedule, warmup, clip, steps, batch, seed, evalEvery, evalExamples, fitEpochs, fitBatch, staleness,
+                loraVariant, null);
     }
 
     /** A config without fit epochs, fit batch or staleness (the arity of earlier versions). */
@@ -146,14 +167,21 @@ public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("pr
     public TrainConfig withColaUser(int epochs, int fitRows, int stale) {
         return new TrainConfig(model, preset, dtype, baseSeed, task, method, aux, rank, alpha, interval, merged, sites,
                 optimizer, lr, schedule, warmup, clip, steps, batch, seed, evalEvery, evalExamples, epochs, fitRows,
-                stale, adalora);
+                stale, loraVariant, adalora);
     }
 
     /** The same config adapting {@code sites} (every other field kept, fit epochs and staleness included). */
     public TrainConfig withSites(List<String> sites) {
         return new TrainConfig(model, preset, dtype, baseSeed, task, method, aux, rank, alpha, interval, merged, sites,
                 optimizer, lr, schedule, warmup, clip, steps, batch, seed, evalEvery, evalExamples, fitEpochs, fitBatch,
-                staleness, adalora);
+                staleness, loraVariant, adalora);
+    }
+
+    /** The same config with the given LoRA variant. */
+    public TrainConfig withLoraVariant(LoraVariant variant) {
+        return new TrainConfig(model, preset, dtype, baseSeed, task, method, aux, rank, alpha, interval, merged, sites,
+                optimizer, lr, schedule, warmup, clip, steps, batch, seed, evalEvery, evalExamples, fitEpochs, fitBatch,
+                staleness, variant, adalora);
     }
 
     private static void check(boolean ok, String message) {

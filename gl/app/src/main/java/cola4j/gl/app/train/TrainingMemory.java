@@ -1,6 +1,7 @@
 package cola4j.gl.app.train;
 
 import cola4j.autograd.Var;
+import cola4j.gl.auxiliary.LoraVariant;
 import cola4j.gl.app.ftaas.AnalyticBytes;
 import cola4j.gl.app.workload.Workload;
 import cola4j.gl.optim.OptimizerKind;
@@ -26,6 +27,7 @@ import java.util.List;
  *                                             their gradients, optimizer state ({@link AnalyticBytes#optimizerState})
  *     + A(S, B, L)                            activations of one batch ({@link AnalyticBytes#activationEstimate}, 4·X)
  *     + I·X(adapted sites, B, L)              ColA: the adaptation data of one interval of I batches
+ *     + Σ in·out·e [dora]                      --lora-variant dora: each adapter's copy of its site's W0
  * </pre>
  * A rough estimate of the training tensors alone, meant to refuse runs that cannot fit (batch 4096 of a transformer
  * needs gigabytes of activations), not a measurement and not a bound: the JVM, the data and evaluation sets come on
@@ -72,7 +74,9 @@ public final class TrainingMemory {
         return estimate(fresh.model(), baseElements, trained.stream().mapToLong(v -> v.value().numel()).sum(),
                 trained.size(), cfg.method() != TrainMethod.FULL, cfg.optimizer(), cfg.batch(),
                 positions(fresh.tasks()),
-                cola ? setup.sites() : List.of(), cola ? cfg.interval() : 1);
+                cola ? setup.sites() : List.of(), cola ? cfg.interval() : 1)
+                + (cfg.loraVariant() == LoraVariant.DORA ? setup.sites().stream()
+                        .mapToLong(s -> (long) s.inFeatures() * s.outFeatures() * cfg.dtype().bytes).sum() : 0);
     }
 
     /** E for pretraining {@code fresh}'s whole model with AdamW on batches of {@code batch}. */

@@ -14,7 +14,10 @@
  * documented ones to the stored tensors.
  * TrainCommandTest (resumeIsBitIdenticalToAnUninterruptedRun), TrainLoopTest. --aux embedding: low-rank on token ids at
  * embed.token, saved as PEFT's lora_embedding_A [r, vocab] / lora_embedding_B [dim, r]; ColA ≡ LoRA in float64
- * (EmbeddingAuxTrainTest).
+ * (EmbeddingAuxTrainTest). --lora-variant rslora|pissa|dora ({@link VariantAuxiliaries}: s = α/√r; PiSSA's SVD init
+ * with W_res = W0 − s·B0·A0 left in the base; DoRA over W0) exported with PEFT's use_rslora, init_lora_weights
+ * "pissa" (+ pissa_as_lora/, rank 2r on the unmodified base) and use_dora + lora_magnitude_vector; ColA ≡ LoRA per
+ * variant in float64 (LoraVariantTrainTest), exact resume per variant (LoraVariantCommandTest).
  * Memory estimate before pretraining ({@link TrainingMemory}: E = P·e + trained N·e (+ N·e for adapters) + optimizer
  * state O(N, T) + activations 4·X(all sites, B, L) + ColA's I·X(adapted sites, B, L)) → MemoryEstimateTest (parts
  * summed from the model's tensors and sites; a --batch 4096 run refused under -Xmx96m before pretraining).

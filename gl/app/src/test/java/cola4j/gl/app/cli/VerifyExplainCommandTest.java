@@ -26,13 +26,13 @@ class VerifyExplainCommandTest {
         Path json = dir.resolve("v.json");
         MainTest.Result r = MainTest.cola("verify", "--json", json.toString());
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("all 28 checks pass (float64)");
+        assertThat(r.out()).contains("all 31 checks pass (float64)");
         JsonNode root = JsonFiles.MAPPER.readTree(Files.readString(json));
         assertThat(root.get("dtype").asText()).isEqualTo("float64");
-        assertThat(root.get("propositions")).hasSize(28);
+        assertThat(root.get("propositions")).hasSize(31);
         assertThat(root.get("propositions").findValuesAsText("id")).containsExactly(
                 "P1", "P1", "P1", "P1", "P1", "P1", "P1", "P1", "P1", "P1",
-                "P2", "P2", "P2", "P2", "P2", "P2", "P2", "P3", "P3", "P4", "P5", "P6", "P7", "P8",
+                "P2", "P2", "P2", "P2", "P2", "P2", "P2", "P3", "P3", "P3", "P3", "P3", "P4", "P5", "P6", "P7", "P8",
                 "P9", "P9", "P10", "P10");
         for (JsonNode p : root.get("propositions")) {
             assertThat(p.fieldNames()).toIterable()

@@ -51,6 +51,21 @@ class SessionEquivalenceTest {
         assertEquivalent(users);
     }
 
+    /** rsLoRA users (scale α/√r = √r) beside a linear one: the same equivalence, and the scale is rsLoRA's. */
+    @Test
+    void rsLoraUsersEndWithLorasAdaptersInFloat64() {
+        UserPattern p = new UserPattern(List.of(AuxiliaryKind.LOWRANK, AuxiliaryKind.LINEAR), List.of(4),
+                List.of(1), List.of(OptimizerKind.ADAMW), List.of(0.05));
+        List<UserSpec> users = p.cycle(3, 5, 11).stream().map(u -> u.auxType() == AuxiliaryKind.LOWRANK
+                ? u.withLoraVariant(cola4j.gl.auxiliary.LoraVariant.RSLORA) : u).toList();
+        var aux = users.get(0).auxiliaries(FtaasFixtures.digits(DType.FLOAT64).base().sites(
+                cola4j.models.site.SiteSelector.all()), DType.FLOAT64).values().iterator().next();
+        assertThat(((cola4j.gl.auxiliary.LowRankAux) aux).scale()).isEqualTo(Math.sqrt(4));
+        assertThat(users.get(2).withAux(AuxiliaryKind.LOWRANK).loraVariant())
+                .isEqualTo(cola4j.gl.auxiliary.LoraVariant.RSLORA);
+        assertEquivalent(users);
+    }
+
     private static void assertEquivalent(List<UserSpec> users) {
         DigitsTenants w = FtaasFixtures.digits(DType.FLOAT64);
         SessionConfig cfg = new SessionConfig(40, 8, ColaMode.UNMERGED, TransferDtype.NATIVE, 20, 7, 2e-3);

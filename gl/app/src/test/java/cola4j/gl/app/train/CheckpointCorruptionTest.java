@@ -90,6 +90,8 @@ class CheckpointCorruptionTest {
             case "seed" -> cfg.put("seed", 7);
             case "seed2^40" -> cfg.put("seed", 1L << 40);
             case "lr" -> cfg.put("lr", 0.5);
+            case "lora_variant" -> cfg.put("lora_variant", "dora");
+            case "variant-on-linear" -> cfg.put("lora_variant", "pissa").put("aux", "linear");
             case "steps" -> cfg.put("steps", 2);
             case "batch" -> cfg.put("batch", Integer.MAX_VALUE);
             case "drop-row" -> ((ArrayNode) st.get("metrics")).remove(2);
@@ -150,7 +152,9 @@ class CheckpointCorruptionTest {
             "base_seed|cola4j_adapter.json disagrees with training_state.json: base mlp/tiny/seed 0",
             "drop-row|3 metrics rows for step 4",
             "batch|batch must be in [1, 4096], got 2147483647",
-            "seed2^40|--seed: '1099511627776' is not an integer"})
+            "seed2^40|--seed: '1099511627776' is not an integer",
+            "lora_variant|cola4j_adapter.json disagrees with training_state.json: lora_variant lora vs dora",
+            "variant-on-linear|--lora-variant pissa needs --aux lowrank and method lora or cola"})
     void aResealedCorruptionFailsItsCrossCheck(String spec) throws IOException {
         String[] p = spec.split("\\|");
         Path run = copyOfGood(tmp.resolve("run"));
