@@ -1,5 +1,6 @@
 package cola4j.tests.docs;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -84,10 +85,10 @@ final class DocBlocks {
     }
 
     /**
-     * The regex of one excerpt line: literal text (runs of spaces flexible), numbers captured, … as any text. With
-     * {@code exact} each number is captured only as its own digits, so that a "…" before it cannot hand its group to
-     * another number of the line (in {@code a 1 … 144368 … 0 0} the lazy "…" would otherwise give 144368's group to
-     * the first number after {@code 1}).
+     * The regex of one excerpt line: literal text (runs of spaces flexible), numbers captured, … as any text.
+     * With {@code exact} each number is captured only as its own digits, so that a "…" before it cannot hand its
+     * group to another number of the line (in {@code a 1 … 144368 … 0 0} the lazy "…" would otherwise give
+     * 144368's group to the first number after {@code 1}).
      */
     static Pattern linePattern(String excerptLine, boolean exact) {
         StringBuilder re = new StringBuilder();
@@ -163,8 +164,8 @@ final class DocBlocks {
                 char last = q.charAt(q.length() - 1);
                 moved = q.substring(0, q.length() - 1) + (char) ('0' + (last - '0' + 1) % 10);
             } else {
-                moved = new java.math.BigDecimal(q).add(java.math.BigDecimal.valueOf(e.tol()).multiply(java.math.BigDecimal.valueOf(3)))
-                        .toPlainString();
+                BigDecimal step = BigDecimal.valueOf(e.tol()).multiply(BigDecimal.valueOf(3));
+                moved = new BigDecimal(q).add(step).toPlainString();
             }
             List<String> lines = new ArrayList<>(e.lines());
             lines.set(k, line.substring(0, m.start()) + moved + line.substring(m.end()));
