@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  *       shell syntax);</li>
  *   <li>{@code ```text output tol=T}: an excerpt of the output (stdout, then stderr) of the last command of the
  *       runnable block before it. Each non-blank line must match one output line, in order; {@code …} stands for any
- *       text; every number must be within T of the real one ({@code tol=0}: the same digits). With T &gt; 0 the prose
+ *       text; every number must be within T of the real one ({@code tol=0}: the same digits, matched literally so
+ *       that a "…" cannot shift a number onto another column). With T &gt; 0 the prose
  *       between the two blocks must state {@code ±T}; with T = 0 it must say {@code exact}.</li>
  * </ul>
  */
