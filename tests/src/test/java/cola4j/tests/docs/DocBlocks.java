@@ -1,5 +1,6 @@
 package cola4j.tests.docs;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -15,7 +16,8 @@ import java.util.regex.Pattern;
  *       shell syntax);</li>
  *   <li>{@code ```text output tol=T}: an excerpt of the output (stdout, then stderr) of the last command of the
  *       runnable block before it. Each non-blank line must match one output line, in order; {@code …} stands for any
- *       text; every number must be within T of the real one ({@code tol=0}: the same digits). With T &gt; 0 the prose
+ *       text; every number must be within T of the real one ({@code tol=0}: the same digits, matched literally so
+ *       that a "…" cannot shift a number onto another column). With T &gt; 0 the prose
  *       between the two blocks must state {@code ±T}; with T = 0 it must say {@code exact}.</li>
  * </ul>
  */
@@ -83,8 +85,13 @@ final class DocBlocks {
         return out;
     }
 
-    /** The regex of one excerpt line: literal text (runs of spaces flexible), numbers captured, … as any text. */
-    static Pattern linePattern(String excerptLine) {
+    /**
+     * The regex of one excerpt line: literal text (runs of spaces flexible), numbers captured, … as any text.
+     * With {@code exact} each number is captured only as its own digits, so that a "…" before it cannot hand its
+     * group to another number of the line (in {@code a 1 … 144368 … 0 0} the lazy "…" would otherwise give
+     * 144368's group to the first number after {@code 1}).
+     */
+    static Pattern linePattern(String excerptLine, boolean exact) {
         StringBuilder re = new StringBuilder();
         String s = excerptLine.strip();
         Matcher m = Pattern.compile(NUM + "|…|\\s+").matcher(s);
@@ -92,7 +99,8 @@ final class DocBlocks {
         while (m.find()) {
             if (m.start() > at) re.append(Pattern.quote(s.substring(at, m.start())));
             String g = m.group();
-            re.append(g.equals("…") ? ".*?" : g.isBlank() ? "\\s+" : "(" + NUM + ")");
+            String num = exact ? "(?<![\\w.])" + Pattern.quote(g) + "(?![\\w.])" : NUM;
+            re.append(g.equals("…") ? ".*?" : g.isBlank() ? "\\s+" : "(" + num + ")");
             at = m.end();
         }
         if (at < s.length()) re.append(Pattern.quote(s.substring(at)));
@@ -116,13 +124,16 @@ final class DocBlocks {
         List<String> problems = new ArrayList<>();
         int from = 0;
         for (String want : e.lines()) {
-            Pattern p = linePattern(want);
+            Pattern p = linePattern(want, false), exact = linePattern(want, e.tol() == 0);
             List<String> quoted = numbers(want);
             String closest = null;
             int found = -1;
             for (int k = from; k < output.size() && found < 0; k++) {
-                Matcher m = p.matcher(output.get(k).strip());
-                if (!m.matches()) continue;
+                Matcher m = exact.matcher(output.get(k).strip());
+                if (!m.matches()) {
+                    if (p.matcher(output.get(k).strip()).matches()) closest = output.get(k).strip();
+                    continue;
+                }
                 closest = output.get(k).strip();
                 boolean ok = true;
                 for (int g = 0; g < quoted.size(); g++) ok &= close(quoted.get(g), m.group(g + 1), e.tol());
@@ -134,6 +145,67 @@ final class DocBlocks {
             } else {
                 from = found + 1;
             }
+        }
+        return problems;
+    }
+
+    /**
+     * The excerpt with the {@code n}-th number of line {@code k} moved just beyond the tolerance: for T = 0 its last
+     * digit changed, for T &gt; 0 the value plus 3·T (so it is more than T from every output within T of the quoted
+     * one). The negative control of {@link #check}: a doctored excerpt must not hold.
+     */
+    static Excerpt doctor(Excerpt e, int k, int n) {
+        String line = e.lines().get(k);
+        Matcher m = Pattern.compile(NUM + "|…").matcher(line);
+        int seen = -1;
+        while (m.find()) {
+            if (m.group().equals("…") || ++seen < n) continue;
+            String q = m.group(), moved;
+            if (e.tol() == 0) {
+                char last = q.charAt(q.length() - 1);
+                moved = q.substring(0, q.length() - 1) + (char) ('0' + (last - '0' + 1) % 10);
+            } else {
+                BigDecimal step = BigDecimal.valueOf(e.tol()).multiply(BigDecimal.valueOf(3));
+                moved = new BigDecimal(q).add(step).toPlainString();
+            }
+            List<String> lines = new ArrayList<>(e.lines());
+            lines.set(k, line.substring(0, m.start()) + moved + line.substring(m.end()));
+            return new Excerpt(e.line(), e.tol(), lines);
+        }
+        throw new IllegalArgumentException("line " + k + " has no number " + n + ": " + line);
+    }
+
+    /** Most {@code --steps} a documented runnable command may take: the documentation test stays short. */
+    static final int MAX_STEPS = 100;
+    /** Subcommands that run for minutes whatever their options: never in a runnable block. */
+    static final List<String> TOO_LONG = List.of("demo", "study");
+
+    /**
+     * The runtime bound of the runnable commands, checked before anything runs (no clock): none of {@link #TOO_LONG},
+     * every {@code --steps} and {@code --pretrain-steps} at most {@link #MAX_STEPS} or the model's default, no
+     * {@code bench} but {@code bench serve}, no transformer at the {@code small} preset (its pretraining alone takes
+     * minutes). Returns the offending commands, each with its file and line.
+     */
+    static List<String> overBudget(List<Command> commands) {
+        List<String> problems = new ArrayList<>();
+        for (Command c : commands) {
+            List<String> a = c.args();
+            String why = null;
+            if (TOO_LONG.contains(a.get(0))) why = a.get(0) + " runs for minutes";
+            if (a.get(0).equals("bench") && (a.size() < 2 || !a.get(1).equals("serve"))) why = "only bench serve";
+            for (int i = 0; i + 1 < a.size(); i++) {
+                if (a.get(i).equals("--steps") && !(a.get(i + 1).matches("\\d+")
+                        && Integer.parseInt(a.get(i + 1)) <= MAX_STEPS)) {
+                    why = "--steps " + a.get(i + 1) + " above " + MAX_STEPS;
+                }
+                if (a.get(i).equals("--pretrain-steps")) why = "--pretrain-steps (use the cached default)";
+                if (a.get(i).equals("--preset") && !a.get(i + 1).equals("tiny")) why = "a transformer above tiny";
+            }
+            boolean transformer = a.contains("decoder") || a.contains("encoder") || a.contains("seq2seq");
+            if (transformer && !a.contains("tiny") && !a.get(0).equals("verify") && !a.get(0).equals("explain")) {
+                why = "a transformer without --preset tiny";
+            }
+            if (why != null) problems.add(c.file() + ":" + c.line() + ": " + String.join(" ", a) + ": " + why);
         }
         return problems;
     }

@@ -22,6 +22,11 @@ import org.junit.jupiter.api.Test;
  * files runs once. The commands are the tutorial's short runs (tens of seconds together on 2 cores); pretrained bases
  * come from the repository's pretraining cache ({@code .cache/cola4j}, created on first use), outputs go under
  * {@code runs/} of the working directory, as for a student.
+ *
+ * <p>It fails loudly: a quoted number outside its tolerance names the file, the excerpt line and the output line it
+ * differs from; and as a negative control every quoted number is moved beyond its tolerance in turn
+ * ({@link DocBlocks#doctor}) and the doctored excerpt must fail against the same real output. Its runtime is bounded
+ * before anything runs ({@link DocBlocks#overBudget}: short runs, tiny presets, no demo), not by a clock.
  */
 class ExecutableDocsTest {
     static final List<String> FILES = List.of("README.md", "docs/tutorial.md");
@@ -40,6 +45,7 @@ class ExecutableDocsTest {
         List<DocBlocks.Command> commands = new ArrayList<>();
         for (String f : FILES) commands.addAll(DocBlocks.parse(f, Files.readString(root.resolve(f))));
         assertThat(commands).as("runnable commands in " + FILES).hasSizeGreaterThanOrEqualTo(8);
+        assertThat(DocBlocks.overBudget(commands)).as("runnable commands over the test's budget").isEmpty();
         Map<List<String>, List<String>> outputs = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
         int excerpts = 0;
@@ -59,10 +65,32 @@ class ExecutableDocsTest {
             }
             for (DocBlocks.Excerpt x : c.excerpts()) {
                 excerpts++;
-                for (String p : DocBlocks.check(x, out)) problems.add(c.file() + ":" + x.line() + ": " + p);
+                List<String> found = DocBlocks.check(x, out);
+                for (String p : found) problems.add(c.file() + ":" + x.line() + ": " + p);
+                if (found.isEmpty()) problems.addAll(unpinned(c.file(), x, out));
             }
         }
         assertThat(excerpts).as("quoted outputs").isGreaterThanOrEqualTo(8);
         assertThat(problems).as("documentation vs output").isEmpty();
+    }
+
+    /**
+     * The negative control on the real output: every quoted number, moved beyond its tolerance
+     * ({@link DocBlocks#doctor}), must make the excerpt fail. Returns the numbers for which it still holds (a quoted
+     * number the check does not pin, e.g. because another output line matches the doctored one).
+     */
+    static List<String> unpinned(String file, DocBlocks.Excerpt x, List<String> out) {
+        List<String> loose = new ArrayList<>();
+        for (int k = 0; k < x.lines().size(); k++) {
+            int n = DocBlocks.numbers(x.lines().get(k)).size();
+            for (int j = 0; j < n; j++) {
+                DocBlocks.Excerpt d = DocBlocks.doctor(x, k, j);
+                if (DocBlocks.check(d, out).isEmpty()) {
+                    loose.add(file + ":" + x.line() + ": number " + (j + 1) + " of '" + x.lines().get(k).strip()
+                            + "' moved beyond tol " + x.tol() + " still matches ('" + d.lines().get(k).strip() + "')");
+                }
+            }
+        }
+        return loose;
     }
 }

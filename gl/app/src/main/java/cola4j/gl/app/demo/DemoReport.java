@@ -18,11 +18,12 @@ public final class DemoReport {
     private DemoReport() {}
 
     /**
-     * Legend notes of the curves that coincide by theorem: ColA low-rank, merged or not, computes LoRA's adapters
-     * (P2, P3; equal in float64, float32 rounding apart in this float32 run).
+     * Legend notes of the curves that coincide by theorem: ColA low-rank unmerged computes LoRA's adapters (P3:
+     * ColA ≡ LoRA trajectories) and merged computes unmerged's (P4: merged ≡ unmerged); equal in float64, float32
+     * rounding apart in this float32 run.
      */
-    static final Map<String, String> LEGEND_NOTES = Map.of("cola-lowrank-merged", "= lora by theorem, P2+P3",
-            "cola-lowrank-unmerged", "= lora by theorem, P2");
+    static final Map<String, String> LEGEND_NOTES = Map.of("cola-lowrank-merged", "= lora by theorem, P3+P4",
+            "cola-lowrank-unmerged", "= lora by theorem, P3");
 
     /** Users' column names. */
     public static List<String> users(DemoRun run) {
