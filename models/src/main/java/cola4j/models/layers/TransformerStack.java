@@ -1,8 +1,10 @@
 package cola4j.models.layers;
 
+import cola4j.autograd.LayoutOps;
 import cola4j.autograd.Var;
 import cola4j.models.ForwardContext;
 import cola4j.models.Module;
+import cola4j.models.VirtualTokens;
 import cola4j.models.site.Site;
 import cola4j.tensor.DType;
 import cola4j.tensor.Rng;
@@ -15,8 +17,15 @@ import java.util.List;
  * LayerNorm: ids [B][T] → [B, T, C]. Children (parameter and init order): {@code embed.token} [V, C],
  * {@code embed.position} [maxLen, C], {@code blocks.0 … blocks.N−1}, {@code ln_f}; names carry the given prefix
  * ({@code ""} or e.g. {@code "encoder"}).
+ * <p>Prompt tuning: when the context holds a {@link VirtualTokens#prompt} P [n, C] for this stack's name (its
+ * prefix, {@code ""} for a stack without one), x = [P; E[ids]] + pos[0..n+T−1] (positions shift by n, as PEFT's
+ * prompt concatenated to {@code inputs_embeds}; n + T ≤ maxLen), the padding mask gains n leading ones, and the
+ * output is [B, n + T, C] with the virtual positions first ({@link #promptLength}); n = 0 is the plain stack.
+ * Prefix tuning of the blocks' self-attention ({@link MultiHeadAttention}) shifts the positions by the prefix
+ * length ({@link #prefixLength}).
  */
 public final class TransformerStack implements Module {
+    private final String name;
     private final Embedding token;
     private final PositionalEmbedding position;
     private final List<TransformerBlock> blocks = new ArrayList<>();
@@ -30,6 +39,7 @@ public final class TransformerStack implements Module {
      */
     public TransformerStack(String prefix, int vocab, int maxLen, int dModel, int layers, int heads, double dropout,
                             boolean causal, boolean cross, DType dtype, Rng rng) {
+        this.name = prefix;
         String p = prefix.isEmpty() ? "" : prefix + ".";
         this.token = new Embedding(p + "embed.token", vocab, dModel, dtype, rng);
         this.position = new PositionalEmbedding(p + "embed.position", maxLen, dModel, dtype, rng);
@@ -45,15 +55,41 @@ public final class TransformerStack implements Module {
      * @param mask          [B][T] 1 = real, 0 = padding (keys only); null = no padding
      * @param memory        encoder output [B, S, C] for cross-attention, else null
      * @param memoryMask    [B][S] padding mask of the memory or null
-     * @return [B, T, C] after the final LayerNorm
+     * @return [B, n + T, C] after the final LayerNorm (n = {@link #promptLength}, 0 without prompt tuning)
      */
     public Var forward(int[][] ids, int[][] mask, Var memory, int[][] memoryMask, ForwardContext ctx) {
         int t = Tokens.width(ids, "TransformerStack");
         Tokens.checkMask(ids, mask, "TransformerStack");
-        Var x = token.forward(ids, ctx).add(position.forward(t, ctx)); // [B, T, C] + [1, T, C]
-        x = embedDropout.forward(x, ctx);
-        for (TransformerBlock b : blocks) x = b.forward(x, mask, memory, memoryMask, ctx);
+        int n = promptLength(ctx), shift = prefixLength(ctx);
+        if (shift + n + t > maxLen()) {
+            throw new IllegalArgumentException("TransformerStack" + (name.isEmpty() ? "" : " " + name) + ": "
+                    + (shift + n) + " virtual tokens + " + t + " tokens exceed maxLen " + maxLen());
+        }
+        Var e = token.forward(ids, ctx);                                          // [B, T, C]
+        if (n > 0) e = LayoutOps.concat(1, VirtualTokens.perRow(ctx.prompt(name), ids.length), e); // [B, n+T, C]
+        Var pos = position.forward(shift + n + t, ctx);                           // [1, shift+n+T, C]
+        if (shift > 0) pos = pos.slice(1, shift, shift + n + t);                  // positions shift..shift+n+T−1
+        Var x = embedDropout.forward(e.add(pos), ctx);
+        int[][] m = VirtualTokens.extendMask(mask, n);
+        for (TransformerBlock b : blocks) x = b.forward(x, m, memory, memoryMask, ctx);
         return lnF.forward(x);
+    }
+
+    /**
+     * The prefix length of the first block's self-attention in {@code ctx} (0 without prefix tuning): positions
+     * start there, as in Hugging Face models given PEFT's {@code past_key_values} (the prefix occupies positions
+     * 0..n−1, so a prefix equal to the cached keys/values of n real tokens reproduces the model on those tokens
+     * followed by the input: PrefixTuningTest).
+     */
+    public int prefixLength(ForwardContext ctx) {
+        VirtualTokens.KeyValue kv = ctx.prefix((name.isEmpty() ? "" : name + ".") + "blocks.0.attn");
+        return kv == null ? 0 : kv.length();
+    }
+
+    /** n, the number of virtual tokens {@link #forward} prepends in context {@code ctx} (0 without a prompt). */
+    public int promptLength(ForwardContext ctx) {
+        Var p = ctx.prompt(name);
+        return p == null ? 0 : VirtualTokens.rows(p, token.outFeatures(), "TransformerStack " + name);
     }
 
     public int maxLen() {
