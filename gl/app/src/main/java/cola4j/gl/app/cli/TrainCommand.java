@@ -93,7 +93,8 @@ public final class TrainCommand implements Command {
         opt(o, "data", "FILE", "hf:DIR models: a .jsonl or .csv data file (fields: docs/train.md)");
         opt(o, "task-type", "T", "hf:DIR models: cls (text, label), lm (text or prompt, response), seq2seq (source,"
                 + " target)");
-        opt(o, "method", "M", "full, lora, ia3 or cola");
+        opt(o, "method", "M", "full, lora, ia3, cola, prompt or prefix");
+        VirtualTokenOptions.add(o);
         opt(o, "preset", "NAME", "Model size: " + String.join(", ", Workloads.presets()) + " (default small)");
         opt(o, "dtype", "TYPE", "float32 or float64 (default float32)");
         opt(o, "base-seed", "S", "Seed of the pretrained base (default 0)");
@@ -334,10 +335,11 @@ public final class TrainCommand implements Command {
         int fitEpochs = Args.intValue(cl, "fit-epochs", b ? base.fitEpochs() : 1, 1, UserFitConfig.MAX_EPOCHS);
         int fitBatch = Args.intValue(cl, "fit-batch", b ? base.fitBatch() : 0, 0, Limits.MAX_BATCH);
         int staleness = Args.intValue(cl, "staleness", b ? base.staleness() : 0, 0, StaleColaTrainer.MAX_STALENESS);
+        VirtualTokenOptions.Values vt = VirtualTokenOptions.read(cl, model, method, base);
         try {
             return new TrainConfig(model, preset, dtype, baseSeed, task, method, aux, rank, alpha, interval, merged,
                     sites, optimizer, lr, schedule, warmup, clip, steps, batch, seed, evalEvery, evalExamples,
-                    fitEpochs, fitBatch, staleness);
+                    fitEpochs, fitBatch, staleness, vt.tokens(), vt.hidden());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

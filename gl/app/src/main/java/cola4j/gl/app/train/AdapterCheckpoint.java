@@ -4,6 +4,7 @@ import cola4j.autograd.Var;
 import cola4j.gl.auxiliary.AuxiliaryModel;
 import cola4j.gl.app.io.JsonFiles;
 import cola4j.gl.baselines.Ia3Trainer;
+import cola4j.gl.baselines.VirtualTokenTrainer;
 import cola4j.models.Model;
 import cola4j.models.ModelCheckpoint;
 import cola4j.models.hf.HfModel;
@@ -45,6 +46,8 @@ import java.util.Set;
  *   <li>ia3: {@code <site>.ia3_l} in PEFT's shapes: (out, 1) on attn.key/value (scales the output), (1, in) on
  *       mlp.fc2 (a feedforward module: scales the input). In memory the vectors are 1-D; they are reshaped on
  *       save and load (a 1-D {@code ia3_l} of an older checkpoint still loads).</li>
+ *   <li>prompt, prefix: {@code prompt_embeddings} (PEFT's only key for prompt learning) and, for prefix, the
+ *       trained {@code prompt_encoder.*} parameters it is derived from ({@link VirtualTokenSetup}).</li>
  * </ul>
  * Stored in the run's dtype, so save → load is bit-exact. Writes are atomic per file (and the whole checkpoint
  * directory is swapped atomically by {@link TrainState}).
@@ -75,6 +78,7 @@ public final class AdapterCheckpoint {
         switch (s.config().method()) {
             case FULL -> m.putAll(s.optimizer().parameters());
             case IA3 -> ((Ia3Trainer) s.trainer()).scales().forEach((site, v) -> m.put(PREFIX + site + ".ia3_l", v));
+            case PROMPT, PREFIX -> m.putAll(VirtualTokenSetup.names((VirtualTokenTrainer) s.trainer()));
             default -> s.auxiliaries().forEach((site, a) ->
                     a.namedParameters().forEach((p, v) -> m.put(PREFIX + site + "." + auxPrefix(a) + p, v)));
         }
@@ -104,6 +108,7 @@ public final class AdapterCheckpoint {
         LinkedHashMap<String, int[]> shapes = storedShapes(s);
         LinkedHashMap<String, Tensor> t = new LinkedHashMap<>();
         names(s).forEach((n, v) -> t.put(n, v.value().reshape(shapes.get(n))));
+        if (s.trainer() instanceof VirtualTokenTrainer v) VirtualTokenSetup.addDerived(v, t);
         return t;
     }
 
@@ -144,8 +149,11 @@ public final class AdapterCheckpoint {
             return;
         }
         Path wf = dir.resolve(WEIGHTS_FILE);
-        assign(names(s), storedShapes(s), Safetensors.read(wf).floatTensors(wf),
-                dir.resolve(WEIGHTS_FILE).toString());
+        Map<String, Tensor> stored = new LinkedHashMap<>(Safetensors.read(wf).floatTensors(wf));
+        VirtualTokenTrainer vt = s.trainer() instanceof VirtualTokenTrainer v ? v : null;
+        Tensor derived = vt == null ? null : VirtualTokenSetup.takeDerived(vt, stored, wf.toString());
+        assign(names(s), storedShapes(s), stored, wf.toString());
+        if (vt != null) VirtualTokenSetup.checkDerived(vt, derived, wf.toString());
     }
 
     /**

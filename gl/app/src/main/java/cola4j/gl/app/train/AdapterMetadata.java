@@ -7,6 +7,7 @@ import cola4j.gl.auxiliary.LowRankAux;
 import cola4j.gl.auxiliary.MlpAux;
 import cola4j.gl.auxiliary.MlpConfig;
 import cola4j.gl.baselines.Ia3Trainer;
+import cola4j.gl.baselines.VirtualTokenTrainer;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,7 +33,8 @@ import java.util.Locale;
  * @param preset        base model preset
  * @param baseSeed      base model seed
  * @param weights       the weights file ({@code adapter_model.safetensors}) or directory ({@code model/}, full)
- * @param sites         adapted modules (lora, cola), scaled modules (ia3), empty (full)
+ * @param sites         adapted modules (lora, cola), scaled modules (ia3), attentions with a prefix (prefix),
+ *                      empty (full, prompt)
  * @param auxiliary     the auxiliary model of lora/cola (null for full, ia3)
  * @param tensors       tensor name pattern → shape and meaning
  */
@@ -84,6 +86,16 @@ public record AdapterMetadata(@JsonProperty("format") String format,
                 sites = new ArrayList<>(((Ia3Trainer) s.trainer()).scales().keySet());
                 t.put(pre + "ia3_l", "(out, 1) for a module not in feedforward_modules: h' = l * (x W^T + b);"
                         + " (1, in) for a feedforward module: h' = (l * x) W^T + b (PEFT IA3)");
+            }
+            case PROMPT -> t.put(VirtualTokenSetup.PROMPT_EMBEDDINGS, "[n, C] P: x = [P; E[ids]] + pos (PEFT"
+                    + " PROMPT_TUNING; on the encoder input of an encoder-decoder)");
+            case PREFIX -> {
+                sites = new ArrayList<>(((VirtualTokenTrainer) s.trainer()).prefixTuning().slots());
+                t.put(VirtualTokenSetup.PROMPT_EMBEDDINGS, "[n, 2 S C] Z: attention s (sites, in order) uses"
+                        + " K = [Z[:, 2sC:(2s+1)C]; K], V = [Z[:, (2s+1)C:(2s+2)C]; V] (PEFT past_key_values)");
+                t.put(VirtualTokenSetup.ENCODER + "embedding.weight", "[n, C] E with the MLP, else [n, 2 S C] = Z");
+                t.put(VirtualTokenSetup.ENCODER + "transform.<k>.weight/bias", "k = 0: [H, C], [H]; k = 2:"
+                        + " [2 S C, H], [2 S C]; Z = tanh(E W0^T + b0) W2^T + b2 (only with prefix_hidden > 0)");
             }
             default -> {
                 aux = auxiliary(s);

@@ -46,6 +46,8 @@ import java.util.List;
  *                     state files of earlier versions, reads as 1)
  * @param fitBatch     ColA: rows per user optimizer step within a pass (0 = the whole buffer)
  * @param staleness    ColA: k, the steps by which the user's update reaches the server late (0 = none)
+ * @param virtualTokens prompt/prefix: n, the virtual tokens (0 for the other methods and in older state files)
+ * @param prefixHidden prefix: H, the width of the reparameterisation MLP (0 = none; 0 for the other methods)
  */
 public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("preset") String preset,
                           @JsonProperty("dtype") @JsonSerialize(using = DTypeJson.Writer.class)
@@ -64,9 +66,15 @@ public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("pr
                           @JsonProperty("eval_every") int evalEvery,
                           @JsonProperty("eval_examples") int evalExamples,
                           @JsonProperty("fit_epochs") int fitEpochs, @JsonProperty("fit_batch") int fitBatch,
-                          @JsonProperty("staleness") int staleness) {
+                          @JsonProperty("staleness") int staleness,
+                          @JsonProperty("virtual_tokens") int virtualTokens,
+                          @JsonProperty("prefix_hidden") int prefixHidden) {
     /** Largest batch (examples per step): the {@code --batch} option's bound, {@link Limits#MAX_BATCH}. */
     public static final int MAX_BATCH = Limits.MAX_BATCH;
+    /** Largest {@code --num-virtual-tokens} (the model's context length bounds it further). */
+    public static final int MAX_VIRTUAL_TOKENS = 1000;
+    /** Largest {@code --prefix-hidden}. */
+    public static final int MAX_PREFIX_HIDDEN = 4096;
     /** Largest held-out sample per evaluation: the {@code --eval-examples} option's bound, {@link Limits#MAX_EVAL}. */
     public static final int MAX_EVAL_EXAMPLES = Limits.MAX_EVAL;
 
@@ -105,7 +113,24 @@ public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("pr
                 "--fit-epochs, --fit-batch and --staleness apply to method cola only (got " + method + ")");
         check(staleness == 0 || (interval == 1 && fitEpochs == 1 && fitBatch == 0),
                 "--staleness needs --interval 1 and one fit pass (no --fit-epochs/--fit-batch)");
+        check(method.virtualTokens() ? virtualTokens >= 1 && virtualTokens <= MAX_VIRTUAL_TOKENS : virtualTokens == 0,
+                "virtual tokens must be in [1, " + MAX_VIRTUAL_TOKENS + "] for prompt and prefix and absent otherwise,"
+                        + " got " + virtualTokens + " for " + method);
+        check(method == TrainMethod.PREFIX ? prefixHidden >= 0 && prefixHidden <= MAX_PREFIX_HIDDEN
+                : prefixHidden == 0, "prefix-hidden must be in [0, " + MAX_PREFIX_HIDDEN
+                        + "] for prefix and absent otherwise, got " + prefixHidden + " for " + method);
         sites = List.copyOf(sites);
+    }
+
+    /** A config of any method but prompt and prefix (no virtual tokens). */
+    public TrainConfig(String model, String preset, DType dtype, long baseSeed, String task, TrainMethod method,
+                       AuxiliaryKind aux, int rank, double alpha, int interval, boolean merged, List<String> sites,
+                       OptimizerKind optimizer, double lr, ScheduleKind schedule, int warmup, double clip, int steps,
+                       int batch, long seed, int evalEvery, int evalExamples, int fitEpochs, int fitBatch,
+                       int staleness) {
+        this(model, preset, dtype, baseSeed, task, method, aux, rank, alpha, interval, merged, sites, optimizer, lr,
+                schedule, warmup, clip, steps, batch, seed, evalEvery, evalExamples, fitEpochs, fitBatch, staleness,
+                0, 0);
     }
 
     /** A config without fit epochs, fit batch or staleness (the arity of earlier versions). */
@@ -121,14 +146,21 @@ public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("pr
     public TrainConfig withColaUser(int epochs, int fitRows, int stale) {
         return new TrainConfig(model, preset, dtype, baseSeed, task, method, aux, rank, alpha, interval, merged, sites,
                 optimizer, lr, schedule, warmup, clip, steps, batch, seed, evalEvery, evalExamples, epochs, fitRows,
-                stale);
+                stale, virtualTokens, prefixHidden);
     }
 
     /** The same config adapting {@code sites} (every other field kept, fit epochs and staleness included). */
     public TrainConfig withSites(List<String> sites) {
         return new TrainConfig(model, preset, dtype, baseSeed, task, method, aux, rank, alpha, interval, merged, sites,
                 optimizer, lr, schedule, warmup, clip, steps, batch, seed, evalEvery, evalExamples, fitEpochs, fitBatch,
-                staleness);
+                staleness, virtualTokens, prefixHidden);
+    }
+
+    /** The same config with n virtual tokens and prefix MLP width H (prompt, prefix). */
+    public TrainConfig withVirtualTokens(int n, int hidden) {
+        return new TrainConfig(model, preset, dtype, baseSeed, task, method, aux, rank, alpha, interval, merged, sites,
+                optimizer, lr, schedule, warmup, clip, steps, batch, seed, evalEvery, evalExamples, fitEpochs, fitBatch,
+                staleness, n, hidden);
     }
 
     private static void check(boolean ok, String message) {

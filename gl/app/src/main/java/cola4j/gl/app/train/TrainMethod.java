@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * The fine-tuning method of {@code cola train}.
- * Spelled in lower case on the command line and in {@code training_state.json} (full, lora, ia3, cola).
+ * Spelled in lower case on the command line and in {@code training_state.json} (full, lora, ia3, cola, prompt,
+ * prefix).
  */
 public enum TrainMethod {
     /** Full fine-tuning: every base parameter trainable, ordinary backprop. */
@@ -18,7 +19,16 @@ public enum TrainMethod {
     /** IA3 baseline: learned scaling vectors on key, value and the MLP hidden layer. */
     IA3,
     /** ColA: frozen server, adapters fitted by Gradient Learning on the user side. */
-    COLA;
+    COLA,
+    /** Prompt tuning baseline: trainable virtual token embeddings prepended to the input (PEFT PROMPT_TUNING). */
+    PROMPT,
+    /** Prefix tuning baseline: trainable key/value prefixes in every attention (PEFT PREFIX_TUNING). */
+    PREFIX;
+
+    /** True for prompt and prefix tuning (trained virtual tokens, {@code --num-virtual-tokens}). */
+    public boolean virtualTokens() {
+        return this == PROMPT || this == PREFIX;
+    }
 
     /** The command-line and JSON spelling, e.g. {@code cola}. */
     @JsonValue
