@@ -8,7 +8,7 @@ import cola4j.autograd.Var;
  * ({@code cola4j.models.prompt}). The layers ask for them by name; null (the defaults) means "none here".
  * <pre>
  *   prompt(stack)       P [n, C]: TransformerStack {@code stack} ("" decoder/encoder, "encoder", "decoder") embeds
- *                       x = [P; E[ids]] + pos[0..n+T−1] and runs its blocks over n + T positions
+ *                       x = [P; E[ids] + pos[0..T−1]] and runs its blocks over n + T positions
  *   prefix(attention)   (K_p, V_p) [n, C] each: MultiHeadAttention {@code attention} (e.g. blocks.0.attn,
  *                       decoder.blocks.1.cross_attn) attends over [K_p; K] and [V_p; V], every query sees K_p
  * </pre>

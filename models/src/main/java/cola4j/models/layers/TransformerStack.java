@@ -18,11 +18,12 @@ import java.util.List;
  * {@code embed.position} [maxLen, C], {@code blocks.0 … blocks.N−1}, {@code ln_f}; names carry the given prefix
  * ({@code ""} or e.g. {@code "encoder"}).
  * <p>Prompt tuning: when the context holds a {@link VirtualTokens#prompt} P [n, C] for this stack's name (its
- * prefix, {@code ""} for a stack without one), x = [P; E[ids]] + pos[0..n+T−1] (positions shift by n, as PEFT's
- * prompt concatenated to {@code inputs_embeds}; n + T ≤ maxLen), the padding mask gains n leading ones, and the
- * output is [B, n + T, C] with the virtual positions first ({@link #promptLength}); n = 0 is the plain stack.
- * Prefix tuning of the blocks' self-attention ({@link MultiHeadAttention}) shifts the positions by the prefix
- * length ({@link #prefixLength}).
+ * prefix, {@code ""} for a stack without one), x = [P; E[ids] + pos[0..T−1]]: the real tokens keep the positions
+ * the base was pretrained on and the virtual ones get none (a trainable P_i absorbs any position vector, so
+ * P_i + pos_i would only reparameterise it); the padding mask gains n leading ones, and the output is
+ * [B, n + T, C] with the virtual positions first ({@link #promptLength}); n = 0 is the plain stack. (PEFT on a
+ * Hugging Face model with absolute positions instead numbers the real tokens n..n+T−1, which needs n + T ≤ maxLen;
+ * cola4j's presets are pretrained with maxLen = the task length.)
  */
 public final class TransformerStack implements Module {
     private final String name;
@@ -60,30 +61,13 @@ public final class TransformerStack implements Module {
     public Var forward(int[][] ids, int[][] mask, Var memory, int[][] memoryMask, ForwardContext ctx) {
         int t = Tokens.width(ids, "TransformerStack");
         Tokens.checkMask(ids, mask, "TransformerStack");
-        int n = promptLength(ctx), shift = prefixLength(ctx);
-        if (shift + n + t > maxLen()) {
-            throw new IllegalArgumentException("TransformerStack" + (name.isEmpty() ? "" : " " + name) + ": "
-                    + (shift + n) + " virtual tokens + " + t + " tokens exceed maxLen " + maxLen());
-        }
-        Var e = token.forward(ids, ctx);                                          // [B, T, C]
-        if (n > 0) e = LayoutOps.concat(1, VirtualTokens.perRow(ctx.prompt(name), ids.length), e); // [B, n+T, C]
-        Var pos = position.forward(shift + n + t, ctx);                           // [1, shift+n+T, C]
-        if (shift > 0) pos = pos.slice(1, shift, shift + n + t);                  // positions shift..shift+n+T−1
-        Var x = embedDropout.forward(e.add(pos), ctx);
+        int n = promptLength(ctx);
+        Var x = token.forward(ids, ctx).add(position.forward(t, ctx)); // [B, T, C] + [1, T, C]
+        if (n > 0) x = LayoutOps.concat(1, VirtualTokens.perRow(ctx.prompt(name), ids.length), x); // [B, n+T, C]
+        x = embedDropout.forward(x, ctx);
         int[][] m = VirtualTokens.extendMask(mask, n);
         for (TransformerBlock b : blocks) x = b.forward(x, m, memory, memoryMask, ctx);
         return lnF.forward(x);
-    }
-
-    /**
-     * The prefix length of the first block's self-attention in {@code ctx} (0 without prefix tuning): positions
-     * start there, as in Hugging Face models given PEFT's {@code past_key_values} (the prefix occupies positions
-     * 0..n−1, so a prefix equal to the cached keys/values of n real tokens reproduces the model on those tokens
-     * followed by the input: PrefixTuningTest).
-     */
-    public int prefixLength(ForwardContext ctx) {
-        VirtualTokens.KeyValue kv = ctx.prefix((name.isEmpty() ? "" : name + ".") + "blocks.0.attn");
-        return kv == null ? 0 : kv.length();
     }
 
     /** n, the number of virtual tokens {@link #forward} prepends in context {@code ctx} (0 without a prompt). */

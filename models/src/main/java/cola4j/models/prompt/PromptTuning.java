@@ -11,15 +11,16 @@ import java.util.LinkedHashMap;
  * Prompt tuning (Lester et al. 2021; PEFT {@code PromptTuningConfig}/{@code PromptEmbedding}): n trainable virtual
  * token embeddings P [n, C] prepended to the input embeddings of one transformer stack, base model frozen:
  * <pre>
- *   x = [P; E[ids]] + pos[0..n+T−1]           [B, n + T, C]   (TransformerStack; padding mask gains n ones)
+ *   x = [P; E[ids] + pos[0..T−1]]             [B, n + T, C]   (TransformerStack; padding mask gains n ones)
  *   decoder LM:       logits of the n virtual positions dropped (PEFT labels them −100)
  *   encoder–decoder:  the prompt goes on the encoder input; the decoder cross-attends to all n + S positions
  *   dL/dP[i] = Σ_b dL/dx[b, i]                 (the only trained parameter; the base gets no gradient)
  * </pre>
  * Causal attention needs no new mask: every real position t ≥ n already sees positions 0..n−1. n = 0 is the base
- * model exactly. Init (PEFT's {@code SAMPLE_VOCAB}, Lester et al.'s "sampled vocabulary"): row i is a copy of the
- * token embedding of a uniformly drawn vocabulary id. Parameter: {@code prompt_embeddings} [n, C] (PEFT's key in
- * {@code adapter_model.safetensors}). Checked by PromptTuningTest.
+ * model exactly. The real tokens keep their positions (TransformerStack explains the difference to PEFT on
+ * Hugging Face models, which shift them by n). Init (PEFT's {@code SAMPLE_VOCAB}, Lester et al.'s "sampled
+ * vocabulary"): row i is a copy of the token embedding of a uniformly drawn vocabulary id. Parameter:
+ * {@code prompt_embeddings} [n, C] (PEFT's key in {@code adapter_model.safetensors}). Checked by PromptTuningTest.
  */
 public final class PromptTuning implements Module, VirtualTokens {
     private final String stack;

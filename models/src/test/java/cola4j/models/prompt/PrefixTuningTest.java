@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link PrefixTuning} in float64 on the tiny presets: n = 0 is the base bit for bit; a prefix equal to the cached
  * keys and values of n real tokens gives exactly the base model on those tokens followed by the input (the
- * KV-cache identity: prefix visible to every query, positions shifted by n); the MLP against its formula; every
- * parameter's gradient by central differences; the attention core with a prefix against an explicit loop.
+ * KV-cache identity: prefix visible to every query; position table zeroed, as the input keeps positions
+ * 0..T−1); the MLP against its formula; every parameter's gradient by central differences; the attention core
+ * with a prefix against an explicit loop.
  */
 class PrefixTuningTest {
     static final ForwardContext EVAL = ForwardContext.eval();
@@ -57,6 +58,7 @@ class PrefixTuningTest {
     @Test
     void cachedKeysAndValuesAsPrefixReproduceTheBaseModel() {
         DecoderLM d = new DecoderLM(DecoderLMConfig.tiny(), new Rng(1));
+        PromptTuningTest.zero(d, "embed.position.weight"); // the input keeps positions 0..T−1, not n..n+T−1
         int[] p = {3, 9};
         int n = p.length, c = 8;
         Map<String, Tensor> cache = new HashMap<>();
