@@ -39,9 +39,15 @@ public final class DecoderLM implements Model {
         return config;
     }
 
-    /** ids [B][T] → logits [B, T, V]; mask [B][T] (1 real, 0 pad) additionally masks padded keys, null = none. */
+    /**
+     * ids [B][T] → logits [B, T, V]; mask [B][T] (1 real, 0 pad) additionally masks padded keys, null = none. With
+     * prompt tuning in {@code ctx} the stack runs over n + T positions and the n virtual ones are dropped before the
+     * head (PEFT's −100 labels for them): logits stay [B, T, V].
+     */
     public Var forward(int[][] ids, int[][] mask, ForwardContext ctx) {
-        return lmHead.forward(stack.forward(ids, mask, null, null, ctx), ctx);
+        Var h = stack.forward(ids, mask, null, null, ctx); // [B, n + T, C]
+        int n = stack.promptLength(ctx), t = ids[0].length;
+        return lmHead.forward(n == 0 ? h : h.slice(1, n, n + t), ctx);
     }
 
     /** Unpadded (or right-padded) batch: {@code forward(ids, null, ctx)}. */

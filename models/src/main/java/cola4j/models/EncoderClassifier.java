@@ -45,9 +45,9 @@ public final class EncoderClassifier implements Model {
 
     /** ids [B][T], mask [B][T] (1 real, 0 pad; null = all real) → logits [B, K]. */
     public Var forward(int[][] ids, int[][] mask, ForwardContext ctx) {
-        Var h = stack.forward(ids, mask, null, null, ctx); // [B, T, C]
-        int b = ids.length;
-        Var first = h.slice(1, 0, 1).reshape(b, config.dModel()); // [B, 1, C] -> [B, C]
+        Var h = stack.forward(ids, mask, null, null, ctx); // [B, n + T, C], n virtual tokens (prompt tuning) first
+        int b = ids.length, n = stack.promptLength(ctx);
+        Var first = h.slice(1, n, n + 1).reshape(b, config.dModel()); // the first real token: [B, 1, C] -> [B, C]
         Var z = dense.forward(dropout.forward(first, ctx), ctx).tanh();
         return out.forward(dropout.forward(z, ctx), ctx); // [B, K]
     }

@@ -44,14 +44,26 @@ public final class EncoderDecoder implements Model {
         return config;
     }
 
-    /** src [B][S], srcMask [B][S] (1 real, 0 pad; null = all real) → encoder memory [B, S, C]. */
+    /**
+     * src [B][S], srcMask [B][S] (1 real, 0 pad; null = all real) → encoder memory [B, S, C]; with prompt tuning
+     * of the encoder in {@code ctx} (PEFT: virtual tokens on the encoder input) [B, n + S, C], the n virtual
+     * positions first, which the decoder's cross-attention sees like source tokens.
+     */
     public Var encode(int[][] src, int[][] srcMask, ForwardContext ctx) {
         return encoder.forward(src, srcMask, null, null, ctx);
     }
 
-    /** Decoder over a memory: tgtIn [B][Tt] → logits [B, Tt, V]. */
+    /**
+     * Decoder over a memory: tgtIn [B][Tt] → logits [B, Tt, V]. srcMask [B][S] (or null) masks the source part of
+     * a memory [B, n + S, C]; its n leading virtual positions are always visible. A decoder prompt (none in PEFT) is
+     * dropped before the head as in {@link DecoderLM#forward}.
+     */
     public Var decode(Var memory, int[][] srcMask, int[][] tgtIn, ForwardContext ctx) {
-        return lmHead.forward(decoder.forward(tgtIn, null, memory, srcMask, ctx), ctx);
+        int[][] memMask = srcMask == null ? null
+                : VirtualTokens.extendMask(srcMask, memory.shape()[1] - Tokens.width(srcMask, "EncoderDecoder"));
+        Var h = decoder.forward(tgtIn, null, memory, memMask, ctx); // [B, n' + Tt, C]
+        int n = decoder.promptLength(ctx), t = tgtIn[0].length;
+        return lmHead.forward(n == 0 ? h : h.slice(1, n, n + t), ctx);
     }
 
     /** Teacher-forced logits [B, Tt, V]. */

@@ -2,9 +2,11 @@ package cola4j.models.layers;
 
 import cola4j.autograd.Activations;
 import cola4j.autograd.ElementwiseOps;
+import cola4j.autograd.LayoutOps;
 import cola4j.autograd.Var;
 import cola4j.models.ForwardContext;
 import cola4j.models.Module;
+import cola4j.models.VirtualTokens;
 import cola4j.tensor.DType;
 import cola4j.tensor.Rng;
 import cola4j.tensor.Tensor;
@@ -22,11 +24,16 @@ import java.util.LinkedHashMap;
  * masks padded keys for every query. −1e30 (not −∞) keeps a fully masked row finite (it becomes uniform)
  * while exp(−1e30 − max) underflows to exactly 0 in float32 and float64, so masked keys get weight exactly 0
  * and cannot change any output. Self-attention: xkv = xq; cross-attention: xkv = encoder memory.
+ * <p>Prefix tuning: when the context holds a {@link VirtualTokens#prefix} (K_p, V_p) [n, C] for this attention's
+ * name, K = [K_p; xkv·Wkᵀ + bk] and V = [V_p; xkv·Wvᵀ + bv] ([B, n + Tk, C]); every query sees the n prefix keys
+ * (causal: key j is visible to query i iff j &lt; n or j − n ≤ i; a key-padding mask gains n leading ones).
+ * dK_p = Σ_b dK[b, :n], dV_p likewise; n = 0 is exactly the attention without a prefix.
  */
 public final class MultiHeadAttention implements Module {
     /** Score given to masked (query, key) pairs. */
     public static final double MASKED = -1e30;
 
+    private final String name;
     private final int dModel, heads;
     private final Linear query, key, value, out;
     private final Dropout attnDropout;
@@ -37,6 +44,7 @@ public final class MultiHeadAttention implements Module {
             throw new IllegalArgumentException("MultiHeadAttention " + name + ": d_model " + dModel
                     + " is not divisible by heads " + heads);
         }
+        this.name = name;
         this.dModel = dModel;
         this.heads = heads;
         this.query = new Linear(name + ".query", dModel, dModel, true, dtype, rng);
@@ -64,8 +72,15 @@ public final class MultiHeadAttention implements Module {
             throw new IllegalArgumentException("MultiHeadAttention: causal mask needs Tq == Tk, got "
                     + tq + " and " + tk);
         }
-        Var y = attend(query.forward(xq, ctx), key.forward(xkv, ctx), value.forward(xkv, ctx), heads, causal,
-                keyMask, attnDropout, ctx);
+        Var q = query.forward(xq, ctx), k = key.forward(xkv, ctx), v = value.forward(xkv, ctx); // sites in this order
+        VirtualTokens.KeyValue p = ctx.prefix(name);
+        int n = p == null ? 0 : VirtualTokens.rows(p.key(), dModel, "MultiHeadAttention " + name);
+        if (n > 0) {
+            k = LayoutOps.concat(1, VirtualTokens.perRow(p.key(), b), k);   // [B, n + Tk, C]
+            v = LayoutOps.concat(1, VirtualTokens.perRow(p.value(), b), v); // [B, n + Tk, C]
+        }
+        Var y = attend(q, k, v, heads, causal, n, VirtualTokens.extendMask(keyMask, n),
+                attnDropout, ctx);
         return out.forward(y, ctx);
     }
 
@@ -79,8 +94,18 @@ public final class MultiHeadAttention implements Module {
      */
     public static Var attend(Var q, Var k, Var v, int heads, boolean causal, int[][] keyMask, Dropout attnDropout,
                              ForwardContext ctx) {
+        return attend(q, k, v, heads, causal, 0, keyMask, attnDropout, ctx);
+    }
+
+    /**
+     * {@link #attend(Var, Var, Var, int, boolean, int[][], Dropout, ForwardContext)} whose first {@code prefix} keys
+     * are visible to every query (prefix tuning): causal then masks key j for query i iff j − prefix &gt; i, and
+     * needs Tk = prefix + Tq; keyMask covers all Tk keys.
+     */
+    public static Var attend(Var q, Var k, Var v, int heads, boolean causal, int prefix, int[][] keyMask,
+                             Dropout attnDropout, ForwardContext ctx) {
         int b = q.shape()[0], tq = q.shape()[1], tk = k.shape()[1], c = q.shape()[2], hs = c / heads;
-        if (causal && tq != tk) {
+        if (causal && tq + prefix != tk) {
             throw new IllegalArgumentException("MultiHeadAttention: causal mask needs Tq == Tk, got " + tq + " and "
                     + tk);
         }
@@ -88,7 +113,7 @@ public final class MultiHeadAttention implements Module {
         Var kh = heads(k, b, tk, heads, hs); // [B, nh, Tk, hs]
         Var vh = heads(v, b, tk, heads, hs); // [B, nh, Tk, hs]
         Var scores = qh.matmul(kh, false, true).mul(1.0 / Math.sqrt(hs)); // [B, nh, Tq, Tk]
-        Tensor allowed = allowed(b, tq, tk, causal, keyMask, q.value().dtype()); // [B or 1, 1, Tq, Tk]
+        Tensor allowed = allowed(b, tq, tk, causal, prefix, keyMask, q.value().dtype()); // [B or 1, 1, Tq, Tk]
         if (allowed != null) {
             scores = ElementwiseOps.where(allowed, scores, Var.constant(Tensor.scalar(scores.value().dtype(), MASKED)));
         }
@@ -103,8 +128,11 @@ public final class MultiHeadAttention implements Module {
         return x.reshape(b, t, heads, hs).permute(0, 2, 1, 3);
     }
 
-    /** 1 where query i may attend key j; null when nothing is masked. Shape [B, 1, Tq, Tk] or [1, 1, Tq, Tk]. */
-    static Tensor allowed(int b, int tq, int tk, boolean causal, int[][] keyMask, DType dtype) {
+    /**
+     * 1 where query i may attend key j (causal: j &lt; prefix or j − prefix ≤ i); null when nothing is masked.
+     * Shape [B, 1, Tq, Tk] or [1, 1, Tq, Tk].
+     */
+    static Tensor allowed(int b, int tq, int tk, boolean causal, int prefix, int[][] keyMask, DType dtype) {
         if (!causal && keyMask == null) return null;
         if (keyMask != null && (keyMask.length != b || Tokens.width(keyMask, "key mask") != tk)) {
             throw new IllegalArgumentException("MultiHeadAttention: key mask [" + keyMask.length + "]["
@@ -115,7 +143,7 @@ public final class MultiHeadAttention implements Module {
         for (int n = 0; n < nb; n++) {
             for (int i = 0; i < tq; i++) {
                 for (int j = 0; j < tk; j++) {
-                    boolean ok = (!causal || j <= i) && (keyMask == null || keyMask[n][j] != 0);
+                    boolean ok = (!causal || j - prefix <= i) && (keyMask == null || keyMask[n][j] != 0);
                     if (ok) m.setFlat(((n * tq) + i) * tk + j, 1.0);
                 }
             }

@@ -8,7 +8,7 @@ import cola4j.tensor.Rng;
  * methods require a single-user routing).
  */
 public interface Trainer {
-    /** Method name as on the command line ({@code cola}, {@code lora}, {@code ia3}, {@code full}). */
+    /** Method name as on the command line (cola, lora, ia3, full, prompt, prefix). */
     String method();
 
     /**

@@ -59,6 +59,7 @@ public final class TrainConfigRules {
                 "--eval-examples", Integer.toString(c.evalExamples()),
                 "--fit-epochs", Integer.toString(c.fitEpochs()), "--fit-batch", Integer.toString(c.fitBatch()),
                 "--staleness", Integer.toString(c.staleness()), "--lora-variant", c.loraVariant().cliName()));
+        a.addAll(VirtualTokenOptions.argv(c));
         if (c.merged()) a.add("--merged");
         a.addAll(AdaLoraOptions.argv(c.adalora()));
         if (!c.sites().isEmpty()) a.addAll(List.of("--sites", String.join(",", c.sites())));

@@ -40,8 +40,9 @@ final class TrainOptions {
         opt(o, "data", "FILE", "hf:DIR models: a .jsonl or .csv data file (fields: docs/train.md)");
         opt(o, "task-type", "T", "hf:DIR models: cls (text, label), lm (text or prompt, response), seq2seq (source,"
                 + " target)");
-        opt(o, "method", "M", "full, lora, ia3, cola or adalora");
+        opt(o, "method", "M", "full, lora, ia3, cola, adalora, prompt or prefix");
         AdaLoraOptions.register(o);
+        VirtualTokenOptions.add(o);
         opt(o, "preset", "NAME", "Model size: " + String.join(", ", Workloads.presets()) + " (default small)");
         opt(o, "dtype", "TYPE", "float32 or float64 (default float32)");
         opt(o, "base-seed", "S", "Seed of the pretrained base (default 0)");
@@ -132,7 +133,7 @@ final class TrainOptions {
         boolean merged = cl.hasOption("merged") || (b && base.merged());
         List<String> sites = cl.hasOption("sites") ? Arrays.asList(cl.getOptionValue("sites").split(",")) : b
                 ? base.sites() : List.of();
-        if (!sites.isEmpty() && (method == TrainMethod.FULL || method == TrainMethod.IA3)) {
+        if (!sites.isEmpty() && (method == TrainMethod.FULL || method == TrainMethod.IA3 || method.virtualTokens())) {
             throw new UsageException("--sites applies to lora, cola and adalora only (" + method
                     + " chooses its own)");
         }
@@ -155,13 +156,14 @@ final class TrainOptions {
         int fitEpochs = Args.intValue(cl, "fit-epochs", b ? base.fitEpochs() : 1, 1, UserFitConfig.MAX_EPOCHS);
         int fitBatch = Args.intValue(cl, "fit-batch", b ? base.fitBatch() : 0, 0, Limits.MAX_BATCH);
         int staleness = Args.intValue(cl, "staleness", b ? base.staleness() : 0, 0, StaleColaTrainer.MAX_STALENESS);
+        VirtualTokenOptions.Values vt = VirtualTokenOptions.read(cl, model, method, base);
         LoraVariant variant = LoraVariant.parse(Args.choice(cl, "lora-variant",
                 b ? base.loraVariant().cliName() : "lora", LoraVariant.names()));
         try {
             return new TrainConfig(model, preset, dtype, baseSeed, task, method, aux, rank, alpha, interval, merged,
                     sites, optimizer, lr, schedule, warmup, clip, steps, batch, seed, evalEvery, evalExamples,
                     fitEpochs, fitBatch, staleness, variant,
-                    AdaLoraOptions.parse(cl, b ? base.adalora() : null, method, updates));
+                    AdaLoraOptions.parse(cl, b ? base.adalora() : null, method, updates), vt.tokens(), vt.hidden());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -5,6 +5,7 @@ import cola4j.gl.auxiliary.AuxiliaryModel;
 import cola4j.gl.app.io.JsonFiles;
 import cola4j.gl.baselines.AdaLoraTrainer;
 import cola4j.gl.baselines.Ia3Trainer;
+import cola4j.gl.baselines.VirtualTokenTrainer;
 import cola4j.models.Model;
 import cola4j.models.ModelCheckpoint;
 import cola4j.models.hf.HfModel;
@@ -55,6 +56,8 @@ import java.util.Set;
  *   <li>adalora: {@code <site>.lora_A} [init_r, in], {@code <site>.lora_E} [init_r, 1], {@code <site>.lora_B}
  *       [out, init_r] (PEFT's AdaLoRA ParameterDicts, no {@code .weight}), unresized: masked triplets have E = 0
  *       ({@link PeftAdaLoraConfig}).</li>
+ *   <li>prompt, prefix: {@code prompt_embeddings} (PEFT's only key for prompt learning) and, for prefix, the
+ *       trained {@code prompt_encoder.*} parameters it is derived from ({@link VirtualTokenSetup}).</li>
  * </ul>
  * Stored in the run's dtype, so save → load is bit-exact. Writes are atomic per file (and the whole checkpoint
  * directory is swapped atomically by {@link TrainState}).
@@ -88,6 +91,7 @@ public final class AdapterCheckpoint {
             case FULL -> m.putAll(s.optimizer().parameters());
             case IA3 -> ((Ia3Trainer) s.trainer()).scales().forEach((site, v) -> m.put(PREFIX + site + ".ia3_l", v));
             case ADALORA -> ((AdaLoraTrainer) s.trainer()).parameters().forEach((n, v) -> m.put(PREFIX + n, v));
+            case PROMPT, PREFIX -> m.putAll(VirtualTokenSetup.names((VirtualTokenTrainer) s.trainer()));
             default -> s.auxiliaries().forEach((site, a) ->
                     a.namedParameters().forEach((p, v) -> m.put(PREFIX + site + "." + auxPrefix(a) + p, v)));
         }
@@ -117,6 +121,7 @@ public final class AdapterCheckpoint {
         LinkedHashMap<String, int[]> shapes = storedShapes(s);
         LinkedHashMap<String, Tensor> t = new LinkedHashMap<>();
         names(s).forEach((n, v) -> t.put(n, v.value().reshape(shapes.get(n))));
+        if (s.trainer() instanceof VirtualTokenTrainer v) VirtualTokenSetup.addDerived(v, t);
         return t;
     }
 
@@ -181,8 +186,11 @@ public final class AdapterCheckpoint {
             return;
         }
         Path wf = dir.resolve(WEIGHTS_FILE);
-        assign(names(s), storedShapes(s), Safetensors.read(wf).floatTensors(wf),
-                dir.resolve(WEIGHTS_FILE).toString());
+        Map<String, Tensor> stored = new LinkedHashMap<>(Safetensors.read(wf).floatTensors(wf));
+        VirtualTokenTrainer vt = s.trainer() instanceof VirtualTokenTrainer v ? v : null;
+        Tensor derived = vt == null ? null : VirtualTokenSetup.takeDerived(vt, stored, wf.toString());
+        assign(names(s), storedShapes(s), stored, wf.toString());
+        if (vt != null) VirtualTokenSetup.checkDerived(vt, derived, wf.toString());
     }
 
     /**

@@ -11,6 +11,7 @@ import cola4j.gl.auxiliary.MlpAux;
 import cola4j.gl.auxiliary.MlpConfig;
 import cola4j.gl.baselines.Ia3Trainer;
 import cola4j.models.site.Site;
+import cola4j.gl.baselines.VirtualTokenTrainer;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,7 +37,8 @@ import java.util.Locale;
  * @param preset        base model preset
  * @param baseSeed      base model seed
  * @param weights       the weights file ({@code adapter_model.safetensors}) or directory ({@code model/}, full)
- * @param sites         adapted modules (lora, cola), scaled modules (ia3), empty (full)
+ * @param sites         adapted modules (lora, cola), scaled modules (ia3), attentions with a prefix (prefix),
+ *                      empty (full, prompt)
  * @param auxiliary     the auxiliary model of lora/cola (null for full, ia3)
  * @param tensors       tensor name pattern → shape and meaning
  * @param loraVariant   lora, rslora, pissa or dora for a lowrank lora/cola adapter ({@code --lora-variant}); null
@@ -98,6 +100,16 @@ public record AdapterMetadata(@JsonProperty("format") String format,
                 t.put(pre + "lora_E", "[init_r, 1] E (singular values; 0 for a masked triplet)");
                 t.put(pre + "lora_B", "[out, init_r] B (left singular vectors; PEFT AdaLoRA:"
                         + " dW = B (A * E) lora_alpha / (init_r + 1e-5))");
+            }
+            case PROMPT -> t.put(VirtualTokenSetup.PROMPT_EMBEDDINGS, "[n, C] P: x = [P; E[ids]] + pos (PEFT"
+                    + " PROMPT_TUNING; on the encoder input of an encoder-decoder)");
+            case PREFIX -> {
+                sites = new ArrayList<>(((VirtualTokenTrainer) s.trainer()).prefixTuning().slots());
+                t.put(VirtualTokenSetup.PROMPT_EMBEDDINGS, "[n, 2 S C] Z: attention s (sites, in order) uses"
+                        + " K = [Z[:, 2sC:(2s+1)C]; K], V = [Z[:, (2s+1)C:(2s+2)C]; V] (PEFT past_key_values)");
+                t.put(VirtualTokenSetup.ENCODER + "embedding.weight", "[n, C] E with the MLP, else [n, 2 S C] = Z");
+                t.put(VirtualTokenSetup.ENCODER + "transform.<k>.weight/bias", "k = 0: [H, C], [H]; k = 2:"
+                        + " [2 S C, H], [2 S C]; Z = tanh(E W0^T + b0) W2^T + b2 (only with prefix_hidden > 0)");
             }
             default -> {
                 aux = auxiliary(s);

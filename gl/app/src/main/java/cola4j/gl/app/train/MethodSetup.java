@@ -17,6 +17,7 @@ import cola4j.gl.baselines.AdaLoraTrainer;
 import cola4j.gl.baselines.FullFineTuneTrainer;
 import cola4j.gl.baselines.Ia3Trainer;
 import cola4j.gl.baselines.LoraTrainer;
+import cola4j.gl.baselines.VirtualTokenTrainer;
 import cola4j.gl.cola.RoutedAuxiliary;
 import cola4j.gl.cola.RowRouting;
 import cola4j.gl.cola.Trainer;
@@ -29,6 +30,7 @@ import cola4j.gl.optim.Sgd;
 import cola4j.gl.optim.SgdConfig;
 import cola4j.gl.app.workload.HfRun;
 import cola4j.gl.app.workload.Workload;
+import cola4j.models.ForwardContext;
 import cola4j.models.Model;
 import cola4j.models.hf.HfModel;
 import cola4j.models.site.Site;
@@ -43,7 +45,8 @@ import java.util.function.Function;
 /**
  * One method of {@code cola train} wired onto a base model, single user (id 0), from a {@link TrainConfig}, reusing the
  * existing trainers: {@link ColaTrainer} (server + one {@link UserFit}), {@link LoraTrainer}, {@link Ia3Trainer},
- * {@link FullFineTuneTrainer}. Exposes what the loop, checkpoints and traces need: the trainer, its one optimizer,
+ * {@link FullFineTuneTrainer}, {@link VirtualTokenTrainer} (prompt, prefix: {@link VirtualTokenSetup}). Exposes what
+ * the loop, checkpoints and traces need: the trainer, its one optimizer,
  * the trained parameters, an interceptor that evaluates the adapted model, and (cola) the last adaptation data.
  *
  * <p>Adapter i (site order) is initialized from {@code StepSeeds.seed(seed, ADAPTER_INIT, i)}.
@@ -114,6 +117,10 @@ public final class MethodSetup {
                         i -> StepSeeds.seed(c.seed(), StepSeeds.AUXILIARY_INIT, i), opt, schedule, c.interval(),
                         c.clip());
                 return new MethodSetup(c, t, t.optimizer(), sites, new LinkedHashMap<>(), t.interceptor(), base);
+            }
+            case PROMPT, PREFIX -> {
+                VirtualTokenTrainer t = VirtualTokenSetup.create(w, c, opt, schedule);
+                return new MethodSetup(c, t, t.optimizer(), List.of(), new LinkedHashMap<>(), null, base);
             }
             default -> {
                 List<Site> sites = selectSites(w, c.sites(), c.aux());
@@ -224,7 +231,7 @@ public final class MethodSetup {
         return optimizer;
     }
 
-    /** Adapted sites (lora, cola, adalora); empty for full and ia3. */
+    /** Adapted sites (lora, cola, adalora); empty for full, ia3, prompt and prefix. */
     public List<Site> sites() {
         return sites;
     }
@@ -237,6 +244,15 @@ public final class MethodSetup {
     /** Interceptor for evaluating the adapted model (null: the model itself holds the trained weights). */
     public SiteInterceptor evalInterceptor() {
         return evalInterceptor;
+    }
+
+    /**
+     * A fresh eval-mode context for one evaluation of the adapted model: {@link #evalInterceptor()} and, for prompt
+     * and prefix tuning, the current virtual tokens.
+     */
+    public ForwardContext evalContext() {
+        ForwardContext ctx = ForwardContext.eval().withInterceptor(evalInterceptor);
+        return trainer instanceof VirtualTokenTrainer v ? ctx.withTokens(v.tokens()) : ctx;
     }
 
     /** The adaptation data of the last step (cola), site order; empty for the other methods. */

@@ -7,6 +7,8 @@ import cola4j.gl.auxiliary.LoraVariant;
 import cola4j.gl.auxiliary.LowRankAux;
 import cola4j.gl.auxiliary.LowRankConfig;
 import cola4j.gl.baselines.Ia3Trainer;
+import cola4j.gl.baselines.VirtualTokenTrainer;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +19,8 @@ import java.util.Optional;
  * {@code LoraConfig} / {@code IA3Config} (peft {@code src/peft/config.py}, {@code tuners/lora/config.py},
  * {@code tuners/ia3/config.py}), each with the value that makes PEFT compute what cola4j computed. cola4j's own
  * metadata lives in {@code cola4j_adapter.json} ({@link AdapterMetadata}). Written only for adapters PEFT has a type
- * for: LoRA and ColA with the low-rank auxiliary (ΔW = (lora_alpha / r)·B·A, PEFT's {@code LoraConfig}) and IA3.
+ * for: LoRA and ColA with the low-rank auxiliary (ΔW = (lora_alpha / r)·B·A, PEFT's {@code LoraConfig}) , IA3, AdaLoRA,
+ * prompt tuning and (decoder) prefix tuning.
  * ColA's linear and MLP auxiliaries have no PEFT type and get no {@code adapter_config.json}. The LoRA variants set
  * PEFT's own fields: rsLoRA {@code use_rslora: true}, PiSSA {@code init_lora_weights: "pissa"} (plus the converted
  * plain-LoRA copy, {@link #pissaAsLora}), DoRA {@code use_dora: true}.
@@ -84,10 +87,50 @@ public final class PeftAdapterConfig {
                       @JsonProperty("modules_to_save") List<String> modulesToSave,
                       @JsonProperty("init_ia3_weights") boolean initIa3Weights) {}
 
-    /** PEFT's type of a setup's adapter: LORA, IA3, ADALORA, or empty (full, ColA linear and MLP auxiliaries). */
+    /**
+     * PEFT {@code PromptTuningConfig} / {@code PrefixTuningConfig} (peft {@code tuners/prompt_tuning/config.py},
+     * {@code tuners/prefix_tuning/config.py}) in inference mode: PEFT then reads {@code prompt_embeddings} as the
+     * prompt [n, token_dim] (prompt tuning) or as past_key_values [n, num_layers·2·token_dim] (prefix tuning).
+     *
+     * @param peftType            PROMPT_TUNING or PREFIX_TUNING
+     * @param numVirtualTokens    n
+     * @param tokenDim            C
+     * @param numSubmodules       1: one set of virtual tokens (on the encoder of an encoder–decoder)
+     * @param numAttentionHeads   the model's heads
+     * @param numLayers           blocks of the prompted stack (prompt) / of the decoder (prefix)
+     * @param promptTuningInit    SAMPLE_VOCAB (prompt; null for prefix)
+     * @param encoderHiddenSize   H of the reparameterisation MLP (prefix; null for prompt)
+     * @param prefixProjection    whether the MLP was used in training (prefix; null for prompt)
+     */
+    public record PromptLearning(@JsonProperty("peft_type") String peftType,
+                                 @JsonProperty("task_type") String taskType,
+                                 @JsonProperty("base_model_name_or_path") String baseModel,
+                                 @JsonProperty("revision") String revision,
+                                 @JsonProperty("inference_mode") boolean inferenceMode,
+                                 @JsonProperty("num_virtual_tokens") int numVirtualTokens,
+                                 @JsonProperty("token_dim") int tokenDim,
+                                 @JsonProperty("num_transformer_submodules") int numSubmodules,
+                                 @JsonProperty("num_attention_heads") int numAttentionHeads,
+                                 @JsonProperty("num_layers") int numLayers,
+                                 @JsonInclude(JsonInclude.Include.NON_NULL)
+                                 @JsonProperty("prompt_tuning_init") String promptTuningInit,
+                                 @JsonInclude(JsonInclude.Include.NON_NULL)
+                                 @JsonProperty("encoder_hidden_size") Integer encoderHiddenSize,
+                                 @JsonInclude(JsonInclude.Include.NON_NULL)
+                                 @JsonProperty("prefix_projection") Boolean prefixProjection) {}
+
+    /**
+     * PEFT's type of a setup's adapter: LORA, IA3, ADALORA, PROMPT_TUNING, PREFIX_TUNING (decoder only: PEFT puts an
+     * encoder–decoder's prefixes on the decoder's self- and cross-attention alike and none on the encoder, a layout
+     * cola4j's separate prefixes do not have), or empty (full fine-tuning, ColA linear and MLP auxiliaries).
+     */
     public static Optional<String> peftType(TrainConfig c) {
         if (c.method() == TrainMethod.IA3) return Optional.of("IA3");
         if (c.method() == TrainMethod.ADALORA) return Optional.of("ADALORA");
+        if (c.method() == TrainMethod.PROMPT) return Optional.of("PROMPT_TUNING");
+        if (c.method() == TrainMethod.PREFIX) {
+            return c.model().equals("decoder") ? Optional.of("PREFIX_TUNING") : Optional.empty();
+        }
         if (c.hasSiteAuxiliaries() && (c.aux() == AuxiliaryKind.LOWRANK || c.aux() == AuxiliaryKind.EMBEDDING)) {
             return Optional.of("LORA");
         }
@@ -101,6 +144,13 @@ public final class PeftAdapterConfig {
         Optional<String> type = peftType(c);
         if (type.isEmpty()) return Optional.empty();
         if (type.get().equals("ADALORA")) return Optional.of(PeftAdaLoraConfig.of(s));
+        if (s.trainer() instanceof VirtualTokenTrainer v) {
+            boolean prefix = v.kind() == VirtualTokenTrainer.Kind.PREFIX;
+            return Optional.of(new PromptLearning(type.get(), b.taskType(), b.nameOrPath(), null, true,
+                    c.virtualTokens(), v.tokenDim(), 1, v.heads(),
+                    prefix ? v.prefixTuning().slots().size() : v.inputLayers(), prefix ? null : "SAMPLE_VOCAB",
+                    prefix ? c.prefixHidden() : null, prefix ? v.prefixTuning().projected() : null));
+        }
         if (type.get().equals("IA3")) {
             Ia3Trainer t = (Ia3Trainer) s.trainer();
             return Optional.of(new Ia3("IA3", b.taskType(), b.nameOrPath(), null, true,

@@ -52,6 +52,8 @@ import java.util.List;
  *                     lora; anything but lora needs {@code aux lowrank} and method lora or cola
  * @param adalora      AdaLoRA's settings: present exactly for method adalora (null otherwise, and in state files of
  *                     earlier versions)
+ * @param virtualTokens prompt/prefix: n, the virtual tokens (0 for the other methods and in older state files)
+ * @param prefixHidden prefix: H, the width of the reparameterisation MLP (0 = none; 0 for the other methods)
  */
 public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("preset") String preset,
                           @JsonProperty("dtype") @JsonSerialize(using = DTypeJson.Writer.class)
@@ -72,9 +74,15 @@ public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("pr
                           @JsonProperty("fit_epochs") int fitEpochs, @JsonProperty("fit_batch") int fitBatch,
                           @JsonProperty("staleness") int staleness,
                           @JsonProperty("lora_variant") LoraVariant loraVariant,
-                          @JsonProperty("adalora") AdaLoraSettings adalora) {
+                          @JsonProperty("adalora") AdaLoraSettings adalora,
+                          @JsonProperty("virtual_tokens") int virtualTokens,
+                          @JsonProperty("prefix_hidden") int prefixHidden) {
     /** Largest batch (examples per step): the {@code --batch} option's bound, {@link Limits#MAX_BATCH}. */
     public static final int MAX_BATCH = Limits.MAX_BATCH;
+    /** Largest {@code --num-virtual-tokens} (the model's context length bounds it further). */
+    public static final int MAX_VIRTUAL_TOKENS = 1000;
+    /** Largest {@code --prefix-hidden}. */
+    public static final int MAX_PREFIX_HIDDEN = 4096;
     /** Largest held-out sample per evaluation: the {@code --eval-examples} option's bound, {@link Limits#MAX_EVAL}. */
     public static final int MAX_EVAL_EXAMPLES = Limits.MAX_EVAL;
 
@@ -129,6 +137,12 @@ public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("pr
                 check(false, e.getMessage());
             }
         }
+        check(method.virtualTokens() ? virtualTokens >= 1 && virtualTokens <= MAX_VIRTUAL_TOKENS : virtualTokens == 0,
+                "virtual tokens must be in [1, " + MAX_VIRTUAL_TOKENS + "] for prompt and prefix and absent otherwise,"
+                        + " got " + virtualTokens + " for " + method);
+        check(method == TrainMethod.PREFIX ? prefixHidden >= 0 && prefixHidden <= MAX_PREFIX_HIDDEN
+                : prefixHidden == 0, "prefix-hidden must be in [0, " + MAX_PREFIX_HIDDEN
+                        + "] for prefix and absent otherwise, got " + prefixHidden + " for " + method);
         sites = List.copyOf(sites);
     }
 
@@ -140,7 +154,7 @@ public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("pr
                        int staleness) {
         this(model, preset, dtype, baseSeed, task, method, aux, rank, alpha, interval, merged, sites, optimizer, lr,
                 schedule, warmup, clip, steps, batch, seed, evalEvery, evalExamples, fitEpochs, fitBatch, staleness,
-                LoraVariant.LORA, null);
+                LoraVariant.LORA, null, 0, 0);
     }
 
     /** A config of method lora or cola with the given LoRA variant (no AdaLoRA settings). */
@@ -151,7 +165,18 @@ public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("pr
                        int staleness, LoraVariant loraVariant) {
         this(model, preset, dtype, baseSeed, task, method, aux, rank, alpha, interval, merged, sites, optimizer, lr,
                 schedule, warmup, clip, steps, batch, seed, evalEvery, evalExamples, fitEpochs, fitBatch, staleness,
-                loraVariant, null);
+                loraVariant, null, 0, 0);
+    }
+
+    /** A config of method prompt or prefix: n virtual tokens, prefix MLP width H (plain LoRA fields unused). */
+    public TrainConfig(String model, String preset, DType dtype, long baseSeed, String task, TrainMethod method,
+                       AuxiliaryKind aux, int rank, double alpha, int interval, boolean merged, List<String> sites,
+                       OptimizerKind optimizer, double lr, ScheduleKind schedule, int warmup, double clip, int steps,
+                       int batch, long seed, int evalEvery, int evalExamples, int fitEpochs, int fitBatch,
+                       int staleness, int virtualTokens, int prefixHidden) {
+        this(model, preset, dtype, baseSeed, task, method, aux, rank, alpha, interval, merged, sites, optimizer, lr,
+                schedule, warmup, clip, steps, batch, seed, evalEvery, evalExamples, fitEpochs, fitBatch, staleness,
+                LoraVariant.LORA, null, virtualTokens, prefixHidden);
     }
 
     /** A config without fit epochs, fit batch or staleness (the arity of earlier versions). */
@@ -167,21 +192,28 @@ public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("pr
     public TrainConfig withColaUser(int epochs, int fitRows, int stale) {
         return new TrainConfig(model, preset, dtype, baseSeed, task, method, aux, rank, alpha, interval, merged, sites,
                 optimizer, lr, schedule, warmup, clip, steps, batch, seed, evalEvery, evalExamples, epochs, fitRows,
-                stale, loraVariant, adalora);
+                stale, loraVariant, adalora, virtualTokens, prefixHidden);
     }
 
     /** The same config adapting {@code sites} (every other field kept, fit epochs and staleness included). */
     public TrainConfig withSites(List<String> sites) {
         return new TrainConfig(model, preset, dtype, baseSeed, task, method, aux, rank, alpha, interval, merged, sites,
                 optimizer, lr, schedule, warmup, clip, steps, batch, seed, evalEvery, evalExamples, fitEpochs, fitBatch,
-                staleness, loraVariant, adalora);
+                staleness, loraVariant, adalora, virtualTokens, prefixHidden);
+    }
+
+    /** The same config with n virtual tokens and prefix MLP width H (prompt, prefix). */
+    public TrainConfig withVirtualTokens(int n, int hidden) {
+        return new TrainConfig(model, preset, dtype, baseSeed, task, method, aux, rank, alpha, interval, merged, sites,
+                optimizer, lr, schedule, warmup, clip, steps, batch, seed, evalEvery, evalExamples, fitEpochs, fitBatch,
+                staleness, loraVariant, adalora, n, hidden);
     }
 
     /** The same config with the given LoRA variant. */
     public TrainConfig withLoraVariant(LoraVariant variant) {
         return new TrainConfig(model, preset, dtype, baseSeed, task, method, aux, rank, alpha, interval, merged, sites,
                 optimizer, lr, schedule, warmup, clip, steps, batch, seed, evalEvery, evalExamples, fitEpochs, fitBatch,
-                staleness, variant, adalora);
+                staleness, variant, adalora, virtualTokens, prefixHidden);
     }
 
     private static void check(boolean ok, String message) {

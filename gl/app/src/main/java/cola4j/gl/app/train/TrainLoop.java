@@ -199,9 +199,9 @@ public final class TrainLoop {
     private double[] evaluate(double trainLoss) {
         try {
             double metric = w.evaluate(task, s.config().evalExamples(), new Rng(Pretrainer.EVAL_SEED),
-                    s.evalInterceptor());
+                    s.evalContext());
             double loss = w.evalLoss(task, s.config().evalExamples(), new Rng(Pretrainer.EVAL_SEED),
-                    s.evalInterceptor());
+                    s.evalContext());
             if (!Double.isFinite(loss)) throw new IllegalStateException("held-out loss is " + loss);
             return new double[] {metric, loss};
         } catch (IllegalArgumentException | IllegalStateException e) {

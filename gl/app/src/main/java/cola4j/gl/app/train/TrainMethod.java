@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * The fine-tuning method of {@code cola train}.
- * Spelled in lower case on the command line and in {@code training_state.json} (full, lora, ia3, cola, adalora).
+ * Spelled in lower case on the command line and in {@code training_state.json} (full, lora, ia3, cola, adalora,
+ * prompt, prefix).
  */
 public enum TrainMethod {
     /** Full fine-tuning: every base parameter trainable, ordinary backprop. */
@@ -20,7 +21,16 @@ public enum TrainMethod {
     /** ColA: frozen server, adapters fitted by Gradient Learning on the user side. */
     COLA,
     /** AdaLoRA baseline: SVD-form adapters with importance-based rank allocation, backprop on the server. */
-    ADALORA;
+    ADALORA,
+    /** Prompt tuning baseline: trainable virtual token embeddings prepended to the input (PEFT PROMPT_TUNING). */
+    PROMPT,
+    /** Prefix tuning baseline: trainable key/value prefixes in every attention (PEFT PREFIX_TUNING). */
+    PREFIX;
+
+    /** True for prompt and prefix tuning (trained virtual tokens, {@code --num-virtual-tokens}). */
+    public boolean virtualTokens() {
+        return this == PROMPT || this == PREFIX;
+    }
 
     /** The command-line and JSON spelling, e.g. {@code cola}. */
     @JsonValue

@@ -1,6 +1,7 @@
 /**
- * cola train: {@link TrainLoop}, MethodSetup (full, lora, ia3, cola, adalora), PEFT-format AdapterCheckpoint,
- * TrainState.
+ * cola train: {@link TrainLoop}, MethodSetup (full, lora, ia3, cola, adalora, prompt, prefix), PEFT-format
+ * AdapterCheckpoint, TrainState. Prompt/prefix: {@link VirtualTokenSetup} (PEFT prompt_embeddings;
+ * VirtualTokenTrainTest).
  * Guarantees: exact resume (step k draws from (seed, k) alone); checkpoints swap atomically, only from finite state.
  * TrainCommandTest (resumeIsBitIdenticalToAnUninterruptedRun), TrainLoopTest.
  * Integrity: CheckpointManifest (size + SHA-256 of every file; any single-byte change detected:

@@ -8,7 +8,6 @@ import cola4j.models.data.Metric;
 import cola4j.models.data.Metrics;
 import cola4j.models.data.Task;
 import cola4j.models.data.TaskFamily;
-import cola4j.models.site.SiteInterceptor;
 import cola4j.tensor.Rng;
 import java.util.ArrayList;
 import java.util.List;
@@ -214,8 +213,11 @@ abstract class AbstractWorkload<D, M extends Model> implements Workload {
     }
 
     @Override
-    public double evalLoss(Task<?> task, int examples, Rng rng, SiteInterceptor interceptor) {
-        return evalLossOn(evalData(task, examples, rng), ForwardContext.eval().withInterceptor(interceptor));
+    public double evalLoss(Task<?> task, int examples, Rng rng, ForwardContext ctx) {
+        if (ctx.training()) {
+            throw new IllegalArgumentException(family + " workload: evalLoss needs an eval-mode context (no dropout)");
+        }
+        return evalLossOn(evalData(task, examples, rng), ctx);
     }
 
     /** Mean loss over the scored positions of all rows of {@code data} (each chunk weighted by its scored count). */

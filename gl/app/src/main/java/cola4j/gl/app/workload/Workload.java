@@ -143,5 +143,15 @@ public interface Workload {
     }
 
     /** {@link #evalLoss(Task, int, Rng)} with a site interceptor in the eval context (null = none). */
-    double evalLoss(Task<?> task, int examples, Rng rng, SiteInterceptor interceptor);
+    default double evalLoss(Task<?> task, int examples, Rng rng, SiteInterceptor interceptor) {
+        return evalLoss(task, examples, rng, ForwardContext.eval().withInterceptor(interceptor));
+    }
+
+    /**
+     * {@link #evalLoss(Task, int, Rng)} under the eval-mode context {@code ctx} (its interceptor and virtual tokens,
+     * e.g. a trained prompt).
+     *
+     * @throws IllegalArgumentException if {@code ctx} is in training mode
+     */
+    double evalLoss(Task<?> task, int examples, Rng rng, ForwardContext ctx);
 }

@@ -251,7 +251,7 @@ class TrainLoopTest {
         assertThat(JsonFiles.MAPPER.readValue(json, TrainConfig.class)).isEqualTo(c);
         assertThatThrownBy(() -> JsonFiles.MAPPER.readValue(json.replace("\"adamw\"", "\"adamx\""), TrainConfig.class))
                 .hasMessageContaining("optimizer 'adamx' is not one of [sgd, adam, adamw]");
-        assertThat(TrainMethod.names()).containsExactly("full", "lora", "ia3", "cola", "adalora");
+        assertThat(TrainMethod.names()).containsExactly("full", "lora", "ia3", "cola", "adalora", "prompt", "prefix");
         assertThat(AuxiliaryKind.userChoiceNames()).containsExactly("lowrank", "linear", "mlp");
         assertThat(tree.get("dtype").asText()).isEqualTo("float32");
         assertThatThrownBy(() -> JsonFiles.MAPPER.readValue(json.replace("\"float32\"", "\"FLOAT32\""),
