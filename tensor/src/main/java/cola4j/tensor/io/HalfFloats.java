@@ -39,6 +39,20 @@ public final class HalfFloats {
         return (int) (sign | (Float.floatToRawIntBits((float) r) >>> 16));
     }
 
+    /**
+     * bfloat16 bits of the float {@code x}, rounded to nearest even: the same bits as {@link #toBf16}{@code ((double)
+     * x)}, from the float32 bit pattern b without the double arithmetic. The bfloat16 is the top 16 bits of a float32,
+     * so rounding away the low 16 bits is b + 0x7FFF + (bit 16 of b), then b &gt;&gt;&gt; 16 (ties go to the even
+     * top half; a carry into the exponent rounds up to the next binade or to infinity, exactly as the double path
+     * does). NaN gives the quiet NaN with the sign kept, as there. ({@code HalfFloatsTest} checks every top half
+     * with the low halves at and around the ties against {@link #toBf16}.)
+     */
+    public static int floatToBf16(float x) {
+        int b = Float.floatToRawIntBits(x);
+        if ((b & 0x7FFFFFFF) > 0x7F800000) return ((b >>> 16) & 0x8000) | 0x7FC0;   // NaN
+        return (b + 0x7FFF + ((b >>> 16) & 1)) >>> 16;
+    }
+
     /** binary16 bits of {@code x}, rounded to nearest even. */
     public static int toF16(double x) {
         int sign = Double.doubleToRawLongBits(x) < 0 ? 0x8000 : 0;

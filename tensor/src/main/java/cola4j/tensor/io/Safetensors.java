@@ -4,7 +4,6 @@ import cola4j.tensor.Tensor;
 import cola4j.tensor.io.SafetensorsException.Kind;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -97,47 +96,74 @@ public final class Safetensors {
         return bytes(plan(file.tensors(), file.raw(), file.metadata(), storage));
     }
 
+    /**
+     * The message in one array of exactly its length, each tensor's elements written once, straight from its storage
+     * ({@link TensorCodec#put}): no intermediate copy, no growing stream.
+     */
     private static byte[] bytes(Plan plan) {
         long total = 8 + plan.header.length + plan.dataLen;
         if (total > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("encode: " + total + " bytes do not fit in one array; use write()");
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream((int) total);
-        try {
-            emit(plan, out);
-        } catch (IOException e) {
-            throw new IllegalStateException("in-memory stream failed", e);
+        byte[] out = new byte[(int) total];
+        ByteBuffer buf = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
+        buf.putLong(plan.header.length).put(plan.header);
+        for (int i = 0; i < plan.tensors.size(); i++) {
+            Tensor t = plan.tensors.get(i);
+            TensorCodec.put(t, plan.types.get(i), buf, 0, t.numel());
         }
-        return out.toByteArray();
+        for (RawTensor r : plan.raw) buf.put(r.data());
+        if (buf.position() != out.length) throw new IllegalStateException("encode: planned " + out.length
+                + " bytes, wrote " + buf.position());
+        return out;
     }
 
     /** Parses and validates safetensors bytes (see {@link SafetensorsException.Kind} for what is rejected). */
     public static SafetensorsFile decode(byte[] bytes) throws SafetensorsException {
-        if (bytes.length < 8) {
+        return decode(ByteBuffer.wrap(bytes), null);
+    }
+
+    /**
+     * As {@link #decode(byte[])}, from {@code bytes}' position to its limit (e.g. a read-only view of a received
+     * message, not copied), with the float tensors read straight into arrays of {@code dtype} (null: each in its
+     * stored precision, F64 as float64, F32/F16/BF16 as float32). The values equal decoding and then converting with
+     * {@link Tensor#to}: float32 → float64 is exact, float64 → float32 rounds to nearest even.
+     */
+    public static SafetensorsFile decode(ByteBuffer bytes, cola4j.tensor.DType dtype) throws SafetensorsException {
+        ByteBuffer buf = bytes.slice().order(ByteOrder.LITTLE_ENDIAN);
+        int size = buf.remaining();
+        if (size < 8) {
             throw new SafetensorsException(Kind.TRUNCATED,
-                    "input has " + bytes.length + " bytes, fewer than the 8-byte header length");
+                    "input has " + size + " bytes, fewer than the 8-byte header length");
         }
-        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         long n = buf.getLong(0);
         if (n < 0 || n > MAX_HEADER_BYTES) {
             throw new SafetensorsException(Kind.HEADER_TOO_LARGE,
                     "header length " + Long.toUnsignedString(n) + " exceeds " + MAX_HEADER_BYTES + " bytes");
         }
-        if (n > bytes.length - 8) {
+        if (n > size - 8) {
             throw new SafetensorsException(Kind.TRUNCATED,
-                    "header length " + n + " exceeds the " + (bytes.length - 8) + " bytes after the length field");
+                    "header length " + n + " exceeds the " + (size - 8) + " bytes after the length field");
         }
         int dataStart = 8 + (int) n;
-        SafetensorsHeader.Parsed header = SafetensorsHeader.parse(bytes, 8, (int) n, bytes.length - dataStart);
+        SafetensorsHeader.Parsed header;
+        if (buf.hasArray()) {
+            header = SafetensorsHeader.parse(buf.array(), buf.arrayOffset() + 8, (int) n, size - dataStart);
+        } else {                                            // a read-only or direct buffer: copy the header only
+            byte[] head = new byte[(int) n];
+            buf.get(8, head);
+            header = SafetensorsHeader.parse(head, 0, head.length, size - dataStart);
+        }
         LinkedHashMap<String, Tensor> tensors = new LinkedHashMap<>();
         LinkedHashMap<String, RawTensor> raw = new LinkedHashMap<>();
         for (SafetensorsHeader.Entry e : header.entries()) {
             int at = dataStart + (int) e.begin();
             if (e.type() == null) {
-                raw.put(e.name(), new RawTensor(e.tag(), e.shape(), java.util.Arrays.copyOfRange(bytes, at,
-                        dataStart + (int) e.end())));
+                byte[] data = new byte[(int) (e.end() - e.begin())];
+                buf.get(at, data);
+                raw.put(e.name(), new RawTensor(e.tag(), e.shape(), data));
             } else {
-                tensors.put(e.name(), TensorCodec.read(buf, at, e.type(), e.shape(), e.numel()));
+                tensors.put(e.name(), TensorCodec.read(buf, at, e.type(), e.shape(), e.numel(), dtype));
             }
         }
         return new SafetensorsFile(tensors, header.metadata(), raw);

@@ -30,6 +30,32 @@ class HalfFloatsTest {
         assertThat(Float.isNaN(HalfFloats.bf16ToFloat(0x7FC0))).isTrue();
     }
 
+    /**
+     * {@link HalfFloats#floatToBf16} (bit arithmetic on the float32 pattern) equals {@link HalfFloats#toBf16} of the
+     * widened value for every top half (sign, exponent, 7 mantissa bits: all 65,536) combined with the low halves
+     * that decide the rounding (0, 1, below, at and above the tie 0x8000, 0xFFFF) and random ones: every binade, both
+     * signs, zeros, subnormals, the largest finite values (which round to infinity), infinities and NaNs.
+     */
+    @Test
+    void floatToBf16EqualsTheDoublePathOnEveryTopHalf() {
+        int[] lows = {0, 1, 0x7FFF, 0x8000, 0x8001, 0xFFFF};
+        SplittableRandom rnd = new SplittableRandom(7);
+        long checked = 0;
+        for (int top = 0; top < 0x10000; top++) {
+            for (int k = 0; k < lows.length + 4; k++) {
+                int low = k < lows.length ? lows[k] : rnd.nextInt(0x10000);
+                float x = Float.intBitsToFloat(top << 16 | low);
+                assertThat(HalfFloats.floatToBf16(x)).as("bits %08x", top << 16 | low)
+                        .isEqualTo(HalfFloats.toBf16(x));
+                checked++;
+            }
+        }
+        assertThat(checked).isEqualTo(10L * 0x10000);
+        assertThat(HalfFloats.floatToBf16(Float.MAX_VALUE)).isEqualTo(0x7F80);       // rounds past the largest
+        assertThat(HalfFloats.floatToBf16(-0.0f)).isEqualTo(0x8000);
+        assertThat(HalfFloats.floatToBf16(Float.intBitsToFloat(0xFFA00001))).isEqualTo(0xFFC0);   // quiet, sign kept
+    }
+
     @Test
     void bf16RoundsToNearestEven() {
         assertThat(HalfFloats.toBf16(1.0)).isEqualTo(0x3F80);

@@ -2,6 +2,8 @@ package cola4j.gl.app.bench;
 
 import cola4j.gl.AdaptationData;
 import cola4j.gl.auxiliary.AuxiliaryModel;
+import cola4j.gl.app.command.Args;
+import cola4j.gl.app.command.Limits;
 import cola4j.gl.app.command.UsageException;
 import cola4j.gl.app.ftaas.CompressedTransport;
 import cola4j.gl.app.ftaas.GradCompression;
@@ -40,6 +42,11 @@ import org.apache.commons.cli.Options;
  * the analytic payload beside it: Σ_sites rows × (in + out) × dtype size, rows = B·T. payload == analytic exactly.
  * With {@code --compress topk:K,proj:M} each pass also gets a row per codec (dL/dh compressed, float32; analytic
  * Σ_sites rows × (in + c) × 4, c from {@link GradCompression#elementsPerRow}).
+ *
+ * <p>Speed of the codec on each row's message: encode = {@link Safetensors#encode} of the tensors (from their
+ * storage to the message bytes), decode = {@link Safetensors#decode} of the message (to tensors); bytes/s = message
+ * length (payload + header) / median seconds per call ({@link Timing#medianSeconds}: {@code --warmup-ms} of warm-up,
+ * then {@code --reps} samples of ≥ 20 ms). These are the functions under both transports ({@code WireFormat}).
  */
 public final class CommBench extends BenchCommand<CommBench.Row> {
     /**
@@ -53,12 +60,39 @@ public final class CommBench extends BenchCommand<CommBench.Row> {
      * @param payloadBytes  tensor bytes of the message
      * @param headerBytes   8 + header JSON length
      * @param analyticBytes Σ_sites B·T·(in + out)·size
+     * @param encodeBytesPerS message bytes / median seconds of one encode
+     * @param decodeBytesPerS message bytes / median seconds of one decode
      */
-    @JsonPropertyOrder({"vary", "batch", "seq", "sites", "dtype", "payload_bytes", "header_bytes", "analytic_bytes"})
+    @JsonPropertyOrder({"vary", "batch", "seq", "sites", "dtype", "payload_bytes", "header_bytes", "analytic_bytes",
+        "encode_bytes_per_s", "decode_bytes_per_s"})
     public record Row(@JsonProperty("vary") String vary, @JsonProperty("batch") int batch, @JsonProperty("seq") int seq,
                       @JsonProperty("sites") int sites, @JsonProperty("dtype") String dtype,
                       @JsonProperty("payload_bytes") long payloadBytes, @JsonProperty("header_bytes") long headerBytes,
-                      @JsonProperty("analytic_bytes") long analyticBytes) {}
+                      @JsonProperty("analytic_bytes") long analyticBytes,
+                      @JsonProperty("encode_bytes_per_s") double encodeBytesPerS,
+                      @JsonProperty("decode_bytes_per_s") double decodeBytesPerS) {}
+
+    /** How each message's encode and decode are timed. */
+    private record Speed(int reps, long warmupNanos) {
+        /** {encode, decode} bytes/s of {@code msg} stored as {@code st}, whose message is {@code bytes}. */
+        double[] of(Map<String, Tensor> msg, StorageType st, byte[] bytes) {
+            double enc = Timing.medianSeconds(() -> Safetensors.encode(msg, Map.of(), st), 1, warmupNanos, reps,
+                    MIN_SAMPLE_NANOS);
+            double dec = Timing.medianSeconds(() -> decode(bytes), 1, warmupNanos, reps, MIN_SAMPLE_NANOS);
+            return new double[] {bytes.length / enc, bytes.length / dec};
+        }
+
+        private static Object decode(byte[] bytes) {
+            try {
+                return Safetensors.decode(bytes);
+            } catch (cola4j.tensor.io.SafetensorsException e) {
+                throw new IllegalStateException("bench comm: its own message failed to decode", e);
+            }
+        }
+    }
+
+    private static final long MIN_SAMPLE_NANOS = 20_000_000L;
+    private static final int DEFAULT_WARMUP_MS = 200;
 
     @Override
     public String name() {
@@ -78,6 +112,11 @@ public final class CommBench extends BenchCommand<CommBench.Row> {
         o.addOption(Option.builder().longOpt("compress").hasArg().argName("C1,C2,...")
                 .desc("Also dL/dh compressed by each codec, topk:K or proj:M (float32 values; see ftaas --compress)")
                 .build());
+        o.addOption(Option.builder().longOpt("reps").hasArg().argName("N")
+                .desc("Timed samples of each message's encode and decode; medians are reported (default 5, "
+                        + "--quick 1)").build());
+        o.addOption(Option.builder().longOpt("warmup-ms").hasArg().argName("MS")
+                .desc("Warm-up time of each encode and decode (default " + DEFAULT_WARMUP_MS + ", --quick 0)").build());
     }
 
     @Override
@@ -87,10 +126,13 @@ public final class CommBench extends BenchCommand<CommBench.Row> {
         List<Site> all = model.sites(LmShape.SITES);
         int b0 = shape.batch(), t0 = shape.seqLen(), n0 = all.size();
         List<GradCompression> codecs = codecs(cl);
+        boolean quick = cl.hasOption("quick");   // tests: one sample, no warm-up
+        Speed speed = new Speed(Args.intValue(cl, "reps", quick ? 1 : 5, 1, Limits.MAX_REPS),
+                Args.intValue(cl, "warmup-ms", quick ? 0 : DEFAULT_WARMUP_MS, 0, Limits.MAX_WARMUP_MS) * 1_000_000L);
         List<Row> rows = new ArrayList<>();
-        for (int b : halvings(b0 * 2)) rows.addAll(point("batch", model, all, shape, b, t0, n0, codecs));
-        for (int t : halvings(t0)) rows.addAll(point("seq", model, all, shape, b0, t, n0, codecs));
-        for (int n : halvings(n0)) rows.addAll(point("sites", model, all, shape, b0, t0, n, codecs));
+        for (int b : halvings(b0 * 2)) rows.addAll(point("batch", model, all, shape, b, t0, n0, codecs, speed));
+        for (int t : halvings(t0)) rows.addAll(point("seq", model, all, shape, b0, t, n0, codecs, speed));
+        for (int n : halvings(n0)) rows.addAll(point("sites", model, all, shape, b0, t0, n, codecs, speed));
         io.err().println("comm: " + rows.size() / (2 + codecs.size()) + " passes (" + shape + ")");
         return rows;
     }
@@ -118,7 +160,7 @@ public final class CommBench extends BenchCommand<CommBench.Row> {
 
     /** One server pass at (B, T, first n sites); its message in float32 and bf16, and compressed by each codec. */
     private static List<Row> point(String vary, DecoderLM model, List<Site> all, LmShape shape, int b, int t, int n,
-            List<GradCompression> codecs) {
+            List<GradCompression> codecs, Speed speed) {
         List<Site> sites = all.subList(0, n);
         ColaServer server = new ColaServer(model, sites);
         Map<Integer, Map<String, AuxiliaryModel>> aux = Map.of(0, new LinkedHashMap<>(LmShape.auxiliaries(sites, 0)));
@@ -135,8 +177,9 @@ public final class CommBench extends BenchCommand<CommBench.Row> {
         for (StorageType st : List.of(StorageType.F32, StorageType.BF16)) {
             byte[] bytes = Safetensors.encode(msg, Map.of(), st);
             long header = 8 + ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            double[] v = speed.of(msg, st, bytes);
             out.add(new Row(vary, b, t, n, st == StorageType.F32 ? "float32" : "bf16", bytes.length - header, header,
-                    analytic(sites, (long) b * t, st == StorageType.F32 ? 4 : 2)));
+                    analytic(sites, (long) b * t, st == StorageType.F32 ? 4 : 2), v[0], v[1]));
         }
         for (GradCompression c : codecs) {
             Map<String, Tensor> z = new LinkedHashMap<>();
@@ -147,8 +190,9 @@ public final class CommBench extends BenchCommand<CommBench.Row> {
             }
             byte[] bytes = Safetensors.encode(z, Map.of(), StorageType.F32);
             long header = 8 + ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            double[] v = speed.of(z, StorageType.F32, bytes);
             out.add(new Row(vary, b, t, n, c.spec(), bytes.length - header, header,
-                    CompressedTransport.downPayloadPerStep(sites, 1, b * t, 1, c, DType.FLOAT32)));
+                    CompressedTransport.downPayloadPerStep(sites, 1, b * t, 1, c, DType.FLOAT32), v[0], v[1]));
         }
         return out;
     }
@@ -163,12 +207,13 @@ public final class CommBench extends BenchCommand<CommBench.Row> {
     @Override
     protected Table table(List<Row> rows) {
         Table t = new Table("vary", "B", "T", "sites", "dtype", "payload bytes", "analytic bytes", "header bytes",
-                "payload == analytic");
+                "payload == analytic", "encode MB/s", "decode MB/s");
         for (Row r : rows) {
             t.row(r.vary(), Integer.toString(r.batch()), Integer.toString(r.seq()), Integer.toString(r.sites()),
                     r.dtype(),
                     Long.toString(r.payloadBytes()), Long.toString(r.analyticBytes()), Long.toString(r.headerBytes()),
-                    r.payloadBytes() == r.analyticBytes() ? "yes" : "NO");
+                    r.payloadBytes() == r.analyticBytes() ? "yes" : "NO",
+                    String.format("%.0f", r.encodeBytesPerS() / 1e6), String.format("%.0f", r.decodeBytesPerS() / 1e6));
         }
         return t;
     }

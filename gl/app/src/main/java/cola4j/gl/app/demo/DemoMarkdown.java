@@ -20,12 +20,14 @@ final class DemoMarkdown {
         DemoPlan p = run.plan();
         StringBuilder sb = new StringBuilder("# cola4j demo: fine-tuning as a service with ColA\n\n");
         sb.append(String.format(Locale.ROOT,
-                "Base: MLP 64 → %s → 10 (float32), pretrained %d AdamW steps on unshifted digits (%.1f s). "
+                "Base: MLP 64 → %s → 10 (float32), pretrained %d AdamW steps on unshifted digits (%.1f s); "
+                        + "untimed warm-up of every method, %d steps each, results discarded (%.1f s). "
                         + "%d users, each fine-tuning to its own shift of the digits; %d server steps, "
                         + "%d examples per user per step, "
                         + "LoRA rank %d, users' AdamW lr %s, full fine-tuning lr %s. "
                         + "Metric: accuracy on the user's shifted test split (359 images).%n%n",
-                Arrays.toString(FtaasModels.MLP_HIDDEN), p.pretrainSteps(), run.pretrainSeconds(), p.users(), p.steps(),
+                Arrays.toString(FtaasModels.MLP_HIDDEN), p.pretrainSteps(), run.pretrainSeconds(),
+                Math.min(p.steps(), DemoRun.WARMUP_STEPS), run.warmupSeconds(), p.users(), p.steps(),
                 p.rowsPerUser(), p.rank(), p.lr(), p.fullLr()));
         sb.append("## Users\n\n").append(DemoTables.users(run).markdown()).append('\n');
         sb.append("""

@@ -57,6 +57,7 @@ public final class DemoReport {
         j.put("chance", run.chance());
         j.put("plan", run.plan());
         j.put("pretrain_seconds", run.pretrainSeconds());
+        j.put("warmup_seconds", run.warmupSeconds());
         Map<String, Object> verdicts = new LinkedHashMap<>();
         for (MethodResult r : run.results()) {
             verdicts.put(r.method(), DemoVerdict.appliesTo(r.method()) ? run.failingUsers(r) : "n/a");

@@ -49,10 +49,9 @@ public final class LocalServer<B> implements Server<B> {
     private final List<Site> sites;
     private final Map<Integer, UserSpec> specs = new LinkedHashMap<>();
     private final Map<Integer, LinkedHashMap<String, AuxiliaryModel>> replicas = new LinkedHashMap<>();
-    private final Map<Integer, Map<String, AuxiliaryModel>> pendingDeltas = new LinkedHashMap<>();
+    private final DeltaInbox deltas;
     private final Map<Integer, ArrayDeque<B>> queues = new LinkedHashMap<>();
     private final Map<Integer, String> stopped = new LinkedHashMap<>();
-    private final Map<Integer, Integer> capped = new LinkedHashMap<>();
     private long passNanos;
 
     public LocalServer(TenantWorkload<B> workload, ColaMode mode, MemoryLedger ledger) {
@@ -61,6 +60,7 @@ public final class LocalServer<B> implements Server<B> {
         this.cola = new ColaServer(workload.base(), sites);
         this.mode = mode;
         this.ledger = ledger;
+        this.deltas = new DeltaInbox(sites, mode == ColaMode.MERGED_AVERAGE, ledger, device);
         long p = 0;
         for (Var v : workload.base().namedParameters().values()) p += v.value().bytes();
         ledger.track(device, MemCategory.PARAMETERS, "base", p);
@@ -117,7 +117,7 @@ public final class LocalServer<B> implements Server<B> {
         specs.remove(user);
         queues.remove(user);
         if (replicas.remove(user) != null) ledger.release(device, MemCategory.PARAMETERS, "replica-" + user);
-        if (pendingDeltas.remove(user) != null) ledger.release(device, MemCategory.BUFFERS, "delta-" + user);
+        deltas.drop(user);
     }
 
     @Override
@@ -146,40 +146,15 @@ public final class LocalServer<B> implements Server<B> {
             return;
         }
         UploadShapes.require(user, UploadShapes.deltas(specs.get(user), sites), tensors, dtype);
-        Map<String, AuxiliaryModel> deltas = new LinkedHashMap<>();
-        long bytes = 0;
-        for (Site s : sites) {
-            Tensor dw = tensors.get(s.name() + "/delta_weight"), db = tensors.get(s.name() + "/delta_bias");
-            if (mode == ColaMode.MERGED_AVERAGE) dw = cap(user, s, dw);
-            UploadedDelta d = new UploadedDelta(dw.to(s.dtype()), db == null ? null : db.to(s.dtype()));
-            deltas.put(s.name(), d);
-            bytes += d.bytes();
-        }
-        pendingDeltas.put(user, deltas);
-        ledger.track(device, MemCategory.BUFFERS, "delta-" + user, bytes);
+        deltas.put(user, tensors);
     }
 
-    /**
-     * Merged-average: the norm cap on one user's ΔW at a site, ‖ΔW‖_F ≤ {@link #DELTA_CAP}·‖W‖_F (100: no
-     * default user reached it in the demo or in {@code cola ftaas --merged-average --users 4} at 300 or 1000 steps; at
-     * 10, user 3 of that 300-step run was capped 203 times). Every user's ΔW enters every other user's
-     * pass through the mean, so one huge ΔW would swamp the others; a ΔW above the cap is scaled down to it and the
-     * user is counted in {@link #capped()}. The mode is for mutually trusting users; the cap bounds the damage of a
-     * broken or hostile one. A ΔW under the cap is used as is (bit-exact).
-     */
-    private Tensor cap(int user, Site s, Tensor dw) {
-        double norm = dw.norm(), bound = DELTA_CAP * s.weight().norm();
-        if (!(norm > bound)) return dw;
-        capped.merge(user, 1, Integer::sum);
-        return dw.mul(bound / norm);
-    }
-
-    /** The merged-average norm cap, relative to the base weight's Frobenius norm at the site. */
+    /** The merged-average norm cap: ‖ΔW‖_F ≤ DELTA_CAP·‖W‖_F at each site ({@link DeltaInbox}: why 100). */
     public static final double DELTA_CAP = 100.0;
 
     /** Merged-average: user → number of (site, step) uploads whose ΔW was scaled down to the cap. */
     public Map<Integer, Integer> capped() {
-        return capped;
+        return deltas.capped();
     }
 
     @Override
@@ -187,7 +162,7 @@ public final class LocalServer<B> implements Server<B> {
         if (mode != ColaMode.UNMERGED) {
             List<Integer> missing = new ArrayList<>();
             queues.forEach((u, q) -> {
-                if (!q.isEmpty() && !pendingDeltas.containsKey(u)) missing.add(u);
+                if (!q.isEmpty() && !deltas.has(u)) missing.add(u);
             });
             if (!missing.isEmpty()) {
                 throw new IllegalStateException("server: users " + missing
@@ -220,9 +195,7 @@ public final class LocalServer<B> implements Server<B> {
             }
         } finally {
             if (mode == ColaMode.MERGED_AVERAGE) {
-                for (int u : ready) {
-                    if (pendingDeltas.remove(u) != null) ledger.release(device, MemCategory.BUFFERS, "delta-" + u);
-                }
+                for (int u : ready) deltas.drop(u);
             }
         }
         long bytes = out.values().stream().flatMap(List::stream).mapToLong(AdaptationData::bytes).sum();
@@ -277,13 +250,6 @@ public final class LocalServer<B> implements Server<B> {
         remove(user);
     }
 
-    /** Bytes of the adapted sites' weights and biases: the copy a merged pass keeps to restore them bit-exactly. */
-    long mergeBackupBytes() {
-        long b = 0;
-        for (Site s : sites) b += s.weight().bytes() + (s.bias() == null ? 0 : s.bias().bytes());
-        return b;
-    }
-
     /** One forward/backward over the rows of {@code users} (user i's rows = parts.get(i)). */
     private Map<Integer, List<AdaptationData>> pass(List<Integer> users, List<B> parts) {
         B batch = parts.size() == 1 ? parts.get(0) : workload.concat(parts);
@@ -297,7 +263,7 @@ public final class LocalServer<B> implements Server<B> {
         }
         Map<Integer, Map<String, AuxiliaryModel>> aux = new LinkedHashMap<>();
         for (int u : users) {
-            Map<String, AuxiliaryModel> a = mode == ColaMode.UNMERGED ? replicas.get(u) : pendingDeltas.get(u);
+            Map<String, AuxiliaryModel> a = mode == ColaMode.UNMERGED ? replicas.get(u) : deltas.get(u);
             if (a == null) {
                 throw new IllegalStateException("server: no "
                         + (mode == ColaMode.UNMERGED ? "replica" : "uploaded delta") + " for user " + u);
@@ -310,7 +276,8 @@ public final class LocalServer<B> implements Server<B> {
             ledger.track(device, MemCategory.ACTIVATIONS, key, GraphBytes.activations(l));
             return l;
         };
-        if (mode != ColaMode.UNMERGED) ledger.track(device, MemCategory.BUFFERS, "merge-backup", mergeBackupBytes());
+        if (mode != ColaMode.UNMERGED) ledger.track(device, MemCategory.BUFFERS, "merge-backup",
+                AnalyticBytes.mergeBackupBytes(sites, workload.base().dtype()));   // the copy restored bit-exactly
         long t0 = System.nanoTime();
         try {
             return cola.pass(loss, aux, new RowRouting(owner), mode, null).dataByUser();
@@ -321,9 +288,7 @@ public final class LocalServer<B> implements Server<B> {
                 ledger.release(device, MemCategory.ACTIVATIONS, key);
             }
             if (mode == ColaMode.MERGED) {
-                for (int u : users) {
-                    if (pendingDeltas.remove(u) != null) ledger.release(device, MemCategory.BUFFERS, "delta-" + u);
-                }
+                for (int u : users) deltas.drop(u);
             }
         }
     }

@@ -26,6 +26,11 @@ import java.util.Map;
  * parameters {@code site/param} or deltas {@code site/delta_weight}, {@code site/delta_bias}): the tensors' own
  * dtype, bit-exact; metadata kind = auxiliary_upload. Decoding is for untrusted bytes: any malformed message is an
  * IllegalArgumentException, never a partial result.
+ *
+ * <p>No intermediate copies: {@link Safetensors#encode} writes each tensor once, straight from its storage, into
+ * the message array (which gRPC then wraps, {@code UnsafeByteOperations.unsafeWrap}, since nothing writes it after);
+ * decoding reads from the message bytes or a read-only view of a received ByteString
+ * ({@code asReadOnlyByteBuffer}) straight into arrays of the model dtype.
  */
 public final class WireFormat {
     private WireFormat() {}
@@ -44,7 +49,12 @@ public final class WireFormat {
 
     /** Decodes a down message into adaptation data of {@code dtype}, in the sender's order. */
     public static List<AdaptationData> decodeDown(byte[] bytes, DType dtype) {
-        LinkedHashMap<String, Tensor> t = decode(bytes, "adaptation_data");
+        return decodeDown(ByteBuffer.wrap(bytes), dtype);
+    }
+
+    /** As above from {@code bytes}' position to its limit, each tensor read straight into an array of {@code dtype}. */
+    public static List<AdaptationData> decodeDown(ByteBuffer bytes, DType dtype) {
+        LinkedHashMap<String, Tensor> t = decode(bytes, "adaptation_data", dtype);
         if (t.size() % 2 != 0) throw fail("adaptation data has " + t.size() + " tensors, not (x, grad_h) pairs");
         List<AdaptationData> out = new ArrayList<>();
         for (int i = 0; i < t.size() / 2; i++) {
@@ -56,7 +66,7 @@ public final class WireFormat {
             Tensor x = t.get(xName), g = t.get(prefix + site + "/grad_h");
             if (g == null) throw fail("adaptation data lacks " + prefix + site + "/grad_h");
             try {
-                out.add(new AdaptationData(site, x.to(dtype), g.to(dtype)));
+                out.add(new AdaptationData(site, x, g));
             } catch (IllegalArgumentException e) {
                 throw fail("adaptation data at " + site + ": " + e.getMessage());
             }
@@ -75,6 +85,11 @@ public final class WireFormat {
         return decode(bytes, "auxiliary_upload");
     }
 
+    /** As above from {@code bytes}' position to its limit (e.g. a received message's read-only view). */
+    public static LinkedHashMap<String, Tensor> decodeUp(ByteBuffer bytes) {
+        return decode(bytes, "auxiliary_upload", null);
+    }
+
     /** Named tensors of another kind of message (e.g. a training batch) with metadata kind {@code kind}. */
     public static byte[] encode(String kind, LinkedHashMap<String, Tensor> tensors) {
         return Safetensors.encode(tensors, Map.of("kind", kind), StorageType.NATIVE);
@@ -82,9 +97,17 @@ public final class WireFormat {
 
     /** Decodes a message whose metadata kind must be {@code kind}. */
     public static LinkedHashMap<String, Tensor> decode(byte[] bytes, String kind) {
+        return decode(ByteBuffer.wrap(bytes), kind, null);
+    }
+
+    /**
+     * As above from {@code bytes}' position to its limit, the tensors in {@code dtype} (null: each in its stored
+     * precision, see {@link Safetensors#decode(ByteBuffer, DType)}).
+     */
+    public static LinkedHashMap<String, Tensor> decode(ByteBuffer bytes, String kind, DType dtype) {
         SafetensorsFile f;
         try {
-            f = Safetensors.decode(bytes);
+            f = Safetensors.decode(bytes, dtype);
         } catch (SafetensorsException | RuntimeException e) {
             throw fail("a message failed to decode: " + e.getMessage());
         }
@@ -96,12 +119,19 @@ public final class WireFormat {
 
     /** 8 + N: the length prefix plus the JSON header, N read from the first 8 bytes (little-endian). */
     public static long headerBytes(byte[] message) {
-        if (message.length < 8) throw new IllegalStateException("transport: a message of " + message.length
-                + " bytes has no header length");
-        long n = ByteBuffer.wrap(message, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        if (n < 0 || n > message.length - 8L) {
+        return headerBytes(ByteBuffer.wrap(message));
+    }
+
+    /** As above for the message from {@code message}'s position to its limit. */
+    public static long headerBytes(ByteBuffer message) {
+        int size = message.remaining();
+        if (size < 8) {
+            throw new IllegalStateException("transport: a message of " + size + " bytes has no header length");
+        }
+        long n = message.slice().order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+        if (n < 0 || n > size - 8L) {
             throw new IllegalStateException("transport: header length " + n + " exceeds the message of "
-                    + message.length + " bytes");
+                    + size + " bytes");
         }
         return 8 + n;
     }

@@ -108,6 +108,8 @@ class TrainingBenchesTest {
             for (JsonNode r : List.of(f32, bf16)) {
                 assertPositive(r, "payload_bytes");
                 assertPositive(r, "header_bytes");
+                assertPositive(r, "encode_bytes_per_s");
+                assertPositive(r, "decode_bytes_per_s");
                 assertThat(r.get("payload_bytes").asLong()).as(r.toString())
                         .isEqualTo(r.get("analytic_bytes").asLong());
             }

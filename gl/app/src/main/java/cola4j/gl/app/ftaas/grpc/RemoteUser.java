@@ -13,6 +13,7 @@ import cola4j.gl.cola.ColaMode;
 import cola4j.tensor.Rng;
 import cola4j.tensor.memory.MemoryLedger;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.CallCredentials;
 import io.grpc.Channel;
 import io.grpc.Status;
@@ -168,12 +169,13 @@ public final class RemoteUser<B> {
                 if (!m.getSkipped().isEmpty()) {
                     skipped++;
                 } else {
-                    byte[] bytes = m.getAdaptationData().toByteArray();
+                    ByteString bytes = m.getAdaptationData();   // read in place, not copied
                     if (knowledge != null) {
                         knowledge.received("user-" + info.spec().id(), "server", "adaptation_data",
-                                WireFormat.decode(bytes, "adaptation_data"));
+                                WireFormat.decode(bytes.asReadOnlyByteBuffer(), "adaptation_data", null));
                     }
-                    device.receive(WireFormat.decodeDown(bytes, info.dtype())).ifPresent(f -> dirty = true);
+                    device.receive(WireFormat.decodeDown(bytes.asReadOnlyByteBuffer(), info.dtype()))
+                            .ifPresent(f -> dirty = true);
                     if (observer != null) observer.after(m.getStep(), device);
                 }
                 out.onNext(message(m.getStep() + 1));
@@ -208,8 +210,9 @@ public final class RemoteUser<B> {
         return b.build();
     }
 
+    /** The message array as a ByteString without a copy: WireFormat made it for this message alone. */
     private static ByteString bytes(byte[] b) {
-        return ByteString.copyFrom(b);
+        return UnsafeByteOperations.unsafeWrap(b);
     }
 
     /** The status as one short line (transport descriptions can hold stack traces). */

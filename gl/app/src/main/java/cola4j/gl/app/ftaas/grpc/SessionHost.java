@@ -8,16 +8,12 @@ import cola4j.gl.app.ftaas.SessionConfig;
 import cola4j.gl.app.ftaas.SiteShape;
 import cola4j.gl.app.ftaas.TenantWorkload;
 import cola4j.gl.app.ftaas.UserSpec;
-import cola4j.gl.app.ftaas.WireFormat;
 import cola4j.gl.app.ftaas.grpc.proto.ServerStep;
 import cola4j.gl.app.ftaas.grpc.proto.UserStep;
 import cola4j.gl.cola.ColaMode;
 import cola4j.models.site.Site;
-import cola4j.tensor.Tensor;
 import cola4j.tensor.memory.MemoryLedger;
-import com.google.protobuf.ByteString;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -52,18 +48,13 @@ public final class SessionHost<B> {
     private final int maxRows, maxMessageBytes;
     private volatile int step;
     private boolean started, over;
-    private long down, downHeader, up, upHeader, setupUp, batches, uploadsApplied;
-    private KnowledgeLedger knowledge;
+    private final HostMessages<B> messages;
+    private final SessionEnd<B> end;
 
     /** Records every tensor the server decodes (training rows, uploads, final parameters) in {@code k}. */
     public SessionHost<B> knowledge(KnowledgeLedger k) {
-        this.knowledge = k;
+        messages.knowledge(k);
         return this;
-    }
-
-    private LinkedHashMap<String, Tensor> known(Peer p, String kind, LinkedHashMap<String, Tensor> t) {
-        if (knowledge != null) knowledge.received("server", "user-" + p.id, kind, t);
-        return t;
     }
 
     public SessionHost(TenantWorkload<B> workload, HostConfig cfg, MemoryLedger ledger) {
@@ -74,6 +65,9 @@ public final class SessionHost<B> {
         this.shapes = SiteShape.of(sites);
         this.maxRows = cfg.session().rowsPerUser();
         this.maxMessageBytes = SessionSizes.maxMessageBytes(workload, shapes, maxRows);
+        this.messages = new HostMessages<>(workload, server, maxRows, cfg.session().mode() == ColaMode.UNMERGED,
+                cfg.session().transfer());
+        this.end = new SessionEnd<>(workload, server, sites, messages);
     }
 
     public List<SiteShape> shapes() {
@@ -159,14 +153,14 @@ public final class SessionHost<B> {
             if (cfg.session().mode() == ColaMode.MERGED) {
                 for (Map.Entry<Integer, UserStep> e : in.entrySet()) {
                     Peer p = peers.get(e.getKey());
-                    if (guard(p, () -> { submit(p, e.getValue()); upload(p, e.getValue()); })) {
+                    if (guard(p, () -> { messages.submit(p, e.getValue()); messages.upload(p, e.getValue()); })) {
                         deliver(s, Map.of(p.id, e.getValue()));
                     }
                 }
             } else {
                 for (Map.Entry<Integer, UserStep> e : in.entrySet()) {
                     Peer p = peers.get(e.getKey());
-                    guard(p, () -> { upload(p, e.getValue()); submit(p, e.getValue()); });
+                    guard(p, () -> { messages.upload(p, e.getValue()); messages.submit(p, e.getValue()); });
                 }
                 deliver(s, in);
             }
@@ -176,9 +170,10 @@ public final class SessionHost<B> {
             step = cfg.session().steps();
             over = true;
         }
-        List<UserResult> results = finish();   // first: the final messages' uploads are counted there
-        HostOutcome.Traffic traffic = new HostOutcome.Traffic(down, downHeader, up, upHeader, setupUp, batches);
-        return new HostOutcome(results, millis, traffic, uploadsApplied);
+        // first: the final messages' uploads are counted there
+        List<UserResult> results = end.finish(peers.values(), System.nanoTime() + cfg.stepTimeoutMs() * 1_000_000L,
+                cfg.session().steps());
+        return new HostOutcome(results, millis, messages.traffic(), messages.uploadsApplied());
     }
 
     private void awaitStart() throws InterruptedException {
@@ -230,7 +225,7 @@ public final class SessionHost<B> {
             while ((m = p.next(deadline)) != null && m.getStep() < s) {
                 UserStep late = m;
                 boolean unmerged = cfg.session().mode() == ColaMode.UNMERGED;   // a late ΔW is stale: dropped
-                if (guard(p, () -> { if (unmerged) upload(p, late); })) {
+                if (guard(p, () -> { if (unmerged) messages.upload(p, late); })) {
                     p.send(ServerStep.newBuilder().setStep(late.getStep()).setSkipped("missed the step timeout of "
                             + cfg.stepTimeoutMs() + " ms").build());
                 }
@@ -251,25 +246,6 @@ public final class SessionHost<B> {
         return in;
     }
 
-    private void submit(Peer p, UserStep m) {
-        batches += m.getBatch().size();
-        server.submit(p.id, workload.decode(known(p, "batch", WireFormat.decode(m.getBatch().toByteArray(), "batch")),
-                maxRows));
-    }
-
-    private void upload(Peer p, UserStep m) {
-        if (m.getUpload().isEmpty()) return;
-        byte[] bytes = m.getUpload().toByteArray();
-        if (m.getStep() == 0 && cfg.session().mode() == ColaMode.UNMERGED) {
-            setupUp += bytes.length;
-        } else {
-            up += bytes.length;
-            upHeader += WireFormat.headerBytes(bytes);
-        }
-        server.upload(p.id, known(p, "auxiliary_upload", WireFormat.decodeUp(bytes)));
-        uploadsApplied++;
-    }
-
     /** One server step over the submitted users; each processed user gets its adaptation data. */
     private void deliver(int s, Map<Integer, UserStep> in) {
         if (in.keySet().stream().noneMatch(u -> peers.get(u).registered)) return;
@@ -284,72 +260,12 @@ public final class SessionHost<B> {
         }
         server.stoppedInLastStep().forEach((u, why) -> stop(peers.get(u), why));
         for (Map.Entry<Integer, List<AdaptationData>> e : out.entrySet()) {
-            Peer p = peers.get(e.getKey());
-            byte[] bytes = WireFormat.encodeDown(p.id, e.getValue(), cfg.session().transfer());
-            down += bytes.length;
-            downHeader += WireFormat.headerBytes(bytes);
-            p.served++;
-            p.send(ServerStep.newBuilder().setStep(s).setAdaptationData(ByteString.copyFrom(bytes)).build());
+            messages.send(peers.get(e.getKey()), s, e.getValue());
         }
-    }
-
-    /** After the last step: each user's final parameters, its metric, its result message; the results. */
-    private List<UserResult> finish() throws InterruptedException {
-        long deadline = System.nanoTime() + cfg.stepTimeoutMs() * 1_000_000L;
-        int last = cfg.session().steps();
-        List<UserResult> results = new ArrayList<>();
-        for (Peer p : peers.values()) {
-            Double value = null;
-            String reason = null;
-            if (!p.registered && !p.stopped && !p.left && p.gone() != null && p.status.equals("attached")) {
-                p.status = "disconnected";   // its stream broke before it was ever served (e.g. an oversized message)
-                p.stopReason = p.gone();
-            }
-            if (p.registered) {
-                UserStep m;
-                while ((m = p.next(deadline)) != null && m.getStep() < last) {
-                    // late messages: the session is over
-                }
-                if (m == null) {
-                    reason = "no final parameters within the step timeout";
-                    p.status = "incomplete";
-                } else {
-                    try {
-                        byte[] params = (m.getUpload().isEmpty() ? m.getFinalParameters() : m.getUpload())
-                                .toByteArray();
-                        if (!m.getUpload().isEmpty()) {
-                            up += params.length;
-                            upHeader += WireFormat.headerBytes(params);
-                            uploadsApplied++;
-                        }
-                        value = evaluate(p, known(p, "auxiliary_upload", WireFormat.decodeUp(params)));
-                        p.status = "finished";
-                    } catch (RuntimeException e) {
-                        reason = "final parameters rejected: " + e.getMessage();
-                        p.status = "stopped";
-                    }
-                }
-            }
-            UserResult r = result(p, value, reason);
-            results.add(r);
-            if (p.registered) {
-                server.remove(p.id);
-                p.registered = false;
-            }
-            // every open stream gets its result, also one that re-attached too late to be served again
-            if (p.streaming()) p.finish(ServerStep.newBuilder().setStep(last).setResultJson(Json.write(r)).build());
-        }
-        return results;
-    }
-
-    private double evaluate(Peer p, LinkedHashMap<String, Tensor> params) {
-        return SessionSizes.evaluate(workload, sites, p.spec, params);
     }
 
     private UserResult result(Peer p, Double value, String reason) {
-        String spec = p.spec == null ? "-" : p.spec.describe();
-        return new UserResult(p.id, workload.taskName(p.id), spec, workload.metricName(), value, p.served, p.skipped,
-                p.status, reason != null ? reason : p.stopReason, server.capped().get(p.id));
+        return end.result(p, value, reason);
     }
 
     /** Runs r; on failure stops the user alone (removed from the server, told why) and returns false. */
