@@ -87,13 +87,22 @@ final class Nd4jArrays {
     /** Element at flat row-major index i (a counted element read). */
     static double get(Tensor t, int i) {
         Transfers.elementRead();
-        return t.rank() == 0 ? t.nd.getDouble(0) : t.nd.reshape(t.numel()).getDouble(i);
+        return flatView(t).getDouble(i);
+    }
+
+    /** The cached 1-D view of t's buffer (shared by t's reshape views, see {@link Storage#ndFlat}). */
+    private static INDArray flatView(Tensor t) {
+        INDArray v = t.storage.ndFlat;
+        if (v == null) {
+            v = t.rank() == 0 ? t.nd.reshape(1) : t.nd.reshape('c', new long[] {t.numel()});
+            t.storage.ndFlat = v;
+        }
+        return v;
     }
 
     /** Sets the element at flat row-major index i (a counted element write). */
     static void set(Tensor t, int i, double v) {
         Transfers.elementWrite();
-        if (t.rank() == 0) t.nd.putScalar(0, v);
-        else t.nd.reshape(t.numel()).putScalar(i, v);
+        flatView(t).putScalar(i, v);
     }
 }

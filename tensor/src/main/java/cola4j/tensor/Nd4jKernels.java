@@ -35,6 +35,7 @@ final class Nd4jKernels {
 
     /** a (op) b with NumPy broadcasting to {@code out}. */
     static Tensor binary(Elementwise.Bin op, Tensor a, Tensor b, int[] out) {
+        if (Shapes.numel(out) == 0) return Nd4jArrays.zeros(a.dtype(), out); // ND4J refuses ops on empty arrays
         INDArray x = Nd4jArrays.of(a), y = Nd4jArrays.of(b);
         boolean cmp = op == Elementwise.Bin.GT || op == Elementwise.Bin.GE || op == Elementwise.Bin.EQ;
         DataType dt = Nd4jArrays.nd(a.dtype());
@@ -45,12 +46,29 @@ final class Nd4jKernels {
             y = y.reshape(1);
         }
         Nd4j.exec(DynamicCustomOp.builder(opName(op)).addInputs(x, y).addOutputs(z).build());
+        if (op == Elementwise.Bin.MAX) z = nanPropagating(x, y, z);
         if (out.length == 0) z = z.reshape(new long[0]);
         return Nd4jArrays.wrap(cmp ? z.castTo(dt) : z, out);
     }
 
+    /**
+     * libnd4j's maximum(NaN, y) is y; {@link Math#max} (the heap's, and the contract) gives NaN. Where an operand
+     * is NaN the result is made NaN (two reductions when none is, the common case).
+     */
+    private static INDArray nanPropagating(INDArray x, INDArray y, INDArray z) {
+        int[] out = Arrays.stream(z.shape()).mapToInt(Math::toIntExact).toArray();
+        for (INDArray o : new INDArray[] {x, y}) {
+            if (!BooleanIndexing.or(o, Conditions.isNan())) continue;
+            INDArray ob = broadcast(o, out), r = Nd4j.create(z.dataType(), z.shape());
+            Nd4j.exec(DynamicCustomOp.builder("select").addInputs(ob.neq(ob), ob, z).addOutputs(r).build());
+            z = r;
+        }
+        return z;
+    }
+
     /** a (op) s; float32 rounds s to float first (as the heap kernel). */
     static Tensor scalar(Elementwise.Bin op, Tensor a, double s) {
+        if (a.numel() == 0) return Nd4jArrays.zeros(a.dtype(), a.shape());
         double v = a.dtype() == DType.FLOAT32 ? (float) s : s;
         INDArray x = Nd4jArrays.of(a);
         if (op == Elementwise.Bin.ADD) return Nd4jArrays.wrap(x.add(v), a.shape());
@@ -60,6 +78,7 @@ final class Nd4jKernels {
     }
 
     static Tensor unary(Elementwise.Un op, Tensor a, double p) {
+        if (a.numel() == 0) return Nd4jArrays.zeros(a.dtype(), a.shape());
         INDArray x = Nd4jArrays.of(a), z;
         switch (op) {
             case NEG: z = x.neg(); break;
@@ -78,6 +97,7 @@ final class Nd4jKernels {
 
     /** mask ? a : b, all three broadcast to {@code out} (mask nonzero is true). */
     static Tensor where(Tensor mask, Tensor a, Tensor b, int[] out) {
+        if (Shapes.numel(out) == 0) return Nd4jArrays.zeros(a.dtype(), out);
         INDArray m = broadcast(Nd4jArrays.of(mask), out).neq(0);
         INDArray x = broadcast(Nd4jArrays.of(a), out), y = broadcast(Nd4jArrays.of(b), out);
         if (out.length == 0) {
@@ -108,6 +128,11 @@ final class Nd4jKernels {
     static Tensor reduce(Tensor t, boolean[] red, String kind, int[] outShape) {
         INDArray x = Nd4jArrays.of(t);
         int[] axes = java.util.stream.IntStream.range(0, red.length).filter(i -> red[i]).toArray();
+        if (t.numel() == 0) { // as the heap: sums of nothing 0, means 0/0, maxima -inf (empty reduced axes throw before)
+            double v = kind.equals("sum") ? 0 : kind.equals("mean") ? Double.NaN : Double.NEGATIVE_INFINITY;
+            if (Shapes.numel(outShape) == 0) return Nd4jArrays.zeros(t.dtype(), outShape);
+            return Nd4jArrays.wrap(Nd4j.valueArrayOf(Nd4jArrays.longs(outShape), v, x.dataType()), outShape);
+        }
         INDArray z;
         if (t.rank() == 0 || axes.length == 0) {
             z = x.dup('c');

@@ -23,11 +23,15 @@ final class Nd4jLayout {
     }
 
     static Tensor permute(Tensor t, int[] perm, int[] out) {
-        INDArray x = Nd4jArrays.of(t);
-        return Nd4jArrays.wrap(t.rank() == 0 ? x.dup('c') : x.permute(perm).dup('c'), out);
+        if (t.numel() == 0) return Nd4jArrays.zeros(t.dtype(), out);
+        if (t.rank() == 0) return Nd4jArrays.wrap(Nd4jArrays.of(t).dup('c'), out);
+        int r = t.rank();
+        int[] p = java.util.Arrays.stream(perm).map(k -> k < 0 ? k + r : k).toArray();
+        return Nd4jArrays.wrap(Nd4jArrays.of(t).permute(p).dup('c'), out);
     }
 
     static Tensor expand(Tensor t, int[] target) {
+        if (Shapes.numel(target) == 0) return Nd4jArrays.zeros(t.dtype(), target);
         return Nd4jArrays.wrap(Nd4jKernels.broadcast(Nd4jArrays.of(t), target).dup('c'), target);
     }
 
@@ -103,11 +107,11 @@ final class Nd4jLayout {
      */
     static Tensor matmul(Tensor a, Tensor b, boolean tA, boolean tB, int[] outShape) {
         Tensor c = Nd4jArrays.zeros(a.dtype(), outShape);
-        if (c.numel() == 0) return c;
-        INDArray x = Nd4jArrays.of(a), y = Nd4jArrays.of(b);
-        int r = outShape.length, m = outShape[r - 2], n = outShape[r - 1];
         int[] sa = a.shape(), sb = b.shape();
         int k = tA ? sa[sa.length - 2] : sa[sa.length - 1];
+        if (c.numel() == 0 || k == 0) return c;
+        INDArray x = Nd4jArrays.of(a), y = Nd4jArrays.of(b);
+        int r = outShape.length, m = outShape[r - 2], n = outShape[r - 1];
         if (sb.length == 2 && !tA) {
             INDArray x2 = x.reshape('c', (long) Shapes.numel(sa) / k, k);
             Nd4j.gemm(x2, y, c.nd.reshape('c', x2.size(0), n), false, tB, 1.0, 0.0);
