@@ -32,3 +32,4 @@ final class GradCompare {
         return new GradCheck.Result(maxAbs, Math.max(maxRel, 0), worstInput, worstName, worstIndex, worstA, worstN,
                 maxA, checked);
     }
+}

@@ -128,7 +128,7 @@ final class Nd4jKernels {
     static Tensor reduce(Tensor t, boolean[] red, String kind, int[] outShape) {
         INDArray x = Nd4jArrays.of(t);
         int[] axes = java.util.stream.IntStream.range(0, red.length).filter(i -> red[i]).toArray();
-        if (t.numel() == 0) { // as the heap: sums of nothing 0, means 0/0, maxima -inf (empty reduced axes throw before)
+        if (t.numel() == 0) { // as the heap: an empty sum is 0, an empty mean 0/0, an empty max -inf
             double v = kind.equals("sum") ? 0 : kind.equals("mean") ? Double.NaN : Double.NEGATIVE_INFINITY;
             if (Shapes.numel(outShape) == 0) return Nd4jArrays.zeros(t.dtype(), outShape);
             return Nd4jArrays.wrap(Nd4j.valueArrayOf(Nd4jArrays.longs(outShape), v, x.dataType()), outShape);
