@@ -93,6 +93,8 @@ public final class Tensor {
     public static Tensor of(double[] data, int... shape) { return TensorFactory.of(data, shape); }
     /** A float32 tensor that takes ownership of {@code data} (row-major); as {@link #of(double[], int...)}. */
     public static Tensor of(float[] data, int... shape) { return TensorFactory.of(data, shape); }
+    /** {@code data} in the given dtype (float32 rounds each value): one array, one upload on the ND4J backend. */
+    public static Tensor of(DType dtype, double[] data, int... shape) { return TensorFactory.of(dtype, data, shape); }
     /** A float64 scalar (shape []). */
     public static Tensor scalar(double v) { return of(new double[] {v}); }
     /** A scalar of the given dtype. */
@@ -121,6 +123,11 @@ public final class Tensor {
 
     public DType dtype() {
         return dtype;
+    }
+
+    /** Where this tensor's elements live: {@link Backend#ND4J} for an INDArray, else {@link Backend#HEAP}. */
+    public Backend backend() {
+        return nd != null ? Backend.ND4J : Backend.HEAP;
     }
 
     /** A copy of the shape. */

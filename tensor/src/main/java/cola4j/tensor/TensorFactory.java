@@ -31,6 +31,10 @@ final class TensorFactory {
         return nd4j() ? Nd4jArrays.upload(data, shape) : new Tensor(data, shape);
     }
 
+    static Tensor of(DType dtype, double[] data, int[] shape) {
+        return dtype == DType.FLOAT64 ? of(data, shape) : of(floats(data), shape);
+    }
+
     static Tensor zeros(DType dtype, int[] shape) {
         int n = Shapes.numel(shape);
         if (nd4j()) return Nd4jArrays.zeros(dtype, shape);
@@ -56,7 +60,7 @@ final class TensorFactory {
     static Tensor arange(DType dtype, int n) {
         double[] d = new double[n];
         for (int i = 0; i < n; i++) d[i] = i;
-        return dtype == DType.FLOAT64 ? of(d, new int[] {n}) : of(floats(d), new int[] {n});
+        return of(dtype, d, new int[] {n});
     }
 
     private static float[] floats(double[] d) {
