@@ -28,6 +28,7 @@ public final class Commands {
                 new InspectCommand(),
                 new StudyCommand(),
                 new ForwardCommand(),
+                new DoctorCommand(),
                 new CommandGroup("bench", "Measure engine, BLAS and autograd speed (prints a table; --json FILE)",
                         Benches.all()));
     }
