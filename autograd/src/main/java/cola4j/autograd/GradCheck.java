@@ -42,6 +42,9 @@ import java.util.function.Supplier;
  * seeded sample of entries, perturbed in place and restored bit-exactly). {@link Result#require} turns either
  * into an assertion with a message naming the worst element; {@link #TOL} is the tolerance for O(1) data.
  *
+ * <p>Both tensor backends ({@code cola4j.tensor.Backend}) are supported; the finite differences live in
+ * {@link FiniteDifferences}, the error bookkeeping in {@link GradCompare}.
+ *
  * <p>Inputs must be float64; f must be deterministic (draw any randomness from a freshly seeded {@link Rng}
  * inside f). Cost: two evaluations of f per checked element, so keep the checked tensors small.
  */
@@ -138,12 +141,11 @@ public final class GradCheck {
         Tensor w = projection(y.value(), cfg.projectionSeed());
         y.backward(w);
         List<Tensor> numeric = numericGradients(f, inputs, w, cfg.h());
-        Compare c = new Compare(cfg.floor());
+        GradCompare c = new GradCompare(cfg.floor());
         for (int i = 0; i < inputs.size(); i++) {
-            Tensor ga = params.get(i).grad(), gn = numeric.get(i);
-            for (int e = 0; e < gn.numel(); e++) {
-                c.add(i, "input " + i, e, ga == null ? 0.0 : ga.getFlat(e), gn.getFlat(e));
-            }
+            Tensor ga = params.get(i).grad();
+            double[] a = ga == null ? null : ga.toDoubleArray(), n = numeric.get(i).toDoubleArray();
+            for (int e = 0; e < n.length; e++) c.add(i, "input " + i, e, a == null ? 0.0 : a[e], n[e]);
         }
         return c.result();
     }
@@ -171,40 +173,19 @@ public final class GradCheck {
                                      int perParam, long sampleSeed, Config cfg) {
         params.forEach((n, v) -> requireFloat64(n, v.value()));
         Rng rng = new Rng(sampleSeed);
-        Compare c = new Compare(cfg.floor());
+        GradCompare c = new GradCompare(cfg.floor());
         int p = 0;
         for (Map.Entry<String, Var> e : params.entrySet()) {
             Tensor ga = analytic.get(e.getKey()), t = e.getValue().value();
+            double[] a = ga == null ? null : ga.toDoubleArray();
             int n = t.numel(), count = Math.min(perParam, n);
             for (int k = 0; k < count; k++) {
                 int i = count == n ? k : rng.nextInt(n);
-                c.add(p, e.getKey(), i, ga == null ? 0.0 : ga.getFlat(i), numericAt(loss, t, i, cfg.h()));
+                c.add(p, e.getKey(), i, a == null ? 0.0 : a[i], FiniteDifferences.at(loss, t, i, cfg.h()));
             }
             p++;
         }
         return c.result();
-    }
-
-    /** (L(t[i] + h) − L(t[i] − h)) / 2h with L evaluated under noGrad; t[i] is restored to its exact value. */
-    private static double numericAt(Supplier<Var> loss, Tensor t, int i, double h) {
-        double orig = t.getFlat(i), plus, minus;
-        try (var s = GradMode.noGrad()) {
-            t.setFlat(i, orig + h);
-            plus = scalar(loss.get());
-            t.setFlat(i, orig - h);
-            minus = scalar(loss.get());
-        } finally {
-            t.setFlat(i, orig);
-        }
-        return (plus - minus) / (2 * h);
-    }
-
-    private static double scalar(Var l) {
-        if (l.value().numel() != 1) {
-            throw new IllegalArgumentException("GradCheck: the loss has shape " + Arrays.toString(l.shape())
-                    + "; a scalar is needed (reduce it, e.g. with GradCheck.project)");
-        }
-        return l.value().item();
     }
 
     /** L = Σ out ⊙ w with w = {@link #projection}(out, seed): a scalar whose gradient with respect to out is w. */
@@ -219,30 +200,7 @@ public final class GradCheck {
      * @param w projection with f's output shape (a ones scalar for a scalar output)
      */
     public static List<Tensor> numericGradients(Function<List<Var>, Var> f, List<Tensor> inputs, Tensor w, double h) {
-        List<Tensor> work = new ArrayList<>();
-        for (Tensor t : inputs) work.add(t.copy());
-        List<Tensor> grads = new ArrayList<>();
-        try (var scope = GradMode.noGrad()) {
-            for (int i = 0; i < work.size(); i++) {
-                Tensor x = work.get(i);
-                Tensor g = Tensor.zerosLike(x);
-                for (int e = 0; e < x.numel(); e++) {
-                    double orig = x.getFlat(e);
-                    x.setFlat(e, orig + h);
-                    Tensor plus = evaluate(f, work, w);
-                    x.setFlat(e, orig - h);
-                    Tensor minus = evaluate(f, work, w);
-                    x.setFlat(e, orig);
-                    // Σ_k w_k (y⁺_k - y⁻_k): differencing per output element first, outputs that the
-                    // perturbation does not reach cancel exactly instead of adding rounding noise of |L|.
-                    double s = 0;
-                    for (int k = 0; k < w.numel(); k++) s += w.getFlat(k) * (plus.getFlat(k) - minus.getFlat(k));
-                    g.setFlat(e, s / (2 * h));
-                }
-                grads.add(g);
-            }
-        }
-        return grads;
+        return FiniteDifferences.gradients(f, inputs, w, h);
     }
 
     /** The fixed projection for an output value: 1 for a scalar, else seeded N(0, 1) of the same shape. */
@@ -251,54 +209,9 @@ public final class GradCheck {
         return new Rng(seed).normal(y.dtype(), 0.0, 1.0, y.shape());
     }
 
-    private static Tensor evaluate(Function<List<Var>, Var> f, List<Tensor> xs, Tensor w) {
-        List<Var> vars = new ArrayList<>();
-        for (Tensor t : xs) vars.add(Var.param(t));
-        Tensor y = f.apply(vars).value().copy(); // copy: y may share storage with a perturbed input (reshape)
-        if (!Arrays.equals(y.shape(), w.shape())) {
-            throw new IllegalStateException("GradCheck: f changed its output shape from " + Arrays.toString(w.shape())
-                    + " to " + Arrays.toString(y.shape()));
-        }
-        return y;
-    }
-
     private static void requireFloat64(String what, Tensor t) {
         if (t.dtype() == DType.FLOAT64) return;
         throw new IllegalArgumentException("GradCheck: " + what + " is " + t.dtype() + "; finite differences need "
                 + "float64");
-    }
-
-    /** Running maxima of the absolute and relative errors, and the worst element. */
-    private static final class Compare {
-        private final double floor;
-        private double maxAbs, maxRel = -1, worstA, worstN, maxA;
-        private int worstInput = -1, worstIndex = -1, checked;
-        private String worstName = "none";
-
-        Compare(double floor) {
-            this.floor = floor;
-        }
-
-        void add(int input, String name, int index, double a, double n) {
-            double abs = Math.abs(a - n);
-            double rel = abs / Math.max(Math.max(Math.abs(a), Math.abs(n)), floor);
-            if (Double.isNaN(abs)) rel = abs = Double.POSITIVE_INFINITY;
-            maxAbs = Math.max(maxAbs, abs);
-            maxA = Math.max(maxA, Math.abs(a));
-            if (rel > maxRel) {
-                maxRel = rel;
-                worstInput = input;
-                worstName = name;
-                worstIndex = index;
-                worstA = a;
-                worstN = n;
-            }
-            checked++;
-        }
-
-        Result result() {
-            return new Result(maxAbs, Math.max(maxRel, 0), worstInput, worstName, worstIndex, worstA, worstN, maxA,
-                    checked);
-        }
     }
 }

@@ -45,7 +45,7 @@ public final class Losses {
                     + " need shape [N, C] with N = " + targets.length + " targets");
         }
         int n = s[0], c = s[1];
-        Tensor pick = Tensor.zeros(logits.value().dtype(), n, c); // [N, C]: 1 at (i, t_i) for counted rows
+        double[] pick = new double[n * c]; // [N, C]: 1 at (i, t_i) for counted rows (built in Java: one upload)
         int counted = 0;
         for (int i = 0; i < n; i++) {
             int t = targets[i];
@@ -54,10 +54,11 @@ public final class Losses {
                 throw new IllegalArgumentException("crossEntropy: target " + t + " of row " + i + " is outside [0, " + c
                         + ") and is not the ignore index " + ignoreIndex);
             }
-            pick.setFlat(i * c + t, 1.0);
+            pick[i * c + t] = 1.0;
             counted++;
         }
-        Var picked = Activations.logSoftmax(logits, 1).mul(Var.constant(pick)).sum(false); // Σ_i logp_i[t_i], shape []
+        Tensor pickT = Tensor.of(logits.value().dtype(), pick, n, c);
+        Var picked = Activations.logSoftmax(logits, 1).mul(Var.constant(pickT)).sum(false); // Σ logp_i[t_i], []
         if (reduction == Reduction.SUM) return picked.neg();
         if (counted == 0) {
             throw new IllegalArgumentException("crossEntropy: all " + n + " targets equal the ignore index "

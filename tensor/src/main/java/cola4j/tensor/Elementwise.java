@@ -72,8 +72,9 @@ final class Elementwise {
         String name = op.opName;
         requireDtype(name, a, b);
         int[] sa = a.shape(), sb = b.shape();
-        if (Arrays.equals(sa, sb)) return sameShape(op, a, b);
+        if (Arrays.equals(sa, sb)) return Backend.nd4j(a, b) ? Nd4jKernels.binary(op, a, b, sa) : sameShape(op, a, b);
         int[] out = Shapes.broadcast(name, sa, sb);
+        if (Backend.nd4j(a, b)) return Nd4jKernels.binary(op, a, b, out);
         if (b.numel() == 1 && Arrays.equals(out, sa)) return scalar(op, a, b.getFlat(0));
         return broadcast(op, a, b, out);
     }
@@ -108,6 +109,7 @@ final class Elementwise {
 
     /** a (op) s for a scalar s; float32 rounds s to float first, as a float32 scalar tensor would. */
     static Tensor scalar(Bin op, Tensor a, double s) {
+        if (Backend.nd4j(a)) return Nd4jKernels.scalar(op, a, s);
         int n = a.numel();
         if (a.d != null) {
             double[] x = a.d, o = new double[n];
@@ -222,6 +224,7 @@ final class Elementwise {
     }
 
     static Tensor unary(Un op, Tensor a, double p) {
+        if (Backend.nd4j(a)) return Nd4jKernels.unary(op, a, p);
         int n = a.numel();
         // pow(x, 1) = x exactly ({@link Math#pow}'s contract), so it is a copy (pow's VJP at p = 2 asks for it)
         if (op == Un.POW && p == 1.0) return a.d != null ? new Tensor(a.d.clone(), a.shape())
@@ -255,6 +258,7 @@ final class Elementwise {
     static Tensor where(Tensor mask, Tensor a, Tensor b) {
         requireDtype("where", a, b);
         int[] out = Shapes.broadcast("where", Shapes.broadcast("where", mask.shape(), a.shape()), b.shape());
+        if (Backend.nd4j(mask, a, b)) return Nd4jKernels.where(mask, a, b, out);
         if (periodic(mask, out) && periodic(a, out) && periodic(b, out)) return wherePeriodic(mask, a, b, out);
         Tensor m = mask.expand(out), x = a.expand(out), y = b.expand(out);
         Tensor res = Tensor.zeros(a.dtype(), out);

@@ -34,6 +34,7 @@ public final class Fused {
      * @return {y, t}, both of x's shape and dtype
      */
     public static Tensor[] geluWithTanh(Tensor x) {
+        if (Backend.nd4j(x)) return Nd4jFused.geluWithTanh(x);
         int n = x.numel();
         if (x.d != null) {
             double[] a = x.d, o = new double[n], th = new double[n];
@@ -65,6 +66,7 @@ public final class Fused {
     public static Tensor geluBackward(Tensor x, Tensor tanh, Tensor g) {
         Elementwise.requireSame("geluBackward", x, g);
         Elementwise.requireSame("geluBackward", x, tanh);
+        if (Backend.nd4j(x, tanh, g)) return Nd4jFused.geluBackward(x, tanh, g);
         int n = x.numel();
         if (x.d != null) {
             double[] a = x.d, th = tanh.d, gg = g.d, o = new double[n];
@@ -94,6 +96,7 @@ public final class Fused {
      */
     public static Tensor softmaxLastAxis(Tensor x) {
         if (x.rank() == 0) throw new IllegalArgumentException("softmaxLastAxis: needs rank >= 1, got a scalar");
+        if (Backend.nd4j(x)) return Nd4jFused.softmaxLastAxis(x);
         int n = x.dim(-1), rows = n == 0 ? 0 : x.numel() / n;
         if (x.d != null) {
             double[] a = x.d, o = new double[a.length];
@@ -127,6 +130,7 @@ public final class Fused {
      */
     public static Tensor softmaxLastAxisBackward(Tensor y, Tensor g) {
         Elementwise.requireSame("softmaxLastAxisBackward", y, g);
+        if (Backend.nd4j(y, g)) return Nd4jFused.softmaxLastAxisBackward(y, g);
         int n = y.dim(-1), rows = n == 0 ? 0 : y.numel() / n;
         if (y.d != null) {
             double[] a = y.d, gg = g.d, o = new double[a.length];
@@ -159,6 +163,7 @@ public final class Fused {
      * @return {y [..., C], x̂ [..., C], d [rows]}: what {@link #layerNormBackward} needs
      */
     public static Tensor[] layerNorm(Tensor x, Tensor gamma, Tensor beta, double eps) {
+        if (Backend.nd4j(x, gamma, beta)) return Nd4jFused.layerNorm(x, gamma, beta, eps);
         return FusedLayerNorm.forward(x, gamma, beta, eps);
     }
 
@@ -169,6 +174,7 @@ public final class Fused {
      */
     public static Tensor layerNormBackward(Tensor xhat, Tensor d, Tensor gamma, Tensor g) {
         Elementwise.requireSame("layerNormBackward", xhat, g);
+        if (Backend.nd4j(xhat, d, gamma, g)) return Nd4jFused.layerNormBackward(xhat, d, gamma, g);
         return FusedLayerNorm.backward(xhat, d, gamma, g);
     }
 }

@@ -13,6 +13,7 @@ final class InPlace {
     /** t += alpha·other elementwise; in float32 alpha is rounded to float first. Returns t. */
     static Tensor addScaled(Tensor t, Tensor other, double alpha) {
         Elementwise.requireSame("addInPlace", t, other);
+        if (t.nd != null || other.nd != null) return Nd4jKernels.addScaled(t, other, alpha);
         t.storage.version++;
         if (t.d != null) {
             double[] d = t.d, o = other.d;
@@ -32,6 +33,7 @@ final class InPlace {
     /** t := other elementwise. Returns t. */
     static Tensor copy(Tensor t, Tensor other) {
         Elementwise.requireSame("copyFrom", t, other);
+        if (t.nd != null || other.nd != null) return Nd4jKernels.copy(t, other);
         t.storage.version++;
         if (t.d != null) System.arraycopy(other.d, 0, t.d, 0, t.d.length);
         else System.arraycopy(other.f, 0, t.f, 0, t.f.length);

@@ -13,6 +13,7 @@ final class Indexing {
         int n = shape[0], row = n == 0 ? 0 : t.numel() / n;
         int[] out = shape.clone();
         out[0] = idx.length;
+        if (Backend.nd4j(t)) return Nd4jLayout.gatherRows(t, checked("gatherRows", idx, n), out);
         Tensor res = Tensor.zeros(t.dtype(), out);
         for (int k = 0; k < idx.length; k++) {
             if (idx[k] < 0 || idx[k] >= n) {
@@ -34,6 +35,7 @@ final class Indexing {
         int row = idx.length == 0 ? Shapes.numel(Arrays.copyOfRange(shape, 1, shape.length)) : t.numel() / idx.length;
         int[] out = shape.clone();
         out[0] = n;
+        if (Backend.nd4j(t)) return Nd4jLayout.scatterAddRows(t, checked("scatterAddRows", idx, n), out);
         Tensor res = Tensor.zeros(t.dtype(), out);
         for (int k = 0; k < idx.length; k++) {
             if (idx[k] < 0 || idx[k] >= n) {
@@ -46,8 +48,21 @@ final class Indexing {
         return res;
     }
 
+    /** idx, after checking that every index is in [0, n) (the heap loops check as they go). */
+    private static int[] checked(String op, int[] idx, int n) {
+        for (int i : idx) {
+            if (i < 0 || i >= n) {
+                throw new IndexOutOfBoundsException(op + ": " + (op.equals("oneHot") ? "label " : "index ") + i
+                        + " out of range [0, " + n + ")");
+            }
+        }
+        return idx;
+    }
+
     /** [labels.length, classes] with a 1 at each label. */
     static Tensor oneHot(DType dtype, int[] labels, int classes) {
+        if (Backend.current() == Backend.ND4J) return Nd4jLayout.oneHot(dtype, checked("oneHot", labels, classes),
+                classes);
         Tensor res = Tensor.zeros(dtype, labels.length, classes);
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= classes) {

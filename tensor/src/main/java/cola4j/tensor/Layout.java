@@ -31,6 +31,7 @@ final class Layout {
             throw new IllegalArgumentException("reshape: cannot reshape " + Shapes.str(t.shape()) + " (" + t.numel()
                     + " elements) to " + Shapes.str(newShape));
         }
+        if (Backend.nd4j(t)) return Nd4jLayout.reshape(t, s);
         return t.d != null ? new Tensor(t.d, s, t.storage) : new Tensor(t.f, s, t.storage);
     }
 
@@ -53,6 +54,7 @@ final class Layout {
             out[k] = shape[p];
             st[k] = src[p];
         }
+        if (Backend.nd4j(t)) return Nd4jLayout.permute(t, perm, out);
         return gather(t, out, st);
     }
 
@@ -73,6 +75,7 @@ final class Layout {
                     + Shapes.str(target));
         }
         if (Arrays.equals(t.shape(), target)) return t;
+        if (Backend.nd4j(t)) return Nd4jLayout.expand(t, target);
         return gather(t, target, Shapes.broadcastStrides(t.shape(), target));
     }
 
@@ -122,6 +125,7 @@ final class Layout {
         }
         int[] out = shape.clone();
         out[a] = end - start;
+        if (Backend.nd4j(t)) return Nd4jLayout.slice(t, a, start, end, out);
         Tensor res = Tensor.zeros(t.dtype(), out);
         int inner = Shapes.numel(Arrays.copyOfRange(shape, a + 1, shape.length));
         int outer = Shapes.numel(Arrays.copyOfRange(shape, 0, a));
@@ -139,6 +143,7 @@ final class Layout {
         }
         int[] out = shape.clone();
         out[a] = shape[a] + before + after;
+        if (Backend.nd4j(t)) return Nd4jLayout.pad(t, a, before, out);
         Tensor res = Tensor.zeros(t.dtype(), out);
         int inner = Shapes.numel(Arrays.copyOfRange(shape, a + 1, shape.length));
         int outer = Shapes.numel(Arrays.copyOfRange(shape, 0, a));
@@ -165,6 +170,7 @@ final class Layout {
         }
         int[] out = first.clone();
         out[a] = total;
+        if (Backend.nd4j(parts)) return Nd4jLayout.concat(a, parts, out);
         Tensor res = Tensor.zeros(parts[0].dtype(), out);
         int inner = Shapes.numel(Arrays.copyOfRange(first, a + 1, first.length));
         int outer = Shapes.numel(Arrays.copyOfRange(first, 0, a));

@@ -98,6 +98,7 @@ public final class MatMul {
         int ka = transA ? sa[ra - 2] : sa[ra - 1];
         int[] batchA = Arrays.copyOf(sa, ra - 2), batchB = Arrays.copyOf(sb, rb - 2);
         int[] batch = Arrays.copyOf(outShape, outShape.length - 2);
+        if (Backend.nd4j(a, b)) return Nd4jLayout.matmul(a, b, transA, transB, outShape);
         Tensor c = Tensor.zeros(a.dtype(), outShape);
         int nb = Shapes.numel(batch);
         if (c.numel() == 0) return c;

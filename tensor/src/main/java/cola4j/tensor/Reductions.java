@@ -134,14 +134,20 @@ final class Reductions {
         return new Tensor(f, shape);
     }
 
+    private static int[] shapeOf(Tensor t, boolean keepDims, boolean[] red) {
+        return keepDims ? keptShape(t.shape(), red) : droppedShape(t.shape(), red);
+    }
+
     static Tensor sum(Tensor t, boolean keepDims, int... axes) {
         boolean[] red = mark("sum", t.rank(), axes);
+        if (Backend.nd4j(t)) return Nd4jKernels.reduce(t, red, "sum", shapeOf(t, keepDims, red));
         double[] acc = reduce(t, red, false);
         return wrap(t.dtype(), acc, keepDims ? keptShape(t.shape(), red) : droppedShape(t.shape(), red));
     }
 
     static Tensor mean(Tensor t, boolean keepDims, int... axes) {
         boolean[] red = mark("mean", t.rank(), axes);
+        if (Backend.nd4j(t)) return Nd4jKernels.reduce(t, red, "mean", shapeOf(t, keepDims, red));
         double[] acc = reduce(t, red, false);
         int count = 1;
         for (int i = 0; i < red.length; i++) if (red[i]) count *= t.shape()[i];
@@ -156,11 +162,13 @@ final class Reductions {
                 throw new IllegalArgumentException("max: empty axis " + i + " in shape " + Shapes.str(t.shape()));
             }
         }
+        if (Backend.nd4j(t)) return Nd4jKernels.reduce(t, red, "max", shapeOf(t, keepDims, red));
         double[] acc = reduce(t, red, true);
         return wrap(t.dtype(), acc, keepDims ? keptShape(t.shape(), red) : droppedShape(t.shape(), red));
     }
 
     static double sumAll(Tensor t) {
+        if (Backend.nd4j(t)) return Nd4jKernels.sumAll(t);
         double s = 0;
         if (t.f != null) for (float v : t.f) s += v;
         else for (double v : t.d) s += v;
@@ -182,6 +190,7 @@ final class Reductions {
         int lead = shape.length - target.length;
         boolean[] red = new boolean[shape.length];
         for (int i = 0; i < shape.length; i++) red[i] = i < lead || (target[i - lead] == 1 && shape[i] != 1);
+        if (Backend.nd4j(t)) return Nd4jKernels.reduce(t, red, "sum", target);
         double[] acc = reduce(t, red, false);
         return wrap(t.dtype(), acc, target);
     }

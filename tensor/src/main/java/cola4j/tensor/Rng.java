@@ -45,16 +45,24 @@ public final class Rng {
 
     /** Tensor of i.i.d. U(lo, hi). */
     public Tensor uniform(DType dtype, double lo, double hi, int... shape) {
-        Tensor t = Tensor.zeros(dtype, shape);
-        for (int i = 0; i < t.numel(); i++) t.setFlat(i, lo + (hi - lo) * random.nextDouble());
-        return t;
+        double[] v = new double[Shapes.numel(shape)];
+        for (int i = 0; i < v.length; i++) v[i] = lo + (hi - lo) * random.nextDouble();
+        return filled(dtype, v, shape);
     }
 
     /** Tensor of i.i.d. N(mean, std²). */
     public Tensor normal(DType dtype, double mean, double std, int... shape) {
-        Tensor t = Tensor.zeros(dtype, shape);
-        for (int i = 0; i < t.numel(); i++) t.setFlat(i, mean + std * random.nextGaussian());
-        return t;
+        double[] v = new double[Shapes.numel(shape)];
+        for (int i = 0; i < v.length; i++) v[i] = mean + std * random.nextGaussian();
+        return filled(dtype, v, shape);
+    }
+
+    /** The draws as a tensor (rounded to float for float32): one array, one upload on the ND4J backend. */
+    private static Tensor filled(DType dtype, double[] v, int[] shape) {
+        if (dtype == DType.FLOAT64) return Tensor.of(v, shape);
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) f[i] = (float) v[i];
+        return Tensor.of(f, shape);
     }
 
     /**

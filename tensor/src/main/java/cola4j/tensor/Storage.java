@@ -48,6 +48,12 @@ final class Storage {
     /** In-place writes so far (bumped by every view; long, so it never wraps around to an old value). */
     long version;
 
+    /**
+     * The ND4J backend's 1-D view of the whole INDArray buffer these tensors share, made by the first single-element
+     * access ({@link Nd4jArrays#get}) and kept, so that element access does not make a new view each time.
+     */
+    volatile org.nd4j.linalg.api.ndarray.INDArray ndFlat;
+
     // guarded by this
     private long usesVersion = -1;
     private int uses;

@@ -1,6 +1,5 @@
 package cola4j.tensor;
 
-import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -8,11 +7,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p><b>Design.</b> Tensors are values: every op returns a new tensor and leaves its inputs alone;
  * the only mutators are the explicitly named in-place methods ({@link #addInPlace}, {@link #setFlat},
- * {@link #copyFrom}) used by optimizers and weight merging. Storage is a Java {@code float[]} or
- * {@code double[]}; an ND4J {@link INDArray} with the same contents is produced on demand by
- * {@link #toINDArray()} and accepted by {@link #of(INDArray)}. We measured an ND4J array allocation at
- * 13–18 µs and a small ND4J op at ~35 µs on the 2-core machine, against 0.1–0.7 µs for a heap array,
- * so per-op work stays on the heap and only BLAS calls (see {@link MatMul}) leave it.
+ * {@link #copyFrom}) used by optimizers and weight merging.
+ *
+ * <p><b>Storage and backend.</b> With the {@link Backend#HEAP} backend (the default) storage is a Java
+ * {@code float[]} or {@code double[]} and the kernels are this package's loops plus OpenBLAS for products: we
+ * measured an ND4J array allocation at 13–18 µs and a small ND4J op at ~35 µs on the 2-core machine, against
+ * 0.1–0.7 µs for a heap array. With {@link Backend#ND4J} (chosen once per process, {@code --backend nd4j}) a tensor
+ * holds an ND4J {@link INDArray} instead and every op runs through ND4J ({@link Nd4jKernels}, {@link Nd4jLayout},
+ * {@link Nd4jFused}), on the GPU under {@code -Pcuda}. The API is the same; copies between Java arrays and ND4J are
+ * counted in {@link Transfers}. {@link #toINDArray()} and {@link #of(INDArray)} stay explicit copies for interop.
  *
  * <p>Shapes are {@code int[]}; a scalar has shape {@code []}. Broadcasting follows NumPy.
  * Shape errors throw {@link IllegalArgumentException} naming the op and the shapes.
@@ -20,9 +23,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class Tensor {
     private final DType dtype;
     private final int[] shape;
-    /** exactly one of {@code d} and {@code f} is non-null, matching {@link #dtype} */
+    /** exactly one of {@code d}, {@code f} and {@code nd} is non-null; d or f matches {@link #dtype} */
     final double[] d;
     final float[] f;
+    /** the ND4J array (c-order, this shape) of an {@link Backend#ND4J} tensor, else null */
+    final INDArray nd;
+    private final int numel;
     /** identity, write version and native mirror of the array; shared with reshape views (see {@link Storage}) */
     final Storage storage;
 
@@ -41,6 +47,8 @@ public final class Tensor {
         this.shape = shape.clone();
         this.d = d;
         this.f = null;
+        this.nd = null;
+        this.numel = d.length;
         this.storage = storage;
     }
 
@@ -51,6 +59,20 @@ public final class Tensor {
         this.shape = shape.clone();
         this.d = null;
         this.f = f;
+        this.nd = null;
+        this.numel = f.length;
+        this.storage = storage;
+    }
+
+    /** A tensor over the ND4J array {@code nd} (c-order, {@code shape}), sharing {@code storage}. */
+    Tensor(INDArray nd, int[] shape, Storage storage) {
+        check(Math.toIntExact(nd.length()), shape);
+        this.dtype = Nd4jArrays.dtype(nd.dataType());
+        this.shape = shape.clone();
+        this.d = null;
+        this.f = null;
+        this.nd = nd;
+        this.numel = (int) nd.length();
         this.storage = storage;
     }
 
@@ -65,62 +87,30 @@ public final class Tensor {
 
     /**
      * A float64 tensor that takes ownership of {@code data} (row-major): change it afterwards only through the
-     * tensor's in-place methods, never through the array (a matmul may read a native copy made earlier).
+     * tensor's in-place methods, never through the array (a matmul may read a native copy made earlier). With the
+     * ND4J backend the data is copied into an INDArray (one counted upload).
      */
-    public static Tensor of(double[] data, int... shape) {
-        return new Tensor(data, shape);
-    }
-
+    public static Tensor of(double[] data, int... shape) { return TensorFactory.of(data, shape); }
     /** A float32 tensor that takes ownership of {@code data} (row-major); as {@link #of(double[], int...)}. */
-    public static Tensor of(float[] data, int... shape) {
-        return new Tensor(data, shape);
-    }
-
+    public static Tensor of(float[] data, int... shape) { return TensorFactory.of(data, shape); }
+    /** {@code data} in the given dtype (float32 rounds each value): one array, one upload on the ND4J backend. */
+    public static Tensor of(DType dtype, double[] data, int... shape) { return TensorFactory.of(dtype, data, shape); }
     /** A float64 scalar (shape []). */
-    public static Tensor scalar(double v) {
-        return new Tensor(new double[] {v}, new int[0]);
-    }
-
+    public static Tensor scalar(double v) { return of(new double[] {v}); }
     /** A scalar of the given dtype. */
-    public static Tensor scalar(DType dtype, double v) {
-        return full(dtype, v);
-    }
-
+    public static Tensor scalar(DType dtype, double v) { return full(dtype, v); }
     /** All zeros. */
-    public static Tensor zeros(DType dtype, int... shape) {
-        int n = Shapes.numel(shape);
-        return dtype == DType.FLOAT64 ? new Tensor(new double[n], shape) : new Tensor(new float[n], shape);
-    }
-
+    public static Tensor zeros(DType dtype, int... shape) { return TensorFactory.zeros(dtype, shape); }
     /** All ones. */
-    public static Tensor ones(DType dtype, int... shape) {
-        return full(dtype, 1.0, shape);
-    }
-
-    /** Every element equal to {@code v}. */
-    public static Tensor full(DType dtype, double v, int... shape) {
-        Tensor t = zeros(dtype, shape);
-        if (t.d != null) Arrays.fill(t.d, v);
-        else Arrays.fill(t.f, (float) v);
-        return t;
-    }
-
+    public static Tensor ones(DType dtype, int... shape) { return full(dtype, 1.0, shape); }
+    /** Every element equal to {@code v} (rounded to float for float32). */
+    public static Tensor full(DType dtype, double v, int... shape) { return TensorFactory.full(dtype, v, shape); }
     /** Zeros with the dtype and shape of {@code like}. */
-    public static Tensor zerosLike(Tensor like) {
-        return zeros(like.dtype, like.shape);
-    }
-
+    public static Tensor zerosLike(Tensor like) { return zeros(like.dtype, like.shape); }
     /** Ones with the dtype and shape of {@code like}. */
-    public static Tensor onesLike(Tensor like) {
-        return full(like.dtype, 1.0, like.shape);
-    }
-
+    public static Tensor onesLike(Tensor like) { return full(like.dtype, 1.0, like.shape); }
     /** 0, 1, ..., n-1 as a 1-D tensor. */
-    public static Tensor arange(DType dtype, int n) {
-        Tensor t = zeros(dtype, n);
-        for (int i = 0; i < n; i++) t.setFlat(i, i);
-        return t;
-    }
+    public static Tensor arange(DType dtype, int n) { return TensorFactory.arange(dtype, n); }
 
     /**
      * Copies an ND4J array (float or double, any order) into a new tensor of the same dtype (see {@link Nd4jInterop}).
@@ -133,6 +123,11 @@ public final class Tensor {
 
     public DType dtype() {
         return dtype;
+    }
+
+    /** Where this tensor's elements live: {@link Backend#ND4J} for an INDArray, else {@link Backend#HEAP}. */
+    public Backend backend() {
+        return nd != null ? Backend.ND4J : Backend.HEAP;
     }
 
     /** A copy of the shape. */
@@ -150,66 +145,43 @@ public final class Tensor {
     }
 
     public int numel() {
-        return d != null ? d.length : f.length;
+        return numel;
     }
 
-    /** Bytes of element storage: numel × dtype size. */
+    /** Bytes of element storage: numel × dtype size (the same on both backends). */
     public long bytes() {
-        return (long) numel() * dtype.bytes;
+        return (long) numel * dtype.bytes;
     }
 
-    /** Element at a flat row-major index, widened to double. */
+    /** Element at a flat row-major index, widened to double (an ND4J tensor: a counted element read). */
     public double getFlat(int i) {
-        return d != null ? d[i] : f[i];
+        return nd != null ? Nd4jArrays.get(this, i) : d != null ? d[i] : f[i];
     }
 
     /** Sets the element at a flat index (in place; rounds to float for float32). */
     public void setFlat(int i, double v) {
         storage.version++;
-        if (d != null) d[i] = v;
+        if (nd != null) Nd4jArrays.set(this, i, v);
+        else if (d != null) d[i] = v;
         else f[i] = (float) v;
     }
 
     /** Element at a multi-index. */
-    public double get(int... idx) {
-        if (idx.length != shape.length) {
-            throw new IllegalArgumentException("get: index of rank " + idx.length + " for shape " + Shapes.str(shape));
-        }
-        int flat = 0;
-        for (int i = 0; i < idx.length; i++) {
-            if (idx[i] < 0 || idx[i] >= shape[i]) {
-                throw new IndexOutOfBoundsException("get: index " + Arrays.toString(idx) + " out of bounds for shape "
-                        + Shapes.str(shape));
-            }
-            flat = flat * shape[i] + idx[i];
-        }
-        return getFlat(flat);
-    }
+    public double get(int... idx) { return getFlat(TensorFactory.flatIndex(shape, idx)); }
 
     /** The value of a one-element tensor. */
     public double item() {
-        if (numel() != 1) {
-            throw new IllegalArgumentException("item: tensor of shape " + Shapes.str(shape) + " has " + numel()
+        if (numel != 1) {
+            throw new IllegalArgumentException("item: tensor of shape " + Shapes.str(shape) + " has " + numel
                     + " elements, not 1");
         }
         return getFlat(0);
     }
 
-    /** A copy of the elements as doubles (row-major). */
-    public double[] toDoubleArray() {
-        if (d != null) return d.clone();
-        double[] out = new double[f.length];
-        for (int i = 0; i < f.length; i++) out[i] = f[i];
-        return out;
-    }
-
-    /** A copy of the elements as floats (row-major; float64 is rounded). */
-    public float[] toFloatArray() {
-        if (f != null) return f.clone();
-        float[] out = new float[d.length];
-        for (int i = 0; i < d.length; i++) out[i] = (float) d[i];
-        return out;
-    }
+    /** A copy of the elements as doubles (row-major; an ND4J tensor: one counted download). */
+    public double[] toDoubleArray() { return TensorFactory.doubles(this); }
+    /** A copy of the elements as floats (row-major; float64 is rounded; ND4J: one counted download). */
+    public float[] toFloatArray() { return TensorFactory.floats(this); }
 
     /** A new ND4J array with the same dtype, shape and contents (c-order; see {@link Nd4jInterop}). */
     public INDArray toINDArray() {
@@ -217,14 +189,9 @@ public final class Tensor {
     }
 
     /** Explicit dtype conversion (a copy, also when the dtype already matches). */
-    public Tensor to(DType target) {
-        return target == DType.FLOAT64 ? new Tensor(toDoubleArray(), shape) : new Tensor(toFloatArray(), shape);
-    }
-
-    /** A deep copy. */
-    public Tensor copy() {
-        return d != null ? new Tensor(d.clone(), shape) : new Tensor(f.clone(), shape);
-    }
+    public Tensor to(DType target) { return TensorFactory.to(this, target); }
+    /** A deep copy (on this tensor's backend). */
+    public Tensor copy() { return TensorFactory.copy(this); }
 
     // ------------------------------------------------------------------ in-place (optimizers, merging; see InPlace)
 

@@ -1,5 +1,8 @@
 /**
- * Dense float32/float64 {@link Tensor} values on the JVM heap, with DType, Shapes, seeded Rng and the kernels.
+ * Dense float32/float64 {@link Tensor} values, with DType, Shapes, seeded Rng and the kernels. Two backends
+ * ({@link Backend}, one per process): heap arrays with this package's loops and OpenBLAS (default), or ND4J
+ * INDArrays with ND4J kernels (Nd4jKernels, Nd4jLayout, Nd4jFused; the GPU under -Pcuda), copies between them
+ * counted in {@link Transfers} → Nd4jBackendTest (float64 ≤ 1e-12 on every primitive), tests' CrossBackendStepTest.
  * NumPy broadcasting, row-major; every op returns a new tensor; MatMul computes C = op(A)·op(B) through OpenBLAS.
  * Tensor, MatMul → ElementwiseTest, MatMulTest, ReductionsTest, LayoutTest (naive loops) → SameDiffCrossCheckTest.
  * Fused (GELU, last-axis softmax, layer norm: one pass, forward and VJP) → autograd FusedKernelsTest (= the composite

@@ -124,7 +124,11 @@ class ElementwiseTest {
                 Tensor in = op.positiveOnly ? pos : x;
                 double[] e = new double[in.numel()];
                 for (int i = 0; i < e.length; i++) e[i] = op.ref.applyAsDouble(in.getFlat(i));
-                Ref.assertExact(op.engine.apply(in), dt, shape, e);
+                if (Backend.current() == Backend.HEAP) {
+                    Ref.assertExact(op.engine.apply(in), dt, shape, e);
+                } else { // ND4J: libnd4j's exp/log/tanh/pow, within about an ulp of Java's
+                    Ref.assertClose(op.engine.apply(in), dt, shape, e, dt == DType.FLOAT64 ? 4e-16 : 2.4e-7);
+                }
             }
             // pow(2) is x*x within half an ulp of the dtype
             double[] sq = new double[x.numel()];

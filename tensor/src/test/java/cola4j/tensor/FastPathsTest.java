@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * where over broadcast-periodic operands (a [1, 1, T, T] mask, a full tensor, a scalar) = the element-by-element
  * selection over the expanded operands.
  */
+@org.junit.jupiter.api.extension.ExtendWith(HeapBackend.class)
 class FastPathsTest {
     static Tensor special(DType dt) {
         Tensor t = new Rng(3).normal(dt, 0, 10, 7, 9);

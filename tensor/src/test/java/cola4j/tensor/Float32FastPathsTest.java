@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
  * The float32-only fast paths of {@link Elementwise} (tanh from exp, x³ as x·x·x) against the library functions
  * they replace, and the last-axis accumulator of {@link Reductions} against a plain loop (bit-exact).
  */
+@org.junit.jupiter.api.extension.ExtendWith(HeapBackend.class)
 class Float32FastPathsTest {
     static int ulpDistance(float a, float b) {
         return Math.abs(Float.floatToIntBits(a) - Float.floatToIntBits(b));

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The per-thread scratch buffers behind {@link MatMul}: reuse, growth, the size bound, release, and thread confinement.
  */
+@org.junit.jupiter.api.extension.ExtendWith(HeapBackend.class)
 class NativeScratchTest {
     @AfterEach
     void release() {

@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  *
  * <p>"Fresh" below means {@code x.copy()}: new storage, so no mirror, so the scratch route.
  */
+@org.junit.jupiter.api.extension.ExtendWith(HeapBackend.class)
 class StorageMirrorTest {
     /** A [64, 128] x [128, 64] product: 32 KiB (float32) or 64 KiB (float64) per operand, so both are mirrorable. */
     static Tensor[] operands(DType dt, long seed) {

@@ -139,16 +139,16 @@ public final class MultiHeadAttention implements Module {
                     + keyMask[0].length + "] must be [" + b + "][" + tk + "]");
         }
         int nb = keyMask == null ? 1 : b;
-        Tensor m = Tensor.zeros(dtype, nb, 1, tq, tk);
+        double[] m = new double[nb * tq * tk]; // built in Java, one upload on the ND4J backend
         for (int n = 0; n < nb; n++) {
             for (int i = 0; i < tq; i++) {
                 for (int j = 0; j < tk; j++) {
                     boolean ok = (!causal || j - prefix <= i) && (keyMask == null || keyMask[n][j] != 0);
-                    if (ok) m.setFlat(((n * tq) + i) * tk + j, 1.0);
+                    if (ok) m[((n * tq) + i) * tk + j] = 1.0;
                 }
             }
         }
-        return m;
+        return Tensor.of(dtype, m, nb, 1, tq, tk);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package cola4j.gl.optim;
 
 import cola4j.autograd.Var;
+import cola4j.tensor.Backend;
+import cola4j.tensor.DType;
 import cola4j.tensor.Tensor;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +53,10 @@ public class Adam extends AbstractOptimizer {
         double[] m = slots.containsKey("exp_avg") ? slots.get("exp_avg").toDoubleArray() : new double[w.length];
         double[] v = slots.containsKey("exp_avg_sq") ? slots.get("exp_avg_sq").toDoubleArray() : new double[w.length];
         double t = (slots.containsKey("step") ? slots.get("step").item() : 0) + 1;
+        if (p.value().backend() == Backend.ND4J) {
+            updateTensors(p, grad, slots, t);
+            return;
+        }
         if (wd != 0) {
             if (decoupled) for (int i = 0; i < w.length; i++) w[i] *= 1 - lr * wd;
             else for (int i = 0; i < w.length; i++) g[i] += wd * w[i];
@@ -67,5 +73,29 @@ public class Adam extends AbstractOptimizer {
         slots.put("exp_avg", sameAs(m, p.value()));
         slots.put("exp_avg_sq", sameAs(v, p.value()));
         p.setValue(sameAs(w, p.value()));
+    }
+
+    /**
+     * The same update as tensor ops in float64 (rounded to the parameter's dtype on store), so that ND4J-backed
+     * parameters and state stay in ND4J (on the GPU under -Pcuda) instead of being copied to Java arrays.
+     */
+    private void updateTensors(Var p, Tensor grad, Map<String, Tensor> slots, double t) {
+        double lr = lr(), b1 = cfg.beta1(), b2 = cfg.beta2(), eps = cfg.eps(), wd = cfg.weightDecay();
+        DType dt = p.value().dtype();
+        Tensor w = p.value().to(DType.FLOAT64), g = grad.to(DType.FLOAT64);
+        Tensor m = slots.containsKey("exp_avg") ? slots.get("exp_avg").to(DType.FLOAT64) : Tensor.zerosLike(w);
+        Tensor v = slots.containsKey("exp_avg_sq") ? slots.get("exp_avg_sq").to(DType.FLOAT64) : Tensor.zerosLike(w);
+        if (wd != 0) {
+            if (decoupled) w = w.mul(1 - lr * wd);
+            else g = g.add(w.mul(wd));
+        }
+        double stepSize = lr / (1 - Math.pow(b1, t)), sqrtBc2 = Math.sqrt(1 - Math.pow(b2, t));
+        m = m.mul(b1).add(g.mul(1 - b1));
+        v = v.mul(b2).add(g.mul(1 - b2).mul(g));
+        w = w.sub(m.mul(stepSize).div(v.sqrt().mul(1 / sqrtBc2).add(eps)));
+        slots.put("step", Tensor.scalar(t));
+        slots.put("exp_avg", m.to(dt));
+        slots.put("exp_avg_sq", v.to(dt));
+        p.setValue(w.to(dt));
     }
 }

@@ -1,6 +1,8 @@
 package cola4j.gl.optim;
 
 import cola4j.autograd.Var;
+import cola4j.tensor.Backend;
+import cola4j.tensor.DType;
 import cola4j.tensor.Tensor;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +40,10 @@ public final class Sgd extends AbstractOptimizer {
 
     @Override
     protected void update(String name, Var p, Tensor grad, Map<String, Tensor> slots) {
+        if (p.value().backend() == Backend.ND4J) {
+            updateTensors(p, grad, slots);
+            return;
+        }
         double[] w = p.value().toDoubleArray();
         double[] d = grad.toDoubleArray();
         double lr = lr(), mu = cfg.momentum(), tau = cfg.dampening(), wd = cfg.weightDecay();
@@ -57,5 +63,20 @@ public final class Sgd extends AbstractOptimizer {
         }
         for (int i = 0; i < w.length; i++) w[i] -= lr * d[i];
         p.setValue(sameAs(w, p.value()));
+    }
+
+    /** The same update as float64 tensor ops, for ND4J-backed parameters (no copies to Java arrays). */
+    private void updateTensors(Var p, Tensor grad, Map<String, Tensor> slots) {
+        double lr = lr(), mu = cfg.momentum(), tau = cfg.dampening(), wd = cfg.weightDecay();
+        DType dt = p.value().dtype();
+        Tensor w = p.value().to(DType.FLOAT64), d = grad.to(DType.FLOAT64);
+        if (wd != 0) d = d.add(w.mul(wd));
+        if (mu != 0) {
+            Tensor old = slots.get("momentum_buffer");
+            Tensor b = old == null ? d : old.to(DType.FLOAT64).mul(mu).add(d.mul(1 - tau));
+            slots.put("momentum_buffer", b.to(dt));
+            d = cfg.nesterov() ? d.add(b.mul(mu)) : b;
+        }
+        p.setValue(w.sub(d.mul(lr)).to(dt));
     }
 }

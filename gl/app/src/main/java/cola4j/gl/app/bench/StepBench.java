@@ -22,6 +22,7 @@ import cola4j.gl.optim.AdamW;
 import cola4j.gl.optim.Optimizer;
 import cola4j.models.DecoderLM;
 import cola4j.models.site.Site;
+import cola4j.tensor.Backend;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.ArrayList;
@@ -52,13 +53,15 @@ public final class StepBench extends BenchCommand<StepBench.Row> {
     /**
      * One method's step time.
      *
+     * @param backend  the tensor backend the step ran on (heap or nd4j; see {@link Backend})
      * @param method   full, lora, cola-unmerged or cola-merged
      * @param serverMs median ms of the server part (everything, for full and lora)
      * @param userMs   median ms of the user part (0 for full and lora)
      * @param totalMs  median over steps of server + user ms
      */
-    @JsonPropertyOrder({"method", "server_ms", "user_ms", "total_ms"})
-    public record Row(@JsonProperty("method") String method, @JsonProperty("server_ms") double serverMs,
+    @JsonPropertyOrder({"backend", "method", "server_ms", "user_ms", "total_ms"})
+    public record Row(@JsonProperty("backend") String backend, @JsonProperty("method") String method,
+                      @JsonProperty("server_ms") double serverMs,
                       @JsonProperty("user_ms") double userMs, @JsonProperty("total_ms") double totalMs) {}
 
     static final List<String> METHODS = List.of("full", "lora", "cola-unmerged", "cola-merged");
@@ -84,6 +87,9 @@ public final class StepBench extends BenchCommand<StepBench.Row> {
                 .desc("Untimed steps first, for the JIT (default 3)").build());
         o.addOption(Option.builder().longOpt("methods").hasArg().argName("M,M,...")
                 .desc("Subset of full,lora,cola-unmerged,cola-merged (default all)").build());
+        o.addOption(Option.builder().longOpt("backend").hasArg().argName("B,B,...")
+                .desc("Tensor backends to time, each in turn: heap, nd4j or heap,nd4j (default: the process's, "
+                        + "COLA_BACKEND or heap)").build());
         o.addOption(Option.builder().longOpt("quick")
                 .desc("Tiny model and batch (seconds; for tests), instead of the reference shape").build());
     }
@@ -100,11 +106,31 @@ public final class StepBench extends BenchCommand<StepBench.Row> {
         LmShape shape = shape(cl);
         int[][][] batch = shape.batch(BATCH_SEED);
         List<Row> rows = new ArrayList<>();
-        for (String m : methods(cl)) {
-            rows.add(time(m, shape, batch, steps, warmup));
-            io.err().printf("step: %s done (%s)%n", m, shape);
+        List<String> methods = methods(cl);
+        for (Backend b : backends(cl)) {
+            for (String m : methods) {
+                rows.add(Backend.with(b, () -> time(b, m, shape, batch, steps, warmup)));
+                io.err().printf("step: %s on %s done (%s)%n", m, b.label(), shape);
+            }
         }
         return rows;
+    }
+
+    /** --backend heap,nd4j as backends (each once), or the process's backend. */
+    static List<Backend> backends(CommandLine cl) {
+        if (!cl.hasOption("backend")) return List.of(Backend.current());
+        List<Backend> out = new ArrayList<>();
+        for (String s : cl.getOptionValue("backend").split(",")) {
+            Backend b;
+            try {
+                b = Backend.parse(s);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--backend: " + e.getMessage());
+            }
+            if (out.contains(b)) throw new UsageException("--backend: " + b.label() + " given twice");
+            out.add(b);
+        }
+        return out;
     }
 
     static List<String> methods(CommandLine cl) {
@@ -126,7 +152,7 @@ public final class StepBench extends BenchCommand<StepBench.Row> {
         long[] step();
     }
 
-    private static Row time(String method, LmShape shape, int[][][] batch, int steps, int warmup) {
+    private static Row time(Backend b, String method, LmShape shape, int[][][] batch, int steps, int warmup) {
         Stepper s = stepper(method, shape, batch);
         for (int i = 0; i < warmup; i++) s.step();
         double[] server = new double[steps], user = new double[steps], total = new double[steps];
@@ -136,7 +162,7 @@ public final class StepBench extends BenchCommand<StepBench.Row> {
             user[i] = ns[1] / 1e6;
             total[i] = (ns[0] + ns[1]) / 1e6;
         }
-        return new Row(method, Timing.median(server), Timing.median(user), Timing.median(total));
+        return new Row(b.label(), method, Timing.median(server), Timing.median(user), Timing.median(total));
     }
 
     static Function<LinkedHashMap<String, Var>, Optimizer> adamW() {
@@ -183,11 +209,11 @@ public final class StepBench extends BenchCommand<StepBench.Row> {
 
     @Override
     protected Table table(List<Row> rows) {
-        Table t = new Table("method", "server ms", "user ms", "total ms", "total / full");
-        double full = rows.stream().filter(r -> r.method().equals("full")).mapToDouble(Row::totalMs).findFirst()
-                .orElse(Double.NaN);
+        Table t = new Table("backend", "method", "server ms", "user ms", "total ms", "total / full");
         for (Row r : rows) {
-            t.row(r.method(), fmt(r.serverMs()), fmt(r.userMs()), fmt(r.totalMs()),
+            double full = rows.stream().filter(q -> q.method().equals("full") && q.backend().equals(r.backend()))
+                    .mapToDouble(Row::totalMs).findFirst().orElse(Double.NaN);
+            t.row(r.backend(), r.method(), fmt(r.serverMs()), fmt(r.userMs()), fmt(r.totalMs()),
                     String.format("%.2f", r.totalMs() / full));
         }
         return t;

@@ -29,6 +29,7 @@ public final class Commands {
                 new StudyCommand(),
                 new CompareCommand(),
                 new ForwardCommand(),
+                new DoctorCommand(),
                 new CommandGroup("bench", "Measure engine, BLAS and autograd speed (prints a table; --json FILE)",
                         Benches.all()));
     }

@@ -4,6 +4,7 @@ import cola4j.gl.app.command.Command;
 import cola4j.gl.app.command.CommandGroup;
 import cola4j.gl.app.command.UsageException;
 import cola4j.gl.app.io.Io;
+import cola4j.tensor.Backend;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -95,6 +96,13 @@ public final class Main {
         if (c.positionals().isEmpty() && !cl.getArgList().isEmpty()) {
             return usageError(path, "unexpected argument '" + cl.getArgList().get(0) + "'", io);
         }
+        if (!c.options().hasLongOption(BACKEND) && cl.hasOption(BACKEND)) {
+            try {
+                Backend.select(Backend.parse(cl.getOptionValue(BACKEND)));
+            } catch (IllegalArgumentException e) {
+                return usageError(path, "--backend: " + e.getMessage(), io);
+            }
+        }
         OutOfMemoryLine.enter(path, cl, options);
         try {
             return c.run(cl, io);
@@ -156,9 +164,21 @@ public final class Main {
         return FAILED;
     }
 
+    /**
+     * Every command's {@code --backend heap|nd4j}: the tensor backend of the process ({@link Backend}; default: the
+     * {@code COLA_BACKEND} environment variable, else heap), selected before the command makes any tensor. A
+     * command that declares its own {@code --backend} (bench step: a list to compare) handles it itself.
+     */
+    static final String BACKEND = "backend";
+
     private static Options withHelp(Options options) {
         Options all = new Options();
         for (Option o : options.getOptions()) all.addOption(o);
+        if (!all.hasLongOption(BACKEND)) {
+            all.addOption(Option.builder().longOpt(BACKEND).hasArg().argName("heap|nd4j")
+                    .desc("Tensor backend: heap (default; Java arrays + OpenBLAS) or nd4j (ND4J INDArrays, the GPU "
+                            + "under -Pcuda); default from COLA_BACKEND").build());
+        }
         if (!all.hasOption("help")) {
             all.addOption(Option.builder("h").longOpt("help").desc("Show this help and exit").build());
         }

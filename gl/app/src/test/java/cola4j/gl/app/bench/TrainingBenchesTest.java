@@ -35,7 +35,8 @@ class TrainingBenchesTest {
         List<String> methods = List.of("full", "lora", "cola-unmerged", "cola-merged");
         for (int i = 0; i < 4; i++) {
             JsonNode r = rows.get(i);
-            assertThat(r.fieldNames()).toIterable().containsExactly("method", "server_ms", "user_ms", "total_ms");
+            assertThat(r.fieldNames()).toIterable().containsExactly("backend", "method", "server_ms", "user_ms",
+                    "total_ms");
             assertThat(r.get("method").asText()).isEqualTo(methods.get(i));
             assertPositive(r, "server_ms");
             assertPositive(r, "total_ms");
