@@ -19,8 +19,8 @@ import java.util.Optional;
  * {@code LoraConfig} / {@code IA3Config} (peft {@code src/peft/config.py}, {@code tuners/lora/config.py},
  * {@code tuners/ia3/config.py}), each with the value that makes PEFT compute what cola4j computed. cola4j's own
  * metadata lives in {@code cola4j_adapter.json} ({@link AdapterMetadata}). Written only for adapters PEFT has a type
- * for: LoRA and ColA with the low-rank auxiliary (ΔW = (lora_alpha / r)·B·A, PEFT's {@code LoraConfig}) , IA3, AdaLoRA,
- * prompt tuning and (decoder) prefix tuning.
+ * for: LoRA and ColA with the low-rank auxiliary (ΔW = (lora_alpha / r)·B·A, PEFT's {@code LoraConfig}), IA3,
+ * AdaLoRA, prompt tuning and (decoder) prefix tuning.
  * ColA's linear and MLP auxiliaries have no PEFT type and get no {@code adapter_config.json}. The LoRA variants set
  * PEFT's own fields: rsLoRA {@code use_rslora: true}, PiSSA {@code init_lora_weights: "pissa"} (plus the converted
  * plain-LoRA copy, {@link #pissaAsLora}), DoRA {@code use_dora: true}.

@@ -30,7 +30,8 @@ class EarlyErrorsTest {
         usageError(tmp, message, args);
     }
 
-    /** {@code cola args} with an empty cache under tmp: asserts exit 2, the message, and that nothing was pretrained. */
+    /** {@code cola args} with an empty cache under tmp: asserts exit 2, the message, and that nothing was pretrained.
+     */
     static void usageError(Path tmp, String message, String... args) throws IOException {
         Path cache = Files.createDirectories(tmp.resolve("cache"));
         String[] all = Stream.concat(Stream.of(args), Stream.of("--cache", cache.toString())).toArray(String[]::new);
