@@ -18,8 +18,10 @@ import java.util.function.Supplier;
  *
  * <p><b>When it splits.</b> Only when the work, n·cost in "cheap element operations" (a float add costs 1; see
  * {@link #TRANSCENDENTAL}), is at least 2·{@link #GRAIN}; then into at most 4 chunks per thread, each ≥ GRAIN.
- * Smaller calls run {@code body.run(0, n)} on the calling thread, so small ops pay one comparison. GRAIN was measured
- * with {@code cola bench ops --sweep} (docs/performance.md, "Parallel kernels").
+ * Smaller calls run {@code body.run(0, n)} on the calling thread, so small ops pay one comparison. GRAIN = 2^17 was
+ * set from two {@code cola bench ops --sweep} runs on the quiet 2-core machine (2026-12-02, docs/performance.md,
+ * "Parallel kernels"): sum and layer norm gained 1.3–1.6× from 262,144 elements on and lost below; exp gained
+ * 1.3× from 16,384 on; add, memory-bound, never gained (0.7–1.0×).
  *
  * <p><b>Threads.</b> {@link #THREADS} = system property {@code cola4j.threads}, else environment variable
  * {@code COLA_THREADS}, else {@link Runtime#availableProcessors()}; 1 turns splitting off. THREADS − 1 daemon worker
@@ -37,7 +39,7 @@ public final class Parallel {
     }
 
     /** Smallest work (cheap element operations) per chunk; calls with less than 2·GRAIN stay serial. */
-    static final long GRAIN = 1L << 15;
+    static final long GRAIN = 1L << 17;
     /** Cost of one exp/tanh-based element (GELU, softmax, exp) relative to a float add. */
     static final long TRANSCENDENTAL = 16;
     /** Chunks per thread at most (more chunks balance a loaded machine better). */
