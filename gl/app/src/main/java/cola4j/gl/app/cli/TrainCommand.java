@@ -189,9 +189,9 @@ public final class TrainCommand implements Command {
         boolean ada = cfg.method() == TrainMethod.ADALORA;
         if (!ada && (!cfg.hasSiteAuxiliaries() || cfg.aux() != AuxiliaryKind.LOWRANK)) return;
         int rank = ada ? cfg.adalora().initR() : cfg.rank();
-        String tooWide = SessionLimits.rankProblem(rank, SessionLimits.widest(sites),
+        String tooWide = SessionLimits.rankProblem(ada ? "--init-r" : "--rank", rank, SessionLimits.widest(sites),
                 cfg.model() + " " + cfg.preset());
-        if (tooWide != null) throw new UsageException(ada ? tooWide.replaceFirst("^--rank ", "--init-r ") : tooWide);
+        if (tooWide != null) throw new UsageException(tooWide);
     }
 
     /**

@@ -40,7 +40,12 @@ public final class SessionLimits {
      * {@code widest} ({@link #widest}), else null.
      */
     public static String rankProblem(int rank, int widest, String model) {
-        return widest > 0 && rank > widest ? "--rank " + rank + " exceeds min(d_in, d_out) = " + widest
+        return rankProblem("--rank", rank, widest, model);
+    }
+
+    /** As {@link #rankProblem(int, int, String)} for a rank given by {@code option} (e.g. AdaLoRA's --init-r). */
+    public static String rankProblem(String option, int rank, int widest, String model) {
+        return widest > 0 && rank > widest ? option + " " + rank + " exceeds min(d_in, d_out) = " + widest
                 + " of the widest adapted site of " + model : null;
     }
 

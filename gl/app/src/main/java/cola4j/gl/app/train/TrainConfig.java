@@ -188,13 +188,6 @@ public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("pr
                 schedule, warmup, clip, steps, batch, seed, evalEvery, evalExamples, 1, 0, 0);
     }
 
-    /** The same config with the given ColA fit epochs, fit batch and staleness. */
-    public TrainConfig withColaUser(int epochs, int fitRows, int stale) {
-        return new TrainConfig(model, preset, dtype, baseSeed, task, method, aux, rank, alpha, interval, merged, sites,
-                optimizer, lr, schedule, warmup, clip, steps, batch, seed, evalEvery, evalExamples, epochs, fitRows,
-                stale, loraVariant, adalora, virtualTokens, prefixHidden);
-    }
-
     /** The same config adapting {@code sites} (every other field kept, fit epochs and staleness included). */
     public TrainConfig withSites(List<String> sites) {
         return new TrainConfig(model, preset, dtype, baseSeed, task, method, aux, rank, alpha, interval, merged, sites,
@@ -207,13 +200,6 @@ public record TrainConfig(@JsonProperty("model") String model, @JsonProperty("pr
         return new TrainConfig(model, preset, dtype, baseSeed, task, method, aux, rank, alpha, interval, merged, sites,
                 optimizer, lr, schedule, warmup, clip, steps, batch, seed, evalEvery, evalExamples, fitEpochs, fitBatch,
                 staleness, loraVariant, adalora, n, hidden);
-    }
-
-    /** The same config with the given LoRA variant. */
-    public TrainConfig withLoraVariant(LoraVariant variant) {
-        return new TrainConfig(model, preset, dtype, baseSeed, task, method, aux, rank, alpha, interval, merged, sites,
-                optimizer, lr, schedule, warmup, clip, steps, batch, seed, evalEvery, evalExamples, fitEpochs, fitBatch,
-                staleness, variant, adalora, virtualTokens, prefixHidden);
     }
 
     private static void check(boolean ok, String message) {

@@ -3,7 +3,6 @@ package cola4j.gl.app.ftaas;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import cola4j.gl.UserFit;
 import cola4j.gl.app.cli.Main;
 import cola4j.gl.app.data.TextDataset.TaskType;
 import cola4j.gl.app.io.Io;
@@ -28,7 +27,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,18 +112,7 @@ class HfTenantsTest {
             // fixed-length batches: the measured payload is the analytic Σ_users Σ_sites B·T·(in + out)·8
             assertThat(c.downPayloadPerStep()).isEqualTo(c.downBytesAnalytic())
                     .isEqualTo(2.0 * 2 * 4 * w.positionsPerRow() * (16 + 48) * 8);
-            for (UserSpec s : users) {
-                LinkedHashMap<String, Tensor> got = cola.devices().get(s.id()).parameters();
-                LinkedHashMap<String, Tensor> want = new LinkedHashMap<>();
-                UserFit.parameters(lora.auxiliaries().get(s.id())).forEach((n, v) -> want.put(n, v.value()));
-                assertThat(got.keySet()).isEqualTo(want.keySet());
-                for (Map.Entry<String, Tensor> e : want.entrySet()) {
-                    Tensor a = got.get(e.getKey()), b = e.getValue();
-                    double scale = b.abs().max(false).item(), diff = a.sub(b).abs().max(false).item();
-                    assertThat(scale).as("adapter moved: " + e.getKey()).isGreaterThan(1e-3);
-                    assertThat(diff).as(mode + " user " + s.id() + " " + e.getKey()).isLessThanOrEqualTo(1e-10 * scale);
-                }
-            }
+            SessionEquivalenceTest.assertDevicesMatchLora(cola, lora, users, mode);
         }
     }
 

@@ -80,17 +80,25 @@ class SessionEquivalenceTest {
                 assertThat(c.curves().get(u)).as(mode + " curve " + u).usingRecursiveComparison()
                         .isEqualTo(l.curves().get(u));
             }
-            for (UserSpec s : users) {
-                LinkedHashMap<String, Tensor> got = cola.devices().get(s.id()).parameters();
-                LinkedHashMap<String, Tensor> want = new LinkedHashMap<>();
-                UserFit.parameters(lora.auxiliaries().get(s.id())).forEach((n, v) -> want.put(n, v.value()));
-                assertThat(got.keySet()).isEqualTo(want.keySet());
-                for (Map.Entry<String, Tensor> e : want.entrySet()) {
-                    Tensor a = got.get(e.getKey()), b = e.getValue();
-                    double scale = b.abs().max(false).item(), diff = a.sub(b).abs().max(false).item();
-                    assertThat(scale).as("adapter moved: " + e.getKey()).isGreaterThan(1e-3);
-                    assertThat(diff).as(mode + " user " + s.id() + " " + e.getKey()).isLessThanOrEqualTo(1e-10 * scale);
-                }
+            assertDevicesMatchLora(cola, lora, users, mode);
+        }
+    }
+
+    /**
+     * Every user's parameters on its ColA device equal its adapter in the LoRA session: same names, each moved from
+     * its initialization (max |value| > 1e-3) and equal to 1e-10 relative (max abs difference / max |LoRA value|).
+     */
+    static void assertDevicesMatchLora(ColaSession<?> cola, LoraSession<?> lora, List<UserSpec> users, ColaMode mode) {
+        for (UserSpec s : users) {
+            LinkedHashMap<String, Tensor> got = cola.devices().get(s.id()).parameters();
+            LinkedHashMap<String, Tensor> want = new LinkedHashMap<>();
+            UserFit.parameters(lora.auxiliaries().get(s.id())).forEach((n, v) -> want.put(n, v.value()));
+            assertThat(got.keySet()).isEqualTo(want.keySet());
+            for (Map.Entry<String, Tensor> e : want.entrySet()) {
+                Tensor a = got.get(e.getKey()), b = e.getValue();
+                double scale = b.abs().max(false).item(), diff = a.sub(b).abs().max(false).item();
+                assertThat(scale).as("adapter moved: " + e.getKey()).isGreaterThan(1e-3);
+                assertThat(diff).as(mode + " user " + s.id() + " " + e.getKey()).isLessThanOrEqualTo(1e-10 * scale);
             }
         }
     }
