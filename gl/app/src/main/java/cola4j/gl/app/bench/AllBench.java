@@ -128,6 +128,16 @@ public final class AllBench implements Command {
             return System.getProperty("os.arch");
         }
 
+        /** The 1-minute load average (as {@code uptime} prints it; it includes the benchmark itself), or NaN. */
+        static double load1() {
+            try {
+                return Double.parseDouble(loadAverage().split(",")[0].trim());
+            } catch (NumberFormatException e) {
+                return Double.NaN;
+            }
+        }
+
+        /** "1-min, 5-min, 15-min" from /proc/loadavg, or "n/a". */
         static String loadAverage() {
             try {
                 String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");

@@ -6,6 +6,7 @@ import cola4j.gl.app.command.Limits;
 import cola4j.gl.app.command.UsageException;
 import cola4j.gl.app.io.Io;
 import cola4j.gl.app.io.Table;
+import cola4j.tensor.Backend;
 import cola4j.tensor.DType;
 import cola4j.tensor.Rng;
 import cola4j.tensor.Tensor;
@@ -28,7 +29,10 @@ import org.apache.commons.cli.Options;
  *   <li>autograd fwd: the {@link Var} op with both inputs requiring grad (records the node and its VJP);</li>
  *   <li>autograd fwd+bwd: the Var op, then {@code backward(ones)} into both leaves (gradients reset each call).</li>
  * </ul>
- * Target: ≤ 5 µs per autograd op (PyTorch on CPU: about 2 µs).
+ * Target: ≤ 5 µs per autograd op (PyTorch on CPU: about 2 µs). With {@code --backend heap,nd4j} every op is
+ * measured on each tensor backend in turn ({@link BackendList}; the operands are made on that backend, with the same
+ * values): on nd4j each op is one or more ND4J calls, so the rows show ND4J's per-op cost next to the heap's. Each
+ * row records the 1-minute load average at its end ({@code load1}, including this benchmark's own thread).
  *
  * <p>With {@code --sweep} it measures instead where splitting kernels over the cores pays ({@link OpsSweep}).
  */
@@ -37,22 +41,31 @@ public final class OpsBench extends BenchCommand<OpsBench.Result> {
     sealed interface Result permits Row, OpsSweep.Row {}
 
     /**
-     * One op.
+     * One op on one backend.
      *
-     * @param op              add, mul or sum
-     * @param engineUs        µs per Tensor op
-     * @param autogradFwdUs   µs per Var op (forward, graph recorded)
+     * @param backend          the tensor backend of the operands (heap or nd4j)
+     * @param op               add, mul or sum
+     * @param engineUs         µs per Tensor op
+     * @param autogradFwdUs    µs per Var op (forward, graph recorded)
      * @param autogradFwdBwdUs µs per Var op plus backward with an upstream of ones
+     * @param load1            the 1-minute load average at the end of this row's measurement
      */
-    @JsonPropertyOrder({"op", "engine_us", "autograd_fwd_us", "autograd_fwd_bwd_us"})
-    public record Row(@JsonProperty("op") String op, @JsonProperty("engine_us") double engineUs,
+    @JsonPropertyOrder({"backend", "op", "engine_us", "autograd_fwd_us", "autograd_fwd_bwd_us", "load1"})
+    public record Row(@JsonProperty("backend") String backend, @JsonProperty("op") String op,
+                      @JsonProperty("engine_us") double engineUs,
                       @JsonProperty("autograd_fwd_us") double autogradFwdUs,
-                      @JsonProperty("autograd_fwd_bwd_us") double autogradFwdBwdUs) implements Result {}
+                      @JsonProperty("autograd_fwd_bwd_us") double autogradFwdBwdUs,
+                      @JsonProperty("load1") double load1) implements Result {}
 
     /** Side of the square operands. */
     static final int SIZE = 8;
     /** Warm-up lasts at least this long (and at least --warmup calls). */
     static final long WARMUP_NANOS = 500_000_000L;
+    /**
+     * Warm-up stops after this long even before --warmup calls: 50 000 calls take ~50 ms on the heap but seconds for
+     * an ND4J op of tens of µs (the cap binds only there).
+     */
+    static final long MAX_WARMUP_NANOS = 3_000_000_000L;
     /** A timed sample lasts at least this long (thousands of calls). */
     static final long MIN_SAMPLE_NANOS = 2_000_000L;
     /** Largest element count of {@code --sweep}. */
@@ -65,7 +78,8 @@ public final class OpsBench extends BenchCommand<OpsBench.Result> {
 
     @Override
     public String description() {
-        return "µs per small op (8×8 float32 add, mul, sum): engine vs autograd forward vs forward+backward";
+        return "µs per small op (8×8 float32 add, mul, sum) per backend: engine vs autograd forward vs "
+                + "forward+backward";
     }
 
     @Override
@@ -77,7 +91,9 @@ public final class OpsBench extends BenchCommand<OpsBench.Result> {
         o.addOption(Option.builder().longOpt("numel").hasArg().argName("N,N,...").desc("Element counts of --sweep "
                 + "(rounded up to rows of 256; default 4096,16384,65536,262144,1048576)").build());
         o.addOption(Option.builder().longOpt("warmup").hasArg().argName("N").desc("Untimed calls before each "
-                + "measurement, for the JIT; warm-up also lasts >= 0.5 s unless N is 0 (default 50000)").build());
+                + "measurement, for the JIT; warm-up also lasts >= 0.5 s unless N is 0, and at most 3 s "
+                + "(default 50000)").build());
+        o.addOption(BackendList.option());
     }
 
     @Override
@@ -85,26 +101,43 @@ public final class OpsBench extends BenchCommand<OpsBench.Result> {
         int reps = Args.intValue(cl, "reps", 51, 1, Limits.MAX_REPS);
         int warmup = Args.intValue(cl, "warmup", 50_000, 0, Limits.MAX_WARMUP);
         if (cl.hasOption("numel") && !cl.hasOption("sweep")) throw new UsageException("--numel needs --sweep");
+        if (cl.hasOption("sweep") && cl.hasOption(BackendList.OPTION)) {
+            throw new UsageException("--backend does not apply to --sweep (it times the heap kernels' loops)");
+        }
         if (cl.hasOption("sweep")) {
             int[] sizes = Args.intList(cl, "numel", OpsSweep.DEFAULT_NUMEL, 1, MAX_SWEEP_NUMEL);
-            List<Result> rows = new ArrayList<>(OpsSweep.measure(sizes, cl.hasOption("reps") ? reps : 15, warmup > 0));
+            int sweepReps = cl.hasOption("reps") ? reps : 15;
+            List<Result> rows = new ArrayList<>(Backend.with(Backend.HEAP,
+                    () -> OpsSweep.measure(sizes, sweepReps, warmup > 0)));
             io.err().println("ops --sweep: float32 [n/256, 256]; split = max(2, threads) chunks whatever the size; "
                     + "speedup = median of serial/split over interleaved sample pairs; available processors: "
                     + Runtime.getRuntime().availableProcessors());
             return rows;
         }
         long warmupNanos = warmup == 0 ? 0 : WARMUP_NANOS;
-        Rng rng = new Rng(7);
-        Tensor x = rng.uniform(DType.FLOAT32, -1, 1, SIZE, SIZE), y = rng.uniform(DType.FLOAT32, -1, 1, SIZE, SIZE);
+        List<Backend> backends = BackendList.parse(cl);
+        io.err().println("ops: load average (1, 5, 15 min) at start: " + AllBench.Machine.loadAverage());
         List<Result> rows = new ArrayList<>();
-        rows.add(row("add", x, y, Tensor::add, Var::add, warmup, warmupNanos, reps));
-        rows.add(row("mul", x, y, Tensor::mul, Var::mul, warmup, warmupNanos, reps));
-        rows.add(row("sum", x, y, (a, b) -> a.sum(false), (a, b) -> a.sum(false), warmup, warmupNanos, reps));
+        for (Backend backend : backends) {
+            rows.addAll(Backend.with(backend, () -> {
+                Rng rng = new Rng(7); // the same operands on every backend
+                Tensor x = rng.uniform(DType.FLOAT32, -1, 1, SIZE, SIZE);
+                Tensor y = rng.uniform(DType.FLOAT32, -1, 1, SIZE, SIZE);
+                if (x.backend() != backend) throw new IllegalStateException("ops: operands not on " + backend.label());
+                String b = backend.label();
+                return List.of(row(b, "add", x, y, Tensor::add, Var::add, warmup, warmupNanos, reps),
+                        row(b, "mul", x, y, Tensor::mul, Var::mul, warmup, warmupNanos, reps),
+                        row(b, "sum", x, y, (p, q) -> p.sum(false), (p, q) -> p.sum(false), warmup, warmupNanos,
+                                reps));
+            }));
+            io.err().printf("ops: %s done (load %.2f)%n", backend.label(), AllBench.Machine.load1());
+        }
+        io.err().println("ops: load average at end: " + AllBench.Machine.loadAverage());
         return rows;
     }
 
-    private static Row row(String op, Tensor x, Tensor y, BinaryOperator<Tensor> engineOp, BinaryOperator<Var> varOp,
-                           int warmup, long warmupNanos, int reps) {
+    private static Row row(String backend, String op, Tensor x, Tensor y, BinaryOperator<Tensor> engineOp,
+                           BinaryOperator<Var> varOp, int warmup, long warmupNanos, int reps) {
         Var a = Var.param(x), b = Var.param(y);
         Tensor ones = Tensor.onesLike(varOp.apply(a, b).value());
         Supplier<Tensor> engine = () -> engineOp.apply(x, y);
@@ -115,12 +148,12 @@ public final class OpsBench extends BenchCommand<OpsBench.Result> {
             varOp.apply(a, b).backward(ones);
             return a.grad();
         };
-        return new Row(op, us(engine, warmup, warmupNanos, reps), us(fwd, warmup, warmupNanos, reps),
-                us(fwdBwd, warmup, warmupNanos, reps));
+        return new Row(backend, op, us(engine, warmup, warmupNanos, reps), us(fwd, warmup, warmupNanos, reps),
+                us(fwdBwd, warmup, warmupNanos, reps), AllBench.Machine.load1());
     }
 
     private static double us(Supplier<?> task, int warmup, long warmupNanos, int reps) {
-        return 1e6 * Timing.medianSeconds(task, warmup, warmupNanos, reps, MIN_SAMPLE_NANOS);
+        return 1e6 * Timing.medianSeconds(task, warmup, warmupNanos, MAX_WARMUP_NANOS, reps, MIN_SAMPLE_NANOS);
     }
 
     @Override
@@ -128,14 +161,12 @@ public final class OpsBench extends BenchCommand<OpsBench.Result> {
         if (!rows.isEmpty() && rows.get(0) instanceof OpsSweep.Row) {
             return OpsSweep.table(rows.stream().map(OpsSweep.Row.class::cast).toList());
         }
-        Table t = new Table("op", "engine µs", "autograd fwd µs", "autograd fwd+bwd µs");
+        Table t = new Table("backend", "op", "engine µs", "autograd fwd µs", "autograd fwd+bwd µs", "load1")
+                .alignLeft(0, 1);
         for (Row r : rows.stream().map(Row.class::cast).toList()) {
-            t.row(r.op(), fmt(r.engineUs()), fmt(r.autogradFwdUs()), fmt(r.autogradFwdBwdUs()));
+            t.row(r.backend(), r.op(), StepBench.fmt(r.engineUs()), StepBench.fmt(r.autogradFwdUs()),
+                    StepBench.fmt(r.autogradFwdBwdUs()), String.format("%.2f", r.load1()));
         }
         return t;
-    }
-
-    private static String fmt(double v) {
-        return String.format("%.2f", v);
     }
 }

@@ -87,9 +87,7 @@ public final class StepBench extends BenchCommand<StepBench.Row> {
                 .desc("Untimed steps first, for the JIT (default 3)").build());
         o.addOption(Option.builder().longOpt("methods").hasArg().argName("M,M,...")
                 .desc("Subset of full,lora,cola-unmerged,cola-merged (default all)").build());
-        o.addOption(Option.builder().longOpt("backend").hasArg().argName("B,B,...")
-                .desc("Tensor backends to time, each in turn: heap, nd4j or heap,nd4j (default: the process's, "
-                        + "COLA_BACKEND or heap)").build());
+        o.addOption(BackendList.option());
         o.addOption(Option.builder().longOpt("quick")
                 .desc("Tiny model and batch (seconds; for tests), instead of the reference shape").build());
     }
@@ -107,30 +105,13 @@ public final class StepBench extends BenchCommand<StepBench.Row> {
         int[][][] batch = shape.batch(BATCH_SEED);
         List<Row> rows = new ArrayList<>();
         List<String> methods = methods(cl);
-        for (Backend b : backends(cl)) {
+        for (Backend b : BackendList.parse(cl)) {
             for (String m : methods) {
                 rows.add(Backend.with(b, () -> time(b, m, shape, batch, steps, warmup)));
                 io.err().printf("step: %s on %s done (%s)%n", m, b.label(), shape);
             }
         }
         return rows;
-    }
-
-    /** --backend heap,nd4j as backends (each once), or the process's backend. */
-    static List<Backend> backends(CommandLine cl) {
-        if (!cl.hasOption("backend")) return List.of(Backend.current());
-        List<Backend> out = new ArrayList<>();
-        for (String s : cl.getOptionValue("backend").split(",")) {
-            Backend b;
-            try {
-                b = Backend.parse(s);
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--backend: " + e.getMessage());
-            }
-            if (out.contains(b)) throw new UsageException("--backend: " + b.label() + " given twice");
-            out.add(b);
-        }
-        return out;
     }
 
     static List<String> methods(CommandLine cl) {

@@ -25,10 +25,23 @@ final class Timing {
 
     /** Median seconds per call (see the class comment). */
     static double medianSeconds(Supplier<?> task, int warmup, long warmupNanos, int reps, long minSampleNanos) {
+        return medianSeconds(task, warmup, warmupNanos, Long.MAX_VALUE, reps, minSampleNanos);
+    }
+
+    /**
+     * Median seconds per call, with the warm-up (at least {@code warmup} calls and {@code warmupNanos}) cut off after
+     * {@code maxWarmupNanos}: a call count chosen for sub-µs ops would otherwise warm up a 100 µs op for seconds.
+     */
+    static double medianSeconds(Supplier<?> task, int warmup, long warmupNanos, long maxWarmupNanos, int reps,
+                                long minSampleNanos) {
         if (reps < 1) throw new IllegalArgumentException("Timing: reps must be >= 1, got " + reps);
         HeapTouch.once();
         long w0 = System.nanoTime();
-        for (long i = 0; i < warmup || System.nanoTime() - w0 < warmupNanos; i++) sink = task.get();
+        for (long i = 0; ; i++) {
+            long spent = System.nanoTime() - w0;
+            if (spent >= maxWarmupNanos || i >= warmup && spent >= warmupNanos) break;
+            sink = task.get();
+        }
         long t0 = System.nanoTime();
         sink = task.get();
         long one = Math.max(1, System.nanoTime() - t0);

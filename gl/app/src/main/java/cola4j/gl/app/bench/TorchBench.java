@@ -112,7 +112,7 @@ public final class TorchBench extends BenchCommand<TorchBench.Row> {
             List<Row> rows = new ArrayList<>();
             double loraTotal = Double.NaN;
             for (String m : methods) {
-                double load = load1();
+                double load = AllBench.Machine.load1();
                 double[] ours = time(m, shape, batch, steps, warmup); // server, user, total, cpu total
                 List<String> cmd = new ArrayList<>(List.of(python, script.toString(), "--methods", m, "--steps",
                         String.valueOf(steps), "--warmup", String.valueOf(warmup), "--threads",
@@ -202,15 +202,6 @@ public final class TorchBench extends BenchCommand<TorchBench.Row> {
             return lines[lines.length - 1];
         } finally {
             Files.deleteIfExists(err);
-        }
-    }
-
-    private static double load1() {
-        String s = AllBench.Machine.loadAverage();
-        try {
-            return Double.parseDouble(s.split(",")[0].trim());
-        } catch (NumberFormatException e) {
-            return Double.NaN;
         }
     }
 

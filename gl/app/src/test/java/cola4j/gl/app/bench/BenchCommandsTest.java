@@ -6,6 +6,7 @@ import cola4j.gl.app.io.JsonFiles;
 import cola4j.gl.app.cli.Main;
 import cola4j.gl.app.io.Io;
 import cola4j.gl.app.cli.PlainModes;
+import cola4j.tensor.Backend;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -50,8 +51,8 @@ class BenchCommandsTest {
         String[] dtypes = {"float32", "float64", "float32", "float64"};
         for (int i = 0; i < 4; i++) {
             JsonNode r = rows.get(i);
-            assertThat(r.fieldNames()).toIterable().containsExactly("n", "dtype", "engine_gflops", "direct_gflops",
-                    "nd4j_gflops", "engine_over_direct");
+            assertThat(r.fieldNames()).toIterable().containsExactlyElementsOf(PerBackendBenchesTest.GEMM_FIELDS);
+            assertThat(r.get("backend").asText()).as("the process's backend").isEqualTo(Backend.current().label());
             assertThat(r.get("n").asInt()).isEqualTo(ns[i]);
             assertThat(r.get("dtype").asText()).isEqualTo(dtypes[i]);
             for (String f : List.of("engine_gflops", "direct_gflops", "nd4j_gflops", "engine_over_direct")) {
@@ -69,8 +70,8 @@ class BenchCommandsTest {
         String[] ops = {"add", "mul", "sum"};
         for (int i = 0; i < 3; i++) {
             JsonNode r = rows.get(i);
-            assertThat(r.fieldNames()).toIterable()
-                    .containsExactly("op", "engine_us", "autograd_fwd_us", "autograd_fwd_bwd_us");
+            assertThat(r.fieldNames()).toIterable().containsExactlyElementsOf(PerBackendBenchesTest.OPS_FIELDS);
+            assertThat(r.get("backend").asText()).as("the process's backend").isEqualTo(Backend.current().label());
             assertThat(r.get("op").asText()).isEqualTo(ops[i]);
             for (String f : List.of("engine_us", "autograd_fwd_us", "autograd_fwd_bwd_us")) assertPositive(r, f);
         }
