@@ -190,7 +190,7 @@ public final class StepBench extends BenchCommand<StepBench.Row> {
 
     @Override
     protected Table table(List<Row> rows) {
-        Table t = new Table("backend", "method", "server ms", "user ms", "total ms", "total / full");
+        Table t = new Table("backend", "method", "server ms", "user ms", "total ms", "total / full").alignLeft(0, 1);
         for (Row r : rows) {
             double full = rows.stream().filter(q -> q.method().equals("full") && q.backend().equals(r.backend()))
                     .mapToDouble(Row::totalMs).findFirst().orElse(Double.NaN);
