@@ -110,8 +110,8 @@ public final class OpsBench extends BenchCommand<OpsBench.Result> {
             List<Result> rows = new ArrayList<>(Backend.with(Backend.HEAP,
                     () -> OpsSweep.measure(sizes, sweepReps, warmup > 0)));
             io.err().println("ops --sweep (heap kernels): float32 [n/256, 256]; split = max(2, threads) chunks "
-                    + "whatever the size; speedup = median of serial/split over interleaved sample pairs; available processors: "
-                    + Runtime.getRuntime().availableProcessors());
+                    + "whatever the size; speedup = median of serial/split over interleaved sample pairs; "
+                    + "available processors: " + Runtime.getRuntime().availableProcessors());
             return rows;
         }
         long warmupNanos = warmup == 0 ? 0 : WARMUP_NANOS;
