@@ -160,6 +160,10 @@ public final class CopraCommand implements Command {
         if (!(density > 0 && density <= 1)) throw new UsageException("--density must be in (0, 1], got " + density);
         cfg = cfg.withDensity(density);
         LoraVariant variant = LoraVariant.parse(Args.choice(cl, "lora-variant", "lora", LoraVariant.names()));
+        if (variant != LoraVariant.LORA && method.equals("adalora")) {
+            throw new UsageException("--lora-variant " + variant + " applies to methods lora and cola (adalora has its"
+                    + " own SVD-form adapter)");
+        }
         try {
             cfg = cfg.withMethod(method, variant, AdaLoraOptions.parse(cl, null,
                     method.equals("adalora") ? TrainMethod.ADALORA : TrainMethod.LORA, cfg.steps()));
@@ -253,10 +257,7 @@ public final class CopraCommand implements Command {
         return List.copyOf(out);
     }
 
-    /**
-     * The results table: one line per row, method column {@code label} (e.g. cola-dora); ColA adds MB sent and MB
-     * saved (– where it does not apply).
-     */
+    /** The results table: one line per row, method column {@code label} (e.g. cola-dora); ColA adds MB sent, saved. */
     private static Table table(List<CopraRow> rows, boolean cola, String label) {
         CopraRow first = rows.get(0);
         List<String> head = new ArrayList<>(List.of("method", "progressive", "base", "single"));
