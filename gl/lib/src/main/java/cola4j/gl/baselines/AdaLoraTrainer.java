@@ -13,6 +13,7 @@ import cola4j.models.site.SiteInterceptor;
 import cola4j.tensor.Rng;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -90,31 +91,63 @@ public final class AdaLoraTrainer implements Trainer {
 
     /** γ · mean over the 2n matrices of their ‖·−I‖_F (PEFT's regu_loss times orth_reg_weight). */
     public Var orthogonalityPenalty() {
+        return orthogonalityPenalty(null);
+    }
+
+    /** The penalty over the adapters of {@code active} (null: all): γ · mean over their 2·|active| matrices. */
+    private Var orthogonalityPenalty(Set<String> active) {
         Var sum = null;
-        for (AdaLoraAdapter a : adapters.values()) sum = sum == null ? a.orthogonality() : sum.add(a.orthogonality());
-        return sum.mul(allocator.config().orthRegWeight() / (2.0 * adapters.size()));
+        int n = 0;
+        for (var e : adapters.entrySet()) {
+            if (active != null && !active.contains(e.getKey())) continue;
+            Var r = e.getValue().orthogonality();
+            sum = sum == null ? r : sum.add(r);
+            n++;
+        }
+        return sum.mul(allocator.config().orthRegWeight() / (2.0 * n));
     }
 
     @Override
     public double step(LossFunction loss, RowRouting routing, Rng dropoutRng) {
+        return step(loss, routing, dropoutRng, null);
+    }
+
+    /**
+     * A step in which only {@code activeSites} are adapted (CopRA's progressive activation, as
+     * {@code LoraTrainer.step(..., activeSites)}): an inactive site outputs its base h, is left out of the
+     * orthogonality penalty (the mean runs over the active sites' 2·|active| matrices), gets no gradient and so no
+     * optimizer update, and keeps its importance EMAs ({@link RankAllocator#updateAndAllocate(int, Set)}); the mask
+     * of the step is still global. With every site active this is {@link #step(LossFunction, RowRouting, Rng)}.
+     *
+     * @param activeSites adapted sites active this step (at least one); null = all
+     */
+    public double step(LossFunction loss, RowRouting routing, Rng dropoutRng, Set<String> activeSites) {
         if (!routing.isSingleUser()) {
             throw new IllegalArgumentException("AdaLoRA baseline trains one user: mixed batches are not supported");
         }
+        if (activeSites != null && (activeSites.isEmpty() || !adapters.keySet().containsAll(activeSites))) {
+            throw new IllegalArgumentException("AdaLoRA: active sites " + activeSites + " must be a non-empty subset"
+                    + " of the adapted " + adapters.keySet());
+        }
         ForwardContext ctx = (dropoutRng == null ? ForwardContext.eval() : ForwardContext.train(dropoutRng))
-                .withInterceptor(interceptor());
-        Var total = loss.loss(ctx).add(orthogonalityPenalty());
+                .withInterceptor(interceptor(activeSites));
+        Var total = loss.loss(ctx).add(orthogonalityPenalty(activeSites));
         long before = step.optimizer().stepCount();
         double v = step.apply(total);
         long after = step.optimizer().stepCount();
-        if (after != before) lastBudget = allocator.updateAndAllocate((int) (after - 1));
+        if (after != before) lastBudget = allocator.updateAndAllocate((int) (after - 1), activeSites);
         return v;
     }
 
     /** h + g(x) on the adapted sites (training, and evaluation of the adapted model). */
     public SiteInterceptor interceptor() {
+        return interceptor(null);
+    }
+
+    private SiteInterceptor interceptor(Set<String> active) {
         return (site, x, h) -> {
             AdaLoraAdapter a = adapters.get(site.name());
-            return a == null ? h : h.add(a.apply(x));
+            return a == null || (active != null && !active.contains(site.name())) ? h : h.add(a.apply(x));
         };
     }
 }

@@ -73,9 +73,19 @@ public final class RankAllocator {
 
     /** The step after optimizer step {@code step} (0-based): see the class comment. Returns the budget applied. */
     public Budget updateAndAllocate(int step) {
+        return updateAndAllocate(step, null);
+    }
+
+    /**
+     * As {@link #updateAndAllocate(int)}, with only the sites in {@code active} (null: all) updating their EMAs: a site
+     * switched off for the step (CopRA's progressive activation, {@code AdaLoraTrainer.step(..., activeSites)}) has no
+     * gradient, and its Ī, Ū are kept as they were rather than decayed towards a zero sensitivity. Masking is global
+     * as always: the budget ranks every site's triplets, by the scores they have.
+     */
+    public Budget updateAndAllocate(int step, java.util.Set<String> active) {
         int last = cfg.totalStep() - cfg.tfinal();
         if (step < last) {
-            updateScores();
+            updateScores(active);
             Budget b = budget(step);
             if (b.mask()) maskToBudget(b.budget());
             return b;
@@ -95,7 +105,13 @@ public final class RankAllocator {
 
     /** Updates Ī and Ū of every entry from the parameters and their gradients (a null gradient counts as 0). */
     void updateScores() {
-        adapters.forEach((s, a) -> a.namedParameters().forEach((n, p) -> {
+        updateScores(null);
+    }
+
+    /** {@link #updateScores()} for the sites in {@code active} only (null: every site). */
+    private void updateScores(java.util.Set<String> active) {
+        adapters.forEach((s, a) -> {
+            if (active == null || active.contains(s)) a.namedParameters().forEach((n, p) -> {
             String key = s + "." + n;
             double[] w = p.value().toDoubleArray();
             double[] g = p.grad() == null ? new double[w.length] : p.grad().toDoubleArray();
@@ -106,7 +122,8 @@ public final class RankAllocator {
                 ipt[i] = cfg.beta1() * ipt[i] + (1 - cfg.beta1()) * cur;
                 unc[i] = cfg.beta2() * unc[i] + (1 - cfg.beta2()) * Math.abs(cur - ipt[i]);
             }
-        }));
+            });
+        });
     }
 
     /** score(site, i) for every site, in site order (zeros where no EMA exists yet). */

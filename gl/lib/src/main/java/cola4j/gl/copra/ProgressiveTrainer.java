@@ -2,6 +2,7 @@ package cola4j.gl.copra;
 
 import cola4j.gl.AdaptationData;
 import cola4j.gl.cola.ColaTrainer;
+import cola4j.gl.baselines.AdaLoraTrainer;
 import cola4j.gl.baselines.LoraTrainer;
 import cola4j.gl.cola.LossFunction;
 import cola4j.gl.cola.RowRouting;
@@ -11,11 +12,13 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * CopRA training: LoRA (backprop) or ColA (Gradient Learning) with progressive random layer activation. Step k:
+ * CopRA training: LoRA (backprop, any auxiliary: the LoRA variants too), AdaLoRA (backprop) or ColA (Gradient
+ * Learning) with progressive random layer activation. Step k:
  *
  * <pre>
  *   A_k = activation.draw(k)                 active sites (whole layers; at least one layer)
  *   LoRA: out_s = h_s + g_s(x) for s ∈ A_k, h_s otherwise; backprop; only A_k's adapters have grads → updated
+ *   AdaLoRA: as LoRA, the orthogonality penalty over A_k's adapters, the allocator's EMAs updated for A_k only
  *   ColA: the server adapts only A_k and sends adaptation data (x_s, dL/dh_s) only for s ∈ A_k
  * </pre>
  *
@@ -27,16 +30,19 @@ public final class ProgressiveTrainer implements Trainer {
     private final ProgressiveActivation activation;
     private final LoraTrainer lora;
     private final ColaTrainer cola;
+    private final AdaLoraTrainer adalora;
     private int step;
     private long bytesSent;
     private Set<String> lastActive;
 
-    private ProgressiveTrainer(ProgressiveActivation activation, LoraTrainer lora, ColaTrainer cola) {
+    private ProgressiveTrainer(ProgressiveActivation activation, LoraTrainer lora, ColaTrainer cola,
+                               AdaLoraTrainer adalora) {
         this.activation = activation;
         this.lora = lora;
         this.cola = cola;
+        this.adalora = adalora;
         Set<String> adapted = lora != null ? lora.auxiliaries().values().iterator().next().keySet()
-                : cola.server().sites().keySet();
+                : adalora != null ? adalora.adapters().keySet() : cola.server().sites().keySet();
         if (!adapted.containsAll(activation.groups().allSites())) {
             throw new IllegalArgumentException("CopRA: grouped sites " + activation.groups().allSites()
                     + " are not all adapted; adapted: " + adapted);
@@ -45,17 +51,22 @@ public final class ProgressiveTrainer implements Trainer {
 
     /** Progressive LoRA. */
     public static ProgressiveTrainer lora(ProgressiveActivation activation, LoraTrainer trainer) {
-        return new ProgressiveTrainer(activation, trainer, null);
+        return new ProgressiveTrainer(activation, trainer, null, null);
     }
 
     /** Progressive ColA. */
     public static ProgressiveTrainer cola(ProgressiveActivation activation, ColaTrainer trainer) {
-        return new ProgressiveTrainer(activation, null, trainer);
+        return new ProgressiveTrainer(activation, null, trainer, null);
+    }
+
+    /** Progressive AdaLoRA ({@link AdaLoraTrainer#step(LossFunction, RowRouting, Rng, Set)}). */
+    public static ProgressiveTrainer adalora(ProgressiveActivation activation, AdaLoraTrainer trainer) {
+        return new ProgressiveTrainer(activation, null, null, trainer);
     }
 
     @Override
     public String method() {
-        return lora != null ? "lora" : "cola";
+        return lora != null ? "lora" : adalora != null ? "adalora" : "cola";
     }
 
     /** Trains on one batch with the adapters of the layers drawn for this step. */
@@ -63,6 +74,7 @@ public final class ProgressiveTrainer implements Trainer {
     public double step(LossFunction loss, RowRouting routing, Rng dropoutRng) {
         lastActive = activation.draw(step++);
         if (lora != null) return lora.step(loss, routing, dropoutRng, lastActive);
+        if (adalora != null) return adalora.step(loss, routing, dropoutRng, lastActive);
         double v = cola.step(loss, routing, dropoutRng, lastActive);
         for (List<AdaptationData> l : cola.lastPass().dataByUser().values()) {
             for (AdaptationData d : l) bytesSent += d.bytes();
@@ -80,7 +92,7 @@ public final class ProgressiveTrainer implements Trainer {
         return lastActive;
     }
 
-    /** ColA: total bytes of adaptation data sent to the users so far (0 for LoRA). */
+    /** ColA: total bytes of adaptation data sent to the users so far (0 for LoRA and AdaLoRA). */
     public long bytesSent() {
         return bytesSent;
     }

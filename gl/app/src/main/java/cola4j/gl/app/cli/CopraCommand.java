@@ -9,6 +9,8 @@ import cola4j.gl.app.command.UsageException;
 import cola4j.gl.app.io.Io;
 import cola4j.gl.app.io.JsonFiles;
 import cola4j.gl.app.io.Table;
+import cola4j.gl.app.train.TrainMethod;
+import cola4j.gl.auxiliary.LoraVariant;
 
 import cola4j.gl.copra.AuxiliaryMerge;
 import cola4j.gl.copra.SparseMerge;
@@ -38,8 +40,9 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 /**
- * {@code cola copra --model FAMILY [--tasks T1,T2,…] [--method lora|cola] [--seeds 3] [--steps N] [--json FILE]}: on
- * a pretrained base (the {@code cola pretrain} cache), trains plain and progressive (CopRA) low-rank adapters per task
+ * {@code cola copra --model FAMILY [--tasks T1,T2,…] [--method lora|cola|adalora] [--lora-variant V] [--seeds 3]
+ * [--steps N] [--json FILE]}: on a pretrained base (the {@code cola pretrain} cache), trains plain and progressive
+ * (CopRA) low-rank adapters per task
  * and seed, and prints mean ± std over seeds of the single-task metric, the multi-task metric of each merge, the
  * metric after each pruning pattern, the spread (max − min) of the per-layer (or, with {@code --shapley sites},
  * per-site) Shapley values, and the Shapley values themselves (with the Monte Carlo standard error above 12 players).
@@ -63,8 +66,13 @@ public final class CopraCommand implements Command {
                 .desc("Base model family: " + String.join(", ", Workloads.families())).build());
         o.addOption(Option.builder().longOpt("tasks").hasArg().argName("T1,T2,...")
                 .desc("Downstream tasks (user 0's variants; default: all of the family)").build());
-        o.addOption(Option.builder().longOpt("method").hasArg().argName("lora|cola")
-                .desc("Adapter training: LoRA backprop or ColA Gradient Learning (default lora)").build());
+        o.addOption(Option.builder().longOpt("method").hasArg().argName("lora|cola|adalora")
+                .desc("Adapter training: LoRA backprop, ColA Gradient Learning or AdaLoRA backprop (default lora);"
+                        + " prompt and prefix have no weight delta to merge (docs/copra.md)").build());
+        o.addOption(Option.builder().longOpt("lora-variant").hasArg().argName("V")
+                .desc("Form of the lora/cola adapters: lora (default), rslora, pissa, dora; merges, pruning and"
+                        + " Shapley values act on each variant's own delta W (docs/copra.md)").build());
+        AdaLoraOptions.register(o);
         o.addOption(Option.builder().longOpt("seeds").hasArg().argName("N")
                 .desc("Seeds per configuration (default 3)").build());
         o.addOption(Option.builder().longOpt("steps").hasArg().argName("N")
@@ -132,14 +140,14 @@ public final class CopraCommand implements Command {
     public int run(CommandLine cl, Io io) throws Exception {
         String family = Args.choice(cl, "model", null, Workloads.families());
         String preset = Args.choice(cl, "preset", "small", Workloads.presets());
-        String method = Args.choice(cl, "method", "lora", List.of("lora", "cola"));
+        String method = method(cl);
         int seeds = Args.intValue(cl, "seeds", 3, 1, Limits.MAX_SEEDS);
         Path json = Args.outputFile(cl, "json");
         Path cacheDir = Args.path(cl, "cache");
         PretrainCache cache = cacheDir != null ? new PretrainCache(cacheDir) : PretrainCache.atDefaultLocation();
         boolean mlp = family.equals("mlp");
         List<String> pruneKinds = mlp ? List.of("head") : List.of("attn.value");
-        CopraConfig cfg = CopraConfig.defaults(method, pruneKinds);
+        CopraConfig cfg = CopraConfig.defaults("lora", pruneKinds);   // method, variant: below
         cfg = cfg.withSteps(Args.intValue(cl, "steps", cfg.steps(), 1, Limits.MAX_STEPS))
                 .withEvalExamples(Args.intValue(cl, "eval", cfg.evalExamples(), 1, Limits.MAX_EVAL))
                 .withShapleyPlayers(CopraConfig.ShapleyPlayers.valueOf(
@@ -151,11 +159,23 @@ public final class CopraCommand implements Command {
         double density = Args.doubleValue(cl, "density", cfg.tiesDensity());
         if (!(density > 0 && density <= 1)) throw new UsageException("--density must be in (0, 1], got " + density);
         cfg = cfg.withDensity(density);
+        LoraVariant variant = LoraVariant.parse(Args.choice(cl, "lora-variant", "lora", LoraVariant.names()));
+        if (variant != LoraVariant.LORA && method.equals("adalora")) {
+            throw new UsageException("--lora-variant " + variant + " applies to methods lora and cola (adalora has its"
+                    + " own SVD-form adapter)");
+        }
+        try {
+            cfg = cfg.withMethod(method, variant, AdaLoraOptions.parse(cl, null,
+                    method.equals("adalora") ? TrainMethod.ADALORA : TrainMethod.LORA, cfg.steps()));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        int rank = method.equals("adalora") ? cfg.adalora().initR() : cfg.rank();
         // tasks and sites depend only on the architecture: checked on a fresh model before any pretraining
         Workload fresh = Workloads.create(family, preset, DType.FLOAT32, 0);
         List<String> available = fresh.downstreamNames();
         List<String> names = cl.hasOption("tasks") ? taskList(cl.getOptionValue("tasks"), available) : available;
-        HeapCheck.require("copra", TrainingMemory.forCopra(fresh, sites(cl, fresh, mlp), names.size(), cfg.rank(),
+        HeapCheck.require("copra", TrainingMemory.forCopra(fresh, sites(cl, fresh, mlp), names.size(), rank,
                 cfg.batchSize(), method.equals("cola")), "", "fewer --tasks, a smaller --preset", io);
         PretrainResult pre = new Pretrainer(cache, io.err(), false)
                 .run(family, preset, DType.FLOAT32, 0, PretrainConfig.defaults(family, preset), false);
@@ -164,7 +184,8 @@ public final class CopraCommand implements Command {
         for (String n : names) tasks.add(w.downstream(n, 0));
         List<Site> sites = sites(cl, w, mlp);
         CopraExperiment exp = new CopraExperiment(w, sites, cfg);
-        io.err().printf("copra: %s %s, %d sites in %d layer groups %s, tasks %s, %d seeds x %d steps%n", family, method,
+        io.err().printf("copra: %s %s%s, %d sites in %d layer groups %s, tasks %s, %d seeds x %d steps%n", family,
+                method, variant == LoraVariant.LORA ? "" : " (" + variant + ")",
                 sites.size(), exp.groups().size(), exp.groups().names(), names, seeds, cfg.steps());
         int layers = exp.groups().layers();
         for (PrunePattern p : exp.prunedSkipped()) {
@@ -187,8 +208,9 @@ public final class CopraCommand implements Command {
                     players));
             if (!progressive) plainRuns = runs;
         }
-        table(rows, method.equals("cola")).print(io.out());
-        for (CopraRow r : rows) io.out().println(shapleyLine(r, cfg.shapleyPermutations()));
+        String label = variant == LoraVariant.LORA ? method : method + "-" + variant;
+        table(rows, method.equals("cola"), label).print(io.out());
+        for (CopraRow r : rows) io.out().println(shapleyLine(r, cfg.shapleyPermutations(), label));
         io.out().println("metric: " + tasks.get(0).metric().id() + "; "
                 + (seeds == 1 ? "1 seed, so no std (" + MeanStd.NONE + ")" : "mean ± std over " + seeds + " seeds")
                 + "; merged/pruned/single/shapley averaged over tasks " + names
@@ -200,6 +222,21 @@ public final class CopraCommand implements Command {
             io.err().println("wrote " + json);
         }
         return 0;
+    }
+
+    /**
+     * {@code --method}: lora, cola or adalora. Prompt and prefix tuning are refused with their reason: the merges,
+     * pruning patterns and Shapley values of the study all act on per-site weight deltas ΔW, and virtual tokens are
+     * inputs prepended to every sequence, not a weight delta (docs/copra.md, "Which methods").
+     */
+    static String method(CommandLine cl) {
+        String m = cl.getOptionValue("method", "lora");
+        if (m.equals("prompt") || m.equals("prefix")) {
+            throw new UsageException("--method " + m + " does not apply to cola copra: its merges, pruning and Shapley"
+                    + " values combine per-site weight deltas, and " + m + " tuning trains virtual tokens, which are"
+                    + " not a weight delta (use cola train --method " + m + ")");
+        }
+        return Args.choice(cl, "method", "lora", CopraConfig.METHODS);
     }
 
     /**
@@ -220,8 +257,8 @@ public final class CopraCommand implements Command {
         return List.copyOf(out);
     }
 
-    /** The results table: one line per row; ColA adds MB sent and MB saved (– where it does not apply). */
-    private static Table table(List<CopraRow> rows, boolean cola) {
+    /** The results table: one line per row, method column {@code label} (e.g. cola-dora); ColA adds MB sent, saved. */
+    private static Table table(List<CopraRow> rows, boolean cola, String label) {
         CopraRow first = rows.get(0);
         List<String> head = new ArrayList<>(List.of("method", "progressive", "base", "single"));
         first.merged().keySet().forEach(k -> head.add("merged:" + k.id()));
@@ -233,7 +270,7 @@ public final class CopraCommand implements Command {
         }
         Table t = new Table(head.toArray(new String[0]));
         for (CopraRow r : rows) {
-            List<String> cells = new ArrayList<>(List.of(r.method(), Boolean.toString(r.progressive()),
+            List<String> cells = new ArrayList<>(List.of(label, Boolean.toString(r.progressive()),
                     r.base().format(4), r.single().format(4)));
             for (AuxiliaryMerge.Kind k : first.merged().keySet()) cells.add(r.merged().get(k).format(4));
             for (PrunePattern p : first.pruned().keySet()) cells.add(r.pruned().get(p).format(4));
@@ -248,9 +285,9 @@ public final class CopraCommand implements Command {
     }
 
     /** {@code shapley (lora, plain, exact): layer 0 0.2126 ± 0.0579, …} with the Monte Carlo SE when not exact. */
-    private static String shapleyLine(CopraRow r, int permutations) {
+    private static String shapleyLine(CopraRow r, int permutations, String label) {
         StringBuilder line = new StringBuilder(String.format("shapley (%s, %s, %s): ",
-                r.method(), r.progressive() ? "progressive" : "plain",
+                label, r.progressive() ? "progressive" : "plain",
                 r.shapleyExact() ? "exact" : "Monte Carlo " + permutations + " permutations"));
         for (int g = 0; g < r.shapley().length; g++) {
             line.append(g == 0 ? "" : ", ").append(r.shapleyPlayers().get(g)).append(' ')

@@ -20,6 +20,30 @@ import java.util.List;
 final class FtaasChecks {
     private FtaasChecks() {}
 
+    /**
+     * {@code --aux adalora|prompt|prefix} (an entry of the {@code ~} pattern): one usage line with the reason
+     * these train in {@code cola train} only. AdaLoRA: GL gives a ColA user the task gradient of P Λ Q exactly
+     * (docs/cola.md §11), but the rest of AdaLoRA (the orthogonality regulariser, the allocator's EMAs over
+     * w·dL/dw, the masks on E) would have to run in the user's fit ({@code UserFit}), which has no hook for a
+     * regulariser or a post-step allocator. Prompt/prefix: virtual tokens are inputs, not site outputs, and
+     * the ColA server has no virtual-token sites (docs/cola.md §12).
+     */
+    static void refuseBaselines(String auxPattern) {
+        if (auxPattern == null) return;
+        for (String a : auxPattern.split("~", -1)) {
+            if (a.equals("adalora")) {
+                throw new UsageException("--aux adalora does not apply to cola ftaas: the user's fit has no AdaLoRA"
+                        + " regulariser or rank allocator (GL alone is exact; docs/cola.md section 11); use cola train"
+                        + " --method adalora");
+            }
+            if (a.equals("prompt") || a.equals("prefix")) {
+                throw new UsageException("--aux " + a + " does not apply to cola ftaas: virtual tokens are inputs,"
+                        + " not adapted site outputs, and the ColA server has no virtual-token sites (docs/cola.md"
+                        + " section 12); use cola train --method " + a);
+            }
+        }
+    }
+
     /** The adapted sites of a fresh {@code model}: the mlp's every layer, a transformer's {@code --sites}. */
     static List<Site> freshSites(String model, String preset, int seed, List<String> sites) {
         try {

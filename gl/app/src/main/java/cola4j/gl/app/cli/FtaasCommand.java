@@ -102,6 +102,7 @@ public final class FtaasCommand implements Command {
         int seed = Args.seed(cl, "seed", 0), eval = Args.intValue(cl, "eval", 256, 1, Limits.MAX_EVAL);
         Integer pre = cl.hasOption("pretrain-steps") ? Args.intValue(cl, "pretrain-steps", 300, mlp ? 0 : 1,
                 Limits.MAX_STEPS) : null;
+        FtaasChecks.refuseBaselines(cl.getOptionValue("aux"));
         List<AuxiliaryKind> auxChoice = pattern(cl, "aux", "lowrank", FtaasEmbedding::parse);
         FtaasEmbedding.requireModel(auxChoice, mlp);
         if (hf) FtaasHf.requireAux(auxChoice);

@@ -1,30 +1,14 @@
 package cola4j.gl.app.experiments;
 
+import cola4j.gl.app.workload.Workload;
+import cola4j.gl.auxiliary.LoraVariant;
+import cola4j.gl.auxiliary.LowRankAux;
 import cola4j.gl.copra.AuxiliaryMerge;
-import cola4j.gl.copra.SparseMerge;
 import cola4j.gl.copra.LayerGroups;
 import cola4j.gl.copra.LowRankConcat;
-import cola4j.gl.copra.ProgressiveActivation;
-import cola4j.gl.copra.ProgressiveSchedule;
-import cola4j.gl.copra.ProgressiveTrainer;
 import cola4j.gl.copra.PrunePattern;
 import cola4j.gl.copra.Shapley;
-
-import cola4j.gl.auxiliary.AuxiliaryModel;
-import cola4j.gl.auxiliary.LowRankAux;
-import cola4j.gl.auxiliary.LowRankConfig;
-import cola4j.gl.cola.ColaMode;
-import cola4j.gl.cola.ColaServer;
-import cola4j.gl.cola.ColaTrainer;
-import cola4j.gl.UserFit;
-import cola4j.gl.UserFitConfig;
-import cola4j.gl.baselines.LoraTrainer;
-import cola4j.gl.cola.RowRouting;
-import cola4j.gl.optim.AdamConfig;
-import cola4j.gl.optim.AdamW;
-import cola4j.gl.optim.LrSchedule;
-import cola4j.gl.app.workload.Batch;
-import cola4j.gl.app.workload.Workload;
+import cola4j.gl.copra.SparseMerge;
 import cola4j.models.data.Task;
 import cola4j.models.site.Site;
 import cola4j.tensor.Rng;
@@ -38,7 +22,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One CopRA study on a pretrained base: per task, train low-rank adapters (plain or progressive, LoRA or ColA), then
+ * One CopRA study on a pretrained base: per task, train low-rank adapters (plain or progressive; LoRA or ColA with
+ * any {@link LoraVariant}, or AdaLoRA), then
  *
  * <ul>
  *   <li>single: each task's metric with its own adapters;</li>
@@ -117,45 +102,30 @@ public final class CopraExperiment {
         return List.copyOf(groups.allSites());
     }
 
-    /** Adapters trained on one task, and the adaptation-data bytes their training sent (ColA; 0 for LoRA). */
-    public record Trained(LinkedHashMap<String, LowRankAux> auxiliaries, long bytesSent) {
-        public LinkedHashMap<String, Tensor> deltas() {
-            return LowRankConcat.deltas(auxiliaries);
-        }
-    }
+    /**
+     * Adapters trained on one task: each site's ΔW, the variant's own weight delta against the pretrained W0 (what
+     * merges, pruning and Shapley values act on), and the adaptation-data bytes their training sent (ColA; 0
+     * otherwise).
+     *
+     * @param deltas  site → ΔW [out, in]: lora, rslora s·B·A; pissa s·B·A − s·B0·A0 (the trained
+     *                W_res + s·B·A minus W0); dora diag(m/n)(W0 + s·B·A) − W0; adalora s·B(A ⊙ E)
+     * @param lowRank site → a low-rank adapter whose s·B·A is the trained product (adalora: A ⊙ E as its A), for
+     *                the concatenation merge; null for dora, whose ΔW has no low-rank form
+     * @param initial pissa: site → the initial adapter s·B0·A0 (the same for every task and seed: W0's SVD); empty
+     *                otherwise
+     * @param parameters site → the trained parameters by their PEFT names (copies: lora_A.weight, lora_B.weight,
+     *                   dora's lora_magnitude_vector; adalora's lora_A, lora_E, lora_B)
+     */
+    public record Trained(LinkedHashMap<String, Tensor> deltas, LinkedHashMap<String, LowRankAux> lowRank,
+                          LinkedHashMap<String, LowRankAux> initial,
+                          LinkedHashMap<String, LinkedHashMap<String, Tensor>> parameters, long bytesSent) {}
 
     /**
-     * Trains fresh adapters on {@code task}; the initialization depends on (seed, taskIndex, site) only, not
-     * on progressive.
+     * Trains fresh adapters on {@code task} ({@link CopraTraining}); the initialization depends on (seed, taskIndex,
+     * site) only, not on progressive.
      */
     public Trained train(Task<?> task, int taskIndex, boolean progressive, long seed) {
-        LinkedHashMap<String, AuxiliaryModel> aux = new LinkedHashMap<>();
-        LinkedHashMap<String, LowRankAux> lora = new LinkedHashMap<>();
-        for (int i = 0; i < sites.size(); i++) {
-            Site s = sites.get(i);
-            LowRankAux a = new LowRankAux(s.inFeatures(), s.outFeatures(),
-                    new LowRankConfig(cfg.rank(), cfg.alpha(), s.dtype(), seed * 1_000_003L + taskIndex * 7919L + i));
-            aux.put(s.name(), a);
-            lora.put(s.name(), a);
-        }
-        AdamConfig ac = AdamConfig.adamW(cfg.lr());
-        LrSchedule sch = LrSchedule.linearWarmupDecay(cfg.lr(), cfg.steps() / 10, cfg.steps());
-        long runSeed = seed * 31 + taskIndex;
-        ProgressiveSchedule ps = progressive ? new ProgressiveSchedule(cfg.p0(), cfg.stage1Ratio(), cfg.steps())
-                : ProgressiveSchedule.always(cfg.steps());
-        ProgressiveActivation act = new ProgressiveActivation(ps, groups, new Rng(runSeed ^ ACTIVATION_SALT));
-        ProgressiveTrainer t = cfg.method().equals("lora")
-                ? ProgressiveTrainer.lora(act,
-                        new LoraTrainer(w.model(), sites, Map.of(0, aux), p -> new AdamW(p, ac), sch, 1, 1.0))
-                : ProgressiveTrainer.cola(act, new ColaTrainer(new ColaServer(w.model(), sites),
-                        List.of(new UserFit(0, aux, new AdamW(UserFit.parameters(aux), ac), new UserFitConfig(1, 1.0),
-                                sch)), ColaMode.UNMERGED));
-        Rng data = new Rng(runSeed ^ DATA_SALT), dropout = new Rng(runSeed ^ DROPOUT_SALT);
-        for (int k = 0; k < cfg.steps(); k++) {
-            Batch b = w.sample(task, cfg.batchSize(), data);
-            t.step(ctx -> w.loss(b, ctx), RowRouting.single(0, w.rows(b)), dropout);
-        }
-        return new Trained(lora, t.bytesSent());
+        return new CopraTraining(w, sites, groups, cfg).train(task, taskIndex, progressive, seed);
     }
 
     /** The task's metric with {@code deltas} folded into the base weights (restored bit-exactly afterwards). */
@@ -190,6 +160,36 @@ public final class CopraExperiment {
                             Map<PrunePattern, Double> pruned, double[] shapley, double[] shapleySe,
                             boolean shapleyExact, long bytesSent) {}
 
+    /**
+     * Every merge of the tasks' ΔWs ({@link Trained#deltas}), in {@link AuxiliaryMerge.Kind} order. Concatenation
+     * stacks the low-rank forms ({@link LowRankConcat}) so that its ΔW is Σ_t ΔW_t: for pissa the initial adapter
+     * joins with weight −T (Σ_t s·B_t·A_t − T·s·B0·A0); it is left out for dora (no low-rank form).
+     * DARE's masks are drawn from {@code seed}.
+     */
+    public Map<AuxiliaryMerge.Kind, Map<String, Tensor>> merges(List<Trained> trained, long seed) {
+        List<LinkedHashMap<String, Tensor>> deltas = trained.stream().map(Trained::deltas).toList();
+        Map<AuxiliaryMerge.Kind, Map<String, Tensor>> merges = new EnumMap<>(AuxiliaryMerge.Kind.class);
+        merges.put(AuxiliaryMerge.Kind.LINEAR, AuxiliaryMerge.linear(deltas));
+        merges.put(AuxiliaryMerge.Kind.TASK_ARITHMETIC, AuxiliaryMerge.taskArithmetic(deltas, cfg.taLambda()));
+        merges.put(AuxiliaryMerge.Kind.TIES, AuxiliaryMerge.ties(deltas, cfg.tiesDensity(), null, 1.0));
+        if (trained.stream().allMatch(t -> t.lowRank() != null)) {
+            List<Map<String, LowRankAux>> parts = new ArrayList<>(trained.stream().map(Trained::lowRank).toList());
+            double[] weights = new double[parts.size() + (trained.get(0).initial().isEmpty() ? 0 : 1)];
+            java.util.Arrays.fill(weights, 1.0);
+            if (weights.length > parts.size()) {
+                parts.add(trained.get(0).initial());
+                weights[parts.size() - 1] = -trained.size();
+            }
+            merges.put(AuxiliaryMerge.Kind.CONCAT, LowRankConcat.deltas(LowRankConcat.concat(parts, weights)));
+        }
+        // PEFT's sparsifying merges with unit weights; DARE's masks are drawn from the run's seed
+        merges.put(AuxiliaryMerge.Kind.MAGNITUDE_PRUNE, SparseMerge.magnitudePrune(deltas, null, cfg.tiesDensity()));
+        merges.put(AuxiliaryMerge.Kind.DARE_LINEAR, SparseMerge.dareLinear(deltas, null, cfg.tiesDensity(), seed));
+        merges.put(AuxiliaryMerge.Kind.DARE_TIES,
+                SparseMerge.dareTies(deltas, null, cfg.tiesDensity(), cfg.majoritySign(), seed));
+        return merges;
+    }
+
     /** Trains every task and measures single, merged, pruned and Shapley metrics. */
     public RunResult run(List<? extends Task<?>> tasks, boolean progressive, long seed) {
         List<Trained> trained = new ArrayList<>();
@@ -197,17 +197,7 @@ public final class CopraExperiment {
         List<LinkedHashMap<String, Tensor>> deltas = trained.stream().map(Trained::deltas).toList();
         double single = 0;
         for (int t = 0; t < tasks.size(); t++) single += evaluate(tasks.get(t), deltas.get(t)) / tasks.size();
-        Map<AuxiliaryMerge.Kind, Map<String, Tensor>> merges = new EnumMap<>(AuxiliaryMerge.Kind.class);
-        merges.put(AuxiliaryMerge.Kind.LINEAR, AuxiliaryMerge.linear(deltas));
-        merges.put(AuxiliaryMerge.Kind.TASK_ARITHMETIC, AuxiliaryMerge.taskArithmetic(deltas, cfg.taLambda()));
-        merges.put(AuxiliaryMerge.Kind.TIES, AuxiliaryMerge.ties(deltas, cfg.tiesDensity(), null, 1.0));
-        merges.put(AuxiliaryMerge.Kind.CONCAT,
-                LowRankConcat.deltas(LowRankConcat.concat(trained.stream().map(Trained::auxiliaries).toList(), null)));
-        // PEFT's sparsifying merges with unit weights; DARE's masks are drawn from the run's seed
-        merges.put(AuxiliaryMerge.Kind.MAGNITUDE_PRUNE, SparseMerge.magnitudePrune(deltas, null, cfg.tiesDensity()));
-        merges.put(AuxiliaryMerge.Kind.DARE_LINEAR, SparseMerge.dareLinear(deltas, null, cfg.tiesDensity(), seed));
-        merges.put(AuxiliaryMerge.Kind.DARE_TIES,
-                SparseMerge.dareTies(deltas, null, cfg.tiesDensity(), cfg.majoritySign(), seed));
+        Map<AuxiliaryMerge.Kind, Map<String, Tensor>> merges = merges(trained, seed);
         Map<AuxiliaryMerge.Kind, Double> merged = new EnumMap<>(AuxiliaryMerge.Kind.class);
         merges.forEach((k, d) -> merged.put(k,
                 tasks.stream().mapToDouble(t -> evaluate(t, d)).average().orElseThrow()));

@@ -28,7 +28,7 @@ import java.util.function.ToDoubleFunction;
  *   mb_saved       = MeanStd over s of (plain bytes_s − progressive bytes_s) / 10⁶   (progressive ColA row only)
  * </pre>
  *
- * @param method         {@code lora} or {@code cola}
+ * @param method         {@code lora}, {@code cola} or {@code adalora} (the variant is in the config)
  * @param progressive    true for CopRA's progressive activation, false for plain training
  * @param base           metric of the base model without adapters
  * @param single         each task's metric with its own adapters

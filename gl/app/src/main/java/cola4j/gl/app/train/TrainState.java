@@ -8,6 +8,7 @@ import cola4j.tensor.io.Safetensors;
 import cola4j.models.AtomicDirectory;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -85,13 +86,16 @@ public record TrainState(@JsonProperty("config") TrainConfig config, @JsonProper
 
     /**
      * Reads training_state.json of a checkpoint (see {@link #locate}) without any verification (tests, tools; a resume
-     * uses {@link CheckpointAudit}); IOException naming the file when missing or bad.
+     * uses {@link CheckpointAudit}); IOException naming the file when missing or bad. A config written by an earlier
+     * version, without the fields added since, reads with their defaults ({@link LegacyConfigFields}).
      */
     public static TrainState read(Path dir) throws IOException {
         Path f = locate(dir).resolve(JSON);
         if (!Files.isRegularFile(f)) throw new IOException("no checkpoint in " + dir + " (missing " + f + ")");
         try {
-            return READER.readValue(f.toFile(), TrainState.class);
+            JsonNode tree = READER.readValue(f.toFile(), JsonNode.class);
+            LegacyConfigFields.fill(tree);
+            return READER.treeToValue(tree, TrainState.class);
         } catch (IOException e) {
             throw new IOException(f + ": " + e.getMessage().lines().findFirst().orElse(""), e);
         }

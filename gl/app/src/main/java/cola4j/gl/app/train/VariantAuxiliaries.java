@@ -2,6 +2,7 @@ package cola4j.gl.app.train;
 
 import cola4j.gl.auxiliary.AuxSpec;
 import cola4j.gl.auxiliary.AuxiliaryFactory;
+import cola4j.gl.auxiliary.AuxiliaryKind;
 import cola4j.gl.auxiliary.AuxiliaryModel;
 import cola4j.gl.auxiliary.DoraAux;
 import cola4j.gl.auxiliary.LoraVariant;
@@ -17,7 +18,7 @@ import java.util.Map;
 
 /**
  * The adapters of a lora/cola run for its {@code --lora-variant} ({@link TrainConfig#loraVariant}), site i seeded
- * {@code StepSeeds.seed(seed, AUXILIARY_INIT, i)}:
+ * {@code StepSeeds.seed(seed, AUXILIARY_INIT, i)} (the public methods build {@code cola copra}'s the same way):
  * <ul>
  *   <li>lora: {@link AuxiliaryFactory} (every {@code --aux});</li>
  *   <li>rslora: {@link RsLora#create}, s = α/√r, LoRA's init;</li>
@@ -29,13 +30,18 @@ import java.util.Map;
  * The adapters are built from the W0 copies taken by {@link #baseWeights} before anything changes the sites, so
  * building twice (the stale trainer's served copy) gives the same adapters and PiSSA never subtracts twice.
  */
-final class VariantAuxiliaries {
+public final class VariantAuxiliaries {
     private VariantAuxiliaries() {}
 
     /** W0 [out, in] of every site (copies), taken before PiSSA or a merge changes them; empty for lora/rslora. */
     static Map<String, Tensor> baseWeights(List<Site> sites, TrainConfig c) {
+        return baseWeights(sites, c.loraVariant());
+    }
+
+    /** {@link #baseWeights(List, TrainConfig)} for variant v (also {@code cola copra}). */
+    public static Map<String, Tensor> baseWeights(List<Site> sites, LoraVariant v) {
         Map<String, Tensor> w0 = new LinkedHashMap<>();
-        if (c.loraVariant() == LoraVariant.PISSA || c.loraVariant() == LoraVariant.DORA) {
+        if (v == LoraVariant.PISSA || v == LoraVariant.DORA) {
             for (Site s : sites) w0.put(s.name(), s.weight().copy());
         }
         return w0;
@@ -48,16 +54,25 @@ final class VariantAuxiliaries {
         for (int i = 0; i < sites.size(); i++) {
             Site s = sites.get(i);
             AuxSpec si = spec.withSeed(StepSeeds.seed(c.seed(), StepSeeds.AUXILIARY_INIT, i));
-            LowRankConfig lr = si.lowRank();
-            int in = s.inFeatures(), out = s.outFeatures();
-            m.put(s.name(), switch (c.loraVariant()) {
-                case LORA -> AuxiliaryFactory.create(c.aux(), in, out, si);
-                case RSLORA -> RsLora.create(in, out, lr);
-                case PISSA -> Pissa.init(w0.get(s.name()), lr).aux();
-                case DORA -> new DoraAux(w0.get(s.name()), lr);
-            });
+            m.put(s.name(), create(c.loraVariant(), c.aux(), s, si, w0));
         }
         return m;
+    }
+
+    /**
+     * The adapter of variant v at site s from spec {@code si} (rank, α, dtype, seed); {@code aux} is used by plain
+     * lora only (every other variant is low-rank); w0 from {@link #baseWeights} (pissa, dora). Shared by
+     * {@code cola train} and {@code cola copra}.
+     */
+    public static AuxiliaryModel create(LoraVariant v, AuxiliaryKind aux, Site s, AuxSpec si, Map<String, Tensor> w0) {
+        LowRankConfig lr = si.lowRank();
+        int in = s.inFeatures(), out = s.outFeatures();
+        return switch (v) {
+            case LORA -> AuxiliaryFactory.create(aux, in, out, si);
+            case RSLORA -> RsLora.create(in, out, lr);
+            case PISSA -> Pissa.init(w0.get(s.name()), lr).aux();
+            case DORA -> new DoraAux(w0.get(s.name()), lr);
+        };
     }
 
     /**
@@ -65,14 +80,24 @@ final class VariantAuxiliaries {
      * before any step); nothing for the other variants.
      */
     static void prepareBase(List<Site> sites, TrainConfig c, Map<String, AuxiliaryModel> initial) {
-        if (c.loraVariant() != LoraVariant.PISSA) return;
+        prepareBase(sites, c.loraVariant(), initial);
+    }
+
+    /** {@link #prepareBase(List, TrainConfig, Map)} for variant v. */
+    public static void prepareBase(List<Site> sites, LoraVariant v, Map<String, AuxiliaryModel> initial) {
+        if (v != LoraVariant.PISSA) return;
         for (Site s : sites) s.subtractDelta(initial.get(s.name()).deltaWeight(), null);
     }
 
     /** Copies of PiSSA's initial factors per site (what the PEFT conversion to LoRA subtracts); empty otherwise. */
     static LinkedHashMap<String, LowRankAux> initialCopies(TrainConfig c, Map<String, AuxiliaryModel> aux) {
+        return initialCopies(c.loraVariant(), aux);
+    }
+
+    /** {@link #initialCopies(TrainConfig, Map)} for variant v. */
+    public static LinkedHashMap<String, LowRankAux> initialCopies(LoraVariant v, Map<String, AuxiliaryModel> aux) {
         LinkedHashMap<String, LowRankAux> m = new LinkedHashMap<>();
-        if (c.loraVariant() != LoraVariant.PISSA) return m;
+        if (v != LoraVariant.PISSA) return m;
         aux.forEach((site, a) -> {
             LowRankAux l = (LowRankAux) a;
             var p = l.namedParameters();

@@ -7,6 +7,8 @@
  * Integrity: CheckpointManifest (size + SHA-256 of every file; any single-byte change detected:
  * CheckpointManifestPropertyTest), CheckpointAudit (config by the option rules, step = optimizer.step · interval,
  * metrics rows 1..step, finite tensors), BaseIdentity (base config + weights hash); CheckpointCorruptionTest.
+ * Checkpoints of earlier versions: the config fields added since read as their old meaning (LegacyConfigFields)
+ * → LegacyCheckpointResumeTest (resume byte-identical to an uninterrupted run).
  * Same config → byte-identical checkpoints in separate JVMs (sorted metadata, no clock): DeterministicCheckpointTest.
  * PEFT export: LoRA ΔW = (lora_alpha/r)·B·A and IA3 h' = l ⊙ h (ia3_l (out, 1)) / h' = W(l ⊙ x) + b
  * (feedforward, ia3_l (1, in)) in PEFT's key names, shapes and config fields ({@link AdapterCheckpoint},

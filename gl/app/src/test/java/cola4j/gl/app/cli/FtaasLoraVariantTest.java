@@ -34,7 +34,10 @@ class FtaasLoraVariantTest {
         "--lora-variant dora|which a user device never holds",
         "--lora-variant rslora --transport grpc|--transport inprocess only",
         "--lora-variant rslora --aux linear|needs a lowrank user",
-        "--lora-variant qlora|'qlora' is not one of lora, rslora, pissa, dora"})
+        "--lora-variant qlora|'qlora' is not one of lora, rslora, pissa, dora",
+        "--aux adalora|--aux adalora does not apply to cola ftaas: the user's fit has no AdaLoRA regulariser",
+        "--aux lowrank~prompt|--aux prompt does not apply to cola ftaas: virtual tokens are inputs",
+        "--aux prefix|--aux prefix does not apply to cola ftaas"})
     void variantsThatDoNotApplyAreUsageErrors(String spec) {
         String[] p = spec.split("\\|");
         String[] opts = p[0].split(" ");

@@ -38,7 +38,7 @@ class CopraExperimentTest {
         List<Task<?>> tasks = List.of(w.downstream("shift", 0), w.downstream("cipher", 0));
 
         CopraExperiment.Trained a = e.train(tasks.get(0), 0, true, 5), b = e.train(tasks.get(0), 0, true, 5);
-        for (String s : a.auxiliaries().keySet()) {
+        for (String s : a.deltas().keySet()) {
             assertThat(a.deltas().get(s).bitEquals(b.deltas().get(s))).as("same seed, same adapters").isTrue();
         }
         assertThat(a.deltas().values().stream().mapToDouble(Tensor::maxAbs).max().orElseThrow()).isGreaterThan(0);

@@ -44,9 +44,14 @@ class CheckpointCorruptionTest {
     record Result(int code, String out, String err) {}
 
     static Result cola(String... args) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
         List<String> all = new ArrayList<>(List.of(args));
         if (args[0].equals("train")) all.addAll(List.of("--cache", shared.resolve("cache").toString(), "--quiet"));
+        return run(all);
+    }
+
+    /** Runs {@code cola} with exactly these arguments, capturing exit code, stdout and stderr. */
+    static Result run(List<String> all) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
         int code = Main.run(all.toArray(new String[0]), new Io(new PrintStream(o, true, StandardCharsets.UTF_8),
                 new PrintStream(e, true, StandardCharsets.UTF_8)));
         return new Result(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
