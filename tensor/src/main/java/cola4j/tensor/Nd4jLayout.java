@@ -79,12 +79,19 @@ final class Nd4jLayout {
         return res;
     }
 
-    /** zeros [n, ...] with row idx[k] += t[k, ...] (indices already checked; repeats accumulate). */
+    /**
+     * zeros [n, ...] with row idx[k] += t[k, ...] for k = 0, 1, ... in order (indices already checked; repeats
+     * accumulate). libnd4j's {@code scatter_add} is called with its {@code lock} argument set: without it the op
+     * splits the index list over its threads (maxThreads, 2 on the 2-core machine), and two threads adding into one
+     * row read-modify-write it at once, so an update is lost now and then (an embedding gradient missing a token's
+     * contribution: the flaky CrossBackendStepTest of issue 20). Locked, one thread adds the rows in index order,
+     * which is also the heap kernel's order, so float64 results are bit-identical (Nd4jScatterTest).
+     */
     static Tensor scatterAddRows(Tensor t, int[] idx, int[] out) {
         Tensor res = Nd4jArrays.zeros(t.dtype(), out);
         if (t.numel() == 0) return res;
         Nd4j.exec(DynamicCustomOp.builder("scatter_add").addInputs(res.nd, indices(idx), Nd4jArrays.of(t))
-                .addOutputs(res.nd).callInplace(true).build());
+                .addOutputs(res.nd).addBooleanArguments(true).callInplace(true).build());
         return res;
     }
 
