@@ -16,7 +16,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * ({@link Parallel#serial}), split whatever its size ({@link Parallel#forced}: at least two chunks, even with one
  * thread) and as it runs by default, and the three results must be bit-identical. The shapes are odd, so chunk
  * boundaries fall inside broadcast rows and reduction blocks; one shape (300×257) is above the default threshold.
+ * Pinned to the heap backend ({@link HeapBackend}), also under {@code -Pnd4j-tests}: {@link Parallel} splits the heap
+ * kernels; ND4J's reductions keep their own summation order, not the flat order asserted here.
  */
+@org.junit.jupiter.api.extension.ExtendWith(HeapBackend.class)
 class ParallelKernelsTest {
     private static final int[][] SHAPES = {{7, 13}, {3, 5, 11}, {2, 1, 9, 4}, {300, 257}};
 
