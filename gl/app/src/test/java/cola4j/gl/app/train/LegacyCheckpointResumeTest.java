@@ -37,12 +37,9 @@ class LegacyCheckpointResumeTest {
         return CheckpointCorruptionTest.run(all);
     }
 
+    /** The same short ColA run as {@link CheckpointCorruptionTest#train}. */
     static String[] train(Path out, String... extra) {
-        List<String> a = new ArrayList<>(List.of("train", "--model", "mlp", "--preset", "tiny", "--task", "rotate",
-                "--method", "cola", "--interval", "2", "--steps", "8", "--batch", "8", "--eval-every", "4",
-                "--eval-examples", "32", "--out", out.toString()));
-        a.addAll(List.of(extra));
-        return a.toArray(new String[0]);
+        return CheckpointCorruptionTest.train(out, extra);
     }
 
     @BeforeAll
