@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * AdaLoRA's rank allocation, as PEFT's {@code RankAllocator} and {@code AdaLoraModel.update_and_allocate}
@@ -82,7 +83,7 @@ public final class RankAllocator {
      * gradient, and its Ī, Ū are kept as they were rather than decayed towards a zero sensitivity. Masking is global
      * as always: the budget ranks every site's triplets, by the scores they have.
      */
-    public Budget updateAndAllocate(int step, java.util.Set<String> active) {
+    public Budget updateAndAllocate(int step, Set<String> active) {
         int last = cfg.totalStep() - cfg.tfinal();
         if (step < last) {
             updateScores(active);
@@ -109,19 +110,20 @@ public final class RankAllocator {
     }
 
     /** {@link #updateScores()} for the sites in {@code active} only (null: every site). */
-    private void updateScores(java.util.Set<String> active) {
+    private void updateScores(Set<String> active) {
         adapters.forEach((s, a) -> {
-            if (active == null || active.contains(s)) a.namedParameters().forEach((n, p) -> {
-            String key = s + "." + n;
-            double[] w = p.value().toDoubleArray();
-            double[] g = p.grad() == null ? new double[w.length] : p.grad().toDoubleArray();
-            double[] ipt = expIpt.computeIfAbsent(key, k -> new double[w.length]);
-            double[] unc = expUnc.computeIfAbsent(key, k -> new double[w.length]);
-            for (int i = 0; i < w.length; i++) {
-                double cur = Math.abs(w[i] * g[i]);
-                ipt[i] = cfg.beta1() * ipt[i] + (1 - cfg.beta1()) * cur;
-                unc[i] = cfg.beta2() * unc[i] + (1 - cfg.beta2()) * Math.abs(cur - ipt[i]);
-            }
+            if (active != null && !active.contains(s)) return;
+            a.namedParameters().forEach((n, p) -> {
+                String key = s + "." + n;
+                double[] w = p.value().toDoubleArray();
+                double[] g = p.grad() == null ? new double[w.length] : p.grad().toDoubleArray();
+                double[] ipt = expIpt.computeIfAbsent(key, k -> new double[w.length]);
+                double[] unc = expUnc.computeIfAbsent(key, k -> new double[w.length]);
+                for (int i = 0; i < w.length; i++) {
+                    double cur = Math.abs(w[i] * g[i]);
+                    ipt[i] = cfg.beta1() * ipt[i] + (1 - cfg.beta1()) * cur;
+                    unc[i] = cfg.beta2() * unc[i] + (1 - cfg.beta2()) * Math.abs(cur - ipt[i]);
+                }
             });
         });
     }

@@ -32,12 +32,17 @@ class AdaLoraTrainerTest {
                 Double.POSITIVE_INFINITY);
     }
 
+    /** Every parameter of {@code t} drawn from N(0, 0.3²) with {@code seed} (away from AdaLoRA's E = 0 start). */
+    static void randomize(AdaLoraTrainer t, long seed) {
+        cola4j.tensor.Rng r = new cola4j.tensor.Rng(seed);
+        t.parameters().values().forEach(p -> p.setValue(r.normal(p.value().dtype(), 0, 0.3, p.shape())));
+    }
+
     @Test
     void gradientOfLossPlusRegulariserMatchesCentralDifferences() {
         DecoderLM m = Ia3TrainerTest.model();
         AdaLoraTrainer t = trainer(m, new AdaLoraConfig(3, 2, 0, 0, 1, 0.85, 0.85, 0.5, 10));
-        cola4j.tensor.Rng r = new cola4j.tensor.Rng(3);
-        t.parameters().values().forEach(p -> p.setValue(r.normal(p.value().dtype(), 0, 0.3, p.shape())));
+        randomize(t, 3);
         GradCheck.Result res = GradCheck.checkParams(() -> m.loss(INPUTS, TARGETS,
                         ForwardContext.eval().withInterceptor(t.interceptor())).add(t.orthogonalityPenalty()),
                 t.parameters(), 12, 4, GradCheck.Config.MODEL)
@@ -54,8 +59,7 @@ class AdaLoraTrainerTest {
     void gradientLearningOnTheAdaptationDataGivesTheBackpropGradient() {
         DecoderLM m = Ia3TrainerTest.model();
         AdaLoraTrainer t = trainer(m, new AdaLoraConfig(3, 2, 0, 0, 1, 0.85, 0.85, 0.5, 10));
-        cola4j.tensor.Rng r = new cola4j.tensor.Rng(5);
-        t.parameters().values().forEach(p -> p.setValue(r.normal(p.value().dtype(), 0, 0.3, p.shape())));
+        randomize(t, 5);
         LinkedHashMap<String, Var[]> seen = new LinkedHashMap<>();
         m.loss(INPUTS, TARGETS, ForwardContext.eval().withInterceptor((site, x, h) -> {
             AdaLoraAdapter a = t.adapters().get(site.name());
