@@ -65,12 +65,20 @@ class CheckpointCorruptionTest {
         return a.toArray(new String[0]);
     }
 
+    /**
+     * The run of {@link #train} stopped at step 4 ({@code good}) and uninterrupted ({@code straight}), through
+     * {@code cola} (each test class's launcher with its own cache).
+     */
+    static void trainStoppedAndStraight(java.util.function.Function<String[], Result> cola, Path good, Path straight) {
+        assertThat(cola.apply(train(good, "--stop-at", "4")).code()).isZero();
+        assertThat(cola.apply(train(straight)).code()).isZero();
+    }
+
     @BeforeAll
     static void runs() {
         good = shared.resolve("good");
         straight = shared.resolve("straight");
-        assertThat(cola(train(good, "--stop-at", "4")).code()).isZero();
-        assertThat(cola(train(straight)).code()).isZero();
+        trainStoppedAndStraight(CheckpointCorruptionTest::cola, good, straight);
     }
 
     static Path copyOfGood(Path to) throws IOException {

@@ -37,17 +37,11 @@ class LegacyCheckpointResumeTest {
         return CheckpointCorruptionTest.run(all);
     }
 
-    /** The same short ColA run as {@link CheckpointCorruptionTest#train}. */
-    static String[] train(Path out, String... extra) {
-        return CheckpointCorruptionTest.train(out, extra);
-    }
-
     @BeforeAll
     static void runs() {
         good = shared.resolve("good");
         straight = shared.resolve("straight");
-        assertThat(cola(train(good, "--stop-at", "4")).code()).isZero();
-        assertThat(cola(train(straight)).code()).isZero();
+        CheckpointCorruptionTest.trainStoppedAndStraight(LegacyCheckpointResumeTest::cola, good, straight);
     }
 
     /** A copy of the stopped run with the config fields of {@code fields} (comma-separated) removed. */
